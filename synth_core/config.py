@@ -1,0 +1,89 @@
+"""Training settings: one frozen dataclass, built by the app from widgets and saved with a model."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any
+
+from synth_core.errors import TrainingError
+
+DEVICES = ("auto", "cpu", "cuda", "mps")
+
+
+@dataclass(frozen=True)
+class TrainingConfig:
+    """Everything that decides how a model is trained. Defaults follow the CTGAN paper."""
+
+    variant: str = "ctgan"
+    epochs: int = 300
+    batch_size: int = 500
+    pac: int | None = None  # rows judged together by the discriminator; None: the variant's default
+    noise_dim: int = 128
+    generator_dims: tuple[int, ...] = (256, 256)
+    discriminator_dims: tuple[int, ...] = (256, 256)
+    generator_lr: float = 2e-4
+    discriminator_lr: float = 2e-4
+    betas: tuple[float, float] = (0.5, 0.9)
+    weight_decay: float = 1e-6
+    gp_weight: float = 10.0
+    discriminator_steps: int = 1
+    condition_column: str | None = None  # cgan: the column whose values rows are generated for
+    seed: int = 0
+    device: str = "auto"
+    threads: int | None = None  # CPU threads for torch; None: leave torch's setting
+    eval_every: int = 5  # epochs between fidelity estimates; 0 turns them off
+    early_stopping: int | None = None  # stop after this many estimates without improvement
+    keep_best: bool = True  # end with the generator whose fidelity estimate was best
+    max_seconds: float | None = None  # stop after this much training time
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def validated(self) -> TrainingConfig:
+        """Return self, or raise ``TrainingError`` naming the first setting that cannot work."""
+        from synth_core.models import VARIANTS
+
+        if self.variant not in VARIANTS:
+            raise TrainingError(
+                f"Unknown model type '{self.variant}'. Choose one of: {', '.join(VARIANTS)}."
+            )
+        checks = [
+            (self.epochs >= 1, "Epochs must be at least 1."),
+            (self.batch_size >= 2, "Batch size must be at least 2."),
+            (self.noise_dim >= 1, "Noise size must be at least 1."),
+            (self.generator_lr > 0 and self.discriminator_lr > 0, "Learning rates must be > 0."),
+            (self.pac is None or self.pac >= 1, "Pac must be at least 1."),
+            (self.device in DEVICES, f"Device must be one of: {', '.join(DEVICES)}."),
+            (self.threads is None or self.threads >= 1, "Threads must be at least 1."),
+            (self.max_seconds is None or self.max_seconds > 0, "Time limit must be > 0."),
+        ]
+        for ok, message in checks:
+            if not ok:
+                raise TrainingError(message)
+        if self.variant == "cgan" and not self.condition_column:
+            raise TrainingError(
+                "The conditional GAN needs a column to condition on (for example a label such as "
+                "'income'). Pick one, or choose another model type."
+            )
+        return self
+
+    @property
+    def effective_pac(self) -> int:
+        from synth_core.models import VARIANTS
+
+        return self.pac if self.pac is not None else VARIANTS[self.variant].default_pac
+
+    def replace(self, **changes: Any) -> TrainingConfig:
+        return dataclasses.replace(self, **changes)
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> TrainingConfig:
+        """Build from ``to_dict`` output; unknown keys are ignored, tuples restored."""
+        names = {f.name for f in dataclasses.fields(cls)}
+        kwargs = {k: v for k, v in data.items() if k in names}
+        for key in ("generator_dims", "discriminator_dims", "betas"):
+            if key in kwargs:
+                kwargs[key] = tuple(kwargs[key])
+        return cls(**kwargs)

@@ -1,0 +1,278 @@
+"""Per-column encoders: one column of values <-> a block of model-ready numbers.
+
+Each encoder publishes the spans of its block (width and activation) so that models never need to
+know what a column is. Everything is vectorised: no Python loop runs per row.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.mixture import BayesianGaussianMixture
+
+TANH = "tanh"
+SOFTMAX = "softmax"
+
+MAX_MODES = 10
+MODE_WEIGHT_FLOOR = 0.005  # mixture components lighter than this are dropped (CTGAN paper)
+MIXTURE_SAMPLE = 2000  # the mixture is fitted on at most this many values
+SCALE_SIGMAS = 4.0  # a value inside its mode is stored as (x - mu) / (4 sigma)
+CLIP = 0.99
+OTHER = "__other__"  # bucket for categories too rare to get their own output
+
+
+@dataclass(frozen=True)
+class Span:
+    """A contiguous block of the model's output: ``width`` numbers under one activation."""
+
+    column: str
+    role: str  # "value", "mode", "category" or "missing"
+    width: int
+    activation: str  # TANH or SOFTMAX
+
+
+def _one_hot(codes: np.ndarray, width: int, out: np.ndarray) -> None:
+    out[:] = 0.0
+    out[np.arange(len(codes)), codes] = 1.0
+
+
+class ContinuousEncoder:
+    """Mode-specific normalisation: a Bayesian Gaussian mixture per column.
+
+    A value becomes a one-hot mode (drawn from the posterior over modes) plus a scalar
+    ``(x - mu_k) / (4 sigma_k)`` clipped to +-0.99. Missing values get an indicator of their own.
+    """
+
+    def __init__(self, column: str, max_modes: int = MAX_MODES, sample: int = MIXTURE_SAMPLE):
+        self.column = column
+        self.max_modes = max_modes
+        self.sample = sample
+
+    def fit(self, values: np.ndarray, rng: np.random.Generator) -> ContinuousEncoder:
+        """Fit the mixture on a bounded subsample of the non-missing ``values`` (float)."""
+        present = values[~np.isnan(values)]
+        self.has_missing_ = bool(len(present) < len(values))
+        self.fill_ = float(np.median(present))
+        fit_values = present
+        if len(present) > self.sample:
+            fit_values = rng.choice(present, self.sample, replace=False)
+        distinct = np.unique(fit_values)
+        n_components = int(min(self.max_modes, len(distinct)))
+        if n_components <= 1 or float(np.std(fit_values)) == 0.0:
+            self.means_ = np.array([float(np.mean(present))])
+            self.stds_ = np.array([max(float(np.std(present)), 1e-3)])
+            self.weights_ = np.array([1.0])
+            return self
+        mixture = BayesianGaussianMixture(
+            n_components=n_components,
+            weight_concentration_prior_type="dirichlet_process",
+            weight_concentration_prior=0.001,
+            covariance_type="diag",  # identical to "full" in one dimension, and much cheaper
+            max_iter=100,
+            n_init=1,
+            random_state=int(rng.integers(2**31 - 1)),
+        )
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            mixture.fit(fit_values.reshape(-1, 1))
+        keep = mixture.weights_ > MODE_WEIGHT_FLOOR
+        self.means_ = mixture.means_.ravel()[keep]
+        self.stds_ = np.sqrt(mixture.covariances_.ravel()[keep])
+        self.weights_ = mixture.weights_[keep] / mixture.weights_[keep].sum()
+        # A degenerate component (a spike on one value) gets a floor so that scaling stays finite.
+        self.stds_ = np.maximum(self.stds_, 1e-3 * (np.ptp(present) or 1.0))
+        return self
+
+    @property
+    def spans(self) -> list[Span]:
+        spans = [
+            Span(self.column, "value", 1, TANH),
+            Span(self.column, "mode", len(self.means_), SOFTMAX),
+        ]
+        if self.has_missing_:
+            spans.append(Span(self.column, "missing", 2, SOFTMAX))
+        return spans
+
+    @property
+    def width(self) -> int:
+        return sum(span.width for span in self.spans)
+
+    def transform(self, values: np.ndarray, rng: np.random.Generator, out: np.ndarray) -> None:
+        """Write the encoding of ``values`` into ``out`` (rows x width), drawing modes with ``rng``."""
+        missing = np.isnan(values)
+        x = np.where(missing, self.fill_, values)[:, None]
+        z = (x - self.means_) / self.stds_  # (rows, modes)
+        log_post = np.log(self.weights_) - np.log(self.stds_) - 0.5 * z * z
+        # Gumbel-max draws one mode per row from the posterior without a Python loop.
+        modes = np.argmax(log_post + rng.gumbel(size=log_post.shape), axis=1)
+        rows = np.arange(len(x))
+        # A draw that lands on a mode too far away to hold the value exactly falls back to the
+        # most likely mode, so only values beyond every mode are clipped.
+        too_far = np.abs(z[rows, modes]) > CLIP * SCALE_SIGMAS
+        modes[too_far] = np.argmax(log_post[too_far], axis=1)
+        k = len(self.means_)
+        out[:, 0] = np.clip(z[rows, modes] / SCALE_SIGMAS, -CLIP, CLIP)
+        _one_hot(modes, k, out[:, 1 : 1 + k])
+        if self.has_missing_:
+            _one_hot(missing.astype(np.int64), 2, out[:, 1 + k : 3 + k])
+
+    def inverse(self, block: np.ndarray) -> np.ndarray:
+        """Decode a block back to float values (NaN where the missing indicator wins)."""
+        k = len(self.means_)
+        modes = np.argmax(block[:, 1 : 1 + k], axis=1)
+        scalar = np.clip(block[:, 0], -1.0, 1.0)
+        values = scalar * SCALE_SIGMAS * self.stds_[modes] + self.means_[modes]
+        if self.has_missing_:
+            values[block[:, 1 + k + 1] > block[:, 1 + k]] = np.nan
+        return values
+
+    def state(self) -> dict[str, Any]:
+        return {
+            "means": self.means_.tolist(),
+            "stds": self.stds_.tolist(),
+            "weights": self.weights_.tolist(),
+            "has_missing": self.has_missing_,
+            "fill": self.fill_,
+        }
+
+    @classmethod
+    def from_state(cls, column: str, state: dict[str, Any]) -> ContinuousEncoder:
+        encoder = cls(column)
+        encoder.means_ = np.asarray(state["means"], dtype=np.float64)
+        encoder.stds_ = np.asarray(state["stds"], dtype=np.float64)
+        encoder.weights_ = np.asarray(state["weights"], dtype=np.float64)
+        encoder.has_missing_ = bool(state["has_missing"])
+        encoder.fill_ = float(state["fill"])
+        return encoder
+
+
+class CategoricalEncoder:
+    """One-hot encoding over the known categories, missing values as a category of their own.
+
+    When a column has more than ``max_width`` categories, the rarest share one output (``OTHER``)
+    and are drawn back in proportion to their real frequencies, so only real categories come out.
+    """
+
+    def __init__(self, column: str, max_width: int = 100):
+        self.column = column
+        self.max_width = max_width
+
+    def fit(self, values: np.ndarray, rng: np.random.Generator) -> CategoricalEncoder:
+        """Learn the categories of ``values`` (object array; None/NaN are missing)."""
+        keys, counts = _category_counts(values)
+        order = np.argsort(-counts, kind="stable")
+        keys, counts = [keys[i] for i in order], counts[order]
+        if len(keys) > self.max_width:
+            head = self.max_width - 1
+            self.rare_ = keys[head:]
+            self.rare_probs_ = (counts[head:] / counts[head:].sum()).tolist()
+            keys, counts = [*keys[:head], OTHER], np.append(counts[:head], counts[head:].sum())
+        else:
+            self.rare_, self.rare_probs_ = [], []
+        self.categories_ = keys
+        self.frequencies_ = (counts / counts.sum()).tolist()
+        return self
+
+    @property
+    def spans(self) -> list[Span]:
+        return [Span(self.column, "category", len(self.categories_), SOFTMAX)]
+
+    @property
+    def width(self) -> int:
+        return len(self.categories_)
+
+    def values(self) -> list[Any]:
+        """The real value behind each output (None for missing and for the rare bucket)."""
+        return [_from_key(key) for key in self.categories_]
+
+    def codes(self, values: np.ndarray) -> np.ndarray:
+        """Index of each value's output; unseen values map to the most frequent category."""
+        lookup = {key: i for i, key in enumerate(self.categories_)}
+        other = lookup.get(OTHER)
+        rare = set(self.rare_)
+        codes, uniques = pd.factorize(_keys(values))
+        mapped = np.array(
+            [lookup.get(u, other if u in rare else 0) for u in uniques.tolist()], dtype=np.int64
+        )
+        return mapped[codes]
+
+    def transform(self, values: np.ndarray, rng: np.random.Generator, out: np.ndarray) -> None:
+        _one_hot(self.codes(values), self.width, out)
+
+    def inverse(self, block: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        """Decode a block to an object array of categories (None for missing)."""
+        codes = np.argmax(block, axis=1)
+        table = np.array([_from_key(key) for key in self.categories_], dtype=object)
+        values = table[codes]
+        if self.rare_:
+            is_other = codes == self.categories_.index(OTHER)
+            rare_table = np.array([_from_key(key) for key in self.rare_], dtype=object)
+            picks = rng.choice(len(self.rare_), int(is_other.sum()), p=self.rare_probs_)
+            values[is_other] = rare_table[picks]
+        return values
+
+    def state(self) -> dict[str, Any]:
+        return {
+            "categories": self.categories_,
+            "frequencies": self.frequencies_,
+            "rare": self.rare_,
+            "rare_probs": self.rare_probs_,
+        }
+
+    @classmethod
+    def from_state(cls, column: str, state: dict[str, Any]) -> CategoricalEncoder:
+        encoder = cls(column)
+        encoder.categories_ = list(state["categories"])
+        encoder.frequencies_ = list(state["frequencies"])
+        encoder.rare_ = list(state["rare"])
+        encoder.rare_probs_ = list(state["rare_probs"])
+        return encoder
+
+
+# Categories are stored under string keys so that the state is plain JSON whatever the dtype.
+# The prefix keeps "1" (text) and 1 (a number) apart; None stands for a missing value.
+_MISSING_KEY = "n:"
+
+
+def _to_key(value: Any) -> str:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return _MISSING_KEY
+    if isinstance(value, (bool, np.bool_)):
+        return f"b:{int(value)}"
+    if isinstance(value, (int, np.integer)):
+        return f"i:{int(value)}"
+    if isinstance(value, (float, np.floating)):
+        return f"f:{float(value)!r}"
+    return f"s:{value}"
+
+
+def _from_key(key: str) -> Any:
+    if key == OTHER:
+        return None
+    tag, text = key[:2], key[2:]
+    if tag == "n:":
+        return None
+    if tag == "b:":
+        return bool(int(text))
+    if tag == "i:":
+        return int(text)
+    if tag == "f:":
+        return float(text)
+    return text
+
+
+def _keys(values: np.ndarray) -> np.ndarray:
+    """String keys for an array of values, converting each distinct value once."""
+    codes, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
+    mapped = np.array([*(_to_key(u) for u in uniques.tolist()), _MISSING_KEY], dtype=object)
+    return mapped[codes]  # code -1 (missing) picks the last entry
+
+
+def _category_counts(values: np.ndarray) -> tuple[list[str], np.ndarray]:
+    keys, counts = np.unique(_keys(values).astype(str), return_counts=True)
+    return keys.tolist(), counts.astype(np.float64)

@@ -1,0 +1,184 @@
+"""The ``.synth`` model file: a zip of safetensors weights and JSON, never a pickle.
+
+Members: ``manifest.json`` (format marker and a SHA-256 per member), ``model.json`` (config,
+schema, transform state, conditioning, library versions) and ``tensors.safetensors`` (generator
+weights, category counts and hashes of the training rows used to drop copies when sampling).
+Loading parses JSON and safetensors only, so a file cannot run code; anything unexpected is
+refused with a ``ModelFileError`` that says what to do.
+
+A model file is as sensitive as the data it was trained on: GANs can memorise rows.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import zipfile
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+from safetensors.torch import load as load_tensors
+from safetensors.torch import save as save_tensors
+
+from synth_core.config import TrainingConfig
+from synth_core.errors import ModelFileError, SynthError
+from synth_core.models import VARIANTS, GanCore
+from synth_core.schema import Schema
+from synth_core.transform import TableTransform
+
+FORMAT = "synth-studio-model"
+FORMAT_VERSION = 1
+MEMBERS = ("model.json", "tensors.safetensors")
+MAX_MEMBER_BYTES = 2 * 1024**3  # refuse zip bombs before reading
+GENERATOR_PREFIX = "generator."
+COUNTS_KEY = "condition_counts"
+HASHES_KEY = "training_row_hashes"
+
+
+def library_versions() -> dict[str, str]:
+    """Versions of the libraries that shape a model, recorded in every file and report."""
+    versions = {}
+    for name in ("synth-studio", "torch", "numpy", "pandas", "scikit-learn", "sdmetrics"):
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            continue
+    from synth_core import __version__
+
+    versions["synth-studio"] = __version__
+    return versions
+
+
+def to_bytes(synth) -> bytes:
+    """The model as ``.synth`` bytes (for a download button, or to write to disk)."""
+    core: GanCore = synth.core_
+    tensors = {
+        GENERATOR_PREFIX + k: v.detach().cpu().contiguous()
+        for k, v in core.generator.state_dict().items()
+    }
+    if core.sampler.enabled:
+        tensors[COUNTS_KEY] = core.sampler.counts.detach().cpu().contiguous()
+    tensors[HASHES_KEY] = torch.from_numpy(synth.training_hashes_.view(np.int64).copy())
+    model = {
+        "config": synth.config.to_dict(),
+        "schema": synth.schema_.to_dict(),
+        "transform": synth.transform_.state(),
+        "condition_columns": list(core.sampler.columns),
+        "training_rows": int(synth.training_rows_),
+        "versions": library_versions(),
+    }
+    members = {
+        "model.json": json.dumps(model).encode("utf-8"),
+        "tensors.safetensors": save_tensors(tensors),
+    }
+    manifest = {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "sha256": {name: hashlib.sha256(data).hexdigest() for name, data in members.items()},
+    }
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("manifest.json", json.dumps(manifest))
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def save_model(synth, path) -> None:
+    """Write ``synth`` to ``path`` as a ``.synth`` file."""
+    Path(path).write_bytes(to_bytes(synth))
+
+
+def load_model(source, device: str = "auto"):
+    """Read a ``.synth`` file (path or bytes) and return a ready-to-sample ``Synthesizer``."""
+    try:
+        return _load(source, device)
+    except ModelFileError:
+        raise
+    except SynthError as error:
+        raise ModelFileError(f"This model file does not fit this version of Synth Studio: {error}")
+    except Exception as error:  # anything else means a damaged or foreign file
+        raise ModelFileError(
+            "This model file is damaged or was not made by Synth Studio. "
+            "Train the model again, or pick another file."
+        ) from error
+
+
+def _read_members(source) -> dict[str, bytes]:
+    if isinstance(source, (bytes, bytearray)):
+        raw = bytes(source)
+    else:
+        path = Path(source)
+        if not path.is_file():
+            raise ModelFileError(f"There is no model file at '{path}'. Check the path.")
+        raw = path.read_bytes()
+    if not zipfile.is_zipfile(io.BytesIO(raw)):
+        raise ModelFileError(
+            "This is not a Synth Studio model file (.synth). Pick the file the app or "
+            "'python -m synth_core fit' saved."
+        )
+    with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+        names = set(archive.namelist())
+        if "manifest.json" not in names or not set(MEMBERS) <= names:
+            raise ModelFileError(
+                "This zip file is not a Synth Studio model: parts of a model are missing."
+            )
+        for info in archive.infolist():
+            if info.file_size > MAX_MEMBER_BYTES:
+                raise ModelFileError("This model file is too large to be a Synth Studio model.")
+        return {name: archive.read(name) for name in ("manifest.json", *MEMBERS)}
+
+
+def _load(source, device: str):
+    from synth_core.device import resolve_device
+    from synth_core.synthesizer import Synthesizer
+
+    members = _read_members(source)
+    manifest = json.loads(members["manifest.json"])
+    if manifest.get("format") != FORMAT:
+        raise ModelFileError("This zip file is not a Synth Studio model.")
+    if manifest.get("format_version") != FORMAT_VERSION:
+        raise ModelFileError(
+            f"This model file has format version {manifest.get('format_version')}, but this "
+            f"Synth Studio reads version {FORMAT_VERSION}. Train the model again here."
+        )
+    for name in MEMBERS:
+        if hashlib.sha256(members[name]).hexdigest() != manifest.get("sha256", {}).get(name):
+            raise ModelFileError(
+                "This model file was changed after it was saved (its checksums do not match). "
+                "Use the original file, or train the model again."
+            )
+    model: dict[str, Any] = json.loads(members["model.json"])
+    tensors = load_tensors(members["tensors.safetensors"])
+    config = TrainingConfig.from_dict(model["config"])
+    if config.variant not in VARIANTS:
+        raise ModelFileError(f"This model uses an unknown model type '{config.variant}'.")
+    synth = Synthesizer(config)
+    synth.schema_ = Schema.from_dict(model["schema"])
+    synth.transform_ = TableTransform.from_state(model["transform"])
+    synth.variant_ = VARIANTS[config.variant]
+    synth.training_rows_ = int(model["training_rows"])
+    synth.training_hashes_ = tensors[HASHES_KEY].numpy().view(np.uint64)
+    synth.state_ = "loaded"
+    target = resolve_device(device)
+    synth.core_ = GanCore(
+        synth.variant_,
+        config,
+        synth.transform_.spans,
+        list(model["condition_columns"]),
+        None,
+        torch.Generator(target).manual_seed(config.seed),
+        device=target,
+        counts=tensors.get(COUNTS_KEY),
+    )
+    weights = {
+        k[len(GENERATOR_PREFIX) :]: v.to(target)
+        for k, v in tensors.items()
+        if k.startswith(GENERATOR_PREFIX)
+    }
+    synth.core_.generator.load_state_dict(weights, strict=True)
+    return synth

@@ -1,0 +1,12 @@
+"""GAN variants: each a few declared choices on top of the shared ``GanCore``."""
+
+from synth_core.models.cgan import CGAN
+from synth_core.models.core import GanCore, Variant
+from synth_core.models.ctgan import CTGAN
+from synth_core.models.gan import GAN
+from synth_core.models.wgan_gp import WGAN_GP
+
+VARIANTS: dict[str, Variant] = {v.name: v for v in (CTGAN, WGAN_GP, GAN, CGAN)}
+DEFAULT_VARIANT = CTGAN.name
+
+__all__ = ["DEFAULT_VARIANT", "VARIANTS", "GanCore", "Variant"]

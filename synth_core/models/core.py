@@ -1,0 +1,193 @@
+"""The machinery every variant shares: networks, optimisers, one training step, generation.
+
+A variant (see ``synth_core.models``) only chooses the objective, how rows are conditioned and
+the default pac; ``GanCore`` does the rest.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import torch
+from torch import nn
+
+from synth_core.config import TrainingConfig
+from synth_core.encoders import Span
+from synth_core.models.conditions import ConditionLoss, ConditionSampler
+from synth_core.models.losses import BinaryCrossEntropyLoss, WassersteinLoss
+from synth_core.models.networks import Discriminator, Generator, OutputHead
+
+
+@dataclass(frozen=True)
+class Variant:
+    """A GAN variant as the user sees it, and the few choices that define it."""
+
+    name: str
+    title: str
+    description: str
+    objective: str  # "wgan-gp" or "bce"
+    conditioning: str | None  # "all-discrete" (training-by-sampling), "label" or None
+    default_pac: int
+
+    @property
+    def supports_conditions(self) -> bool:
+        return self.conditioning is not None
+
+
+class SeededDropout(nn.Module):
+    """Dropout drawing its masks from a given generator, so runs never touch global RNG state."""
+
+    def __init__(self, p: float, generator: torch.Generator):
+        super().__init__()
+        self.p, self.generator = p, generator
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if not self.training or self.p == 0:
+            return x
+        keep = torch.rand(x.shape, generator=self.generator, device=x.device) >= self.p
+        return x * keep / (1 - self.p)
+
+
+def init_parameters(module: nn.Module, generator: torch.Generator) -> None:
+    """PyTorch's default Linear initialisation, drawn from ``generator`` instead of global RNG."""
+    for layer in module.modules():
+        if isinstance(layer, nn.Linear):
+            nn.init.kaiming_uniform_(layer.weight, a=math.sqrt(5), generator=generator)
+            bound = 1 / math.sqrt(layer.weight.shape[1])
+            nn.init.uniform_(layer.bias, -bound, bound, generator=generator)
+
+
+class GanCore:
+    """Networks, optimisers and steps for one training run of one variant."""
+
+    def __init__(
+        self,
+        variant: Variant,
+        config: TrainingConfig,
+        spans: list[Span],
+        condition_columns: list[str],
+        data: torch.Tensor | None,
+        generator: torch.Generator,
+        device: torch.device | None = None,
+        counts: torch.Tensor | None = None,
+    ):
+        self.variant, self.config, self.spans = variant, config, spans
+        self.device = data.device if data is not None else device
+        self.rng = generator
+        self.data = data
+        self.width = sum(span.width for span in spans)
+        log_frequency = variant.conditioning == "all-discrete"
+        if data is not None:
+            self.sampler = ConditionSampler.from_data(data, spans, condition_columns, log_frequency)
+        else:  # a loaded model: conditions follow the saved category counts
+            self.sampler = ConditionSampler(spans, condition_columns, counts, log_frequency)
+            self.sampler.to(self.device)
+        self.cond_width = self.sampler.width
+        self.pac = config.effective_pac
+        self.objective = (
+            WassersteinLoss(config.gp_weight)
+            if variant.objective == "wgan-gp"
+            else BinaryCrossEntropyLoss()
+        )
+        self.generator = Generator(config.noise_dim + self.cond_width, config.generator_dims, self.width)
+        self.discriminator = Discriminator(self.width + self.cond_width, config.discriminator_dims, self.pac)
+        for i, layer in enumerate(self.discriminator.net):
+            if isinstance(layer, nn.Dropout):
+                self.discriminator.net[i] = SeededDropout(layer.p, generator)
+        init_parameters(self.generator, generator)
+        init_parameters(self.discriminator, generator)
+        self.head = OutputHead(spans)
+        self.condition_loss = ConditionLoss(self.sampler) if self.sampler.enabled else None
+        self.to(self.device)
+        # One fused kernel per optimiser step instead of a handful of ops per parameter.
+        adam = {"betas": config.betas, "weight_decay": config.weight_decay, "fused": True}
+        self.opt_g = torch.optim.Adam(self.generator.parameters(), lr=config.generator_lr, **adam)
+        self.opt_d = torch.optim.Adam(
+            self.discriminator.parameters(), lr=config.discriminator_lr, **adam
+        )
+
+    def to(self, device: torch.device) -> GanCore:
+        self.device = device
+        for module in (self.generator, self.discriminator, self.head):
+            module.to(device)
+        if self.condition_loss is not None:
+            self.condition_loss.to(device)
+        return self
+
+    # ------------------------------------------------------------------------- one step
+    def _batch_conditions(self, batch: int):
+        if self.sampler.enabled:
+            return self.sampler.sample(batch, self.rng)
+        rows = torch.randint(self.data.shape[0], (batch,), generator=self.rng, device=self.device)
+        return None, None, rows
+
+    def _noise(self, batch: int, cond: torch.Tensor | None) -> torch.Tensor:
+        z = torch.randn(batch, self.config.noise_dim, generator=self.rng, device=self.device)
+        return z if cond is None else torch.cat([z, cond], dim=1)
+
+    @staticmethod
+    def _with(x: torch.Tensor, cond: torch.Tensor | None) -> torch.Tensor:
+        return x if cond is None else torch.cat([x, cond], dim=1)
+
+    def step(self, batch: int, discriminator_steps: int = 1) -> dict[str, torch.Tensor]:
+        """One training iteration: discriminator update(s), then one generator update.
+
+        The last discriminator update judges the very batch the generator is then trained on,
+        so each iteration runs the generator forward once, not twice.
+        """
+        metrics: dict[str, torch.Tensor] = {}
+        for _ in range(discriminator_steps - 1):
+            cond, _, rows = self._batch_conditions(batch)
+            with torch.no_grad():
+                fake = self.head(self.generator(self._noise(batch, cond)), self.rng)
+            metrics = self._discriminator_update(fake, cond, rows)
+        cond, col, rows = self._batch_conditions(batch)
+        raw = self.generator(self._noise(batch, cond))
+        fake = self.head(raw, self.rng)
+        metrics = self._discriminator_update(fake.detach(), cond, rows)
+        return {**metrics, **self._generator_update(raw, fake, cond, col)}
+
+    def _discriminator_update(self, fake, cond, rows) -> dict[str, torch.Tensor]:
+        # Real rows are judged with their own condition, in an order unrelated to the fakes'.
+        perm = torch.randperm(rows.shape[0], generator=self.rng, device=self.device)
+        real = self._with(self.data[rows[perm]], None if cond is None else cond[perm])
+        loss, extra = self.objective.discriminator(
+            self.discriminator, real, self._with(fake, cond), self.rng
+        )
+        self.opt_d.zero_grad(set_to_none=True)
+        loss.backward()
+        self.opt_d.step()
+        return {"discriminator_loss": loss.detach(), **{k: v.detach() for k, v in extra.items()}}
+
+    def _generator_update(self, raw, fake, cond, col) -> dict[str, torch.Tensor]:
+        loss = self.objective.generator(self.discriminator(self._with(fake, cond)))
+        metrics = {}
+        if self.condition_loss is not None:
+            cond_loss = self.condition_loss(raw, cond, col)
+            loss = loss + cond_loss
+            metrics["condition_loss"] = cond_loss.detach()
+        self.opt_g.zero_grad(set_to_none=True)
+        loss.backward()
+        self.opt_g.step()
+        return {"generator_loss": loss.detach(), **metrics}
+
+    # ------------------------------------------------------------------------ generation
+    @torch.no_grad()
+    def generate(
+        self, n: int, generator: torch.Generator, condition: tuple[str, int] | None = None
+    ) -> torch.Tensor:
+        """``n`` activated rows in matrix form, optionally all asking for one category."""
+        was_training = self.generator.training
+        self.generator.eval()
+        try:
+            cond = None
+            if self.sampler.enabled:
+                if condition is None:
+                    cond, _, _ = self.sampler.sample(n, generator, from_data=False)
+                else:
+                    cond = self.sampler.condition_for(condition[0], condition[1], n)
+            z = torch.randn(n, self.config.noise_dim, generator=generator, device=self.device)
+            return self.head(self.generator(self._with(z, cond)), generator)
+        finally:
+            self.generator.train(was_training)

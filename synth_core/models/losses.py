@@ -1,0 +1,57 @@
+"""The two adversarial objectives the variants choose from."""
+
+from __future__ import annotations
+
+import torch
+from torch.nn import functional as F
+
+
+def gradient_penalty(
+    critic: torch.nn.Module, real: torch.Tensor, fake: torch.Tensor, generator: torch.Generator
+) -> torch.Tensor:
+    """WGAN-GP's penalty on the critic's gradient norm at points between real and fake groups."""
+    pac = getattr(critic, "pac", 1)
+    groups = real.shape[0] // pac
+    alpha = torch.rand(groups, 1, 1, generator=generator, device=real.device)
+    # One mixing weight per pac group, shared by the rows judged together.
+    alpha = alpha.expand(groups, pac, real.shape[1]).reshape(real.shape)
+    mixed = (alpha * real + (1 - alpha) * fake).requires_grad_(True)
+    scores = critic(mixed)
+    (grad,) = torch.autograd.grad(scores.sum(), mixed, create_graph=True)
+    grad = grad.reshape(groups, -1)
+    return ((grad.norm(2, dim=1) - 1) ** 2).mean()
+
+
+class WassersteinLoss:
+    """WGAN-GP: the critic estimates the Wasserstein distance; its gradient norm is kept near 1."""
+
+    name = "wgan-gp"
+
+    def __init__(self, gp_weight: float = 10.0):
+        self.gp_weight = gp_weight
+
+    def discriminator(self, critic, real, fake, generator) -> tuple[torch.Tensor, dict]:
+        scores = critic(torch.cat([real, fake]))  # one pass over both halves
+        real_score, fake_score = scores[: len(scores) // 2].mean(), scores[len(scores) // 2 :].mean()
+        penalty = gradient_penalty(critic, real, fake, generator)
+        loss = fake_score - real_score + self.gp_weight * penalty
+        return loss, {"wasserstein": real_score - fake_score, "gradient_penalty": penalty}
+
+    def generator(self, fake_scores: torch.Tensor) -> torch.Tensor:
+        return -fake_scores.mean()
+
+
+class BinaryCrossEntropyLoss:
+    """The original GAN: the discriminator classifies real vs fake; the generator uses the
+    non-saturating loss (maximise log D(fake)) so that it still learns when D is winning."""
+
+    name = "bce"
+
+    def discriminator(self, critic, real, fake, generator) -> tuple[torch.Tensor, dict]:
+        logits = critic(torch.cat([real, fake]))
+        real_logits, fake_logits = logits[: len(logits) // 2], logits[len(logits) // 2 :]
+        loss = F.softplus(-real_logits).mean() + F.softplus(fake_logits).mean()
+        return loss, {}
+
+    def generator(self, fake_scores: torch.Tensor) -> torch.Tensor:
+        return F.softplus(-fake_scores).mean()

@@ -1,0 +1,15 @@
+"""WGAN-GP (Gulrajani et al., 2017): an unconditional generator and a critic with gradient penalty."""
+
+from synth_core.models.core import Variant
+
+WGAN_GP = Variant(
+    name="wgan-gp",
+    title="WGAN-GP",
+    description=(
+        "A stable general-purpose GAN without conditioning: good for mostly numeric tables, "
+        "weaker on rare categories."
+    ),
+    objective="wgan-gp",
+    conditioning=None,
+    default_pac=1,
+)

@@ -1,0 +1,273 @@
+"""The central object: a fitted synthesizer (schema + transform + generator + config).
+
+``Synthesizer(config).fit(frame, schema)`` trains; ``sample(n)`` generates a table; ``save`` and
+``Synthesizer.load`` use the safe ``.synth`` model file. The app's background job and the command
+line both go through this class.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import torch
+
+from synth_core.config import TrainingConfig
+from synth_core.device import resolve_device
+from synth_core.errors import DataError, SchemaError, TrainingError
+from synth_core.fidelity import column_shapes_estimate
+from synth_core.models import VARIANTS, GanCore
+from synth_core.schema import Schema, infer_schema
+from synth_core.training import STOPPED, TrainingProgress, train
+from synth_core.transform import DISCRETE_KINDS, TableTransform
+
+log = logging.getLogger(__name__)
+
+FIDELITY_ROWS = 2000  # rows compared by the in-training fidelity estimate
+CHUNK_ROWS = 50_000  # rows generated at a time: bounds memory for any requested size
+MAX_EMPTY_ROUNDS = 50  # chunks in a row with no usable row before giving up
+
+
+@dataclass(frozen=True)
+class SampleResult:
+    """A generated table and what was done to it on the way."""
+
+    frame: pd.DataFrame
+    copies_removed: int  # generated rows identical to a training row, dropped
+
+
+class Synthesizer:
+    """Learns a table with a GAN variant and generates new rows like it."""
+
+    def __init__(self, config: TrainingConfig | None = None):
+        self.config = config or TrainingConfig()
+
+    # ------------------------------------------------------------------------------- fit
+    def fit(
+        self,
+        frame: pd.DataFrame,
+        schema: Schema | None = None,
+        *,
+        progress: TrainingProgress | None = None,
+        stop: threading.Event | None = None,
+    ) -> Synthesizer:
+        """Train on ``frame`` (its included columns). ``progress`` and ``stop`` let another thread
+        watch the run and end it; a stopped run keeps what it learned so far."""
+        config = self.config.validated()
+        schema = schema or infer_schema(frame)
+        self.progress_ = progress or TrainingProgress()
+        self._check_condition_column(schema, config)
+        self.schema_ = schema
+        self.variant_ = VARIANTS[config.variant]
+        self.transform_ = TableTransform(seed=config.seed).fit(frame, schema)
+        columns = self.transform_.columns
+        matrix = self.transform_.transform(frame, np.random.default_rng(config.seed))
+        self.training_hashes_ = row_hashes(frame[columns])
+        self.training_rows_ = len(frame)
+        real_sample = frame[columns].sample(
+            min(FIDELITY_ROWS, len(frame)), random_state=config.seed
+        )
+        if config.threads:
+            torch.set_num_threads(config.threads)
+        device = resolve_device(config.device)
+        try:
+            self.state_ = self._train(matrix, device, real_sample, stop)
+        except torch.OutOfMemoryError:
+            if device.type == "cpu":
+                raise TrainingError(
+                    "The computer ran out of memory while training. Leave out columns with "
+                    "very many categories, or lower the batch size."
+                ) from None
+            self.progress_.note("The GPU ran out of memory, so training moved to the CPU.")
+            torch.cuda.empty_cache()
+            self.state_ = self._train(matrix, torch.device("cpu"), real_sample, stop)
+        return self
+
+    def _train(self, matrix, device, real_sample, stop) -> str:
+        config = self.config
+        rng = torch.Generator(device).manual_seed(config.seed)
+        data = torch.from_numpy(matrix).to(device)
+        self.core_ = GanCore(
+            self.variant_, config, self.transform_.spans, self._condition_columns(), data, rng
+        )
+
+        def estimate(core: GanCore) -> float:
+            generated = self._generate_frame(len(real_sample), seed=config.seed)
+            return column_shapes_estimate(self.transform_, real_sample, generated)
+
+        state = train(self.core_, config, self.progress_, stop, estimate)
+        self.core_.data = None  # the training matrix is not kept once training ends
+        self.core_.sampler.rows_by_group = None
+        return state
+
+    def _condition_columns(self) -> list[str]:
+        if self.variant_.conditioning == "all-discrete":
+            return self.transform_.discrete_columns
+        if self.variant_.conditioning == "label":
+            return [self.config.condition_column]
+        return []
+
+    @staticmethod
+    def _check_condition_column(schema: Schema, config: TrainingConfig) -> None:
+        if config.variant != "cgan":
+            return
+        info = schema[config.condition_column]
+        if not info.include or info.kind not in DISCRETE_KINDS:
+            raise SchemaError(
+                f"The conditional GAN needs a category column to condition on; "
+                f"'{info.name}' is {info.kind.value}{'' if info.include else ' and left out'}. "
+                "Pick an included category column such as a label."
+            )
+
+    @property
+    def stopped_early(self) -> bool:
+        return getattr(self, "state_", None) == STOPPED
+
+    @property
+    def columns(self) -> list[str]:
+        return self.transform_.columns
+
+    def condition_values(self, column: str) -> list[Any]:
+        """Values that rows can be requested for in ``column`` (empty if it can't be used)."""
+        if column not in self.core_.sampler.columns:
+            return []
+        return [v for v in self.transform_.categories(column) if v is not None]
+
+    # ---------------------------------------------------------------------------- sample
+    def sample(
+        self,
+        n: int,
+        conditions: dict[str, Any] | None = None,
+        seed: int | None = None,
+        remove_copies: bool = True,
+    ) -> pd.DataFrame:
+        """``n`` synthetic rows; ``conditions`` ({column: value}) restricts them to one value."""
+        return self.generate(n, conditions, seed, remove_copies).frame
+
+    def generate(
+        self,
+        n: int,
+        conditions: dict[str, Any] | None = None,
+        seed: int | None = None,
+        remove_copies: bool = True,
+        chunk_rows: int = CHUNK_ROWS,
+    ) -> SampleResult:
+        """Like ``sample``, also reporting how many copies of training rows were dropped."""
+        chunks = list(self.iter_chunks(n, conditions, seed, remove_copies, chunk_rows))
+        if not chunks:
+            return SampleResult(self._empty(), 0)
+        frame = pd.concat([c.frame for c in chunks], ignore_index=True)
+        return SampleResult(frame, sum(c.copies_removed for c in chunks))
+
+    def iter_chunks(
+        self,
+        n: int,
+        conditions: dict[str, Any] | None = None,
+        seed: int | None = None,
+        remove_copies: bool = True,
+        chunk_rows: int = CHUNK_ROWS,
+    ) -> Iterator[SampleResult]:
+        """Generate ``n`` rows in chunks of at most ``chunk_rows``: bounded memory for any n."""
+        if n < 0:
+            raise DataError("The number of rows must be 0 or more.")
+        condition = self._resolve_condition(conditions)
+        rng = np.random.default_rng(self.config.seed if seed is None else seed)
+        made, rounds_without_rows = 0, 0
+        while made < n:
+            frame = self._generate_frame(min(chunk_rows, n - made), rng=rng, condition=condition)
+            if condition is not None:
+                frame = frame[_matches(frame[condition[0]], condition[2])]
+            dropped = 0
+            if remove_copies and len(frame):
+                copies = np.isin(row_hashes(frame), self.training_hashes_)
+                dropped = int(copies.sum())
+                frame = frame[~copies]
+            frame = frame.iloc[: n - made].reset_index(drop=True)
+            rounds_without_rows = 0 if len(frame) else rounds_without_rows + 1
+            if rounds_without_rows >= MAX_EMPTY_ROUNDS:
+                raise DataError(
+                    "The model could not produce rows meeting the condition. Train longer, or "
+                    "ask for a value that is more common in the data."
+                )
+            made += len(frame)
+            yield SampleResult(frame, dropped)
+
+    def _generate_frame(
+        self,
+        n: int,
+        seed: int | None = None,
+        rng: np.random.Generator | None = None,
+        condition: tuple[str, int, Any] | None = None,
+    ) -> pd.DataFrame:
+        rng = rng if rng is not None else np.random.default_rng(seed)
+        torch_rng = torch.Generator(self.core_.device).manual_seed(int(rng.integers(2**62)))
+        cond = None if condition is None else condition[:2]
+        matrix = self.core_.generate(n, torch_rng, cond).cpu().numpy()
+        return self.transform_.inverse(matrix, rng)
+
+    def _resolve_condition(self, conditions: dict[str, Any] | None):
+        if not conditions:
+            return None
+        if len(conditions) > 1:
+            raise DataError("Give one condition at a time, such as income=>50K.")
+        ((column, value),) = conditions.items()
+        if not self.variant_.supports_conditions:
+            raise DataError(
+                f"The {self.variant_.title} model cannot generate rows for a chosen value. "
+                "Train a CTGAN or Conditional GAN model to use conditions."
+            )
+        if column not in self.columns:
+            raise DataError(f"There is no column '{column}' in this model.")
+        options = self.condition_values(column)
+        if not options:
+            raise DataError(
+                f"Rows can only be requested for values of "
+                f"{', '.join(self.core_.sampler.columns) or 'no column'}; '{column}' is not one."
+            )
+        for code, option in enumerate(self.transform_.categories(column)):
+            if option is not None and (option == value or str(option) == str(value)):
+                return column, code, option
+        shown = ", ".join(str(v) for v in options[:10])
+        raise DataError(f"'{value}' never occurs in '{column}'. Known values: {shown}.")
+
+    def _empty(self) -> pd.DataFrame:
+        return self.transform_.inverse(np.zeros((0, self.transform_.width), dtype=np.float32))
+
+    # ----------------------------------------------------------------------------- files
+    def save(self, path) -> None:
+        """Write the model to a ``.synth`` file (weights as safetensors, the rest as JSON)."""
+        from synth_core.modelfile import save_model
+
+        save_model(self, path)
+
+    @classmethod
+    def load(cls, path, device: str = "auto") -> Synthesizer:
+        """Read a ``.synth`` file; never runs code from it."""
+        from synth_core.modelfile import load_model
+
+        return load_model(path, device)
+
+
+def _matches(series: pd.Series, value: Any) -> np.ndarray:
+    return (series == value).to_numpy(dtype=bool, na_value=False)
+
+
+def row_hashes(frame: pd.DataFrame) -> np.ndarray:
+    """A 64-bit hash per row, equal for rows with equal values whatever the numeric dtype."""
+    canonical = pd.DataFrame(
+        {
+            name: (
+                frame[name].astype("float64")
+                if pd.api.types.is_numeric_dtype(frame[name])
+                and not pd.api.types.is_bool_dtype(frame[name])
+                else frame[name].astype(object).where(frame[name].notna(), None)
+            )
+            for name in frame.columns
+        }
+    )
+    return pd.util.hash_pandas_object(canonical, index=False).to_numpy()

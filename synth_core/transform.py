@@ -1,0 +1,257 @@
+"""The reversible transform between a table and the matrix a model learns from.
+
+``TableTransform.fit(frame, schema)`` learns one encoder per included column;
+``transform`` turns rows into a float32 matrix; ``inverse`` turns a matrix back into a table with
+the original columns, dtypes, formats and value sets. ``spans`` is the output layout the models
+read: they know widths and activations, never columns.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from synth_core.encoders import CategoricalEncoder, ContinuousEncoder, Span
+from synth_core.errors import SchemaError
+from synth_core.schema import Kind, Schema, format_datetimes, parse_datetimes
+
+CONTINUOUS_KINDS = frozenset({Kind.NUMERICAL, Kind.INTEGER, Kind.DATETIME})
+DISCRETE_KINDS = frozenset({Kind.CATEGORICAL, Kind.BOOLEAN})
+NS_PER_SECOND = 1_000_000_000
+
+
+@dataclass(frozen=True)
+class ColumnPlan:
+    """How one column is encoded and decoded: what the transform keeps besides the encoder."""
+
+    name: str
+    kind: str
+    dtype: str
+    minimum: float | None = None
+    maximum: float | None = None
+    decimals: int | None = None
+    datetime_format: str | None = None
+
+
+class TableTransform:
+    """Encode the included columns of a table for a model, and decode its output back."""
+
+    def __init__(self, max_modes: int = 10, max_categories: int = 100, seed: int = 0):
+        self.max_modes = max_modes
+        self.max_categories = max_categories
+        self.seed = seed
+
+    # ----------------------------------------------------------------------------- fitting
+    def fit(self, frame: pd.DataFrame, schema: Schema) -> TableTransform:
+        """Learn an encoder for every column the schema includes."""
+        rng = np.random.default_rng(self.seed)
+        self.plans_: list[ColumnPlan] = []
+        self.encoders_: list[ContinuousEncoder | CategoricalEncoder] = []
+        columns = schema.included
+        if not columns:
+            raise SchemaError("No column is included. Include at least one column to learn from.")
+        for info in columns:
+            if info.name not in frame.columns:
+                raise SchemaError(f"Column '{info.name}' is not in the table. Re-read the file.")
+            plan, values = _plan_and_values(frame[info.name], info.kind, info.datetime_format)
+            if plan.kind in CONTINUOUS_KINDS:
+                encoder = ContinuousEncoder(info.name, self.max_modes).fit(values, rng)
+            else:
+                encoder = CategoricalEncoder(info.name, self.max_categories).fit(values, rng)
+            self.plans_.append(plan)
+            self.encoders_.append(encoder)
+        return self
+
+    @property
+    def columns(self) -> list[str]:
+        return [plan.name for plan in self.plans_]
+
+    @property
+    def spans(self) -> list[Span]:
+        """The output layout, in matrix order."""
+        return [span for encoder in self.encoders_ for span in encoder.spans]
+
+    @property
+    def width(self) -> int:
+        return sum(encoder.width for encoder in self.encoders_)
+
+    @property
+    def discrete_columns(self) -> list[str]:
+        """Columns that a conditional vector can select values of (one-hot categories)."""
+        return [
+            plan.name
+            for plan, encoder in zip(self.plans_, self.encoders_, strict=True)
+            if isinstance(encoder, CategoricalEncoder)
+        ]
+
+    def categories(self, column: str) -> list[Any]:
+        """The real values of a discrete column, in the order of its one-hot outputs."""
+        encoder = self._encoder(column)
+        if not isinstance(encoder, CategoricalEncoder):
+            raise SchemaError(f"Column '{column}' is not a category column.")
+        return encoder.values()
+
+    def category_codes(self, column: str, values: pd.Series) -> np.ndarray:
+        """The one-hot index of each value of a discrete column."""
+        encoder = self._encoder(column)
+        values = _plan_and_values(values, self._plan(column).kind, None)[1]
+        return encoder.codes(values)
+
+    def column_values(self, frame: pd.DataFrame) -> dict[str, tuple[str, np.ndarray]]:
+        """Each modelled column as (kind, values): floats (dates as seconds) or objects."""
+        return {
+            plan.name: (
+                plan.kind,
+                _plan_and_values(frame[plan.name], plan.kind, plan.datetime_format)[1],
+            )
+            for plan in self.plans_
+        }
+
+    def offsets(self) -> dict[str, int]:
+        """Where each column's block starts in the matrix."""
+        out, start = {}, 0
+        for plan, encoder in zip(self.plans_, self.encoders_, strict=True):
+            out[plan.name] = start
+            start += encoder.width
+        return out
+
+    # ------------------------------------------------------------------- transform / inverse
+    def transform(self, frame: pd.DataFrame, rng: np.random.Generator | None = None) -> np.ndarray:
+        """Encode ``frame`` into a float32 matrix of shape (rows, width)."""
+        rng = rng if rng is not None else np.random.default_rng(self.seed)
+        out = np.empty((len(frame), self.width), dtype=np.float32)
+        start = 0
+        for plan, encoder in zip(self.plans_, self.encoders_, strict=True):
+            values = _plan_and_values(frame[plan.name], plan.kind, plan.datetime_format)[1]
+            encoder.transform(values, rng, out[:, start : start + encoder.width])
+            start += encoder.width
+        return out
+
+    def inverse(self, matrix: np.ndarray, rng: np.random.Generator | None = None) -> pd.DataFrame:
+        """Decode a model's output matrix back into a table like the one ``fit`` saw."""
+        rng = rng if rng is not None else np.random.default_rng(self.seed)
+        matrix = np.asarray(matrix, dtype=np.float64)
+        data, start = {}, 0
+        for plan, encoder in zip(self.plans_, self.encoders_, strict=True):
+            block = matrix[:, start : start + encoder.width]
+            start += encoder.width
+            if isinstance(encoder, ContinuousEncoder):
+                data[plan.name] = _restore_continuous(plan, encoder.inverse(block))
+            else:
+                data[plan.name] = _restore_discrete(plan, encoder.inverse(block, rng))
+        return pd.DataFrame(data)
+
+    # ---------------------------------------------------------------------------- state
+    def state(self) -> dict[str, Any]:
+        """Everything needed to rebuild the fitted transform, as plain JSON-ready data."""
+        return {
+            "max_modes": self.max_modes,
+            "max_categories": self.max_categories,
+            "seed": self.seed,
+            "columns": [
+                {"plan": plan.__dict__, "encoder": encoder.state()}
+                for plan, encoder in zip(self.plans_, self.encoders_, strict=True)
+            ],
+        }
+
+    @classmethod
+    def from_state(cls, state: dict[str, Any]) -> TableTransform:
+        """Rebuild a fitted transform from ``state()``'s output."""
+        transform = cls(state["max_modes"], state["max_categories"], state["seed"])
+        transform.plans_, transform.encoders_ = [], []
+        for column in state["columns"]:
+            plan = ColumnPlan(**column["plan"])
+            encoder_cls = ContinuousEncoder if plan.kind in CONTINUOUS_KINDS else CategoricalEncoder
+            transform.plans_.append(plan)
+            transform.encoders_.append(encoder_cls.from_state(plan.name, column["encoder"]))
+        return transform
+
+    def _plan(self, column: str) -> ColumnPlan:
+        for plan in self.plans_:
+            if plan.name == column:
+                return plan
+        raise SchemaError(f"Column '{column}' was not part of the training data.")
+
+    def _encoder(self, column: str) -> ContinuousEncoder | CategoricalEncoder:
+        return self.encoders_[self.columns.index(self._plan(column).name)]
+
+
+# ------------------------------------------------------------------------------ helpers
+def _plan_and_values(
+    series: pd.Series, kind: str, datetime_format: str | None
+) -> tuple[ColumnPlan, np.ndarray]:
+    """The column's plan and its values as the encoder wants them (float or object array)."""
+    kind = Kind(kind)
+    dtype = str(series.dtype)
+    if kind == Kind.DATETIME:
+        if datetime_format and not pd.api.types.is_datetime64_any_dtype(series):
+            parsed = parse_datetimes(series, datetime_format)
+        else:
+            parsed = pd.to_datetime(series, errors="coerce")
+        ns = parsed.to_numpy(dtype="datetime64[ns]").astype(np.int64).astype(np.float64)
+        seconds = np.where(parsed.isna().to_numpy(), np.nan, ns / NS_PER_SECOND)
+        present = seconds[~np.isnan(seconds)]
+        plan = ColumnPlan(
+            series.name,
+            kind.value,
+            dtype,
+            float(present.min()) if len(present) else None,
+            float(present.max()) if len(present) else None,
+            None,
+            datetime_format,
+        )
+        return plan, seconds
+    if kind in CONTINUOUS_KINDS:
+        numbers = pd.to_numeric(series, errors="coerce")
+        if numbers.notna().sum() < series.notna().sum():
+            raise SchemaError(
+                f"Column '{series.name}' holds text, so it cannot be treated as {kind.value}. "
+                "Set it to categorical, or leave it out."
+            )
+        values = numbers.to_numpy(dtype=np.float64, na_value=np.nan)
+        present = values[~np.isnan(values)]
+        if len(present) == 0:
+            raise SchemaError(f"Column '{series.name}' is empty. Leave it out.")
+        decimals = 0 if kind == Kind.INTEGER else _decimals(present)
+        plan = ColumnPlan(
+            series.name, kind.value, dtype, float(present.min()), float(present.max()), decimals
+        )
+        return plan, values
+    return ColumnPlan(series.name, kind.value, dtype), series.to_numpy(dtype=object)
+
+
+def _decimals(values: np.ndarray, cap: int = 6) -> int:
+    """Fewest decimal places that represent every value exactly (up to ``cap``)."""
+    for places in range(cap + 1):
+        if np.allclose(np.round(values, places), values, rtol=0, atol=1e-9):
+            return places
+    return cap
+
+
+def _restore_continuous(plan: ColumnPlan, values: np.ndarray) -> pd.Series:
+    missing = np.isnan(values)
+    if plan.minimum is not None:
+        values = np.clip(values, plan.minimum, plan.maximum)
+    if plan.kind == Kind.DATETIME:
+        ns = np.where(missing, 0, np.round(values * NS_PER_SECOND)).astype(np.int64)
+        stamps = pd.Series(ns.astype("datetime64[ns]")).mask(missing)
+        if plan.datetime_format and not plan.dtype.startswith("datetime64"):
+            return format_datetimes(stamps, plan.datetime_format)
+        return stamps.astype(plan.dtype) if plan.dtype.startswith("datetime64") else stamps
+    series = pd.Series(np.round(values, plan.decimals or 0))
+    if plan.dtype.startswith(("int", "uint", "Int", "UInt")):
+        return series.astype(plan.dtype)  # NaN only occurs when the column had gaps (nullable)
+    return series.astype(plan.dtype) if plan.dtype.startswith("float") else series
+
+
+def _restore_discrete(plan: ColumnPlan, values: np.ndarray) -> pd.Series:
+    series = pd.Series(values, dtype=object)
+    if plan.dtype == "object":
+        return series.where(series.notna(), np.nan)
+    try:
+        return series.astype(plan.dtype)
+    except (TypeError, ValueError):
+        return series
