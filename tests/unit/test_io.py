@@ -1,0 +1,720 @@
+"""Tests for synth_core.io: reading tables into the frame contract, and formula-safe writing."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import os
+import re
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import openpyxl
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+import synth_core
+from synth_core import io as sio
+from synth_core.errors import DataError
+from synth_core.io import (
+    FORMULA_PREFIXES,
+    MIN_ROWS,
+    MISSING_MARKERS,
+    ReadLimits,
+    ReadResult,
+    neutralise_formulas,
+    read_table,
+    to_csv_bytes,
+    to_xlsx_bytes,
+    write_csv,
+)
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+ADULT = Path(synth_core.__file__).parent / "datasets" / "adult.csv.gz"
+ANY_SIZE = ReadLimits(min_rows=1)
+
+
+def read(data: str | bytes, *, limits: ReadLimits = ANY_SIZE, **kwargs) -> ReadResult:
+    """Read CSV text (encoded as UTF-8) or raw bytes, with no minimum row count by default."""
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    return read_table(raw, limits=limits, **kwargs)
+
+
+def rows_text(delimiter: str = ",", rows: int = 25) -> str:
+    """A small table: a text, an integer and a decimal column."""
+    d = delimiter
+    lines = [f"name{d}count{d}price"]
+    lines += [f"item {i}{d}{i}{d}{i}.5" for i in range(rows)]
+    return "\n".join(lines) + "\n"
+
+
+def assert_read_error(data: str | bytes, *facts: str, **kwargs) -> str:
+    """Reading fails with a DataError whose message holds each fact and says what to do."""
+    with pytest.raises(DataError) as caught:
+        read(data, **kwargs)
+    message = str(caught.value)
+    for fact in facts:
+        assert fact.lower() in message.lower(), message
+    # A problem and an action: at least two sentences.
+    assert len(re.findall(r"[.!?](?:\s|$)", message)) >= 2, message
+    return message
+
+
+def only_str(column: pd.Series) -> bool:
+    return column.dtype == object and all(type(v) is str for v in column.dropna())
+
+
+# --------------------------------------------------------------------------------------------
+# Encodings
+# --------------------------------------------------------------------------------------------
+
+
+def test_plain_utf8_has_no_encoding_note():
+    result = read("city,n\nKöln,1\nZürich,2\n")
+    assert result.info.encoding == "utf-8"
+    assert result.frame["city"].tolist() == ["Köln", "Zürich"]
+    assert not any("UTF" in note or "cp1252" in note for note in result.info.notes)
+
+
+def test_utf8_with_bom_fixture():
+    result = read_table(FIXTURES / "bom_utf8.csv")
+    frame = result.frame
+    assert result.info.encoding == "utf-8-sig"
+    assert any("byte-order mark" in note for note in result.info.notes)
+    assert list(frame.columns) == ["id", "name", "town", "score", "age", "comment"]
+    assert frame.shape == (26, 6)
+    assert frame["id"].dtype == np.int64
+    assert frame["score"].dtype == np.float64 and frame["score"].isna().sum() == 2  # N/A
+    assert frame["age"].dtype == np.float64 and frame["age"].isna().sum() == 2  # ?
+    assert frame.loc[6, "comment"] == "moved, twice\nsecond line"
+    assert frame.loc[6, "name"] == "Gus Pellow"
+    assert only_str(frame["comment"])
+
+
+def test_cp1252_european_fixture():
+    result = read_table(FIXTURES / "european_cp1252.csv")
+    frame, info = result.frame, result.info
+    assert (info.encoding, info.delimiter, info.decimal, info.thousands) == (
+        "cp1252",
+        ";",
+        ",",
+        ".",
+    )
+    assert any("cp1252" in note for note in info.notes)
+    assert any("decimal comma" in note for note in info.notes)
+    assert list(frame.columns) == [
+        "Kunde",
+        "Stadt",
+        "Betrag €",
+        "Menge",
+        "Rabatt %",
+        "Datum",
+        "Notiz",
+    ]
+    assert len(frame) == 26
+    assert frame.loc[1, "Kunde"] == "Jürgen Weiß"
+    assert frame.loc[0, "Notiz"] == "Prämie €"
+    assert frame.loc[2, "Notiz"] == "Rückfrage; später"
+    assert frame["Betrag €"].dtype == np.float64
+    assert frame.loc[0, "Betrag €"] == pytest.approx(1234.56)
+    assert frame.loc[12, "Betrag €"] == pytest.approx(12500.0)
+    assert frame.loc[1, "Betrag €"] == pytest.approx(89.9)
+    assert frame["Betrag €"].isna().sum() == 2
+    assert frame["Menge"].dtype == np.int64
+    assert frame.loc[0, "Rabatt %"] == pytest.approx(0.5)
+    assert frame.loc[3, "Rabatt %"] == pytest.approx(10.0)
+    assert only_str(frame["Datum"]) and frame.loc[0, "Datum"] == "01.01.2023"
+    assert frame["Notiz"].isna().sum() > 0
+
+
+def test_latin1_fallback_when_not_cp1252():
+    # 0x81 is undefined in cp1252, so only Latin-1 can decode this.
+    data = b"name,n\ncaf\xe9\x81,1\nb,2\n"
+    result = read(data)
+    assert result.info.encoding == "latin-1"
+    assert result.frame.loc[0, "name"] == "café\x81"
+
+
+def test_utf16_with_bom():
+    data = "name\tn\r\nÅsa\t1\r\nBo\t2\r\n".encode("utf-16")
+    result = read(data)
+    assert result.info.encoding == "utf-16"
+    assert result.frame["name"].tolist() == ["Åsa", "Bo"]
+    assert result.frame["n"].tolist() == [1, 2]
+
+
+# --------------------------------------------------------------------------------------------
+# Delimiters and layout
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("delimiter", [",", ";", "\t", "|"])
+def test_each_delimiter(delimiter):
+    result = read(rows_text(delimiter))
+    assert result.info.delimiter == delimiter
+    assert result.info.format == ("tsv" if delimiter == "\t" else "csv")
+    assert list(result.frame.columns) == ["name", "count", "price"]
+    assert result.frame["count"].dtype == np.int64
+    assert result.frame["price"].tolist()[:2] == [0.5, 1.5]
+
+
+def test_delimiter_is_judged_on_many_rows_not_only_the_first():
+    text = "id,note\n1,a;b;c\n" + "".join(f"{i},plain {i}\n" for i in range(2, 30))
+    result = read(text)
+    assert result.info.delimiter == ","
+    assert result.frame.loc[0, "note"] == "a;b;c"
+
+
+def test_excel_sep_hint_line():
+    result = read("sep=;\na;b\n1;2\n3;4\n")
+    assert result.info.delimiter == ";"
+    assert result.frame.to_dict("list") == {"a": [1, 3], "b": [2, 4]}
+
+
+def test_tsv_filename_prefers_tab():
+    text = "a,b\tc,d\n1,2\t3,4\n5,6\t7,8\n"
+    assert read(text).frame.shape[1] == 3  # commas give more columns when nothing says tab
+    result = read(text, filename="export.tsv")
+    assert result.info.delimiter == "\t"
+    assert list(result.frame.columns) == ["a,b", "c,d"]
+
+
+def test_single_column_file():
+    result = read('name\nAlice\n"Bob, Jr."\nCarol, Sr\nDan; the second\n')
+    assert result.info.delimiter is None
+    assert result.frame["name"].tolist() == ["Alice", "Bob, Jr.", "Carol, Sr", "Dan; the second"]
+
+
+def test_quoted_field_with_newline_and_delimiter():
+    result = read('a,b\n"line one\nline two, still one",1\nx,2\n')
+    assert result.frame.loc[0, "a"] == "line one\nline two, still one"
+    assert result.frame["b"].tolist() == [1, 2]
+
+
+def test_crlf_and_old_mac_line_ends():
+    assert read("a,b\r\n1,2\r\n3,4\r\n").frame.to_dict("list") == {"a": [1, 3], "b": [2, 4]}
+    assert read("a,b\r1,2\r3,4\r").frame.to_dict("list") == {"a": [1, 3], "b": [2, 4]}
+
+
+def test_whitespace_is_stripped_from_names_and_cells():
+    result = read(" name , n \n  Alice  ,  7 \n\tBob\t, 8\n")
+    assert list(result.frame.columns) == ["name", "n"]
+    assert result.frame["name"].tolist() == ["Alice", "Bob"]
+    assert result.frame["n"].tolist() == [7, 8]
+    assert result.frame["n"].dtype == np.int64
+
+
+def test_empty_rows_trailing_separators_and_nameless_empty_column():
+    result = read("a;b;\n1;2;\n;;\n\n3;4;\n5;6;;\n")
+    assert result.frame.to_dict("list") == {"a": [1, 3, 5], "b": [2, 4, 6]}
+    assert any("Skipped 1 empty row" in note for note in result.info.notes)
+    assert any("empty column" in note for note in result.info.notes)
+    assert isinstance(result.frame.index, pd.RangeIndex)
+
+
+def test_nameless_column_with_data_gets_a_name():
+    result = read("a,,c\n1,x,3\n2,y,4\n")
+    assert list(result.frame.columns) == ["a", "Column 2", "c"]
+
+
+def test_short_rows_are_padded_with_missing_values():
+    result = read("a,b,c\n1,2,3\n4,5\n")
+    assert result.frame["c"].tolist()[0] == 3
+    assert pd.isna(result.frame.loc[1, "c"])
+
+
+# --------------------------------------------------------------------------------------------
+# Missing values and column types
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("marker", MISSING_MARKERS)
+def test_every_missing_marker_becomes_nan(marker):
+    cell = f'"{marker}"' if marker else ""
+    result = read(f"k,n,t\na,1,x\nb,{cell},{cell}\nc,3,  {marker}  \n")
+    assert result.frame["n"].dtype == np.float64
+    assert result.frame["n"].isna().tolist() == [False, True, False]
+    assert result.frame["t"].isna().tolist() == [False, True, True]
+    assert only_str(result.frame["t"])
+
+
+def test_required_markers_are_listed():
+    required = {"", "NA", "N/A", "null", "NaN", "?", "-", "na", "n/a", "NULL", "nan", "None"}
+    assert required <= set(MISSING_MARKERS)
+
+
+def test_integers_without_gaps_are_int64_and_with_gaps_float64():
+    frame = read("a,b,c\n1,-2,1.5\n3,,2\n+5,4,-0.25\n").frame
+    assert frame["a"].dtype == np.int64 and frame["a"].tolist() == [1, 3, 5]
+    assert frame["b"].dtype == np.float64 and pd.isna(frame.loc[1, "b"])
+    assert frame["c"].dtype == np.float64 and frame["c"].tolist() == [1.5, 2.0, -0.25]
+
+
+def test_text_like_values_stay_text():
+    frame = read(
+        "zip,flag,day,mixed,long_id,version\n"
+        "01234,True,2023-01-05,5,1234567890123456789012345,1.2.3\n"
+        "98765,False,05.02.2023,apple,7,2.0.1\n"
+    ).frame
+    assert frame["zip"].tolist() == ["01234", "98765"]
+    assert frame["flag"].tolist() == ["True", "False"]
+    assert frame["day"].tolist() == ["2023-01-05", "05.02.2023"]
+    assert frame["mixed"].tolist() == ["5", "apple"]
+    assert frame["long_id"].tolist() == ["1234567890123456789012345", "7"]
+    for name in frame.columns:
+        assert only_str(frame[name]), name
+
+
+def test_scientific_notation_is_a_number():
+    frame = read("x\n1e3\n-2.5E-2\n").frame
+    assert frame["x"].tolist() == [1000.0, -0.025]
+
+
+def test_all_missing_column_is_float_nan():
+    frame = read("a,b\n1,\n2,NA\n").frame
+    assert frame["b"].dtype == np.float64 and frame["b"].isna().all()
+
+
+# --------------------------------------------------------------------------------------------
+# Decimal and thousands separators
+# --------------------------------------------------------------------------------------------
+
+
+def test_decimal_comma_in_semicolon_file():
+    result = read("a;b\n3,5;1.234,56\n4;10\n")
+    assert (result.info.decimal, result.info.thousands) == (",", ".")
+    assert result.frame["a"].tolist() == [3.5, 4.0]
+    assert result.frame["b"].tolist() == [1234.56, 10.0]
+
+
+def test_decimal_comma_in_tab_file_with_space_thousands():
+    result = read("a\tb\n3,25\t1 234,5\n4\t2\n")
+    assert (result.info.decimal, result.info.thousands) == (",", " ")
+    assert result.frame["a"].tolist() == [3.25, 4.0]
+    assert result.frame["b"].tolist() == [1234.5, 2.0]
+
+
+def test_ambiguous_dot_reads_as_thousands_when_the_file_uses_decimal_commas():
+    result = read("a;b\n1.234;2,5\n3;4\n")
+    assert result.frame["a"].tolist() == [1234, 3]
+    assert result.frame["a"].dtype == np.int64
+
+
+def test_ambiguous_dot_reads_as_decimal_point_without_evidence():
+    result = read("a;b\n1.234;2\n3;4\n")
+    assert result.info.decimal == "."
+    assert result.frame["a"].tolist() == [1.234, 3.0]
+
+
+def test_comma_file_with_quoted_thousands():
+    result = read('a,b\n"1,234.5",2\n3.5,4\n')
+    assert (result.info.decimal, result.info.thousands) == (".", ",")
+    assert result.frame["a"].tolist() == [1234.5, 3.5]
+
+
+def test_comma_inside_text_does_not_decide_the_decimal():
+    result = read('size;weight\n"3,5 kg";1.5\n"4,5 kg";2.25\n')
+    assert result.info.decimal == "."
+    assert result.frame["weight"].tolist() == [1.5, 2.25]
+    assert result.frame["size"].tolist() == ["3,5 kg", "4,5 kg"]
+
+
+def test_inconsistent_numbers_stay_text():
+    result = read("a;b\n1,5;x\n2.5;y\n")  # a decimal comma file where one value uses a point
+    assert result.frame["a"].tolist() == ["1,5", "2.5"]
+
+
+# --------------------------------------------------------------------------------------------
+# Other sources and formats
+# --------------------------------------------------------------------------------------------
+
+
+def test_bundled_adult_file():
+    result = read_table(ADULT, limits=ReadLimits())
+    frame = result.frame
+    assert frame.shape == (32_561, 15)
+    assert frame.loc[0, "workclass"] == "State-gov"
+    assert frame["workclass"].isna().sum() > 0  # "?" cells
+    assert "?" not in set(frame["workclass"].dropna())
+    assert not frame["workclass"].dropna().str.startswith(" ").any()
+    for name in ["age", "fnlwgt", "education-num", "capital-gain", "capital-loss"]:
+        assert frame[name].dtype == np.int64, name
+    assert only_str(frame["native-country"])
+    assert isinstance(frame.index, pd.RangeIndex)
+
+
+def test_gzip_bytes_and_file_object_sources(tmp_path):
+    packed = gzip.compress(rows_text().encode())
+    assert read(packed, filename="t.csv.gz").frame.shape == (25, 3)
+    assert read_table(io.BytesIO(rows_text(";").encode())).frame.shape == (25, 3)
+    path = tmp_path / "t.csv"
+    path.write_text(rows_text("|"))
+    assert read_table(str(path)).info.delimiter == "|"
+
+
+def test_xlsx_round_trip():
+    frame = pd.DataFrame(
+        {
+            "n": np.arange(-3, 22, dtype=np.int64),
+            "x": [0.5 * i if i % 4 else np.nan for i in range(25)],
+            "t": [f"word {i}" if i % 3 else np.nan for i in range(25)],
+            "code": [f"{i:05d}" for i in range(25)],
+        }
+    )
+    result = read_table(to_xlsx_bytes(frame))
+    assert result.info.format == "xlsx" and result.info.encoding is None
+    pd.testing.assert_frame_equal(result.frame, frame)
+
+
+def test_xlsx_text_that_looks_like_a_formula_is_stored_as_text():
+    frame = pd.DataFrame({"t": ["=1+1", "-5 apples", "ok"], "n": [-5, 1, 2]})
+    data = to_xlsx_bytes(frame)
+    sheet = openpyxl.load_workbook(io.BytesIO(data)).worksheets[0]
+    assert [c.value for c in sheet[1]] == ["t", "n"]
+    assert sheet["A2"].data_type == "s" and sheet["A2"].value == "'=1+1"
+    assert sheet["A3"].data_type == "s" and sheet["A3"].value == "'-5 apples"
+    assert sheet["B2"].data_type == "n" and sheet["B2"].value == -5
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert "<f>" not in archive.read("xl/worksheets/sheet1.xml").decode()
+    back = read(data).frame
+    pd.testing.assert_frame_equal(back, neutralise_formulas(frame))
+
+
+def test_xlsx_is_cleaned_like_csv():
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append([" name ", "when", "ok", "score"])
+    sheet.append(["  Ann ", pd.Timestamp("2024-03-01").to_pydatetime(), True, "NA"])
+    sheet.append(["Bo", pd.Timestamp("2024-03-02 08:30").to_pydatetime(), False, 2.5])
+    workbook.create_sheet("Other")
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    result = read(buffer.getvalue())
+    assert result.frame.to_dict("list") == {
+        "name": ["Ann", "Bo"],
+        "when": ["2024-03-01", "2024-03-02 08:30:00"],
+        "ok": ["True", "False"],
+        "score": [pytest.approx(np.nan, nan_ok=True), 2.5],
+    }
+    assert any("first sheet" in note for note in result.info.notes)
+
+
+def test_text_file_named_xlsx_is_read_as_text():
+    result = read(rows_text(), filename="report.xlsx")
+    assert result.info.format == "csv"
+    assert any("plain text" in note for note in result.info.notes)
+
+
+# --------------------------------------------------------------------------------------------
+# Errors
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("data", [b"", b"   \n\t\r\n  ", "\ufeff".encode(), b"\n\n\n"])
+def test_empty_file(data):
+    assert_read_error(data, "empty")
+
+
+def test_header_without_rows():
+    assert_read_error("a,b,c\n", "no rows")
+    assert_read_error("a,b,c\n,,\n\n", "no rows")
+
+
+def test_fewer_rows_than_the_minimum():
+    message = assert_read_error(rows_text(rows=5), "only 5 rows", limits=ReadLimits())
+    assert str(MIN_ROWS) in message
+    assert_read_error(rows_text(rows=9), "at least 10", limits=ReadLimits(min_rows=10))
+    assert read(rows_text(rows=10), limits=ReadLimits(min_rows=10)).frame.shape == (10, 3)
+
+
+def test_ragged_row_names_the_line():
+    text = "a,b\n1,2\n3,4\n5,6,7\n8,9\n"
+    assert_read_error(text, "line 4", "3 values", "2 columns")
+
+
+def test_ragged_row_after_a_multiline_value_names_its_first_line():
+    text = 'a,b\n"x\ny",1\n3,4,5\n'
+    assert_read_error(text, "line 4")
+
+
+def test_unclosed_quote():
+    assert_read_error('a,b\n1,2\n"x,1\n2,3\n4,5\n', "line 3", "quote")
+
+
+@pytest.mark.parametrize(
+    ("header", "names"),
+    [("age,name,age", ["'age'"]), ("a, a ,b,b", ["'a'", "'b'"])],
+)
+def test_duplicate_column_names(header, names):
+    width = header.count(",") + 1
+    text = header + "\n" + ",".join(["1"] * width) + "\n"
+    assert_read_error(text, "share a name", *names)
+
+
+@pytest.mark.parametrize(
+    ("data", "fact"),
+    [
+        (b"\x89PNG\r\n\x1a\n" + bytes(range(256)), "PNG image"),
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< >>\nendobj\n", "PDF"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, ".xls"),
+        (b"name,n\nab\x00cd,1\n", "binary"),
+        (bytes(np.random.default_rng(0).integers(0, 256, 4000, dtype=np.uint8)), "binary"),
+        (bytes(np.random.default_rng(1).integers(1, 256, 4000, dtype=np.uint8)), "binary"),
+    ],
+    ids=["png", "pdf", "xls", "nul", "random", "random-without-nul"],
+)
+def test_binary_input(data, fact):
+    assert_read_error(data, fact)
+
+
+def _zip(files: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, content in files.items():
+            archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+def test_zip_that_is_not_a_workbook():
+    assert_read_error(_zip({"data.csv": rows_text().encode()}), "ZIP archive", "unpack")
+    ods = _zip({"mimetype": b"application/vnd.oasis.opendocument.spreadsheet"})
+    assert_read_error(ods, "OpenDocument")
+
+
+def test_corrupt_xlsx():
+    good = to_xlsx_bytes(pd.DataFrame({"a": [1, 2]}))
+    assert_read_error(good[: len(good) // 2], "damaged")
+    assert_read_error(_zip({"xl/workbook.xml": b"<not really>"}), "damaged")
+
+
+def test_corrupt_gzip():
+    assert_read_error(gzip.compress(rows_text().encode())[:40], ".gz", "damaged")
+
+
+def test_xlsx_ragged_row():
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["a", "b"])
+    sheet.append([1, 2])
+    sheet.append([3, 4, "stray"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    assert_read_error(buffer.getvalue(), "row 3", "2 columns")
+
+
+def test_limits_on_bytes_rows_and_columns():
+    assert_read_error(rows_text(), "limit of 100 bytes", limits=ReadLimits(max_bytes=100))
+    packed = gzip.compress(rows_text().encode())
+    assert_read_error(packed, "unpacked", limits=ReadLimits(max_bytes=len(packed) + 10))
+    assert_read_error(rows_text(rows=11), "more than 10 rows", limits=ReadLimits(max_rows=10))
+    assert read(rows_text(rows=10), limits=ReadLimits(max_rows=10, min_rows=1)).frame.shape[0] == 10
+    assert_read_error(rows_text(), "3 columns", "limit is 2", limits=ReadLimits(max_columns=2))
+
+
+def test_limit_on_bytes_from_path_and_file_object(tmp_path):
+    path = tmp_path / "big.csv"
+    path.write_text(rows_text())
+    with pytest.raises(DataError, match="limit of 100 bytes"):
+        read_table(path, limits=ReadLimits(max_bytes=100))
+    with pytest.raises(DataError, match="limit of 100 bytes"):
+        read_table(io.BytesIO(path.read_bytes()), limits=ReadLimits(max_bytes=100))
+
+
+def test_missing_path_and_folder(tmp_path):
+    with pytest.raises(DataError, match=r"nothere\.csv.*not found") as caught:
+        read_table(tmp_path / "nothere.csv")
+    assert "pick another file" in str(caught.value)
+    with pytest.raises(DataError, match="folder"):
+        read_table(tmp_path)
+
+
+def test_impossible_path_is_reported_as_not_found():
+    with pytest.raises(DataError, match="not found"):
+        read_table("a,b\n1,2\n" * 100)  # CSV text passed where a path belongs
+    with pytest.raises(DataError, match="not found"):
+        read_table("bad\x00name.csv")
+
+
+def test_empty_first_sheet():
+    workbook = openpyxl.Workbook()
+    workbook.create_sheet("Second").append(["a", "b"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    assert_read_error(buffer.getvalue(), "first sheet", "empty")
+
+
+def test_xlsx_row_limit():
+    data = to_xlsx_bytes(pd.DataFrame({"a": range(30)}))
+    assert_read_error(data, "more than 10 rows", limits=ReadLimits(max_rows=10))
+
+
+def test_reading_prints_and_logs_nothing(capsys, caplog):
+    caplog.set_level("DEBUG")
+    read_table(FIXTURES / "european_cp1252.csv")
+    with pytest.raises(DataError):
+        read(b"secret,value\nAda,1\nAda,2,3\n")
+    assert capsys.readouterr() == ("", "")
+    assert caplog.records == []
+
+
+def test_unexpected_failure_is_wrapped(monkeypatch):
+    def broken(*args, **kwargs):
+        raise ValueError("internal detail")
+
+    monkeypatch.setattr(sio, "_detect_delimiter", broken)
+    with pytest.raises(DataError) as caught:
+        read(rows_text())
+    assert isinstance(caught.value.__cause__, ValueError)
+    assert "internal detail" not in str(caught.value)
+    assert "CSV" in str(caught.value)
+
+
+def test_wrong_source_type_is_a_programming_error():
+    with pytest.raises(TypeError):
+        read_table(42)  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------------------------
+# Writing
+# --------------------------------------------------------------------------------------------
+
+
+def test_neutralise_formulas_prefixes_text_only():
+    frame = pd.DataFrame(
+        {
+            "t": ["=SUM(A1)", "+1", "-5 apples", "@cmd", "\tx", "\ry", "plain", np.nan, "-"],
+            "i": [-5, 1, 2, 3, 4, 5, 6, 7, -8],
+            "f": [-1.5, np.nan, 2.0, -0.0, 1, 2, 3, 4, 5],
+            "o": pd.Series([-5, "=x", None, 2.5, "ok", "a", "b", "c", "d"], dtype=object),
+        }
+    )
+    before = frame.copy()
+    safe = neutralise_formulas(frame)
+    assert safe["t"].tolist()[:7] == [
+        "'=SUM(A1)",
+        "'+1",
+        "'-5 apples",
+        "'@cmd",
+        "'\tx",
+        "'\ry",
+        "plain",
+    ]
+    assert pd.isna(safe.loc[7, "t"]) and safe.loc[8, "t"] == "'-"
+    pd.testing.assert_series_equal(safe["i"], frame["i"])
+    pd.testing.assert_series_equal(safe["f"], frame["f"])
+    assert safe["o"].tolist()[:2] == [-5, "'=x"] and safe.loc[2, "o"] is None
+    pd.testing.assert_frame_equal(frame, before)  # the input is untouched
+    pd.testing.assert_frame_equal(neutralise_formulas(safe), safe)  # idempotent
+
+
+def test_neutralise_formulas_handles_categories_strings_and_names():
+    frame = pd.DataFrame(
+        {
+            "=name": pd.Categorical(["-a", "b", "-a"]),
+            "s": pd.Series(["=x", None, "y"], dtype="string"),
+        }
+    )
+    safe = neutralise_formulas(frame)
+    assert list(safe.columns) == ["'=name", "s"]
+    assert safe["'=name"].tolist() == ["'-a", "b", "'-a"]
+    assert str(safe["s"].dtype) == "string"
+    assert safe["s"].tolist()[0] == "'=x" and pd.isna(safe["s"].iloc[1])
+    assert set(FORMULA_PREFIXES) == {"=", "+", "-", "@", "\t", "\r"}
+
+
+def test_to_csv_bytes_is_formula_safe_utf8_without_index():
+    frame = pd.DataFrame({"t": ["=HYPERLINK(1)", "Zoë"], "n": [-5, 3]}, index=[7, 8])
+    text = to_csv_bytes(frame).decode("utf-8")
+    assert text.splitlines() == ["t,n", "'=HYPERLINK(1),-5", "Zoë,3"]
+
+
+def test_write_csv_streams_chunks_with_one_header(tmp_path):
+    chunks = (
+        pd.DataFrame({"a": np.arange(i * 10, i * 10 + 10), "b": ["=x"] * 10}) for i in range(3)
+    )
+    path = tmp_path / "out.csv"
+    assert write_csv(chunks, path) == 30
+    text = path.read_text(encoding="utf-8")
+    assert text.count("a,b") == 1
+    back = read_table(path).frame
+    assert back["a"].tolist() == list(range(30))
+    assert set(back["b"]) == {"'=x"}
+    assert os.listdir(tmp_path) == ["out.csv"]
+
+
+def test_to_xlsx_bytes_refuses_more_rows_than_a_sheet_holds(monkeypatch):
+    monkeypatch.setattr(sio, "_XLSX_MAX_ROWS", 3)
+    assert to_xlsx_bytes(pd.DataFrame({"a": [1, 2]}))
+    with pytest.raises(DataError, match="CSV"):
+        to_xlsx_bytes(pd.DataFrame({"a": [1, 2, 3]}))
+
+
+def test_to_xlsx_bytes_stores_awkward_values_safely():
+    frame = pd.DataFrame(
+        {
+            "flag": pd.array([True, None, False], dtype="boolean"),
+            "count": pd.array([1, None, 3], dtype="Int64"),
+            "ratio": [1.5, np.inf, np.nan],
+            "text": ["#N/A", "=x", "a\x01b"],
+        }
+    )
+    sheet = openpyxl.load_workbook(io.BytesIO(to_xlsx_bytes(frame))).worksheets[0]
+    cells = [[(cell.value, cell.data_type) for cell in row] for row in sheet.iter_rows(min_row=2)]
+    assert [row[0] for row in cells] == [(True, "b"), (None, "n"), (False, "b")]
+    assert [row[1][0] for row in cells] == [1, None, 3]
+    assert [row[2][0] for row in cells] == [1.5, None, None]  # Excel has no infinity
+    assert [row[3] for row in cells] == [("#N/A", "s"), ("'=x", "s"), ("ab", "s")]
+
+
+def test_write_csv_single_frame_and_mismatched_chunks(tmp_path):
+    path = tmp_path / "one.csv"
+    assert write_csv(pd.DataFrame({"a": [1, 2]}), path) == 2
+    assert path.read_text().splitlines() == ["a", "1", "2"]
+    bad = tmp_path / "bad.csv"
+    with pytest.raises(ValueError):
+        write_csv([pd.DataFrame({"a": [1]}), pd.DataFrame({"b": [2]})], bad)
+    assert not bad.exists() and not (tmp_path / "bad.csv.part").exists()
+
+
+# --------------------------------------------------------------------------------------------
+# Property: what we write, we read back
+# --------------------------------------------------------------------------------------------
+
+_TEXT = (
+    st.text(alphabet=st.sampled_from(list("abqXYZ é€'\",;|\t\n\r")), min_size=1, max_size=8)
+    .map(str.strip)
+    .filter(lambda s: s and s not in MISSING_MARKERS and not s.startswith(FORMULA_PREFIXES))
+)
+
+
+@st.composite
+def frames(draw) -> pd.DataFrame:
+    rows = draw(st.integers(1, 25))
+    data = {}
+    for index in range(draw(st.integers(1, 4))):
+        kind = draw(st.sampled_from(["int", "float", "text"]))
+        if kind == "int":
+            values = draw(st.lists(st.integers(-(2**63), 2**63 - 1), min_size=rows, max_size=rows))
+            column = pd.Series(values, dtype=np.int64)
+        elif kind == "float":
+            number = st.floats(allow_nan=False, allow_infinity=False) | st.just(np.nan)
+            values = draw(st.lists(number, min_size=rows, max_size=rows))
+            column = pd.Series(values, dtype=np.float64)
+        else:
+            values = draw(st.lists(_TEXT | st.just(np.nan), min_size=rows, max_size=rows))
+            column = pd.Series(values, dtype=object)
+            assume(column.notna().any())
+        data[f"c{index}"] = column
+    frame = pd.DataFrame(data)
+    assume(not frame.isna().all(axis=1).any())  # a row of nothing is skipped on reading
+    return frame
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.filter_too_much])
+@given(frames())
+def test_csv_round_trip_property(frame):
+    result = read_table(to_csv_bytes(frame), limits=ANY_SIZE)
+    pd.testing.assert_frame_equal(result.frame, frame)
