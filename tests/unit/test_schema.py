@@ -83,6 +83,19 @@ def adult() -> Schema:
 
 
 # ---------------------------------------------------------------------------------- fixtures
+def test_european_export_kinds() -> None:
+    schema = infer_schema(read_table(FIXTURES / "european_cp1252.csv").frame)
+    assert schema["Kunde"].kind == Kind.PII  # German for "customer": a column of names
+    assert schema["Kunde"].pii_type == "name"
+    assert not schema["Kunde"].include
+    assert schema["Stadt"].kind == Kind.CATEGORICAL
+    assert schema["Betrag €"].kind == Kind.NUMERICAL
+    assert schema["Betrag €"].decimals == 2
+    assert schema["Menge"].kind == Kind.INTEGER
+    assert schema["Datum"].kind == Kind.DATETIME
+    assert schema["Datum"].datetime_format == "%d.%m.%Y"
+
+
 @pytest.mark.parametrize(
     ("column", "kind", "pii_type"),
     [
