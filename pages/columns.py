@@ -1,0 +1,117 @@
+"""Step 2: check what each column holds and choose the columns the model learns."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui import columns_table as table_view
+from ui import flow, state
+
+st.title("Choose columns")
+st.write(
+    "Check what each column holds and tick the columns the model should learn; "
+    "the others are left out of the synthetic copy."
+)
+
+table = state.get_table()
+schema = state.get_schema()
+
+if table is None or schema is None:
+    st.info(
+        "There is no table yet. Upload your table, or try the sample data, "
+        "and its columns will appear here.",
+        icon=":material/info:",
+    )
+    st.page_link(flow.UPLOAD, label="Go to Upload", icon=":material/upload_file:")
+else:
+    st.caption(
+        f"{table.name}: {table.rows:,} rows, {table.columns:,} columns. "
+        "Columns that identify people, free text and empty or constant columns are left out "
+        "at first; you can change any choice."
+    )
+    if message := state.pop_columns_error():
+        st.error(message)
+
+    shown = table_view.editor_frame(schema)
+    # The editor keeps the person's edits until the revision changes (bump_editor_revision).
+    shown.index.name = f"revision {state.editor_revision()}"
+    edited = st.data_editor(
+        shown,
+        key=state.COLUMNS_EDITOR,
+        hide_index=True,
+        num_rows="fixed",
+        width="stretch",
+        disabled=list(table_view.READ_ONLY),
+        column_config={
+            table_view.INCLUDE: st.column_config.CheckboxColumn(
+                "Include", help="Tick to let the model learn this column.", width="small"
+            ),
+            table_view.COLUMN: st.column_config.TextColumn("Column", pinned=True),
+            table_view.KIND: st.column_config.SelectboxColumn(
+                "Kind",
+                help="What the column holds. Change it if the guess is wrong.",
+                options=table_view.KIND_OPTIONS,
+                format_func=table_view.kind_label,
+                required=True,
+            ),
+            table_view.WHY: st.column_config.TextColumn(
+                "Why", help="Why the column was given this kind.", width="large"
+            ),
+            table_view.MISSING: st.column_config.NumberColumn(
+                "Missing (%)", help="Share of empty cells.", format="%.1f %%"
+            ),
+            table_view.DISTINCT: st.column_config.NumberColumn(
+                "Distinct", help="How many different values the column has.", format="%d"
+            ),
+        },
+    )
+
+    changed, problem = table_view.apply_edits(schema, edited)
+    if problem is not None:
+        # Keep the schema as it was and show the table as it really is, with the message.
+        state.set_columns_error(problem)
+        state.bump_editor_revision()
+        st.rerun()
+    if changed != schema:
+        state.set_schema(changed)
+        schema = changed
+        if not table_view.shows_schema(edited, schema):
+            # The change moved another cell (a new kind has its own default for Include).
+            state.bump_editor_revision()
+            st.rerun()
+
+    st.markdown(f"**{table_view.learned_summary(schema)}**")
+    for note in table_view.warnings(schema):
+        st.warning(note, icon=":material/warning:")
+
+    options = schema.included_names
+    if not options:
+        st.warning(
+            "No column is included, so there is nothing to learn. Tick Include for at least "
+            "one column.",
+            icon=":material/warning:",
+        )
+        state.set_target(None)
+    else:
+        st.session_state[state.TARGET_WIDGET] = state.target_choice(
+            options, table_view.default_target(schema)
+        )
+        target = st.selectbox(
+            "Column to predict",
+            options,
+            key=state.TARGET_WIDGET,
+            help=(
+                "Later, Synth Studio checks how useful the synthetic copy is by training a "
+                "simple predictor of this column on it and testing that on your real rows."
+            ),
+        )
+        state.set_target(target)
+        st.caption("Usually the outcome you care about, such as income or churn.")
+
+    following = flow.next_step(flow.COLUMNS)
+    if following is None:
+        st.caption("Next step: train a model on the columns you chose.")
+    elif options:
+        st.page_link(
+            following.path, label=f"Next: {following.invite}", icon=":material/arrow_forward:"
+        )

@@ -1,0 +1,39 @@
+"""About Synth Studio, in plain words."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui import flow
+
+st.title("About Synth Studio")
+st.write(
+    "Synth Studio turns a private table into a synthetic copy: new, made-up rows that look and "
+    "behave like your real ones, so that you can share or test with them instead of the "
+    "originals. A model (a GAN, a kind of neural network) learns the patterns of your table "
+    "and then writes new rows from what it learned."
+)
+
+st.subheader("The steps")
+st.markdown(
+    "1. **Upload** your table (CSV, TSV or Excel), or try the sample data.\n"
+    "2. **Columns**: check what each column holds and choose the columns to learn. "
+    "Names, email addresses and other identifying columns are left out at first.\n"
+    "3. **Train** a model on the chosen columns.\n"
+    "4. **Compare** the synthetic copy with your table: how alike they are, and how useful "
+    "the copy is.\n"
+    "5. **Download** the synthetic copy, and the model if you want to make more rows later."
+)
+ready = ", ".join(step.title for step in flow.STEPS)
+st.caption(f"Ready in this version: {ready}.")
+
+st.subheader("Privacy")
+st.markdown(
+    "- Your table is kept only in the memory of this browser session. It is never saved to "
+    "disk and never written to logs, and it is dropped when the session ends, for example "
+    "when you close the tab.\n"
+    "- Synthetic rows are made up, but a model can still remember rare details of real "
+    "people. Check the copy before you share it.\n"
+    "- A model file is as sensitive as the table it learned from: share it only with people "
+    "who may see the original data."
+)

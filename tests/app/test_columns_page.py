@@ -1,0 +1,241 @@
+"""The Columns page, driven through Streamlit's AppTest, and its table helpers called directly."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from synth_core.errors import SchemaError
+from synth_core.schema import Kind, Schema
+from ui import columns_table as table_view
+from ui import state as state
+
+COLUMNS = "pages/columns.py"
+EDITOR = "columns_editor"
+
+
+def texts(elements) -> list[str]:
+    return [element.value for element in elements]
+
+
+def schema_of(app: AppTest) -> Schema:
+    return state.get_schema(app.session_state)
+
+
+def edit(app: AppTest, edited_rows: dict[int, dict]) -> AppTest:
+    """Make cell edits in the column editor, as a person would, and rerun."""
+    app.session_state[EDITOR] = {"edited_rows": edited_rows, "added_rows": [], "deleted_rows": []}
+    return app.run()
+
+
+def schema_error(schema: Schema, name: str, **change) -> str:
+    with pytest.raises(SchemaError) as caught:
+        schema.with_changes(name, **change)
+    return str(caught.value)
+
+
+@pytest.fixture
+def columns(loaded: AppTest) -> AppTest:
+    """The Columns page with the sample table loaded."""
+    loaded.switch_page(COLUMNS).run()
+    assert not loaded.exception
+    return loaded
+
+
+@pytest.fixture
+def shop(app: AppTest, shop_csv: bytes) -> AppTest:
+    """The Columns page with the shop table (ID, email, 150 shops, mostly empty score ...)."""
+    app.run()
+    app.file_uploader(key="upload_file").set_value(("shop.csv", shop_csv, "text/csv")).run()
+    app.switch_page(COLUMNS).run()
+    assert not app.exception
+    return app
+
+
+def test_before_any_upload_it_says_why_and_links_back(app: AppTest) -> None:
+    app.run()
+    app.switch_page(COLUMNS).run()
+
+    assert not app.exception
+    assert len(app.info) == 1 and "no table yet" in app.info[0].value.lower()
+    assert [link.label for link in app.page_link] == ["Go to Upload"]
+    assert app.page_link[0].proto.page_script_hash  # a registered page: Upload, the default
+    assert not app.data_editor
+    assert not app.selectbox
+
+
+def test_lists_every_column_of_the_sample(columns: AppTest) -> None:
+    editor = columns.data_editor(key=EDITOR)
+    shown = editor.value
+
+    assert editor.editing_mode == "fixed"
+    assert list(shown.columns) == ["Include", "Column", "Kind", "Why", "Missing (%)", "Distinct"]
+    assert len(shown) == 15
+    assert shown["Column"].tolist() == schema_of(columns).names
+    assert shown["Include"].all()
+    assert set(shown["Kind"]) <= {kind.value for kind in Kind}
+    assert shown.loc[shown["Column"] == "workclass", "Missing (%)"].item() == 5.6
+    assert "15 of 15 columns will be learned." in " ".join(texts(columns.markdown))
+    assert not columns.warning and not columns.error
+
+
+def test_income_is_the_default_target_and_the_choice_is_kept(columns: AppTest) -> None:
+    target = columns.selectbox(key="target_column")
+    assert target.value == "income"
+    assert target.options == schema_of(columns).included_names
+    assert state.get_target(columns.session_state) == "income"
+
+    target.set_value("sex").run()
+    columns.switch_page("pages/upload.py").run()
+    columns.switch_page(COLUMNS).run()
+
+    assert state.get_target(columns.session_state) == "sex"
+    assert columns.selectbox(key="target_column").value == "sex"
+
+
+def test_unticking_include_leaves_the_column_out(columns: AppTest) -> None:
+    edit(columns, {0: {"Include": False}})
+
+    assert not columns.exception and not columns.error
+    schema = schema_of(columns)
+    assert not schema["age"].include
+    assert schema.included_names == schema_of(columns).names[1:]
+    assert "14 of 15 columns will be learned." in " ".join(texts(columns.markdown))
+    assert "age" not in columns.selectbox(key="target_column").options
+    assert "14 of 15 columns learned" in texts(columns.sidebar.caption)
+
+
+def test_leaving_out_the_target_moves_the_default(columns: AppTest) -> None:
+    edit(columns, {14: {"Include": False}})  # income
+
+    assert not columns.exception
+    assert columns.selectbox(key="target_column").value == "native-country"
+    assert state.get_target(columns.session_state) == "native-country"
+
+
+def test_changing_a_kind_redraws_include_from_the_schema(columns: AppTest) -> None:
+    before = columns.session_state[state.EDITOR_REVISION]
+    edit(columns, {0: {"Kind": "identifier"}})  # age
+
+    assert not columns.exception and not columns.error
+    age = schema_of(columns)["age"]
+    assert (age.kind, age.include) == (Kind.IDENTIFIER, False)
+    assert age.reason == "set by you (was: integer)"
+    shown = columns.data_editor(key=EDITOR).value
+    assert shown.loc[0, "Include"] == False  # noqa: E712 - the default of the new kind
+    assert shown.loc[0, "Kind"] == "identifier"
+    assert columns.session_state[state.EDITOR_REVISION] == before + 1
+    assert any("age" in warning for warning in texts(columns.warning))
+
+
+def test_an_impossible_kind_shows_the_message_and_keeps_the_schema(columns: AppTest) -> None:
+    schema = schema_of(columns)
+    expected = schema_error(schema, "workclass", kind="empty")
+
+    edit(columns, {1: {"Kind": "empty"}})
+
+    assert not columns.exception
+    assert texts(columns.error) == [expected]
+    assert schema_of(columns) is schema
+    assert columns.data_editor(key=EDITOR).value.loc[1, "Kind"] == "categorical"
+
+    columns.run()  # the message goes with the next action; the schema stays valid
+    assert not columns.error
+    assert schema_of(columns) is schema
+
+
+def test_an_empty_column_cannot_be_included_or_given_a_kind(shop: AppTest) -> None:
+    schema = schema_of(shop)
+    notes = schema.names.index("notes")
+    assert schema["notes"].kind is Kind.EMPTY and not schema["notes"].include
+
+    edit(shop, {notes: {"Include": True}})
+    assert texts(shop.error) == [schema_error(schema, "notes", include=True)]
+    assert schema_of(shop) is schema
+
+    edit(shop, {notes: {"Kind": "categorical"}})
+    assert texts(shop.error) == [schema_error(schema, "notes", kind="categorical")]
+    assert schema_of(shop) is schema
+    assert not shop.exception
+
+
+def test_warnings_in_plain_words(shop: AppTest) -> None:
+    warnings = texts(shop.warning)
+
+    assert len(warnings) == 3
+    assert "customer_id" in warnings[0] and "email" in warnings[0]
+    assert "shop (150)" in warnings[1]
+    assert "score (66 % missing)" in warnings[2]
+    assert "4 of 7 columns will be learned." in " ".join(texts(shop.markdown))
+    assert shop.selectbox(key="target_column").value == "member"
+
+
+def test_including_an_email_column_warns(shop: AppTest) -> None:
+    email = schema_of(shop).names.index("email")
+    edit(shop, {email: {"Include": True}})
+
+    assert not shop.error
+    assert schema_of(shop)["email"].include
+    assert any("personal data" in warning and "email" in warning for warning in texts(shop.warning))
+
+
+def test_nothing_included_warns_and_offers_no_target(columns: AppTest) -> None:
+    edit(columns, {row: {"Include": False} for row in range(15)})
+
+    assert not columns.exception
+    assert "0 of 15 columns will be learned." in " ".join(texts(columns.markdown))
+    assert any("nothing to learn" in warning for warning in texts(columns.warning))
+    assert not columns.selectbox
+    assert state.get_target(columns.session_state) is None
+
+
+def test_next_step_is_named_without_a_link_to_a_missing_page(columns: AppTest) -> None:
+    assert not columns.page_link
+    assert any("train a model" in caption.lower() for caption in texts(columns.caption))
+
+
+# ------------------------------------------------------------------------------ helpers directly
+def test_apply_edits_changes_only_the_edited_rows(loaded: AppTest) -> None:
+    schema = schema_of(loaded)
+    frame = table_view.editor_frame(schema)
+    frame.loc[2, "Include"] = False  # fnlwgt
+    frame.loc[9, "Kind"] = "boolean"  # sex
+
+    changed, problem = table_view.apply_edits(schema, frame)
+
+    assert problem is None
+    assert changed.included_names == [n for n in schema.included_names if n != "fnlwgt"]
+    assert changed["sex"].kind is Kind.BOOLEAN
+    assert [c for c in changed.columns if c.overridden] == [changed["fnlwgt"], changed["sex"]]
+    assert table_view.shows_schema(frame, changed)
+
+
+def test_apply_edits_without_changes_returns_the_same_schema(loaded: AppTest) -> None:
+    schema = schema_of(loaded)
+    assert table_view.apply_edits(schema, table_view.editor_frame(schema)) == (schema, None)
+
+
+def test_apply_edits_rejects_a_bad_change_as_a_whole(loaded: AppTest) -> None:
+    schema = schema_of(loaded)
+    frame = table_view.editor_frame(schema)
+    frame.loc[0, "Include"] = False
+    frame.loc[3, "Kind"] = "boolean"  # education has 16 values
+
+    changed, problem = table_view.apply_edits(schema, frame)
+
+    assert changed is schema
+    assert problem == schema_error(schema, "education", kind="boolean")
+
+
+def test_no_programmer_words_on_the_columns_page(shop: AppTest) -> None:
+    shown = (
+        texts(shop.title)
+        + texts(shop.markdown)
+        + texts(shop.caption)
+        + texts(shop.warning)
+        + list(shop.data_editor(key=EDITOR).value["Why"])
+        + [table_view.kind_label(kind.value) for kind in Kind]
+    )
+    for text in shown:
+        words = set(text.lower().replace(".", " ").replace(",", " ").split())
+        assert not words & {"dtype", "dataframe", "exception", "traceback", "nan", "null"}, text

@@ -1,0 +1,151 @@
+"""The Columns page's table: a schema shown as editable rows, and edits turned back into changes.
+
+Only translation and wording live here; every rule about what a column may be comes from
+``synth_core.schema`` (``Schema.with_changes``).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from synth_core.errors import SchemaError
+from synth_core.schema import Kind, Schema
+
+INCLUDE = "Include"
+COLUMN = "Column"
+KIND = "Kind"
+WHY = "Why"
+MISSING = "Missing (%)"
+DISTINCT = "Distinct"
+EDITABLE = (INCLUDE, KIND)
+READ_ONLY = (COLUMN, WHY, MISSING, DISTINCT)
+
+#: Plain words for each kind, shown in the Kind selectbox.
+KIND_LABELS: dict[str, str] = {
+    Kind.NUMERICAL.value: "numbers",
+    Kind.INTEGER.value: "whole numbers",
+    Kind.CATEGORICAL.value: "categories",
+    Kind.BOOLEAN.value: "yes / no",
+    Kind.DATETIME.value: "dates",
+    Kind.IDENTIFIER.value: "identifier",
+    Kind.TEXT.value: "free text",
+    Kind.PII.value: "personal data",
+    Kind.CONSTANT.value: "same value everywhere",
+    Kind.EMPTY.value: "empty",
+}
+KIND_OPTIONS: tuple[str, ...] = tuple(kind.value for kind in Kind)
+
+MANY_CATEGORIES = 100  # more distinct values than this: hard to learn well
+MOSTLY_MISSING = 0.5  # more missing than this: little to learn from
+_PRIVATE_KINDS = (Kind.IDENTIFIER, Kind.PII)
+_TARGET_KINDS = (Kind.CATEGORICAL, Kind.BOOLEAN)
+
+
+def kind_label(value: str) -> str:
+    return KIND_LABELS.get(value, value)
+
+
+def editor_frame(schema: Schema) -> pd.DataFrame:
+    """One row per column of the table, in the editor's column order."""
+    columns = schema.columns
+    return pd.DataFrame(
+        {
+            INCLUDE: [column.include for column in columns],
+            COLUMN: [column.name for column in columns],
+            KIND: [column.kind.value for column in columns],
+            WHY: [column.reason for column in columns],
+            MISSING: [round(column.missing * 100, 1) for column in columns],
+            DISTINCT: [column.distinct for column in columns],
+        }
+    )
+
+
+def apply_edits(schema: Schema, edited: pd.DataFrame) -> tuple[Schema, str | None]:
+    """Apply the rows of ``edited`` that differ from ``schema``, one column at a time.
+
+    Returns the new schema and None, or the unchanged ``schema`` and the message of the first
+    change that is not allowed (nothing is applied then).
+    """
+    new = schema
+    for position, column in enumerate(schema.columns):
+        row = edited.iloc[position]
+        kind = row[KIND]
+        include = row[INCLUDE]
+        changes: dict[str, object] = {}
+        if isinstance(kind, str) and kind and kind != column.kind.value:
+            changes["kind"] = kind
+        if not pd.isna(include) and bool(include) != column.include:
+            changes["include"] = bool(include)
+        if not changes:
+            continue
+        try:
+            new = new.with_changes(column.name, **changes)
+        except SchemaError as error:
+            return schema, str(error)
+    return new, None
+
+
+def shows_schema(edited: pd.DataFrame, schema: Schema) -> bool:
+    """True when the editable cells the person sees match ``schema`` exactly."""
+    expected = editor_frame(schema)
+    return all(
+        edited[name].astype(object).tolist() == expected[name].astype(object).tolist()
+        for name in EDITABLE
+    )
+
+
+def learned_summary(schema: Schema) -> str:
+    total = len(schema.columns)
+    plural = "s" if total != 1 else ""
+    return f"{len(schema.included):,} of {total:,} column{plural} will be learned."
+
+
+def warnings(schema: Schema) -> list[str]:
+    """Plain-word remarks about the column choices, worth a second look before training."""
+    notes: list[str] = []
+    left_out = [c.name for c in schema.columns if c.kind in _PRIVATE_KINDS and not c.include]
+    if left_out:
+        notes.append(
+            f"Left out because they identify people or rows: {_names(left_out)}. "
+            "The synthetic copy will not contain them, which keeps it safer to share."
+        )
+    private_in = [c.name for c in schema.included if c.kind in _PRIVATE_KINDS]
+    if private_in:
+        notes.append(
+            f"Included although they look like personal data or identifiers: {_names(private_in)}. "
+            "The synthetic copy could repeat real values from them."
+        )
+    many = [
+        f"{c.name} ({c.distinct:,})"
+        for c in schema.included
+        if c.kind is Kind.CATEGORICAL and c.distinct > MANY_CATEGORIES
+    ]
+    if many:
+        notes.append(
+            f"Very many different values: {', '.join(many)}. Rare values are hard to learn and "
+            "make training slower; leave such a column out unless you need it."
+        )
+    empty = [
+        f"{c.name} ({round(c.missing * 100)} % missing)"
+        for c in schema.included
+        if c.missing > MOSTLY_MISSING
+    ]
+    if empty:
+        notes.append(
+            f"Mostly empty: {', '.join(empty)}. There is little to learn from these columns."
+        )
+    return notes
+
+
+def default_target(schema: Schema) -> str | None:
+    """The last included category or yes/no column; else the last included column."""
+    included = schema.included
+    for column in reversed(included):
+        if column.kind in _TARGET_KINDS:
+            return column.name
+    return included[-1].name if included else None
+
+
+def _names(names: list[str], limit: int = 8) -> str:
+    shown = ", ".join(names[:limit])
+    return shown + (f" and {len(names) - limit} more" if len(names) > limit else "")
