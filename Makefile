@@ -33,8 +33,13 @@ format: $(VENV)/.dev-installed
 	$(PY) -m ruff check --fix .
 	$(PY) -m ruff format .
 
-bench: $(VENV)/.dev-installed
+$(VENV)/.bench-installed: requirements-bench.txt $(VENV)/.dev-installed
+	$(PY) -m pip install -q -r requirements-bench.txt
+	touch $@
+
+bench: $(VENV)/.bench-installed
 	$(PY) bench/bench_transform.py
+	$(PY) bench/bench_ctgan.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

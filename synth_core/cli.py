@@ -32,6 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
     inspect.add_argument("--json", action="store_true", help="print JSON instead of a table")
 
     from synth_core.models import VARIANTS
+    from synth_core.presets import PRESETS
 
     fit = sub.add_parser("fit", help="train a model on a table and save it")
     fit.add_argument("data")
@@ -39,6 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
     fit.add_argument("--variant", choices=list(VARIANTS), default="ctgan")
     fit.add_argument("--condition", help="cgan: the column to condition on")
     fit.add_argument("--columns", help="comma-separated columns to keep (default: inferred)")
+    fit.add_argument("--preset", choices=list(PRESETS), help="quick, balanced or best")
     fit.add_argument("--epochs", type=int)
     fit.add_argument("--batch-size", type=int)
     fit.add_argument("--seed", type=int, default=0)
@@ -95,6 +97,7 @@ def _inspect(args) -> int:
 def _fit(args) -> int:
     from synth_core.config import TrainingConfig
     from synth_core.io import read_table
+    from synth_core.presets import preset_config
     from synth_core.schema import infer_schema
     from synth_core.synthesizer import Synthesizer
     from synth_core.training import TrainingProgress
@@ -112,7 +115,10 @@ def _fit(args) -> int:
         "epochs": args.epochs,
         "batch_size": args.batch_size,
     }
-    config = TrainingConfig(**{k: v for k, v in overrides.items() if v is not None}).validated()
+    if args.preset:
+        config = preset_config(args.preset, **overrides).validated()
+    else:
+        config = TrainingConfig(**{k: v for k, v in overrides.items() if v is not None}).validated()
     progress = TrainingProgress()
     done = threading.Event()
     reporter = threading.Thread(target=_report, args=(progress, done), daemon=True)
