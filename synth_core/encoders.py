@@ -36,8 +36,8 @@ class Span:
     activation: str  # TANH or SOFTMAX
 
 
-def _one_hot(codes: np.ndarray, width: int, out: np.ndarray) -> None:
-    out[:] = 0.0
+def _one_hot(codes: np.ndarray, out: np.ndarray) -> None:
+    """Set one 1.0 per row in ``out``, which the caller provides filled with zeros."""
     out[np.arange(len(codes)), codes] = 1.0
 
 
@@ -103,13 +103,15 @@ class ContinuousEncoder:
         return sum(span.width for span in self.spans)
 
     def transform(self, values: np.ndarray, rng: np.random.Generator, out: np.ndarray) -> None:
-        """Write the encoding of ``values`` into ``out`` (rows x width), drawing modes with ``rng``."""
+        """Write the encoding of ``values`` into ``out`` (rows x width, zeros), drawing modes."""
         missing = np.isnan(values)
         x = np.where(missing, self.fill_, values)[:, None]
         z = (x - self.means_) / self.stds_  # (rows, modes)
         log_post = np.log(self.weights_) - np.log(self.stds_) - 0.5 * z * z
-        # Gumbel-max draws one mode per row from the posterior without a Python loop.
-        modes = np.argmax(log_post + rng.gumbel(size=log_post.shape), axis=1)
+        # One mode per row drawn from the posterior by inverse CDF, without a Python loop.
+        cumulative = np.cumsum(np.exp(log_post - log_post.max(axis=1, keepdims=True)), axis=1)
+        u = rng.random(len(x)) * cumulative[:, -1]
+        modes = np.minimum((cumulative < u[:, None]).sum(axis=1), len(self.means_) - 1)
         rows = np.arange(len(x))
         # A draw that lands on a mode too far away to hold the value exactly falls back to the
         # most likely mode, so only values beyond every mode are clipped.
@@ -117,15 +119,15 @@ class ContinuousEncoder:
         modes[too_far] = np.argmax(log_post[too_far], axis=1)
         k = len(self.means_)
         out[:, 0] = np.clip(z[rows, modes] / SCALE_SIGMAS, -CLIP, CLIP)
-        _one_hot(modes, k, out[:, 1 : 1 + k])
+        _one_hot(modes, out[:, 1 : 1 + k])
         if self.has_missing_:
-            _one_hot(missing.astype(np.int64), 2, out[:, 1 + k : 3 + k])
+            _one_hot(missing.astype(np.int64), out[:, 1 + k : 3 + k])
 
     def inverse(self, block: np.ndarray) -> np.ndarray:
         """Decode a block back to float values (NaN where the missing indicator wins)."""
         k = len(self.means_)
         modes = np.argmax(block[:, 1 : 1 + k], axis=1)
-        scalar = np.clip(block[:, 0], -1.0, 1.0)
+        scalar = np.clip(block[:, 0].astype(np.float64), -1.0, 1.0)
         values = scalar * SCALE_SIGMAS * self.stds_[modes] + self.means_[modes]
         if self.has_missing_:
             values[block[:, 1 + k + 1] > block[:, 1 + k]] = np.nan
@@ -202,7 +204,7 @@ class CategoricalEncoder:
         return mapped[codes]
 
     def transform(self, values: np.ndarray, rng: np.random.Generator, out: np.ndarray) -> None:
-        _one_hot(self.codes(values), self.width, out)
+        _one_hot(self.codes(values), out)
 
     def inverse(self, block: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         """Decode a block to an object array of categories (None for missing)."""

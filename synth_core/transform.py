@@ -16,7 +16,7 @@ import pandas as pd
 
 from synth_core.encoders import CategoricalEncoder, ContinuousEncoder, Span
 from synth_core.errors import SchemaError
-from synth_core.schema import Kind, Schema, format_datetimes, parse_datetimes
+from synth_core.schema import MODELLED_KINDS, Kind, Schema, format_datetimes, parse_datetimes
 
 CONTINUOUS_KINDS = frozenset({Kind.NUMERICAL, Kind.INTEGER, Kind.DATETIME})
 DISCRETE_KINDS = frozenset({Kind.CATEGORICAL, Kind.BOOLEAN})
@@ -56,6 +56,13 @@ class TableTransform:
         for info in columns:
             if info.name not in frame.columns:
                 raise SchemaError(f"Column '{info.name}' is not in the table. Re-read the file.")
+            if info.kind not in MODELLED_KINDS:
+                # Learning identifiers or personal data as categories would copy real values out.
+                raise SchemaError(
+                    f"Column '{info.name}' is marked as {info.kind.value}, which is not learned "
+                    "(it would copy real values into the synthetic table). Leave it out, or "
+                    "set its kind to category or number if it really is one."
+                )
             plan, values = _plan_and_values(frame[info.name], info.kind, info.datetime_format)
             if plan.kind in CONTINUOUS_KINDS:
                 encoder = ContinuousEncoder(info.name, self.max_modes).fit(values, rng)
@@ -122,7 +129,7 @@ class TableTransform:
     def transform(self, frame: pd.DataFrame, rng: np.random.Generator | None = None) -> np.ndarray:
         """Encode ``frame`` into a float32 matrix of shape (rows, width)."""
         rng = rng if rng is not None else np.random.default_rng(self.seed)
-        out = np.empty((len(frame), self.width), dtype=np.float32)
+        out = np.zeros((len(frame), self.width), dtype=np.float32)
         start = 0
         for plan, encoder in zip(self.plans_, self.encoders_, strict=True):
             values = _plan_and_values(frame[plan.name], plan.kind, plan.datetime_format)[1]
@@ -133,7 +140,7 @@ class TableTransform:
     def inverse(self, matrix: np.ndarray, rng: np.random.Generator | None = None) -> pd.DataFrame:
         """Decode a model's output matrix back into a table like the one ``fit`` saw."""
         rng = rng if rng is not None else np.random.default_rng(self.seed)
-        matrix = np.asarray(matrix, dtype=np.float64)
+        matrix = np.asarray(matrix)
         data, start = {}, 0
         for plan, encoder in zip(self.plans_, self.encoders_, strict=True):
             block = matrix[:, start : start + encoder.width]
