@@ -243,6 +243,8 @@ def _restore_continuous(plan: ColumnPlan, values: np.ndarray) -> pd.Series:
     if plan.minimum is not None:
         values = np.clip(values, plan.minimum, plan.maximum)
     if plan.kind == Kind.DATETIME:
+        step = _datetime_resolution(plan.datetime_format)
+        values = np.round(values / step) * step  # a date-only column comes back at midnight
         ns = np.where(missing, 0, np.round(values * NS_PER_SECOND)).astype(np.int64)
         stamps = pd.Series(ns.astype("datetime64[ns]")).mask(missing)
         if plan.datetime_format and not plan.dtype.startswith("datetime64"):
@@ -252,6 +254,17 @@ def _restore_continuous(plan: ColumnPlan, values: np.ndarray) -> pd.Series:
     if plan.dtype.startswith(("int", "uint", "Int", "UInt")):
         return series.astype(plan.dtype)  # NaN only occurs when the column had gaps (nullable)
     return series.astype(plan.dtype) if plan.dtype.startswith("float") else series
+
+
+def _datetime_resolution(fmt: str | None) -> float:
+    """Seconds between consecutive values the format can write (1 s when unknown)."""
+    if not fmt or "%S" in fmt:
+        return 1.0
+    if "%M" in fmt:
+        return 60.0
+    if any(code in fmt for code in ("%H", "%-H", "%I", "%-I")):
+        return 3600.0
+    return 86400.0
 
 
 def _restore_discrete(plan: ColumnPlan, values: np.ndarray) -> pd.Series:
