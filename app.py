@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import flow, state
+from ui import flow, state, training
 
 st.set_page_config(page_title="Synth Studio", page_icon=":material/auto_awesome:", layout="wide")
 
@@ -30,3 +30,4 @@ with where:
         st.caption(f"{table.rows:,} rows · {table.columns:,} columns")
         if schema is not None:
             st.caption(f"{len(schema.included):,} of {len(schema.columns):,} columns learned")
+    training.sidebar_status()

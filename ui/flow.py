@@ -24,12 +24,14 @@ class Step:
 
 UPLOAD = "pages/upload.py"
 COLUMNS = "pages/columns.py"
+TRAIN = "pages/train.py"
 HELP = "pages/help.py"
 
 #: The flow, in order. The first step is the page the app opens on.
 STEPS: tuple[Step, ...] = (
     Step(UPLOAD, "Upload", ":material/upload_file:", "upload a table"),
     Step(COLUMNS, "Columns", ":material/view_column:", "choose columns"),
+    Step(TRAIN, "Train", ":material/model_training:", "train a model"),
 )
 
 #: Pages outside the flow.

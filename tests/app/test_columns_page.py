@@ -189,9 +189,9 @@ def test_nothing_included_warns_and_offers_no_target(columns: AppTest) -> None:
     assert state.get_target(columns.session_state) is None
 
 
-def test_next_step_is_named_without_a_link_to_a_missing_page(columns: AppTest) -> None:
-    assert not columns.page_link
-    assert any("train a model" in caption.lower() for caption in texts(columns.caption))
+def test_next_step_links_to_train(columns: AppTest) -> None:
+    assert [link.label for link in columns.page_link] == ["Next: train a model"]
+    assert columns.page_link[0].proto.page == "train"
 
 
 # ------------------------------------------------------------------------------ helpers directly

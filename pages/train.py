@@ -1,0 +1,325 @@
+"""Step 3: train a model on the chosen columns, and watch it learn."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from synth_core.config import DEVICES, TrainingConfig
+from synth_core.device import describe_device
+from synth_core.errors import SynthError, TrainingError
+from synth_core.jobs import QUEUED, TrainingJob
+from synth_core.models import DEFAULT_VARIANT, VARIANTS
+from synth_core.plots import fidelity_figure, loss_figure
+from synth_core.presets import DEFAULT_PRESET, PRESETS, preset_config
+from synth_core.training import FAILED, FINISHED, PENDING, ProgressSnapshot
+from ui import columns_table, flow, state, training
+
+PREVIEW_ROWS = 10
+LOSS_EXPLAINED = (
+    "Two networks learn against each other: the generator writes rows, the discriminator tries "
+    "to tell them from yours. In a good run both lines jump about at first, then settle into a "
+    "steady band; lines that keep drifting apart or swing wildly mean the run is unstable."
+)
+QUALITY_EXPLAINED = (
+    "How closely each synthetic column matches yours (100 % would be identical), checked every "
+    "few epochs. In a good run it climbs, then levels off; the star marks the best check, and "
+    "the model from that epoch is the one kept."
+)
+
+st.title("Train a model")
+st.write(
+    "A model reads your table over and over (each pass over your table is an epoch) and learns "
+    "to write new rows like yours."
+)
+
+table, schema = state.get_table(), state.get_schema()
+job = state.get_job()
+active = training.is_active(job)
+
+
+def controls(ready: bool) -> bool:
+    """The Start and Stop buttons; True when Start was clicked (and may start)."""
+    start_column, stop_column, _ = st.columns([1, 1, 3])
+    start = start_column.button(
+        "Start training",
+        key=state.START_BUTTON,
+        type="primary",
+        icon=":material/play_arrow:",
+        disabled=active or not ready,
+        width="stretch",
+    )
+    stop = stop_column.button(
+        "Stop", key=state.STOP_BUTTON, icon=":material/stop:", disabled=not active, width="stretch"
+    )
+    if job is not None and not active and job.result is not None:
+        st.caption("Starting again replaces the model trained before.")
+    if stop and job is not None:
+        job.stop()
+        st.toast("Stopping after the current training step…", icon=":material/stop:")
+    return start and ready and not active
+
+
+def settings() -> tuple[TrainingConfig | None, bool]:
+    """Draw the settings; (the checked config or None, whether the device can be used)."""
+    state.keep_widgets(state.TRAIN_WIDGETS)
+    session = st.session_state
+
+    if session.get(state.VARIANT_WIDGET) not in VARIANTS:
+        session[state.VARIANT_WIDGET] = DEFAULT_VARIANT
+    variant = st.selectbox(
+        "Model type",
+        list(VARIANTS),
+        key=state.VARIANT_WIDGET,
+        format_func=training.variant_label,
+        disabled=active,
+    )
+    st.caption(VARIANTS[variant].description)
+
+    condition, blocked = None, False
+    if variant == "cgan":
+        options = training.condition_options(schema)
+        if not options:
+            blocked = True
+            st.warning(
+                "The conditional GAN learns rows for each value of a column of categories or "
+                "yes/no values, and none is included. Include one on the Columns page, or "
+                "choose another model type.",
+                icon=":material/warning:",
+            )
+        else:
+            if session.get(state.CONDITION_WIDGET) not in options:
+                target = state.get_target()
+                default = target if target in options else columns_table.default_target(schema)
+                session[state.CONDITION_WIDGET] = default if default in options else options[0]
+            condition = st.selectbox(
+                "Column to learn rows for",
+                options,
+                key=state.CONDITION_WIDGET,
+                disabled=active,
+                help=(
+                    "The model learns rows for each value of this column (such as a label), "
+                    "so that you can later ask for rows with one chosen value."
+                ),
+            )
+
+    if session.get(state.PRESET_WIDGET) not in PRESETS:
+        session[state.PRESET_WIDGET] = DEFAULT_PRESET
+    preset = st.radio(
+        "How long to train",
+        list(PRESETS),
+        key=state.PRESET_WIDGET,
+        format_func=lambda name: PRESETS[name].title,
+        captions=[PRESETS[name].description for name in PRESETS],
+        horizontal=True,
+        disabled=active,
+    )
+
+    training.follow_preset(preset)
+    with st.expander("Advanced"):
+        st.caption("These start from the preset above; a value you change replaces the preset's.")
+        left, right = st.columns(2)
+        left.number_input(
+            "Epochs",
+            min_value=1,
+            step=10,
+            key=state.EPOCHS_WIDGET,
+            disabled=active,
+            help="Passes over your table. More passes learn more, and take longer.",
+        )
+        right.number_input(
+            "Batch size",
+            min_value=2,
+            step=50,
+            key=state.BATCH_SIZE_WIDGET,
+            disabled=active,
+            help="Rows the model looks at in one training step.",
+        )
+        left.number_input(
+            "Generator learning rate",
+            min_value=0.0,
+            step=0.0001,
+            format="%.5f",
+            key=state.GENERATOR_LR_WIDGET,
+            disabled=active,
+            help="How big a change the generator (which writes rows) makes at each step. "
+            "Lower it if training becomes unstable.",
+        )
+        right.number_input(
+            "Discriminator learning rate",
+            min_value=0.0,
+            step=0.0001,
+            format="%.5f",
+            key=state.DISCRIMINATOR_LR_WIDGET,
+            disabled=active,
+            help="How big a change the discriminator (which tells your rows from written "
+            "ones) makes at each step.",
+        )
+        left.number_input(
+            "Seed",
+            min_value=0,
+            step=1,
+            key=state.SEED_WIDGET,
+            disabled=active,
+            help="The same seed, settings and table give the same model again (on the CPU).",
+        )
+        right.selectbox(
+            "Device",
+            DEVICES,
+            key=state.DEVICE_WIDGET,
+            format_func=lambda name: training.DEVICE_LABELS.get(name, name),
+            disabled=active,
+        )
+        limit = preset_config(preset).max_seconds
+        if limit:
+            st.caption(
+                f"{PRESETS[preset].title} stops after {training.format_duration(limit)} of "
+                "training, whatever the number of epochs."
+            )
+
+    try:
+        config = training.build_config(preset, variant, condition)
+    except TrainingError as error:
+        config = None
+        if not blocked:
+            st.error(str(error), icon=":material/error:")
+
+    words, problem = training.device_words(session[state.DEVICE_WIDGET])
+    if problem:
+        st.error(problem, icon=":material/error:")
+    else:
+        st.caption(f"Trains on: {words}")
+    return config, problem is None
+
+
+def progress_view(current: TrainingJob, progress: ProgressSnapshot) -> None:
+    """Where a started run stands: progress bar, speed, charts and notes."""
+    if progress.state == PENDING:
+        st.progress(0.0, text="Getting your table ready…")
+        return
+    fraction, left = training.progress_and_time_left(progress, current.config)
+    if progress.done:
+        fraction = 1.0 if progress.state == FINISHED else fraction
+        text = f"{progress.epoch} of {progress.total_epochs} epochs done"
+    else:
+        epoch = min(progress.epoch + 1, progress.total_epochs)
+        text = f"Epoch {epoch} of {progress.total_epochs} · {training.time_left_words(left)}"
+    st.progress(fraction, text=text)
+    st.caption(
+        f"{progress.rows_per_second:,.0f} rows a second on {describe_device(progress.device)}"
+    )
+    loss_column, quality_column = st.columns(2)
+    with loss_column:
+        st.plotly_chart(loss_figure(progress), key="loss_chart")
+        st.caption(LOSS_EXPLAINED)
+    quality = fidelity_figure(progress)
+    with quality_column:
+        if quality is not None:
+            st.plotly_chart(quality, key="quality_chart")
+            st.caption(QUALITY_EXPLAINED)
+        elif current.config.eval_every and not progress.done:
+            st.caption("A quality estimate appears here after the first few epochs.")
+    if progress.notes:
+        st.markdown("\n".join(f"- {note}" for note in progress.notes))
+
+
+def live_view() -> None:
+    """Redrawn every second while the training waits or runs; reads only the job's snapshot."""
+    current = state.get_job()
+    snapshot = current.snapshot() if current is not None else None
+    if snapshot is None or snapshot.done:
+        st.rerun()  # a full run draws the outcome and ends this polling
+    if snapshot.state == QUEUED:
+        place = snapshot.queue_position
+        st.info(
+            f"Waiting for another training to finish — you are number {place} in line."
+            if place
+            else "Starting…",
+            icon=":material/hourglass_top:",
+        )
+        return
+    progress_view(current, snapshot.progress)
+
+
+def outcome(done: TrainingJob) -> None:
+    """How a training ended, and what to do next."""
+    snapshot = done.snapshot()
+    progress = snapshot.progress
+    if snapshot.state == FINISHED:
+        st.success(
+            f"Training finished in {training.format_duration(progress.elapsed)}.",
+            icon=":material/check_circle:",
+        )
+    elif snapshot.state == FAILED:
+        st.error(snapshot.error, icon=":material/error:")
+        st.caption("Your settings are kept: change them if needed and start again.")
+    elif done.result is None:
+        st.warning("Training stopped before it started.", icon=":material/stop_circle:")
+    else:
+        st.warning(
+            f"Training stopped after {progress.epoch} of {progress.total_epochs} epochs. "
+            "The model learned so far can still be used, or you can start again.",
+            icon=":material/stop_circle:",
+        )
+    if progress.step:
+        progress_view(done, progress)
+    if done.result is None:
+        return
+
+    following = flow.next_step(flow.TRAIN)
+    if following is not None:
+        st.page_link(
+            following.path, label=f"Next: {following.invite}", icon=":material/arrow_forward:"
+        )
+    else:
+        st.markdown("**Next: generate and download rows.**")
+        st.caption("That step is coming soon. For now, see a few rows the model writes.")
+    if st.button("Generate a preview", key=state.PREVIEW_BUTTON, icon=":material/visibility:"):
+        try:
+            state.set_preview(done.result.sample(PREVIEW_ROWS))
+        except SynthError as error:
+            st.error(str(error), icon=":material/error:")
+    rows = state.get_preview()
+    if rows is not None:
+        st.caption(
+            f"{len(rows)} made-up rows written by the model. A row identical to one of yours "
+            "is never shown."
+        )
+        st.dataframe(rows, hide_index=True)
+
+
+if table is None or schema is None:
+    st.info(
+        "There is no table yet. Upload your table, or try the sample data, and come back here "
+        "to train a model on it.",
+        icon=":material/info:",
+    )
+    st.page_link(flow.UPLOAD, label="Go to Upload", icon=":material/upload_file:")
+elif not schema.included:
+    st.info(
+        "No column is chosen, so there is nothing to learn. Tick Include for at least one "
+        "column on the Columns page.",
+        icon=":material/info:",
+    )
+    st.page_link(flow.COLUMNS, label="Go to Columns", icon=":material/view_column:")
+    if active:
+        controls(ready=False)
+else:
+    config, device_ok = settings()
+    if controls(ready=config is not None and device_ok):
+        training.start_training(table, schema, config)
+        st.rerun()
+
+if job is not None:
+    st.divider()
+    changed = state.trained_on_other_data()
+    if changed:
+        earlier = "a table loaded earlier" if changed == "table" else "an earlier choice of columns"
+        now = "the table loaded now" if changed == "table" else "the columns chosen now"
+        st.caption(
+            f"This model {'is learning' if active else 'was trained on'} {earlier}. "
+            f"Start a new training to learn {now}.",
+        )
+    if active:
+        st.fragment(run_every=training.POLL_SECONDS)(live_view)()
+    else:
+        outcome(job)

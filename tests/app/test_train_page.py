@@ -1,0 +1,277 @@
+"""The Train page, driven through Streamlit's AppTest, with real (tiny) trainings.
+
+Fragments do not tick by themselves under AppTest: after Start, a test waits on the job kept in
+session state and then runs the app again, as the live view's next tick would.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+import time
+from collections.abc import Iterator
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from synth_core.datasets import DEMO_PATH
+from synth_core.jobs import TrainingJob
+from synth_core.models import DEFAULT_VARIANT, VARIANTS
+from synth_core.presets import preset_config
+from synth_core.schema import Kind
+from synth_core.training import ProgressSnapshot, TrainingProgress
+from ui import state, training
+
+TRAIN = "pages/train.py"
+SMALL_ROWS = 300
+
+
+def texts(elements) -> list[str]:
+    return [element.value for element in elements]
+
+
+def job_of(app: AppTest) -> TrainingJob | None:
+    return state.get_job(app.session_state)
+
+
+def upload(app: AppTest, frame: pd.DataFrame, name: str) -> None:
+    data = frame.to_csv(index=False).encode("utf-8")
+    app.file_uploader(key=state.UPLOAD_WIDGET).set_value((name, data, "text/csv")).run()
+    assert not app.exception
+
+
+@pytest.fixture(scope="module")
+def adult_slice() -> pd.DataFrame:
+    return pd.read_csv(DEMO_PATH).head(SMALL_ROWS)
+
+
+@pytest.fixture
+def small(app: AppTest, adult_slice: pd.DataFrame) -> Iterator[AppTest]:
+    """The Train page with the first 300 rows of Adult; any training is stopped afterwards
+    (trainings share one server-wide slot, so a leftover run would hold up the next test)."""
+    app.run()
+    upload(app, adult_slice, "adult_small.csv")
+    app.switch_page(TRAIN).run()
+    assert not app.exception
+    yield app
+    job = job_of(app)
+    if job is not None:
+        job.stop()
+        assert job.join(10)
+
+
+def tiny(app: AppTest, epochs: int = 1) -> AppTest:
+    """Advanced settings for a short run."""
+    app.number_input(key=state.EPOCHS_WIDGET).set_value(epochs).run()
+    app.number_input(key=state.BATCH_SIZE_WIDGET).set_value(50).run()
+    app.selectbox(key=state.DEVICE_WIDGET).set_value("cpu").run()
+    assert not app.exception and not app.error
+    return app
+
+
+def start(app: AppTest) -> TrainingJob:
+    app.button(key=state.START_BUTTON).click().run()
+    assert not app.exception
+    job = job_of(app)
+    assert job is not None
+    return job
+
+
+# ------------------------------------------------------------------------------ before training
+def test_before_any_upload_it_says_why_and_links_back(app: AppTest) -> None:
+    app.run()
+    app.switch_page(TRAIN).run()
+
+    assert not app.exception
+    assert len(app.info) == 1 and "no table yet" in app.info[0].value.lower()
+    assert [link.label for link in app.page_link] == ["Go to Upload"]
+    assert not app.selectbox and not app.button
+
+
+def test_with_no_column_included_it_links_to_columns(loaded: AppTest) -> None:
+    schema = state.get_schema(loaded.session_state)
+    columns = [dataclasses.replace(column, include=False) for column in schema.columns]
+    loaded.session_state[state.SCHEMA] = dataclasses.replace(schema, columns=columns)
+    loaded.switch_page(TRAIN).run()
+
+    assert not loaded.exception
+    assert "nothing to learn" in loaded.info[0].value
+    assert [link.label for link in loaded.page_link] == ["Go to Columns"]
+
+
+def test_offers_the_four_model_types_and_the_presets(loaded: AppTest) -> None:
+    loaded.switch_page(TRAIN).run()
+
+    assert not loaded.exception and not loaded.error and not loaded.warning
+    picker = loaded.selectbox(key=state.VARIANT_WIDGET)
+    assert picker.options == [training.variant_label(name) for name in VARIANTS]
+    assert len(picker.options) == 4
+    assert picker.value == DEFAULT_VARIANT == "ctgan"
+    assert "(recommended)" in picker.options[0]
+    assert VARIANTS["ctgan"].description in texts(loaded.caption)
+    assert loaded.radio(key=state.PRESET_WIDGET).value == "quick"
+    assert loaded.number_input(key=state.EPOCHS_WIDGET).value == 300
+    assert any(caption.startswith("Trains on: ") for caption in texts(loaded.caption))
+    assert loaded.button(key=state.START_BUTTON).disabled is False
+    assert loaded.button(key=state.STOP_BUTTON).disabled is True
+    assert not loaded.get("plotly_chart")
+
+
+def test_conditional_gan_offers_category_columns_and_the_target_first(loaded: AppTest) -> None:
+    loaded.switch_page(TRAIN).run()
+    loaded.selectbox(key=state.VARIANT_WIDGET).set_value("cgan").run()
+
+    assert not loaded.exception and not loaded.error
+    schema = state.get_schema(loaded.session_state)
+    column = loaded.selectbox(key=state.CONDITION_WIDGET)
+    assert column.options == [
+        c.name for c in schema.included if c.kind in (Kind.CATEGORICAL, Kind.BOOLEAN)
+    ]
+    assert "age" not in column.options
+    assert column.value == "income"  # the Columns page's default target
+
+
+def test_a_preset_fills_the_settings_the_person_did_not_change(loaded: AppTest) -> None:
+    loaded.switch_page(TRAIN).run()
+    loaded.number_input(key=state.BATCH_SIZE_WIDGET).set_value(64).run()
+    loaded.radio(key=state.PRESET_WIDGET).set_value("balanced").run()
+
+    assert not loaded.exception
+    assert loaded.number_input(key=state.EPOCHS_WIDGET).value == 100  # the new preset's
+    assert loaded.number_input(key=state.BATCH_SIZE_WIDGET).value == 64  # the person's
+    config = training.build_config("balanced", "ctgan", None, loaded.session_state)
+    assert (config.epochs, config.batch_size, config.eval_every) == (100, 64, 5)
+
+
+def test_settings_are_kept_while_other_pages_are_shown(loaded: AppTest) -> None:
+    loaded.switch_page(TRAIN).run()
+    loaded.selectbox(key=state.VARIANT_WIDGET).set_value("wgan-gp").run()
+    loaded.number_input(key=state.EPOCHS_WIDGET).set_value(7).run()
+    loaded.switch_page("pages/upload.py").run()
+    loaded.switch_page(TRAIN).run()
+
+    assert not loaded.exception
+    assert loaded.selectbox(key=state.VARIANT_WIDGET).value == "wgan-gp"
+    assert loaded.number_input(key=state.EPOCHS_WIDGET).value == 7
+
+
+def test_an_invalid_setting_shows_a_plain_error_and_starts_nothing(small: AppTest) -> None:
+    small.number_input(key=state.GENERATOR_LR_WIDGET).set_value(0.0).run()
+
+    assert not small.exception
+    assert texts(small.error) == ["Learning rates must be > 0."]
+    assert small.button(key=state.START_BUTTON).disabled is True  # a person cannot click it
+    assert job_of(small) is None
+
+
+# ------------------------------------------------------------------------------ training
+def test_a_tiny_training_finishes_and_previews_rows(small: AppTest, adult_slice) -> None:
+    job = start(tiny(small))
+    assert small.button(key=state.START_BUTTON).disabled is True  # one training per session
+    assert small.button(key=state.STOP_BUTTON).disabled is False
+    assert job.join(60)
+    small.run()
+
+    assert not small.exception and not small.error
+    assert job.snapshot().state == "finished"
+    assert any(s.value.startswith("Training finished in ") for s in small.success)
+    assert "Model trained" in texts(small.sidebar.caption)
+    assert len(small.get("plotly_chart")) == 2  # losses, and the estimate after epoch 1
+    assert "**Next: generate and download rows.**" in texts(small.markdown)
+    assert small.button(key=state.START_BUTTON).disabled is False
+
+    small.button(key=state.PREVIEW_BUTTON).click().run()
+    assert not small.exception
+    rows = small.dataframe[0].value
+    assert len(rows) == 10
+    assert list(rows.columns) == list(adult_slice.columns)
+
+    # A new table: the model stays, marked as trained on the earlier one.
+    small.switch_page("pages/upload.py").run()
+    upload(small, adult_slice.head(200), "other.csv")
+    small.switch_page(TRAIN).run()
+    assert not small.exception
+    assert any("was trained on a table loaded earlier" in c for c in texts(small.caption))
+    assert small.get("plotly_chart")
+
+
+def test_stop_ends_a_long_training_with_the_model_so_far(small: AppTest) -> None:
+    job = start(tiny(small, epochs=5_000))
+    assert any(c.startswith("Training: ") for c in texts(small.sidebar.caption))
+    deadline = time.monotonic() + 30
+    while not job.snapshot().progress.step and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert job.snapshot().progress.step, "the training never took a step"
+    small.run()  # what the live view's next tick shows
+    assert not small.exception
+    assert small.get("progress") and small.get("plotly_chart")
+
+    small.button(key=state.STOP_BUTTON).click().run()
+    assert job.join(5)
+    small.run()
+
+    assert not small.exception and not small.error
+    assert job.snapshot().state == "stopped"
+    assert any("Training stopped after" in w.value for w in small.warning)
+    assert any("can still be used" in w.value for w in small.warning)
+    assert job.result is not None
+    assert small.button(key=state.PREVIEW_BUTTON)
+
+
+def test_a_training_waits_its_turn_in_the_shared_queue(small: AppTest) -> None:
+    slots, other, never = training.training_slots(), object(), threading.Event()
+    assert slots.acquire(other, never)  # another session's training holds the only slot
+    try:
+        job = start(tiny(small))
+        small.run()
+        assert not small.exception
+        assert job.snapshot().state == "queued"
+        assert any("you are number 1 in line" in info.value for info in small.info)
+        assert "Training: waiting, number 1 in line" in texts(small.sidebar.caption)
+    finally:
+        slots.release(other)
+    assert job.join(60)
+    small.run()
+    assert any(s.value.startswith("Training finished in ") for s in small.success)
+
+
+# ------------------------------------------------------------------------------ helpers directly
+@pytest.mark.parametrize(
+    ("seconds", "words"),
+    [(0, "0 s"), (44.6, "45 s"), (60, "1 min"), (80, "1 min 20 s"), (7500, "2 h 5 min")],
+)
+def test_durations_read_as_words(seconds: float, words: str) -> None:
+    assert training.format_duration(seconds) == words
+
+
+def test_time_left_follows_a_time_limit_that_comes_first() -> None:
+    progress = dataclasses.replace(_progress(), step=10, total_steps=1000, elapsed=20.0, eta=1980.0)
+    config = preset_config("quick")  # stops after 30 s
+    fraction, left = training.progress_and_time_left(progress, config)
+    assert fraction == pytest.approx(20 / 30) and left == pytest.approx(10.0)
+    fraction, left = training.progress_and_time_left(progress, preset_config("balanced"))
+    assert fraction == pytest.approx(0.01) and left == pytest.approx(1980.0)
+    assert training.time_left_words(None) == "working out the time left"
+    assert training.time_left_words(0.4) == "almost done"
+    assert training.time_left_words(80) == "about 1 min 20 s left"
+
+
+def test_without_a_server_a_session_counts_as_alive() -> None:
+    assert training.session_keep_alive()() is True
+
+
+def test_the_shared_queue_takes_its_size_from_the_environment(monkeypatch) -> None:
+    training.training_slots.clear()
+    try:
+        monkeypatch.setenv(training.MAX_TRAININGS_ENV, "3")
+        assert training.training_slots().capacity == 3
+        training.training_slots.clear()
+        monkeypatch.setenv(training.MAX_TRAININGS_ENV, "many")
+        assert training.training_slots().capacity == 1
+    finally:
+        training.training_slots.clear()
+
+
+def _progress() -> ProgressSnapshot:
+    return TrainingProgress().snapshot()

@@ -1,0 +1,172 @@
+"""``python -m synth_core``: inspect, fit and sample as a user runs them, in real processes.
+
+The processes run once, in the background, from ``tests/cli_runs.py`` (each imports torch, which
+takes seconds); these tests check what each of them did. More usage errors call the same ``main``
+in-process.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from synth_core.cli import main
+from synth_core.synthesizer import Synthesizer
+from tests.cli_runs import FIXTURES, RUNS, TRAINED_COLUMNS, Run
+from tests.helpers import check_valid_rows
+
+
+@pytest.fixture(scope="module")
+def runs() -> dict[str, Run]:
+    return RUNS.results()
+
+
+@pytest.fixture(scope="module")
+def work(runs) -> Path:
+    """The folder the command lines read from and wrote to."""
+    return RUNS.folder
+
+
+def assert_one_line_error(run: Run, *phrases: str) -> str:
+    assert run.returncode == 2, run
+    assert "Traceback" not in run.stderr + run.stdout
+    lines = run.stderr.strip().splitlines()
+    assert len(lines) == 1, run.stderr
+    assert lines[0].startswith("error: ")
+    assert "unexpected failure" not in lines[0]
+    for phrase in phrases:
+        assert phrase.lower() in lines[0].lower(), lines[0]
+    return lines[0]
+
+
+def assert_ok(run: Run) -> None:
+    assert run.returncode == 0, run.stderr
+    assert "Traceback" not in run.stderr
+
+
+# ------------------------------------------------------------------------------ inspect
+def test_inspect_json_lists_every_column(runs):
+    run = runs["inspect_json"]
+    assert_ok(run)
+    report = json.loads(run.stdout)
+    real = pd.read_csv(FIXTURES / "passengers.csv")
+    assert report["rows"] == len(real)
+    assert [column["name"] for column in report["columns"]] == list(real.columns)
+    for column in report["columns"]:
+        assert {"name", "kind", "reason", "missing", "distinct"} <= set(column)
+        assert isinstance(column["reason"], str) and column["reason"]
+        assert 0.0 <= column["missing"] <= 1.0
+        assert isinstance(column["distinct"], int)
+    by_name = {column["name"]: column for column in report["columns"]}
+    assert by_name["Cabin"]["missing"] == pytest.approx(real["Cabin"].isna().mean(), abs=1e-3)
+    assert by_name["Sex"]["distinct"] == real["Sex"].nunique()
+
+
+def test_inspect_reads_the_bundled_gzip_file(runs):
+    run = runs["inspect_adult"]
+    assert_ok(run)
+    lines = run.stdout.splitlines()
+    assert lines[0].startswith("32561 rows, 15 columns")
+    assert any("income" in line and "categorical" in line for line in lines)
+    assert any("age" in line and "integer" in line for line in lines)
+
+
+# ------------------------------------------------------------------------------- errors
+def test_missing_file_is_one_line_error(runs, work):
+    assert_one_line_error(runs["missing_file"], "nowhere.csv", "not found")
+
+
+def test_empty_file_is_one_line_error(runs):
+    assert_one_line_error(runs["empty_file"], "empty")
+
+
+def test_binary_file_is_one_line_error(runs):
+    assert_one_line_error(runs["binary_file"], "PNG")
+
+
+def test_bad_option_is_one_line_error(runs):
+    assert_one_line_error(runs["bad_option"], "--epochs", "lots", "--help")
+
+
+def test_non_model_file_is_one_line_error(runs):
+    assert_one_line_error(runs["not_a_model"], "not a Synth Studio model")
+
+
+def test_unknown_where_value_is_one_line_error(runs, work):
+    assert_one_line_error(runs["sample_bad_where"], "purple", "red")
+    assert not (work / "bad.csv").exists() or (work / "bad.csv").read_text().count("\n") <= 1
+
+
+# ------------------------------------------------------------------------ fit / sample
+def test_fit_saves_a_model_of_the_chosen_columns(runs, work):
+    run = runs["fit"]
+    assert_ok(run)
+    assert "saved" in run.stdout and "model.synth" in run.stdout
+    synth = Synthesizer.load(work / "model.synth", device="cpu")
+    assert synth.columns == TRAINED_COLUMNS
+    assert synth.config.epochs == 1 and synth.config.batch_size == 50
+
+
+def test_sample_writes_the_requested_rows(runs, work):
+    assert_ok(runs["fit"])
+    run = runs["sample"]
+    assert_ok(run)
+    assert "123 rows" in run.stdout
+    text = (work / "all.csv").read_text()
+    assert len(text.strip().splitlines()) == 124  # header + 123 rows
+    out = pd.read_csv(work / "all.csv")
+    assert list(out.columns) == TRAINED_COLUMNS
+    real = pd.read_csv(work / "train.csv")[TRAINED_COLUMNS]
+    check_valid_rows(real, out)
+
+
+def test_sample_where_gives_only_that_value(runs, work):
+    assert_ok(runs["fit"])
+    assert_ok(runs["sample_where"])
+    out = pd.read_csv(work / "red.csv")
+    assert len(out) == 40 and list(out.columns) == TRAINED_COLUMNS
+    assert (out["color"] == "red").all()
+
+
+# ------------------------------------------------------- the same entry point, in-process
+@pytest.mark.parametrize(
+    ("argv", "phrase"),
+    [
+        (
+            ["sample", "m.synth", "--rows", "5", "--out", "o.csv", "--where", "color"],
+            "COLUMN=VALUE",
+        ),
+        (["sample", "m.synth", "--rows", "5", "--out", "o.csv", "--where", "=red"], "COLUMN=VALUE"),
+        (["sample", "m.synth", "--rows", "-1", "--out", "o.csv"], "--rows"),
+        (["fit", "data.csv"], "--out"),
+        (["fit", "data.csv", "--out", "m.synth", "--variant", "vae"], "vae"),
+        (["launch"], "launch"),
+        ([], "command"),
+    ],
+)
+def test_usage_errors_are_one_line(capsys, argv, phrase):
+    assert main(argv) == 2
+    captured = capsys.readouterr()
+    lines = captured.err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ") and phrase in lines[0]
+    assert captured.out == ""
+
+
+def test_help_exits_zero(capsys):
+    assert main(["sample", "--help"]) == 0
+    assert "--where" in capsys.readouterr().out
+
+
+@pytest.mark.xfail(
+    reason="bug: the top-level parser's hint says 'python -m synth_core synth_core --help' "
+    "(cli._Parser.error uses prog.split()[-1], which is 'synth_core' for the main parser)",
+    strict=True,
+)
+def test_top_level_usage_error_points_to_the_right_help(capsys):
+    assert main(["--bogus"]) == 2
+    err = capsys.readouterr().err
+    assert "synth_core synth_core" not in err
+    assert "'python -m synth_core --help'" in err

@@ -1,0 +1,233 @@
+"""The Train step's helpers: settings turned into a config, the shared training queue, the
+session watch that stops an orphaned training, and the sidebar's training status.
+
+The training itself runs in ``synth_core.jobs.TrainingJob``'s own thread, which never calls
+Streamlit; the app only reads ``job.snapshot()``.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import Callable
+
+import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+from synth_core.config import TrainingConfig
+from synth_core.device import describe_device, resolve_device
+from synth_core.errors import TrainingError
+from synth_core.jobs import QUEUED, JobSnapshot, TrainingJob, TrainingSlots
+from synth_core.models import DEFAULT_VARIANT, VARIANTS
+from synth_core.presets import preset_config
+from synth_core.schema import Kind, Schema
+from synth_core.training import PENDING, ProgressSnapshot
+from ui import state
+from ui.state import LoadedTable, State
+
+logger = logging.getLogger(__name__)
+
+MAX_TRAININGS_ENV = "SYNTH_MAX_TRAININGS"
+#: A session that lost its connection for longer than this is taken as gone, and its training
+#: stops. Shorter drops (a network hiccup, a laptop lid closed briefly) are reconnected by
+#: Streamlit, so they must not end a long run.
+GRACE_SECONDS = 30.0
+POLL_SECONDS = 1.0  # how often the live views redraw while a training is active
+
+_CONDITION_KINDS = (Kind.CATEGORICAL, Kind.BOOLEAN)
+DEVICE_LABELS = {
+    "auto": "Automatic (a GPU when there is one)",
+    "cpu": "CPU",
+    "cuda": "NVIDIA GPU (CUDA)",
+    "mps": "Apple GPU (MPS)",
+}
+
+
+# ------------------------------------------------------------------------------ the shared queue
+@st.cache_resource
+def training_slots() -> TrainingSlots:
+    """The one queue of trainings shared by every session of this server.
+
+    At most ``SYNTH_MAX_TRAININGS`` trainings (1 unless set) run at once; the others wait their
+    turn. This is the only object the sessions share: never a table or a model.
+    """
+    raw = os.environ.get(MAX_TRAININGS_ENV, "1")
+    try:
+        capacity = max(1, int(raw))
+    except ValueError:
+        logger.warning(
+            "%s=%r is not a whole number; one training at a time", MAX_TRAININGS_ENV, raw
+        )
+        capacity = 1
+    return TrainingSlots(capacity)
+
+
+def session_keep_alive() -> Callable[[], bool]:
+    """A check, safe to call from any thread, that this browser session is still there.
+
+    Without a Streamlit server (tests, bare scripts) there is nothing to watch: always True.
+    """
+    from streamlit import runtime
+
+    ctx = get_script_run_ctx()
+    if ctx is None or not runtime.exists():
+        return lambda: True
+    session_id, server = ctx.session_id, runtime.get_instance()
+    last_seen = time.monotonic()
+
+    def alive() -> bool:
+        nonlocal last_seen
+        if server.is_active_session(session_id):
+            last_seen = time.monotonic()
+            return True
+        return time.monotonic() - last_seen < GRACE_SECONDS
+
+    return alive
+
+
+def start_training(
+    table: LoadedTable, schema: Schema, config: TrainingConfig, store: State | None = None
+) -> TrainingJob:
+    """Start training on ``table`` in the background and make it this session's job."""
+    job = TrainingJob(
+        table.frame, schema, config, slots=training_slots(), keep_alive=session_keep_alive()
+    )
+    state.set_job(job.start(), schema, store)
+    return job
+
+
+def is_active(job: TrainingJob | None) -> bool:
+    """True while ``job`` waits for its turn or trains."""
+    return job is not None and not job.snapshot().done
+
+
+# ------------------------------------------------------------------------------ settings
+def variant_label(name: str) -> str:
+    """The model type's title, with "(recommended)" for the default one."""
+    title = VARIANTS[name].title
+    if name == DEFAULT_VARIANT and "recommended" not in title.lower():
+        title += " (recommended)"
+    return title
+
+
+def condition_options(schema: Schema) -> list[str]:
+    """Columns the conditional GAN can generate rows for: included categories and yes/no."""
+    return [column.name for column in schema.included if column.kind in _CONDITION_KINDS]
+
+
+def follow_preset(preset: str, store: State | None = None) -> None:
+    """Fill the Advanced settings from ``preset``; call before drawing them.
+
+    A setting the person left at the earlier preset's value follows the new preset; one they
+    changed keeps their value.
+    """
+    store = store if store is not None else st.session_state
+    earlier = store.get(state.ADVANCED_FOR)
+    if earlier == preset and all(key in store for key in state.ADVANCED_WIDGETS.values()):
+        return
+    before = preset_config(earlier) if earlier else None
+    after = preset_config(preset)
+    for field, key in state.ADVANCED_WIDGETS.items():
+        if key not in store or (before is not None and store[key] == getattr(before, field)):
+            store[key] = getattr(after, field)
+    store[state.ADVANCED_FOR] = preset
+
+
+def build_config(
+    preset: str, variant: str, condition_column: str | None, store: State | None = None
+) -> TrainingConfig:
+    """The checked config: the preset's, with the model type and the Advanced settings that
+    differ from the preset on top. Raises ``TrainingError`` with a plain message."""
+    store = store if store is not None else st.session_state
+    base = preset_config(preset)
+    changed = {
+        field: store[key]
+        for field, key in state.ADVANCED_WIDGETS.items()
+        if key in store and store[key] != getattr(base, field)
+    }
+    condition = condition_column if variant == "cgan" else None
+    return preset_config(preset, variant=variant, condition_column=condition, **changed).validated()
+
+
+def device_words(choice: str) -> tuple[str | None, str | None]:
+    """(what trains, in words; None) for an available device, else (None, why not)."""
+    try:
+        return describe_device(resolve_device(choice)), None
+    except TrainingError as error:
+        return None, str(error)
+
+
+# ------------------------------------------------------------------------------ words
+def format_duration(seconds: float) -> str:
+    """'45 s', '1 min 20 s', '2 h 5 min'."""
+    seconds = max(0, round(seconds))
+    if seconds < 60:
+        return f"{seconds} s"
+    minutes, seconds = divmod(seconds, 60)
+    if minutes < 60:
+        return f"{minutes} min {seconds} s" if seconds else f"{minutes} min"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes} min" if minutes else f"{hours} h"
+
+
+def time_left_words(seconds: float | None) -> str:
+    """'about 1 min 20 s left', 'almost done', or 'working out the time left'."""
+    if seconds is None:
+        return "working out the time left"
+    if seconds < 1:
+        return "almost done"
+    return f"about {format_duration(seconds)} left"
+
+
+def progress_and_time_left(
+    progress: ProgressSnapshot, config: TrainingConfig
+) -> tuple[float, float | None]:
+    """How far a run is (0 to 1) and about how many seconds are left (None: not known yet).
+
+    A time limit (the Quick demo's) usually ends a run before its last epoch, so both follow
+    whichever comes first: the last epoch or the limit.
+    """
+    fraction, left = progress.fraction, progress.eta
+    if config.max_seconds:
+        fraction = max(fraction, min(1.0, progress.elapsed / config.max_seconds))
+        until_limit = max(0.0, config.max_seconds - progress.elapsed)
+        left = until_limit if left is None else min(left, until_limit)
+    return fraction, left
+
+
+def status_line(snapshot: JobSnapshot, config: TrainingConfig) -> str:
+    """One line on a training for the sidebar, such as 'Training: 45 %'."""
+    if snapshot.state == QUEUED:
+        place = snapshot.queue_position
+        return f"Training: waiting, number {place} in line" if place else "Training: starting"
+    if snapshot.done:
+        return {
+            "finished": "Model trained",
+            "stopped": "Training stopped",
+            "failed": "Training failed",
+        }.get(snapshot.state, "Training ended")
+    if snapshot.progress.state == PENDING:
+        return "Training: getting ready"
+    fraction, _ = progress_and_time_left(snapshot.progress, config)
+    return f"Training: {fraction * 100:.0f} %"
+
+
+# ------------------------------------------------------------------------------ sidebar
+def sidebar_status() -> None:
+    """The sidebar's line about this session's training, redrawn every second while it runs."""
+    job = state.get_job()
+    if job is None:
+        return
+    if is_active(job):
+        st.fragment(run_every=POLL_SECONDS)(_live_status)()
+    else:
+        st.caption(status_line(job.snapshot(), job.config))
+
+
+def _live_status() -> None:
+    job = state.get_job()
+    snapshot = job.snapshot() if job is not None else None
+    if snapshot is None or snapshot.done:
+        st.rerun()  # a full run draws the final state and stops this polling
+    st.caption(status_line(snapshot, job.config))
