@@ -122,32 +122,42 @@ def main() -> None:
 
     path, train = load_split()
     schema = infer_schema(train)
-    print(f"data: {path.name}, train rows {len(train)}, device {args.device}, "
-          f"torch threads {torch.get_num_threads()}, epochs {args.epochs}")
+    print(
+        f"data: {path.name}, train rows {len(train)}, device {args.device}, "
+        f"torch threads {torch.get_num_threads()}, epochs {args.epochs}"
+    )
     ours = run_ours(train, schema, args.epochs, args.device)
     rows = [("synth-studio ctgan", ours)]
     if not args.skip_reference:
-        rows.append(("reference ctgan 0.12.1", run_reference(train, schema, args.epochs, args.device)))
+        rows.append(
+            ("reference ctgan 0.12.1", run_reference(train, schema, args.epochs, args.device))
+        )
     header = f"{'system':<24}{'transform fit s':>16}{'s/epoch':>10}{'sample rows/s':>15}"
     print(header + f"{'quality':>9}{'shapes':>8}{'trends':>8}")
     for name, r in rows:
         s = r["scores"]
-        print(f"{name:<24}{r['transform_fit_s']:>16.2f}{r['s_per_epoch']:>10.2f}"
-              f"{r['rows_per_s']:>15,.0f}{s.quality:>9.3f}{s.column_shapes:>8.3f}"
-              f"{s.column_pair_trends:>8.3f}")
+        print(
+            f"{name:<24}{r['transform_fit_s']:>16.2f}{r['s_per_epoch']:>10.2f}"
+            f"{r['rows_per_s']:>15,.0f}{s.quality:>9.3f}{s.column_shapes:>8.3f}"
+            f"{s.column_pair_trends:>8.3f}"
+        )
     if len(rows) == 2:
         ref = rows[1][1]
-        print(f"ratios (ours vs reference): transform fit "
-              f"{ref['transform_fit_s'] / ours['transform_fit_s']:.1f}x faster, per-epoch "
-              f"{ref['s_per_epoch'] / ours['s_per_epoch']:.2f}x faster, sampling "
-              f"{ours['rows_per_s'] / ref['rows_per_s']:.1f}x faster, quality "
-              f"{ours['scores'].quality - ref['scores'].quality:+.3f}")
+        print(
+            f"ratios (ours vs reference): transform fit "
+            f"{ref['transform_fit_s'] / ours['transform_fit_s']:.1f}x faster, per-epoch "
+            f"{ref['s_per_epoch'] / ours['s_per_epoch']:.2f}x faster, sampling "
+            f"{ours['rows_per_s'] / ref['rows_per_s']:.1f}x faster, quality "
+            f"{ours['scores'].quality - ref['scores'].quality:+.3f}"
+        )
     if args.budget:
         budget = run_ours(train, schema, 10_000, args.device, max_seconds=args.budget)
         s = budget["scores"]
-        print(f"budget {args.budget:g} s: {budget['epochs']} epochs in {budget['train_s']:.1f} s, "
-              f"quality {s.quality:.3f} (shapes {s.column_shapes:.3f}, trends "
-              f"{s.column_pair_trends:.3f})")
+        print(
+            f"budget {args.budget:g} s: {budget['epochs']} epochs in {budget['train_s']:.1f} s, "
+            f"quality {s.quality:.3f} (shapes {s.column_shapes:.3f}, trends "
+            f"{s.column_pair_trends:.3f})"
+        )
 
 
 if __name__ == "__main__":

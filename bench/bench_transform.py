@@ -14,9 +14,9 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from synth_core.datasets import load_demo  # noqa: E402
-from synth_core.schema import infer_schema  # noqa: E402
-from synth_core.transform import TableTransform  # noqa: E402
+from synth_core.datasets import load_demo
+from synth_core.schema import infer_schema
+from synth_core.transform import TableTransform
 
 FIT_TARGET_S = 2.0
 TRANSFORM_TARGET_S = 10.0
@@ -38,13 +38,19 @@ def main() -> None:
     matrix, transform_s = timed(transform.transform, big)
     _, inverse_s = timed(transform.inverse, matrix)
     fit_s = float(np.median(fits))
-    print(f"rows x columns         : {frame.shape[0]} x {frame.shape[1]} -> width {transform.width}")
+    print(
+        f"rows x columns         : {frame.shape[0]} x {frame.shape[1]} -> width {transform.width}"
+    )
     print(f"read bundled file      : {read_s:6.2f} s")
     print(f"infer schema           : {infer_s:6.2f} s")
-    print(f"fit transform (median) : {fit_s:6.2f} s   target {FIT_TARGET_S} s  "
-          f"ratio {FIT_TARGET_S / fit_s:.1f}x under")
-    print(f"transform {BIG_ROWS:,} rows : {transform_s:6.2f} s   target {TRANSFORM_TARGET_S} s  "
-          f"ratio {TRANSFORM_TARGET_S / transform_s:.1f}x under")
+    print(
+        f"fit transform (median) : {fit_s:6.2f} s   target {FIT_TARGET_S} s  "
+        f"ratio {FIT_TARGET_S / fit_s:.1f}x under"
+    )
+    print(
+        f"transform {BIG_ROWS:,} rows : {transform_s:6.2f} s   target {TRANSFORM_TARGET_S} s  "
+        f"ratio {TRANSFORM_TARGET_S / transform_s:.1f}x under"
+    )
     print(f"inverse {BIG_ROWS:,} rows   : {inverse_s:6.2f} s")
 
 

@@ -20,7 +20,7 @@ EXIT_USAGE = 2
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str):  # one line, like every other error
-        raise SynthError(f"{message} (see 'python -m synth_core {self.prog.split()[-1]} --help')")
+        raise SynthError(f"{message} (see '{self.prog} --help')")
 
 
 def build_parser() -> argparse.ArgumentParser:

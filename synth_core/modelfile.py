@@ -100,7 +100,8 @@ def load_model(source, device: str = "auto"):
     except ModelFileError:
         raise
     except SynthError as error:
-        raise ModelFileError(f"This model file does not fit this version of Synth Studio: {error}")
+        message = f"This model file does not fit this version of Synth Studio: {error}"
+        raise ModelFileError(message) from error
     except Exception as error:  # anything else means a damaged or foreign file
         raise ModelFileError(
             "This model file is damaged or was not made by Synth Studio. "

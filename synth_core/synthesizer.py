@@ -190,6 +190,11 @@ class Synthesizer:
             frame = frame.iloc[: n - made].reset_index(drop=True)
             rounds_without_rows = 0 if len(frame) else rounds_without_rows + 1
             if rounds_without_rows >= MAX_EMPTY_ROUNDS:
+                if condition is None:
+                    raise DataError(
+                        "Every row the model made was an exact copy of a real row, so none "
+                        "were kept. Train longer or on more columns, or choose to keep copies."
+                    )
                 raise DataError(
                     "The model could not produce rows meeting the condition. Train longer, or "
                     "ask for a value that is more common in the data."

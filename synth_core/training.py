@@ -116,7 +116,8 @@ class TrainingProgress:
 
     def finish(self, state: str, message: str = "") -> None:
         with self._lock:
-            self._state, self._message, self._ended = state, message, time.monotonic()
+            self._state, self._message = state, message
+            self._ended = self._ended or time.monotonic()
 
     def snapshot(self) -> ProgressSnapshot:
         with self._lock:
@@ -175,6 +176,7 @@ def train(
                 _flush(progress, buffer, epoch_sums, pending, batch)
                 _restore_best(core, best_state, progress)
                 progress.note(f"Stopped on request during epoch {epoch}.")
+                progress.finish(STOPPED)
                 return STOPPED
             metrics = core.step(batch, config.discriminator_steps)
             for name, value in metrics.items():
@@ -185,8 +187,10 @@ def train(
                 pending, last_flush = 0, time.monotonic()
         _flush(progress, buffer, epoch_sums, pending, batch)
         progress.end_epoch(epoch, {k: v / steps_per_epoch for k, v in epoch_sums.items()})
-        if fidelity is not None and config.eval_every and (
-            epoch % config.eval_every == 0 or epoch == config.epochs
+        if (
+            fidelity is not None
+            and config.eval_every
+            and (epoch % config.eval_every == 0 or epoch == config.epochs)
         ):
             score = fidelity(core)
             improved = score > best_score
@@ -204,6 +208,7 @@ def train(
             progress.note(f"Reached the time limit ({config.max_seconds:g} s) after epoch {epoch}.")
             break
     _restore_best(core, best_state, progress)
+    progress.finish(FINISHED)
     return FINISHED
 
 

@@ -257,8 +257,10 @@ def _restore_continuous(plan: ColumnPlan, values: np.ndarray) -> pd.Series:
 
 
 def _datetime_resolution(fmt: str | None) -> float:
-    """Seconds between consecutive values the format can write (1 s when unknown)."""
-    if not fmt or "%S" in fmt:
+    """Seconds between consecutive values the format can write (1 µs when unknown)."""
+    if not fmt or "%f" in fmt:
+        return 1e-6
+    if "%S" in fmt:
         return 1.0
     if "%M" in fmt:
         return 60.0

@@ -52,7 +52,9 @@ class SeededDropout(nn.Module):
 def init_parameters(module: nn.Module, generator: torch.Generator) -> None:
     """PyTorch's default Linear initialisation, drawn from ``generator`` instead of global RNG."""
     for layer in module.modules():
-        if isinstance(layer, nn.Linear):
+        if isinstance(layer, nn.BatchNorm1d):
+            layer.reset_parameters()  # ones and zeros: no randomness
+        elif isinstance(layer, nn.Linear):
             nn.init.kaiming_uniform_(layer.weight, a=math.sqrt(5), generator=generator)
             bound = 1 / math.sqrt(layer.weight.shape[1])
             nn.init.uniform_(layer.bias, -bound, bound, generator=generator)
@@ -90,11 +92,18 @@ class GanCore:
             if variant.objective == "wgan-gp"
             else BinaryCrossEntropyLoss()
         )
-        self.generator = Generator(config.noise_dim + self.cond_width, config.generator_dims, self.width)
-        self.discriminator = Discriminator(self.width + self.cond_width, config.discriminator_dims, self.pac)
+        # Built on the meta device so that PyTorch's default initialisation never draws from the
+        # process-wide generator; the weights are then drawn from this run's own generator.
+        with torch.device("meta"):
+            g_in = config.noise_dim + self.cond_width
+            self.generator = Generator(g_in, config.generator_dims, self.width)
+            d_in = self.width + self.cond_width
+            self.discriminator = Discriminator(d_in, config.discriminator_dims, self.pac)
         for i, layer in enumerate(self.discriminator.net):
             if isinstance(layer, nn.Dropout):
                 self.discriminator.net[i] = SeededDropout(layer.p, generator)
+        self.generator.to_empty(device=self.device)
+        self.discriminator.to_empty(device=self.device)
         init_parameters(self.generator, generator)
         init_parameters(self.discriminator, generator)
         self.head = OutputHead(spans)

@@ -4,7 +4,7 @@ from synth_core.models.core import Variant
 
 CTGAN = Variant(
     name="ctgan",
-    title="CTGAN (recommended)",
+    title="CTGAN",
     description=(
         "Built for mixed tables: learns each category and each number's shape separately, "
         "so rare categories and skewed numbers come out right."

@@ -32,7 +32,10 @@ class WassersteinLoss:
 
     def discriminator(self, critic, real, fake, generator) -> tuple[torch.Tensor, dict]:
         scores = critic(torch.cat([real, fake]))  # one pass over both halves
-        real_score, fake_score = scores[: len(scores) // 2].mean(), scores[len(scores) // 2 :].mean()
+        real_score, fake_score = (
+            scores[: len(scores) // 2].mean(),
+            scores[len(scores) // 2 :].mean(),
+        )
         penalty = gradient_penalty(critic, real, fake, generator)
         loss = fake_score - real_score + self.gp_weight * penalty
         return loss, {"wasserstein": real_score - fake_score, "gradient_penalty": penalty}

@@ -1,4 +1,4 @@
-"""WGAN-GP (Gulrajani et al., 2017): an unconditional generator and a critic with gradient penalty."""
+"""WGAN-GP (Gulrajani et al., 2017): an unconditional generator and a gradient-penalised critic."""
 
 from synth_core.models.core import Variant
 

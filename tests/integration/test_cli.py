@@ -160,11 +160,6 @@ def test_help_exits_zero(capsys):
     assert "--where" in capsys.readouterr().out
 
 
-@pytest.mark.xfail(
-    reason="bug: the top-level parser's hint says 'python -m synth_core synth_core --help' "
-    "(cli._Parser.error uses prog.split()[-1], which is 'synth_core' for the main parser)",
-    strict=True,
-)
 def test_top_level_usage_error_points_to_the_right_help(capsys):
     assert main(["--bogus"]) == 2
     err = capsys.readouterr().err

@@ -150,11 +150,6 @@ def test_training_leaves_numpy_and_python_random_state_alone(mixed_frame, mixed_
     assert random.getstate() == py_state
 
 
-@pytest.mark.xfail(
-    reason="bug: GanCore builds nn.Linear layers whose default init draws from torch's global "
-    "RNG before init_parameters re-draws them from the run's generator (models/core.py)",
-    strict=True,
-)
 def test_training_leaves_torch_random_state_alone(mixed_frame, mixed_schema):
     before = torch.random.get_rng_state().clone()
     synth = Synthesizer(config_for("gan")).fit(mixed_frame, mixed_schema)
@@ -259,11 +254,6 @@ def test_copies_are_kept_when_asked(monkeypatch, trained, mixed_frame):
     pd.testing.assert_frame_equal(result.frame.iloc[:3], real_rows)
 
 
-@pytest.mark.xfail(
-    reason="bug: when every generated row is a copy and no condition was given, the DataError "
-    "blames 'the condition' instead of suggesting to keep copies (synthesizer.iter_chunks)",
-    strict=True,
-)
 def test_only_copies_without_a_condition_gives_an_accurate_message(monkeypatch, trained):
     synth = trained("gan")
     real = make_mixed_frame()
@@ -357,11 +347,6 @@ def test_eta_is_reported_while_running(big_frame, big_schema):
         assert job.join(30)
 
 
-@pytest.mark.xfail(
-    reason="bug: Synthesizer.fit never marks its progress finished, so a watcher of a plain "
-    "fit sees state 'running' (and a growing elapsed time) forever (synthesizer.fit/train)",
-    strict=True,
-)
 def test_plain_fit_marks_its_progress_done(trained):
     snap = trained("gan").progress_.snapshot()
     assert snap.state == "finished" and snap.eta is None

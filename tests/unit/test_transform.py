@@ -17,13 +17,9 @@ from synth_core.transform import TableTransform
 from tests.helpers import DATE_FORMAT, MIXED_KINDS, check_valid_rows, make_mixed_frame, make_schema
 
 SECONDS_BUG = (
-    "bug: a date-time scalar is stored in the float32 matrix with a resolution of about "
+    "known limit: a date-time scalar is stored in the float32 matrix with a resolution of about "
     "4 sigma / 2**24 (~2 s for dates spread over years), so second-resolution timestamps come "
     "back 1-2 s off (encoders.ContinuousEncoder / transform.transform)"
-)
-FRACTION_BUG = (
-    "bug: transform._datetime_resolution returns 1 s for any format containing %S, so formats "
-    "with fractional seconds (%S.%f) lose their milliseconds on decoding"
 )
 
 
@@ -120,7 +116,6 @@ def test_round_trip_keeps_seconds_over_years():
     assert (back == frame["when"]).all()
 
 
-@pytest.mark.xfail(reason=FRACTION_BUG, strict=True)
 def test_round_trip_keeps_milliseconds():
     # Over one hour the float32 resolution is ~0.2 ms: only the rounding can lose the fraction.
     frame = pd.DataFrame({"when": random_stamps(200, pd.Timedelta(hours=1), "ms", seed=10)})
