@@ -196,7 +196,7 @@ def progress_view(current: TrainingJob, progress: ProgressSnapshot) -> None:
     if progress.state == PENDING:
         st.progress(0.0, text="Getting your table ready…")
         return
-    fraction, left = training.progress_and_time_left(progress, current.config)
+    fraction, left = progress.fraction, progress.eta
     if progress.done:
         fraction = 1.0 if progress.state == FINISHED else fraction
         text = f"{progress.epoch} of {progress.total_epochs} epochs done"

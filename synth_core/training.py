@@ -47,10 +47,15 @@ class ProgressSnapshot:
     epochs: dict[str, tuple[float, ...]]  # metric name -> one value per finished epoch
     fidelity: tuple[tuple[int, float], ...]  # (epoch, estimate) pairs
     best_epoch: int | None
+    time_limit: float | None = None  # seconds; a run ends at its last epoch or here
 
     @property
     def fraction(self) -> float:
-        return min(1.0, self.step / self.total_steps) if self.total_steps else 0.0
+        """How far the run is, 0 to 1: by steps, or by time when a time limit comes first."""
+        by_steps = min(1.0, self.step / self.total_steps) if self.total_steps else 0.0
+        if self.time_limit:
+            return max(by_steps, min(1.0, self.elapsed / self.time_limit))
+        return by_steps
 
     @property
     def done(self) -> bool:
@@ -64,6 +69,7 @@ class TrainingProgress:
     total_epochs: int = 0
     steps_per_epoch: int = 0
     device: str = "cpu"
+    time_limit: float | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _state: str = PENDING
     _message: str = ""
@@ -78,13 +84,16 @@ class TrainingProgress:
     _fidelity: list[tuple[int, float]] = field(default_factory=list)
     _best_epoch: int | None = None
 
-    def start(self, total_epochs: int, steps_per_epoch: int, device: str) -> None:
+    def start(
+        self,
+        total_epochs: int,
+        steps_per_epoch: int,
+        device: str,
+        time_limit: float | None = None,
+    ) -> None:
         with self._lock:
-            self.total_epochs, self.steps_per_epoch, self.device = (
-                total_epochs,
-                steps_per_epoch,
-                device,
-            )
+            self.total_epochs, self.steps_per_epoch = total_epochs, steps_per_epoch
+            self.device, self.time_limit = device, time_limit
             self._state, self._started, self._ended = RUNNING, time.monotonic(), None
             self._epoch = self._step = self._rows_seen = 0
             self._steps, self._epochs, self._fidelity = {}, {}, []
@@ -127,6 +136,9 @@ class TrainingProgress:
             eta = None
             if self._state == RUNNING and self._step:
                 eta = elapsed / self._step * max(0, total_steps - self._step)
+            if self._state == RUNNING and self.time_limit:
+                until_limit = max(0.0, self.time_limit - elapsed)
+                eta = until_limit if eta is None else min(eta, until_limit)
             return ProgressSnapshot(
                 state=self._state,
                 epoch=self._epoch,
@@ -143,6 +155,7 @@ class TrainingProgress:
                 epochs={k: tuple(v) for k, v in self._epochs.items()},
                 fidelity=tuple(self._fidelity),
                 best_epoch=self._best_epoch,
+                time_limit=self.time_limit,
             )
 
 
@@ -164,7 +177,7 @@ def train(
     n_rows = core.data.shape[0]
     batch = max(core.pac, (min(config.batch_size, n_rows) // core.pac) * core.pac)
     steps_per_epoch = max(1, n_rows // batch)
-    progress.start(config.epochs, steps_per_epoch, str(core.device))
+    progress.start(config.epochs, steps_per_epoch, str(core.device), config.max_seconds)
     best_score, best_state, stale = -math.inf, None, 0
     started = time.monotonic()
     for epoch in range(1, config.epochs + 1):

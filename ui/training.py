@@ -22,7 +22,7 @@ from synth_core.jobs import QUEUED, JobSnapshot, TrainingJob, TrainingSlots
 from synth_core.models import DEFAULT_VARIANT, VARIANTS
 from synth_core.presets import preset_config
 from synth_core.schema import Kind, Schema
-from synth_core.training import PENDING, ProgressSnapshot
+from synth_core.training import PENDING
 from ui import state
 from ui.state import LoadedTable, State
 
@@ -180,23 +180,7 @@ def time_left_words(seconds: float | None) -> str:
     return f"about {format_duration(seconds)} left"
 
 
-def progress_and_time_left(
-    progress: ProgressSnapshot, config: TrainingConfig
-) -> tuple[float, float | None]:
-    """How far a run is (0 to 1) and about how many seconds are left (None: not known yet).
-
-    A time limit (the Quick demo's) usually ends a run before its last epoch, so both follow
-    whichever comes first: the last epoch or the limit.
-    """
-    fraction, left = progress.fraction, progress.eta
-    if config.max_seconds:
-        fraction = max(fraction, min(1.0, progress.elapsed / config.max_seconds))
-        until_limit = max(0.0, config.max_seconds - progress.elapsed)
-        left = until_limit if left is None else min(left, until_limit)
-    return fraction, left
-
-
-def status_line(snapshot: JobSnapshot, config: TrainingConfig) -> str:
+def status_line(snapshot: JobSnapshot) -> str:
     """One line on a training for the sidebar, such as 'Training: 45 %'."""
     if snapshot.state == QUEUED:
         place = snapshot.queue_position
@@ -209,8 +193,7 @@ def status_line(snapshot: JobSnapshot, config: TrainingConfig) -> str:
         }.get(snapshot.state, "Training ended")
     if snapshot.progress.state == PENDING:
         return "Training: getting ready"
-    fraction, _ = progress_and_time_left(snapshot.progress, config)
-    return f"Training: {fraction * 100:.0f} %"
+    return f"Training: {snapshot.progress.fraction * 100:.0f} %"
 
 
 # ------------------------------------------------------------------------------ sidebar
@@ -222,7 +205,7 @@ def sidebar_status() -> None:
     if is_active(job):
         st.fragment(run_every=POLL_SECONDS)(_live_status)()
     else:
-        st.caption(status_line(job.snapshot(), job.config))
+        st.caption(status_line(job.snapshot()))
 
 
 def _live_status() -> None:
@@ -230,4 +213,4 @@ def _live_status() -> None:
     snapshot = job.snapshot() if job is not None else None
     if snapshot is None or snapshot.done:
         st.rerun()  # a full run draws the final state and stops this polling
-    st.caption(status_line(snapshot, job.config))
+    st.caption(status_line(snapshot))
