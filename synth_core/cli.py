@@ -31,20 +31,20 @@ def build_parser() -> argparse.ArgumentParser:
     inspect.add_argument("file")
     inspect.add_argument("--json", action="store_true", help="print JSON instead of a table")
 
-    from synth_core.models import VARIANTS
+    from synth_core.config import DEVICES, VARIANT_NAMES
     from synth_core.presets import PRESETS
 
     fit = sub.add_parser("fit", help="train a model on a table and save it")
     fit.add_argument("data")
     fit.add_argument("--out", required=True, help="model file to write (.synth)")
-    fit.add_argument("--variant", choices=list(VARIANTS), default="ctgan")
+    fit.add_argument("--variant", choices=VARIANT_NAMES, default="ctgan")
     fit.add_argument("--condition", help="cgan: the column to condition on")
     fit.add_argument("--columns", help="comma-separated columns to keep (default: inferred)")
     fit.add_argument("--preset", choices=list(PRESETS), help="quick, balanced or best")
     fit.add_argument("--epochs", type=int)
     fit.add_argument("--batch-size", type=int)
     fit.add_argument("--seed", type=int, default=0)
-    fit.add_argument("--device", choices=["auto", "cpu", "cuda", "mps"], default="auto")
+    fit.add_argument("--device", choices=DEVICES, default="auto")
     fit.add_argument("--threads", type=int, help="CPU threads for training")
 
     sample = sub.add_parser("sample", help="generate rows from a saved model")

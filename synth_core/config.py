@@ -9,6 +9,9 @@ from typing import Any
 from synth_core.errors import TrainingError
 
 DEVICES = ("auto", "cpu", "cuda", "mps")
+# The model types by name, here so that the command line can list them without importing torch;
+# synth_core.models.VARIANTS defines them (a test keeps the two in step).
+VARIANT_NAMES = ("ctgan", "wgan-gp", "gan", "cgan")
 
 
 @dataclass(frozen=True)

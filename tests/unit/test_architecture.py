@@ -38,3 +38,25 @@ def test_app_never_imports_torch_or_model_math(path: Path) -> None:
 def test_the_lists_are_not_empty() -> None:
     assert len(ENGINE) > 10
     assert len(FRONT) >= 4
+
+
+def test_variant_names_match_the_variants() -> None:
+    from synth_core.config import VARIANT_NAMES
+    from synth_core.models import VARIANTS
+
+    assert tuple(VARIANTS) == VARIANT_NAMES
+
+
+def test_inspect_does_not_import_torch() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from synth_core.cli import main; "
+        "main(['inspect', 'tests/fixtures/passengers.csv', '--json']); "
+        "sys.exit(3 if 'torch' in sys.modules else 0)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
