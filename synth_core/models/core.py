@@ -186,7 +186,8 @@ class GanCore:
     def generate(
         self, n: int, generator: torch.Generator, condition: tuple[str, int] | None = None
     ) -> torch.Tensor:
-        """``n`` activated rows in matrix form, optionally all asking for one category."""
+        """``n`` rows in matrix form for the decoder (one-hot spans as perturbed logits),
+        optionally all asking for one category."""
         was_training = self.generator.training
         self.generator.eval()
         try:
@@ -197,6 +198,6 @@ class GanCore:
                 else:
                     cond = self.sampler.condition_for(condition[0], condition[1], n)
             z = torch.randn(n, self.config.noise_dim, generator=generator, device=self.device)
-            return self.head(self.generator(self._with(z, cond)), generator)
+            return self.head(self.generator(self._with(z, cond)), generator, draw=True)
         finally:
             self.generator.train(was_training)

@@ -112,17 +112,23 @@ class OutputHead(nn.Module):
         return super().to(device)
 
     def forward(
-        self, raw: torch.Tensor, generator: torch.Generator | None = None, hard: bool = False
+        self, raw: torch.Tensor, generator: torch.Generator | None = None, draw: bool = False
     ) -> torch.Tensor:
-        out = torch.empty_like(raw)
+        """Activated outputs. With ``draw`` (generation, no training), one-hot spans hold
+        Gumbel-perturbed logits instead: their argmax is the same draw from the softmax, and
+        the decoder only reads the argmax, so the softmax is skipped."""
         g = self.groups
+        if g.n_soft:
+            # Gumbel(0, 1) noise; the tanh columns' share is drawn too and ignored.
+            u = torch.rand(raw.shape, generator=generator, device=raw.device)
+            perturbed = raw - torch.log(-torch.log(u.clamp(1e-10, 1 - 1e-7)))
+        if draw:
+            out = perturbed if g.n_soft else raw.clone()
+            out[:, g.tanh_index] = torch.tanh(raw[:, g.tanh_index])
+            return out
+        out = torch.empty_like(raw)
         out[:, g.tanh_index] = torch.tanh(raw[:, g.tanh_index])
         if g.n_soft:
-            # Gumbel(0, 1) noise, drawn only for the real cells (not the grid's padding).
-            u = torch.rand(raw.shape, generator=generator, device=raw.device)
-            gumbel = -torch.log(-torch.log(u.clamp(1e-10, 1 - 1e-7)))
-            probs = torch.softmax(g.grid((raw + gumbel) / self.tau), dim=2)
-            if hard:
-                probs = nn.functional.one_hot(probs.argmax(2), g.max_width).to(probs.dtype)
+            probs = torch.softmax(g.grid(perturbed / self.tau), dim=2)
             out[:, g.soft_index] = probs[:, g.valid]
         return out
