@@ -17,12 +17,11 @@ table = state.get_table()
 schema = state.get_schema()
 
 if table is None or schema is None:
-    st.info(
+    flow.point_back(
         "There is no table yet. Upload your table, or try the sample data, "
         "and its columns will appear here.",
-        icon=":material/info:",
+        flow.UPLOAD,
     )
-    st.page_link(flow.UPLOAD, label="Go to Upload", icon=":material/upload_file:")
 else:
     st.caption(
         f"{table.name}: {table.rows:,} rows, {table.columns:,} columns. "

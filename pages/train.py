@@ -288,19 +288,17 @@ def outcome(done: TrainingJob) -> None:
 
 
 if table is None or schema is None:
-    st.info(
+    flow.point_back(
         "There is no table yet. Upload your table, or try the sample data, and come back here "
         "to train a model on it.",
-        icon=":material/info:",
+        flow.UPLOAD,
     )
-    st.page_link(flow.UPLOAD, label="Go to Upload", icon=":material/upload_file:")
 elif not schema.included:
-    st.info(
+    flow.point_back(
         "No column is chosen, so there is nothing to learn. Tick Include for at least one "
         "column on the Columns page.",
-        icon=":material/info:",
+        flow.COLUMNS,
     )
-    st.page_link(flow.COLUMNS, label="Go to Columns", icon=":material/view_column:")
     if active:
         controls(ready=False)
 else:

@@ -247,6 +247,8 @@ def _restore_best(core: GanCore, best_state, progress: TrainingProgress) -> None
     if best_state is None:
         return
     core.generator.load_state_dict(best_state)
-    best = progress.snapshot().best_epoch
-    if best is not None and best != progress.snapshot().epoch:
-        progress.note(f"Kept the model from epoch {best}, which had the best quality estimate.")
+    snap = progress.snapshot()
+    if snap.best_epoch is not None and snap.best_epoch != snap.epoch:
+        progress.note(
+            f"Kept the model from epoch {snap.best_epoch}, which had the best quality estimate."
+        )

@@ -101,12 +101,6 @@ class TableTransform:
             raise SchemaError(f"Column '{column}' is not a category column.")
         return encoder.values()
 
-    def category_codes(self, column: str, values: pd.Series) -> np.ndarray:
-        """The one-hot index of each value of a discrete column."""
-        encoder = self._encoder(column)
-        values = _plan_and_values(values, self._plan(column).kind, None)[1]
-        return encoder.codes(values)
-
     def column_values(self, frame: pd.DataFrame) -> dict[str, tuple[str, np.ndarray]]:
         """Each modelled column as (kind, values): floats (dates as seconds) or objects."""
         return {

@@ -53,3 +53,10 @@ def next_step(path: str) -> Step | None:
     paths = [step.path for step in STEPS]
     position = paths.index(path)
     return STEPS[position + 1] if position + 1 < len(STEPS) else None
+
+
+def point_back(message: str, path: str) -> None:
+    """Say why a step cannot be done yet, and link to the step that fixes it."""
+    step = next(step for step in STEPS if step.path == path)
+    st.info(message, icon=":material/info:")
+    st.page_link(step.path, label=f"Go to {step.title}", icon=step.icon)
