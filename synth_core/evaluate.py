@@ -1,14 +1,41 @@
-"""How close a synthetic table is to the real one, scored by SDMetrics (not re-implemented)."""
+"""How good and how safe a synthetic table is: fidelity, usefulness and privacy in one call.
+
+``evaluate(real, synthetic, schema, holdout=..., target=...)`` runs SDMetrics' Quality and
+Diagnostic reports (not re-implemented), per-column distributions, association matrices,
+train-on-synthetic usefulness and the privacy checks, and puts every score in plain words
+(:mod:`synth_core.verdicts`). The parts live in their own modules; this one orchestrates.
+"""
 
 from __future__ import annotations
 
+import math
+import time
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
-from sdmetrics.reports import QualityReport
+from sdmetrics.reports import DiagnosticReport, QualityReport
 
-from synth_core.schema import Kind, Schema
+from synth_core.associations import Associations, association_matrices
+from synth_core.errors import DataError, SchemaError
+from synth_core.marginals import Marginal, column_marginals
+from synth_core.privacy_metrics import PrivacyScores, privacy_scores
+from synth_core.schema import ColumnInfo, Kind, Schema
+from synth_core.split import holdout_split
+from synth_core.utility import Utility, ml_utility, usefulness_targets
+from synth_core.verdicts import PRIVACY_PARTS, Verdict, verdict_for, worst
+
+__all__ = [
+    "DEFAULT_MAX_ROWS",
+    "DiagnosticScores",
+    "Evaluation",
+    "QualityScores",
+    "evaluate",
+    "quality_scores",
+    "sdmetrics_metadata",
+    "usefulness_targets",
+]
 
 TABLE = "table"
 _SDTYPES = {
@@ -18,6 +45,9 @@ _SDTYPES = {
     Kind.BOOLEAN: "boolean",
     Kind.DATETIME: "datetime",
 }
+DEFAULT_MAX_ROWS = 50_000  # rows per table; larger tables are subsampled (seeded)
+IDENTIFIER_SHARE = {Kind.CATEGORICAL: 0.5, Kind.INTEGER: 0.95}  # distinct values / rows
+NO_SIGNAL = 0.02  # a real-data model beats guessing by less than this: nothing to compare
 
 
 @dataclass(frozen=True)
@@ -27,6 +57,63 @@ class QualityScores:
     quality: float
     column_shapes: float
     column_pair_trends: float
+
+
+@dataclass(frozen=True)
+class DiagnosticScores:
+    """SDMetrics' Diagnostic Report: the overall score and its two properties (each 0..1)."""
+
+    score: float
+    data_validity: float
+    data_structure: float
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """Everything known about a synthetic table compared with the real one."""
+
+    quality: QualityScores
+    column_shapes_details: pd.DataFrame  # Column, Metric, Score
+    pair_trends_details: pd.DataFrame  # Column 1, Column 2, Metric, Score, Real/Synthetic Corr.
+    diagnostic: DiagnosticScores
+    marginals: dict[str, Marginal]
+    associations: Associations
+    ml_utility: Utility | None
+    privacy: PrivacyScores
+    verdicts: dict[str, Verdict]
+    notes: list[str]
+    rows: dict[str, int]  # rows used: real, synthetic, holdout
+    seconds: float
+    columns: tuple[str, ...] = ()  # the columns compared
+    seed: int = 0
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per part
+
+    def to_json(self) -> dict:
+        """The evaluation as JSON-ready data (NaN as null)."""
+        data = {
+            "quality": self.quality.quality,
+            "column_shapes": self.quality.column_shapes,
+            "column_pair_trends": self.quality.column_pair_trends,
+            "diagnostic": {
+                "score": self.diagnostic.score,
+                "data_validity": self.diagnostic.data_validity,
+                "data_structure": self.diagnostic.data_structure,
+            },
+            "ml_utility": self.ml_utility.to_json() if self.ml_utility else None,
+            "privacy": self.privacy.to_json(),
+            "verdicts": {key: verdict.to_json() for key, verdict in self.verdicts.items()},
+            "column_shapes_details": _records(self.column_shapes_details),
+            "column_pair_trends_details": _records(self.pair_trends_details),
+            "marginals": {name: m.to_json() for name, m in self.marginals.items()},
+            "associations": self.associations.to_json(),
+            "notes": list(self.notes),
+            "rows": dict(self.rows),
+            "columns": list(self.columns),
+            "seed": self.seed,
+            "seconds": self.seconds,
+            "timings": dict(self.timings),
+        }
+        return _clean(data)
 
 
 def sdmetrics_metadata(schema: Schema, columns: list[str] | None = None) -> dict:
@@ -45,16 +132,281 @@ def sdmetrics_metadata(schema: Schema, columns: list[str] | None = None) -> dict
 def quality_scores(real: pd.DataFrame, synthetic: pd.DataFrame, schema: Schema) -> QualityScores:
     """Run SDMetrics' Quality Report on the columns both tables share with the schema."""
     columns = [c for c in schema.included_names if c in real.columns and c in synthetic.columns]
+    return _scores(_report(QualityReport(), real, synthetic, schema, columns))
+
+
+def evaluate(
+    real: pd.DataFrame,
+    synthetic: pd.DataFrame,
+    schema: Schema,
+    *,
+    holdout: pd.DataFrame | None = None,
+    target: str | None = None,
+    seed: int = 0,
+    max_rows: int = DEFAULT_MAX_ROWS,
+) -> Evaluation:
+    """Compare ``synthetic`` with ``real`` (the rows the generator learnt from) over the
+    schema's included columns.
+
+    ``holdout``: real rows the generator never saw; usefulness is tested on them and the
+    distance-to-closest-record share needs them. ``target``: the column the usefulness test
+    predicts (None skips the test; see :func:`usefulness_targets`). Tables above ``max_rows``
+    rows are subsampled with ``seed``, which the notes say.
+
+    Raises:
+        DataError: a table lacks columns of the schema, has no rows, or the target cannot be
+            predicted.
+    """
+    started = time.perf_counter()
+    columns = _columns(schema, real, synthetic, holdout)
+    infos = [schema[name] for name in columns]
+    if target is not None:
+        _check_target(schema, columns, target)
+    notes: list[str] = []
+    real = _bounded(real[columns], "real", max_rows, seed, notes)
+    synthetic = _bounded(synthetic[columns], "synthetic", max_rows, seed, notes)
+    if holdout is not None and len(holdout):
+        holdout = _bounded(holdout[columns], "holdout", max_rows, seed, notes)
+    else:
+        holdout = None
+
+    timings: dict[str, float] = {}
+
+    def timed(part: str, compute, *args):
+        start = time.perf_counter()
+        result = compute(*args)
+        timings[part] = time.perf_counter() - start
+        return result
+
+    quality_report = timed("quality", _report, QualityReport(), real, synthetic, schema, columns)
+    diagnostic_report = timed(
+        "diagnostic", _report, DiagnosticReport(), real, synthetic, schema, columns
+    )
+    quality = _scores(quality_report)
+    diagnostic = _diagnostic(diagnostic_report)
+    shapes = _details(quality_report, "Column Shapes", ["Column", "Metric", "Score"])
+    trends = _details(
+        quality_report,
+        "Column Pair Trends",
+        ["Column 1", "Column 2", "Metric", "Score", "Real Correlation", "Synthetic Correlation"],
+    )
+    marginals = timed("marginals", column_marginals, real, synthetic, infos)
+    associations = timed("associations", association_matrices, real, synthetic, infos)
+    utility = None
+    if target is not None:
+        utility = timed(
+            "usefulness", _utility, real, synthetic, holdout, infos, target, seed, notes
+        )
+    privacy = timed("privacy", privacy_scores, real, synthetic, infos, holdout, seed)
+    if privacy.note:
+        notes.append(privacy.note)
+    verdicts = _verdicts(quality, diagnostic, shapes, trends, utility, privacy, real, infos)
+    if math.isnan(quality.column_pair_trends):
+        notes.append(
+            "No two columns are strongly related in the real table, so SDMetrics has no pair "
+            "trends to compare."
+        )
+    return Evaluation(
+        quality=quality,
+        column_shapes_details=shapes,
+        pair_trends_details=trends,
+        diagnostic=diagnostic,
+        marginals=marginals,
+        associations=associations,
+        ml_utility=utility,
+        privacy=privacy,
+        verdicts=verdicts,
+        notes=notes,
+        rows={
+            "real": len(real),
+            "synthetic": len(synthetic),
+            "holdout": 0 if holdout is None else len(holdout),
+        },
+        seconds=time.perf_counter() - started,
+        columns=tuple(columns),
+        seed=seed,
+        timings=timings,
+    )
+
+
+# ------------------------------------------------------------------------------ inputs
+def _columns(schema, real, synthetic, holdout) -> list[str]:
+    columns = schema.included_names
+    if not columns:
+        raise SchemaError("No column is included, so there is nothing to compare.")
+    for what, frame in (("real", real), ("synthetic", synthetic), ("holdout", holdout)):
+        if frame is None:
+            continue
+        absent = [name for name in columns if name not in frame.columns]
+        if absent:
+            listed = ", ".join(f"'{name}'" for name in absent)
+            raise DataError(
+                f"The {what} table lacks {'column' if len(absent) == 1 else 'columns'} {listed}. "
+                "Compare tables with the same columns, or leave those columns out."
+            )
+    for what, frame in (("real", real), ("synthetic", synthetic)):
+        if len(frame) == 0:
+            raise DataError(f"The {what} table has no rows, so there is nothing to compare.")
+    return columns
+
+
+def _check_target(schema: Schema, columns: list[str], target: str) -> None:
+    if target not in schema.names:
+        schema[target]  # raises with the column names and a suggestion
+    allowed = [name for name in usefulness_targets(schema) if name in columns]
+    if target not in allowed:
+        info = schema[target]
+        why = "it is left out" if not info.include else f"it holds {info.kind.value} values"
+        raise DataError(
+            f"Column '{target}' cannot be the column to predict: {why}. "
+            f"Choose one of: {', '.join(allowed) or 'no column'}."
+        )
+
+
+def _bounded(frame, what, max_rows, seed, notes) -> pd.DataFrame:
+    if len(frame) <= max_rows:
+        return frame.reset_index(drop=True)
+    notes.append(
+        f"The {what} table has {len(frame):,} rows; a random {max_rows:,} of them "
+        f"(seed {seed}) were compared, to keep the evaluation fast."
+    )
+    return frame.sample(max_rows, random_state=seed).reset_index(drop=True)
+
+
+# ------------------------------------------------------------------------------ SDMetrics
+def _report(report, real, synthetic, schema, columns):
     metadata = {"tables": {TABLE: sdmetrics_metadata(schema, columns)}}
-    report = QualityReport()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         report.generate(
             {TABLE: real[columns]}, {TABLE: synthetic[columns]}, metadata, verbose=False
         )
+    return report
+
+
+def _scores(report) -> QualityScores:
     properties = report.get_properties().set_index("Property")["Score"]
     return QualityScores(
         quality=float(report.get_score()),
         column_shapes=float(properties["Column Shapes"]),
         column_pair_trends=float(properties["Column Pair Trends"]),
     )
+
+
+def _diagnostic(report) -> DiagnosticScores:
+    properties = report.get_properties().set_index("Property")["Score"]
+    return DiagnosticScores(
+        score=float(report.get_score()),
+        data_validity=float(properties["Data Validity"]),
+        data_structure=float(properties["Data Structure"]),
+    )
+
+
+def _details(report, name: str, keep: list[str]) -> pd.DataFrame:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        details = report.get_details(name)
+    return details[[c for c in keep if c in details.columns]].reset_index(drop=True)
+
+
+# ------------------------------------------------------------------------------ usefulness
+def _utility(real, synthetic, holdout, infos, target, seed, notes) -> Utility:
+    if holdout is not None:
+        return ml_utility(real, synthetic, holdout, infos, target, seed)
+    train, test = holdout_split(real, seed=seed)
+    notes.append(
+        "There was no holdout, so the usefulness test scores on a fifth of the training rows, "
+        "which the generator saw: the synthetic score may look better than it is."
+    )
+    return ml_utility(train, synthetic, test, infos, target, seed)
+
+
+# ------------------------------------------------------------------------------ verdicts
+def _verdicts(quality, diagnostic, shapes, trends, utility, privacy, real, infos):
+    worst_column = _lowest(shapes, ["Column"])
+    worst_pair = _lowest(trends, ["Column 1", "Column 2"])
+    scores = {
+        "quality": (quality.quality, None),
+        "column_shapes": (quality.column_shapes, worst_column and f"Furthest off: {worst_column}."),
+        "column_pair_trends": (
+            quality.column_pair_trends,
+            worst_pair and f"Least kept: {worst_pair}.",
+        ),
+        "diagnostic": (diagnostic.score, None),
+    }
+    identifiers = _identifier_like(real, infos)
+    leave_out = None
+    if identifiers:
+        one = len(identifiers) == 1
+        names = ", ".join(f"'{name}'" for name in identifiers)
+        leave_out = (
+            f"{names} {'looks' if one else 'look'} like an identifier: "
+            f"leave {'it' if one else 'them'} out."
+        )
+    privacy_values = {
+        "exact_copies": privacy.exact_copy_share,
+        "dcr": privacy.dcr_share,
+        "nndr": privacy.nndr,
+    }
+    scores |= {key: (privacy_values[key], leave_out) for key in PRIVACY_PARTS}
+    verdicts = {}
+    for key, (value, hint) in scores.items():
+        if value is None or math.isnan(value):
+            continue
+        verdict = verdict_for(key, value)
+        if hint and verdict.level != "excellent":  # advice only where something is off
+            verdict = verdict_for(key, value, hint=hint)
+        verdicts[key] = verdict
+    if utility is not None and (verdict := _utility_verdict(utility)) is not None:
+        verdicts["ml_utility"] = verdict
+    verdicts["privacy"] = worst("Privacy", [verdicts[k] for k in PRIVACY_PARTS if k in verdicts])
+    return verdicts
+
+
+def _utility_verdict(utility: Utility) -> Verdict | None:
+    if utility.real - max(utility.baseline, 0.0) < NO_SIGNAL:
+        return None
+    hint = (
+        f"{utility.metric} {utility.synthetic:.2f} when trained on synthetic rows, "
+        f"{utility.real:.2f} on real rows."
+    )
+    return verdict_for("ml_utility", utility.ratio, hint=hint)
+
+
+def _lowest(details: pd.DataFrame, names: list[str]) -> str | None:
+    scored = details.dropna(subset=["Score"]) if "Score" in details else details.iloc[:0]
+    if scored.empty:
+        return None
+    row = scored.loc[scored["Score"].idxmin()]
+    return " and ".join(f"'{row[name]}'" for name in names) + f" (score {row['Score']:.2f})"
+
+
+def _identifier_like(real: pd.DataFrame, infos: list[ColumnInfo]) -> list[str]:
+    """Columns with a different value in (nearly) every row: they single people out."""
+    out = []
+    for info in infos:
+        share = IDENTIFIER_SHARE.get(info.kind)
+        if share is not None and len(real) >= 20 and real[info.name].nunique() >= share * len(real):
+            out.append(info.name)
+    return out
+
+
+# ------------------------------------------------------------------------------ JSON
+def _records(frame: pd.DataFrame) -> list[dict]:
+    clean = frame.astype(object).where(frame.notna(), None)
+    return clean.to_dict(orient="records")
+
+
+def _clean(value):
+    """Plain Python values for json.dumps: NaN and infinities as None, numpy scalars unwrapped."""
+    if isinstance(value, dict):
+        return {str(k): _clean(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_clean(v) for v in value]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.isoformat()
+    return value

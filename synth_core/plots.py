@@ -1,17 +1,25 @@
-"""Charts of a training run, drawn with plain Plotly.
+"""Charts of a training run and of an evaluation, drawn with plain Plotly.
 
 The app shows them live while a model trains, and a report can embed the same figures; nothing
-here depends on Streamlit. Every chart is built from a ``ProgressSnapshot`` alone and keeps at
-most ``MAX_POINTS`` points per line, so that redrawing it every second stays cheap on long runs.
+here depends on Streamlit, or on torch at run time. Every training chart is built from a
+``ProgressSnapshot`` alone and keeps at most ``MAX_POINTS`` points per line, so that redrawing it
+every second stays cheap on long runs. The evaluation charts read an ``Evaluation``'s parts.
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from synth_core.training import ProgressSnapshot
+if TYPE_CHECKING:  # annotations only: the report draws these charts without importing torch
+    from synth_core.associations import Associations
+    from synth_core.evaluate import Evaluation
+    from synth_core.marginals import Marginal
+    from synth_core.training import ProgressSnapshot
+    from synth_core.utility import Utility
 
 MAX_POINTS = 2_000  # per line: plenty for a chart a few hundred pixels wide
 SMOOTHING_STEPS = 25  # width of the rolling mean drawn over the raw losses
@@ -25,6 +33,12 @@ LOSSES: dict[str, tuple[str, str]] = {
 }
 FIDELITY_COLOUR = "#2ca02c"
 BEST_COLOUR = "#d62728"
+REAL_COLOUR = "#1f77b4"  # real data, in every evaluation chart
+SYNTHETIC_COLOUR = "#ff7f0e"
+BASELINE_COLOUR = "#7f7f7f"
+#: Verdict level -> bar colour in the scores chart.
+LEVEL_COLOURS = {"excellent": "#2ca02c", "good": "#1f77b4", "fair": "#ff7f0e", "poor": "#d62728"}
+CELL_PIXELS = 28  # heatmap height per column
 
 
 def loss_figure(snapshot: ProgressSnapshot) -> go.Figure:
@@ -104,6 +118,127 @@ def fidelity_figure(snapshot: ProgressSnapshot) -> go.Figure | None:
         )
     _layout(figure, "Quality estimate", x_title="epoch", y_title="match with your table")
     figure.update_yaxes(range=[0, 100], ticksuffix=" %")
+    return figure
+
+
+def marginal_figure(marginal: Marginal) -> go.Figure:
+    """One column's distribution, real against synthetic: overlaid histogram bars for numbers
+    and dates (shared bins), side-by-side bars for categories."""
+    numeric = marginal.kind == "numeric"
+    figure = go.Figure()
+    for label, shares, colour in (
+        ("Real", marginal.real, REAL_COLOUR),
+        ("Synthetic", marginal.synthetic, SYNTHETIC_COLOUR),
+    ):
+        figure.add_bar(
+            x=marginal.labels,
+            y=[share * 100 for share in shares],
+            name=label,
+            marker={"color": colour},
+            opacity=0.6 if numeric else 1.0,
+            hovertemplate=f"{label}: %{{y:.1f}} %<extra>%{{x}}</extra>",
+        )
+    _layout(figure, marginal.column, x_title="", y_title="share of rows")
+    figure.update_layout(barmode="overlay" if numeric else "group", bargap=0.02 if numeric else 0.2)
+    figure.update_xaxes(type="category", rangemode="normal")
+    figure.update_yaxes(ticksuffix=" %", rangemode="tozero")
+    return figure
+
+
+def association_figures(associations: Associations) -> tuple[go.Figure, go.Figure, go.Figure]:
+    """Heatmaps of how strongly each pair of columns goes together: real, synthetic, and the
+    difference (synthetic minus real), on the same -1..1 colour scale."""
+    names = [str(name) for name in associations.real.columns]
+    methods = associations.methods
+    hover = [
+        [methods.get((a, b), "same column") for b in associations.real.columns]
+        for a in associations.real.columns
+    ]
+    figures = []
+    for title, matrix in (
+        ("Real table", associations.real),
+        ("Synthetic table", associations.synthetic),
+        ("Difference (synthetic − real)", associations.difference),
+    ):
+        figure = go.Figure(
+            go.Heatmap(
+                z=matrix.to_numpy(dtype=float),
+                x=names,
+                y=names,
+                zmin=-1,
+                zmax=1,
+                colorscale="RdBu",
+                reversescale=True,
+                customdata=hover,
+                hovertemplate="%{y} × %{x}<br>%{z:.2f} (%{customdata})<extra></extra>",
+                colorbar={"thickness": 12},
+            )
+        )
+        _layout(figure, title, x_title="", y_title="")
+        figure.update_layout(height=max(HEIGHT, 120 + CELL_PIXELS * len(names)))
+        figure.update_xaxes(rangemode="normal", tickangle=-45)
+        figure.update_yaxes(autorange="reversed")
+        figures.append(figure)
+    return figures[0], figures[1], figures[2]
+
+
+def utility_figure(utility: Utility) -> go.Figure:
+    """The usefulness test: the score of a model trained on real rows and of one trained on
+    synthetic rows, both tested on the same real rows, with the guessing baseline dashed."""
+    figure = go.Figure()
+    figure.add_bar(
+        x=["Trained on real rows", "Trained on synthetic rows"],
+        y=[utility.real, utility.synthetic],
+        marker={"color": [REAL_COLOUR, SYNTHETIC_COLOUR]},
+        text=[f"{utility.real:.2f}", f"{utility.synthetic:.2f}"],
+        textposition="outside",
+        hovertemplate=f"%{{x}}: {utility.metric} %{{y:.3f}}<extra></extra>",
+        showlegend=False,
+    )
+    figure.add_hline(
+        y=utility.baseline,
+        line={"color": BASELINE_COLOUR, "dash": "dash"},
+        annotation_text="guessing",
+        annotation_position="top left",
+    )
+    title = f"Predicting '{utility.target}' ({utility.metric}, higher is better)"
+    _layout(figure, title, x_title="", y_title=utility.metric)
+    top = max(1.0, utility.real, utility.synthetic) * 1.1
+    bottom = min(0.0, utility.real, utility.synthetic, utility.baseline)
+    figure.update_yaxes(range=[bottom, top])
+    return figure
+
+
+def scores_figure(evaluation: Evaluation) -> go.Figure:
+    """The headline scores (0 to 100 %) as horizontal bars coloured by their verdict."""
+    rows = [
+        ("Overall quality", evaluation.quality.quality, "quality"),
+        ("Column shapes", evaluation.quality.column_shapes, "column_shapes"),
+        ("Column pair trends", evaluation.quality.column_pair_trends, "column_pair_trends"),
+        ("Diagnostic", evaluation.diagnostic.score, "diagnostic"),
+    ]
+    if evaluation.ml_utility is not None and not np.isnan(evaluation.ml_utility.ratio):
+        rows.append(("Usefulness (synthetic / real)", evaluation.ml_utility.ratio, "ml_utility"))
+    rows = [row for row in rows if not pd.isna(row[1])]
+    verdicts = evaluation.verdicts
+    colours = [
+        LEVEL_COLOURS.get(verdicts[key].level, BASELINE_COLOUR) if key in verdicts else "#999"
+        for _, _, key in rows
+    ]
+    figure = go.Figure()
+    figure.add_bar(
+        x=[min(value, 1.0) * 100 for _, value, _ in rows],
+        y=[label for label, _, _ in rows],
+        orientation="h",
+        marker={"color": colours},
+        text=[f"{value * 100:.0f} %" for _, value, _ in rows],
+        textposition="auto",
+        hovertemplate="%{y}: %{x:.1f} %<extra></extra>",
+        showlegend=False,
+    )
+    _layout(figure, "Scores", x_title="", y_title="")
+    figure.update_xaxes(range=[0, 100], ticksuffix=" %")
+    figure.update_yaxes(autorange="reversed")
     return figure
 
 

@@ -1,0 +1,131 @@
+"""Per-column distributions of the real and the synthetic table, ready to draw side by side.
+
+Numbers and dates get histogram bins shared by both tables; categories get their frequencies,
+with rare ones grouped as "Other". Shares sum to 1 in each table, missing cells included (as a
+"Missing" group when either table has any).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import asdict, dataclass
+
+import numpy as np
+import pandas as pd
+
+from synth_core.columns import MISSING, category_labels, family, numeric_values
+from synth_core.schema import ColumnInfo, Kind
+
+MAX_BINS = 30
+MAX_CATEGORIES = 20  # drawn one by one; the rest are grouped
+MIN_CATEGORY_SHARE = 0.005  # ... as are categories this rare in both tables
+SECONDS_PER_DAY = 86_400
+OTHER, MISSING_LABEL = "Other", "Missing"
+
+
+@dataclass(frozen=True)
+class Marginal:
+    """One column's distribution in both tables over the same bins or categories."""
+
+    column: str
+    kind: str  # "numeric" or "categorical"
+    labels: list[str]  # bin labels or category names, then "Other" / "Missing" when present
+    edges: list[float] | None  # numeric: len(bins) + 1 edges (dates in epoch seconds)
+    real: list[float]  # share of the real rows per label, summing to 1
+    synthetic: list[float]
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+def column_marginals(
+    real: pd.DataFrame, synthetic: pd.DataFrame, infos: list[ColumnInfo]
+) -> dict[str, Marginal]:
+    """The :class:`Marginal` of every column in ``infos``, by name."""
+    out = {}
+    for info in infos:
+        if family(info) == "numeric":
+            out[info.name] = _numeric(info, real[info.name], synthetic[info.name])
+        else:
+            out[info.name] = _categorical(info.name, real[info.name], synthetic[info.name])
+    return out
+
+
+def _numeric(info: ColumnInfo, real: pd.Series, synthetic: pd.Series) -> Marginal:
+    a, b = numeric_values(real, info), numeric_values(synthetic, info)
+    present = np.concatenate([a[~np.isnan(a)], b[~np.isnan(b)]])
+    edges = _edges(present, info.kind) if len(present) else np.array([])
+    labels = _bin_labels(edges, info.kind)
+    real_shares = _histogram(a, edges)
+    synthetic_shares = _histogram(b, edges)
+    if np.isnan(a).any() or np.isnan(b).any():
+        labels.append(MISSING_LABEL)
+        real_shares.append(_share(np.isnan(a).sum(), len(a)))
+        synthetic_shares.append(_share(np.isnan(b).sum(), len(b)))
+    return Marginal(info.name, "numeric", labels, edges.tolist(), real_shares, synthetic_shares)
+
+
+def _edges(values: np.ndarray, kind: Kind) -> np.ndarray:
+    low, high = float(values.min()), float(values.max())
+    if kind == Kind.INTEGER and np.all(values == np.round(values)):
+        width = max(1.0, math.ceil((high - low + 1) / MAX_BINS))  # whole numbers per bin
+        return np.arange(low - 0.5, high + width, width)
+    if low == high:
+        return np.array([low - 0.5, high + 0.5])
+    bins = min(MAX_BINS, len(np.unique(values)))
+    return np.linspace(low, high, bins + 1)
+
+
+def _histogram(values: np.ndarray, edges: np.ndarray) -> list[float]:
+    if len(edges) < 2:
+        return []
+    counts, _ = np.histogram(values[~np.isnan(values)], bins=edges)
+    return [_share(count, len(values)) for count in counts]
+
+
+def _bin_labels(edges: np.ndarray, kind: Kind) -> list[str]:
+    if len(edges) < 2:
+        return []
+    width = float(edges[1] - edges[0])
+    if kind == Kind.DATETIME:
+        fmt = "%Y-%m-%d" if width >= SECONDS_PER_DAY else "%Y-%m-%d %H:%M"
+        starts = pd.to_datetime(edges[:-1], unit="s")
+        return [stamp.strftime(fmt) for stamp in starts]
+    if kind == Kind.INTEGER and edges[0] % 1 == 0.5:  # bins of whole numbers
+        if width == 1:
+            return [f"{low + 0.5:,.0f}" for low in edges[:-1]]
+        return [f"{low + 0.5:,.0f} – {high - 0.5:,.0f}" for low, high in itertools.pairwise(edges)]
+    places = max(0, 1 - math.floor(math.log10(width))) if width > 0 else 0
+    return [f"{low:,.{places}f} – {high:,.{places}f}" for low, high in itertools.pairwise(edges)]
+
+
+def _categorical(name: str, real: pd.Series, synthetic: pd.Series) -> Marginal:
+    a, b = category_labels(real), category_labels(synthetic)
+    real_shares = pd.Series(a).value_counts(normalize=True)
+    synthetic_shares = pd.Series(b).value_counts(normalize=True)
+    both = pd.concat([real_shares, synthetic_shares], axis=1).fillna(0.0)
+    both.columns = ["real", "synthetic"]
+    present = both.drop(index=MISSING, errors="ignore")
+    largest = present.max(axis=1)
+    kept = largest[largest >= MIN_CATEGORY_SHARE]
+    # Most common in the real table first; ties (and synthetic-only values) by name.
+    order = sorted(kept.index, key=lambda label: (-both.at[label, "real"], -kept[label], label))
+    order = order[:MAX_CATEGORIES]
+    labels = list(order)
+    real_out = [float(both.at[label, "real"]) for label in order]
+    synthetic_out = [float(both.at[label, "synthetic"]) for label in order]
+    rest = present.drop(index=order)
+    if len(rest):
+        labels.append(OTHER if OTHER not in order else f"{OTHER} (grouped)")
+        real_out.append(float(rest["real"].sum()))
+        synthetic_out.append(float(rest["synthetic"].sum()))
+    if MISSING in both.index:
+        labels.append(MISSING_LABEL if MISSING_LABEL not in order else f"{MISSING_LABEL} (empty)")
+        real_out.append(float(both.at[MISSING, "real"]))
+        synthetic_out.append(float(both.at[MISSING, "synthetic"]))
+    return Marginal(name, "categorical", labels, None, real_out, synthetic_out)
+
+
+def _share(count: float, total: int) -> float:
+    return float(count) / total if total else 0.0

@@ -1,0 +1,204 @@
+"""Plain-words verdicts on evaluation scores: every threshold lives in ``THRESHOLDS`` below.
+
+A verdict is one of four levels (excellent, good, fair, poor), a title and one sentence on what
+the score means and what to do about it. Change a threshold here and the app, the command line
+and the HTML report all follow.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+LEVELS = ("excellent", "good", "fair", "poor")  # best first
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A score in plain words."""
+
+    level: str  # one of LEVELS
+    title: str
+    sentence: str  # what the score means and what to do
+
+    def to_json(self) -> dict[str, str]:
+        return {"level": self.level, "title": self.title, "sentence": self.sentence}
+
+
+@dataclass(frozen=True)
+class Rule:
+    """The bounds of a score's levels and what to say at each level."""
+
+    title: str
+    higher_is_better: bool
+    excellent: float  # the level holds from this bound on (or up to it, when lower is better)
+    good: float
+    fair: float
+    sentences: tuple[str, str, str, str]  # one per level, in LEVELS order
+
+
+# The thresholds, in one place. Scores are 0..1 unless said otherwise.
+# - Pair trends: a table whose columns were each shuffled separately (no relation between any two
+#   columns) scores about 0.76 on Adult, so below 0.75 a model has learnt no relations at all.
+# - DCR share: a model that copied every training row scores 0.5 + 0.5 * holdout/train rows,
+#   about 0.62 with a 20 % holdout, since the training reference is subsampled to the
+#   holdout's size; 0.5 is ideal and a few points above it are sampling noise.
+# - NNDR: the median, over synthetic rows, of the distance to the closest training row divided
+#   by the distance to the second closest; 0 for copies, and about 0.3-0.6 for new rows in
+#   mixed tables, which have many near-ties.
+THRESHOLDS: dict[str, Rule] = {
+    "quality": Rule(
+        "Overall quality",
+        True,
+        0.90,
+        0.80,
+        0.70,
+        (
+            "The synthetic table closely matches the real one, column by column and in pairs.",
+            "The synthetic table matches the real one well; the details show where it differs.",
+            "The synthetic table matches the real one only in part: train longer or try the "
+            "'Best quality' preset.",
+            "The synthetic table differs clearly from the real one: train longer, check the "
+            "column kinds, and leave out columns that should not be learned.",
+        ),
+    ),
+    "column_shapes": Rule(
+        "Column shapes",
+        True,
+        0.90,
+        0.80,
+        0.70,
+        (
+            "Each synthetic column has nearly the same distribution as the real one.",
+            "Most synthetic columns have distributions close to the real ones.",
+            "Some synthetic columns have distributions unlike the real ones: train longer.",
+            "Many synthetic columns have distributions unlike the real ones: train longer, and "
+            "check that each column's kind is right.",
+        ),
+    ),
+    "column_pair_trends": Rule(
+        "Column pair trends",
+        True,
+        0.90,
+        0.85,
+        0.75,
+        (
+            "Relations between columns are kept: what goes together in the real table goes "
+            "together in the synthetic one.",
+            "Most relations between columns are kept.",
+            "Relations between columns are only partly kept: train longer, or try the CTGAN "
+            "model, which learns them best.",
+            "Relations between columns are lost, as if each column had been made on its own: "
+            "train longer, or try the CTGAN model.",
+        ),
+    ),
+    "diagnostic": Rule(
+        "Diagnostic (validity and structure)",
+        True,
+        0.99,
+        0.95,
+        0.90,
+        (
+            "Values stay within the real ranges and categories, and the table has the same "
+            "columns.",
+            "Almost all values stay within the real ranges and categories.",
+            "Some values fall outside the real ranges or categories: check the column kinds.",
+            "Many values fall outside the real ranges or categories, or columns differ: check "
+            "that both files hold the same columns of the same kinds.",
+        ),
+    ),
+    "ml_utility": Rule(  # synthetic score / real score
+        "Usefulness for machine learning",
+        True,
+        0.95,
+        0.85,
+        0.70,
+        (
+            "A model trained on the synthetic rows predicts the real holdout as well as one "
+            "trained on real rows.",
+            "A model trained on the synthetic rows predicts almost as well as one trained on real "
+            "rows.",
+            "A model trained on the synthetic rows predicts noticeably worse than one trained on "
+            "real rows: train longer.",
+            "A model trained on the synthetic rows predicts much worse than one trained on real "
+            "rows: the target's relation to the other columns was not learned; train longer or "
+            "use the conditional GAN on the target.",
+        ),
+    ),
+    "exact_copies": Rule(  # share of synthetic rows identical to a training row
+        "Exact copies of real rows",
+        False,
+        0.0,
+        0.0,
+        0.0,
+        (
+            "No synthetic row is an exact copy of a training row.",
+            "No synthetic row is an exact copy of a training row.",
+            "No synthetic row is an exact copy of a training row.",
+            "Some synthetic rows are exact copies of real rows: do not share them. Generate "
+            "with copies removed (the default), and leave out identifier-like columns.",
+        ),
+    ),
+    "dcr": Rule(  # share of synthetic rows closer to a training row than to a holdout row
+        "Distance to closest record",
+        False,
+        0.54,
+        0.57,
+        0.60,
+        (
+            "Synthetic rows are no closer to the training rows than to rows the model never saw: "
+            "no sign of memorisation.",
+            "Synthetic rows are barely closer to the training rows than to unseen rows.",
+            "Synthetic rows lean towards the training rows: the model may memorise; train "
+            "fewer epochs.",
+            "Synthetic rows are clearly closer to the training rows than to unseen rows: the "
+            "model memorises. Train fewer epochs, and leave out identifier-like columns.",
+        ),
+    ),
+    "nndr": Rule(  # median distance to the closest / second closest training row
+        "Nearest-neighbour distance ratio",
+        True,
+        0.50,
+        0.30,
+        0.10,
+        (
+            "Synthetic rows are not tied to any single real person: each sits among several "
+            "real rows.",
+            "Most synthetic rows sit among several real rows.",
+            "Many synthetic rows sit close to one real row: check the closest pairs below.",
+            "Most synthetic rows sit right on top of one real row: they reveal real people. "
+            "Train fewer epochs, and do not share this table.",
+        ),
+    ),
+}
+PRIVACY_PARTS = ("exact_copies", "dcr", "nndr")
+
+
+def verdict_for(metric_key: str, value: float, *, hint: str | None = None) -> Verdict:
+    """The verdict on ``value`` of the score ``metric_key`` (a key of ``THRESHOLDS``).
+
+    ``hint`` is added to the sentence: something specific to this run, such as the column that
+    is furthest off. A missing value (NaN) is judged poor.
+    """
+    rule = THRESHOLDS[metric_key]
+    level = LEVELS[_level_index(rule, value)]
+    sentence = rule.sentences[LEVELS.index(level)]
+    if hint:
+        sentence = f"{sentence} {hint}"
+    return Verdict(level, rule.title, sentence)
+
+
+def worst(title: str, verdicts: list[Verdict]) -> Verdict:
+    """One verdict for several: the lowest level, with the sentence of the part that set it."""
+    chosen = max(verdicts, key=lambda verdict: LEVELS.index(verdict.level))
+    return Verdict(chosen.level, title, chosen.sentence)
+
+
+def _level_index(rule: Rule, value: float) -> int:
+    if value is None or math.isnan(value):
+        return len(LEVELS) - 1
+    bounds = (rule.excellent, rule.good, rule.fair)
+    for index, bound in enumerate(bounds):
+        if (value >= bound) if rule.higher_is_better else (value <= bound):
+            return index
+    return len(LEVELS) - 1
