@@ -1,4 +1,4 @@
-"""The command line: ``python -m synth_core inspect | fit | sample``.
+"""The command line: ``python -m synth_core inspect | fit | sample | evaluate``.
 
 A thin front end on the public API. Errors print one line ``error: ...`` on stderr and exit with
 status 2, never a traceback.
@@ -46,6 +46,16 @@ def build_parser() -> argparse.ArgumentParser:
     fit.add_argument("--seed", type=int, default=0)
     fit.add_argument("--device", choices=DEVICES, default="auto")
     fit.add_argument("--threads", type=int, help="CPU threads for training")
+    fit.add_argument(
+        "--holdout",
+        type=float,
+        default=0.2,
+        metavar="FRACTION",
+        help="share of rows kept away from training for evaluation (default 0.2; 0: none)",
+    )
+    fit.add_argument(
+        "--holdout-out", metavar="FILE.csv", help="write the held-out rows here (for evaluate)"
+    )
 
     sample = sub.add_parser("sample", help="generate rows from a saved model")
     sample.add_argument("model")
@@ -54,13 +64,33 @@ def build_parser() -> argparse.ArgumentParser:
     sample.add_argument("--where", help="only rows where COL=VALUE")
     sample.add_argument("--seed", type=int)
     sample.add_argument("--keep-copies", action="store_true", help="keep copies of real rows")
+
+    evaluate = sub.add_parser(
+        "evaluate", help="score a synthetic table against the real one it was learnt from"
+    )
+    evaluate.add_argument("real", help="the real rows the model was trained on")
+    evaluate.add_argument("synthetic", help="the synthetic rows")
+    evaluate.add_argument("--target", help="the column to predict in the usefulness test")
+    evaluate.add_argument(
+        "--holdout", metavar="FILE", help="real rows the model never saw (fit --holdout-out)"
+    )
+    evaluate.add_argument(
+        "--columns", help="comma-separated columns to compare (default: inferred from REAL)"
+    )
+    evaluate.add_argument("--json", dest="json_out", metavar="OUT.json", help="write every score")
+    evaluate.add_argument("--html", dest="html_out", metavar="OUT.html", help="write the report")
+    evaluate.add_argument("--seed", type=int, default=0)
+    evaluate.add_argument(
+        "--max-rows", type=int, help="compare at most this many rows per table (default 50,000)"
+    )
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
-        return {"inspect": _inspect, "fit": _fit, "sample": _sample}[args.command](args)
+        commands = {"inspect": _inspect, "fit": _fit, "sample": _sample, "evaluate": _evaluate}
+        return commands[args.command](args)
     except SynthError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_USAGE
@@ -96,16 +126,20 @@ def _inspect(args) -> int:
 
 def _fit(args) -> int:
     from synth_core.config import TrainingConfig
-    from synth_core.io import read_table
+    from synth_core.io import read_table, write_csv
     from synth_core.presets import preset_config
     from synth_core.schema import infer_schema
+    from synth_core.split import holdout_split
     from synth_core.synthesizer import Synthesizer
     from synth_core.training import TrainingProgress
 
+    if args.holdout_out and args.holdout == 0:
+        raise SynthError("--holdout-out needs rows held out: give --holdout a share above 0.")
     frame = read_table(args.data).frame
     schema = infer_schema(frame)
     if args.columns:
-        schema = schema.with_only([c.strip() for c in args.columns.split(",") if c.strip()])
+        schema = schema.with_only(_names(args.columns))
+    frame, holdout = holdout_split(frame, args.holdout, seed=args.seed)
     overrides = {
         "variant": args.variant,
         "condition_column": args.condition,
@@ -133,7 +167,17 @@ def _fit(args) -> int:
     for note in snap.notes:
         print(f"note: {note}", file=sys.stderr)
     print(f"saved {args.out} ({config.variant}, {snap.epoch} epochs, {snap.elapsed:.1f} s)")
+    if len(holdout):
+        kept = f"held out {len(holdout)} of {len(frame) + len(holdout)} rows from training"
+        if args.holdout_out:
+            write_csv(holdout, args.holdout_out)
+            kept += f", written to {args.holdout_out} (evaluate --holdout)"
+        print(kept)
     return 0
+
+
+def _names(text: str) -> list[str]:
+    return [name.strip() for name in text.split(",") if name.strip()]
 
 
 def _report(progress, done: threading.Event) -> None:
@@ -189,3 +233,122 @@ def _sample(args) -> int:
         f"({copies} copies of real rows removed)"
     )
     return 0
+
+
+def _evaluate(args) -> int:
+    from synth_core.io import read_table
+    from synth_core.schema import infer_schema
+
+    real = read_table(args.real).frame
+    synthetic = read_table(args.synthetic).frame
+    holdout = read_table(args.holdout).frame if args.holdout else None
+    schema = infer_schema(real)
+    if args.columns:
+        schema = schema.with_only(_names(args.columns))
+    absent = [name for name in schema.included_names if name not in synthetic.columns]
+    if absent:
+        shared = [name for name in schema.included_names if name in synthetic.columns]
+        hint = f"--columns {','.join(shared)}" if shared else "a synthetic file made from REAL"
+        raise SynthError(
+            f"The synthetic file lacks {_quoted(absent)}, which the real file has. Compare "
+            f"only the shared columns with {hint}, or generate the synthetic file again."
+        )
+    if holdout is not None:
+        absent = [name for name in schema.included_names if name not in holdout.columns]
+        if absent:
+            raise SynthError(f"The holdout file lacks {_quoted(absent)}, which the real file has.")
+        real, left_out = _without_holdout_rows(real, holdout, schema.included_names)
+        if left_out:
+            print(
+                f"note: left out {left_out} rows of {args.real} that are also in the holdout "
+                "file (the model did not train on them)",
+                file=sys.stderr,
+            )
+
+    from synth_core.evaluate import DEFAULT_MAX_ROWS, evaluate
+    from synth_core.report import html_report
+
+    if args.max_rows is not None and args.max_rows < 100:
+        raise SynthError("--max-rows must be at least 100.")
+    evaluation = evaluate(
+        real,
+        synthetic,
+        schema,
+        holdout=holdout,
+        target=args.target,
+        seed=args.seed,
+        max_rows=args.max_rows or DEFAULT_MAX_ROWS,
+    )
+    _print_summary(evaluation)
+    if args.json_out:
+        text = json.dumps(evaluation.to_json(), indent=2, ensure_ascii=False, allow_nan=False)
+        _write_text(args.json_out, text)
+        print(f"wrote {args.json_out}")
+    if args.html_out:
+        settings = {
+            "Real file": args.real,
+            "Synthetic file": args.synthetic,
+            "Holdout file": args.holdout or "none",
+            "Target column": args.target or "none",
+            "Seed": args.seed,
+        }
+        _write_text(args.html_out, html_report(evaluation, settings=settings))
+        print(f"wrote {args.html_out}")
+    return 0
+
+
+def _without_holdout_rows(real, holdout, columns):
+    """REAL without the rows that are also in the holdout file: the model never saw those."""
+    from synth_core.privacy_metrics import exact_copy_mask
+
+    shared = exact_copy_mask(real[columns], holdout[columns])
+    return real[~shared].reset_index(drop=True), int(shared.sum())
+
+
+def _print_summary(evaluation) -> None:
+    rows = evaluation.rows
+    holdout = f", {rows['holdout']:,} holdout rows" if rows["holdout"] else ""
+    print(
+        f"compared {rows['synthetic']:,} synthetic with {rows['real']:,} real rows{holdout}, "
+        f"{len(evaluation.columns)} columns, in {evaluation.seconds:.1f} s"
+    )
+    quality, privacy, utility = evaluation.quality, evaluation.privacy, evaluation.ml_utility
+    values = {
+        "quality": _percent(quality.quality),
+        "column_shapes": _percent(quality.column_shapes),
+        "column_pair_trends": _percent(quality.column_pair_trends),
+        "diagnostic": _percent(evaluation.diagnostic.score),
+        "ml_utility": utility
+        and f"{utility.metric} {utility.synthetic:.2f} (real rows: {utility.real:.2f})",
+        "exact_copies": f"{privacy.exact_copies:,} ({_percent(privacy.exact_copy_share)})",
+        "dcr": _percent(privacy.dcr_share),
+        "nndr": "–" if privacy.nndr is None else f"{privacy.nndr:.2f}",
+        "privacy": "",
+    }
+    verdicts = evaluation.verdicts
+    width = max(len(v.title) for v in verdicts.values())
+    for key, value in values.items():
+        verdict = verdicts.get(key)
+        if verdict is not None:
+            print(f"  {verdict.title:<{width}}  {verdict.level:<9}  {value or ''}")
+    if utility is not None and "ml_utility" not in verdicts:
+        print(f"  usefulness: {values['ml_utility']} (no verdict: see the notes)")
+    for note in evaluation.notes:
+        print(f"note: {note}")
+
+
+def _percent(share: float | None) -> str:
+    return "–" if share is None or share != share else f"{share * 100:.1f} %"
+
+
+def _quoted(names: list[str]) -> str:
+    word = "column" if len(names) == 1 else "columns"
+    return f"{word} " + ", ".join(f"'{name}'" for name in names)
+
+
+def _write_text(path: str, text: str) -> None:
+    try:
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(text)
+    except OSError as error:
+        raise SynthError(f"Could not write {path}: {error.strerror or error}.") from None

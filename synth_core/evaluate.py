@@ -201,6 +201,11 @@ def evaluate(
     if privacy.note:
         notes.append(privacy.note)
     verdicts = _verdicts(quality, diagnostic, shapes, trends, utility, privacy, real, infos)
+    if utility is not None and "ml_utility" not in verdicts:
+        notes.append(
+            f"Even a model trained on the real rows predicts '{target}' hardly better than "
+            "guessing, so the usefulness test says little here: pick another column to predict."
+        )
     if math.isnan(quality.column_pair_trends):
         notes.append(
             "No two columns are strongly related in the real table, so SDMetrics has no pair "
@@ -366,8 +371,9 @@ def _verdicts(quality, diagnostic, shapes, trends, utility, privacy, real, infos
 def _utility_verdict(utility: Utility) -> Verdict | None:
     if utility.real - max(utility.baseline, 0.0) < NO_SIGNAL:
         return None
+    metric = utility.metric[:1].upper() + utility.metric[1:]
     hint = (
-        f"{utility.metric} {utility.synthetic:.2f} when trained on synthetic rows, "
+        f"{metric} {utility.synthetic:.2f} when trained on synthetic rows, "
         f"{utility.real:.2f} on real rows."
     )
     return verdict_for("ml_utility", utility.ratio, hint=hint)

@@ -75,6 +75,7 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .card p { margin: 0.4em 0 0; font-size: 0.9em; color: #444; }
 .grid2 { display: grid; grid-template-columns: repeat(auto-fill, minmax(480px, 1fr)); gap: 1em; }
 ul.notes li { margin-bottom: 0.3em; }
+.wide, .chart { overflow-x: auto; max-width: 100%; }
 """
 
 
@@ -167,10 +168,12 @@ def _quality(evaluation: Evaluation) -> str:
             "clearly related in the real table.</p>",
             _verdict_line(evaluation.verdicts.get("column_shapes")),
             "<h3>Column shapes</h3>",
-            _table(evaluation.column_shapes_details),
+            _table(_lowest_first(evaluation.column_shapes_details)),
             _verdict_line(evaluation.verdicts.get("column_pair_trends")),
             "<h3>Column pair trends</h3>",
-            _table(evaluation.pair_trends_details),
+            '<p class="muted">Lowest scores first. A pair without a score is not clearly '
+            "related in the real table, so SDMetrics leaves it out of the average.</p>",
+            _table(_lowest_first(evaluation.pair_trends_details)),
         ],
     )
 
@@ -379,6 +382,12 @@ def _verdict_line(verdict: Verdict | None) -> str:
     return f"<p>{_badge(verdict.level)} <b>{_e(verdict.title)}</b>: {_e(verdict.sentence)}</p>"
 
 
+def _lowest_first(details: pd.DataFrame) -> pd.DataFrame:
+    if "Score" not in details.columns:
+        return details
+    return details.sort_values("Score", kind="stable", na_position="last")
+
+
 def _table(frame: pd.DataFrame) -> str:
     if frame is None or frame.empty:
         return '<p class="muted">Nothing to show.</p>'
@@ -387,7 +396,8 @@ def _table(frame: pd.DataFrame) -> str:
     for values in frame.itertuples(index=False, name=None):
         cells = "".join(_cell(value) for value in values)
         rows.append(f"<tr>{cells}</tr>")
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    table = f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    return f'<div class="wide">{table}</div>'
 
 
 def _cell(value: Any) -> str:
