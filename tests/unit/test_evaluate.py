@@ -1,0 +1,243 @@
+"""The whole evaluation: SDMetrics' own numbers, a copy, shuffled columns, bounds and errors."""
+
+from __future__ import annotations
+
+import ast
+import json
+import subprocess
+import sys
+import warnings
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from sdmetrics.reports import DiagnosticReport, QualityReport
+
+from synth_core.errors import DataError, SchemaError
+from synth_core.evaluate import evaluate, usefulness_targets
+from synth_core.schema import Kind
+from tests.evaluation_tables import related_frame, related_schema, shuffled_columns
+from tests.helpers import make_schema
+
+ROOT = Path(__file__).parents[2]
+SDTYPES = {"x": "numerical", "y": "numerical", "z": "numerical", "noise": "numerical"}
+SDTYPES |= {"group": "categorical", "twin": "categorical", "level": "numerical"}
+SDTYPES |= {"label": "categorical"}
+
+
+@pytest.fixture(scope="module")
+def real() -> pd.DataFrame:
+    return related_frame(400, seed=0)
+
+
+@pytest.fixture(scope="module")
+def holdout() -> pd.DataFrame:
+    return related_frame(400, seed=1)
+
+
+@pytest.fixture(scope="module")
+def schema(real):
+    return related_schema(real)
+
+
+@pytest.fixture(scope="module")
+def copied(real, holdout, schema):
+    """The evaluation of a synthetic table that is the real one, row for row."""
+    return evaluate(real, real.copy(), schema, holdout=holdout, target="label")
+
+
+@pytest.fixture(scope="module")
+def shuffled(real, holdout, schema):
+    return evaluate(real, shuffled_columns(real), schema, holdout=holdout, target="label")
+
+
+def test_scores_are_sdmetrics_own(real, holdout, schema, shuffled):
+    synthetic = shuffled_columns(real)
+    metadata = {
+        "tables": {
+            "table": {
+                "columns": {
+                    **{name: {"sdtype": sdtype} for name, sdtype in SDTYPES.items()},
+                    "day": {"sdtype": "datetime", "datetime_format": "%Y-%m-%d"},
+                }
+            }
+        }
+    }
+    data = ({"table": real[list(schema.included_names)]}, {"table": synthetic})
+    quality, diagnostic = QualityReport(), DiagnosticReport()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        quality.generate(*data, metadata, verbose=False)
+        diagnostic.generate(*data, metadata, verbose=False)
+    properties = quality.get_properties().set_index("Property")["Score"]
+    assert shuffled.quality.quality == pytest.approx(quality.get_score(), abs=1e-12)
+    assert shuffled.quality.column_shapes == pytest.approx(properties["Column Shapes"])
+    assert shuffled.quality.column_pair_trends == pytest.approx(properties["Column Pair Trends"])
+    diagnostics = diagnostic.get_properties().set_index("Property")["Score"]
+    assert shuffled.diagnostic.score == pytest.approx(diagnostic.get_score())
+    assert shuffled.diagnostic.data_validity == pytest.approx(diagnostics["Data Validity"])
+    assert shuffled.diagnostic.data_structure == pytest.approx(diagnostics["Data Structure"])
+    expected = quality.get_details("Column Shapes")[["Column", "Metric", "Score"]]
+    pd.testing.assert_frame_equal(shuffled.column_shapes_details, expected.reset_index(drop=True))
+    trends = quality.get_details("Column Pair Trends")
+    assert list(shuffled.pair_trends_details.columns) == [
+        "Column 1",
+        "Column 2",
+        "Metric",
+        "Score",
+        "Real Correlation",
+        "Synthetic Correlation",
+    ]
+    pd.testing.assert_series_equal(
+        shuffled.pair_trends_details["Score"], trends["Score"].reset_index(drop=True)
+    )
+
+
+def test_a_copy_has_perfect_fidelity_and_fails_privacy(copied, real):
+    assert copied.quality.quality == pytest.approx(1.0)
+    assert copied.quality.column_shapes == pytest.approx(1.0)
+    assert copied.quality.column_pair_trends == pytest.approx(1.0)
+    assert copied.diagnostic.score == pytest.approx(1.0)
+    for key in ("quality", "column_shapes", "column_pair_trends", "diagnostic"):
+        assert copied.verdicts[key].level == "excellent", key
+    privacy = copied.privacy
+    assert privacy.exact_copies == len(real)
+    assert privacy.exact_copy_share == 1.0
+    assert privacy.dcr_share > 0.9  # equal-size holdout: every row sits on a training row
+    assert privacy.nndr == 0.0
+    for key in ("exact_copies", "dcr", "nndr", "privacy"):
+        assert copied.verdicts[key].level == "poor", key
+    assert "copies" in copied.verdicts["privacy"].sentence
+
+
+def test_shuffled_columns_keep_shapes_but_lose_pair_trends(shuffled, copied):
+    assert shuffled.quality.column_shapes == pytest.approx(1.0)  # the very same values
+    assert shuffled.verdicts["column_shapes"].level == "excellent"
+    assert shuffled.quality.column_pair_trends < 0.75
+    assert shuffled.verdicts["column_pair_trends"].level in ("fair", "poor")
+    assert "Least kept" in shuffled.verdicts["column_pair_trends"].sentence
+    assert shuffled.quality.quality < copied.quality.quality - 0.1
+    # Rows made of shuffled values are new rows: privacy holds.
+    assert shuffled.privacy.exact_copies == 0
+    assert 0.4 < shuffled.privacy.dcr_share < 0.6
+    assert shuffled.verdicts["privacy"].level in ("excellent", "good")
+
+
+def test_usefulness_follows_the_relation_to_the_target(copied, shuffled):
+    assert copied.ml_utility.synthetic == pytest.approx(copied.ml_utility.real)
+    assert copied.verdicts["ml_utility"].level == "excellent"
+    assert shuffled.ml_utility.synthetic < shuffled.ml_utility.real - 0.3
+    assert shuffled.verdicts["ml_utility"].level == "poor"
+
+
+def test_every_part_is_filled_in(shuffled, schema):
+    names = schema.included_names
+    assert list(shuffled.columns) == names
+    assert set(shuffled.marginals) == set(names)
+    assert list(shuffled.associations.real.columns) == names
+    assert shuffled.rows == {"real": 400, "synthetic": 400, "holdout": 400}
+    assert shuffled.seconds > 0
+    assert set(shuffled.timings) >= {"quality", "diagnostic", "usefulness", "privacy"}
+    for verdict in shuffled.verdicts.values():
+        assert verdict.level in ("excellent", "good", "fair", "poor")
+        assert verdict.title and verdict.sentence.endswith(".")
+
+
+def test_to_json_is_plain_json_with_the_documented_keys(shuffled):
+    data = json.loads(json.dumps(shuffled.to_json(), allow_nan=False))
+    for key in ("quality", "column_shapes", "column_pair_trends", "diagnostic", "verdicts"):
+        assert key in data
+    assert set(data["ml_utility"]) >= {"real", "synthetic", "metric", "target", "test_rows"}
+    assert set(data["privacy"]) >= {"exact_copies", "dcr_share", "nndr", "closest_pairs"}
+    assert data["verdicts"]["privacy"]["level"] in ("excellent", "good", "fair", "poor")
+    assert data["diagnostic"]["score"] == pytest.approx(shuffled.diagnostic.score)
+    assert len(data["column_pair_trends_details"]) == len(shuffled.pair_trends_details)
+
+
+def test_without_holdout_dcr_is_missing_with_a_reason(real, schema):
+    result = evaluate(real, shuffled_columns(real), schema, target="label")
+    assert result.privacy.dcr_share is None
+    assert "holdout" in result.privacy.note
+    assert "dcr" not in result.verdicts
+    assert any("no holdout" in note for note in result.notes)  # usefulness tested on a split
+    assert result.ml_utility.test_rows == 80
+    assert result.rows["holdout"] == 0
+
+
+def test_tables_above_the_row_bound_are_subsampled_and_noted(real, holdout, schema):
+    result = evaluate(real, shuffled_columns(real), schema, holdout=holdout, max_rows=150)
+    assert result.rows == {"real": 150, "synthetic": 150, "holdout": 150}
+    for what in ("real", "synthetic", "holdout"):
+        assert any(
+            f"The {what} table has 400 rows" in note and "150" in note for note in result.notes
+        )
+    again = evaluate(real, shuffled_columns(real), schema, holdout=holdout, max_rows=150)
+    assert again.quality == result.quality  # seeded
+
+
+def test_missing_columns_are_named(real, schema):
+    with pytest.raises(DataError, match=r"'twin'.*'level'|'level'.*'twin'"):
+        evaluate(real, real.drop(columns=["twin", "level"]), schema)
+
+
+def test_unknown_or_unusable_targets_are_refused(real, schema):
+    with pytest.raises(SchemaError, match="nosuch"):
+        evaluate(real, real, schema, target="nosuch")
+    with pytest.raises(DataError, match="cannot be the column to predict"):
+        evaluate(real, real, schema, target="day")
+
+
+def test_an_empty_synthetic_table_is_refused(real, schema):
+    with pytest.raises(DataError, match="no rows"):
+        evaluate(real, real.iloc[:0], schema)
+
+
+def test_usefulness_targets_are_categories_and_numbers():
+    frame = pd.DataFrame(
+        {
+            "n": [1.5, 2.5] * 10,
+            "k": [1, 2] * 10,
+            "c": ["a", "b"] * 10,
+            "d": ["2020-01-01", "2020-01-02"] * 10,
+            "left_out": ["u", "v"] * 10,
+        }
+    )
+    kinds = {"n": Kind.NUMERICAL, "k": Kind.INTEGER, "c": Kind.CATEGORICAL, "d": Kind.DATETIME}
+    schema = make_schema(frame, kinds, {"d": "%Y-%m-%d"})
+    assert usefulness_targets(schema) == ["n", "k", "c"]
+
+
+ENGINE_PARTS = [
+    "evaluate",
+    "report",
+    "verdicts",
+    "split",
+    "columns",
+    "marginals",
+    "associations",
+    "utility",
+    "privacy_metrics",
+]
+
+
+@pytest.mark.parametrize("name", ENGINE_PARTS)
+def test_evaluation_modules_never_import_torch_or_streamlit(name):
+    tree = ast.parse((ROOT / "synth_core" / f"{name}.py").read_text(encoding="utf-8"))
+    imported = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            imported.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            imported.add(node.module)
+    assert not imported & {"torch", "streamlit", "synth_core.synthesizer", "synth_core.training"}
+
+
+def test_the_report_and_charts_load_without_torch():
+    code = (
+        "import sys, synth_core.report, synth_core.plots, synth_core.split; "
+        "sys.exit(3 if 'torch' in sys.modules else 0)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
