@@ -125,6 +125,8 @@ def _correlation_ratio(numbers: np.ndarray, codes: np.ndarray) -> float:
     counts = np.bincount(codes)
     sums = np.bincount(codes, weights=numbers)
     used = counts > 0
+    if used.sum() < 2:
+        return float("nan")  # one category: no relation to measure (as for Cramér's V)
     means = sums[used] / counts[used]
     between = float((counts[used] * (means - numbers.mean()) ** 2).sum())
     return float(np.sqrt(min(1.0, between / total)))

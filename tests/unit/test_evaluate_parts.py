@@ -1,0 +1,226 @@
+"""The evaluation's parts on tables with known answers: associations, marginals, usefulness and
+privacy distances."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from synth_core.associations import (
+    CORRELATION_RATIO,
+    CRAMERS_V,
+    association_matrices,
+    association_matrix,
+)
+from synth_core.marginals import MAX_CATEGORIES, column_marginals
+from synth_core.privacy_metrics import CLOSEST_PAIRS, exact_copy_mask, privacy_scores
+from synth_core.schema import Kind
+from synth_core.utility import ml_utility
+from tests.evaluation_tables import related_frame, related_schema, shuffled_columns
+from tests.helpers import make_schema
+
+
+@pytest.fixture(scope="module")
+def real() -> pd.DataFrame:
+    return related_frame(400, seed=0)
+
+
+@pytest.fixture(scope="module")
+def infos(real):
+    return related_schema(real).included
+
+
+# ------------------------------------------------------------------------------ associations
+def test_known_relations_have_the_right_sign_and_size(real, infos):
+    matrix = association_matrix(real, infos)
+    assert matrix.loc["x", "y"] > 0.95
+    assert matrix.loc["x", "z"] < -0.95
+    assert abs(matrix.loc["x", "noise"]) < 0.15
+    assert matrix.loc["group", "twin"] == pytest.approx(1.0)  # the same categories renamed
+    assert matrix.loc["level", "group"] == pytest.approx(1.0)  # level is a function of group
+    assert matrix.loc["x", "group"] < 0.2  # no relation: small correlation ratio
+    assert matrix.loc["x", "label"] > 0.7  # the label is x > 0
+    assert matrix.loc["day", "x"] > 0.95  # dates count as numbers
+    assert np.allclose(np.diag(matrix), 1.0)
+    assert np.allclose(matrix.to_numpy(), matrix.to_numpy().T, equal_nan=True)
+
+
+def test_correlation_ratio_and_cramers_v_match_their_definitions(real, infos):
+    matrix = association_matrix(real, infos)
+    # Correlation ratio: the share of y's variance explained by the label's group means.
+    means = real.groupby("label")["y"].transform("mean")
+    eta = np.sqrt(
+        ((means - real["y"].mean()) ** 2).sum() / ((real["y"] - real["y"].mean()) ** 2).sum()
+    )
+    assert matrix.loc["y", "label"] == pytest.approx(eta)
+    # Cramér's V from the chi-squared statistic of the label x group table.
+    from scipy.stats import chi2_contingency
+
+    table = pd.crosstab(real["label"], real["group"]).to_numpy()
+    chi2 = chi2_contingency(table, correction=False)[0]
+    expected = np.sqrt(chi2 / (table.sum() * (min(table.shape) - 1)))
+    assert matrix.loc["label", "group"] == pytest.approx(expected)
+
+
+def test_matrices_for_both_tables_and_their_difference(real, infos):
+    found = association_matrices(real, shuffled_columns(real), infos)
+    assert found.synthetic.loc["x", "y"] == pytest.approx(0.0, abs=0.15)
+    assert found.difference.loc["x", "y"] == pytest.approx(
+        found.synthetic.loc["x", "y"] - found.real.loc["x", "y"]
+    )
+    assert found.methods[("x", "y")] == found.methods[("y", "x")] == "Spearman"
+    assert found.methods[("group", "twin")] == CRAMERS_V
+    assert found.methods[("x", "group")] == CORRELATION_RATIO
+    pearson = association_matrices(real, real, infos, numeric_method="pearson")
+    assert pearson.methods[("x", "y")] == "Pearson"
+    assert pearson.real.loc["x", "y"] == pytest.approx(np.corrcoef(real["x"], real["y"])[0, 1])
+    assert np.allclose(pearson.difference.fillna(0), 0.0)
+
+
+def test_a_constant_column_has_no_association():
+    frame = pd.DataFrame({"a": ["u", "v"] * 10, "b": ["w"] * 20, "n": np.arange(20.0)})
+    kinds = {"a": Kind.CATEGORICAL, "b": Kind.CATEGORICAL, "n": Kind.NUMERICAL}
+    matrix = association_matrix(frame, make_schema(frame, kinds).included)
+    assert np.isnan(matrix.loc["a", "b"])
+    assert np.isnan(matrix.loc["n", "b"])
+    assert 0 <= matrix.loc["a", "n"] <= 1
+
+
+# ------------------------------------------------------------------------------ marginals
+def test_numeric_marginals_share_bins_and_sum_to_one(real, infos):
+    synthetic = real.assign(x=real["x"] * 1.5 + 0.3)
+    marginals = column_marginals(real, synthetic, infos)
+    x = marginals["x"]
+    assert x.kind == "numeric"
+    assert len(x.labels) == len(x.real) == len(x.synthetic) == len(x.edges) - 1
+    assert np.all(np.diff(x.edges) > 0)
+    both = np.concatenate([real["x"], synthetic["x"]])
+    assert x.edges[0] == both.min() and x.edges[-1] == both.max()
+    counts = np.histogram(synthetic["x"], bins=x.edges)[0]
+    assert x.synthetic == pytest.approx(list(counts / len(synthetic)))
+    for marginal in marginals.values():
+        assert sum(marginal.real) == pytest.approx(1.0)
+        assert sum(marginal.synthetic) == pytest.approx(1.0)
+
+
+def test_whole_numbers_get_one_bin_each_and_dates_get_date_labels(real, infos):
+    marginals = column_marginals(real, real, infos)
+    assert marginals["level"].labels == [str(v) for v in range(1, 10)]
+    assert marginals["level"].real[0] == pytest.approx((real["level"] == 1).mean())
+    day = marginals["day"]
+    assert day.kind == "numeric"
+    assert day.labels[0] == min(real["day"])  # the first bin starts at the earliest date
+    assert pd.Timestamp(day.labels[0]).timestamp() == pytest.approx(day.edges[0])
+
+
+def test_rare_categories_are_grouped_and_missing_cells_counted():
+    rng = np.random.default_rng(0)
+    common = [f"c{i:02d}" for i in range(MAX_CATEGORIES + 5)]
+    values = rng.choice(common, 2000).astype(object)
+    values[:3] = "rare"  # 0.15 %: grouped
+    values[3:103] = None  # 5 % missing
+    real = pd.DataFrame({"c": values})
+    synthetic = pd.DataFrame({"c": rng.choice(common[:5], 500)})
+    infos = make_schema(real, {"c": Kind.CATEGORICAL}).included
+    marginal = column_marginals(real, synthetic, infos)["c"]
+    assert marginal.kind == "categorical" and marginal.edges is None
+    assert len(marginal.labels) == MAX_CATEGORIES + 2
+    assert marginal.labels[-2:] == ["Other", "Missing"]
+    assert "rare" not in marginal.labels
+    assert marginal.real[-1] == pytest.approx(0.05)
+    assert marginal.synthetic[-1] == 0.0
+    assert sum(marginal.real) == pytest.approx(1.0) and sum(marginal.synthetic) == pytest.approx(
+        1.0
+    )
+    shares = pd.Series(values).value_counts(normalize=True, dropna=False)
+    assert marginal.real[0] == pytest.approx(shares[marginal.labels[0]])
+
+
+# ------------------------------------------------------------------------------ usefulness
+@pytest.fixture(scope="module")
+def split(real):
+    return real, related_frame(200, seed=7)
+
+
+def test_training_on_a_copy_scores_like_training_on_real_rows(split, infos):
+    train, test = split
+    utility = ml_utility(train, train.copy(), test, infos, "label")
+    assert utility.task == "classification" and utility.metric == "macro F1"
+    assert utility.real > 0.85
+    assert utility.synthetic == pytest.approx(utility.real)
+    assert utility.ratio == pytest.approx(1.0)
+    assert utility.real_accuracy > 0.85
+    assert utility.test_rows == len(test)
+
+
+def test_a_shuffled_target_scores_much_lower(split, infos):
+    train, test = split
+    rng = np.random.default_rng(3)
+    broken = train.assign(label=train["label"].to_numpy()[rng.permutation(len(train))])
+    utility = ml_utility(train, broken, test, infos, "label")
+    assert utility.synthetic < utility.real - 0.3
+    assert utility.synthetic < utility.baseline + 0.2  # about as good as guessing
+
+
+def test_regression_targets_use_r2(split, infos):
+    train, test = split
+    utility = ml_utility(train, train, test, infos, "y")
+    assert utility.task == "regression" and utility.metric == "R²"
+    assert utility.real > 0.9 and utility.real_accuracy is None
+    rng = np.random.default_rng(4)
+    broken = train.assign(y=train["y"].to_numpy()[rng.permutation(len(train))])
+    assert ml_utility(train, broken, test, infos, "y").synthetic < 0.2
+
+
+def test_a_single_class_in_the_synthetic_rows_still_scores(split, infos):
+    train, test = split
+    utility = ml_utility(train, train.assign(label="high"), test, infos, "label")
+    assert 0 < utility.synthetic < utility.real
+
+
+# ------------------------------------------------------------------------------ privacy
+def test_exact_copies_are_counted_whatever_the_number_dtype():
+    real = pd.DataFrame({"n": [1, 2, 3], "c": ["a", None, "c"]})
+    synthetic = pd.DataFrame({"n": [1.0, 2.0, 2.0], "c": ["a", None, "c"]})
+    assert exact_copy_mask(synthetic, real).tolist() == [True, True, False]
+
+
+def test_copies_sit_at_distance_zero_and_are_shown_first(real, infos):
+    holdout = related_frame(100, seed=5)
+    fresh = related_frame(90, seed=9)
+    synthetic = pd.concat([fresh, real.iloc[:10]], ignore_index=True)
+    scores = privacy_scores(real, synthetic, infos, holdout)
+    assert scores.exact_copies == 10
+    assert scores.exact_copy_share == pytest.approx(0.1)
+    pairs = scores.closest_pairs
+    assert len(pairs) == 2 * CLOSEST_PAIRS
+    assert pairs["source"].tolist() == ["real", "synthetic"] * CLOSEST_PAIRS
+    assert pairs["pair"].tolist() == [p for p in range(1, CLOSEST_PAIRS + 1) for _ in range(2)]
+    assert (pairs["distance"] == 0).all()
+    first = pairs[pairs["pair"] == 1]
+    columns = [info.name for info in infos]
+    assert first.iloc[0][columns].tolist() == first.iloc[1][columns].tolist()
+    assert 0.0 < scores.nndr < 1.0 and scores.nndr_holdout > 0.2
+
+
+def test_dcr_share_is_near_half_for_new_rows(real, infos):
+    holdout = related_frame(400, seed=11)
+    scores = privacy_scores(real, related_frame(400, seed=12), infos, holdout)
+    assert scores.dcr_share == pytest.approx(0.5, abs=0.08)
+    assert scores.exact_copies == 0
+    assert scores.nndr == pytest.approx(scores.nndr_holdout, abs=0.15)
+
+
+def test_dcr_share_needs_a_holdout(real, infos):
+    scores = privacy_scores(real, shuffled_columns(real), infos)
+    assert scores.dcr_share is None
+    assert "holdout" in scores.note
+
+
+def test_distance_rows_above_the_bound_are_subsampled_and_noted(real, infos):
+    synthetic = pd.concat([shuffled_columns(real), real.iloc[:2]], ignore_index=True)
+    scores = privacy_scores(real, synthetic, infos, real.iloc[:50], max_rows=100)
+    assert "100 of the 402 synthetic rows" in scores.note
+    assert scores.exact_copies == 2  # counted over every row
+    assert scores.closest_pairs["distance"].iloc[0] == 0.0  # copies shown although not sampled
