@@ -306,6 +306,8 @@ def _without_holdout_rows(real, holdout, columns):
 
 
 def _print_summary(evaluation) -> None:
+    from synth_core.verdicts import THRESHOLDS
+
     rows = evaluation.rows
     holdout = f", {rows['holdout']:,} holdout rows" if rows["holdout"] else ""
     print(
@@ -318,21 +320,23 @@ def _print_summary(evaluation) -> None:
         "column_shapes": _percent(quality.column_shapes),
         "column_pair_trends": _percent(quality.column_pair_trends),
         "diagnostic": _percent(evaluation.diagnostic.score),
-        "ml_utility": utility
-        and f"{utility.metric} {utility.synthetic:.2f} (real rows: {utility.real:.2f})",
+    }
+    if utility is not None:
+        values["ml_utility"] = (
+            f"{utility.metric} {utility.synthetic:.2f} (real rows: {utility.real:.2f})"
+        )
+    values |= {
         "exact_copies": f"{privacy.exact_copies:,} ({_percent(privacy.exact_copy_share)})",
         "dcr": _percent(privacy.dcr_share),
         "nndr": "–" if privacy.nndr is None else f"{privacy.nndr:.2f}",
         "privacy": "",
     }
-    verdicts = evaluation.verdicts
-    width = max(len(v.title) for v in verdicts.values())
+    titles = {key: rule.title for key, rule in THRESHOLDS.items()} | {"privacy": "Privacy"}
+    width = max(len(titles[key]) for key in values)
     for key, value in values.items():
-        verdict = verdicts.get(key)
-        if verdict is not None:
-            print(f"  {verdict.title:<{width}}  {verdict.level:<9}  {value or ''}")
-    if utility is not None and "ml_utility" not in verdicts:
-        print(f"  usefulness: {values['ml_utility']} (no verdict: see the notes)")
+        verdict = evaluation.verdicts.get(key)
+        level = verdict.level if verdict is not None else "–"
+        print(f"  {titles[key]:<{width}}  {level:<9}  {value}")
     for note in evaluation.notes:
         print(f"note: {note}")
 

@@ -109,6 +109,7 @@ class CliRuns:
         fit = (
             *("fit", work / "train.csv", "--out", model, "--epochs", "1", "--batch-size", "50"),
             *("--columns", ",".join(TRAINED_COLUMNS), "--device", "cpu", "--threads", "1"),
+            *("--holdout-out", work / "holdout.csv"),
         )
         independent = {
             "inspect_json": ("inspect", FIXTURES / "passengers.csv", "--json"),
@@ -140,6 +141,14 @@ class CliRuns:
                 *("--where", "color=purple"),
             ),
         }
+        after_sample = {  # scores the sampled rows against the real ones
+            "evaluate": (
+                *("evaluate", work / "train.csv", work / "all.csv"),
+                *("--holdout", work / "holdout.csv", "--target", "color"),
+                *("--columns", ",".join(TRAINED_COLUMNS)),
+                *("--json", work / "evaluation.json", "--html", work / "report.html"),
+            ),
+        }
         try:
             with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2)) as pool:
                 fitting = pool.submit(cli, *fit)  # first: the longest chain
@@ -147,6 +156,10 @@ class CliRuns:
                 self._results["fit"] = fitting.result()
                 if self._results["fit"].returncode == 0:
                     pending |= {name: pool.submit(cli, *args) for name, args in after_fit.items()}
+                    if pending["sample"].result().returncode == 0:
+                        pending |= {
+                            name: pool.submit(cli, *args) for name, args in after_sample.items()
+                        }
                 self._results |= {name: future.result() for name, future in pending.items()}
         except BaseException as error:  # reported by results(), in the test that needs them
             self._error = error

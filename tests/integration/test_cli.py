@@ -1,4 +1,5 @@
-"""``python -m synth_core``: inspect, fit and sample as a user runs them, in real processes.
+"""``python -m synth_core``: inspect, fit, sample and evaluate as a user runs them, in real
+processes.
 
 The processes run once, in the background, from ``tests/cli_runs.py`` (each imports torch, which
 takes seconds); these tests check what each of them did. More usage errors call the same ``main``
@@ -16,7 +17,7 @@ import pytest
 from synth_core.cli import main
 from synth_core.synthesizer import Synthesizer
 from tests.cli_runs import FIXTURES, RUNS, TRAINED_COLUMNS, Run
-from tests.helpers import check_valid_rows
+from tests.helpers import check_valid_rows, make_mixed_frame
 
 
 @pytest.fixture(scope="module")
@@ -129,6 +130,94 @@ def test_sample_where_gives_only_that_value(runs, work):
     out = pd.read_csv(work / "red.csv")
     assert len(out) == 40 and list(out.columns) == TRAINED_COLUMNS
     assert (out["color"] == "red").all()
+
+
+# ------------------------------------------------------------------ holdout / evaluate
+def test_fit_holds_out_a_fifth_of_the_rows_and_writes_them(runs, work):
+    run = runs["fit"]
+    assert_ok(run)
+    assert "held out 40 of 200 rows" in run.stdout and "holdout.csv" in run.stdout
+    real = pd.read_csv(work / "train.csv")
+    held = pd.read_csv(work / "holdout.csv")
+    assert list(held.columns) == list(real.columns)
+    assert len(held) == 40
+    keys = ["age", "amount", "color", "member", "joined"]
+    assert held[keys].merge(real[keys].drop_duplicates(), on=keys).shape[0] == 40  # real rows
+    synth = Synthesizer.load(work / "model.synth", device="cpu")
+    assert synth.training_rows_ == 160
+
+
+def test_evaluate_prints_a_summary_and_writes_json_and_html(runs, work):
+    assert_ok(runs["sample"])
+    run = runs["evaluate"]
+    assert_ok(run)
+    assert run.stdout.startswith("compared 123 synthetic with 160 real rows, 40 holdout rows")
+    for title in ("Overall quality", "Column pair trends", "Usefulness", "Exact copies", "Privacy"):
+        assert title in run.stdout
+    assert "left out 40 rows" in run.stderr  # train.csv holds the holdout rows too
+    data = json.loads((work / "evaluation.json").read_text(encoding="utf-8"))
+    for key in ("quality", "column_shapes", "column_pair_trends", "diagnostic", "verdicts"):
+        assert key in data
+    assert data["ml_utility"]["target"] == "color" and data["ml_utility"]["test_rows"] == 40
+    assert {"real", "synthetic"} <= set(data["ml_utility"])
+    assert data["privacy"]["dcr_share"] is not None and "exact_copies" in data["privacy"]
+    assert data["columns"] == TRAINED_COLUMNS
+    report = (work / "report.html").read_text(encoding="utf-8")
+    assert report.startswith("<!DOCTYPE html>") and "<h2>Privacy</h2>" in report
+
+
+@pytest.fixture
+def tables(tmp_path) -> Path:
+    """A real table and a synthetic one without the columns 'member' and 'score'."""
+    real = make_mixed_frame(rows=120, seed=5)
+    real.to_csv(tmp_path / "real.csv", index=False)
+    real[TRAINED_COLUMNS].sample(frac=1, random_state=0).to_csv(tmp_path / "synth.csv", index=False)
+    (tmp_path / "picture.csv").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8)
+    return tmp_path
+
+
+def one_line_error(capsys, argv: list[str]) -> str:
+    assert main(argv) == 2
+    captured = capsys.readouterr()
+    lines = captured.err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), captured.err
+    assert "unexpected failure" not in lines[0]
+    return lines[0]
+
+
+def test_evaluate_names_the_columns_the_synthetic_file_lacks(capsys, tables):
+    line = one_line_error(capsys, ["evaluate", str(tables / "real.csv"), str(tables / "synth.csv")])
+    assert "'member'" in line and "'score'" in line
+    assert "--columns age,amount,color,joined" in line
+
+
+def test_evaluate_refuses_a_file_that_is_not_a_table(capsys, tables):
+    line = one_line_error(
+        capsys, ["evaluate", str(tables / "real.csv"), str(tables / "picture.csv")]
+    )
+    assert "PNG" in line
+
+
+def test_evaluate_refuses_an_unknown_target(capsys, tables):
+    argv = ["evaluate", str(tables / "real.csv"), str(tables / "synth.csv")]
+    argv += ["--columns", ",".join(TRAINED_COLUMNS), "--target", "colour"]
+    line = one_line_error(capsys, argv)
+    assert "'colour'" in line and "color" in line
+
+
+def test_evaluate_refuses_a_missing_holdout_file(capsys, tables):
+    argv = ["evaluate", str(tables / "real.csv"), str(tables / "synth.csv")]
+    argv += ["--columns", ",".join(TRAINED_COLUMNS), "--holdout", str(tables / "gone.csv")]
+    assert "gone.csv" in one_line_error(capsys, argv)
+
+
+def test_fit_refuses_a_holdout_that_leaves_too_few_rows(capsys, tables):
+    argv = ["fit", str(tables / "real.csv"), "--out", str(tables / "m.synth")]
+    line = one_line_error(capsys, [*argv, "--holdout", "0.9"])
+    assert "to learn from" in line
+    line = one_line_error(capsys, [*argv, "--holdout", "0", "--holdout-out", "h.csv"])
+    assert "--holdout" in line
+    assert not (tables / "m.synth").exists()
 
 
 # ------------------------------------------------------- the same entry point, in-process
