@@ -57,6 +57,10 @@ class ConditionSampler:
         self.frequency = counts / counts.sum(1, keepdim=True)
         weights = torch.log1p(counts) if self.log_frequency else counts
         self.probs = weights / weights.sum(1, keepdim=True)
+        # Cumulative tables: a category is drawn by comparing one uniform number against them
+        # (inverse CDF), several times cheaper than torch.multinomial on the CPU.
+        self.probs_cdf = self.probs.cumsum(1)
+        self.frequency_cdf = self.frequency.cumsum(1)
 
     @classmethod
     def from_data(
@@ -85,7 +89,8 @@ class ConditionSampler:
         return sampler
 
     def to(self, device: torch.device) -> ConditionSampler:
-        for name in ("cond_offsets", "data_starts", "widths", "counts", "frequency", "probs"):
+        names = ("cond_offsets", "data_starts", "widths", "counts", "frequency", "probs")
+        for name in (*names, "probs_cdf", "frequency_cdf"):
             if hasattr(self, name):
                 setattr(self, name, getattr(self, name).to(device))
         return self
@@ -104,11 +109,12 @@ class ConditionSampler:
         """
         device = self.probs.device
         col = torch.randint(len(self.columns), (batch,), generator=generator, device=device)
-        probs = self.probs[col] if from_data else self.frequency[col]
-        cat = torch.multinomial(probs, 1, generator=generator).squeeze(1)
+        cdf = self.probs_cdf[col] if from_data else self.frequency_cdf[col]
+        u = torch.rand(batch, 1, generator=generator, device=device)
+        cat = torch.minimum((cdf < u).sum(1), self.widths[col] - 1)
         group = self.cond_offsets[col] + cat
         cond = torch.zeros(batch, self.width, device=device)
-        cond[torch.arange(batch, device=device), group] = 1.0
+        cond.scatter_(1, group.unsqueeze(1), 1.0)
         if not from_data:
             return cond, col, None
         u = torch.rand(batch, generator=generator, device=device)

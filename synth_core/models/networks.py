@@ -61,10 +61,11 @@ class Discriminator(nn.Module):
 
 
 class SpanGroups:
-    """Index maps that let all softmax spans be handled in one padded tensor operation.
+    """Column orders that let every activation run on contiguous slices, without gathers.
 
-    ``pad_index`` gathers the raw outputs of every softmax span into a (spans, max_width) grid;
-    padding points at a spare column holding -inf so that padded cells get probability 0.
+    ``order`` lists the matrix columns as [tanh columns | softmax spans grouped by width]; in that
+    order the spans of one width form a (batch, spans, width) view, so one softmax call handles
+    them all. ``inverse`` puts the columns back in matrix order.
     """
 
     def __init__(self, spans: Sequence[Span]):
@@ -78,25 +79,30 @@ class SpanGroups:
             else:
                 raise ValueError(f"unknown activation {span.activation!r}")
             start += span.width
-        self.tanh_index = torch.tensor(tanh_cols, dtype=torch.long)
-        self.max_width = max((w for _, w in soft), default=1)
-        pad = torch.full((len(soft), self.max_width), self.width, dtype=torch.long)
-        for i, (begin, width) in enumerate(soft):
-            pad[i, :width] = torch.arange(begin, begin + width)
-        self.pad_index = pad
-        self.valid = pad < self.width
-        self.soft_index = pad[self.valid]  # matrix column of every valid grid cell, in order
+        self.n_tanh = len(tanh_cols)
         self.n_soft = len(soft)
+        order, self.slices = list(tanh_cols), []  # (begin, end, width) within the softmax part
+        for width in sorted({w for _, w in soft}):
+            begin = len(order) - self.n_tanh
+            for s, w in soft:
+                if w == width:
+                    order.extend(range(s, s + w))
+            self.slices.append((begin, len(order) - self.n_tanh, width))
+        self.order = torch.tensor(order, dtype=torch.long)
+        self.inverse = torch.argsort(self.order)
+        self.tanh_index = torch.tensor(tanh_cols, dtype=torch.long)
+        self.soft_index = self.order[self.n_tanh :]
 
     def to(self, device: torch.device) -> SpanGroups:
-        for name in ("tanh_index", "pad_index", "valid", "soft_index"):
+        for name in ("order", "inverse", "tanh_index", "soft_index"):
             setattr(self, name, getattr(self, name).to(device))
         return self
 
-    def grid(self, raw: torch.Tensor, fill: float = float("-inf")) -> torch.Tensor:
-        """(batch, width) -> (batch, spans, max_width) with ``fill`` in padded cells."""
-        padded = torch.cat([raw, raw.new_full((raw.shape[0], 1), fill)], dim=1)
-        return padded[:, self.pad_index]
+
+def gumbel(shape, generator: torch.Generator | None, device) -> torch.Tensor:
+    """Gumbel(0, 1) noise."""
+    u = torch.rand(shape, generator=generator, device=device)
+    return u.clamp_(1e-10, 1 - 1e-7).log_().neg_().log_().neg_()
 
 
 class OutputHead(nn.Module):
@@ -117,18 +123,20 @@ class OutputHead(nn.Module):
         """Activated outputs. With ``draw`` (generation, no training), one-hot spans hold
         Gumbel-perturbed logits instead: their argmax is the same draw from the softmax, and
         the decoder only reads the argmax, so the softmax is skipped."""
-        g = self.groups
-        if g.n_soft:
-            # Gumbel(0, 1) noise; the tanh columns' share is drawn too and ignored.
-            u = torch.rand(raw.shape, generator=generator, device=raw.device)
-            perturbed = raw - torch.log(-torch.log(u.clamp(1e-10, 1 - 1e-7)))
+        g, batch = self.groups, raw.shape[0]
         if draw:
-            out = perturbed if g.n_soft else raw.clone()
+            out = raw.clone()
             out[:, g.tanh_index] = torch.tanh(raw[:, g.tanh_index])
+            if g.n_soft:
+                noise = gumbel((batch, g.soft_index.numel()), generator, raw.device)
+                out[:, g.soft_index] += noise
             return out
-        out = torch.empty_like(raw)
-        out[:, g.tanh_index] = torch.tanh(raw[:, g.tanh_index])
+        x = raw.index_select(1, g.order)
+        parts = [torch.tanh(x[:, : g.n_tanh])]
         if g.n_soft:
-            probs = torch.softmax(g.grid(perturbed / self.tau), dim=2)
-            out[:, g.soft_index] = probs[:, g.valid]
-        return out
+            noise = gumbel((batch, x.shape[1] - g.n_tanh), generator, raw.device)
+            logits = (x[:, g.n_tanh :] + noise) / self.tau
+            for begin, end, width in g.slices:
+                block = logits[:, begin:end].reshape(batch, -1, width)
+                parts.append(torch.softmax(block, dim=2).reshape(batch, -1))
+        return torch.cat(parts, dim=1).index_select(1, g.inverse)

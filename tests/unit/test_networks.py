@@ -1,0 +1,89 @@
+"""The networks' building blocks: output activations, dropout and the condition sampler."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+
+from synth_core.encoders import SOFTMAX, TANH, Span
+from synth_core.models.conditions import ConditionSampler
+from synth_core.models.core import SeededDropout
+from synth_core.models.networks import OutputHead, gumbel
+
+# Spans in an order that interleaves widths, as a real transform does.
+SPANS = [
+    Span("a", "value", 1, TANH),
+    Span("a", "mode", 3, SOFTMAX),
+    Span("b", "category", 2, SOFTMAX),
+    Span("c", "value", 1, TANH),
+    Span("c", "mode", 3, SOFTMAX),
+    Span("d", "category", 5, SOFTMAX),
+]
+
+
+def per_span_reference(raw: torch.Tensor, noise: torch.Tensor, tau: float) -> torch.Tensor:
+    parts, start = [], 0
+    for span in SPANS:
+        x = raw[:, start : start + span.width]
+        if span.activation == TANH:
+            parts.append(torch.tanh(x))
+        else:
+            parts.append(torch.softmax((x + noise[:, start : start + span.width]) / tau, dim=1))
+        start += span.width
+    return torch.cat(parts, dim=1)
+
+
+def test_output_head_matches_a_per_span_computation():
+    head = OutputHead(SPANS)
+    raw = torch.randn(6, head.groups.width, generator=torch.Generator().manual_seed(0))
+    out = head(raw, torch.Generator().manual_seed(1))
+    noise = torch.zeros_like(raw)
+    soft = head.groups.soft_index
+    noise[:, soft] = gumbel((6, soft.numel()), torch.Generator().manual_seed(1), "cpu")
+    torch.testing.assert_close(out, per_span_reference(raw, noise, head.tau))
+
+
+def test_output_head_draw_gives_the_same_categories_as_training():
+    head = OutputHead(SPANS)
+    raw = torch.randn(50, head.groups.width, generator=torch.Generator().manual_seed(0))
+    trained = head(raw, torch.Generator().manual_seed(2))
+    drawn = head(raw, torch.Generator().manual_seed(2), draw=True)
+    start = 0
+    for span in SPANS:
+        block = slice(start, start + span.width)
+        if span.activation == SOFTMAX:
+            assert torch.equal(trained[:, block].argmax(1), drawn[:, block].argmax(1))
+        else:
+            torch.testing.assert_close(drawn[:, block], torch.tanh(raw[:, block]))
+        start += span.width
+
+
+def test_output_head_passes_gradients_to_every_column():
+    head = OutputHead(SPANS)
+    raw = torch.randn(4, head.groups.width, requires_grad=True)
+    (
+        head(raw, torch.Generator().manual_seed(0)) * torch.randn(4, head.groups.width)
+    ).sum().backward()
+    assert (raw.grad.abs().sum(0) > 0).all()
+
+
+@pytest.mark.parametrize("width", [64, 100])  # the 64-bit fast path, and the general one
+def test_seeded_dropout_keeps_half_and_rescales(width):
+    drop = SeededDropout(0.5, torch.Generator().manual_seed(0))
+    out = drop(torch.ones(400, width))
+    assert set(out.unique().tolist()) == {0.0, 2.0}
+    assert abs(out.mean().item() - 1.0) < 0.05
+    again = SeededDropout(0.5, torch.Generator().manual_seed(0))(torch.ones(400, width))
+    assert torch.equal(out, again)
+
+
+def test_condition_sampler_follows_its_probabilities():
+    spans = [Span("x", "category", 3, SOFTMAX), Span("y", "category", 2, SOFTMAX)]
+    counts = torch.tensor([[10.0, 0.0, 30.0], [1.0, 1.0, 0.0]])
+    sampler = ConditionSampler(spans, ["x", "y"], counts, log_frequency=False)
+    cond, col, _ = sampler.sample(20_000, torch.Generator().manual_seed(0), from_data=False)
+    assert torch.equal(cond.sum(1), torch.ones(20_000))
+    x_rows = cond[col == 0][:, :3].mean(0)
+    torch.testing.assert_close(x_rows, torch.tensor([0.25, 0.0, 0.75]), atol=0.02, rtol=0)
+    y_rows = cond[col == 1][:, 3:].mean(0)
+    torch.testing.assert_close(y_rows, torch.tensor([0.5, 0.5]), atol=0.02, rtol=0)
