@@ -75,7 +75,8 @@ def init_parameters(module: nn.Module, generator: torch.Generator) -> None:
         elif isinstance(layer, nn.Linear):
             nn.init.kaiming_uniform_(layer.weight, a=math.sqrt(5), generator=generator)
             bound = 1 / math.sqrt(layer.weight.shape[1])
-            nn.init.uniform_(layer.bias, -bound, bound, generator=generator)
+            if layer.bias is not None:
+                nn.init.uniform_(layer.bias, -bound, bound, generator=generator)
 
 
 class GanCore:
@@ -114,7 +115,9 @@ class GanCore:
         # process-wide generator; the weights are then drawn from this run's own generator.
         with torch.device("meta"):
             g_in = config.noise_dim + self.cond_width
-            self.generator = Generator(g_in, config.generator_dims, self.width)
+            self.generator = Generator(
+                g_in, config.generator_dims, self.width, config.generator_block
+            )
             d_in = self.width + self.cond_width
             self.discriminator = Discriminator(d_in, config.discriminator_dims, self.pac)
         for i, layer in enumerate(self.discriminator.net):
@@ -127,6 +130,8 @@ class GanCore:
         self.head = OutputHead(spans)
         self.condition_loss = ConditionLoss(self.sampler) if self.sampler.enabled else None
         self.to(self.device)
+        self._d_updates = 0  # critic updates so far: the lazy gradient penalty counts them
+        self._last_penalty: torch.Tensor | None = None
         # One fused kernel per optimiser step instead of a handful of ops per parameter.
         adam = {"betas": config.betas, "weight_decay": config.weight_decay, "fused": True}
         self.opt_g = torch.optim.Adam(self.generator.parameters(), lr=config.generator_lr, **adam)
@@ -179,13 +184,21 @@ class GanCore:
         # Real rows are judged with their own condition, in an order unrelated to the fakes'.
         perm = torch.randperm(rows.shape[0], generator=self.rng, device=self.device)
         real = self._with(self.data[rows[perm]], None if cond is None else cond[perm])
+        every = self.config.gp_every
+        scale = float(every) if self._d_updates % every == 0 else 0.0
+        self._d_updates += 1
         loss, extra = self.objective.discriminator(
-            self.discriminator, real, self._with(fake, cond), self.rng
+            self.discriminator, real, self._with(fake, cond), self.rng, scale
         )
         self.opt_d.zero_grad(set_to_none=True)
         loss.backward()
         self.opt_d.step()
-        return {"discriminator_loss": loss.detach(), **{k: v.detach() for k, v in extra.items()}}
+        metrics = {k: v.detach() for k, v in extra.items()}
+        if "gradient_penalty" in metrics:
+            self._last_penalty = metrics["gradient_penalty"]
+        elif self._last_penalty is not None:  # a lazy update reports the latest penalty
+            metrics["gradient_penalty"] = self._last_penalty
+        return {"discriminator_loss": loss.detach(), **metrics}
 
     def _generator_update(self, raw, fake, cond, col) -> dict[str, torch.Tensor]:
         # The critic's weights are constants here: no gradient is computed for them.

@@ -30,15 +30,23 @@ class WassersteinLoss:
     def __init__(self, gp_weight: float = 10.0):
         self.gp_weight = gp_weight
 
-    def discriminator(self, critic, real, fake, generator) -> tuple[torch.Tensor, dict]:
+    def discriminator(
+        self, critic, real, fake, generator, penalty_scale: float = 1.0
+    ) -> tuple[torch.Tensor, dict]:
+        """``penalty_scale`` 0 skips the gradient penalty (a lazy update); n > 1 weighs it n
+        times, standing in for the n - 1 updates that skipped it."""
         scores = critic(torch.cat([real, fake]))  # one pass over both halves
         real_score, fake_score = (
             scores[: len(scores) // 2].mean(),
             scores[len(scores) // 2 :].mean(),
         )
-        penalty = gradient_penalty(critic, real, fake, generator)
-        loss = fake_score - real_score + self.gp_weight * penalty
-        return loss, {"wasserstein": real_score - fake_score, "gradient_penalty": penalty}
+        loss = fake_score - real_score
+        extra = {"wasserstein": real_score - fake_score}
+        if penalty_scale:
+            penalty = gradient_penalty(critic, real, fake, generator)
+            loss = loss + self.gp_weight * penalty_scale * penalty
+            extra["gradient_penalty"] = penalty
+        return loss, extra
 
     def generator(self, fake_scores: torch.Tensor) -> torch.Tensor:
         return -fake_scores.mean()
@@ -50,7 +58,9 @@ class BinaryCrossEntropyLoss:
 
     name = "bce"
 
-    def discriminator(self, critic, real, fake, generator) -> tuple[torch.Tensor, dict]:
+    def discriminator(
+        self, critic, real, fake, generator, penalty_scale: float = 1.0
+    ) -> tuple[torch.Tensor, dict]:
         logits = critic(torch.cat([real, fake]))
         real_logits, fake_logits = logits[: len(logits) // 2], logits[len(logits) // 2 :]
         loss = F.softplus(-real_logits).mean() + F.softplus(fake_logits).mean()

@@ -15,26 +15,38 @@ from synth_core.encoders import SOFTMAX, TANH, Span
 
 
 class Residual(nn.Module):
-    """Linear + BatchNorm + ReLU whose output is concatenated to its input (CTGAN's block)."""
+    """Linear + BatchNorm + ReLU. ``concat``: the output is concatenated to the input (the CTGAN
+    paper's block, whose width grows block after block); otherwise the input is added to the
+    output when the widths match (a plain residual block), so every layer stays ``out_dim`` wide.
+    The Linear has no bias: BatchNorm subtracts the batch mean right after it."""
 
-    def __init__(self, in_dim: int, out_dim: int):
+    def __init__(self, in_dim: int, out_dim: int, concat: bool = True):
         super().__init__()
-        self.fc = nn.Linear(in_dim, out_dim)
+        self.concat = concat
+        self.fc = nn.Linear(in_dim, out_dim, bias=concat)
         self.bn = nn.BatchNorm1d(out_dim)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return torch.cat([torch.relu(self.bn(self.fc(x))), x], dim=1)
+        h = torch.relu(self.bn(self.fc(x)))
+        if self.concat:
+            return torch.cat([h, x], dim=1)
+        return h + x if h.shape[1] == x.shape[1] else h
+
+
+GENERATOR_BLOCKS = ("concat", "residual")
 
 
 class Generator(nn.Module):
     """Noise (+ condition) -> raw outputs, one per matrix column, before activations."""
 
-    def __init__(self, in_dim: int, hidden: Sequence[int], out_dim: int):
+    def __init__(self, in_dim: int, hidden: Sequence[int], out_dim: int, block: str = "concat"):
         super().__init__()
+        if block not in GENERATOR_BLOCKS:
+            raise ValueError(f"unknown generator block {block!r}")
         layers, dim = [], in_dim
         for size in hidden:
-            layers.append(Residual(dim, size))
-            dim += size
+            layers.append(Residual(dim, size, concat=block == "concat"))
+            dim = dim + size if block == "concat" else size
         layers.append(nn.Linear(dim, out_dim))
         self.net = nn.Sequential(*layers)
 

@@ -1,14 +1,17 @@
-"""The networks' building blocks: output activations, dropout and the condition sampler."""
+"""The networks' building blocks: output activations, generator blocks, dropout, the lazy
+gradient penalty and the condition sampler."""
 
 from __future__ import annotations
 
 import pytest
 import torch
 
+from synth_core.config import TrainingConfig
 from synth_core.encoders import SOFTMAX, TANH, Span
 from synth_core.models.conditions import ConditionSampler
 from synth_core.models.core import SeededDropout
-from synth_core.models.networks import OutputHead, gumbel
+from synth_core.models.losses import WassersteinLoss
+from synth_core.models.networks import Discriminator, Generator, OutputHead, gumbel
 
 # Spans in an order that interleaves widths, as a real transform does.
 SPANS = [
@@ -67,6 +70,26 @@ def test_output_head_passes_gradients_to_every_column():
     assert (raw.grad.abs().sum(0) > 0).all()
 
 
+@pytest.mark.parametrize("block", ["concat", "residual"])
+def test_generator_blocks_keep_the_output_width(block):
+    net = Generator(10, (16, 16), 7, block)
+    assert net(torch.randn(8, 10)).shape == (8, 7)
+    widths = [layer.in_features for layer in net.modules() if isinstance(layer, torch.nn.Linear)]
+    assert widths == ([10, 26, 42] if block == "concat" else [10, 16, 16])
+
+
+def test_unknown_generator_block_is_refused():
+    with pytest.raises(ValueError):
+        Generator(10, (16,), 7, "dense")
+
+
+def test_config_from_an_older_file_keeps_the_concatenating_generator():
+    saved = TrainingConfig(generator_block="residual").to_dict()
+    assert TrainingConfig.from_dict(saved).generator_block == "residual"
+    del saved["generator_block"]
+    assert TrainingConfig.from_dict(saved).generator_block == "concat"
+
+
 @pytest.mark.parametrize("width", [64, 100])  # the 64-bit fast path, and the general one
 def test_seeded_dropout_keeps_half_and_rescales(width):
     drop = SeededDropout(0.5, torch.Generator().manual_seed(0))
@@ -75,6 +98,16 @@ def test_seeded_dropout_keeps_half_and_rescales(width):
     assert abs(out.mean().item() - 1.0) < 0.05
     again = SeededDropout(0.5, torch.Generator().manual_seed(0))(torch.ones(400, width))
     assert torch.equal(out, again)
+
+
+def test_lazy_gradient_penalty_is_skipped_or_scaled():
+    critic = Discriminator(3, (8,), pac=2, dropout=0.0)
+    real, fake = torch.randn(4, 3), torch.randn(4, 3)
+    loss = WassersteinLoss(gp_weight=10.0)
+    plain, extra = loss.discriminator(critic, real, fake, torch.Generator().manual_seed(0), 0.0)
+    assert "gradient_penalty" not in extra
+    scaled, extra = loss.discriminator(critic, real, fake, torch.Generator().manual_seed(0), 4.0)
+    torch.testing.assert_close(scaled, plain + 40.0 * extra["gradient_penalty"])
 
 
 def test_condition_sampler_follows_its_probabilities():
