@@ -47,7 +47,8 @@ _SDTYPES = {
 }
 DEFAULT_MAX_ROWS = 50_000  # rows per table; larger tables are subsampled (seeded)
 IDENTIFIER_SHARE = {Kind.CATEGORICAL: 0.5, Kind.INTEGER: 0.95}  # distinct values / rows
-NO_SIGNAL = 0.02  # a real-data model beats guessing by less than this: nothing to compare
+FEW_TEST_ROWS = 500  # below this the usefulness scores are noisy, and the notes say so
+NO_SIGNAL = 0.05  # a real-data model beats guessing by less than this: nothing to compare
 
 
 @dataclass(frozen=True)
@@ -201,6 +202,11 @@ def evaluate(
     if privacy.note:
         notes.append(privacy.note)
     verdicts = _verdicts(quality, diagnostic, shapes, trends, utility, privacy, real, infos)
+    if utility is not None and utility.test_rows < FEW_TEST_ROWS:
+        notes.append(
+            f"The usefulness test scored on only {utility.test_rows:,} real rows, so its scores "
+            "can move by several points from one run to the next."
+        )
     if utility is not None and "ml_utility" not in verdicts:
         notes.append(
             f"Even a model trained on the real rows predicts '{target}' hardly better than "
