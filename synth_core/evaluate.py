@@ -324,7 +324,13 @@ def _details(report, name: str, keep: list[str]) -> pd.DataFrame:
 def _utility(real, synthetic, holdout, infos, target, seed, notes) -> Utility:
     if holdout is not None:
         return ml_utility(real, synthetic, holdout, infos, target, seed)
-    train, test = holdout_split(real, seed=seed)
+    try:
+        train, test = holdout_split(real, seed=seed)
+    except DataError:
+        raise DataError(
+            f"The usefulness test needs real rows to test on: pass the holdout rows, or a real "
+            f"table larger than {len(real):,} rows."
+        ) from None
     notes.append(
         "There was no holdout, so the usefulness test scores on a fifth of the training rows, "
         "which the generator saw: the synthetic score may look better than it is."
