@@ -80,6 +80,8 @@ else:
             st.rerun()
 
     st.markdown(f"**{table_view.learned_summary(schema)}**")
+    if schema.included:
+        st.caption(table_view.size_and_time(schema, table.rows))
     for note in table_view.warnings(schema):
         st.warning(note, icon=":material/warning:")
 

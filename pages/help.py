@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import flow
-
 st.title("About Synth Studio")
 st.write(
     "Synth Studio turns a private table into a synthetic copy: new, made-up rows that look and "
@@ -21,11 +19,10 @@ st.markdown(
     "Names, email addresses and other identifying columns are left out at first.\n"
     "3. **Train** a model on the chosen columns.\n"
     "4. **Compare** the synthetic copy with your table: how alike they are, and how useful "
-    "the copy is.\n"
-    "5. **Download** the synthetic copy, and the model if you want to make more rows later."
+    "and how private the copy is.\n"
+    "5. **Download** the synthetic copy, the report, and the model if you want to make more "
+    "rows later."
 )
-ready = ", ".join(step.title for step in flow.STEPS)
-st.caption(f"Ready in this version: {ready}.")
 
 st.subheader("Privacy")
 st.markdown(

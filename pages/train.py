@@ -270,9 +270,6 @@ def outcome(done: TrainingJob) -> None:
         st.page_link(
             following.path, label=f"Next: {following.invite}", icon=":material/arrow_forward:"
         )
-    else:
-        st.markdown("**Next: generate and download rows.**")
-        st.caption("That step is coming soon. For now, see a few rows the model writes.")
     if st.button("Generate a preview", key=state.PREVIEW_BUTTON, icon=":material/visibility:"):
         try:
             state.set_preview(done.result.sample(PREVIEW_ROWS))

@@ -14,13 +14,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from synth_core.encoders import CategoricalEncoder, ContinuousEncoder, Span
+from synth_core.encoders import MAX_MODES, CategoricalEncoder, ContinuousEncoder, Span
 from synth_core.errors import SchemaError
 from synth_core.schema import MODELLED_KINDS, Kind, Schema, format_datetimes, parse_datetimes
 
 CONTINUOUS_KINDS = frozenset({Kind.NUMERICAL, Kind.INTEGER, Kind.DATETIME})
 DISCRETE_KINDS = frozenset({Kind.CATEGORICAL, Kind.BOOLEAN})
 NS_PER_SECOND = 1_000_000_000
+MAX_CATEGORIES = 100  # outputs per category column; rarer categories share one bucket
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,9 @@ class ColumnPlan:
 class TableTransform:
     """Encode the included columns of a table for a model, and decode its output back."""
 
-    def __init__(self, max_modes: int = 10, max_categories: int = 100, seed: int = 0):
+    def __init__(
+        self, max_modes: int = MAX_MODES, max_categories: int = MAX_CATEGORIES, seed: int = 0
+    ):
         self.max_modes = max_modes
         self.max_categories = max_categories
         self.seed = seed

@@ -9,7 +9,9 @@ from __future__ import annotations
 import pandas as pd
 
 from synth_core.errors import SchemaError
+from synth_core.estimate import estimate_model
 from synth_core.schema import Kind, Schema
+from synth_core.split import DEFAULT_FRACTION
 
 INCLUDE = "Include"
 COLUMN = "Column"
@@ -98,6 +100,29 @@ def learned_summary(schema: Schema) -> str:
     total = len(schema.columns)
     plural = "s" if total != 1 else ""
     return f"{len(schema.included):,} of {total:,} column{plural} will be learned."
+
+
+def size_and_time(schema: Schema, rows: int) -> str:
+    """The model's size and rough training times for these columns, in one sentence."""
+    from synth_core.presets import PRESETS, preset_config
+    from ui.training import format_duration
+
+    learned = round(rows * (1 - DEFAULT_FRACTION))  # a fifth is kept aside to test the model
+    estimate = estimate_model(schema, learned)
+    epoch = estimate.seconds_per_epoch
+    times = []
+    for name, preset in PRESETS.items():
+        config = preset_config(name)
+        seconds = epoch * config.epochs
+        if config.max_seconds:
+            seconds = min(seconds, config.max_seconds)
+        times.append(f"{preset.title} about {format_duration(max(seconds, 1))}")
+    weights = estimate.generator_weights + estimate.discriminator_weights
+    return (
+        f"Model: about {weights / 1e6:.1f} million weights (a {estimate.file_megabytes:.1f} MB "
+        f"model file). One pass over your rows takes about {format_duration(max(epoch, 1))} "
+        f"on a laptop's CPU: {', '.join(times)}. A GPU is faster."
+    )
 
 
 def warnings(schema: Schema) -> list[str]:

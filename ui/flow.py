@@ -1,6 +1,6 @@
 """The steps of the app, in order, in one place.
 
-Adding a step (Train, Compare, Download) is one line in ``STEPS``; the navigation, the sidebar
+Adding a step is one line in ``STEPS``; the navigation, the sidebar
 and the "Next" links of the pages follow from this list.
 """
 
@@ -25,6 +25,8 @@ class Step:
 UPLOAD = "pages/upload.py"
 COLUMNS = "pages/columns.py"
 TRAIN = "pages/train.py"
+COMPARE = "pages/compare.py"
+DOWNLOAD = "pages/download.py"
 HELP = "pages/help.py"
 
 #: The flow, in order. The first step is the page the app opens on.
@@ -32,6 +34,8 @@ STEPS: tuple[Step, ...] = (
     Step(UPLOAD, "Upload", ":material/upload_file:", "upload a table"),
     Step(COLUMNS, "Columns", ":material/view_column:", "choose columns"),
     Step(TRAIN, "Train", ":material/model_training:", "train a model"),
+    Step(COMPARE, "Compare", ":material/compare:", "compare with your table"),
+    Step(DOWNLOAD, "Download", ":material/download:", "download the synthetic table"),
 )
 
 #: Pages outside the flow.

@@ -89,9 +89,14 @@ def session_keep_alive() -> Callable[[], bool]:
 def start_training(
     table: LoadedTable, schema: Schema, config: TrainingConfig, store: State | None = None
 ) -> TrainingJob:
-    """Start training on ``table`` in the background and make it this session's job."""
+    """Start training on ``table`` in the background and make it this session's job.
+
+    A fifth of the rows is kept aside first (see ``ui.results``): the model never sees them."""
+    from ui import results  # imports the evaluation stack, which only this step needs
+
+    train = results.split_for_training(table.frame, schema, config.seed, store)
     job = TrainingJob(
-        table.frame, schema, config, slots=training_slots(), keep_alive=session_keep_alive()
+        train, schema, config, slots=training_slots(), keep_alive=session_keep_alive()
     )
     state.set_job(job.start(), schema, store)
     return job

@@ -1,0 +1,223 @@
+"""Step 4: how alike, how useful and how private the synthetic table is."""
+
+from __future__ import annotations
+
+import logging
+
+import streamlit as st
+
+from synth_core.errors import SynthError
+from synth_core.plots import association_figures, marginal_figure, utility_figure
+from ui import flow, results, state, training
+from ui.scores_view import percent, score_card
+
+CORRELATIONS_EXPLAINED = (
+    "Each square shows how strongly two columns move together (0: not at all, 1: completely). "
+    "The left map is your table, the middle one the synthetic table; the right one shows where "
+    "they differ. A pale right map means the relationships between columns were kept."
+)
+PRIVACY_EXPLAINED = (
+    "No formal guarantee: this model was not trained with differential privacy, so these "
+    "figures are measurements on this table, not a promise. Check the closest pairs below "
+    "before you share the rows."
+)
+
+st.title("Compare")
+st.write(
+    "How closely the synthetic rows match yours, how useful they are for analysis, and how "
+    "private they are."
+)
+
+table, job = state.get_table(), state.get_job()
+
+
+def summary(done: results.Scored) -> None:
+    evaluation, verdicts = done.evaluation, done.evaluation.verdicts
+    quality, utility, privacy = evaluation.quality, evaluation.ml_utility, evaluation.privacy
+    cards = st.columns(4)
+    with cards[0]:
+        score_card(
+            "Overall quality",
+            percent(quality.quality),
+            verdicts.get("quality"),
+            help="SDMetrics' Quality Report: how alike the columns and their pairs are.",
+        )
+    with cards[1]:
+        if utility is None:
+            score_card("Usefulness", "–", None)
+            st.caption("Pick a column to predict on the Columns page to see this score.")
+        else:
+            score_card(
+                "Usefulness",
+                f"{utility.synthetic:.2f} vs {utility.real:.2f}",
+                verdicts.get("ml_utility"),
+                help=f"{utility.metric} predicting '{utility.target}' on real rows the model "
+                "never saw: a model trained on synthetic rows against one trained on real rows.",
+            )
+    with cards[2]:
+        score_card(
+            "Privacy",
+            percent(privacy.dcr_share) if privacy.dcr_share is not None else "–",
+            verdicts.get("privacy"),
+            help="Share of synthetic rows closer to a training row than to a kept-aside row. "
+            "About 50 % means the model did not memorise the rows it learned from.",
+        )
+    with cards[3]:
+        score_card(
+            "Validity",
+            percent(evaluation.diagnostic.score),
+            verdicts.get("diagnostic"),
+            help="SDMetrics' Diagnostic Report: values in valid ranges and the same columns.",
+        )
+
+
+def columns_tab(done: results.Scored) -> None:
+    evaluation = done.evaluation
+    names = list(evaluation.marginals)
+    if not names:
+        st.caption("No column to compare.")
+        return
+    if st.session_state.get(state.MARGINAL_WIDGET) not in names:
+        st.session_state[state.MARGINAL_WIDGET] = names[0]
+    name = st.selectbox("Column", names, key=state.MARGINAL_WIDGET)
+    st.plotly_chart(marginal_figure(evaluation.marginals[name]), key="marginal_chart")
+    details = evaluation.column_shapes_details
+    if len(details):
+        st.caption("How alike each column is (100 % is identical), worst first.")
+        shown = details.sort_values("Score").assign(Score=lambda d: (d["Score"] * 100).round(1))
+        st.dataframe(shown.rename(columns={"Score": "Score (%)"}), hide_index=True)
+
+
+def correlations_tab(done: results.Scored) -> None:
+    real, synthetic, difference = association_figures(done.evaluation.associations)
+    figures = {"real": real, "synthetic": synthetic, "difference": difference}
+    for column, (key, figure) in zip(st.columns(3), figures.items(), strict=True):
+        column.plotly_chart(figure, key=f"associations_{key}")
+    st.caption(CORRELATIONS_EXPLAINED)
+
+
+def usefulness_tab(done: results.Scored) -> None:
+    utility = done.evaluation.ml_utility
+    if utility is None:
+        flow.point_back(
+            "Pick the column you would like to predict (such as a label) on the Columns page: "
+            "this score trains a model on synthetic rows and tests it on real ones.",
+            flow.COLUMNS,
+        )
+        return
+    st.plotly_chart(utility_figure(utility), key="utility_chart")
+    verdict = done.evaluation.verdicts.get("ml_utility")
+    if verdict is not None:
+        st.write(verdict.sentence)
+    st.caption(
+        f"Tested on {utility.test_rows:,} real rows that were kept aside when training started: "
+        "the model never saw them."
+    )
+
+
+def privacy_tab(done: results.Scored) -> None:
+    privacy = done.evaluation.privacy
+    st.info(PRIVACY_EXPLAINED, icon=":material/shield:")
+    left, middle, right = st.columns(3)
+    left.metric(
+        "Exact copies of real rows",
+        f"{privacy.exact_copies:,}",
+        help="Synthetic rows identical to a row of your table.",
+    )
+    middle.metric(
+        "Closer to training rows",
+        percent(privacy.dcr_share),
+        help="About 50 % is ideal: synthetic rows are no closer to the rows the model learned "
+        "from than to real rows it never saw.",
+    )
+    right.metric(
+        "Nearest-neighbour ratio",
+        "–" if privacy.nndr is None else f"{privacy.nndr:.2f}",
+        help="Distance to the closest real row divided by the distance to the second closest "
+        "(median). Values near 0 mean synthetic rows sit on top of single real rows.",
+    )
+    removed = done.generated.copies_removed
+    st.caption(
+        f"{removed:,} generated rows were exact copies of real rows and were removed before "
+        "anything was shown or scored."
+    )
+    for key in ("exact_copies", "dcr", "nndr"):
+        verdict = done.evaluation.verdicts.get(key)
+        if verdict is not None:
+            st.write(f"**{verdict.title}** — {verdict.sentence}")
+    if privacy.note:
+        st.caption(privacy.note)
+    if len(privacy.closest_pairs):
+        st.markdown("**The synthetic rows closest to a real row**, each beside that real row:")
+        st.dataframe(privacy.closest_pairs, hide_index=True)
+
+
+def details_tab(done: results.Scored) -> None:
+    evaluation = done.evaluation
+    st.markdown("**Column pairs** (how alike the relationship between two columns is)")
+    st.dataframe(evaluation.pair_trends_details, hide_index=True)
+    diagnostic = evaluation.diagnostic
+    st.markdown(
+        f"**Validity**: data validity {percent(diagnostic.data_validity)}, "
+        f"structure {percent(diagnostic.data_structure)}."
+    )
+    rows = evaluation.rows
+    st.caption(
+        "Scored on "
+        + ", ".join(f"{count:,} {what} rows" for what, count in rows.items() if count)
+        + f" in {evaluation.seconds:.1f} s."
+    )
+
+
+def draw(done: results.Scored) -> None:
+    summary(done)
+    for note in done.evaluation.notes:
+        st.caption(note)
+    tabs = st.tabs(["Columns", "Correlations", "Usefulness", "Privacy", "Details"])
+    for tab, part in zip(
+        tabs,
+        (columns_tab, correlations_tab, usefulness_tab, privacy_tab, details_tab),
+        strict=True,
+    ):
+        with tab:
+            part(done)
+    following = flow.next_step(flow.COMPARE)
+    if following is not None:
+        st.page_link(
+            following.path, label=f"Next: {following.invite}", icon=":material/arrow_forward:"
+        )
+
+
+if table is None:
+    flow.point_back(
+        "There is no table yet. Upload your table, or try the sample data, then train a model "
+        "to compare with it.",
+        flow.UPLOAD,
+    )
+elif job is None or job.result is None:
+    flow.point_back(
+        "The model is still training: its rows can be compared once it is done."
+        if training.is_active(job)
+        else "There is no trained model yet. Train one, then come back to compare its rows "
+        "with yours.",
+        flow.TRAIN,
+    )
+elif state.trained_on_other_data() == "table":
+    flow.point_back(
+        "The model was trained on a table loaded earlier. Train a model on the table loaded "
+        "now to compare with it.",
+        flow.TRAIN,
+    )
+else:
+    done = results.scores(job)
+    if done is None:
+        try:
+            with st.spinner("Scoring the synthetic rows against yours (up to half a minute)…"):
+                done = results.score(job, table)
+        except SynthError as error:
+            st.error(str(error), icon=":material/error:")
+        except Exception as error:  # a bug: never show a traceback, never log cell values
+            logging.getLogger(__name__).error("scoring failed: %s", type(error).__name__)
+            st.error(results.SCORING_FAILED, icon=":material/error:")
+    if done is not None:
+        draw(done)

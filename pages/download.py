@@ -1,0 +1,220 @@
+"""Step 5: generate as many synthetic rows as needed and download them, the report and the model."""
+
+from __future__ import annotations
+
+import logging
+
+import streamlit as st
+
+from synth_core.errors import SynthError
+from synth_core.io import to_csv_bytes, to_xlsx_bytes
+from synth_core.modelfile import to_bytes as model_bytes
+from ui import flow, results, state, training
+
+logger = logging.getLogger(__name__)
+
+MODEL_WARNING = (
+    "A model file can remember rare details of the rows it learned from: share it only with "
+    "people who may see your original table."
+)
+
+st.title("Download")
+st.write(
+    "Generate as many synthetic rows as you need, then download them, the report and the model."
+)
+
+table, job = state.get_table(), state.get_job()
+
+
+def request(synth) -> tuple[int, tuple | None, int]:
+    """The generation settings: (rows, condition or None, seed)."""
+    state.keep_widgets(state.DOWNLOAD_WIDGETS)
+    session = st.session_state
+    if state.ROWS_WIDGET not in session:
+        session[state.ROWS_WIDGET] = min(table.rows, results.MAX_ROWS)
+    if state.GENERATE_SEED_WIDGET not in session:
+        session[state.GENERATE_SEED_WIDGET] = synth.config.seed
+    left, right = st.columns(2)
+    rows = left.number_input(
+        "Rows to generate",
+        min_value=1,
+        max_value=results.MAX_ROWS,
+        step=1000,
+        key=state.ROWS_WIDGET,
+        help=f"As many as your table has by default. Up to {results.MAX_ROWS:,} here; the "
+        "command line (python -m synth_core sample) makes any number.",
+    )
+    seed = right.number_input(
+        "Seed",
+        min_value=0,
+        step=1,
+        key=state.GENERATE_SEED_WIDGET,
+        help="The same seed gives the same rows again.",
+    )
+    condition = None
+    columns = results.condition_columns(synth)
+    if not columns:
+        st.caption(
+            "This model type makes rows of every kind. CTGAN and the Conditional GAN can also "
+            "make rows for one chosen value (such as only high earners)."
+        )
+    elif st.toggle("Only rows with a chosen value", key=state.CONDITION_ON_WIDGET):
+        left, right = st.columns(2)
+        if session.get(state.WHERE_COLUMN_WIDGET) not in columns:
+            session[state.WHERE_COLUMN_WIDGET] = columns[0]
+        column = left.selectbox("Column", columns, key=state.WHERE_COLUMN_WIDGET)
+        values = synth.condition_values(column)
+        if session.get(state.WHERE_VALUE_WIDGET) not in values:
+            session[state.WHERE_VALUE_WIDGET] = values[0]
+        value = right.selectbox("Value", values, key=state.WHERE_VALUE_WIDGET)
+        condition = (column, value)
+    return int(rows), condition, int(seed)
+
+
+def describe(made: results.Generated) -> str:
+    words = f"**{made.rows:,} synthetic rows** ready"
+    if made.condition is not None:
+        words += f", all with {made.condition[0]} = {made.condition[1]}"
+    if made.copies_removed:
+        words += f". {made.copies_removed:,} exact copies of real rows were removed"
+    return words + "."
+
+
+def downloads(made: results.Generated) -> None:
+    stem = results.file_stem(table)
+    frame = made.frame
+    csv, excel, model, report = st.columns(4)
+    csv.download_button(
+        "Synthetic rows (CSV)",
+        data=lambda: to_csv_bytes(frame),
+        file_name=f"{stem}_synthetic.csv",
+        mime="text/csv",
+        icon=":material/table:",
+        type="primary",
+        on_click="ignore",
+        key="download_csv",
+        width="stretch",
+    )
+    too_long = made.rows > results.EXCEL_MAX_ROWS
+    excel.download_button(
+        "Synthetic rows (Excel)",
+        data=lambda: to_xlsx_bytes(frame),
+        file_name=f"{stem}_synthetic.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        icon=":material/grid_on:",
+        on_click="ignore",
+        key="download_xlsx",
+        disabled=too_long,
+        help="An Excel sheet holds at most 1,048,575 rows: use CSV." if too_long else None,
+        width="stretch",
+    )
+    synth = job.result
+    model.download_button(
+        "Model file (.synth)",
+        data=lambda: model_bytes(synth),
+        file_name=f"{stem}.synth",
+        mime="application/octet-stream",
+        icon=":material/deployed_code:",
+        on_click="ignore",
+        key="download_model",
+        help=MODEL_WARNING,
+        width="stretch",
+    )
+    with report:
+        report_button()
+    st.caption(
+        "Cells that a spreadsheet would run as a formula (starting with =, +, - or @) are "
+        "written with a leading apostrophe, so that opening the file runs nothing. " + MODEL_WARNING
+    )
+
+
+def report_button() -> None:
+    if state.trained_on_other_data() == "table":
+        st.button("Report (HTML)", key=state.EVALUATE_BUTTON, disabled=True, width="stretch")
+        return
+    done = results.scores(job)
+    if done is None:
+        if st.button(
+            "Score and build the report",
+            key=state.EVALUATE_BUTTON,
+            icon=":material/analytics:",
+            width="stretch",
+            help="Scores the rows against yours (up to half a minute), as on the Compare page.",
+        ):
+            try:
+                with st.spinner("Scoring the synthetic rows against yours…"):
+                    results.score(job, table)
+            except SynthError as error:
+                st.error(str(error), icon=":material/error:")
+                return
+            except Exception as error:  # a bug: never show a traceback, never log cell values
+                logger.error("scoring failed: %s", type(error).__name__)
+                st.error(results.SCORING_FAILED, icon=":material/error:")
+                return
+            st.rerun()
+        return
+    current, now = done, job
+    st.download_button(
+        "Report (HTML)",
+        data=lambda: results.report(current, now, table).encode("utf-8"),
+        file_name=f"{results.file_stem(table)}_report.html",
+        mime="text/html",
+        icon=":material/description:",
+        on_click="ignore",
+        key="download_report",
+        width="stretch",
+        help="Every score and chart of the Compare page in one file that opens offline.",
+    )
+
+
+def generate_step() -> None:
+    synth = job.result
+    rows, condition, seed = request(synth)
+    made = results.generated(job)
+    asked = (rows, condition, seed)
+    fresh = made is not None and (made.requested, made.condition, made.seed) == asked
+    if st.button(
+        "Generate again" if fresh else "Generate rows",
+        key=state.GENERATE_BUTTON,
+        type="secondary" if fresh else "primary",
+        icon=":material/auto_awesome:",
+    ):
+        try:
+            with st.spinner(f"Generating {rows:,} rows…"):
+                made = results.generate(job, rows, condition, seed)
+            fresh = True
+        except SynthError as error:
+            st.error(str(error), icon=":material/error:")
+    if made is None:
+        st.caption("Choose how many rows you want, then press Generate rows.")
+        return
+    if not fresh:
+        st.caption(
+            "The rows below were made with other settings: press Generate rows to use the "
+            "settings above."
+        )
+    st.markdown(describe(made))
+    st.dataframe(made.frame.head(20), hide_index=True)
+    downloads(made)
+
+
+if table is None:
+    flow.point_back(
+        "There is no table yet. Upload your table, or try the sample data, then train a model "
+        "to generate rows with.",
+        flow.UPLOAD,
+    )
+elif job is None or job.result is None:
+    flow.point_back(
+        "The model is still training: rows can be generated once it is done."
+        if training.is_active(job)
+        else "There is no trained model yet. Train one, then come back to generate rows.",
+        flow.TRAIN,
+    )
+else:
+    if state.trained_on_other_data() == "table":
+        st.caption(
+            "This model was trained on a table loaded earlier; the report needs the table it "
+            "learned from, so train again to score it."
+        )
+    generate_step()

@@ -1,0 +1,85 @@
+"""Before training: about how large a model will be and how long an epoch takes.
+
+Worked out from the schema alone (no fitting), so the Columns page can show it as columns are
+ticked. Widths follow the transform's rules (synth_core/encoders.py) with every numeric column
+given its most mixture modes, so the figures are an upper bound.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from synth_core.config import TrainingConfig
+from synth_core.encoders import MAX_MODES
+from synth_core.schema import Schema
+from synth_core.transform import CONTINUOUS_KINDS, MAX_CATEGORIES
+
+BYTES_PER_WEIGHT = 4  # float32
+#: Multiply-adds a second that training sustains on a 2-core laptop CPU, set so that Adult's
+#: estimate matches bench/bench_ctgan.py (about 1.1 s an epoch); a GPU is faster.
+CPU_MACS_PER_SECOND = 20e9
+#: A training step runs the generator forward and backward (about 3 forward passes) and the
+#: critic on real and fake rows, forward and backward, with a gradient penalty every few steps
+#: (about 5 forward passes).
+GENERATOR_PASSES, DISCRIMINATOR_PASSES = 3, 5
+
+
+@dataclass(frozen=True)
+class ModelEstimate:
+    """Sizes and times of a model not trained yet (upper bounds)."""
+
+    width: int  # columns of the encoded table the networks read and write
+    generator_weights: int
+    discriminator_weights: int
+    seconds_per_epoch: float  # on a 2-core CPU
+
+    @property
+    def file_megabytes(self) -> float:
+        """A model file holds the generator's weights (the discriminator is not kept)."""
+        return self.generator_weights * BYTES_PER_WEIGHT / 1e6
+
+
+def encoded_width(schema: Schema) -> int:
+    """Columns of the encoded table for the schema's included columns (at most)."""
+    width = 0
+    for column in schema.included:
+        if column.kind in CONTINUOUS_KINDS:
+            width += 1 + min(MAX_MODES, max(column.distinct, 1))
+            width += 2 if column.missing > 0 else 0
+        else:
+            width += min(column.distinct + (column.missing > 0), MAX_CATEGORIES)
+    return width
+
+
+def estimate_model(
+    schema: Schema, rows: int, config: TrainingConfig | None = None
+) -> ModelEstimate:
+    """About how many weights the networks have and how long one pass over ``rows`` rows takes."""
+    config = config or TrainingConfig()
+    width = encoded_width(schema)
+    condition = sum(
+        min(c.distinct + (c.missing > 0), MAX_CATEGORIES)
+        for c in schema.included
+        if c.kind not in CONTINUOUS_KINDS
+    )
+    concat = config.generator_block == "concat"
+    generator = _dense_weights(
+        config.noise_dim + condition, config.generator_dims, width, grows=concat, bias=concat
+    )
+    pac = config.effective_pac
+    discriminator = _dense_weights((width + condition) * pac, config.discriminator_dims, 1)
+    macs_per_row = GENERATOR_PASSES * generator + DISCRIMINATOR_PASSES * discriminator / pac
+    return ModelEstimate(width, generator, discriminator, rows * macs_per_row / CPU_MACS_PER_SECOND)
+
+
+def _dense_weights(
+    in_dim: int, hidden: tuple[int, ...], out_dim: int, grows: bool = False, bias: bool = True
+) -> int:
+    """Weights of a stack of dense layers; ``grows``: each block's output is concatenated to its
+    input (the CTGAN paper's generator), so the next layer reads both; ``bias``: whether the
+    hidden layers have one (not before a BatchNorm)."""
+    total, dim = 0, in_dim
+    for size in hidden:
+        total += dim * size + (size if bias else 0)
+        dim = dim + size if grows else size
+    return total + dim * out_dim + out_dim

@@ -1,0 +1,227 @@
+"""The Compare and Download pages, driven through AppTest after a real tiny training."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import numpy as np
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from synth_core.errors import DataError
+from tests.helpers import make_mixed_frame
+from ui import results, state
+
+COMPARE = "pages/compare.py"
+DOWNLOAD = "pages/download.py"
+ROWS = 300
+
+
+def texts(elements) -> list[str]:
+    return [element.value for element in elements]
+
+
+def upload(app: AppTest, frame: pd.DataFrame, name: str = "members.csv") -> None:
+    data = frame.to_csv(index=False).encode("utf-8")
+    app.file_uploader(key=state.UPLOAD_WIDGET).set_value((name, data, "text/csv")).run()
+    assert not app.exception
+
+
+@pytest.fixture
+def trained(app: AppTest) -> Iterator[AppTest]:
+    """The app after a two-epoch CTGAN on a 300-row mixed table, 'color' as the target."""
+    app.run()
+    upload(app, make_mixed_frame(ROWS, seed=1))
+    app.session_state[state.TARGET] = "color"
+    app.switch_page("pages/train.py").run()
+    app.number_input(key=state.EPOCHS_WIDGET).set_value(2).run()
+    app.number_input(key=state.BATCH_SIZE_WIDGET).set_value(50).run()
+    app.selectbox(key=state.DEVICE_WIDGET).set_value("cpu").run()
+    app.button(key=state.START_BUTTON).click().run()
+    job = state.get_job(app.session_state)
+    assert job is not None and job.join(60)
+    app.run()
+    assert not app.exception and job.result is not None
+    yield app
+    job.stop()
+
+
+# ------------------------------------------------------------------------------ too early
+@pytest.mark.parametrize("page", [COMPARE, DOWNLOAD])
+def test_before_any_table_it_links_to_upload(app: AppTest, page: str) -> None:
+    app.run()
+    app.switch_page(page).run()
+
+    assert not app.exception
+    assert "no table yet" in app.info[0].value.lower()
+    assert [link.label for link in app.page_link] == ["Go to Upload"]
+
+
+@pytest.mark.parametrize("page", [COMPARE, DOWNLOAD])
+def test_before_any_model_it_links_to_train(loaded: AppTest, page: str) -> None:
+    loaded.switch_page(page).run()
+
+    assert not loaded.exception
+    assert "no trained model yet" in loaded.info[0].value.lower()
+    assert [link.label for link in loaded.page_link] == ["Go to Train"]
+
+
+# ------------------------------------------------------------------------------ holdout
+def test_training_keeps_a_fifth_of_the_rows_aside(trained: AppTest) -> None:
+    job = state.get_job(trained.session_state)
+    table = state.get_table(trained.session_state)
+    train, holdout = results.real_rows(table, trained.session_state)
+
+    assert len(holdout) == ROWS // 5 and len(train) == ROWS - ROWS // 5
+    assert job.result.training_rows_ == len(train)
+    assert not set(train.index) & set(holdout.index)
+    # stratified on the target: each colour keeps its share in the kept-aside rows
+    shares = table.frame["color"].value_counts(normalize=True)
+    kept = holdout["color"].value_counts(normalize=True)
+    assert np.allclose(kept.reindex(shares.index).fillna(0), shares, atol=0.05)
+
+
+# ------------------------------------------------------------------------------ compare
+def test_compare_scores_the_model_and_draws_every_part(trained: AppTest) -> None:
+    trained.switch_page(COMPARE).run()
+
+    assert not trained.exception and not trained.error
+    done = results.scores(state.get_job(trained.session_state), trained.session_state)
+    assert done is not None and done.target == "color"
+    labels = [metric.label for metric in trained.metric]
+    assert {"Overall quality", "Usefulness", "Privacy", "Validity"} <= set(labels)
+    assert [tab.label for tab in trained.tabs] == [
+        "Columns",
+        "Correlations",
+        "Usefulness",
+        "Privacy",
+        "Details",
+    ]
+    quality = done.evaluation.quality.quality
+    assert f"{quality * 100:.0f} %" in [metric.value for metric in trained.metric]
+    assert len(trained.get("plotly_chart")) >= 5  # a column, three maps, usefulness
+    assert trained.selectbox(key=state.MARGINAL_WIDGET).options == list(done.evaluation.marginals)
+    assert any("No formal guarantee" in info.value for info in trained.info)
+    assert [link.label for link in trained.page_link][-1].startswith("Next: download")
+
+
+def test_compare_scores_once_and_again_when_the_target_changes(trained: AppTest) -> None:
+    trained.switch_page(COMPARE).run()
+    first = trained.session_state[state.EVALUATION]
+    trained.run()
+    assert trained.session_state[state.EVALUATION] is first
+
+    trained.session_state[state.TARGET] = "member"
+    trained.run()
+    assert not trained.exception
+    assert trained.session_state[state.EVALUATION].target == "member"
+
+
+def test_compare_shows_a_plain_message_when_scoring_fails(
+    trained: AppTest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args, **kwargs):
+        raise ValueError("secret cell value 'Alice'")
+
+    monkeypatch.setattr(results, "evaluate", broken)
+    trained.switch_page(COMPARE).run()
+
+    assert not trained.exception
+    assert texts(trained.error) == [results.SCORING_FAILED]
+    assert not any("Alice" in text for text in texts(trained.markdown))
+
+
+def test_compare_refuses_a_model_of_an_earlier_table(trained: AppTest) -> None:
+    trained.switch_page("pages/upload.py").run()
+    upload(trained, make_mixed_frame(ROWS, seed=9), "other.csv")
+    trained.switch_page(COMPARE).run()
+
+    assert not trained.exception
+    assert "table loaded earlier" in trained.info[0].value
+    assert [link.label for link in trained.page_link] == ["Go to Train"]
+
+
+# ------------------------------------------------------------------------------ download
+def test_download_generates_the_rows_asked_for(trained: AppTest) -> None:
+    trained.switch_page(DOWNLOAD).run()
+    assert not trained.exception
+    assert trained.number_input(key=state.ROWS_WIDGET).value == ROWS
+
+    trained.number_input(key=state.ROWS_WIDGET).set_value(123).run()
+    trained.button(key=state.GENERATE_BUTTON).click().run()
+
+    assert not trained.exception and not trained.error
+    made = results.generated(state.get_job(trained.session_state), trained.session_state)
+    assert made.rows == 123 and made.condition is None
+    assert list(made.frame.columns) == list(make_mixed_frame(5).columns)
+    labels = [button.label for button in trained.get("download_button")]
+    assert labels[:3] == ["Synthetic rows (CSV)", "Synthetic rows (Excel)", "Model file (.synth)"]
+    assert any("123 synthetic rows" in text for text in texts(trained.markdown))
+
+
+def test_download_with_a_condition_gives_only_that_value(trained: AppTest) -> None:
+    trained.switch_page(DOWNLOAD).run()
+    trained.toggle(key=state.CONDITION_ON_WIDGET).set_value(True).run()
+    trained.selectbox(key=state.WHERE_COLUMN_WIDGET).set_value("color").run()
+    trained.selectbox(key=state.WHERE_VALUE_WIDGET).set_value("blue").run()
+    trained.number_input(key=state.ROWS_WIDGET).set_value(40).run()
+    trained.button(key=state.GENERATE_BUTTON).click().run()
+
+    assert not trained.exception and not trained.error
+    made = results.generated(state.get_job(trained.session_state), trained.session_state)
+    assert made.rows == 40 and set(made.frame["color"]) == {"blue"}
+    assert made.condition == ("color", "blue")
+
+
+def test_same_seed_same_rows_other_seed_other_rows(trained: AppTest) -> None:
+    job = state.get_job(trained.session_state)
+    store = trained.session_state
+    first = results.generate(job, 50, seed=7, store=store).frame
+    again = results.generate(job, 50, seed=7, store=store).frame
+    other = results.generate(job, 50, seed=8, store=store).frame
+
+    pd.testing.assert_frame_equal(first, again)
+    assert not first.equals(other)
+
+
+def test_a_generation_error_is_shown_and_earlier_rows_stay(
+    trained: AppTest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    trained.switch_page(DOWNLOAD).run()
+    trained.button(key=state.GENERATE_BUTTON).click().run()
+    before = results.generated(state.get_job(trained.session_state), trained.session_state)
+    assert before is not None
+
+    def refuse(*args, **kwargs):
+        raise DataError("The model could not produce rows meeting the condition.")
+
+    monkeypatch.setattr(type(state.get_job(trained.session_state).result), "generate", refuse)
+    trained.number_input(key=state.ROWS_WIDGET).set_value(77).run()
+    trained.button(key=state.GENERATE_BUTTON).click().run()
+
+    assert not trained.exception
+    assert "could not produce rows" in trained.error[0].value
+    assert results.generated(state.get_job(trained.session_state), trained.session_state) is before
+
+
+def test_report_is_offered_once_scored(trained: AppTest) -> None:
+    trained.switch_page(DOWNLOAD).run()
+    trained.button(key=state.GENERATE_BUTTON).click().run()
+    labels = [button.label for button in trained.get("download_button")]
+    assert "Report (HTML)" not in labels
+
+    trained.button(key=state.EVALUATE_BUTTON).click().run()
+
+    assert not trained.exception and not trained.error
+    labels = [button.label for button in trained.get("download_button")]
+    assert "Report (HTML)" in labels
+    done = trained.session_state[state.EVALUATION]
+    # the report scores the very rows offered for download
+    assert done.generated is results.generated(
+        state.get_job(trained.session_state), trained.session_state
+    )
+    html = results.report(
+        done, state.get_job(trained.session_state), state.get_table(trained.session_state)
+    )
+    assert "members.csv" in html

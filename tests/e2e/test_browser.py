@@ -1,0 +1,96 @@
+"""The whole flow in a real browser: upload a CSV, keep its columns, train a quick model while the
+live chart moves, compare, then download the synthetic CSV and the report and check them."""
+
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from tests.helpers import make_mixed_frame
+
+pytestmark = pytest.mark.e2e
+
+ROWS = 300
+TRAIN_TIMEOUT = 180_000  # ms; the run itself takes seconds, a loaded CI machine more
+
+
+def _nav(page, title: str) -> None:
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name=title).click()
+    page.get_by_role("heading", level=1).filter(has_text=re.compile(title, re.I)).wait_for()
+
+
+def _loss_chart_lines(page) -> str:
+    """The drawn paths of the live loss chart (they change as training steps are added)."""
+    chart = page.get_by_test_id("stPlotlyChart").first
+    return chart.evaluate(
+        "el => Array.from(el.querySelectorAll('path.js-line')).map(p => p.getAttribute('d'))"
+        ".join('|')"
+    )
+
+
+def test_upload_train_compare_download(page, screenshot, tmp_path):
+    csv_path = tmp_path / "members.csv"
+    make_mixed_frame(ROWS, seed=3).to_csv(csv_path, index=False)
+
+    # Upload
+    page.get_by_role("heading", name="Upload").first.wait_for()
+    screenshot(page, "upload")
+    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(csv_path))
+    page.get_by_text(f"{ROWS:,} rows").first.wait_for()
+    screenshot(page, "uploaded")
+
+    # Columns: every column of this table is learned by default
+    _nav(page, "Columns")
+    page.get_by_test_id("stDataFrame").first.wait_for()
+    page.get_by_text("6 of 6 columns learned").wait_for()
+    screenshot(page, "columns")
+
+    # Train a short run with small steps, so that the chart moves for a few seconds
+    _nav(page, "Train")
+    page.get_by_text("Advanced").click()
+    for label, value in (("Epochs", "150"), ("Batch size", "60")):
+        field = page.get_by_label(label, exact=True)
+        field.fill(value)
+        field.press("Enter")
+    page.get_by_role("button", name="Start training").click()
+    page.get_by_text(re.compile(r"Epoch \d+ of 150")).first.wait_for(timeout=TRAIN_TIMEOUT)
+    page.get_by_test_id("stPlotlyChart").first.wait_for()
+    first = _loss_chart_lines(page)
+    moved = False
+    for _ in range(40):
+        time.sleep(0.5)
+        if page.get_by_text("Training finished").count():
+            break
+        if _loss_chart_lines(page) != first:
+            moved = True
+            break
+    screenshot(page, "training")
+    assert moved, "the live loss chart did not change while the model trained"
+    page.get_by_text("Training finished").wait_for(timeout=TRAIN_TIMEOUT)
+    screenshot(page, "trained")
+
+    # Compare
+    _nav(page, "Compare")
+    page.get_by_text("Overall quality").wait_for(timeout=TRAIN_TIMEOUT)
+    for tab in ("Correlations", "Privacy"):
+        page.get_by_role("tab", name=tab).click()
+    screenshot(page, "compare")
+
+    # Download: the rows generated for Compare are offered, as many as the table has
+    _nav(page, "Download")
+    page.get_by_text("synthetic rows").first.wait_for()
+    with page.expect_download() as csv_download:
+        page.get_by_role("button", name="Synthetic rows (CSV)").click()
+    synthetic = pd.read_csv(csv_download.value.path())
+    assert list(synthetic.columns) == list(make_mixed_frame(5).columns)
+    assert len(synthetic) == ROWS
+    with page.expect_download() as report_download:
+        page.get_by_role("button", name="Report (HTML)").click()
+    html = Path(report_download.value.path()).read_text(encoding="utf-8")
+    assert "<html" in html.lower() and "Privacy" in html
+    screenshot(page, "download")
+    assert not page.get_by_test_id("stException").count()

@@ -1,0 +1,60 @@
+"""Model size and time estimates made from the schema alone."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import torch
+
+from synth_core.config import TrainingConfig
+from synth_core.estimate import encoded_width, estimate_model
+from synth_core.models.networks import Discriminator, Generator
+from synth_core.schema import infer_schema
+from synth_core.transform import TableTransform
+
+
+def test_width_is_exact_for_categories_and_an_upper_bound_for_numbers(mixed_frame) -> None:
+    rng = np.random.default_rng(0)
+    categories = pd.DataFrame(
+        {"a": rng.choice(list("xyz"), 300), "b": rng.choice(["yes", "no", None], 300)}
+    )
+    schema = infer_schema(categories)
+    assert encoded_width(schema) == TableTransform().fit(categories, schema).width
+
+    schema = infer_schema(mixed_frame)
+    assert encoded_width(schema) >= TableTransform().fit(mixed_frame, schema).width
+
+
+def test_weights_match_the_networks_built_for_that_width(mixed_frame) -> None:
+    schema = infer_schema(mixed_frame)
+    config = TrainingConfig()
+    estimate = estimate_model(schema, 1000, config)
+    condition = sum(
+        column.distinct + (column.missing > 0)
+        for column in schema.included
+        if column.kind.value in ("categorical", "boolean")
+    )
+
+    def count(module: torch.nn.Module) -> int:
+        return sum(p.numel() for p in module.parameters())
+
+    discriminator = Discriminator(
+        estimate.width + condition, config.discriminator_dims, pac=config.effective_pac
+    )
+    assert count(discriminator) == estimate.discriminator_weights
+    batch_norm = 2 * sum(config.generator_dims)  # scale and shift: not dense weights
+    for block in ("residual", "concat"):
+        estimate = estimate_model(schema, 1000, config.replace(generator_block=block))
+        generator = Generator(
+            config.noise_dim + condition, config.generator_dims, estimate.width, block
+        )
+        assert count(generator) - batch_norm == estimate.generator_weights
+
+
+def test_time_grows_with_rows_and_columns(mixed_frame) -> None:
+    schema = infer_schema(mixed_frame)
+    small, large = estimate_model(schema, 1_000), estimate_model(schema, 10_000)
+    assert large.seconds_per_epoch == 10 * small.seconds_per_epoch > 0
+    fewer = estimate_model(schema.with_only(["age", "color"]), 1_000)
+    assert fewer.seconds_per_epoch < small.seconds_per_epoch
+    assert fewer.file_megabytes < small.file_megabytes

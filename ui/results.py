@@ -1,0 +1,227 @@
+"""The Compare and Download steps' helpers: the real rows kept aside for testing, the generated
+table and its scores, all kept in this session's state (never in a cache shared by sessions).
+
+A fifth of the table is kept aside when training starts (the holdout): the model never sees
+those rows, so the usefulness and privacy scores can test it on real rows it did not learn from.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from synth_core.errors import DataError
+from synth_core.evaluate import Evaluation, evaluate, usefulness_targets
+from synth_core.report import html_report
+from synth_core.schema import Kind, Schema
+from synth_core.split import holdout_split
+from ui import state
+from ui.state import LoadedTable, State
+
+if TYPE_CHECKING:
+    from synth_core.jobs import TrainingJob
+    from synth_core.synthesizer import Synthesizer
+
+HOLDOUT_FRACTION = 0.2
+MAX_ROWS = 500_000  # most rows made in the app; the command line streams any number to a file
+EXCEL_MAX_ROWS = 1_048_575  # an Excel sheet's rows, less the header
+_STRATIFY_KINDS = (Kind.CATEGORICAL, Kind.BOOLEAN)
+_ROW = "\0row"  # column of row numbers, a name no table column can have
+SCORING_FAILED = (
+    "Scoring the synthetic rows failed because of an internal error. Your model is kept: "
+    "try again, or download the rows without the scores."
+)
+
+
+@dataclass(frozen=True)
+class Generated:
+    """Rows a model made, and how they were asked for."""
+
+    frame: pd.DataFrame
+    requested: int
+    copies_removed: int  # rows identical to a real one, dropped
+    condition: tuple[str, Any] | None  # (column, value) every row has, or None
+    seed: int
+    job_id: int  # ``id`` of the TrainingJob whose model made them
+
+    @property
+    def rows(self) -> int:
+        return len(self.frame)
+
+
+@dataclass(frozen=True)
+class Scored:
+    """The scores of one generated table."""
+
+    evaluation: Evaluation
+    generated: Generated
+    target: str | None
+
+
+# ------------------------------------------------------------------------------ holdout
+def split_for_training(
+    frame: pd.DataFrame, schema: Schema, seed: int, store: State | None = None
+) -> pd.DataFrame:
+    """Keep a fifth of ``frame``'s rows aside (remembered in the session) and return the rest,
+    the rows to train on. The split keeps the target's classes in proportion when it can; a
+    table too small to spare any rows trains on all of them."""
+    store = store if store is not None else _session()
+    target = state.get_target(store)
+    stratify = target if target in schema.included_names and _is_class(schema, target) else None
+    # Split row numbers (and the labels), not the table: the session keeps only which rows
+    # were held out, and the table itself is not copied.
+    rows = pd.DataFrame({_ROW: np.arange(len(frame))})
+    if stratify is not None:
+        rows[stratify] = frame[stratify].to_numpy()
+    try:
+        _, held = holdout_split(rows, HOLDOUT_FRACTION, seed=seed, stratify=stratify)
+    except DataError:
+        held = rows.iloc[:0]
+    kept_aside = frame.index[np.sort(held[_ROW].to_numpy())]
+    store[state.HOLDOUT] = kept_aside
+    return frame.drop(index=kept_aside)
+
+
+def real_rows(table: LoadedTable, store: State | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(the rows the model trained on, the rows kept aside) of the current table."""
+    store = store if store is not None else _session()
+    kept_aside = store.get(state.HOLDOUT)
+    if kept_aside is None or len(kept_aside) == 0:
+        return table.frame, table.frame.iloc[:0]
+    return table.frame.drop(index=kept_aside), table.frame.loc[kept_aside]
+
+
+def _is_class(schema: Schema, name: str) -> bool:
+    return schema[name].kind in _STRATIFY_KINDS
+
+
+# ------------------------------------------------------------------------------ generating
+def generate(
+    job: TrainingJob,
+    rows: int,
+    condition: tuple[str, Any] | None = None,
+    seed: int | None = None,
+    store: State | None = None,
+) -> Generated:
+    """Make ``rows`` rows with the job's model and keep them as the session's download.
+
+    Raises ``DataError`` (a message for the person) when the rows cannot be made."""
+    store = store if store is not None else _session()
+    made = _make(job, rows, condition, seed)
+    store[state.SYNTHETIC] = made
+    return made
+
+
+def _make(
+    job: TrainingJob, rows: int, condition: tuple[str, Any] | None, seed: int | None
+) -> Generated:
+    synth = _model(job)
+    seed = synth.config.seed if seed is None else int(seed)
+    conditions = {condition[0]: condition[1]} if condition else None
+    result = synth.generate(int(rows), conditions, seed)
+    return Generated(result.frame, int(rows), result.copies_removed, condition, seed, id(job))
+
+
+def generated(job: TrainingJob | None, store: State | None = None) -> Generated | None:
+    """The rows made last by this job's model, or None."""
+    store = store if store is not None else _session()
+    made = store.get(state.SYNTHETIC)
+    return made if made is not None and job is not None and made.job_id == id(job) else None
+
+
+def condition_columns(synth: Synthesizer) -> list[str]:
+    """Columns the model can make rows for one chosen value of (empty if none)."""
+    if not synth.variant_.supports_conditions:
+        return []
+    return [column for column in synth.columns if synth.condition_values(column)]
+
+
+# ------------------------------------------------------------------------------ scoring
+def scores(job: TrainingJob | None, store: State | None = None) -> Scored | None:
+    """The scores of this job's rows, if they were worked out and still apply."""
+    store = store if store is not None else _session()
+    done = store.get(state.EVALUATION)
+    if done is None or job is None or done.generated.job_id != id(job):
+        return None
+    return done if done.target == usefulness_target(job, store) else None
+
+
+def usefulness_target(job: TrainingJob, store: State | None = None) -> str | None:
+    """The target picked on the Columns page, when the model learned it and it can be predicted."""
+    synth = _model(job)
+    target = state.get_target(store)
+    return target if target in usefulness_targets(synth.schema_) else None
+
+
+def score(job: TrainingJob, table: LoadedTable, store: State | None = None) -> Scored:
+    """Score the model's rows against the real ones (slow: seconds to half a minute).
+
+    The rows offered for download are scored when they were made without a condition (so the
+    report describes the file handed over); otherwise a fresh table as large as the real one."""
+    store = store if store is not None else _session()
+    synth = _model(job)
+    made = generated(job, store)
+    if made is None or made.condition is not None:
+        fresh = _make(job, min(table.rows, MAX_ROWS), None, None)
+        if made is None:
+            store[state.SYNTHETIC] = fresh
+        made = fresh
+    train, holdout = real_rows(table, store)
+    columns = synth.columns
+    target = usefulness_target(job, store)
+    evaluation = evaluate(
+        train[columns],
+        made.frame[columns],
+        synth.schema_,
+        holdout=holdout[columns] if len(holdout) else None,
+        target=target,
+        seed=synth.config.seed,
+    )
+    done = Scored(evaluation, made, target)
+    store[state.EVALUATION] = done
+    return done
+
+
+def report(done: Scored, job: TrainingJob, table: LoadedTable) -> str:
+    """The HTML report of ``done``: every score and chart, and how the model was trained."""
+    synth = _model(job)
+    settings = {
+        "Table": table.name,
+        "Rows in the table": table.rows,
+        "Columns learned": ", ".join(synth.columns),
+        "Rows generated": done.generated.rows,
+        "Generation seed": done.generated.seed,
+        **{_label(key): value for key, value in synth.config.to_dict().items() if key != "extra"},
+    }
+    title = f"Synth Studio report: {table.name}"
+    return html_report(done.evaluation, title=title, settings=settings)
+
+
+# ------------------------------------------------------------------------------ file names
+def file_stem(table: LoadedTable) -> str:
+    """A safe base for download names: 'adult.csv' -> 'adult'."""
+    stem = re.sub(r"\.(csv|tsv|txt|xlsx|gz)$", "", table.name, flags=re.IGNORECASE)
+    stem = re.sub(r"\.(csv|tsv|txt)$", "", stem, flags=re.IGNORECASE)
+    stem = re.sub(r"[^\w\-]+", "_", stem).strip("_")
+    return stem or "table"
+
+
+def _label(key: str) -> str:
+    return key.replace("_", " ").capitalize()
+
+
+def _model(job: TrainingJob) -> Synthesizer:
+    synth = job.result
+    if synth is None:
+        raise DataError("There is no trained model yet. Train one on the Train page first.")
+    return synth
+
+
+def _session() -> State:
+    import streamlit as st
+
+    return st.session_state

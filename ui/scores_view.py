@@ -1,0 +1,35 @@
+"""How a score and its verdict are drawn: the same card on the Compare and Download pages."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from synth_core.verdicts import Verdict
+
+#: Verdict level -> (badge colour, icon). Streamlit's badge colours.
+LEVEL_STYLE: dict[str, tuple[str, str]] = {
+    "excellent": ("green", ":material/verified:"),
+    "good": ("blue", ":material/thumb_up:"),
+    "fair": ("orange", ":material/warning:"),
+    "poor": ("red", ":material/error:"),
+}
+
+
+def verdict_badge(verdict: Verdict) -> None:
+    """A coloured badge with the verdict's level, such as "Good"."""
+    colour, icon = LEVEL_STYLE.get(verdict.level, ("gray", ":material/help:"))
+    st.badge(verdict.level.capitalize(), color=colour, icon=icon)
+
+
+def score_card(label: str, value: str, verdict: Verdict | None, help: str | None = None) -> None:
+    """A bordered card: the score's name and value, its verdict, and the verdict's sentence."""
+    with st.container(border=True):
+        st.metric(label, value, help=help)
+        if verdict is not None:
+            verdict_badge(verdict)
+            st.caption(verdict.sentence)
+
+
+def percent(value: float | None) -> str:
+    """'87 %', or '–' when there is no value."""
+    return "–" if value is None else f"{value * 100:.0f} %"
