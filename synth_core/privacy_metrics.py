@@ -26,6 +26,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer, MinMaxScaler, OneHotEncoder
 
 from synth_core.columns import family, prepared
+from synth_core.hashing import row_hashes
 from synth_core.schema import ColumnInfo
 
 CLOSEST_PAIRS = 5
@@ -164,22 +165,7 @@ class DistanceSpace:
 def exact_copy_mask(synthetic: pd.DataFrame, real: pd.DataFrame) -> np.ndarray:
     """True for each synthetic row equal to some real row in every column (numbers compared as
     numbers whatever their dtype, missing equal to missing)."""
-    return np.isin(_row_hashes(synthetic), _row_hashes(real[list(synthetic.columns)]))
-
-
-def _row_hashes(frame: pd.DataFrame) -> np.ndarray:
-    canonical = pd.DataFrame(
-        {
-            name: (
-                frame[name].astype("float64")
-                if pd.api.types.is_numeric_dtype(frame[name])
-                and not pd.api.types.is_bool_dtype(frame[name])
-                else frame[name].astype(object).where(frame[name].notna(), None)
-            )
-            for name in frame.columns
-        }
-    )
-    return pd.util.hash_pandas_object(canonical, index=False).to_numpy()
+    return np.isin(row_hashes(synthetic), row_hashes(real[list(synthetic.columns)]))
 
 
 def _scale_one_hot(values: np.ndarray) -> np.ndarray:

@@ -21,6 +21,7 @@ from synth_core.config import TrainingConfig
 from synth_core.device import resolve_device
 from synth_core.errors import DataError, SchemaError, TrainingError
 from synth_core.fidelity import column_shapes_estimate
+from synth_core.hashing import row_hashes
 from synth_core.models import VARIANTS, GanCore
 from synth_core.schema import Schema, infer_schema
 from synth_core.training import STOPPED, TrainingProgress, train
@@ -260,19 +261,3 @@ class Synthesizer:
 
 def _matches(series: pd.Series, value: Any) -> np.ndarray:
     return (series == value).to_numpy(dtype=bool, na_value=False)
-
-
-def row_hashes(frame: pd.DataFrame) -> np.ndarray:
-    """A 64-bit hash per row, equal for rows with equal values whatever the numeric dtype."""
-    canonical = pd.DataFrame(
-        {
-            name: (
-                frame[name].astype("float64")
-                if pd.api.types.is_numeric_dtype(frame[name])
-                and not pd.api.types.is_bool_dtype(frame[name])
-                else frame[name].astype(object).where(frame[name].notna(), None)
-            )
-            for name in frame.columns
-        }
-    )
-    return pd.util.hash_pandas_object(canonical, index=False).to_numpy()
