@@ -177,7 +177,7 @@ def test_a_tiny_training_finishes_and_previews_rows(small: AppTest, adult_slice)
     assert any(s.value.startswith("Training finished in ") for s in small.success)
     assert "Model trained" in texts(small.sidebar.caption)
     assert len(small.get("plotly_chart")) == 2  # losses, and the estimate after epoch 1
-    assert "**Next: generate and download rows.**" in texts(small.markdown)
+    assert "Next: compare with your table" in [link.label for link in small.page_link]
     assert small.button(key=state.START_BUTTON).disabled is False
 
     small.button(key=state.PREVIEW_BUTTON).click().run()
