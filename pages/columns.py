@@ -85,6 +85,23 @@ else:
     for note in table_view.warnings(schema):
         st.warning(note, icon=":material/warning:")
 
+    if replaceable := table_view.replaceable(schema):
+        st.markdown("**Personal data and identifiers in the synthetic copy**")
+        st.caption(table_view.TREATMENT_HELP)
+        cells = st.columns(3)
+        for position, info in enumerate(replaceable):
+            options = list(table_view.treatment_options(info))
+            choice = cells[position % 3].selectbox(
+                info.name,
+                options,
+                index=options.index(info.treatment),
+                format_func=table_view.treatment_label,
+                key=f"{state.TREATMENT_WIDGET_PREFIX}{info.name}",
+            )
+            if choice != info.treatment:
+                schema = schema.with_changes(info.name, treatment=choice)
+                state.set_schema(schema)
+
     options = schema.included_names
     if not options:
         st.warning(

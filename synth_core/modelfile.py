@@ -1,7 +1,8 @@
 """The ``.synth`` model file: a zip of safetensors weights and JSON, never a pickle.
 
 Members: ``manifest.json`` (format marker and a SHA-256 per member), ``model.json`` (config,
-schema, transform state, conditioning, library versions) and ``tensors.safetensors`` (generator
+schema, transform state, conditioning, the formats of replaced personal-data columns (never a
+real value), library versions) and ``tensors.safetensors`` (generator
 weights, category counts and hashes of the training rows used to drop copies when sampling).
 Loading parses JSON and safetensors only, so a file cannot run code; anything unexpected is
 refused with a ``ModelFileError`` that says what to do.
@@ -27,6 +28,7 @@ from safetensors.torch import save as save_tensors
 from synth_core.config import TrainingConfig
 from synth_core.errors import ModelFileError, SynthError
 from synth_core.models import VARIANTS, GanCore
+from synth_core.pii import PiiPlan
 from synth_core.schema import Schema
 from synth_core.transform import TableTransform
 
@@ -69,6 +71,7 @@ def to_bytes(synth) -> bytes:
         "transform": synth.transform_.state(),
         "condition_columns": list(core.sampler.columns),
         "training_rows": int(synth.training_rows_),
+        "pii": synth._pii().to_json(),
         "versions": library_versions(),
     }
     members = {
@@ -163,6 +166,7 @@ def _load(source, device: str):
     synth.transform_ = TableTransform.from_state(model["transform"])
     synth.variant_ = VARIANTS[config.variant]
     synth.training_rows_ = int(model["training_rows"])
+    synth.pii_ = PiiPlan.from_json(model.get("pii"), synth.transform_.columns)
     synth.training_hashes_ = tensors[HASHES_KEY].numpy().view(np.uint64)
     synth.state_ = "loaded"
     target = resolve_device(device)

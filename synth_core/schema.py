@@ -32,6 +32,7 @@ from synth_core.errors import SchemaError
 __all__ = [
     "MODELLED_KINDS",
     "PII_TYPES",
+    "TREATMENTS",
     "ColumnInfo",
     "Kind",
     "Schema",
@@ -63,6 +64,10 @@ MODELLED_KINDS = frozenset(
 _KINDS = ", ".join(kind.value for kind in Kind)  # for messages
 #: Values of ``ColumnInfo.pii_type`` ('free_text' is accepted but never inferred).
 PII_TYPES = ("email", "phone", "name", "address", "national_id", "free_text")
+#: What becomes of a column that is not learned (``ColumnInfo.treatment``); None: left out.
+#: "fake": realistic made-up values of the same shape; "new_ids": new unique identifiers.
+#: Which kinds may have which is decided in ``synth_core.pii``.
+TREATMENTS = ("fake", "new_ids")
 SCHEMA_VERSION = 1
 
 # ------------------------------------------------------------------------------ thresholds
@@ -201,6 +206,7 @@ class ColumnInfo:
     datetime_format: str | None = None  # reads and writes the column's text exactly
     pii_type: str | None = None  # one of PII_TYPES for kind PII
     overridden: bool = False  # a person changed kind, include or date format
+    treatment: str | None = None  # one of TREATMENTS for a left-out column; None: left out
 
     def __post_init__(self) -> None:
         self.kind = _parse_kind(self.kind)
@@ -247,14 +253,18 @@ class Schema:
         kind: Kind | str | None = None,
         include: bool | None = None,
         datetime_format: str | None = None,
+        treatment: str | object | None = ...,
     ) -> Schema:
         """A copy with one column changed by a person.
 
         Changing the kind resets ``include`` to that kind's default unless ``include`` is
         given, and the reason becomes "set by you (was: <old kind>)". ``datetime_format``
         corrects how a date column is read (for example ``"%d/%m/%Y"`` instead of
-        ``"%m/%d/%Y"``). Raises :class:`SchemaError` for unknown columns or kinds, a kind the
-        values cannot have, and for including an empty or constant column.
+        ``"%m/%d/%Y"``). ``treatment`` (one of ``TREATMENTS``, or None for "leave out") says
+        what replaces a column that is not learned; changing the kind or including the column
+        clears it. Raises :class:`SchemaError` for unknown columns or kinds, a kind the values
+        cannot have, a treatment the kind does not allow, and for including an empty or
+        constant column.
         """
         old = self[name]
         new = old
@@ -290,6 +300,13 @@ class Schema:
                 new = dataclasses.replace(
                     new, include=include, reason=_note_include(new.reason, include), overridden=True
                 )
+        if new.include or new.kind != old.kind:
+            new = dataclasses.replace(new, treatment=None)
+        if treatment is not ... and treatment != new.treatment:
+            from synth_core.pii import check_treatment
+
+            check_treatment(new, treatment)
+            new = dataclasses.replace(new, treatment=treatment, overridden=True)
         return Schema([new if c.name == name else c for c in self.columns], self.rows)
 
     def with_only(self, names: Iterable[str]) -> Schema:
@@ -313,6 +330,7 @@ class Schema:
                     include=include,
                     reason=_note_include(column.reason, include),
                     overridden=True,
+                    treatment=None if include else column.treatment,
                 )
             columns.append(column)
         return Schema(columns, self.rows)
@@ -339,6 +357,7 @@ class Schema:
                 "latest": column.latest,
                 "datetime_format": column.datetime_format,
                 "pii_type": column.pii_type,
+                "treatment": column.treatment,
             }
             row.update({key: value for key, value in optional.items() if value is not None})
             if column.overridden:
@@ -1251,6 +1270,8 @@ def _column_from_dict(raw: Any, position: int) -> ColumnInfo:
     pii_expected = f"one of {', '.join(PII_TYPES)}, or null"
     need("pii_type", optional("pii_type", lambda v: v in PII_TYPES), pii_expected)
     need("overridden", isinstance(raw.get("overridden", False), bool), "true or false")
+    treatments = f"one of {', '.join(TREATMENTS)}, or null"
+    need("treatment", optional("treatment", lambda v: v in TREATMENTS), treatments)
 
     values = {key: raw[key] for key in _FIELDS if key in raw}
     for key in ("missing", "minimum", "maximum"):

@@ -11,7 +11,7 @@ import logging
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -23,9 +23,13 @@ from synth_core.errors import DataError, SchemaError, TrainingError
 from synth_core.fidelity import column_shapes_estimate
 from synth_core.hashing import row_hashes
 from synth_core.models import VARIANTS, GanCore
+from synth_core.pii import PiiPlan
 from synth_core.schema import Schema, infer_schema
 from synth_core.training import STOPPED, TrainingProgress, train
 from synth_core.transform import DISCRETE_KINDS, TableTransform
+
+if TYPE_CHECKING:
+    from synth_core.filters import NearCopyFilter
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +44,7 @@ class SampleResult:
 
     frame: pd.DataFrame
     copies_removed: int  # generated rows identical to a training row, dropped
+    near_copies_removed: int = 0  # rows dropped by the near-copy filter
 
 
 class Synthesizer:
@@ -65,6 +70,7 @@ class Synthesizer:
         self._check_condition_column(schema, config)
         self.schema_ = schema
         self.variant_ = VARIANTS[config.variant]
+        self.pii_ = PiiPlan.fit(frame, schema, config.seed)
         self.transform_ = TableTransform(seed=config.seed).fit(frame, schema)
         columns = self.transform_.columns
         matrix = self.transform_.transform(frame, np.random.default_rng(config.seed))
@@ -146,9 +152,14 @@ class Synthesizer:
         conditions: dict[str, Any] | None = None,
         seed: int | None = None,
         remove_copies: bool = True,
+        near_copies: NearCopyFilter | None = None,
     ) -> pd.DataFrame:
-        """``n`` synthetic rows; ``conditions`` ({column: value}) restricts them to one value."""
-        return self.generate(n, conditions, seed, remove_copies).frame
+        """``n`` synthetic rows; ``conditions`` ({column: value}) restricts them to one value.
+
+        Replaced columns (fake values, new IDs; see ``synth_core.pii``) come back in their
+        place; ``near_copies`` (``synth_core.filters.near_copy_filter``) also drops rows too
+        close to a training row."""
+        return self.generate(n, conditions, seed, remove_copies, near_copies=near_copies).frame
 
     def generate(
         self,
@@ -157,13 +168,18 @@ class Synthesizer:
         seed: int | None = None,
         remove_copies: bool = True,
         chunk_rows: int = CHUNK_ROWS,
+        near_copies: NearCopyFilter | None = None,
     ) -> SampleResult:
-        """Like ``sample``, also reporting how many copies of training rows were dropped."""
-        chunks = list(self.iter_chunks(n, conditions, seed, remove_copies, chunk_rows))
+        """Like ``sample``, also reporting how many rows each filter dropped."""
+        chunks = list(self.iter_chunks(n, conditions, seed, remove_copies, chunk_rows, near_copies))
         if not chunks:
             return SampleResult(self._empty(), 0)
         frame = pd.concat([c.frame for c in chunks], ignore_index=True)
-        return SampleResult(frame, sum(c.copies_removed for c in chunks))
+        return SampleResult(
+            frame,
+            sum(c.copies_removed for c in chunks),
+            sum(c.near_copies_removed for c in chunks),
+        )
 
     def iter_chunks(
         self,
@@ -172,12 +188,16 @@ class Synthesizer:
         seed: int | None = None,
         remove_copies: bool = True,
         chunk_rows: int = CHUNK_ROWS,
+        near_copies: NearCopyFilter | None = None,
     ) -> Iterator[SampleResult]:
         """Generate ``n`` rows in chunks of at most ``chunk_rows``: bounded memory for any n."""
         if n < 0:
             raise DataError("The number of rows must be 0 or more.")
         condition = self._resolve_condition(conditions)
-        rng = np.random.default_rng(self.config.seed if seed is None else seed)
+        seed = self.config.seed if seed is None else seed
+        rng = np.random.default_rng(seed)
+        # Replaced columns draw from their own generator: they never change the model's rows.
+        pii_rng, pii = np.random.default_rng([seed, 1]), self._pii().writer(seed)
         made, rounds_without_rows = 0, 0
         while made < n:
             frame = self._generate_frame(min(chunk_rows, n - made), rng=rng, condition=condition)
@@ -188,20 +208,24 @@ class Synthesizer:
                 copies = np.isin(row_hashes(frame), self.training_hashes_)
                 dropped = int(copies.sum())
                 frame = frame[~copies]
+            near = 0
+            if near_copies is not None and len(frame):
+                frame, near = near_copies.apply(frame)
             frame = frame.iloc[: n - made].reset_index(drop=True)
             rounds_without_rows = 0 if len(frame) else rounds_without_rows + 1
             if rounds_without_rows >= MAX_EMPTY_ROUNDS:
                 if condition is None:
                     raise DataError(
-                        "Every row the model made was an exact copy of a real row, so none "
-                        "were kept. Train longer or on more columns, or choose to keep copies."
+                        "Every row the model made was a copy or near copy of a real row, so "
+                        "none were kept. Train longer or on more columns, or choose to keep "
+                        "copies."
                     )
                 raise DataError(
                     "The model could not produce rows meeting the condition. Train longer, or "
                     "ask for a value that is more common in the data."
                 )
             made += len(frame)
-            yield SampleResult(frame, dropped)
+            yield SampleResult(pii.add(frame, pii_rng), dropped, near)
 
     def _generate_frame(
         self,
@@ -242,7 +266,12 @@ class Synthesizer:
         raise DataError(f"'{value}' never occurs in '{column}'. Known values: {shown}.")
 
     def _empty(self) -> pd.DataFrame:
-        return self.transform_.inverse(np.zeros((0, self.transform_.width), dtype=np.float32))
+        empty = self.transform_.inverse(np.zeros((0, self.transform_.width), dtype=np.float32))
+        return self._pii().writer(0).add(empty, np.random.default_rng(0))
+
+    def _pii(self) -> PiiPlan:
+        plan = getattr(self, "pii_", None)
+        return plan if plan is not None else PiiPlan((), tuple(self.columns))
 
     # ----------------------------------------------------------------------------- files
     def save(self, path) -> None:

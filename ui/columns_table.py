@@ -10,7 +10,9 @@ import pandas as pd
 
 from synth_core.errors import SchemaError
 from synth_core.estimate import estimate_model
-from synth_core.schema import Kind, Schema
+from synth_core.pii import LABELS as TREATMENT_LABELS
+from synth_core.pii import treatment_options
+from synth_core.schema import ColumnInfo, Kind, Schema
 from synth_core.split import DEFAULT_FRACTION
 
 INCLUDE = "Include"
@@ -128,7 +130,11 @@ def size_and_time(schema: Schema, rows: int) -> str:
 def warnings(schema: Schema) -> list[str]:
     """Plain-word remarks about the column choices, worth a second look before training."""
     notes: list[str] = []
-    left_out = [c.name for c in schema.columns if c.kind in _PRIVATE_KINDS and not c.include]
+    left_out = [
+        c.name
+        for c in schema.columns
+        if c.kind in _PRIVATE_KINDS and not c.include and c.treatment is None
+    ]
     if left_out:
         notes.append(
             f"Left out because they identify people or rows: {_names(left_out)}. "
@@ -160,6 +166,22 @@ def warnings(schema: Schema) -> list[str]:
             f"Mostly empty: {', '.join(empty)}. There is little to learn from these columns."
         )
     return notes
+
+
+TREATMENT_HELP = (
+    "The model never learns these columns: it could copy real values out. Leave them out, "
+    "or put made-up values in their place (realistic names, emails at example.com, numbers in "
+    "the same format) or new unique IDs in the same format. No real value is copied."
+)
+
+
+def replaceable(schema: Schema) -> list[ColumnInfo]:
+    """Left-out columns that can be replaced by made-up values or new IDs."""
+    return [c for c in schema.columns if not c.include and len(treatment_options(c)) > 1]
+
+
+def treatment_label(treatment: str | None) -> str:
+    return TREATMENT_LABELS[treatment]
 
 
 def default_target(schema: Schema) -> str | None:

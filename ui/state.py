@@ -66,6 +66,7 @@ GENERATE_SEED_WIDGET = "generate_seed"
 GENERATE_BUTTON = "generate_rows_button"
 EVALUATE_BUTTON = "evaluate_button"
 MARGINAL_WIDGET = "compare_column"
+TREATMENT_WIDGET_PREFIX = "treatment::"  # + column name: what replaces a personal-data column
 
 #: The Advanced training settings: TrainingConfig field -> widget key.
 ADVANCED_WIDGETS: dict[str, str] = {

@@ -1,0 +1,86 @@
+"""Filters applied to generated rows before anyone sees them.
+
+Exact copies of training rows are dropped by the synthesizer itself (``remove_copies``, on by
+default). ``near_copy_filter`` adds a similarity filter: a synthetic row closer to a training row
+than real rows typically sit to the training rows is dropped. "Typically" is measured on the
+holdout, rows the model never saw: the threshold is the ``quantile`` (5 % by default) of the
+distances from each holdout row to its nearest training row, in the same distance space as the
+privacy scores (``privacy_metrics.DistanceSpace``).
+
+The filter holds the training rows' points in memory only; nothing of it goes into a model file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from sklearn.neighbors import NearestNeighbors
+
+from synth_core.errors import DataError
+from synth_core.privacy_metrics import DistanceSpace, _neighbours, _subsample
+from synth_core.schema import ColumnInfo
+
+DEFAULT_QUANTILE = 0.05
+THRESHOLD_ROWS = 5_000  # holdout rows whose nearest distances set the threshold
+MIN_HOLDOUT = 20  # fewer rows than this give no meaningful threshold
+
+
+@dataclass
+class NearCopyFilter:
+    """Drops generated rows lying within ``threshold`` of a training row."""
+
+    space: DistanceSpace
+    search: NearestNeighbors  # fitted on the training rows' points
+    threshold: float
+    quantile: float
+    columns: list[str]
+
+    def mask(self, frame: pd.DataFrame) -> np.ndarray:
+        """True for each row of ``frame`` that is a near copy (closer than the threshold)."""
+        if len(frame) == 0 or self.threshold <= 0:
+            return np.zeros(len(frame), dtype=bool)
+        distances, _ = self.search.kneighbors(self.space.embed(frame[self.columns]))
+        return distances[:, 0] < self.threshold
+
+    def apply(self, frame: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+        """(``frame`` without its near copies, how many were dropped)."""
+        near = self.mask(frame)
+        return frame[~near], int(near.sum())
+
+    def describe(self) -> str:
+        """The rule in words."""
+        return (
+            f"rows closer to a real training row than {self.threshold:.3g} (the "
+            f"{self.quantile:.0%} quantile of how close unseen real rows come) are removed"
+        )
+
+
+def near_copy_filter(
+    train: pd.DataFrame,
+    holdout: pd.DataFrame,
+    infos: list[ColumnInfo],
+    quantile: float = DEFAULT_QUANTILE,
+    seed: int = 0,
+) -> NearCopyFilter:
+    """A filter whose threshold is the ``quantile`` of holdout-to-training nearest distances.
+
+    ``train`` are the rows the model learnt from, ``holdout`` real rows it never saw, both with
+    the ``infos`` columns. Raises ``DataError`` when either is too small to set a threshold.
+    """
+    if not 0 < quantile < 1:
+        raise DataError("The near-copy quantile must be between 0 and 1 (for example 0.05).")
+    if len(train) == 0 or len(holdout) < MIN_HOLDOUT:
+        raise DataError(
+            f"The near-copy filter needs at least {MIN_HOLDOUT} real rows the model never saw "
+            "to learn how close real rows sit; keep a holdout when training."
+        )
+    columns = [info.name for info in infos]
+    space = DistanceSpace(train[columns], infos)
+    points = space.embed(train[columns])
+    rng = np.random.default_rng(seed)
+    probe = holdout[columns].iloc[_subsample(len(holdout), THRESHOLD_ROWS, rng)]
+    nearest = _neighbours(points, space.embed(probe), 1)[0][:, 0]
+    search = NearestNeighbors(n_neighbors=1, algorithm="brute").fit(points)
+    return NearCopyFilter(space, search, float(np.quantile(nearest, quantile)), quantile, columns)

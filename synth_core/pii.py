@@ -1,0 +1,490 @@
+"""Personal data and identifiers in the synthetic table: left out, faked, or new unique IDs.
+
+A GAN never learns these columns (it would copy real values out). Each one gets a treatment,
+stored in the schema (``ColumnInfo.treatment``):
+
+- None (the default): left out of the synthetic table.
+- ``"fake"``: realistic made-up values of the same kind (Faker, seeded): names, emails at
+  reserved example domains, street addresses and sentences from Faker's lists; phone and
+  national ID numbers drawn in the column's own format.
+- ``"new_ids"``: new unique identifiers in the column's format (``CA-2016-152156`` becomes
+  ``CA-2017-804271``), no two alike.
+
+``PiiPlan.fit`` reads only the *shape* of the values: per format, the characters that every one
+of at least ``MIN_SHARED`` values has in common (separators, a fixed prefix), the share of empty
+cells, and a locale guessed from address words and column names. It never stores a real value,
+so the plan can travel in a model file as JSON.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from synth_core.errors import DataError, SchemaError
+from synth_core.schema import TREATMENTS, ColumnInfo, Kind, Schema
+
+FAKE, NEW_IDS = TREATMENTS
+#: Treatments each kind may have, besides None (leave out).
+ALLOWED = {
+    Kind.PII: (FAKE,),
+    Kind.TEXT: (FAKE,),
+    Kind.IDENTIFIER: (NEW_IDS,),
+}
+LABELS = {None: "Leave out", FAKE: "Replace with fake values", NEW_IDS: "New unique IDs"}
+DEFAULT_LOCALE = "en_US"
+MIN_SHARED = 20  # a character is kept as it is only when this many values share it
+MAX_FORMATS = 5  # formats kept per column (the most common ones)
+MIN_FORMAT_SHARE = 0.01
+POOL = 1000  # Faker values drawn once per column and generation; rows pick from them
+SHAPE_SAMPLE = 20_000  # values whose format is read
+# Character classes of a format: symbol -> the characters drawn for it.
+CLASSES = {
+    "9": "0123456789",
+    "N": "123456789",  # the first digit of a number: never a leading zero
+    "A": "ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+    "a": "abcdefghijklmnopqrstuvwxyz",
+}
+COUNTER_LIMIT = 2**62  # unique IDs come from a counter over at most this many formats' values
+# Address words and column-name words that point at a locale; the first match wins.
+LOCALE_HINTS = (
+    ("de_DE", r"\b(straße|strasse|gasse|allee|vorname|nachname|kunde|kundin)\b|\w+(weg|platz)\b"),
+    ("fr_FR", r"\b(rue|chemin|prénom|prenom|nom)\b"),
+    ("es_ES", r"\b(calle|avenida|nombre|apellido)\b"),
+    ("it_IT", r"\b(via|piazza|cognome|nome)\b"),
+    ("nl_NL", r"\b(straat|steeg|naam|achternaam|klant)\b"),
+)
+
+
+# ------------------------------------------------------------------------------ choices
+def treatment_options(info: ColumnInfo) -> tuple[str | None, ...]:
+    """The treatments a column may have: None (leave out) first."""
+    return (None, *ALLOWED.get(info.kind, ()))
+
+
+def check_treatment(info: ColumnInfo, treatment: str | None) -> None:
+    """Raise ``SchemaError`` when ``info`` cannot have ``treatment``."""
+    if treatment is None:
+        return
+    if treatment not in TREATMENTS:
+        raise SchemaError(
+            f"'{treatment}' is not a treatment. Choose one of: {', '.join(TREATMENTS)}."
+        )
+    if info.include:
+        raise SchemaError(
+            f"Column '{info.name}' is learned by the model, so it cannot also be replaced. "
+            "Leave it out first."
+        )
+    if treatment not in ALLOWED.get(info.kind, ()):
+        allowed = [LABELS[t].lower() for t in ALLOWED.get(info.kind, ())]
+        hint = f" It can only be: {', '.join(allowed)}." if allowed else ""
+        raise SchemaError(
+            f"Column '{info.name}' is {info.kind.value}, so it cannot get "
+            f"'{LABELS[treatment].lower()}'.{hint}"
+        )
+
+
+# ------------------------------------------------------------------------------ formats
+@dataclass(frozen=True)
+class Format:
+    """One shape of value: a list of tokens, each a class symbol ("<9>", "<A>" ...) or a
+    literal character, and the share of values with this shape."""
+
+    tokens: tuple[str, ...]
+    share: float
+
+    @property
+    def sizes(self) -> list[int]:
+        return [len(CLASSES[t[1]]) for t in self.tokens if _is_class(t)]
+
+    @property
+    def capacity(self) -> int:
+        return math.prod(self.sizes)
+
+    def render(self, picks: np.ndarray) -> np.ndarray:
+        """Strings for rows of class picks (rows x classes, each below its class size)."""
+        parts, k = [], 0
+        rows = picks.shape[0]
+        for token in self.tokens:
+            if _is_class(token):
+                table = np.array(list(CLASSES[token[1]]), dtype=object)
+                parts.append(table[picks[:, k]])
+                k += 1
+            else:
+                parts.append(np.full(rows, token, dtype=object))
+        if not parts:
+            return np.full(rows, "", dtype=object)
+        out = parts[0]
+        for part in parts[1:]:
+            out = out + part
+        return out
+
+
+def _is_class(token: str) -> bool:
+    return len(token) == 3 and token[0] == "<" and token[2] == ">"
+
+
+def _shape(text: str, numeric: bool) -> tuple[str, ...]:
+    out = []
+    for i, char in enumerate(text):
+        if char.isdigit() and char.isascii():
+            first = numeric and text[:i] in ("", "-")
+            out.append("<N>" if first else "<9>")
+        elif "A" <= char <= "Z":
+            out.append("<A>")
+        elif "a" <= char <= "z":
+            out.append("<a>")
+        else:
+            out.append(char)
+    return tuple(out)
+
+
+def learn_formats(values: pd.Series, numeric: bool = False) -> list[Format]:
+    """The most common shapes of ``values``. A position keeps its character only when every
+    value of that shape has it and at least ``MIN_SHARED`` values do (a shared prefix or a
+    separator), so no single real value is kept."""
+    texts = values.dropna().astype(str)
+    if numeric:
+        texts = texts.str.replace(r"\.0$", "", regex=True)
+    if len(texts) > SHAPE_SAMPLE:
+        texts = texts.sample(SHAPE_SAMPLE, random_state=0)
+    if texts.empty:
+        return [Format(("<N>", "<9>", "<9>", "<9>", "<9>", "<9>"), 1.0)]
+    groups: dict[tuple[str, ...], list[str]] = {}
+    for text in texts.tolist():
+        groups.setdefault(_shape(text, numeric), []).append(text)
+    ranked = sorted(groups.items(), key=lambda item: -len(item[1]))[:MAX_FORMATS]
+    ranked = [item for item in ranked if len(item[1]) >= MIN_FORMAT_SHARE * len(texts)]
+    total = sum(len(members) for _, members in ranked)
+    formats = []
+    for shape, members in ranked:
+        tokens = list(shape)
+        if len(members) >= MIN_SHARED:
+            for i, token in enumerate(shape):
+                if _is_class(token):
+                    chars = {member[i] for member in members}
+                    if len(chars) == 1:
+                        tokens[i] = chars.pop()
+        formats.append(Format(tuple(tokens), len(members) / total))
+    return formats
+
+
+def _formats_to_json(formats: list[Format]) -> list[dict]:
+    return [{"tokens": list(f.tokens), "share": f.share} for f in formats]
+
+
+def _formats_from_json(data: list[dict]) -> list[Format]:
+    return [Format(tuple(str(t) for t in f["tokens"]), float(f["share"])) for f in data]
+
+
+# ------------------------------------------------------------------------------ the plan
+@dataclass(frozen=True)
+class PiiColumn:
+    """What replaces one column, and the shape facts needed to make its values."""
+
+    name: str
+    treatment: str
+    kind: str
+    pii_type: str | None
+    missing: float  # share of empty cells to reproduce
+    numeric: bool  # the column held numbers (identifiers such as 1, 2, 3)
+    formats: tuple[Format, ...] = ()  # identifiers, phone and national ID numbers
+    style: str = ""  # names: "first last" or "last, first"; text: words per value
+
+    def to_json(self) -> dict:
+        return {
+            "name": self.name,
+            "treatment": self.treatment,
+            "kind": self.kind,
+            "pii_type": self.pii_type,
+            "missing": self.missing,
+            "numeric": self.numeric,
+            "formats": _formats_to_json(list(self.formats)),
+            "style": self.style,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> PiiColumn:
+        return cls(
+            name=str(data["name"]),
+            treatment=str(data["treatment"]),
+            kind=str(data["kind"]),
+            pii_type=data.get("pii_type"),
+            missing=float(data["missing"]),
+            numeric=bool(data["numeric"]),
+            formats=tuple(_formats_from_json(data.get("formats", []))),
+            style=str(data.get("style", "")),
+        )
+
+
+@dataclass(frozen=True)
+class PiiPlan:
+    """The replaced columns of a table, the output column order, and the Faker locale."""
+
+    columns: tuple[PiiColumn, ...] = ()
+    order: tuple[str, ...] = ()  # every output column, in the table's order
+    locale: str = DEFAULT_LOCALE
+    seed: int = 0
+
+    @classmethod
+    def fit(cls, frame: pd.DataFrame, schema: Schema, seed: int = 0) -> PiiPlan:
+        """Read the shapes of the columns the schema replaces (see the module docstring)."""
+        planned = []
+        for info in schema.columns:
+            if info.include or info.treatment is None:
+                continue
+            check_treatment(info, info.treatment)
+            if info.name not in frame.columns:
+                raise SchemaError(f"Column '{info.name}' is not in the table. Re-read the file.")
+            planned.append(_plan_column(info, frame[info.name]))
+        replaced = {c.name for c in planned}
+        order = tuple(c.name for c in schema.columns if c.include or c.name in replaced)
+        return cls(tuple(planned), order, _guess_locale(frame, schema, planned), seed)
+
+    @property
+    def names(self) -> list[str]:
+        return [column.name for column in self.columns]
+
+    def to_json(self) -> dict:
+        """Plain JSON for the model file: formats and settings, never a real value."""
+        return {
+            "columns": [column.to_json() for column in self.columns],
+            "order": list(self.order),
+            "locale": self.locale,
+            "seed": self.seed,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict | None, learned: list[str] | None = None) -> PiiPlan:
+        """Read ``to_json``'s form; None (a file from before PII treatments): no columns."""
+        if not data:
+            return cls((), tuple(learned or ()))
+        return cls(
+            tuple(PiiColumn.from_json(c) for c in data.get("columns", [])),
+            tuple(str(name) for name in data.get("order", learned or [])),
+            str(data.get("locale", DEFAULT_LOCALE)),
+            int(data.get("seed", 0)),
+        )
+
+    def describe(self) -> dict[str, str]:
+        """Column -> what was done to it, in words."""
+        return {column.name: LABELS[column.treatment].lower() for column in self.columns}
+
+    def writer(self, seed: int) -> PiiWriter:
+        """A writer that adds the replaced columns to generated chunks (IDs unique across all
+        chunks of one generation)."""
+        return PiiWriter(self, seed)
+
+
+@dataclass
+class PiiWriter:
+    """Adds the replaced columns to generated rows, chunk after chunk."""
+
+    plan: PiiPlan
+    seed: int
+    _made: dict[tuple[str, int], int] = field(default_factory=dict)  # IDs used per format
+    _pools: dict[str, np.ndarray] = field(default_factory=dict)
+    _keys: dict[str, tuple[int, int]] = field(default_factory=dict)  # per-format permutation
+
+    def add(self, frame: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
+        """``frame`` with the replaced columns added, in the table's column order."""
+        if not self.plan.columns:
+            return frame
+        out = frame.copy()
+        n = len(frame)
+        for column in self.plan.columns:
+            values = self._values(column, n, rng)
+            if column.missing > 0 and n:
+                values = values.astype(object)
+                values[rng.random(n) < column.missing] = np.nan
+            out[column.name] = _as_series(values, column)
+        order = [name for name in self.plan.order if name in out.columns]
+        return out[order + [name for name in out.columns if name not in order]]
+
+    # ---------------------------------------------------------------------------- values
+    def _values(self, column: PiiColumn, n: int, rng: np.random.Generator) -> np.ndarray:
+        if column.treatment == NEW_IDS:
+            return self._new_ids(column, n, rng)
+        kind = column.pii_type or "free_text"
+        if kind in ("phone", "national_id"):
+            return _draw_formats(column.formats, n, rng)
+        if kind == "email":
+            return _emails(self._pool(column, "name_parts"), self._pool(column, "email"), n, rng)
+        if kind == "name":
+            first, last = self._pool(column, "first"), self._pool(column, "last")
+            a, b = first[rng.integers(len(first), size=n)], last[rng.integers(len(last), size=n)]
+            return b + ", " + a if column.style == "last, first" else a + " " + b
+        pool = self._pool(column, "address" if kind == "address" else "text")
+        return pool[rng.integers(len(pool), size=n)]
+
+    def _pool(self, column: PiiColumn, what: str) -> np.ndarray:
+        key = f"{column.name}\0{what}"
+        if key not in self._pools:
+            self._pools[key] = _faker_pool(self.plan.locale, what, column, self.seed)
+        return self._pools[key]
+
+    def _new_ids(self, column: PiiColumn, n: int, rng: np.random.Generator) -> np.ndarray:
+        if column.style.startswith("sequence from "):
+            start = int(column.style.removeprefix("sequence from "))
+            made = self._made.get((column.name, -1), 0)
+            self._made[(column.name, -1)] = made + n
+            return np.arange(start + made, start + made + n, dtype=np.int64)
+        formats = column.formats
+        shares = np.array([f.share for f in formats])
+        which = rng.choice(len(formats), size=n, p=shares / shares.sum())
+        out = np.empty(n, dtype=object)
+        for i, fmt in enumerate(formats):
+            rows = np.flatnonzero(which == i)
+            if len(rows):
+                out[rows] = self._unique(column.name, i, fmt, len(rows), rng)
+        return out
+
+    def _unique(
+        self, name: str, index: int, fmt: Format, n: int, rng: np.random.Generator
+    ) -> np.ndarray:
+        """``n`` values of ``fmt`` never made before in this generation: a counter pushed
+        through a seeded affine permutation of the format's values, read digit by digit."""
+        sizes = fmt.sizes
+        # Only the last classes take part in the counter (at most 2**62 values); the others
+        # are drawn freely, which cannot break uniqueness.
+        counted, capacity = len(sizes), 1
+        while counted and capacity * sizes[counted - 1] <= COUNTER_LIMIT:
+            capacity *= sizes[counted - 1]
+            counted -= 1
+        start = self._made.get((name, index), 0)
+        if start + n > capacity:
+            raise DataError(
+                f"Column '{name}' has room for only {capacity:,} different IDs in its format, "
+                "too few for the rows asked for. Ask for fewer rows, or leave the column out."
+            )
+        self._made[(name, index)] = start + n
+        if (name, index) not in self._keys:
+            key_rng = np.random.default_rng([self.seed, index, len(name)])
+            a = int(key_rng.integers(1, 2**61)) | 1
+            while math.gcd(a, capacity) != 1:
+                a += 2
+            self._keys[(name, index)] = (a, int(key_rng.integers(0, 2**61)) % capacity)
+        a, b = self._keys[(name, index)]
+        codes = [(a * i + b) % capacity for i in range(start, start + n)]
+        picks = np.empty((n, len(sizes)), dtype=np.int64)
+        for k in range(counted):
+            picks[:, k] = rng.integers(sizes[k], size=n)
+        rest = np.array(codes, dtype=np.int64)
+        for k in range(len(sizes) - 1, counted - 1, -1):
+            picks[:, k] = rest % sizes[k]
+            rest //= sizes[k]
+        return fmt.render(picks)
+
+
+# ------------------------------------------------------------------------------ helpers
+def _plan_column(info: ColumnInfo, series: pd.Series) -> PiiColumn:
+    numeric = pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series)
+    pii_type = info.pii_type if info.kind is Kind.PII else None
+    formats: list[Format] = []
+    style = ""
+    if info.treatment == NEW_IDS and numeric and _counts_up(series):
+        style = f"sequence from {int(series.min())}"  # row numbers: a fresh count, 1, 2, 3 ...
+    elif info.treatment == NEW_IDS or pii_type in ("phone", "national_id"):
+        formats = learn_formats(series, numeric)
+    if pii_type == "name":
+        texts = series.dropna().astype(str)
+        commas = texts.str.contains(",", regex=False).mean() if len(texts) else 0.0
+        style = "last, first" if commas > 0.5 else "first last"
+    if info.kind is Kind.TEXT or pii_type == "free_text":
+        words = series.dropna().astype(str).str.split().str.len()
+        style = str(int(min(30, max(3, round(words.mean()))))) if len(words) else "8"
+    missing = float(series.isna().mean()) if len(series) else 0.0
+    return PiiColumn(
+        info.name,
+        info.treatment,
+        info.kind.value,
+        pii_type,
+        missing,
+        numeric,
+        tuple(formats),
+        style,
+    )
+
+
+def _counts_up(series: pd.Series) -> bool:
+    """Row numbers: unique whole numbers from 0 or 1 up to about their count."""
+    values = series.dropna()
+    if values.empty or not values.is_unique or (values % 1 != 0).any():
+        return False
+    return values.min() in (0, 1) and values.max() - values.min() + 1 <= 1.1 * len(values)
+
+
+def _guess_locale(frame: pd.DataFrame, schema: Schema, planned: list[PiiColumn]) -> str:
+    """A Faker locale from address words and column names; en_US when nothing points
+    elsewhere."""
+    texts = [" ".join(schema.names).lower()]
+    for column in planned:
+        if column.pii_type == "address":
+            texts.append(" ".join(frame[column.name].dropna().astype(str).head(200)).lower())
+    text = " ".join(texts)
+    for locale, pattern in LOCALE_HINTS:
+        if re.search(pattern, text):
+            return locale
+    return DEFAULT_LOCALE
+
+
+def _faker_pool(locale: str, what: str, column: PiiColumn, seed: int) -> np.ndarray:
+    from faker import Faker
+
+    fake = Faker(locale)
+    fake.seed_instance(seed)
+    if what == "first":
+        make = fake.first_name
+    elif what == "last":
+        make = fake.last_name
+    elif what == "name_parts":
+        make = lambda: f"{fake.first_name()}.{fake.last_name()}"  # noqa: E731
+    elif what == "email":
+        make = fake.safe_domain_name  # example.com/.net/.org: reserved, nobody's inbox
+    elif what == "address":
+        make = fake.street_address
+    else:
+        words = int(column.style or 8)
+        make = lambda: fake.sentence(nb_words=words)  # noqa: E731
+    return np.array([make() for _ in range(POOL)], dtype=object)
+
+
+def _emails(parts: np.ndarray, domains: np.ndarray, n: int, rng: np.random.Generator):
+    local = pd.Series(parts[rng.integers(len(parts), size=n)], dtype=object)
+    local = (
+        local.str.normalize("NFKD")
+        .str.encode("ascii", "ignore")
+        .str.decode("ascii")
+        .str.lower()
+        .str.replace(r"[^a-z.]", "", regex=True)
+    )
+    digits = rng.integers(1, 1000, size=n).astype(str).astype(object)
+    with_digits = rng.random(n) < 0.5
+    local = local.to_numpy(dtype=object) + np.where(with_digits, digits, "")
+    return local + "@" + domains[rng.integers(len(domains), size=n)]
+
+
+def _draw_formats(formats: tuple[Format, ...], n: int, rng: np.random.Generator) -> np.ndarray:
+    shares = np.array([f.share for f in formats])
+    which = rng.choice(len(formats), size=n, p=shares / shares.sum())
+    out = np.empty(n, dtype=object)
+    for i, fmt in enumerate(formats):
+        rows = np.flatnonzero(which == i)
+        if len(rows):
+            picks = np.zeros((len(rows), len(fmt.sizes)), dtype=np.int64)
+            for k, size in enumerate(fmt.sizes):
+                picks[:, k] = rng.integers(size, size=len(rows))
+            out[rows] = fmt.render(picks)
+    return out
+
+
+def _as_series(values: np.ndarray, column: PiiColumn) -> pd.Series:
+    series = pd.Series(values, dtype=object)
+    if column.numeric:
+        numbers = pd.to_numeric(series, errors="coerce")
+        return numbers.astype("Int64") if numbers.isna().any() else numbers.astype("int64")
+    return series

@@ -1,0 +1,130 @@
+"""Personal data and identifiers: left out, faked or regenerated, never copied into the output."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from synth_core.errors import DataError, SchemaError
+from synth_core.io import read_table
+from synth_core.modelfile import load_model, to_bytes
+from synth_core.pii import Format, PiiPlan, learn_formats
+from synth_core.schema import Schema, infer_schema
+from synth_core.synthesizer import Synthesizer
+from tests.helpers import TINY_CONFIG
+
+FIXTURES = Path(__file__).parents[1] / "fixtures"
+PRIVATE = ["Order ID", "Customer Name", "Customer Email", "Phone"]
+
+
+@pytest.fixture(scope="module")
+def orders() -> pd.DataFrame:
+    return read_table(FIXTURES / "sales_orders.csv").frame
+
+
+@pytest.fixture(scope="module")
+def treated(orders) -> Schema:
+    schema = infer_schema(orders)
+    assert [c.name for c in schema.columns if not c.include] == PRIVATE
+    schema = schema.with_changes("Order ID", treatment="new_ids")
+    for name in ("Customer Name", "Customer Email", "Phone"):
+        schema = schema.with_changes(name, treatment="fake")
+    return schema
+
+
+@pytest.fixture(scope="module")
+def model(orders, treated) -> Synthesizer:
+    return Synthesizer(TINY_CONFIG).fit(orders, treated)
+
+
+def test_faked_and_new_columns_come_back_in_place_and_hold_no_real_value(orders, model) -> None:
+    out = model.sample(400, seed=3)
+
+    assert list(out.columns) == list(orders.columns)
+    for name in PRIVATE:
+        assert not set(out[name]) & set(orders[name]), name
+    assert out["Customer Email"].str.fullmatch(r"[a-z.]+\d*@example\.(com|net|org)").all()
+    assert out["Phone"].str.fullmatch(r"\(555\) 01\d-\d{4}").all()  # the column's own format
+    assert out["Customer Name"].str.fullmatch(r"[A-Z][\w'-]+ [A-Z][\w' -]+").all()
+
+
+def test_left_out_columns_are_absent(orders) -> None:
+    schema = infer_schema(orders)
+    out = Synthesizer(TINY_CONFIG).fit(orders, schema).sample(50)
+
+    assert not set(PRIVATE) & set(out.columns)
+    real = set(orders[PRIVATE].astype(str).to_numpy().ravel())
+    assert not real & set(out.astype(str).to_numpy().ravel())
+
+
+def test_new_ids_are_unique_across_chunks_and_match_the_format(orders, model) -> None:
+    out = model.generate(1_000, seed=1, chunk_rows=128).frame
+
+    ids = out["Order ID"]
+    assert ids.is_unique
+    assert ids.str.fullmatch(r"[A-Z]{2}-201\d-1\d{5}").all()
+    assert ids.str.len().eq(orders["Order ID"].str.len().iloc[0]).all()
+
+
+def test_numeric_identifiers_stay_unique_numbers() -> None:
+    frame = read_table(FIXTURES / "passengers.csv").frame
+    schema = infer_schema(frame).with_changes("PassengerId", treatment="new_ids")
+    out = Synthesizer(TINY_CONFIG).fit(frame, schema).sample(300)
+
+    assert out["PassengerId"].dtype == np.int64 and out["PassengerId"].is_unique
+    assert out.columns[0] == "PassengerId"
+
+
+def test_generation_is_reproducible_and_the_plan_round_trips(orders, model, treated) -> None:
+    first = model.sample(100, seed=5)
+    loaded = load_model(to_bytes(model))
+
+    assert loaded.schema_.to_dict() == treated.to_dict()
+    assert loaded.pii_ == model.pii_
+    pd.testing.assert_frame_equal(loaded.sample(100, seed=5), first)
+    pd.testing.assert_frame_equal(model.sample(100, seed=5), first)
+
+
+def test_the_plan_stores_no_real_value(orders, model) -> None:
+    text = json.dumps(model.pii_.to_json())
+
+    for name in PRIVATE:
+        for value in orders[name].astype(str):
+            assert value not in text, value
+
+
+def test_shared_characters_are_kept_only_when_many_values_share_them() -> None:
+    few = learn_formats(pd.Series(["AB-1234", "AB-5678"]))
+    many = learn_formats(pd.Series([f"AB-{i:04d}" for i in range(1000, 1040)]))
+
+    assert few == [Format(("<A>", "<A>", "-", "<9>", "<9>", "<9>", "<9>"), 1.0)]
+    assert many[0].tokens[:4] == ("A", "B", "-", "1")
+
+
+def test_a_format_too_small_for_the_rows_asked_is_refused() -> None:
+    frame = pd.DataFrame({"code": [f"X{i}" for i in range(10, 50)], "v": np.arange(40.0)})
+    schema = infer_schema(frame).with_changes("code", kind="identifier")
+    schema = schema.with_changes("code", treatment="new_ids")
+    plan = PiiPlan.fit(frame, schema)
+
+    writer, rng = plan.writer(0), np.random.default_rng(0)
+    assert writer.add(pd.DataFrame({"v": np.zeros(100)}), rng)["code"].is_unique  # X00 .. X99
+    with pytest.raises(DataError, match="room for only 100 different IDs"):
+        writer.add(pd.DataFrame({"v": np.zeros(1)}), rng)
+
+
+def test_treatments_that_do_not_fit_the_column_are_refused(orders, treated) -> None:
+    schema = infer_schema(orders)
+
+    with pytest.raises(SchemaError, match="cannot get 'replace with fake values'"):
+        schema.with_changes("Order ID", treatment="fake")
+    with pytest.raises(SchemaError, match="learned by the model"):
+        schema.with_changes("Segment", treatment="fake")
+    assert treated.with_changes("Phone", include=True).columns[-1].treatment is None
+    assert Schema.from_dict(json.loads(treated.to_json())) == treated
+    assert re.search("treatment", str(treated.summary_rows()))
