@@ -75,9 +75,7 @@ def describe(made: results.Generated) -> str:
     words = f"**{made.rows:,} synthetic rows** ready"
     if made.condition is not None:
         words += f", all with {made.condition[0]} = {made.condition[1]}"
-    if made.copies_removed:
-        words += f". {made.copies_removed:,} exact copies of real rows were removed"
-    return words + "."
+    return words + ". " + results.filters_sentence(made)
 
 
 def downloads(made: results.Generated) -> None:

@@ -64,6 +64,13 @@ def build_parser() -> argparse.ArgumentParser:
     sample.add_argument("--where", help="only rows where COL=VALUE")
     sample.add_argument("--seed", type=int)
     sample.add_argument("--keep-copies", action="store_true", help="keep copies of real rows")
+    sample.add_argument(
+        "--near-copy-filter",
+        metavar="DATA.csv",
+        help="also drop rows closer to a training row than real rows usually are: DATA.csv is "
+        "the table given to fit (split again with fit's default holdout share and this model's "
+        "seed; the held-out part sets the threshold)",
+    )
 
     evaluate = sub.add_parser(
         "evaluate", help="score a synthetic table against the real one it was learnt from"
@@ -217,22 +224,41 @@ def _sample(args) -> int:
             raise SynthError("--where needs the form COLUMN=VALUE, for example income=>50K.")
         conditions = {column.strip(): value.strip()}
     synth = Synthesizer.load(args.model)
+    near = _near_copy_filter(synth, args.near_copy_filter) if args.near_copy_filter else None
     started = time.monotonic()
-    copies = 0
+    copies = near_copies = 0
 
     def chunks():
-        nonlocal copies
-        for chunk in synth.iter_chunks(args.rows, conditions, args.seed, not args.keep_copies):
+        nonlocal copies, near_copies
+        for chunk in synth.iter_chunks(
+            args.rows, conditions, args.seed, not args.keep_copies, near_copies=near
+        ):
             copies += chunk.copies_removed
+            near_copies += chunk.near_copies_removed
             yield chunk.frame
 
     written = write_csv(chunks(), args.out)
     elapsed = time.monotonic() - started
-    print(
-        f"wrote {written} rows to {args.out} in {elapsed:.1f} s "
-        f"({copies} copies of real rows removed)"
-    )
+    removed = f"{copies} copies of real rows removed"
+    if near is not None:
+        removed += f", {near_copies} near copies removed ({near.describe()})"
+    print(f"wrote {written} rows to {args.out} in {elapsed:.1f} s ({removed})")
     return 0
+
+
+def _near_copy_filter(synth, path: str):
+    """The near-copy filter for ``synth`` from the table it was fitted on."""
+    from synth_core.filters import near_copy_filter
+    from synth_core.io import read_table
+    from synth_core.split import DEFAULT_FRACTION, holdout_split
+
+    frame = read_table(path).frame
+    absent = [name for name in synth.columns if name not in frame.columns]
+    if absent:
+        raise SynthError(f"{path} lacks {_quoted(absent)}, which the model learned.")
+    train, holdout = holdout_split(frame, DEFAULT_FRACTION, seed=synth.config.seed)
+    infos = [synth.schema_[name] for name in synth.columns]
+    return near_copy_filter(train[synth.columns], holdout[synth.columns], infos)
 
 
 def _evaluate(args) -> int:

@@ -16,6 +16,7 @@ import pandas as pd
 
 from synth_core.errors import DataError
 from synth_core.evaluate import Evaluation, evaluate, usefulness_targets
+from synth_core.filters import NearCopyFilter, near_copy_filter
 from synth_core.report import html_report
 from synth_core.schema import Kind, Schema
 from synth_core.split import holdout_split
@@ -47,6 +48,8 @@ class Generated:
     condition: tuple[str, Any] | None  # (column, value) every row has, or None
     seed: int
     job_id: int  # ``id`` of the TrainingJob whose model made them
+    near_copies_removed: int = 0  # rows dropped by the near-copy filter
+    near_copy_rule: str | None = None  # the filter's rule in words; None: it could not run
 
     @property
     def rows(self) -> int:
@@ -111,19 +114,58 @@ def generate(
 
     Raises ``DataError`` (a message for the person) when the rows cannot be made."""
     store = store if store is not None else _session()
-    made = _make(job, rows, condition, seed)
+    made = _make(job, rows, condition, seed, store)
     store[state.SYNTHETIC] = made
     return made
 
 
 def _make(
-    job: TrainingJob, rows: int, condition: tuple[str, Any] | None, seed: int | None
+    job: TrainingJob,
+    rows: int,
+    condition: tuple[str, Any] | None,
+    seed: int | None,
+    store: State,
 ) -> Generated:
     synth = _model(job)
     seed = synth.config.seed if seed is None else int(seed)
     conditions = {condition[0]: condition[1]} if condition else None
-    result = synth.generate(int(rows), conditions, seed)
-    return Generated(result.frame, int(rows), result.copies_removed, condition, seed, id(job))
+    near = near_copies(job, store)
+    result = synth.generate(int(rows), conditions, seed, near_copies=near)
+    return Generated(
+        result.frame,
+        int(rows),
+        result.copies_removed,
+        condition,
+        seed,
+        id(job),
+        result.near_copies_removed,
+        near.describe() if near is not None else None,
+    )
+
+
+def near_copies(job: TrainingJob, store: State | None = None) -> NearCopyFilter | None:
+    """The near-copy filter of this job's model: its threshold set once from the rows kept
+    aside, its training points in this session only. None when too few rows were kept aside."""
+    store = store if store is not None else _session()
+    kept = store.get(state.NEAR_COPY_FILTER)
+    if kept is not None and kept[0] == id(job):
+        return kept[1]
+    synth, table = _model(job), state.get_table(store)
+    near = None
+    if table is not None and state.trained_on_other_data(store) != "table":
+        train, holdout = real_rows(table, store)
+        columns = synth.columns
+        try:
+            near = near_copy_filter(
+                train[columns],
+                holdout[columns],
+                [synth.schema_[name] for name in columns],
+                seed=synth.config.seed,
+            )
+        except DataError:
+            near = None
+    store[state.NEAR_COPY_FILTER] = (id(job), near)
+    return near
 
 
 def generated(job: TrainingJob | None, store: State | None = None) -> Generated | None:
@@ -138,6 +180,14 @@ def condition_columns(synth: Synthesizer) -> list[str]:
     if not synth.variant_.supports_conditions:
         return []
     return [column for column in synth.columns if synth.condition_values(column)]
+
+
+def filters_sentence(made: Generated) -> str:
+    """What the filters removed from ``made``, in one or two sentences."""
+    words = f"Filters: {made.copies_removed:,} exact copies of real rows removed"
+    if made.near_copy_rule is None:
+        return words + "; the near-copy filter needs real rows kept aside, and there were too few."
+    return words + f"; {made.near_copies_removed:,} near copies removed ({made.near_copy_rule})."
 
 
 # ------------------------------------------------------------------------------ scoring
@@ -166,7 +216,7 @@ def score(job: TrainingJob, table: LoadedTable, store: State | None = None) -> S
     synth = _model(job)
     made = generated(job, store)
     if made is None or made.condition is not None:
-        fresh = _make(job, min(table.rows, MAX_ROWS), None, None)
+        fresh = _make(job, min(table.rows, MAX_ROWS), None, None, store)
         if made is None:
             store[state.SYNTHETIC] = fresh
         made = fresh

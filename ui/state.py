@@ -41,6 +41,7 @@ ADVANCED_FOR = "advanced_for"  # the preset whose values the Advanced settings s
 HOLDOUT = "holdout"  # index of the table's rows kept aside from training, to test the model on
 SYNTHETIC = "synthetic"  # ui.results.Generated: the rows generated last, offered for download
 EVALUATION = "evaluation"  # ui.results.Scored: the scores of a generated table
+NEAR_COPY_FILTER = "near_copy_filter"  # (job id, NearCopyFilter or None) for generated rows
 
 UPLOAD_WIDGET = "upload_file"
 SAMPLE_BUTTON = "load_sample"

@@ -1,0 +1,67 @@
+"""The near-copy filter: planted copies and near copies are removed, new rows are kept."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from synth_core.errors import DataError
+from synth_core.filters import near_copy_filter
+from tests.helpers import make_mixed_frame
+
+
+@pytest.fixture(scope="module")
+def planted():
+    train = make_mixed_frame(400, seed=0)
+    holdout = make_mixed_frame(200, seed=1)
+    near = train.iloc[10:20].copy()
+    near["amount"] = near["amount"] + 0.01
+    fresh = make_mixed_frame(200, seed=2)
+    synthetic = pd.concat([train.iloc[:10], near, fresh], ignore_index=True)
+    return train, holdout, synthetic
+
+
+def test_copies_and_near_copies_are_removed_new_rows_kept(planted, mixed_schema) -> None:
+    train, holdout, synthetic = planted
+    near = near_copy_filter(train, holdout, mixed_schema.included)
+    mask = near.mask(synthetic)
+
+    assert near.threshold > 0
+    assert mask[:20].all()  # the ten copies and the ten nudged copies
+    assert mask[20:].mean() < 0.15  # about the quantile's share of genuinely new rows
+    kept, removed = near.apply(synthetic)
+    assert removed == mask.sum() and len(kept) == len(synthetic) - removed
+
+
+def test_the_threshold_is_the_holdout_quantile(planted, mixed_schema) -> None:
+    train, holdout, _ = planted
+    low = near_copy_filter(train, holdout, mixed_schema.included, quantile=0.01)
+    high = near_copy_filter(train, holdout, mixed_schema.included, quantile=0.5)
+
+    assert 0 < low.threshold < high.threshold
+    share = near_copy_filter(train, holdout, mixed_schema.included, quantile=0.5).mask(holdout)
+    assert share.mean() == pytest.approx(0.5, abs=0.02)
+
+
+def test_generation_reports_and_applies_the_filter(trained, planted, mixed_schema) -> None:
+    train, holdout, _ = planted
+    synth = trained("ctgan")
+    near = near_copy_filter(train, holdout, mixed_schema.included, quantile=0.3)
+    result = synth.generate(300, seed=0, near_copies=near)
+
+    assert len(result.frame) == 300 and result.near_copies_removed > 0
+    assert not near.mask(result.frame).any()
+    everything = dataclasses.replace(near, threshold=np.inf)
+    with pytest.raises(DataError, match="copy or near copy"):
+        synth.generate(10, seed=0, near_copies=everything)
+
+
+def test_too_small_a_holdout_is_refused(planted, mixed_schema) -> None:
+    train, holdout, _ = planted
+    with pytest.raises(DataError, match="never saw"):
+        near_copy_filter(train, holdout.iloc[:5], mixed_schema.included)
+    with pytest.raises(DataError, match="between 0 and 1"):
+        near_copy_filter(train, holdout, mixed_schema.included, quantile=1.5)
