@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import math
 
 import streamlit as st
 
@@ -118,7 +117,14 @@ def usefulness_tab(done: results.Scored) -> None:
 
 def privacy_tab(done: results.Scored) -> None:
     privacy = done.evaluation.privacy
-    st.info(PRIVACY_EXPLAINED, icon=":material/shield:")
+    facts = results.privacy_facts(job, done.generated)
+    if getattr(job.result, "privacy_", None) is None:
+        st.info(PRIVACY_EXPLAINED, icon=":material/shield:")
+    else:
+        st.success(facts["Differential privacy"], icon=":material/verified_user:")
+    for label in ("Filters", "Personal data and identifiers"):
+        if label in facts:
+            st.caption(f"**{label}**: {facts[label]}")
     left, middle, right = st.columns(3)
     left.metric(
         "Exact copies of real rows",
@@ -137,11 +143,6 @@ def privacy_tab(done: results.Scored) -> None:
         help="Distance to the closest real row divided by the distance to the second closest "
         "(median). Values near 0 mean synthetic rows sit on top of single real rows.",
     )
-    removed = done.generated.copies_removed
-    st.caption(
-        f"{removed:,} generated rows were exact copies of real rows and were removed before "
-        "anything was shown or scored."
-    )
     for key in ("exact_copies", "dcr", "nndr"):
         verdict = done.evaluation.verdicts.get(key)
         if verdict is not None:
@@ -153,41 +154,8 @@ def privacy_tab(done: results.Scored) -> None:
         st.dataframe(privacy.closest_pairs, hide_index=True)
 
 
-def realism(evaluation) -> None:
-    """Detection, precision and recall: do the synthetic rows pass as real, and cover them?"""
-    detection, coverage = evaluation.detection, evaluation.precision_recall
-    if detection is None or coverage is None:
-        return
-    verdicts = evaluation.verdicts
-    cards = st.columns(3)
-    with cards[0]:
-        score_card(
-            "Detection (ROC AUC)",
-            "–" if math.isnan(detection.auc) else f"{detection.auc:.2f}",
-            verdicts.get("detection"),
-            help="A classifier learns to tell your rows from synthetic ones. 0.5: it cannot "
-            "tell them apart (ideal); 1.0: it always can.",
-        )
-    with cards[1]:
-        score_card(
-            "Precision",
-            percent(coverage.precision),
-            verdicts.get("precision"),
-            help="Share of synthetic rows that sit among real rows: are they realistic?",
-        )
-    with cards[2]:
-        score_card(
-            "Recall",
-            percent(coverage.recall),
-            verdicts.get("recall"),
-            help="Share of your rows that have synthetic rows around them: is every kind of "
-            "row covered? Low recall with high precision means too little variety.",
-        )
-
-
 def details_tab(done: results.Scored) -> None:
     evaluation = done.evaluation
-    realism(evaluation)
     st.markdown("**Column pairs** (how alike the relationship between two columns is)")
     st.dataframe(evaluation.pair_trends_details, hide_index=True)
     diagnostic = evaluation.diagnostic

@@ -47,6 +47,10 @@ class TrainingConfig:
     early_stopping: int | None = None  # stop after this many estimates without improvement
     keep_best: bool = True  # end with the generator whose fidelity estimate was best
     max_seconds: float | None = None  # stop after this much training time
+    # Differential privacy (ctgan, wgan-gp): the target ε; None trains without it. δ defaults to
+    # 1 / (10 rows). See synth_core/dp.py for what the guarantee covers.
+    dp_epsilon: float | None = None
+    dp_delta: float | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     def validated(self) -> TrainingConfig:
@@ -75,6 +79,21 @@ class TrainingConfig:
         for ok, message in checks:
             if not ok:
                 raise TrainingError(message)
+        if self.dp_epsilon is not None:
+            from synth_core.dp import DP_VARIANTS
+
+            if self.variant not in DP_VARIANTS:
+                raise TrainingError(
+                    "Differential privacy is available for the CTGAN and WGAN-GP model types "
+                    f"only, not '{self.variant}'."
+                )
+            if not self.dp_epsilon > 0:
+                raise TrainingError("The privacy budget ε must be above 0 (for example 1, 3, 10).")
+            if self.pac not in (None, 1):
+                raise TrainingError(
+                    "Differential privacy trains with pac 1 (one row per critic score), so the "
+                    "guarantee is per row. Leave pac unset."
+                )
         if self.variant == "cgan" and not self.condition_column:
             raise TrainingError(
                 "The conditional GAN needs a column to condition on (for example a label such as "
@@ -86,6 +105,8 @@ class TrainingConfig:
     def effective_pac(self) -> int:
         from synth_core.models import VARIANTS
 
+        if self.dp_epsilon is not None:
+            return 1  # the guarantee is per critic input: one row, not a pac group
         return self.pac if self.pac is not None else VARIANTS[self.variant].default_pac
 
     def replace(self, **changes: Any) -> TrainingConfig:

@@ -88,6 +88,20 @@ class ContinuousEncoder:
         self.stds_ = np.maximum(self.stds_, 1e-3 * (np.ptp(present) or 1.0))
         return self
 
+    @classmethod
+    def fixed_range(
+        cls, column: str, low: float, high: float, has_missing: bool = True
+    ) -> ContinuousEncoder:
+        """A min-max encoding of ``[low, high]`` with one mode (and a missing indicator), built
+        from given bounds without reading any value (differential privacy)."""
+        encoder = cls(column, 1)
+        encoder.means_ = np.array([(low + high) / 2])
+        encoder.stds_ = np.array([max((high - low) / (2 * SCALE_SIGMAS * CLIP), 1e-6)])
+        encoder.weights_ = np.array([1.0])
+        encoder.has_missing_ = has_missing
+        encoder.fill_ = float(encoder.means_[0])
+        return encoder
+
     @property
     def spans(self) -> list[Span]:
         spans = [
@@ -179,6 +193,16 @@ class CategoricalEncoder:
         self.categories_ = keys
         self.frequencies_ = (counts / counts.sum()).tolist()
         return self
+
+    @classmethod
+    def fixed(cls, column: str, keys: list[str]) -> CategoricalEncoder:
+        """An encoder over given category keys, without reading any value (differential
+        privacy): equal frequencies; values outside ``keys`` encode as the first key."""
+        encoder = cls(column, len(keys))
+        encoder.categories_ = list(keys)
+        encoder.frequencies_ = [1.0 / len(keys)] * len(keys)
+        encoder.rare_, encoder.rare_probs_ = [], []
+        return encoder
 
     @property
     def spans(self) -> list[Span]:

@@ -2,8 +2,10 @@
 
 Members: ``manifest.json`` (format marker and a SHA-256 per member), ``model.json`` (config,
 schema, transform state, conditioning, the formats of replaced personal-data columns (never a
-real value), library versions) and ``tensors.safetensors`` (generator
-weights, category counts and hashes of the training rows used to drop copies when sampling).
+real value), the ε a differentially private training spent, library versions) and
+``tensors.safetensors`` (generator weights, category counts and hashes of the training rows
+used to drop copies when sampling; no hashes for a differentially private model, whose file
+holds nothing else read from the data).
 Loading parses JSON and safetensors only, so a file cannot run code; anything unexpected is
 refused with a ``ModelFileError`` that says what to do.
 
@@ -26,6 +28,7 @@ from safetensors.torch import load as load_tensors
 from safetensors.torch import save as save_tensors
 
 from synth_core.config import TrainingConfig
+from synth_core.dp import PrivacyRecord
 from synth_core.errors import ModelFileError, SynthError
 from synth_core.models import VARIANTS, GanCore
 from synth_core.pii import PiiPlan
@@ -64,7 +67,10 @@ def to_bytes(synth) -> bytes:
     }
     if core.sampler.enabled:
         tensors[COUNTS_KEY] = core.sampler.counts.detach().cpu().contiguous()
-    tensors[HASHES_KEY] = torch.from_numpy(synth.training_hashes_.view(np.int64).copy())
+    hashes = synth.training_hashes_.view(np.int64)
+    if synth.config.dp_epsilon is not None:  # row fingerprints would leak around the guarantee
+        hashes = hashes[:0]
+    tensors[HASHES_KEY] = torch.from_numpy(hashes.copy())
     model = {
         "config": synth.config.to_dict(),
         "schema": synth.schema_.to_dict(),
@@ -72,6 +78,7 @@ def to_bytes(synth) -> bytes:
         "condition_columns": list(core.sampler.columns),
         "training_rows": int(synth.training_rows_),
         "pii": synth._pii().to_json(),
+        "privacy": privacy.to_json() if (privacy := getattr(synth, "privacy_", None)) else None,
         "versions": library_versions(),
     }
     members = {
@@ -167,6 +174,7 @@ def _load(source, device: str):
     synth.variant_ = VARIANTS[config.variant]
     synth.training_rows_ = int(model["training_rows"])
     synth.pii_ = PiiPlan.from_json(model.get("pii"), synth.transform_.columns)
+    synth.privacy_ = PrivacyRecord.from_json(model.get("privacy"))
     synth.training_hashes_ = tensors[HASHES_KEY].numpy().view(np.uint64)
     synth.state_ = "loaded"
     target = resolve_device(device)

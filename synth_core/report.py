@@ -38,7 +38,6 @@ SECTIONS = (
     ("summary", "Summary"),
     ("quality", "Quality"),
     ("diagnostic", "Diagnostic"),
-    ("realism", "Realism"),
     ("distributions", "Column distributions"),
     ("correlations", "Correlations"),
     ("usefulness", "Usefulness"),
@@ -85,11 +84,14 @@ def html_report(
     *,
     title: str = "Synth Studio report",
     settings: Mapping[str, Any] | None = None,
+    privacy_facts: Mapping[str, str] | None = None,
 ) -> str:
     """The whole evaluation as one HTML page: scores with verdicts, details, charts, settings.
 
     ``settings`` (for example the training configuration, the seed and the file name) is listed
     under Settings, together with the evaluation's own settings and the library versions.
+    ``privacy_facts`` (label -> sentence: the differential-privacy guarantee or its absence,
+    the filters and the replaced columns) head the Privacy section.
     """
     charts = _Charts()
     body = [
@@ -100,11 +102,10 @@ def html_report(
         _summary(evaluation, charts),
         _quality(evaluation),
         _diagnostic(evaluation),
-        _realism(evaluation),
         _distributions(evaluation, charts),
         _correlations(evaluation, charts),
         _usefulness(evaluation, charts),
-        _privacy(evaluation),
+        _privacy(evaluation, privacy_facts),
         _settings(evaluation, settings or {}),
     ]
     return (
@@ -130,12 +131,6 @@ def _summary(evaluation: Evaluation, charts: _Charts) -> str:
         ("Column pair trends", _percent(quality.column_pair_trends), "column_pair_trends"),
         ("Diagnostic", _percent(evaluation.diagnostic.score), "diagnostic"),
     ]
-    if evaluation.detection is not None:
-        cards.append(("Detection (ROC AUC)", _number(evaluation.detection.auc), "detection"))
-    if evaluation.precision_recall is not None:
-        coverage = evaluation.precision_recall
-        cards.append(("Precision", _percent(coverage.precision), "precision"))
-        cards.append(("Recall", _percent(coverage.recall), "recall"))
     if utility is not None:
         value = f"{utility.synthetic:.2f} vs {utility.real:.2f}"
         cards.append((f"Usefulness ({utility.metric})", value, "ml_utility"))
@@ -205,36 +200,6 @@ def _diagnostic(evaluation: Evaluation) -> str:
     )
 
 
-def _realism(evaluation: Evaluation) -> str:
-    detection, coverage = evaluation.detection, evaluation.precision_recall
-    if detection is None or coverage is None:
-        return _section("realism", ['<p class="muted">Not measured.</p>'])
-    rows = {
-        "Detection: ROC AUC": f"{_number(detection.auc)} (0.5 ideal, 1.0 always told apart)",
-        "Detection: classifier": f"{detection.method}, {detection.rows:,} rows of each table",
-        "Precision": _percent(coverage.precision),
-        "Recall": _percent(coverage.recall),
-        "Precision and recall: rows and neighbours": (
-            f"{coverage.rows['real']:,} real, {coverage.rows['synthetic']:,} synthetic, "
-            f"k = {coverage.k}"
-        ),
-    }
-    return _section(
-        "realism",
-        [
-            "<p><b>Detection</b>: a classifier learns to tell real rows from synthetic ones; "
-            "its ROC AUC on rows it did not learn from is 0.5 when it cannot tell them apart "
-            "(ideal) and 1.0 when it always can. <b>Precision</b>: the share of synthetic rows "
-            "that sit among real rows (realistic rows). <b>Recall</b>: the share of real rows "
-            "that have synthetic rows around them (variety covered). Both after Kynkäänniemi "
-            "et al. (2019): a row's neighbourhood reaches its k-th nearest neighbour in its "
-            "own table.</p>",
-        ]
-        + [_verdict_line(evaluation.verdicts.get(k)) for k in ("detection", "precision", "recall")]
-        + [_key_values(rows)],
-    )
-
-
 def _distributions(evaluation: Evaluation, charts: _Charts) -> str:
     out = [
         "<p>Each column in the real and the synthetic table, as shares of rows. Numbers and "
@@ -295,7 +260,7 @@ def _usefulness(evaluation: Evaluation, charts: _Charts) -> str:
     )
 
 
-def _privacy(evaluation: Evaluation) -> str:
+def _privacy(evaluation: Evaluation, facts: Mapping[str, str] | None = None) -> str:
     privacy = evaluation.privacy
     rows = {
         "Exact copies of training rows": f"{privacy.exact_copies:,} "
@@ -313,9 +278,16 @@ def _privacy(evaluation: Evaluation) -> str:
         "<p>Whether the synthetic rows give real rows away. The <b>DCR share</b> is the share of "
         "synthetic rows closer to a training row than to a holdout row the model never saw. The "
         "<b>NNDR</b> is the distance to the closest training row divided by the distance to the "
-        "second closest: near 0, a synthetic row sits on top of one real person. These checks "
-        "are no formal guarantee (the model was not trained with differential privacy).</p>",
+        "second closest: near 0, a synthetic row sits on top of one real person. "
+        + (
+            "These checks are no formal guarantee (the model was not trained with differential "
+            "privacy).</p>"
+            if facts is None
+            else "These checks are measurements; the guarantee, if any, is stated below.</p>"
+        ),
     ]
+    if facts:
+        out.append(_key_values(facts))
     out += [
         _verdict_line(evaluation.verdicts.get(k))
         for k in ("privacy", "exact_copies", "dcr", "nndr")
@@ -479,7 +451,7 @@ def _percent(value: float | None) -> str:
 
 
 def _number(value: float | None) -> str:
-    return "–" if value is None or math.isnan(value) else f"{value:.2f}"
+    return "–" if value is None else f"{value:.2f}"
 
 
 def _e(value: Any) -> str:

@@ -17,17 +17,17 @@ import numpy as np
 import pandas as pd
 import torch
 
+from synth_core import dp
 from synth_core.config import TrainingConfig
 from synth_core.device import resolve_device
 from synth_core.errors import DataError, SchemaError, TrainingError
 from synth_core.fidelity import column_shapes_estimate
 from synth_core.hashing import row_hashes
-from synth_core.health import RowSummary, mode_collapse
 from synth_core.models import VARIANTS, GanCore
 from synth_core.pii import PiiPlan
 from synth_core.schema import Schema, infer_schema
-from synth_core.training import STOPPED, Estimate, TrainingProgress, hold_back, train
-from synth_core.transform import CONTINUOUS_KINDS, DISCRETE_KINDS, TableTransform
+from synth_core.training import STOPPED, TrainingProgress, train
+from synth_core.transform import DISCRETE_KINDS, TableTransform
 
 if TYPE_CHECKING:
     from synth_core.filters import NearCopyFilter
@@ -62,9 +62,15 @@ class Synthesizer:
         *,
         progress: TrainingProgress | None = None,
         stop: threading.Event | None = None,
+        dp_bounds: dict[str, tuple[float, float]] | None = None,
+        dp_categories: dict[str, list[Any]] | None = None,
     ) -> Synthesizer:
         """Train on ``frame`` (its included columns). ``progress`` and ``stop`` let another thread
-        watch the run and end it; a stopped run keeps what it learned so far."""
+        watch the run and end it; a stopped run keeps what it learned so far.
+
+        With ``config.dp_epsilon`` the run is differentially private (``synth_core.dp``);
+        ``dp_bounds`` ({column: (low, high)}) and ``dp_categories`` ({column: values}) declare
+        public ranges and category lists, which then cost no budget."""
         config = self.config.validated()
         schema = schema or infer_schema(frame)
         self.progress_ = progress or TrainingProgress()
@@ -72,7 +78,13 @@ class Synthesizer:
         self.schema_ = schema
         self.variant_ = VARIANTS[config.variant]
         self.pii_ = PiiPlan.fit(frame, schema, config.seed)
-        self.transform_ = TableTransform(seed=config.seed).fit(frame, schema)
+        self.privacy_, self._budget, domain = None, None, None
+        if config.dp_epsilon is not None:
+            config, domain, self._budget = dp.prepare(
+                frame, schema, config, dp_bounds, dp_categories
+            )
+            self.config, self._domain = config, domain
+        self.transform_ = TableTransform(seed=config.seed).fit(frame, schema, domain=domain)
         columns = self.transform_.columns
         matrix = self.transform_.transform(frame, np.random.default_rng(config.seed))
         self.training_hashes_ = row_hashes(frame[columns])
@@ -99,27 +111,34 @@ class Synthesizer:
     def _train(self, matrix, device, real_sample, stop) -> str:
         config = self.config
         rng = torch.Generator(device).manual_seed(config.seed)
-        matrix, held = hold_back(matrix, config.seed, config.effective_pac)
         data = torch.from_numpy(matrix).to(device)
-        probe = None if held is None else torch.from_numpy(held).to(device)
+        counts = None
+        if self._budget is not None:
+            counts = dp.condition_counts(self._domain, self._condition_columns())
         self.core_ = GanCore(
-            self.variant_, config, self.transform_.spans, self._condition_columns(), data, rng
+            self.variant_,
+            config,
+            self.transform_.spans,
+            self._condition_columns(),
+            data,
+            rng,
+            counts=counts,
         )
-        real_rows = self._row_summary(real_sample)
+        if self._budget is not None:
+            dp.attach(self.core_, self._budget, config)
 
-        def estimate(core: GanCore) -> Estimate:
+        def estimate(core: GanCore) -> float:
             generated = self._generate_frame(len(real_sample), seed=config.seed)
-            score = column_shapes_estimate(self.transform_, real_sample, generated)
-            return Estimate(score, mode_collapse(real_rows, self._row_summary(generated)))
+            return column_shapes_estimate(self.transform_, real_sample, generated)
 
-        state = train(self.core_, config, self.progress_, stop, estimate, probe)
+        state = train(self.core_, config, self.progress_, stop, estimate)
+        if self._budget is not None:
+            self.privacy_ = dp.record(self._budget, self.core_.private, self.training_rows_)
+            self.progress_.note(self.privacy_.sentence())
+            self.core_.private = None
         self.core_.data = None  # the training matrix is not kept once training ends
         self.core_.sampler.rows_by_group = None
         return state
-
-    def _row_summary(self, frame: pd.DataFrame) -> RowSummary:
-        values = self.transform_.column_values(frame)
-        return RowSummary.of({k: (kind in CONTINUOUS_KINDS, v) for k, (kind, v) in values.items()})
 
     def _condition_columns(self) -> list[str]:
         if self.variant_.conditioning == "all-discrete":

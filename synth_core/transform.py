@@ -48,8 +48,10 @@ class TableTransform:
         self.seed = seed
 
     # ----------------------------------------------------------------------------- fitting
-    def fit(self, frame: pd.DataFrame, schema: Schema) -> TableTransform:
-        """Learn an encoder for every column the schema includes."""
+    def fit(self, frame: pd.DataFrame, schema: Schema, domain: Any = None) -> TableTransform:
+        """Learn an encoder for every column the schema includes. With ``domain`` (a
+        ``synth_core.dp.PrivateDomain``) bounds and categories come from it and no value is
+        read (differential privacy)."""
         rng = np.random.default_rng(self.seed)
         self.plans_: list[ColumnPlan] = []
         self.encoders_: list[ContinuousEncoder | CategoricalEncoder] = []
@@ -66,6 +68,12 @@ class TableTransform:
                     "(it would copy real values into the synthetic table). Leave it out, or "
                     "set its kind to category or number if it really is one."
                 )
+            if domain is not None:
+                dtype = str(frame[info.name].dtype)
+                plan, encoder = domain.column(info, dtype, self.max_categories)
+                self.plans_.append(plan)
+                self.encoders_.append(encoder)
+                continue
             plan, values = _plan_and_values(frame[info.name], info.kind, info.datetime_format)
             if plan.kind in CONTINUOUS_KINDS:
                 encoder = ContinuousEncoder(info.name, self.max_modes).fit(values, rng)

@@ -190,6 +190,31 @@ def filters_sentence(made: Generated) -> str:
     return words + f"; {made.near_copies_removed:,} near copies removed ({made.near_copy_rule})."
 
 
+def privacy_facts(job: TrainingJob, made: Generated) -> dict[str, str]:
+    """The privacy panel's facts about how the rows were made: the guarantee (or its absence),
+    the filters and the replaced personal-data columns."""
+    from synth_core.dp import describe
+
+    synth = _model(job)
+    facts = {
+        "Differential privacy": describe(getattr(synth, "privacy_", None)),
+        "Filters": filters_sentence(made),
+    }
+    replaced = synth._pii().describe()
+    private = [
+        c.name
+        for c in synth.schema_.columns
+        if c.kind in (Kind.PII, Kind.IDENTIFIER, Kind.TEXT) and not c.include
+    ]
+    left_out = [name for name in private if name not in replaced]
+    words = [f"{name}: {what}" for name, what in replaced.items()]
+    if left_out:
+        words.append(f"left out: {', '.join(left_out)}")
+    if words:
+        facts["Personal data and identifiers"] = "; ".join(words) + "."
+    return facts
+
+
 # ------------------------------------------------------------------------------ scoring
 def scores(job: TrainingJob | None, store: State | None = None) -> Scored | None:
     """The scores of this job's rows, if they were worked out and still apply."""
@@ -248,7 +273,8 @@ def report(done: Scored, job: TrainingJob, table: LoadedTable) -> str:
         **{_label(key): value for key, value in synth.config.to_dict().items() if key != "extra"},
     }
     title = f"Synth Studio report: {table.name}"
-    return html_report(done.evaluation, title=title, settings=settings)
+    facts = privacy_facts(job, done.generated)
+    return html_report(done.evaluation, title=title, settings=settings, privacy_facts=facts)
 
 
 # ------------------------------------------------------------------------------ file names

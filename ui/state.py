@@ -56,6 +56,7 @@ GENERATOR_LR_WIDGET = "train_generator_lr"
 DISCRIMINATOR_LR_WIDGET = "train_discriminator_lr"
 SEED_WIDGET = "train_seed"
 DEVICE_WIDGET = "train_device"
+DP_WIDGET = "train_dp"  # "off" or a target ε as text ("10", "3", "1")
 START_BUTTON = "start_training"
 STOP_BUTTON = "stop_training"
 PREVIEW_BUTTON = "generate_preview"
@@ -83,6 +84,7 @@ TRAIN_WIDGETS: tuple[str, ...] = (
     VARIANT_WIDGET,
     CONDITION_WIDGET,
     PRESET_WIDGET,
+    DP_WIDGET,
     *ADVANCED_WIDGETS.values(),
 )
 #: Download page widgets whose values are kept while another page is shown.

@@ -17,6 +17,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from synth_core.config import TrainingConfig
 from synth_core.device import describe_device, resolve_device
+from synth_core.dp import DP_VARIANTS, EPSILONS
 from synth_core.errors import TrainingError
 from synth_core.jobs import QUEUED, JobSnapshot, TrainingJob, TrainingSlots
 from synth_core.models import DEFAULT_VARIANT, VARIANTS
@@ -139,11 +140,37 @@ def follow_preset(preset: str, store: State | None = None) -> None:
     store[state.ADVANCED_FOR] = preset
 
 
+DP_OFF = "off"
+#: The Train page's privacy choices: "off" and the target ε values, weakest first.
+DP_CHOICES = (DP_OFF, *(f"{epsilon:g}" for epsilon in EPSILONS))
+DP_EXPLAINED = (
+    "Differential privacy limits what the model can learn about any one row: a formal "
+    "guarantee (smaller ε is stronger) paid for in quality, most at ε 1. It covers the trained "
+    "model and every row made from it, including the number ranges and category lists; not "
+    "the column names and formats, nor the filters applied after generating."
+)
+
+
+def dp_label(choice: str) -> str:
+    """Words for a privacy choice."""
+    return "Off" if choice == DP_OFF else f"ε = {choice}"
+
+
+def dp_epsilon(choice: str | None) -> float | None:
+    """The target ε of a privacy choice (None when off)."""
+    return None if choice in (None, DP_OFF) else float(choice)
+
+
 def build_config(
-    preset: str, variant: str, condition_column: str | None, store: State | None = None
+    preset: str,
+    variant: str,
+    condition_column: str | None,
+    store: State | None = None,
+    epsilon: float | None = None,
 ) -> TrainingConfig:
-    """The checked config: the preset's, with the model type and the Advanced settings that
-    differ from the preset on top. Raises ``TrainingError`` with a plain message."""
+    """The checked config: the preset's, with the model type, the privacy budget ``epsilon``
+    (ctgan and wgan-gp only) and the Advanced settings that differ from the preset on top.
+    Raises ``TrainingError`` with a plain message."""
     store = store if store is not None else st.session_state
     base = preset_config(preset)
     changed = {
@@ -152,7 +179,10 @@ def build_config(
         if key in store and store[key] != getattr(base, field)
     }
     condition = condition_column if variant == "cgan" else None
-    return preset_config(preset, variant=variant, condition_column=condition, **changed).validated()
+    epsilon = epsilon if variant in DP_VARIANTS else None
+    return preset_config(
+        preset, variant=variant, condition_column=condition, dp_epsilon=epsilon, **changed
+    ).validated()
 
 
 def device_words(choice: str) -> tuple[str | None, str | None]:

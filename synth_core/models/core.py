@@ -99,9 +99,9 @@ class GanCore:
         self.data = data
         self.width = sum(span.width for span in spans)
         log_frequency = variant.conditioning == "all-discrete"
-        if data is not None:
+        if data is not None and counts is None:
             self.sampler = ConditionSampler.from_data(data, spans, condition_columns, log_frequency)
-        else:  # a loaded model: conditions follow the saved category counts
+        else:  # a loaded or private model: conditions follow the given category counts
             self.sampler = ConditionSampler(spans, condition_columns, counts, log_frequency)
             self.sampler.to(self.device)
         self.cond_width = self.sampler.width
@@ -132,6 +132,7 @@ class GanCore:
         self.to(self.device)
         self._d_updates = 0  # critic updates so far: the lazy gradient penalty counts them
         self._last_penalty: torch.Tensor | None = None
+        self.private = None  # a PrivateCritic: DP-SGD replaces the discriminator update
         # One fused kernel per optimiser step instead of a handful of ops per parameter.
         adam = {"betas": config.betas, "weight_decay": config.weight_decay, "fused": True}
         self.opt_g = torch.optim.Adam(self.generator.parameters(), lr=config.generator_lr, **adam)
@@ -149,6 +150,8 @@ class GanCore:
 
     # ------------------------------------------------------------------------- one step
     def _batch_conditions(self, batch: int):
+        if self.private is not None:
+            return self.private.conditions(batch)
         if self.sampler.enabled:
             return self.sampler.sample(batch, self.rng)
         rows = torch.randint(self.data.shape[0], (batch,), generator=self.rng, device=self.device)
@@ -181,6 +184,8 @@ class GanCore:
         return {**metrics, **self._generator_update(raw, fake, cond, col)}
 
     def _discriminator_update(self, fake, cond, rows) -> dict[str, torch.Tensor]:
+        if self.private is not None:
+            return self.private.update(fake, cond)
         # Real rows are judged with their own condition, in an order unrelated to the fakes'.
         perm = torch.randperm(rows.shape[0], generator=self.rng, device=self.device)
         real = self._with(self.data[rows[perm]], None if cond is None else cond[perm])
@@ -219,48 +224,6 @@ class GanCore:
         loss.backward()
         self.opt_g.step()
         return {"generator_loss": loss.detach(), **metrics}
-
-    # ----------------------------------------------------------------------- judging
-    @torch.no_grad()
-    def judge(self, real: torch.Tensor, generator: torch.Generator) -> dict[str, torch.Tensor]:
-        """How often the discriminator is right about ``real`` rows (held back from its
-        updates) and about as many fresh synthetic rows: ``real_accuracy`` and
-        ``fake_accuracy``, each 0..1 over groups of ``pac`` rows.
-
-        A BCE discriminator is right when its probability (the sigmoid of its score) is on the
-        correct side of 1/2. A Wasserstein critic's scores have no fixed scale, so its
-        threshold is the midpoint of its mean scores on the real and the synthetic rows. Both
-        networks run in evaluation mode (no dropout; the generator's batch norm uses its running
-        statistics, as when rows are generated for the user) and draw only from ``generator``:
-        judging leaves the run exactly as it was.
-        """
-        n = (real.shape[0] // self.pac) * self.pac
-        real, cond_real, cond_fake = real[:n], None, None
-        if self.sampler.enabled:
-            cond_real = self.sampler.conditions_of(real, generator)
-            cond_fake, _, _ = self.sampler.sample(n, generator, from_data=False)
-        modes = self.generator.training, self.discriminator.training
-        self.generator.eval()
-        self.discriminator.eval()
-        try:
-            z = torch.randn(n, self.config.noise_dim, generator=generator, device=self.device)
-            fake = self.head(self.generator(self._with(z, cond_fake)), generator)
-            scores = self.discriminator(
-                torch.cat([self._with(real, cond_real), self._with(fake, cond_fake)])
-            )
-        finally:
-            self.generator.train(modes[0])
-            self.discriminator.train(modes[1])
-        real_scores, fake_scores = scores[: len(scores) // 2], scores[len(scores) // 2 :]
-        threshold = (
-            (real_scores.mean() + fake_scores.mean()) / 2
-            if self.variant.objective == "wgan-gp"
-            else torch.zeros((), device=scores.device)
-        )
-        return {
-            "real_accuracy": (real_scores > threshold).float().mean(),
-            "fake_accuracy": (fake_scores < threshold).float().mean(),
-        }
 
     # ------------------------------------------------------------------------ generation
     @torch.no_grad()

@@ -1,0 +1,72 @@
+"""Privacy choices through the app: replaced columns, differential privacy, filters reported."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.helpers import make_mixed_frame
+from ui import state, training
+
+ROWS = 1500
+
+
+def orders() -> pd.DataFrame:
+    frame = make_mixed_frame(ROWS, seed=2)
+    frame.insert(0, "order_id", [f"AB-{i:06d}" for i in range(ROWS)])
+    frame["customer_email"] = [f"real.person{i}@mail.test.org" for i in range(ROWS)]
+    return frame
+
+
+@pytest.fixture
+def private(app: AppTest) -> Iterator[AppTest]:
+    """Email faked and IDs regenerated on the Columns page, then a DP CTGAN at ε = 10."""
+    app.run()
+    data = orders().to_csv(index=False).encode("utf-8")
+    app.file_uploader(key=state.UPLOAD_WIDGET).set_value(("orders.csv", data, "text/csv")).run()
+    app.switch_page("pages/columns.py").run()
+    app.selectbox(key=f"{state.TREATMENT_WIDGET_PREFIX}order_id").set_value("new_ids").run()
+    app.selectbox(key=f"{state.TREATMENT_WIDGET_PREFIX}customer_email").set_value("fake").run()
+    assert not app.exception
+    app.switch_page("pages/train.py").run()
+    app.number_input(key=state.EPOCHS_WIDGET).set_value(1).run()
+    app.number_input(key=state.BATCH_SIZE_WIDGET).set_value(100).run()
+    app.selectbox(key=state.DEVICE_WIDGET).set_value("cpu").run()
+    app.radio(key=state.DP_WIDGET).set_value("10").run()
+    app.button(key=state.START_BUTTON).click().run()
+    job = state.get_job(app.session_state)
+    assert job is not None and job.join(120)
+    app.run()
+    assert not app.exception and job.result is not None
+    yield app
+    job.stop()
+
+
+def test_the_privacy_choice_is_offered_for_ctgan_and_wgan_gp_only() -> None:
+    store: dict = {}
+    assert training.build_config("quick", "ctgan", None, store, epsilon=3.0).dp_epsilon == 3.0
+    assert training.build_config("quick", "gan", None, store, epsilon=3.0).dp_epsilon is None
+    assert training.DP_CHOICES == ("off", "10", "3", "1")
+
+
+def test_private_training_with_replaced_columns_end_to_end(private: AppTest) -> None:
+    job = state.get_job(private.session_state)
+    assert job.result.privacy_.epsilon <= 10.0
+
+    private.switch_page("pages/compare.py").run()
+    assert not private.exception
+    assert any("Differentially private: ε = " in s.value for s in private.success)
+    captions = " ".join(c.value for c in private.caption)
+    assert "near copies removed" in captions and "customer_email: replace with fake" in captions
+
+    private.switch_page("pages/download.py").run()
+    made = state.get_table(private.session_state)  # the real rows
+    synthetic = private.session_state[state.SYNTHETIC].frame
+    assert list(synthetic.columns) == list(orders().columns)
+    assert synthetic["order_id"].is_unique
+    assert synthetic["order_id"].str.fullmatch(r"AB-\d{6}").all()
+    assert not set(synthetic["customer_email"]) & set(made.frame["customer_email"])
+    assert any("Filters:" in m.value for m in private.markdown)
