@@ -93,6 +93,11 @@ def main() -> None:
         f"privacy: {privacy.exact_copies} copies, DCR share {privacy.dcr_share:.3f}, "
         f"NNDR {privacy.nndr:.2f} (holdout {privacy.nndr_holdout:.2f})"
     )
+    detection, coverage = evaluation.detection, evaluation.precision_recall
+    print(
+        f"realism: detection ROC AUC {detection.auc:.3f} ({detection.rows:,} rows each); "
+        f"precision {coverage.precision:.3f}, recall {coverage.recall:.3f} (k = {coverage.k})"
+    )
     for note in evaluation.notes:
         print(f"note: {note}")
     print(f"load average after: {_load()}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 
 import streamlit as st
 
@@ -154,8 +155,41 @@ def privacy_tab(done: results.Scored) -> None:
         st.dataframe(privacy.closest_pairs, hide_index=True)
 
 
+def realism(evaluation) -> None:
+    """Detection, precision and recall: do the synthetic rows pass as real, and cover them?"""
+    detection, coverage = evaluation.detection, evaluation.precision_recall
+    if detection is None or coverage is None:
+        return
+    verdicts = evaluation.verdicts
+    cards = st.columns(3)
+    with cards[0]:
+        score_card(
+            "Detection (ROC AUC)",
+            "–" if math.isnan(detection.auc) else f"{detection.auc:.2f}",
+            verdicts.get("detection"),
+            help="A classifier learns to tell your rows from synthetic ones. 0.5: it cannot "
+            "tell them apart (ideal); 1.0: it always can.",
+        )
+    with cards[1]:
+        score_card(
+            "Precision",
+            percent(coverage.precision),
+            verdicts.get("precision"),
+            help="Share of synthetic rows that sit among real rows: are they realistic?",
+        )
+    with cards[2]:
+        score_card(
+            "Recall",
+            percent(coverage.recall),
+            verdicts.get("recall"),
+            help="Share of your rows that have synthetic rows around them: is every kind of "
+            "row covered? Low recall with high precision means too little variety.",
+        )
+
+
 def details_tab(done: results.Scored) -> None:
     evaluation = done.evaluation
+    realism(evaluation)
     st.markdown("**Column pairs** (how alike the relationship between two columns is)")
     st.dataframe(evaluation.pair_trends_details, hide_index=True)
     diagnostic = evaluation.diagnostic

@@ -9,7 +9,7 @@ from synth_core.device import describe_device
 from synth_core.errors import SynthError, TrainingError
 from synth_core.jobs import QUEUED, TrainingJob
 from synth_core.models import DEFAULT_VARIANT, VARIANTS
-from synth_core.plots import fidelity_figure, loss_figure
+from synth_core.plots import accuracy_figure, fidelity_figure, loss_figure
 from synth_core.presets import DEFAULT_PRESET, PRESETS, preset_config
 from synth_core.training import FAILED, FINISHED, PENDING, ProgressSnapshot
 from ui import columns_table, flow, state, training
@@ -19,6 +19,12 @@ LOSS_EXPLAINED = (
     "Two networks learn against each other: the generator writes rows, the discriminator tries "
     "to tell them from yours. In a good run both lines jump about at first, then settle into a "
     "steady band; lines that keep drifting apart or swing wildly mean the run is unstable."
+)
+ACCURACY_EXPLAINED = (
+    "How often the discriminator is right, checked every few steps on real rows it never "
+    "learns from and on fresh synthetic rows. At 50 % the discriminator is guessing: the "
+    "synthetic rows look real to it, which is the goal. Stuck near 100 %, it wins too easily "
+    "and the generator stops learning."
 )
 QUALITY_EXPLAINED = (
     "How closely each synthetic column matches yours (100 % would be identical), checked every "
@@ -222,11 +228,21 @@ def progress_view(current: TrainingJob, progress: ProgressSnapshot) -> None:
     st.caption(
         f"{progress.rows_per_second:,.0f} rows a second on {describe_device(progress.device)}"
     )
-    loss_column, quality_column = st.columns(2)
+    for warning in progress.warnings:  # what looks wrong, from the metrics, with what to do
+        text = f"**{warning.title}.** {warning.sentence} {warning.advice}"
+        if warning.level == "info":
+            st.info(text, icon=":material/info:")
+        else:
+            st.warning(text, icon=":material/warning:")
+    loss_column, accuracy_column = st.columns(2)
     with loss_column:
         st.plotly_chart(loss_figure(progress), key="loss_chart")
         st.caption(LOSS_EXPLAINED)
+    with accuracy_column:
+        st.plotly_chart(accuracy_figure(progress), key="accuracy_chart")
+        st.caption(ACCURACY_EXPLAINED)
     quality = fidelity_figure(progress)
+    quality_column, _ = st.columns(2)
     with quality_column:
         if quality is not None:
             st.plotly_chart(quality, key="quality_chart")

@@ -196,18 +196,16 @@ def _names(text: str) -> list[str]:
 
 
 def _report(progress, done: threading.Event) -> None:
-    """Draw a progress bar on a terminal; plain lines every 10 % otherwise."""
+    """Draw a progress bar on a terminal; plain lines every 10 % otherwise. Health warnings
+    print as they appear, and those still holding at the end once more if not yet shown."""
     tty = sys.stderr.isatty()
-    last_decile = -1
+    last_decile, shown = -1, set()
     while not done.wait(0.5 if tty else 1.0):
         snap = progress.snapshot()
         if not snap.total_steps:
             continue
-        losses = {k: v[-1] for k, v in snap.steps.items() if v}
-        g, d = losses.get("generator_loss"), losses.get("discriminator_loss")
-        loss_text = f"  G {g:+.3f}  D {d:+.3f}" if g is not None and d is not None else ""
-        eta = f"{snap.eta:.0f} s left" if snap.eta is not None else ""
-        line = f"epoch {snap.epoch}/{snap.total_epochs}{loss_text}  {eta}"
+        _print_warnings(snap, shown, tty)
+        line = progress_line(snap)
         if tty:
             filled = int(30 * snap.fraction)
             sys.stderr.write(f"\r[{'#' * filled}{'.' * (30 - filled)}] {line}   ")
@@ -217,6 +215,35 @@ def _report(progress, done: threading.Event) -> None:
             print(line, file=sys.stderr)
     if tty:
         sys.stderr.write("\n")
+    _print_warnings(progress.snapshot(), shown, False)
+
+
+def progress_line(snap) -> str:
+    """One line on a run: epoch, latest losses, the discriminator's accuracy on real and on
+    synthetic rows, the latest quality estimate, time left."""
+    parts = [f"epoch {snap.epoch}/{snap.total_epochs}"]
+    losses = {k: v[-1] for k, v in snap.steps.items() if v}
+    g, d = losses.get("generator_loss"), losses.get("discriminator_loss")
+    if g is not None and d is not None:
+        parts.append(f"G {g:+.3f}  D {d:+.3f}")
+    if snap.accuracy:
+        _, real, fake = snap.accuracy[-1]
+        parts.append(f"D right {real * 100:.0f} % real / {fake * 100:.0f} % synthetic")
+    if snap.fidelity:
+        parts.append(f"quality {snap.fidelity[-1][1] * 100:.0f} %")
+    if snap.eta is not None:
+        parts.append(f"{snap.eta:.0f} s left")
+    return "  ".join(parts)
+
+
+def _print_warnings(snap, shown: set[str], tty: bool) -> None:
+    for warning in snap.warnings:
+        if warning.key in shown:
+            continue
+        shown.add(warning.key)
+        word = "note" if warning.level == "info" else "warning"
+        prefix = "\r\033[K" if tty else ""  # clear the progress bar's line first
+        print(f"{prefix}{word}: {warning.text()}", file=sys.stderr)
 
 
 def _sample(args) -> int:
@@ -359,6 +386,12 @@ def _print_summary(evaluation) -> None:
         values["ml_utility"] = (
             f"{utility.metric} {utility.synthetic:.2f} (real rows: {utility.real:.2f})"
         )
+    detection, coverage = evaluation.detection, evaluation.precision_recall
+    if detection is not None:
+        values["detection"] = f"ROC AUC {detection.auc:.2f} (0.5: cannot tell them apart)"
+    if coverage is not None:
+        values["precision"] = _percent(coverage.precision)
+        values["recall"] = _percent(coverage.recall)
     values |= {
         "exact_copies": f"{privacy.exact_copies:,} ({_percent(privacy.exact_copy_share)})",
         "dcr": _percent(privacy.dcr_share),

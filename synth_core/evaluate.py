@@ -2,7 +2,8 @@
 
 ``evaluate(real, synthetic, schema, holdout=..., target=...)`` runs SDMetrics' Quality and
 Diagnostic reports (not re-implemented), per-column distributions, association matrices,
-train-on-synthetic usefulness and the privacy checks, and puts every score in plain words
+train-on-synthetic usefulness, the detection score (can a classifier tell the tables apart),
+precision and recall for distributions, and the privacy checks, and puts every score in plain words
 (:mod:`synth_core.verdicts`). The parts live in their own modules; this one orchestrates.
 """
 
@@ -18,6 +19,8 @@ import pandas as pd
 from sdmetrics.reports import DiagnosticReport, QualityReport
 
 from synth_core.associations import Associations, association_matrices
+from synth_core.coverage import COVERAGE_ROWS, PrecisionRecall, precision_recall
+from synth_core.detection import DETECTION_ROWS, Detection, detection_score
 from synth_core.errors import DataError, SchemaError
 from synth_core.marginals import Marginal, column_marginals
 from synth_core.privacy_metrics import PrivacyScores, privacy_scores
@@ -88,6 +91,8 @@ class Evaluation:
     columns: tuple[str, ...] = ()  # the columns compared
     seed: int = 0
     timings: dict[str, float] = field(default_factory=dict)  # seconds per part
+    detection: Detection | None = None
+    precision_recall: PrecisionRecall | None = None
 
     def to_json(self) -> dict:
         """The evaluation as JSON-ready data (NaN as null)."""
@@ -102,6 +107,8 @@ class Evaluation:
             },
             "ml_utility": self.ml_utility.to_json() if self.ml_utility else None,
             "privacy": self.privacy.to_json(),
+            "detection": self.detection.to_json() if self.detection else None,
+            "precision_recall": self.precision_recall.to_json() if self.precision_recall else None,
             "verdicts": {key: verdict.to_json() for key, verdict in self.verdicts.items()},
             "column_shapes_details": _records(self.column_shapes_details),
             "column_pair_trends_details": _records(self.pair_trends_details),
@@ -201,7 +208,16 @@ def evaluate(
     privacy = timed("privacy", privacy_scores, real, synthetic, infos, holdout, seed)
     if privacy.note:
         notes.append(privacy.note)
+    detection = timed("detection", detection_score, real, synthetic, infos, seed)
+    coverage = timed("precision_recall", precision_recall, real, synthetic, infos, seed)
+    if max(len(real), len(synthetic)) > min(DETECTION_ROWS, COVERAGE_ROWS):
+        notes.append(
+            f"The detection score compares a random {detection.rows:,} rows of each table, and "
+            f"precision and recall a random {max(coverage.rows.values()):,} (seed {seed}), to "
+            "keep the evaluation fast."
+        )
     verdicts = _verdicts(quality, diagnostic, shapes, trends, utility, privacy, real, infos)
+    verdicts |= _fidelity_verdicts(detection, coverage)
     if utility is not None and utility.test_rows < FEW_TEST_ROWS:
         notes.append(
             f"The usefulness test scored on only {utility.test_rows:,} real rows, so its scores "
@@ -237,6 +253,8 @@ def evaluate(
         columns=tuple(columns),
         seed=seed,
         timings=timings,
+        detection=detection,
+        precision_recall=coverage,
     )
 
 
@@ -378,6 +396,15 @@ def _verdicts(quality, diagnostic, shapes, trends, utility, privacy, real, infos
         verdicts["ml_utility"] = verdict
     verdicts["privacy"] = worst("Privacy", [verdicts[k] for k in PRIVACY_PARTS if k in verdicts])
     return verdicts
+
+
+def _fidelity_verdicts(detection: Detection, coverage: PrecisionRecall) -> dict[str, Verdict]:
+    scores = {
+        "detection": detection.auc,
+        "precision": coverage.precision,
+        "recall": coverage.recall,
+    }
+    return {key: verdict_for(key, value) for key, value in scores.items() if not math.isnan(value)}
 
 
 def _utility_verdict(utility: Utility) -> Verdict | None:

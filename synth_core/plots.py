@@ -32,6 +32,9 @@ LOSSES: dict[str, tuple[str, str]] = {
     "discriminator_loss": ("Discriminator", "#ff7f0e"),
 }
 FIDELITY_COLOUR = "#2ca02c"
+#: The accuracy lines: (label, colour) for the real and the synthetic rows.
+ACCURACY_LINES = (("On real rows", "#1f77b4"), ("On synthetic rows", "#ff7f0e"))
+ACCURACY_SMOOTHING = 5  # checks in the rolling mean drawn over the accuracy
 BEST_COLOUR = "#d62728"
 REAL_COLOUR = "#1f77b4"  # real data, in every evaluation chart
 SYNTHETIC_COLOUR = "#ff7f0e"
@@ -84,6 +87,40 @@ def loss_figure(snapshot: ProgressSnapshot) -> go.Figure:
     return figure
 
 
+def accuracy_figure(snapshot: ProgressSnapshot) -> go.Figure:
+    """The discriminator's accuracy (0 to 100 %) on held-back real rows and on synthetic rows,
+    per check, smoothed over ``ACCURACY_SMOOTHING`` checks, with the 50 % line marked: there the
+    discriminator is guessing. Before the first check the figure has only a short note."""
+    figure = go.Figure()
+    points = snapshot.accuracy
+    if points:
+        keep = _downsample(len(points))
+        steps = np.array([point[0] for point in points])[keep]
+        for column, (label, colour) in enumerate(ACCURACY_LINES, start=1):
+            series = pd.Series([point[column] * 100 for point in points], dtype="float64")
+            smooth = series.rolling(ACCURACY_SMOOTHING, min_periods=1).mean().to_numpy()[keep]
+            figure.add_scatter(
+                x=steps,
+                y=smooth,
+                mode="lines",
+                name=label,
+                line={"color": colour, "width": 2},
+                hovertemplate=f"{label}: %{{y:.0f}} %<extra></extra>",
+            )
+    figure.add_hline(
+        y=50,
+        line={"color": BASELINE_COLOUR, "dash": "dash"},
+        annotation_text="50 %: guessing",
+        annotation_position="bottom right",
+    )
+    _layout(figure, "Discriminator accuracy", x_title="training step", y_title="right")
+    figure.update_layout(hovermode="x unified")
+    figure.update_yaxes(range=[0, 100], ticksuffix=" %")
+    if not figure.data:
+        _note(figure, "The accuracy appears after the first checks.")
+    return figure
+
+
 def fidelity_figure(snapshot: ProgressSnapshot) -> go.Figure | None:
     """The quality estimate (0 to 100 %) after each evaluated epoch, with the best one marked.
 
@@ -116,7 +153,10 @@ def fidelity_figure(snapshot: ProgressSnapshot) -> go.Figure | None:
             marker={"color": BEST_COLOUR, "size": 13, "symbol": "star"},
             hovertemplate="Best, epoch %{x}: %{y:.1f} %<extra></extra>",
         )
-    _layout(figure, "Quality estimate", x_title="epoch", y_title="match with your table")
+    title = f"Quality estimate: {percents[-1]:.0f} %"
+    if len(percents) > 1:
+        title += f" (first check: {percents[0]:.0f} %)"
+    _layout(figure, title, x_title="epoch", y_title="match with your table")
     figure.update_yaxes(range=[0, 100], ticksuffix=" %")
     return figure
 

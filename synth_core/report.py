@@ -38,6 +38,7 @@ SECTIONS = (
     ("summary", "Summary"),
     ("quality", "Quality"),
     ("diagnostic", "Diagnostic"),
+    ("realism", "Realism"),
     ("distributions", "Column distributions"),
     ("correlations", "Correlations"),
     ("usefulness", "Usefulness"),
@@ -102,6 +103,7 @@ def html_report(
         _summary(evaluation, charts),
         _quality(evaluation),
         _diagnostic(evaluation),
+        _realism(evaluation),
         _distributions(evaluation, charts),
         _correlations(evaluation, charts),
         _usefulness(evaluation, charts),
@@ -131,6 +133,12 @@ def _summary(evaluation: Evaluation, charts: _Charts) -> str:
         ("Column pair trends", _percent(quality.column_pair_trends), "column_pair_trends"),
         ("Diagnostic", _percent(evaluation.diagnostic.score), "diagnostic"),
     ]
+    if evaluation.detection is not None:
+        cards.append(("Detection (ROC AUC)", _number(evaluation.detection.auc), "detection"))
+    if evaluation.precision_recall is not None:
+        coverage = evaluation.precision_recall
+        cards.append(("Precision", _percent(coverage.precision), "precision"))
+        cards.append(("Recall", _percent(coverage.recall), "recall"))
     if utility is not None:
         value = f"{utility.synthetic:.2f} vs {utility.real:.2f}"
         cards.append((f"Usefulness ({utility.metric})", value, "ml_utility"))
@@ -197,6 +205,36 @@ def _diagnostic(evaluation: Evaluation) -> str:
             _verdict_line(evaluation.verdicts.get("diagnostic")),
             _table(scores),
         ],
+    )
+
+
+def _realism(evaluation: Evaluation) -> str:
+    detection, coverage = evaluation.detection, evaluation.precision_recall
+    if detection is None or coverage is None:
+        return _section("realism", ['<p class="muted">Not measured.</p>'])
+    rows = {
+        "Detection: ROC AUC": f"{_number(detection.auc)} (0.5 ideal, 1.0 always told apart)",
+        "Detection: classifier": f"{detection.method}, {detection.rows:,} rows of each table",
+        "Precision": _percent(coverage.precision),
+        "Recall": _percent(coverage.recall),
+        "Precision and recall: rows and neighbours": (
+            f"{coverage.rows['real']:,} real, {coverage.rows['synthetic']:,} synthetic, "
+            f"k = {coverage.k}"
+        ),
+    }
+    return _section(
+        "realism",
+        [
+            "<p><b>Detection</b>: a classifier learns to tell real rows from synthetic ones; "
+            "its ROC AUC on rows it did not learn from is 0.5 when it cannot tell them apart "
+            "(ideal) and 1.0 when it always can. <b>Precision</b>: the share of synthetic rows "
+            "that sit among real rows (realistic rows). <b>Recall</b>: the share of real rows "
+            "that have synthetic rows around them (variety covered). Both after Kynkäänniemi "
+            "et al. (2019): a row's neighbourhood reaches its k-th nearest neighbour in its "
+            "own table.</p>",
+        ]
+        + [_verdict_line(evaluation.verdicts.get(k)) for k in ("detection", "precision", "recall")]
+        + [_key_values(rows)],
     )
 
 
@@ -451,7 +489,7 @@ def _percent(value: float | None) -> str:
 
 
 def _number(value: float | None) -> str:
-    return "–" if value is None else f"{value:.2f}"
+    return "–" if value is None or math.isnan(value) else f"{value:.2f}"
 
 
 def _e(value: Any) -> str:

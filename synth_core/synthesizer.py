@@ -23,11 +23,12 @@ from synth_core.device import resolve_device
 from synth_core.errors import DataError, SchemaError, TrainingError
 from synth_core.fidelity import column_shapes_estimate
 from synth_core.hashing import row_hashes
+from synth_core.health import RowSummary, mode_collapse
 from synth_core.models import VARIANTS, GanCore
 from synth_core.pii import PiiPlan
 from synth_core.schema import Schema, infer_schema
-from synth_core.training import STOPPED, TrainingProgress, train
-from synth_core.transform import DISCRETE_KINDS, TableTransform
+from synth_core.training import STOPPED, Estimate, TrainingProgress, hold_back, train
+from synth_core.transform import CONTINUOUS_KINDS, DISCRETE_KINDS, TableTransform
 
 if TYPE_CHECKING:
     from synth_core.filters import NearCopyFilter
@@ -111,7 +112,9 @@ class Synthesizer:
     def _train(self, matrix, device, real_sample, stop) -> str:
         config = self.config
         rng = torch.Generator(device).manual_seed(config.seed)
+        matrix, held = hold_back(matrix, config.seed, config.effective_pac)
         data = torch.from_numpy(matrix).to(device)
+        probe = None if held is None else torch.from_numpy(held).to(device)
         counts = None
         if self._budget is not None:
             counts = dp.condition_counts(self._domain, self._condition_columns())
@@ -126,12 +129,14 @@ class Synthesizer:
         )
         if self._budget is not None:
             dp.attach(self.core_, self._budget, config)
+        real_rows = self._row_summary(real_sample)
 
-        def estimate(core: GanCore) -> float:
+        def estimate(core: GanCore) -> Estimate:
             generated = self._generate_frame(len(real_sample), seed=config.seed)
-            return column_shapes_estimate(self.transform_, real_sample, generated)
+            score = column_shapes_estimate(self.transform_, real_sample, generated)
+            return Estimate(score, mode_collapse(real_rows, self._row_summary(generated)))
 
-        state = train(self.core_, config, self.progress_, stop, estimate)
+        state = train(self.core_, config, self.progress_, stop, estimate, probe)
         if self._budget is not None:
             self.privacy_ = dp.record(self._budget, self.core_.private, self.training_rows_)
             self.progress_.note(self.privacy_.sentence())
@@ -139,6 +144,10 @@ class Synthesizer:
         self.core_.data = None  # the training matrix is not kept once training ends
         self.core_.sampler.rows_by_group = None
         return state
+
+    def _row_summary(self, frame: pd.DataFrame) -> RowSummary:
+        values = self.transform_.column_values(frame)
+        return RowSummary.of({k: (kind in CONTINUOUS_KINDS, v) for k, (kind, v) in values.items()})
 
     def _condition_columns(self) -> list[str]:
         if self.variant_.conditioning == "all-discrete":

@@ -1,9 +1,11 @@
 """The training loop and the live record of a run that other threads read.
 
 ``train`` runs epochs of discriminator and generator steps on a ``GanCore``; it checks a stop event
-every step, turns non-finite losses into a plain message, estimates fidelity every few epochs,
-keeps the best generator and can stop early. ``TrainingProgress`` is the lock-protected record
-that the app's live charts and the command line's progress bar read.
+every step, turns non-finite losses into a plain message, measures the discriminator's accuracy
+on held-back rows every ``PROBE_EVERY`` steps, estimates fidelity every few epochs, keeps the
+best generator, can stop early, and keeps the health warnings of ``synth_core.health`` up to
+date. ``TrainingProgress`` is the lock-protected record that the app's live charts and the
+command line's progress bar read.
 """
 
 from __future__ import annotations
@@ -16,16 +18,22 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import numpy as np
 import torch
 
+from synth_core import health
 from synth_core.config import TrainingConfig
 from synth_core.errors import TrainingError
+from synth_core.health import HealthWarning
 from synth_core.models.core import GanCore
 
 log = logging.getLogger(__name__)
 
 PENDING, RUNNING, FINISHED, STOPPED, FAILED = "pending", "running", "finished", "stopped", "failed"
 FLUSH_SECONDS = 0.25  # how often step metrics are copied off the device into the record
+PROBE_EVERY = 10  # steps between two measures of the discriminator's accuracy
+PROBE_ROWS = 256  # real rows held back from training to measure it on (at most a tenth)
+PROBE_SEED = 7919  # added to the run's seed for the probe's own random numbers
 
 
 @dataclass(frozen=True)
@@ -48,6 +56,9 @@ class ProgressSnapshot:
     fidelity: tuple[tuple[int, float], ...]  # (epoch, estimate) pairs
     best_epoch: int | None
     time_limit: float | None = None  # seconds; a run ends at its last epoch or here
+    #: (step, accuracy on held-back real rows, accuracy on synthetic rows), every PROBE_EVERY steps
+    accuracy: tuple[tuple[int, float, float], ...] = ()
+    warnings: tuple[HealthWarning, ...] = ()  # what looks wrong now, in health.ORDER
 
     @property
     def fraction(self) -> float:
@@ -83,6 +94,8 @@ class TrainingProgress:
     _epochs: dict[str, list[float]] = field(default_factory=dict)
     _fidelity: list[tuple[int, float]] = field(default_factory=list)
     _best_epoch: int | None = None
+    _accuracy: list[tuple[int, float, float]] = field(default_factory=list)
+    _warnings: dict[str, HealthWarning] = field(default_factory=dict)
 
     def start(
         self,
@@ -97,6 +110,7 @@ class TrainingProgress:
             self._state, self._started, self._ended = RUNNING, time.monotonic(), None
             self._epoch = self._step = self._rows_seen = 0
             self._steps, self._epochs, self._fidelity = {}, {}, []
+            self._accuracy, self._warnings = [], {}
 
     def note(self, text: str) -> None:
         """A remark for the user (for example a fallback to the CPU)."""
@@ -110,6 +124,31 @@ class TrainingProgress:
                 self._steps.setdefault(name, []).extend(values)
             self._step += steps
             self._rows_seen += rows_seen
+
+    def add_accuracy(self, points: list[tuple[int, float, float]]) -> None:
+        """Record (step, accuracy on real rows, accuracy on synthetic rows) measures."""
+        with self._lock:
+            self._accuracy.extend(points)
+
+    def set_warnings(self, keys: tuple[str, ...], found: list[HealthWarning]) -> None:
+        """Replace the warnings of the detectors named by ``keys`` with ``found``: a warning
+        that no longer holds clears."""
+        with self._lock:
+            for key in keys:
+                self._warnings.pop(key, None)
+            for warning in found:
+                self._warnings[warning.key] = warning
+
+    def recent(
+        self, steps: int
+    ) -> tuple[int, dict[str, list[float]], list[tuple[int, float, float]]]:
+        """(steps so far, the last ``steps`` values of each step metric, the accuracy measures
+        of those steps): what the health checks read, without copying the whole run."""
+        with self._lock:
+            tails = {name: values[-steps:] for name, values in self._steps.items()}
+            first = self._step - steps
+            points = [point for point in self._accuracy[-steps:] if point[0] > first]
+            return self._step, tails, points
 
     def end_epoch(self, epoch: int, metrics: dict[str, float]) -> None:
         with self._lock:
@@ -156,10 +195,35 @@ class TrainingProgress:
                 fidelity=tuple(self._fidelity),
                 best_epoch=self._best_epoch,
                 time_limit=self.time_limit,
+                accuracy=tuple(self._accuracy),
+                warnings=tuple(self._warnings[k] for k in health.ORDER if k in self._warnings),
             )
 
 
-FidelityEstimate = Callable[[GanCore], float]
+@dataclass(frozen=True)
+class Estimate:
+    """A fidelity estimate (0..1) and the warning the rows generated for it gave, if any."""
+
+    score: float
+    warning: HealthWarning | None = None
+
+
+FidelityEstimate = Callable[[GanCore], float | Estimate]
+
+
+def hold_back(matrix: np.ndarray, seed: int, pac: int) -> tuple[np.ndarray, np.ndarray | None]:
+    """(the rows to train on, the rows held back to measure the discriminator's accuracy on).
+
+    At most ``PROBE_ROWS`` rows and a tenth of the table, a whole number of ``pac`` groups, drawn
+    with ``seed``; a table too small to spare a group keeps every row and has no held-back rows.
+    """
+    size = min(PROBE_ROWS, len(matrix) // 10) // pac * pac
+    if size == 0:
+        return matrix, None
+    held = np.random.default_rng([seed, PROBE_SEED]).choice(len(matrix), size, replace=False)
+    keep = np.ones(len(matrix), dtype=bool)
+    keep[held] = False
+    return matrix[keep], matrix[np.sort(held)]
 
 
 def train(
@@ -168,9 +232,12 @@ def train(
     progress: TrainingProgress,
     stop: threading.Event | None = None,
     fidelity: FidelityEstimate | None = None,
+    probe: torch.Tensor | None = None,
 ) -> str:
     """Train ``core`` for ``config.epochs``; return FINISHED or STOPPED.
 
+    ``probe``: real rows in matrix form that ``core`` does not train on (see ``hold_back``); the
+    discriminator's accuracy is measured on them every ``PROBE_EVERY`` steps.
     Raises ``TrainingError`` when the losses stop being finite numbers.
     """
     stop = stop or threading.Event()
@@ -179,14 +246,19 @@ def train(
     steps_per_epoch = max(1, n_rows // batch)
     progress.start(config.epochs, steps_per_epoch, str(core.device), config.max_seconds)
     best_score, best_state, stale = -math.inf, None, 0
-    started = time.monotonic()
+    # The probe draws from its own generator, so a run with it repeats a run without it.
+    probe_rng = torch.Generator(core.device).manual_seed(config.seed + PROBE_SEED)
+    if probe is not None and probe.shape[0] < core.pac:
+        probe = None
+    started, done = time.monotonic(), 0
     for epoch in range(1, config.epochs + 1):
         buffer: dict[str, list[torch.Tensor]] = {}
+        judged: list[tuple[int, dict[str, torch.Tensor]]] = []
         epoch_sums: dict[str, float] = {}
         pending, last_flush = 0, time.monotonic()
         for _ in range(steps_per_epoch):
             if stop.is_set():
-                _flush(progress, buffer, epoch_sums, pending, batch)
+                _flush(progress, buffer, epoch_sums, pending, batch, judged)
                 _restore_best(core, best_state, progress)
                 progress.note(f"Stopped on request during epoch {epoch}.")
                 progress.finish(STOPPED)
@@ -194,20 +266,28 @@ def train(
             metrics = core.step(batch, config.discriminator_steps)
             for name, value in metrics.items():
                 buffer.setdefault(name, []).append(value)
-            pending += 1
+            pending, done = pending + 1, done + 1
+            if probe is not None and done % PROBE_EVERY == 0:
+                judged.append((done, core.judge(probe, probe_rng)))
             if time.monotonic() - last_flush > FLUSH_SECONDS:
-                _flush(progress, buffer, epoch_sums, pending, batch)
+                _flush(progress, buffer, epoch_sums, pending, batch, judged)
                 pending, last_flush = 0, time.monotonic()
-        _flush(progress, buffer, epoch_sums, pending, batch)
+        _flush(progress, buffer, epoch_sums, pending, batch, judged)
         progress.end_epoch(epoch, {k: v / steps_per_epoch for k, v in epoch_sums.items()})
         if (
             fidelity is not None
             and config.eval_every
             and (epoch % config.eval_every == 0 or epoch == config.epochs)
         ):
-            score = fidelity(core)
+            estimate = fidelity(core)
+            if not isinstance(estimate, Estimate):
+                estimate = Estimate(float(estimate))
+            score = estimate.score
             improved = score > best_score
             progress.add_fidelity(epoch, score, improved)
+            progress.set_warnings(health.SAMPLE_KEYS, [w for w in [estimate.warning] if w])
+            plateau = health.plateau(progress.snapshot().fidelity)
+            progress.set_warnings(health.QUALITY_KEYS, [plateau] if plateau else [])
             if improved:
                 best_score, stale = score, 0
                 if config.keep_best:
@@ -225,8 +305,17 @@ def train(
     return FINISHED
 
 
-def _flush(progress, buffer, epoch_sums, pending, batch) -> None:
-    """Copy buffered step metrics off the device (one sync) and check they are finite."""
+def _flush(progress, buffer, epoch_sums, pending, batch, judged) -> None:
+    """Copy buffered step metrics off the device (one sync), check they are finite, and update
+    the loss-based health warnings."""
+    if judged:
+        values = torch.stack(
+            [torch.stack([m["real_accuracy"], m["fake_accuracy"]]) for _, m in judged]
+        ).cpu()
+        progress.add_accuracy(
+            [(step, *pair) for (step, _), pair in zip(judged, values.tolist(), strict=True)]
+        )
+        judged.clear()
     if not pending:
         return
     names = list(buffer)
@@ -241,6 +330,8 @@ def _flush(progress, buffer, epoch_sums, pending, batch) -> None:
         epoch_sums[name] = epoch_sums.get(name, 0.0) + sum(series)
     progress.add_steps(rows, pending, pending * batch)
     buffer.clear()
+    step, tails, accuracy = progress.recent(health.SWING_WINDOW)
+    progress.set_warnings(health.LOSS_KEYS, health.loss_warnings(tails, accuracy, step))
 
 
 def _restore_best(core: GanCore, best_state, progress: TrainingProgress) -> None:

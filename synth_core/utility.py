@@ -95,7 +95,7 @@ def ml_utility(
     features = [info for info in infos if info.name != target]
     if not features:
         raise DataError("Predicting a column needs at least one other column to predict from.")
-    encode = _FeatureEncoder(prepared(train, features), features)
+    encode = FeatureEncoder(prepared(train, features), features)
     sets = {}
     for name, frame in (("train", train), ("synthetic", synthetic), ("test", test)):
         y = prepared(frame, [target_info])[target].to_numpy()
@@ -133,7 +133,7 @@ def ml_utility(
     )
 
 
-class _FeatureEncoder:
+class FeatureEncoder:
     """Numbers as they are; categories as integer codes learnt from the real training rows (the
     most common ``MAX_CATEGORIES``), anything else as missing."""
 

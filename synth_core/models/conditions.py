@@ -123,6 +123,18 @@ class ConditionSampler:
         rows = self.rows_by_group[self.group_start[group] + pick]
         return cond, col, rows
 
+    def conditions_of(self, rows: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
+        """Condition vectors that real ``rows`` (matrix form) meet, as training pairs them: per
+        row a column drawn uniformly, and the row's own category in it."""
+        batch, device = rows.shape[0], rows.device
+        col = torch.randint(len(self.columns), (batch,), generator=generator, device=device)
+        slots = torch.arange(self.max_width, device=device)
+        index = (self.data_starts[col].unsqueeze(1) + slots).clamp_max(rows.shape[1] - 1)
+        block = rows.gather(1, index).masked_fill(slots >= self.widths[col].unsqueeze(1), -1.0)
+        cond = torch.zeros(batch, self.width, device=device)
+        cond.scatter_(1, (self.cond_offsets[col] + block.argmax(1)).unsqueeze(1), 1.0)
+        return cond
+
     def condition_for(self, column: str, category: int, batch: int) -> torch.Tensor:
         """Condition vectors that all ask for one category of one column."""
         i = self.columns.index(column)

@@ -225,6 +225,48 @@ class GanCore:
         self.opt_g.step()
         return {"generator_loss": loss.detach(), **metrics}
 
+    # ----------------------------------------------------------------------- judging
+    @torch.no_grad()
+    def judge(self, real: torch.Tensor, generator: torch.Generator) -> dict[str, torch.Tensor]:
+        """How often the discriminator is right about ``real`` rows (held back from its
+        updates) and about as many fresh synthetic rows: ``real_accuracy`` and
+        ``fake_accuracy``, each 0..1 over groups of ``pac`` rows.
+
+        A BCE discriminator is right when its probability (the sigmoid of its score) is on the
+        correct side of 1/2. A Wasserstein critic's scores have no fixed scale, so its
+        threshold is the midpoint of its mean scores on the real and the synthetic rows. Both
+        networks run in evaluation mode (no dropout; the generator's batch norm uses its running
+        statistics, as when rows are generated for the user) and draw only from ``generator``:
+        judging leaves the run exactly as it was.
+        """
+        n = (real.shape[0] // self.pac) * self.pac
+        real, cond_real, cond_fake = real[:n], None, None
+        if self.sampler.enabled:
+            cond_real = self.sampler.conditions_of(real, generator)
+            cond_fake, _, _ = self.sampler.sample(n, generator, from_data=False)
+        modes = self.generator.training, self.discriminator.training
+        self.generator.eval()
+        self.discriminator.eval()
+        try:
+            z = torch.randn(n, self.config.noise_dim, generator=generator, device=self.device)
+            fake = self.head(self.generator(self._with(z, cond_fake)), generator)
+            scores = self.discriminator(
+                torch.cat([self._with(real, cond_real), self._with(fake, cond_fake)])
+            )
+        finally:
+            self.generator.train(modes[0])
+            self.discriminator.train(modes[1])
+        real_scores, fake_scores = scores[: len(scores) // 2], scores[len(scores) // 2 :]
+        threshold = (
+            (real_scores.mean() + fake_scores.mean()) / 2
+            if self.variant.objective == "wgan-gp"
+            else torch.zeros((), device=scores.device)
+        )
+        return {
+            "real_accuracy": (real_scores > threshold).float().mean(),
+            "fake_accuracy": (fake_scores < threshold).float().mean(),
+        }
+
     # ------------------------------------------------------------------------ generation
     @torch.no_grad()
     def generate(

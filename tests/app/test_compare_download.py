@@ -91,6 +91,7 @@ def test_compare_scores_the_model_and_draws_every_part(trained: AppTest) -> None
     assert done is not None and done.target == "color"
     labels = [metric.label for metric in trained.metric]
     assert {"Overall quality", "Usefulness", "Privacy", "Validity"} <= set(labels)
+    assert {"Detection (ROC AUC)", "Precision", "Recall"} <= set(labels)  # the Details tab
     assert [tab.label for tab in trained.tabs] == [
         "Columns",
         "Correlations",

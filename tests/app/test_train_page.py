@@ -7,6 +7,7 @@ session state and then runs the app again, as the live view's next tick would.
 from __future__ import annotations
 
 import dataclasses
+import json
 import threading
 import time
 from collections.abc import Iterator
@@ -16,6 +17,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from synth_core.datasets import DEMO_PATH
+from synth_core.health import HealthWarning
 from synth_core.jobs import TrainingJob
 from synth_core.models import DEFAULT_VARIANT, VARIANTS
 from synth_core.schema import Kind
@@ -28,6 +30,12 @@ SMALL_ROWS = 300
 
 def texts(elements) -> list[str]:
     return [element.value for element in elements]
+
+
+def chart_titles(app: AppTest) -> list[str]:
+    return [
+        json.loads(chart.proto.spec)["layout"]["title"]["text"] for chart in app.get("plotly_chart")
+    ]
 
 
 def job_of(app: AppTest) -> TrainingJob | None:
@@ -176,7 +184,11 @@ def test_a_tiny_training_finishes_and_previews_rows(small: AppTest, adult_slice)
     assert job.snapshot().state == "finished"
     assert any(s.value.startswith("Training finished in ") for s in small.success)
     assert "Model trained" in texts(small.sidebar.caption)
-    assert len(small.get("plotly_chart")) == 2  # losses, and the estimate after epoch 1
+    # losses, the discriminator's accuracy, and the estimate after epoch 1
+    titles = chart_titles(small)
+    assert len(titles) == 3 and titles[:2] == ["Training losses", "Discriminator accuracy"]
+    assert any("50 % the discriminator is guessing" in c for c in texts(small.caption))
+    assert not small.warning  # a healthy run
     assert "Next: compare with your table" in [link.label for link in small.page_link]
     assert small.button(key=state.START_BUTTON).disabled is False
 
@@ -204,7 +216,7 @@ def test_stop_ends_a_long_training_with_the_model_so_far(small: AppTest) -> None
     assert job.snapshot().progress.step, "the training never took a step"
     small.run()  # what the live view's next tick shows
     assert not small.exception
-    assert small.get("progress") and small.get("plotly_chart")
+    assert small.get("progress") and "Discriminator accuracy" in chart_titles(small)
 
     small.button(key=state.STOP_BUTTON).click().run()
     assert job.join(5)
@@ -216,6 +228,19 @@ def test_stop_ends_a_long_training_with_the_model_so_far(small: AppTest) -> None
     assert any("can still be used" in w.value for w in small.warning)
     assert job.result is not None
     assert small.button(key=state.PREVIEW_BUTTON)
+
+
+def test_health_warnings_are_shown_with_what_to_do(small: AppTest) -> None:
+    job = start(tiny(small))
+    assert job.join(60)
+    warning = HealthWarning("mode_collapse", "Too little variety", "Rows repeat.", "Train longer.")
+    note = HealthWarning("plateau", "Stopped helping", "Flat.", "You can stop.", level="info")
+    job.result.progress_.set_warnings(("mode_collapse", "plateau"), [warning, note])
+    small.run()
+
+    assert not small.exception
+    assert texts(small.warning) == ["**Too little variety.** Rows repeat. Train longer."]
+    assert "**Stopped helping.** Flat. You can stop." in texts(small.info)
 
 
 def test_a_training_waits_its_turn_in_the_shared_queue(small: AppTest) -> None:

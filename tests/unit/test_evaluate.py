@@ -152,6 +152,9 @@ def test_to_json_is_plain_json_with_the_documented_keys(shuffled):
     assert data["verdicts"]["privacy"]["level"] in ("excellent", "good", "fair", "poor")
     assert data["diagnostic"]["score"] == pytest.approx(shuffled.diagnostic.score)
     assert len(data["column_pair_trends_details"]) == len(shuffled.pair_trends_details)
+    assert 0.5 < data["detection"]["auc"] <= 1.0  # shuffled columns give themselves away
+    assert set(data["precision_recall"]) >= {"precision", "recall", "k", "rows"}
+    assert {"detection", "precision", "recall"} <= set(data["verdicts"])
 
 
 def test_without_holdout_dcr_is_missing_with_a_reason(real, schema):

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
 import plotly.graph_objects as go
 import pytest
 
-from synth_core.plots import MAX_POINTS, SMOOTHING_STEPS, fidelity_figure, loss_figure
+from synth_core.plots import (
+    ACCURACY_SMOOTHING,
+    MAX_POINTS,
+    SMOOTHING_STEPS,
+    accuracy_figure,
+    fidelity_figure,
+    loss_figure,
+)
 from synth_core.training import RUNNING, ProgressSnapshot
 
 
@@ -96,6 +104,7 @@ def test_fidelity_figure_shows_estimates_as_percent_and_marks_the_best() -> None
     assert list(lines["Best (kept)"].x) == [10]
     assert list(lines["Best (kept)"].y) == pytest.approx([74.0])
     assert tuple(figure.layout.yaxis.range) == (0, 100)
+    assert figure.layout.title.text == "Quality estimate: 72 % (first check: 61 %)"
 
 
 def test_fidelity_figure_without_a_best_epoch_has_no_marker() -> None:
@@ -114,3 +123,26 @@ def test_fidelity_figure_bounds_the_points() -> None:
 
 def test_fidelity_figure_is_none_without_estimates() -> None:
     assert fidelity_figure(snapshot(fidelity=())) is None
+
+
+def test_accuracy_figure_draws_real_and_synthetic_smoothed_with_the_guessing_line() -> None:
+    points = tuple((10 * (i + 1), 1.0 - i / 100, 0.9 - i / 100) for i in range(40))
+    figure = accuracy_figure(dataclasses.replace(snapshot(), accuracy=points))
+
+    lines = traces(figure)
+    assert list(lines) == ["On real rows", "On synthetic rows"]
+    real = lines["On real rows"]
+    assert list(real.x) == [step for step, _, _ in points]
+    assert real.y[0] == pytest.approx(100.0)  # the mean of what there is so far
+    expected = np.mean([100 * (1.0 - i / 100) for i in range(20 - ACCURACY_SMOOTHING + 1, 21)])
+    assert real.y[20] == pytest.approx(expected)
+    assert [shape.y0 for shape in figure.layout.shapes] == [50]
+    assert "guessing" in figure.layout.annotations[0].text
+    assert tuple(figure.layout.yaxis.range) == (0, 100)
+
+
+def test_accuracy_figure_before_any_check_has_a_note() -> None:
+    figure = accuracy_figure(snapshot(steps=5))
+
+    assert not figure.data
+    assert any("first checks" in note.text for note in figure.layout.annotations)

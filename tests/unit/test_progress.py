@@ -47,3 +47,38 @@ def test_a_finished_run_has_no_time_left_and_stops_its_clock(clock: list[float])
     assert snap.eta is None
     assert snap.elapsed == pytest.approx(5.0)
     assert snap.fraction == 1.0
+
+
+def test_accuracy_and_warnings_are_recorded_and_a_warning_can_clear() -> None:
+    from synth_core.health import HealthWarning
+
+    progress = TrainingProgress()
+    progress.start(total_epochs=1, steps_per_epoch=30, device="cpu")
+    progress.add_steps({"generator_loss": [0.0] * 30}, steps=30, rows_seen=300)
+    progress.add_accuracy([(10, 1.0, 0.5), (20, 0.75, 0.5), (30, 0.5, 0.5)])
+    stuck = HealthWarning("vanishing_gradients", "t", "s.", "a.")
+    progress.set_warnings(("vanishing_gradients", "oscillation"), [stuck])
+    snap = progress.snapshot()
+    assert snap.accuracy == ((10, 1.0, 0.5), (20, 0.75, 0.5), (30, 0.5, 0.5))
+    assert snap.warnings == (stuck,)
+    step, tails, accuracy = progress.recent(15)
+    assert (
+        step == 30
+        and len(tails["generator_loss"]) == 15
+        and accuracy == [(20, 0.75, 0.5), (30, 0.5, 0.5)]
+    )
+    progress.set_warnings(("vanishing_gradients", "oscillation"), [])
+    assert progress.snapshot().warnings == ()
+
+
+def test_progress_line_tells_the_cli_the_same_story() -> None:
+    from synth_core.cli import progress_line
+
+    progress = TrainingProgress()
+    progress.start(total_epochs=4, steps_per_epoch=10, device="cpu")
+    progress.add_steps({"generator_loss": [1.5], "discriminator_loss": [-0.25]}, 1, 10)
+    progress.add_accuracy([(10, 0.62, 0.48)])
+    progress.add_fidelity(1, 0.81, best=True)
+    line = progress_line(progress.snapshot())
+    assert line.startswith("epoch 0/4  G +1.500  D -0.250")
+    assert "D right 62 % real / 48 % synthetic" in line and "quality 81 %" in line

@@ -140,3 +140,13 @@ def test_utility_and_scores_figures(evaluation):
     assert figure.layout.shapes  # the guessing baseline
     scores = scores_figure(evaluation)
     assert "Column shapes" in scores.data[0].y
+
+
+def test_realism_lists_detection_precision_and_recall(page, evaluation):
+    text, _ = page
+    section = text[text.index('<section id="realism">') :]
+    section = section[: section.index("</section>")]
+    assert f"{evaluation.detection.auc:.2f} (0.5 ideal" in section
+    coverage = evaluation.precision_recall
+    assert f"{coverage.precision * 100:.1f} %" in section and f"k = {coverage.k}" in section
+    assert "Kynkäänniemi" in section
