@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import logging
 import math
 
 import streamlit as st
 
-from synth_core.errors import SynthError
 from synth_core.plots import association_figures, marginal_figure, utility_figure
-from ui import flow, results, state, training
+from ui import flow, results, state
 from ui.scores_view import percent, score_card
 
 CORRELATIONS_EXPLAINED = (
@@ -224,36 +222,14 @@ def draw(done: results.Scored) -> None:
         )
 
 
-if table is None:
-    flow.point_back(
-        "There is no table yet. Upload your table, or try the sample data, then train a model "
-        "to compare with it.",
-        flow.UPLOAD,
-    )
-elif job is None or job.result is None:
-    flow.point_back(
-        "The model is still training: its rows can be compared once it is done."
-        if training.is_active(job)
-        else "There is no trained model yet. Train one, then come back to compare its rows "
-        "with yours.",
-        flow.TRAIN,
-    )
-elif state.trained_on_other_data() == "table":
-    flow.point_back(
-        "The model was trained on a table loaded earlier. Train a model on the table loaded "
-        "now to compare with it.",
-        flow.TRAIN,
-    )
-else:
-    done = results.scores(job)
-    if done is None:
-        try:
-            with st.spinner("Scoring the synthetic rows against yours (up to half a minute)…"):
-                done = results.score(job, table)
-        except SynthError as error:
-            st.error(str(error), icon=":material/error:")
-        except Exception as error:  # a bug: never show a traceback, never log cell values
-            logging.getLogger(__name__).error("scoring failed: %s", type(error).__name__)
-            st.error(results.SCORING_FAILED, icon=":material/error:")
-    if done is not None:
-        draw(done)
+if results.ready_or_point_back(table, job, "to compare its rows with yours"):
+    if state.trained_on_other_data() == "table":
+        flow.point_back(
+            "The model was trained on a table loaded earlier. Train a model on the table loaded "
+            "now to compare with it.",
+            flow.TRAIN,
+        )
+    else:
+        done = results.scores(job) or results.score_on_screen(job, table)
+        if done is not None:
+            draw(done)

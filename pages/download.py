@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import logging
-
 import streamlit as st
 
 from synth_core.errors import SynthError
 from synth_core.io import to_csv_bytes, to_xlsx_bytes
 from synth_core.modelfile import to_bytes as model_bytes
-from ui import flow, results, state, training
-
-logger = logging.getLogger(__name__)
+from ui import results, state
 
 MODEL_WARNING = (
     "A model file can remember rare details of the rows it learned from: share it only with "
@@ -132,23 +128,14 @@ def report_button() -> None:
         return
     done = results.scores(job)
     if done is None:
-        if st.button(
+        clicked = st.button(
             "Score and build the report",
             key=state.EVALUATE_BUTTON,
             icon=":material/analytics:",
             width="stretch",
             help="Scores the rows against yours (up to half a minute), as on the Compare page.",
-        ):
-            try:
-                with st.spinner("Scoring the synthetic rows against yours…"):
-                    results.score(job, table)
-            except SynthError as error:
-                st.error(str(error), icon=":material/error:")
-                return
-            except Exception as error:  # a bug: never show a traceback, never log cell values
-                logger.error("scoring failed: %s", type(error).__name__)
-                st.error(results.SCORING_FAILED, icon=":material/error:")
-                return
+        )
+        if clicked and results.score_on_screen(job, table) is not None:
             st.rerun()
         return
     current, now = done, job
@@ -196,20 +183,7 @@ def generate_step() -> None:
     downloads(made)
 
 
-if table is None:
-    flow.point_back(
-        "There is no table yet. Upload your table, or try the sample data, then train a model "
-        "to generate rows with.",
-        flow.UPLOAD,
-    )
-elif job is None or job.result is None:
-    flow.point_back(
-        "The model is still training: rows can be generated once it is done."
-        if training.is_active(job)
-        else "There is no trained model yet. Train one, then come back to generate rows.",
-        flow.TRAIN,
-    )
-else:
+if results.ready_or_point_back(table, job, "to generate rows"):
     if state.trained_on_other_data() == "table":
         st.caption(
             "This model was trained on a table loaded earlier; the report needs the table it "

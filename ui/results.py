@@ -7,6 +7,7 @@ those rows, so the usefulness and privacy scores can test it on real rows it did
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -14,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from synth_core.errors import DataError
+from synth_core.errors import DataError, SynthError
 from synth_core.evaluate import Evaluation, evaluate, usefulness_targets
 from synth_core.filters import NearCopyFilter, near_copy_filter
 from synth_core.report import html_report
@@ -26,6 +27,8 @@ from ui.state import LoadedTable, State
 if TYPE_CHECKING:
     from synth_core.jobs import TrainingJob
     from synth_core.synthesizer import Synthesizer
+
+logger = logging.getLogger(__name__)
 
 HOLDOUT_FRACTION = 0.2
 MAX_ROWS = 500_000  # most rows made in the app; the command line streams any number to a file
@@ -275,6 +278,45 @@ def report(done: Scored, job: TrainingJob, table: LoadedTable) -> str:
     title = f"Synth Studio report: {table.name}"
     facts = privacy_facts(job, done.generated)
     return html_report(done.evaluation, title=title, settings=settings, privacy_facts=facts)
+
+
+# ------------------------------------------------------------------------------ page helpers
+def ready_or_point_back(table: LoadedTable | None, job: TrainingJob | None, purpose: str) -> bool:
+    """True when there is a table and a trained model; otherwise say what is missing and link
+    to the step that provides it. ``purpose`` ends the sentence: "to compare its rows"."""
+    from ui import flow, training
+
+    if table is None:
+        flow.point_back(
+            "There is no table yet. Upload your table, or try the sample data, then train a "
+            f"model {purpose}.",
+            flow.UPLOAD,
+        )
+        return False
+    if job is None or job.result is None:
+        flow.point_back(
+            "The model is still training: come back once it is done."
+            if training.is_active(job)
+            else f"There is no trained model yet. Train one, then come back {purpose}.",
+            flow.TRAIN,
+        )
+        return False
+    return True
+
+
+def score_on_screen(job: TrainingJob, table: LoadedTable) -> Scored | None:
+    """``score`` with a spinner; a failure is shown as a plain message (None returned)."""
+    import streamlit as st
+
+    try:
+        with st.spinner("Scoring the synthetic rows against yours (up to half a minute)…"):
+            return score(job, table)
+    except SynthError as error:
+        st.error(str(error), icon=":material/error:")
+    except Exception as error:  # a bug: never show a traceback, never log cell values
+        logger.error("scoring failed: %s", type(error).__name__)
+        st.error(SCORING_FAILED, icon=":material/error:")
+    return None
 
 
 # ------------------------------------------------------------------------------ file names
