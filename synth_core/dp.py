@@ -15,7 +15,7 @@ accountant:
    Each row adds one count per column, so the L2 sensitivity is sqrt(columns).
 2. DP-SGD on the discriminator (``synth_core.models.private``): real rows drawn by Poisson
    sampling, per-row gradients clipped to ``max_grad_norm``, Gaussian noise added.
-3. Nothing else reads the data: no mixture fits (a fixed min-max encoding from the bounds), no
+3. Nothing else reads the data: no mixture fits (ten equal-width modes over the bounds), no
    category frequencies (the noisy counts instead), no quality estimate or best-epoch choice,
    and no training-row hashes in the model file.
 

@@ -90,16 +90,19 @@ class ContinuousEncoder:
 
     @classmethod
     def fixed_range(
-        cls, column: str, low: float, high: float, has_missing: bool = True
+        cls, column: str, low: float, high: float, has_missing: bool = True, modes: int = 10
     ) -> ContinuousEncoder:
-        """A min-max encoding of ``[low, high]`` with one mode (and a missing indicator), built
-        from given bounds without reading any value (differential privacy)."""
-        encoder = cls(column, 1)
-        encoder.means_ = np.array([(low + high) / 2])
-        encoder.stds_ = np.array([max((high - low) / (2 * SCALE_SIGMAS * CLIP), 1e-6)])
-        encoder.weights_ = np.array([1.0])
+        """Mode-specific normalisation on a fixed grid instead of a fitted mixture: ``modes``
+        equal-width modes over ``[low, high]``, one standard deviation half a mode wide, equal
+        weights (and a missing indicator). Built from the bounds alone, without reading any
+        value (differential privacy)."""
+        encoder = cls(column, modes)
+        width = max(high - low, 1e-6) / modes
+        encoder.means_ = low + width * (np.arange(modes) + 0.5)
+        encoder.stds_ = np.full(modes, width / 2)
+        encoder.weights_ = np.full(modes, 1.0 / modes)
         encoder.has_missing_ = has_missing
-        encoder.fill_ = float(encoder.means_[0])
+        encoder.fill_ = (low + high) / 2
         return encoder
 
     @property
