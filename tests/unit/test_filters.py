@@ -65,3 +65,21 @@ def test_too_small_a_holdout_is_refused(planted, mixed_schema) -> None:
         near_copy_filter(train, holdout.iloc[:5], mixed_schema.included)
     with pytest.raises(DataError, match="between 0 and 1"):
         near_copy_filter(train, holdout, mixed_schema.included, quantile=1.5)
+
+
+def test_the_report_states_the_guarantee_and_the_filters(planted, mixed_schema) -> None:
+    from synth_core.evaluate import evaluate
+    from synth_core.report import html_report
+
+    train, holdout, synthetic = planted
+    evaluation = evaluate(train, synthetic, mixed_schema, holdout=holdout, seed=0)
+    facts = {
+        "Differential privacy": "Differentially private: ε = 2.98 spent (target 3)",
+        "Filters": "Filters: 10 exact copies of real rows removed; 7 near copies removed.",
+    }
+
+    plain = html_report(evaluation)
+    private = html_report(evaluation, privacy_facts=facts)
+    assert "no formal guarantee" in plain and "ε = 2.98" not in plain
+    assert "ε = 2.98 spent" in private and "7 near copies removed" in private
+    assert "no formal guarantee" not in private
