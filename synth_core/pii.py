@@ -333,14 +333,9 @@ class PiiWriter:
             made = self._made.get((column.name, -1), 0)
             self._made[(column.name, -1)] = made + n
             return np.arange(start + made, start + made + n, dtype=np.int64)
-        formats = column.formats
-        shares = np.array([f.share for f in formats])
-        which = rng.choice(len(formats), size=n, p=shares / shares.sum())
         out = np.empty(n, dtype=object)
-        for i, fmt in enumerate(formats):
-            rows = np.flatnonzero(which == i)
-            if len(rows):
-                out[rows] = self._unique(column.name, i, fmt, len(rows), rng)
+        for i, fmt, rows in _rows_per_format(column.formats, n, rng):
+            out[rows] = self._unique(column.name, i, fmt, len(rows), rng)
         return out
 
     def _unique(
@@ -468,17 +463,24 @@ def _emails(parts: np.ndarray, domains: np.ndarray, n: int, rng: np.random.Gener
     return local + "@" + domains[rng.integers(len(domains), size=n)]
 
 
-def _draw_formats(formats: tuple[Format, ...], n: int, rng: np.random.Generator) -> np.ndarray:
+def _rows_per_format(formats: tuple[Format, ...], n: int, rng: np.random.Generator):
+    """Give each of ``n`` new values a format, in the formats' shares: yields (index, format,
+    row numbers) for every format that got rows."""
     shares = np.array([f.share for f in formats])
     which = rng.choice(len(formats), size=n, p=shares / shares.sum())
-    out = np.empty(n, dtype=object)
     for i, fmt in enumerate(formats):
         rows = np.flatnonzero(which == i)
         if len(rows):
-            picks = np.zeros((len(rows), len(fmt.sizes)), dtype=np.int64)
-            for k, size in enumerate(fmt.sizes):
-                picks[:, k] = rng.integers(size, size=len(rows))
-            out[rows] = fmt.render(picks)
+            yield i, fmt, rows
+
+
+def _draw_formats(formats: tuple[Format, ...], n: int, rng: np.random.Generator) -> np.ndarray:
+    out = np.empty(n, dtype=object)
+    for _, fmt, rows in _rows_per_format(formats, n, rng):
+        picks = np.zeros((len(rows), len(fmt.sizes)), dtype=np.int64)
+        for k, size in enumerate(fmt.sizes):
+            picks[:, k] = rng.integers(size, size=len(rows))
+        out[rows] = fmt.render(picks)
     return out
 
 
