@@ -18,6 +18,11 @@ MISSING = "\0missing"  # cannot clash with a real label read from a file
 NS_PER_SECOND = 1_000_000_000
 
 
+def at_most(frame: pd.DataFrame, rows: int, seed: int) -> pd.DataFrame:
+    """``frame`` itself when it has at most ``rows`` rows, else a seeded random ``rows`` of it."""
+    return frame.sample(rows, random_state=seed) if len(frame) > rows else frame
+
+
 def family(info: ColumnInfo) -> str:
     """'numeric' or 'categorical': how the evaluation treats the column."""
     return "numeric" if info.kind in NUMERIC_KINDS else "categorical"

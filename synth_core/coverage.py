@@ -20,6 +20,7 @@ import pandas as pd
 from sklearn.metrics import pairwise_distances_chunked
 from sklearn.neighbors import NearestNeighbors
 
+from synth_core.columns import at_most
 from synth_core.privacy_metrics import TIE, DistanceSpace
 from synth_core.schema import ColumnInfo
 
@@ -55,10 +56,7 @@ def precision_recall(
 ) -> PrecisionRecall:
     """Precision and recall of ``synthetic`` against ``real`` over the ``infos`` columns, on at
     most ``max_rows`` rows of each (sampled with ``seed``)."""
-    real = real.sample(max_rows, random_state=seed) if len(real) > max_rows else real
-    synthetic = (
-        synthetic.sample(max_rows, random_state=seed) if len(synthetic) > max_rows else synthetic
-    )
+    real, synthetic = at_most(real, max_rows, seed), at_most(synthetic, max_rows, seed)
     rows = {"real": len(real), "synthetic": len(synthetic)}
     if min(len(real), len(synthetic)) <= k:
         return PrecisionRecall(float("nan"), float("nan"), k, rows)

@@ -22,7 +22,7 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.model_selection import StratifiedKFold, cross_val_score
 from threadpoolctl import threadpool_limits
 
-from synth_core.columns import prepared
+from synth_core.columns import at_most, prepared
 from synth_core.schema import ColumnInfo
 from synth_core.utility import FeatureEncoder
 
@@ -56,8 +56,7 @@ def detection_score(
     rows = min(len(real), len(synthetic), max_rows)
     if rows < FOLDS * 2:
         return Detection(float("nan"), rows)
-    real = real.sample(rows, random_state=seed) if len(real) > rows else real
-    synthetic = synthetic.sample(rows, random_state=seed) if len(synthetic) > rows else synthetic
+    real, synthetic = at_most(real, rows, seed), at_most(synthetic, rows, seed)
     encode = FeatureEncoder(prepared(real, infos), infos)
     x = np.vstack([encode(prepared(real, infos)), encode(prepared(synthetic, infos))])
     y = np.r_[np.ones(rows), np.zeros(rows)]

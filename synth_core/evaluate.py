@@ -19,6 +19,7 @@ import pandas as pd
 from sdmetrics.reports import DiagnosticReport, QualityReport
 
 from synth_core.associations import Associations, association_matrices
+from synth_core.columns import at_most
 from synth_core.coverage import COVERAGE_ROWS, PrecisionRecall, precision_recall
 from synth_core.detection import DETECTION_ROWS, Detection, detection_score
 from synth_core.errors import DataError, SchemaError
@@ -299,7 +300,7 @@ def _bounded(frame, what, max_rows, seed, notes) -> pd.DataFrame:
         f"The {what} table has {len(frame):,} rows; a random {max_rows:,} of them "
         f"(seed {seed}) were compared, to keep the evaluation fast."
     )
-    return frame.sample(max_rows, random_state=seed).reset_index(drop=True)
+    return at_most(frame, max_rows, seed).reset_index(drop=True)
 
 
 # ------------------------------------------------------------------------------ SDMetrics
