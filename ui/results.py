@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+import streamlit as st
 
 from synth_core.errors import DataError, SynthError
 from synth_core.evaluate import Evaluation, evaluate, usefulness_targets
@@ -21,7 +22,7 @@ from synth_core.filters import NearCopyFilter, near_copy_filter
 from synth_core.report import html_report
 from synth_core.schema import Kind, Schema
 from synth_core.split import holdout_split
-from ui import state
+from ui import flow, state, training
 from ui.state import LoadedTable, State
 
 if TYPE_CHECKING:
@@ -284,8 +285,6 @@ def report(done: Scored, job: TrainingJob, table: LoadedTable) -> str:
 def ready_or_point_back(table: LoadedTable | None, job: TrainingJob | None, purpose: str) -> bool:
     """True when there is a table and a trained model; otherwise say what is missing and link
     to the step that provides it. ``purpose`` ends the sentence: "to compare its rows"."""
-    from ui import flow, training
-
     if table is None:
         flow.point_back(
             "There is no table yet. Upload your table, or try the sample data, then train a "
@@ -306,8 +305,6 @@ def ready_or_point_back(table: LoadedTable | None, job: TrainingJob | None, purp
 
 def score_on_screen(job: TrainingJob, table: LoadedTable) -> Scored | None:
     """``score`` with a spinner; a failure is shown as a plain message (None returned)."""
-    import streamlit as st
-
     try:
         with st.spinner("Scoring the synthetic rows against yours (up to half a minute)…"):
             return score(job, table)
@@ -340,6 +337,4 @@ def _model(job: TrainingJob) -> Synthesizer:
 
 
 def _session() -> State:
-    import streamlit as st
-
     return st.session_state
