@@ -23,6 +23,11 @@ MODE_WEIGHT_FLOOR = 0.005  # mixture components lighter than this are dropped (C
 MIXTURE_SAMPLE = 2000  # the mixture is fitted on at most this many values
 SCALE_SIGMAS = 4.0  # a value inside its mode is stored as (x - mu) / (4 sigma)
 CLIP = 0.99
+# A value this frequent (zero in a column of capital gains, 40 hours a week) gets an exact mode of
+# its own: a mixture component spread around it would turn most of those values into near misses
+# (0 -> 7, 40 -> 41) as soon as the model's scalar output is a little off.
+SPIKE_SHARE = 0.05
+SPIKE_STD = 1e-9  # relative to the value: the scalar of a spike mode barely moves it
 OTHER = "__other__"  # bucket for categories too rare to get their own output
 
 
@@ -61,13 +66,36 @@ class ContinuousEncoder:
         fit_values = present
         if len(present) > self.sample:
             fit_values = rng.choice(present, self.sample, replace=False)
-        distinct = np.unique(fit_values)
-        n_components = int(min(self.max_modes, len(distinct)))
-        if n_components <= 1 or float(np.std(fit_values)) == 0.0:
+        distinct, counts = np.unique(fit_values, return_counts=True)
+        if len(distinct) <= 1 or float(np.std(fit_values)) == 0.0:
             self.means_ = np.array([float(np.mean(present))])
             self.stds_ = np.array([max(float(np.std(present)), 1e-3)])
             self.weights_ = np.array([1.0])
             return self
+        share = counts / len(fit_values)
+        spikes = np.argsort(-share)[: self.max_modes - 1]
+        spikes = np.sort(spikes[share[spikes] >= SPIKE_SHARE])
+        rest = fit_values[~np.isin(fit_values, distinct[spikes])]
+        floor = 1e-3 * (np.ptp(present) or 1.0)
+        means, stds, weights = self._mixture(rest, self.max_modes - len(spikes), floor, rng)
+        self.means_ = np.concatenate([distinct[spikes], means])
+        self.stds_ = np.concatenate([SPIKE_STD * np.maximum(np.abs(distinct[spikes]), 1.0), stds])
+        self.weights_ = np.concatenate([share[spikes], weights * len(rest) / len(fit_values)])
+        return self
+
+    @staticmethod
+    def _mixture(values, n_modes, floor, rng) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(means, standard deviations, weights summing to 1) of a Bayesian Gaussian mixture
+        with at most ``n_modes`` components fitted to ``values`` (nothing for no values)."""
+        if len(values) == 0:
+            return np.empty(0), np.empty(0), np.empty(0)
+        n_components = int(min(n_modes, len(np.unique(values))))
+        if n_components <= 1:
+            return (
+                np.array([float(np.mean(values))]),
+                np.array([max(float(np.std(values)), floor)]),
+                np.array([1.0]),
+            )
         mixture = BayesianGaussianMixture(
             n_components=n_components,
             weight_concentration_prior_type="dirichlet_process",
@@ -79,14 +107,12 @@ class ContinuousEncoder:
         )
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)
-            mixture.fit(fit_values.reshape(-1, 1))
+            mixture.fit(values.reshape(-1, 1))
         keep = mixture.weights_ > MODE_WEIGHT_FLOOR
-        self.means_ = mixture.means_.ravel()[keep]
-        self.stds_ = np.sqrt(mixture.covariances_.ravel()[keep])
-        self.weights_ = mixture.weights_[keep] / mixture.weights_[keep].sum()
-        # A degenerate component (a spike on one value) gets a floor so that scaling stays finite.
-        self.stds_ = np.maximum(self.stds_, 1e-3 * (np.ptp(present) or 1.0))
-        return self
+        # A degenerate component gets a floor so that scaling stays finite.
+        stds = np.maximum(np.sqrt(mixture.covariances_.ravel()[keep]), floor)
+        weights = mixture.weights_[keep] / mixture.weights_[keep].sum()
+        return mixture.means_.ravel()[keep], stds, weights
 
     @classmethod
     def fixed_range(

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from synth_core.encoders import OTHER, SOFTMAX, TANH
+from synth_core.encoders import OTHER, SOFTMAX, TANH, ContinuousEncoder
 from synth_core.errors import SchemaError
 from synth_core.schema import Kind, infer_schema
 from synth_core.transform import TableTransform
@@ -393,3 +393,31 @@ def test_fit_refuses_columns_that_would_be_copied_out(mixed_frame, kind):
     schema = make_schema(mixed_frame, {"age": Kind.INTEGER, "color": kind})
     with pytest.raises(SchemaError, match="color"):
         TableTransform().fit(mixed_frame, schema)
+
+
+# ---------------------------------------------------------------------- frequent values
+def test_a_frequent_value_gets_an_exact_mode_that_survives_a_noisy_scalar():
+    rng = np.random.default_rng(0)
+    values = np.where(rng.random(5000) < 0.9, 0.0, rng.lognormal(8, 1, 5000)).round()
+    encoder = ContinuousEncoder("gain").fit(values, rng)
+    assert 0.0 in encoder.means_
+    assert encoder.weights_.sum() == pytest.approx(1.0)
+    assert encoder.weights_[list(encoder.means_).index(0.0)] == pytest.approx(0.9, abs=0.03)
+    out = np.zeros((len(values), encoder.width), dtype=np.float32)
+    encoder.transform(values, rng, out)
+    # The model's scalar is rarely exact: even far off, a zero comes back as zero.
+    noisy = out.copy()
+    noisy[:, 0] += rng.uniform(-0.5, 0.5, len(values)).astype(np.float32)
+    back = encoder.inverse(noisy)
+    assert (np.round(back[values == 0]) == 0).all()
+    assert np.allclose(encoder.inverse(out), values, rtol=1e-4)
+
+
+def test_a_column_of_a_few_values_is_all_exact_modes():
+    values = np.random.default_rng(1).choice([0.0, 0.1, 0.2, 0.3], 1000, p=[0.7, 0.1, 0.1, 0.1])
+    encoder = ContinuousEncoder("discount").fit(values, np.random.default_rng(0))
+    assert sorted(encoder.means_.round(6)) == [0.0, 0.1, 0.2, 0.3]
+    out = np.zeros((len(values), encoder.width), dtype=np.float32)
+    encoder.transform(values, np.random.default_rng(0), out)
+    out[:, 0] = 0.9  # a scalar at the edge
+    assert np.allclose(encoder.inverse(out), values, atol=1e-6)
