@@ -9,7 +9,9 @@ st.write(
     "Synth Studio turns a private table into a synthetic copy: new, made-up rows that look and "
     "behave like your real ones, so that you can share or test with them instead of the "
     "originals. A model (a GAN, a kind of neural network) learns the patterns of your table "
-    "and then writes new rows from what it learned."
+    "and then writes new rows from what it learned. The recommended model, the VAE-GAN, "
+    "learns to compress each row and rebuild it, while a second network (the critic) "
+    "checks that new rows look real."
 )
 
 st.subheader("The steps")

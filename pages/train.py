@@ -8,9 +8,9 @@ from synth_core.config import DEVICES, TrainingConfig
 from synth_core.device import describe_device
 from synth_core.errors import SynthError, TrainingError
 from synth_core.jobs import QUEUED, TrainingJob
-from synth_core.models import DEFAULT_VARIANT, VARIANTS
+from synth_core.models import VARIANTS
 from synth_core.plots import accuracy_figure, fidelity_figure, loss_figure
-from synth_core.presets import DEFAULT_PRESET, PRESETS, preset_config
+from synth_core.presets import DEFAULT_PRESET, PRESETS, RECOMMENDED_VARIANT, preset_config
 from synth_core.training import FAILED, FINISHED, PENDING, ProgressSnapshot
 from ui import columns_table, flow, state, training
 
@@ -71,7 +71,7 @@ def settings() -> tuple[TrainingConfig | None, bool]:
     session = st.session_state
 
     if session.get(state.VARIANT_WIDGET) not in VARIANTS:
-        session[state.VARIANT_WIDGET] = DEFAULT_VARIANT
+        session[state.VARIANT_WIDGET] = RECOMMENDED_VARIANT
     variant = st.selectbox(
         "Model type",
         list(VARIANTS),
@@ -95,6 +95,8 @@ def settings() -> tuple[TrainingConfig | None, bool]:
         )
         epsilon = training.dp_epsilon(choice)
         st.caption(training.DP_EXPLAINED)
+    else:
+        st.caption(training.DP_ELSEWHERE)
 
     condition, blocked = None, False
     if variant == "cgan":
@@ -135,7 +137,7 @@ def settings() -> tuple[TrainingConfig | None, bool]:
         disabled=active,
     )
 
-    training.follow_preset(preset)
+    training.follow_preset(preset, variant)
     with st.expander("Advanced"):
         st.caption("These start from the preset above; a value you change replaces the preset's.")
         left, right = st.columns(2)
@@ -190,7 +192,7 @@ def settings() -> tuple[TrainingConfig | None, bool]:
             format_func=lambda name: training.DEVICE_LABELS.get(name, name),
             disabled=active,
         )
-        limit = preset_config(preset).max_seconds
+        limit = preset_config(preset, variant=variant).max_seconds
         if limit:
             st.caption(
                 f"{PRESETS[preset].title} stops after {training.format_duration(limit)} of "

@@ -37,10 +37,18 @@ def build_parser() -> argparse.ArgumentParser:
     fit = sub.add_parser("fit", help="train a model on a table and save it")
     fit.add_argument("data")
     fit.add_argument("--out", required=True, help="model file to write (.synth)")
-    fit.add_argument("--variant", choices=VARIANT_NAMES, default="ctgan")
+    fit.add_argument(
+        "--variant",
+        choices=VARIANT_NAMES,
+        help="model type (default: ctgan; with --preset, the preset's: vaegan)",
+    )
     fit.add_argument("--condition", help="cgan: the column to condition on")
     fit.add_argument("--columns", help="comma-separated columns to keep (default: inferred)")
-    fit.add_argument("--preset", choices=list(PRESETS), help="quick, balanced or best")
+    fit.add_argument(
+        "--preset",
+        choices=list(PRESETS),
+        help="quick, balanced or best: tuned settings; options given here override them",
+    )
     fit.add_argument("--epochs", type=int)
     fit.add_argument("--batch-size", type=int)
     fit.add_argument("--seed", type=int, default=0)
@@ -167,7 +175,8 @@ def _fit(args) -> int:
     if args.preset:
         config = preset_config(args.preset, **overrides).validated()
     else:
-        config = TrainingConfig(**{k: v for k, v in overrides.items() if v is not None}).validated()
+        overrides["variant"] = args.variant or "ctgan"
+        config = TrainingConfig.for_variant(**overrides).validated()
     progress = TrainingProgress()
     done = threading.Event()
     reporter = threading.Thread(target=_report, args=(progress, done), daemon=True)

@@ -9,9 +9,23 @@ from typing import Any
 from synth_core.errors import TrainingError
 
 DEVICES = ("auto", "cpu", "cuda", "mps")
+LR_SCHEDULES = ("constant", "cosine")
+LR_FLOOR = 0.1
 # The model types by name, here so that the command line can list them without importing torch;
 # synth_core.models.VARIANTS defines them (a test keeps the two in step).
-VARIANT_NAMES = ("ctgan", "wgan-gp", "gan", "cgan")
+VARIANT_NAMES = ("vaegan", "ctgan", "wgan-gp", "gan", "cgan")
+# Settings a model type needs that differ from the dataclass's (CTGAN paper) defaults; a value the
+# caller gives still wins (see ``TrainingConfig.for_variant``). The figures behind them are in
+# bench/README.md.
+VARIANT_DEFAULTS: dict[str, dict[str, Any]] = {
+    "vaegan": {
+        "noise_dim": 128,  # the latent code
+        "generator_dims": (128, 128),  # the decoder; the encoder mirrors it
+        "generator_lr": 1e-3,
+        "weight_decay": 1e-5,
+        "adversarial_every": 4,
+    },
+}
 
 
 @dataclass(frozen=True)
@@ -22,6 +36,9 @@ class TrainingConfig:
     variant: str = "ctgan"
     epochs: int = 300
     batch_size: int = 500
+    # Smaller batches on a small table, so that an epoch still has this many steps (a table of
+    # a few hundred rows would otherwise get one step per epoch and barely train).
+    min_steps_per_epoch: int = 1
     pac: int | None = None  # rows judged together by the discriminator; None: the variant's default
     noise_dim: int = 128
     generator_dims: tuple[int, ...] = (256, 256)
@@ -33,12 +50,20 @@ class TrainingConfig:
     generator_lr: float = 2e-4
     discriminator_lr: float = 2e-4
     betas: tuple[float, float] = (0.5, 0.9)
+    # "cosine": learning rates fall along a half cosine to LR_FLOOR of their value by the end
+    # of the run (its epochs, or its time limit if that comes first); "constant": they stay.
+    lr_schedule: str = "constant"
     weight_decay: float = 1e-6
     gp_weight: float = 10.0
     # Gradient penalty on every n-th critic update only, weighted n times ("lazy", as StyleGAN2's
     # R1): the critic's Lipschitz constraint at a fraction of its cost.
     gp_every: int = 4
     discriminator_steps: int = 1
+    # VAE-GAN only: the weight of the reconstruction against the KL term, and of the critic's
+    # verdict on rows decoded from noise; the critic judges every n-th step.
+    reconstruction_weight: float = 2.0
+    adversarial_weight: float = 0.1
+    adversarial_every: int = 1
     condition_column: str | None = None  # cgan: the column whose values rows are generated for
     seed: int = 0
     device: str = "auto"
@@ -64,6 +89,7 @@ class TrainingConfig:
         checks = [
             (self.epochs >= 1, "Epochs must be at least 1."),
             (self.batch_size >= 2, "Batch size must be at least 2."),
+            (self.min_steps_per_epoch >= 1, "Steps per epoch must be at least 1."),
             (self.noise_dim >= 1, "Noise size must be at least 1."),
             (self.generator_lr > 0 and self.discriminator_lr > 0, "Learning rates must be > 0."),
             (self.pac is None or self.pac >= 1, "Pac must be at least 1."),
@@ -71,6 +97,15 @@ class TrainingConfig:
             (self.threads is None or self.threads >= 1, "Threads must be at least 1."),
             (self.max_seconds is None or self.max_seconds > 0, "Time limit must be > 0."),
             (self.gp_every >= 1, "The gradient penalty interval must be at least 1."),
+            (self.adversarial_every >= 1, "The critic interval must be at least 1."),
+            (
+                self.reconstruction_weight > 0 and self.adversarial_weight >= 0,
+                "The reconstruction weight must be > 0 and the adversarial weight 0 or more.",
+            ),
+            (
+                self.lr_schedule in LR_SCHEDULES,
+                f"Learning-rate schedule must be one of: {', '.join(LR_SCHEDULES)}.",
+            ),
             (
                 self.generator_block in ("concat", "residual"),
                 "Generator block must be 'concat' or 'residual'.",
@@ -108,6 +143,13 @@ class TrainingConfig:
         if self.dp_epsilon is not None:
             return 1  # the guarantee is per critic input: one row, not a pac group
         return self.pac if self.pac is not None else VARIANTS[self.variant].default_pac
+
+    @classmethod
+    def for_variant(cls, variant: str = "ctgan", **settings: Any) -> TrainingConfig:
+        """A config for ``variant`` with its own defaults (``VARIANT_DEFAULTS``) under
+        ``settings``; settings that are None are left at the defaults."""
+        given = {k: v for k, v in settings.items() if v is not None}
+        return cls(variant=variant, **{**VARIANT_DEFAULTS.get(variant, {}), **given})
 
     def replace(self, **changes: Any) -> TrainingConfig:
         return dataclasses.replace(self, **changes)

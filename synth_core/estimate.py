@@ -22,6 +22,10 @@ CPU_MACS_PER_SECOND = 20e9
 #: critic on real and fake rows, forward and backward, with a gradient penalty every few steps
 #: (about 5 forward passes).
 GENERATOR_PASSES, DISCRIMINATOR_PASSES = 3, 5
+#: The VAE-GAN runs encoder and decoder forward and backward on every row, the decoder once more
+#: on as many random codes, and the critic every ``adversarial_every``-th step (its passes as
+#: above, plus the decoder's pass through it).
+AUTOENCODER_PASSES = 3
 
 
 @dataclass(frozen=True)
@@ -57,6 +61,19 @@ def estimate_model(
     """About how many weights the networks have and how long one pass over ``rows`` rows takes."""
     config = config or TrainingConfig()
     width = encoded_width(schema)
+    pac = config.effective_pac
+    if config.variant == "vaegan":
+        decoder = _dense_weights(config.noise_dim, config.generator_dims, width)
+        encoder = _dense_weights(width, config.generator_dims[::-1], 2 * config.noise_dim)
+        critic = _dense_weights(width * pac, config.discriminator_dims, 1)
+        critic_share = (DISCRIMINATOR_PASSES + GENERATOR_PASSES) / pac / config.adversarial_every
+        macs_per_row = (
+            AUTOENCODER_PASSES * (encoder + decoder)
+            + GENERATOR_PASSES * decoder / config.adversarial_every
+            + critic_share * critic
+        )
+        seconds = rows * macs_per_row / CPU_MACS_PER_SECOND
+        return ModelEstimate(width, decoder, critic, seconds)
     condition = sum(
         min(c.distinct + (c.missing > 0), MAX_CATEGORIES)
         for c in schema.included
@@ -66,7 +83,6 @@ def estimate_model(
     generator = _dense_weights(
         config.noise_dim + condition, config.generator_dims, width, grows=concat, bias=concat
     )
-    pac = config.effective_pac
     discriminator = _dense_weights((width + condition) * pac, config.discriminator_dims, 1)
     macs_per_row = GENERATOR_PASSES * generator + DISCRIMINATOR_PASSES * discriminator / pac
     return ModelEstimate(width, generator, discriminator, rows * macs_per_row / CPU_MACS_PER_SECOND)

@@ -30,7 +30,7 @@ from safetensors.torch import save as save_tensors
 from synth_core.config import TrainingConfig
 from synth_core.dp import PrivacyRecord
 from synth_core.errors import ModelFileError, SynthError
-from synth_core.models import VARIANTS, GanCore
+from synth_core.models import VARIANTS, GanCore, build_core
 from synth_core.pii import PiiPlan
 from synth_core.schema import Schema
 from synth_core.transform import TableTransform
@@ -178,7 +178,7 @@ def _load(source, device: str):
     synth.training_hashes_ = tensors[HASHES_KEY].numpy().view(np.uint64)
     synth.state_ = "loaded"
     target = resolve_device(device)
-    synth.core_ = GanCore(
+    synth.core_ = build_core(
         synth.variant_,
         config,
         synth.transform_.spans,

@@ -8,6 +8,7 @@ line both go through this class.
 from __future__ import annotations
 
 import logging
+import math
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -21,10 +22,10 @@ from synth_core import dp
 from synth_core.config import TrainingConfig
 from synth_core.device import resolve_device
 from synth_core.errors import DataError, SchemaError, TrainingError
-from synth_core.fidelity import column_shapes_estimate
+from synth_core.fidelity import fidelity_estimate
 from synth_core.hashing import row_hashes
 from synth_core.health import RowSummary, mode_collapse
-from synth_core.models import VARIANTS, GanCore
+from synth_core.models import VARIANTS, GanCore, build_core
 from synth_core.pii import PiiPlan
 from synth_core.schema import Schema, infer_schema
 from synth_core.training import STOPPED, Estimate, TrainingProgress, hold_back, train
@@ -118,7 +119,7 @@ class Synthesizer:
         counts = None
         if self._budget is not None:
             counts = dp.condition_counts(self._domain, self._condition_columns())
-        self.core_ = GanCore(
+        self.core_ = build_core(
             self.variant_,
             config,
             self.transform_.spans,
@@ -133,7 +134,7 @@ class Synthesizer:
 
         def estimate(core: GanCore) -> Estimate:
             generated = self._generate_frame(len(real_sample), seed=config.seed)
-            score = column_shapes_estimate(self.transform_, real_sample, generated)
+            score = fidelity_estimate(self.transform_, real_sample, generated, config.seed)
             return Estimate(score, mode_collapse(real_rows, self._row_summary(generated)))
 
         state = train(self.core_, config, self.progress_, stop, estimate, probe)
@@ -177,8 +178,14 @@ class Synthesizer:
         return self.transform_.columns
 
     def condition_values(self, column: str) -> list[Any]:
-        """Values that rows can be requested for in ``column`` (empty if it can't be used)."""
-        if column not in self.core_.sampler.columns:
+        """Values that rows can be requested for in ``column`` (empty if it can't be used).
+
+        A conditional model (ctgan, cgan) generates rows for its condition columns directly;
+        any other model keeps, from the rows it generates, those with the value (any category
+        column)."""
+        direct = self.variant_.supports_conditions
+        columns = self.core_.sampler.columns if direct else self.transform_.discrete_columns
+        if column not in columns:
             return []
         return [v for v in self.transform_.categories(column) if v is not None]
 
@@ -236,10 +243,17 @@ class Synthesizer:
         # Replaced columns draw from their own generator: they never change the model's rows.
         pii_rng, pii = np.random.default_rng([seed, 1]), self._pii().writer(seed)
         made, rounds_without_rows = 0, 0
+        direct = condition is not None and self.variant_.supports_conditions
+        share = 1.0  # of generated rows that meet an indirect condition, from the last chunk
         while made < n:
-            frame = self._generate_frame(min(chunk_rows, n - made), rng=rng, condition=condition)
+            wanted = n - made if condition is None or direct else math.ceil((n - made) / share)
+            frame = self._generate_frame(
+                min(chunk_rows, wanted), rng=rng, condition=condition if direct else None
+            )
             if condition is not None:
+                made_rows = len(frame)
                 frame = frame[_matches(frame[condition[0]], condition[2])]
+                share = max(len(frame) / max(made_rows, 1), 1 / chunk_rows)
             dropped = 0
             if remove_copies and len(frame):
                 copies = np.isin(row_hashes(frame), self.training_hashes_)
@@ -283,18 +297,14 @@ class Synthesizer:
         if len(conditions) > 1:
             raise DataError("Give one condition at a time, such as income=>50K.")
         ((column, value),) = conditions.items()
-        if not self.variant_.supports_conditions:
-            raise DataError(
-                f"The {self.variant_.title} model cannot generate rows for a chosen value. "
-                "Train a CTGAN or Conditional GAN model to use conditions."
-            )
         if column not in self.columns:
             raise DataError(f"There is no column '{column}' in this model.")
         options = self.condition_values(column)
         if not options:
+            usable = [c for c in self.columns if self.condition_values(c)]
             raise DataError(
                 f"Rows can only be requested for values of "
-                f"{', '.join(self.core_.sampler.columns) or 'no column'}; '{column}' is not one."
+                f"{', '.join(usable) or 'no column'}; '{column}' is not one."
             )
         for code, option in enumerate(self.transform_.categories(column)):
             if option is not None and (option == value or str(option) == str(value)):

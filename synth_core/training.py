@@ -226,6 +226,13 @@ def hold_back(matrix: np.ndarray, seed: int, pac: int) -> tuple[np.ndarray, np.n
     return matrix[keep], matrix[np.sort(held)]
 
 
+def batch_rows(config: TrainingConfig, rows: int, pac: int) -> int:
+    """Rows per training step: ``config.batch_size``, at most the table, small enough for
+    ``config.min_steps_per_epoch`` steps per epoch, and a whole number of ``pac`` groups."""
+    batch = min(config.batch_size, rows, rows // max(config.min_steps_per_epoch, 1))
+    return max(pac, batch // pac * pac)
+
+
 def train(
     core: GanCore,
     config: TrainingConfig,
@@ -242,9 +249,14 @@ def train(
     """
     stop = stop or threading.Event()
     n_rows = core.data.shape[0]
-    batch = max(core.pac, (min(config.batch_size, n_rows) // core.pac) * core.pac)
+    batch = batch_rows(config, n_rows, core.pac)
     steps_per_epoch = max(1, n_rows // batch)
     progress.start(config.epochs, steps_per_epoch, str(core.device), config.max_seconds)
+    if batch < min(config.batch_size, n_rows) // core.pac * core.pac:
+        progress.note(
+            f"The table is small, so each training step looks at {batch} rows instead of "
+            f"{config.batch_size}: the model gets {steps_per_epoch} steps per pass over it."
+        )
     best_score, best_state, stale = -math.inf, None, 0
     # The probe draws from its own generator, so a run with it repeats a run without it.
     probe_rng = torch.Generator(core.device).manual_seed(config.seed + PROBE_SEED)
@@ -252,6 +264,10 @@ def train(
         probe = None
     started, done = time.monotonic(), 0
     for epoch in range(1, config.epochs + 1):
+        fraction = (epoch - 1) / config.epochs
+        if config.max_seconds:
+            fraction = max(fraction, (time.monotonic() - started) / config.max_seconds)
+        core.set_progress(fraction)
         buffer: dict[str, list[torch.Tensor]] = {}
         judged: list[tuple[int, dict[str, torch.Tensor]]] = []
         epoch_sums: dict[str, float] = {}

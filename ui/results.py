@@ -181,8 +181,6 @@ def generated(job: TrainingJob | None, store: State | None = None) -> Generated 
 
 def condition_columns(synth: Synthesizer) -> list[str]:
     """Columns the model can make rows for one chosen value of (empty if none)."""
-    if not synth.variant_.supports_conditions:
-        return []
     return [column for column in synth.columns if synth.condition_values(column)]
 
 

@@ -20,8 +20,8 @@ from synth_core.device import describe_device, resolve_device
 from synth_core.dp import DP_VARIANTS, EPSILONS
 from synth_core.errors import TrainingError
 from synth_core.jobs import QUEUED, JobSnapshot, TrainingJob, TrainingSlots
-from synth_core.models import DEFAULT_VARIANT, VARIANTS
-from synth_core.presets import preset_config
+from synth_core.models import VARIANTS
+from synth_core.presets import RECOMMENDED_VARIANT, preset_config
 from synth_core.schema import Kind, Schema
 from synth_core.training import PENDING
 from ui import state
@@ -110,9 +110,9 @@ def is_active(job: TrainingJob | None) -> bool:
 
 # ------------------------------------------------------------------------------ settings
 def variant_label(name: str) -> str:
-    """The model type's title, with "(recommended)" for the default one."""
+    """The model type's title, with "(recommended)" for the one the presets train."""
     title = VARIANTS[name].title
-    if name == DEFAULT_VARIANT and "recommended" not in title.lower():
+    if name == RECOMMENDED_VARIANT and "recommended" not in title.lower():
         title += " (recommended)"
     return title
 
@@ -122,22 +122,34 @@ def condition_options(schema: Schema) -> list[str]:
     return [column.name for column in schema.included if column.kind in _CONDITION_KINDS]
 
 
-def follow_preset(preset: str, store: State | None = None) -> None:
-    """Fill the Advanced settings from ``preset``; call before drawing them.
+def follow_preset(preset: str, variant: str, store: State | None = None) -> None:
+    """Fill the Advanced settings from ``preset`` for the model type ``variant``; call before
+    drawing them.
 
-    A setting the person left at the earlier preset's value follows the new preset; one they
-    changed keeps their value.
+    A setting the person left at the earlier preset's (or model type's) value follows the new
+    one; one they changed keeps their value.
     """
     store = store if store is not None else st.session_state
-    earlier = store.get(state.ADVANCED_FOR)
-    if earlier == preset and all(key in store for key in state.ADVANCED_WIDGETS.values()):
+    earlier, now = store.get(state.ADVANCED_FOR), [preset, variant]
+    if earlier == now and all(key in store for key in state.ADVANCED_WIDGETS.values()):
         return
-    before = preset_config(earlier) if earlier else None
-    after = preset_config(preset)
+    before = _advanced_source(earlier)
+    after = preset_config(preset, variant=variant)
     for field, key in state.ADVANCED_WIDGETS.items():
         if key not in store or (before is not None and store[key] == getattr(before, field)):
             store[key] = getattr(after, field)
-    store[state.ADVANCED_FOR] = preset
+    store[state.ADVANCED_FOR] = now
+
+
+def _advanced_source(earlier) -> TrainingConfig | None:
+    """The config the Advanced settings were filled from: (preset, model type)."""
+    if not isinstance(earlier, list | tuple) or len(earlier) != 2:
+        return None
+    preset, variant = earlier
+    try:
+        return preset_config(preset, variant=variant)
+    except TrainingError:
+        return None
 
 
 DP_OFF = "off"
@@ -148,6 +160,13 @@ DP_EXPLAINED = (
     "guarantee (smaller ε is stronger) paid for in quality, most at ε 1. It covers the trained "
     "model and every row made from it, including the number ranges and category lists; not "
     "the column names and formats, nor the filters applied after generating."
+)
+
+
+DP_ELSEWHERE = (
+    "Differential privacy (a formal limit on what the model can learn about any one row) is "
+    f"available with the {' and '.join(VARIANTS[name].title for name in DP_VARIANTS)} model "
+    "types."
 )
 
 
@@ -172,7 +191,7 @@ def build_config(
     (ctgan and wgan-gp only) and the Advanced settings that differ from the preset on top.
     Raises ``TrainingError`` with a plain message."""
     store = store if store is not None else st.session_state
-    base = preset_config(preset)
+    base = preset_config(preset, variant=variant)
     changed = {
         field: store[key]
         for field, key in state.ADVANCED_WIDGETS.items()

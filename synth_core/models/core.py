@@ -12,11 +12,11 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-from synth_core.config import TrainingConfig
+from synth_core.config import LR_FLOOR, TrainingConfig
 from synth_core.encoders import Span
 from synth_core.models.conditions import ConditionLoss, ConditionSampler
 from synth_core.models.losses import BinaryCrossEntropyLoss, WassersteinLoss
-from synth_core.models.networks import Discriminator, Generator, OutputHead
+from synth_core.models.networks import Decoder, Discriminator, Generator, OutputHead
 
 
 @dataclass(frozen=True)
@@ -72,6 +72,8 @@ def init_parameters(module: nn.Module, generator: torch.Generator) -> None:
     for layer in module.modules():
         if isinstance(layer, nn.BatchNorm1d):
             layer.reset_parameters()  # ones and zeros: no randomness
+        elif isinstance(layer, Decoder):
+            layer.reset_spread()  # a constant: no randomness
         elif isinstance(layer, nn.Linear):
             nn.init.kaiming_uniform_(layer.weight, a=math.sqrt(5), generator=generator)
             bound = 1 / math.sqrt(layer.weight.shape[1])
@@ -114,10 +116,7 @@ class GanCore:
         # Built on the meta device so that PyTorch's default initialisation never draws from the
         # process-wide generator; the weights are then drawn from this run's own generator.
         with torch.device("meta"):
-            g_in = config.noise_dim + self.cond_width
-            self.generator = Generator(
-                g_in, config.generator_dims, self.width, config.generator_block
-            )
+            self.generator = self._make_generator()
             d_in = self.width + self.cond_width
             self.discriminator = Discriminator(d_in, config.discriminator_dims, self.pac)
         for i, layer in enumerate(self.discriminator.net):
@@ -139,6 +138,23 @@ class GanCore:
         self.opt_d = torch.optim.Adam(
             self.discriminator.parameters(), lr=config.discriminator_lr, **adam
         )
+
+    def _make_generator(self) -> nn.Module:
+        c = self.config
+        return Generator(
+            c.noise_dim + self.cond_width, c.generator_dims, self.width, c.generator_block
+        )
+
+    def set_progress(self, fraction: float) -> None:
+        """Set the learning rates for a run ``fraction`` (0..1) done, by ``config.lr_schedule``."""
+        if self.config.lr_schedule != "cosine":
+            return
+        fraction = min(max(fraction, 0.0), 1.0)
+        scale = LR_FLOOR + (1 - LR_FLOOR) * 0.5 * (1 + math.cos(math.pi * fraction))
+        for optimiser in (self.opt_g, self.opt_d):
+            for group in optimiser.param_groups:
+                group.setdefault("initial_lr", group["lr"])
+                group["lr"] = group["initial_lr"] * scale
 
     def to(self, device: torch.device) -> GanCore:
         self.device = device
@@ -205,16 +221,20 @@ class GanCore:
             metrics["gradient_penalty"] = self._last_penalty
         return {"discriminator_loss": loss.detach(), **metrics}
 
-    def _generator_update(self, raw, fake, cond, col) -> dict[str, torch.Tensor]:
+    def _adversarial_loss(self, fake, cond) -> torch.Tensor:
+        """The generator's loss on the discriminator's verdict about ``fake`` rows."""
         # The critic's weights are constants here: no gradient is computed for them.
         critic_params = list(self.discriminator.parameters())
         for p in critic_params:
             p.requires_grad_(False)
         try:
-            loss = self.objective.generator(self.discriminator(self._with(fake, cond)))
+            return self.objective.generator(self.discriminator(self._with(fake, cond)))
         finally:
             for p in critic_params:
                 p.requires_grad_(True)
+
+    def _generator_update(self, raw, fake, cond, col) -> dict[str, torch.Tensor]:
+        loss = self._adversarial_loss(fake, cond)
         metrics = {}
         if self.condition_loss is not None:
             cond_loss = self.condition_loss(raw, cond, col)

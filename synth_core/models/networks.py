@@ -6,6 +6,7 @@ networks know widths and activations, never columns.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import torch
@@ -49,6 +50,43 @@ class Generator(nn.Module):
             dim = dim + size if block == "concat" else size
         layers.append(nn.Linear(dim, out_dim))
         self.net = nn.Sequential(*layers)
+
+    def forward(self, z: torch.Tensor) -> torch.Tensor:
+        return self.net(z)
+
+
+def dense_stack(in_dim: int, hidden: Sequence[int], out_dim: int) -> nn.Sequential:
+    """Linear + ReLU layers of the ``hidden`` widths, then a Linear to ``out_dim``."""
+    layers: list[nn.Module] = []
+    for size in hidden:
+        layers += [nn.Linear(in_dim, size), nn.ReLU()]
+        in_dim = size
+    layers.append(nn.Linear(in_dim, out_dim))
+    return nn.Sequential(*layers)
+
+
+INITIAL_SPREAD = 0.1  # the decoder's starting spread of each scalar output
+SPREAD_RANGE = (0.01, 1.0)  # the spread it may learn, in the tanh scale of the scalars
+
+
+class Decoder(nn.Module):
+    """The VAE-GAN's generator: a latent code -> raw outputs (Linear + ReLU layers, no batch
+    norm, so a row never depends on the others of its batch), and a learned spread per scalar
+    output (``scalars`` of them, in ``SpanGroups`` order) that adds the detail a decoded mean
+    lacks when rows are drawn."""
+
+    def __init__(self, in_dim: int, hidden: Sequence[int], out_dim: int, scalars: int):
+        super().__init__()
+        self.net = dense_stack(in_dim, hidden, out_dim)
+        self.log_spread = nn.Parameter(torch.empty(scalars))
+
+    def reset_spread(self) -> None:
+        with torch.no_grad():
+            self.log_spread.fill_(math.log(INITIAL_SPREAD))
+
+    def spread(self) -> torch.Tensor:
+        low, high = SPREAD_RANGE
+        return self.log_spread.clamp(math.log(low), math.log(high)).exp()
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
         return self.net(z)

@@ -32,6 +32,8 @@ def private(app: AppTest) -> Iterator[AppTest]:
     app.selectbox(key=f"{state.TREATMENT_WIDGET_PREFIX}customer_email").set_value("fake").run()
     assert not app.exception
     app.switch_page("pages/train.py").run()
+    assert training.DP_ELSEWHERE in [c.value for c in app.caption]  # the VAE-GAN has no DP
+    app.selectbox(key=state.VARIANT_WIDGET).set_value("ctgan").run()
     app.number_input(key=state.EPOCHS_WIDGET).set_value(1).run()
     app.number_input(key=state.BATCH_SIZE_WIDGET).set_value(100).run()
     app.selectbox(key=state.DEVICE_WIDGET).set_value("cpu").run()

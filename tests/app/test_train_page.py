@@ -19,7 +19,8 @@ from streamlit.testing.v1 import AppTest
 from synth_core.datasets import DEMO_PATH
 from synth_core.health import HealthWarning
 from synth_core.jobs import TrainingJob
-from synth_core.models import DEFAULT_VARIANT, VARIANTS
+from synth_core.models import VARIANTS
+from synth_core.presets import RECOMMENDED_VARIANT, preset_config
 from synth_core.schema import Kind
 from synth_core.training import ProgressSnapshot, TrainingProgress
 from ui import state, training
@@ -107,16 +108,17 @@ def test_with_no_column_included_it_links_to_columns(loaded: AppTest) -> None:
     assert [link.label for link in loaded.page_link] == ["Go to Columns"]
 
 
-def test_offers_the_four_model_types_and_the_presets(loaded: AppTest) -> None:
+def test_offers_the_five_model_types_and_the_presets(loaded: AppTest) -> None:
     loaded.switch_page(TRAIN).run()
 
     assert not loaded.exception and not loaded.error and not loaded.warning
     picker = loaded.selectbox(key=state.VARIANT_WIDGET)
     assert picker.options == [training.variant_label(name) for name in VARIANTS]
-    assert len(picker.options) == 4
-    assert picker.value == DEFAULT_VARIANT == "ctgan"
+    assert len(picker.options) == 5
+    assert picker.value == RECOMMENDED_VARIANT == "vaegan"
     assert "(recommended)" in picker.options[0]
-    assert VARIANTS["ctgan"].description in texts(loaded.caption)
+    assert sum("(recommended)" in option for option in picker.options) == 1
+    assert VARIANTS["vaegan"].description in texts(loaded.caption)
     assert loaded.radio(key=state.PRESET_WIDGET).value == "quick"
     assert loaded.number_input(key=state.EPOCHS_WIDGET).value == 300
     assert any(caption.startswith("Trains on: ") for caption in texts(loaded.caption))
@@ -147,8 +149,27 @@ def test_a_preset_fills_the_settings_the_person_did_not_change(loaded: AppTest) 
     assert not loaded.exception
     assert loaded.number_input(key=state.EPOCHS_WIDGET).value == 100  # the new preset's
     assert loaded.number_input(key=state.BATCH_SIZE_WIDGET).value == 64  # the person's
-    config = training.build_config("balanced", "ctgan", None, loaded.session_state)
+    config = training.build_config("balanced", "vaegan", None, loaded.session_state)
     assert (config.epochs, config.batch_size, config.eval_every) == (100, 64, 5)
+
+
+def test_a_model_type_brings_its_own_settings_unless_the_person_changed_them(
+    loaded: AppTest,
+) -> None:
+    loaded.switch_page(TRAIN).run()
+    lr = loaded.number_input(key=state.GENERATOR_LR_WIDGET)
+    assert lr.value == pytest.approx(preset_config("quick", variant="vaegan").generator_lr)
+    loaded.number_input(key=state.BATCH_SIZE_WIDGET).set_value(64).run()
+    loaded.selectbox(key=state.VARIANT_WIDGET).set_value("ctgan").run()
+
+    assert not loaded.exception
+    ctgan = preset_config("quick", variant="ctgan")
+    assert ctgan.generator_lr != preset_config("quick", variant="vaegan").generator_lr
+    lr = loaded.number_input(key=state.GENERATOR_LR_WIDGET)
+    assert lr.value == pytest.approx(ctgan.generator_lr)  # the new type's
+    assert loaded.number_input(key=state.BATCH_SIZE_WIDGET).value == 64  # the person's
+    config = training.build_config("quick", "ctgan", None, loaded.session_state)
+    assert (config.variant, config.generator_lr, config.batch_size) == ("ctgan", 2e-4, 64)
 
 
 def test_settings_are_kept_while_other_pages_are_shown(loaded: AppTest) -> None:

@@ -63,8 +63,8 @@ def nan_step(self, batch, discriminator_steps=1):
 
 
 # ------------------------------------------------------------------- every variant
-def test_variants_are_the_four_known_ones():
-    assert set(VARIANTS) == {"ctgan", "wgan-gp", "gan", "cgan"}
+def test_variants_are_the_five_known_ones():
+    assert set(VARIANTS) == {"vaegan", "ctgan", "wgan-gp", "gan", "cgan"}
 
 
 @pytest.mark.parametrize("variant", list(VARIANTS))
@@ -86,6 +86,8 @@ def test_progress_records_the_losses_of_each_step(trained, variant):
         expected |= {"wasserstein", "gradient_penalty"}
     if variant in CONDITIONAL:
         expected.add("condition_loss")
+    if variant == "vaegan":
+        expected |= {"adversarial_loss", "reconstruction_loss", "kl_divergence"}
     assert set(snap.steps) == expected
     assert set(snap.epochs) == expected
     for name in expected:
@@ -95,6 +97,14 @@ def test_progress_records_the_losses_of_each_step(trained, variant):
         assert snap.epochs[name][0] == pytest.approx(np.mean(snap.steps[name]))
     assert snap.fraction == 1.0
     assert snap.rows_per_second > 0 and snap.elapsed > 0
+
+
+def test_a_small_table_trains_with_smaller_batches_and_says_so(mixed_schema):
+    small = make_mixed_frame(rows=200, seed=3)
+    config = config_for("vaegan", batch_size=500, min_steps_per_epoch=8, pac=1)
+    snap = Synthesizer(config).fit(small, mixed_schema).progress_.snapshot()
+    assert snap.total_steps >= 8
+    assert any("table is small" in note for note in snap.notes)
 
 
 # ----------------------------------------------------------------- configuration errors
@@ -203,9 +213,17 @@ def test_condition_on_an_unknown_column_is_refused(trained, variant):
 
 
 @pytest.mark.parametrize("variant", UNCONDITIONAL)
-def test_conditions_on_a_variant_without_them_are_refused(trained, variant):
-    with pytest.raises(DataError, match="cannot generate rows for a chosen value"):
-        trained(variant).sample(10, conditions={"color": "red"})
+def test_a_variant_without_conditions_keeps_the_rows_with_the_value(trained, mixed_frame, variant):
+    synth = trained(variant)
+    assert synth.condition_values("color") and synth.condition_values("member")
+    assert synth.condition_values("age") == []  # numbers have no values to ask for
+    result = synth.generate(120, conditions={"color": "blue"}, seed=2, chunk_rows=50)
+    assert len(result.frame) == 120 and (result.frame["color"] == "blue").all()
+    check_valid_rows(mixed_frame, result.frame)
+    with pytest.raises(DataError, match="purple"):
+        synth.sample(10, conditions={"color": "purple"})
+    with pytest.raises(DataError, match="color"):  # the usable columns are named
+        synth.sample(10, conditions={"age": 30})
 
 
 def test_two_conditions_at_once_are_refused(trained):
@@ -459,12 +477,12 @@ def test_early_stopping_ends_before_the_epoch_budget(monkeypatch, mixed_frame, m
     scores = iter(np.linspace(0.9, 0.1, 30))
     weights = []
 
-    def falling_estimate(transform, real, generated):
+    def falling_estimate(transform, real, generated, seed):
         state = synth.core_.generator.state_dict()
         weights.append({k: v.detach().clone() for k, v in state.items()})
         return float(next(scores))
 
-    monkeypatch.setattr(synthesizer_module, "column_shapes_estimate", falling_estimate)
+    monkeypatch.setattr(synthesizer_module, "fidelity_estimate", falling_estimate)
     synth.fit(small, mixed_schema)
     snap = synth.progress_.snapshot()
     assert snap.epoch == 3 < snap.total_epochs  # best at 1, no better at 2 and 3

@@ -60,3 +60,17 @@ def test_time_grows_with_rows_and_columns(mixed_frame) -> None:
     fewer = estimate_model(schema.with_only(["age", "color"]), 1_000)
     assert fewer.seconds_per_epoch < small.seconds_per_epoch
     assert fewer.file_megabytes < small.file_megabytes
+
+
+def test_vaegan_weights_match_its_decoder_and_critic(mixed_frame) -> None:
+    from synth_core.models.networks import Decoder
+
+    schema = infer_schema(mixed_frame)
+    config = TrainingConfig.for_variant("vaegan")
+    estimate = estimate_model(schema, 1000, config)
+    decoder = Decoder(config.noise_dim, config.generator_dims, estimate.width, scalars=0)
+    critic = Discriminator(estimate.width, config.discriminator_dims, pac=config.effective_pac)
+    assert sum(p.numel() for p in decoder.parameters()) == estimate.generator_weights
+    assert sum(p.numel() for p in critic.parameters()) == estimate.discriminator_weights
+    rarer = estimate_model(schema, 1000, config.replace(adversarial_every=8))
+    assert rarer.seconds_per_epoch < estimate.seconds_per_epoch

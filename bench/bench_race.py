@@ -1,0 +1,159 @@
+"""The quality race: this project's presets against SDV's TVAE, side by side on the same split.
+
+For each table (80 % train split stratified on its target, seed 0): fit time (wall, including
+preprocessing), SDMetrics quality with column shapes and pair trends (synthetic rows as many as
+the training rows, against the training split), and train-on-synthetic / test-on-real scores
+(HistGradientBoosting on the 20 % held out: macro-F1 for a label), the DCR share (synthetic rows
+closer to a training row than to a held-out one: about 50 % means no memorising; higher means
+rows are copied or nearly so), then the ratios against TVAE.
+
+Setup (bench-only requirements): .venv/bin/pip install -r requirements-bench.txt
+Run:   .venv/bin/python bench/bench_race.py [--tables adult,breast_cancer,orders]
+           [--systems tvae-300,tvae-50,quick,balanced,best] [--seed 0] [--set key=value ...]
+``--set`` overrides a setting of this project's presets (for trying variations), for example
+``--set adversarial_weight=0``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import os
+import sys
+import time
+import warnings
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from tables import TABLES  # noqa: E402
+
+from synth_core.evaluate import quality_scores, sdmetrics_metadata  # noqa: E402
+from synth_core.presets import PRESETS, preset_config  # noqa: E402
+from synth_core.privacy_metrics import privacy_scores  # noqa: E402
+from synth_core.schema import infer_schema  # noqa: E402
+from synth_core.split import holdout_split  # noqa: E402
+from synth_core.synthesizer import Synthesizer  # noqa: E402
+from synth_core.utility import ml_utility  # noqa: E402
+
+DEFAULT_SYSTEMS = "tvae-300,tvae-50,quick,best"
+
+
+def fit_tvae(train, schema, epochs: int, seed: int):
+    """SDV's TVAE with the column types of this project's schema; returns a sampler."""
+    import torch
+    from sdv.metadata import Metadata
+    from sdv.single_table import TVAESynthesizer
+
+    torch.manual_seed(seed)  # TVAE draws from PyTorch's global generator
+    columns = sdmetrics_metadata(schema)["columns"]
+    for entry in columns.values():  # SDV's booleans must be True/False; ours may be yes/no
+        if entry["sdtype"] == "boolean":
+            entry["sdtype"] = "categorical"
+    metadata = Metadata.load_from_dict({"columns": columns}, single_table_name="table")
+    model = TVAESynthesizer(metadata, epochs=epochs)
+    model.fit({"table": train[schema.included_names]})  # SDV 2 takes {table name: frame}
+
+    def sample(n: int):
+        out = model.sample(n)
+        return out["table"] if isinstance(out, dict) else out
+
+    return sample, {"epochs": epochs}
+
+
+def fit_preset(train, schema, preset: str, seed: int, settings: dict):
+    synth = Synthesizer(preset_config(preset, seed=seed, **settings)).fit(train, schema)
+    snap = synth.progress_.snapshot()
+    info = {"epochs": snap.epoch, "best epoch": snap.best_epoch, "variant": synth.config.variant}
+    return (lambda n: synth.sample(n, seed=seed + 1)), info
+
+
+def run(system: str, table, train, test, schema, seed: int, settings: dict) -> dict:
+    start = time.perf_counter()
+    if system.startswith("tvae-"):
+        sample, info = fit_tvae(train, schema, int(system.split("-")[1]), seed)
+    else:
+        sample, info = fit_preset(train, schema, system, seed, settings)
+    fit_s = time.perf_counter() - start
+    synthetic = sample(len(train))
+    scores = quality_scores(train, synthetic, schema)
+    utility = ml_utility(train, synthetic, test, schema.included, table.target, seed=seed)
+    privacy = privacy_scores(train, synthetic, schema.included, holdout=test, seed=seed)
+    return {
+        "dcr": privacy.dcr_share,
+        "system": system,
+        "fit_s": fit_s,
+        "quality": scores.quality,
+        "shapes": scores.column_shapes,
+        "trends": scores.column_pair_trends,
+        "tstr": utility.synthetic,
+        "real": utility.real,
+        "metric": utility.metric,
+        **info,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tables", default=",".join(TABLES))
+    parser.add_argument("--systems", default=DEFAULT_SYSTEMS)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
+    args = parser.parse_args()
+    settings = {}
+    for item in args.set:
+        key, value = item.split("=", 1)
+        settings[key] = ast.literal_eval(value)
+    systems = args.systems.split(",")
+    unknown = [s for s in systems if not s.startswith("tvae-") and s not in PRESETS]
+    if unknown:
+        parser.error(f"unknown systems: {unknown}")
+    import torch
+
+    torch.set_num_threads(min(2, os.cpu_count() or 1))
+    warnings.filterwarnings("ignore")
+    print(
+        f"load average at the start {os.getloadavg()[0]:.2f}; torch threads "
+        f"{torch.get_num_threads()}; preset overrides {settings or 'none'}"
+    )
+    for name in args.tables.split(","):
+        table = TABLES[name]()
+        train, test = holdout_split(table.frame, 0.2, seed=args.seed, stratify=table.target)
+        schema = infer_schema(train)
+        print(
+            f"\n## {table.name} ({table.about}); {len(train):,} training rows, target "
+            f"{table.target}"
+        )
+        print("| system | fit s | epochs (kept) | quality | shapes | trends | TSTR | real | DCR |")
+        print("|---|---|---|---|---|---|---|---|---|")
+        results = []
+        for system in systems:
+            r = run(system, table, train, test, schema, args.seed, settings)
+            results.append(r)
+            kept = f" ({r['best epoch']})" if r.get("best epoch") else ""
+            print(
+                f"| {system} | {r['fit_s']:.1f} | {r['epochs']}{kept} | {r['quality']:.3f} | "
+                f"{r['shapes']:.3f} | {r['trends']:.3f} | {r['tstr']:.3f} | {r['real']:.3f} | "
+                f"{r['dcr']:.0%} |",
+                flush=True,
+            )
+        reference = next((r for r in results if r["system"].startswith("tvae-")), None)
+        if reference is not None:
+            for r in results:
+                if r is reference:
+                    continue
+                print(
+                    f"{r['system']} vs {reference['system']}: time "
+                    f"{r['fit_s'] / reference['fit_s']:.2f}x, quality "
+                    f"{r['quality'] - reference['quality']:+.3f}, shapes "
+                    f"{r['shapes'] - reference['shapes']:+.3f}, trends "
+                    f"{r['trends'] - reference['trends']:+.3f}, TSTR "
+                    f"{r['tstr'] - reference['tstr']:+.3f} ({r['metric']})"
+                )
+    print(f"\nload average at the end {os.getloadavg()[0]:.2f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,75 @@
+"""Presets and per-model-type defaults."""
+
+from __future__ import annotations
+
+import pytest
+
+from synth_core.config import VARIANT_DEFAULTS, VARIANT_NAMES, TrainingConfig
+from synth_core.errors import TrainingError
+from synth_core.presets import PRESETS, RECOMMENDED_VARIANT, preset_config
+from synth_core.training import batch_rows
+
+
+def test_recommended_variant_is_a_known_one_and_has_its_own_defaults():
+    assert RECOMMENDED_VARIANT in VARIANT_NAMES
+    assert RECOMMENDED_VARIANT in VARIANT_DEFAULTS
+
+
+@pytest.mark.parametrize("name", list(PRESETS))
+def test_a_preset_trains_the_recommended_variant_with_its_defaults(name):
+    config = preset_config(name)
+    assert config.variant == RECOMMENDED_VARIANT
+    for key, value in VARIANT_DEFAULTS[RECOMMENDED_VARIANT].items():
+        assert getattr(config, key) == value
+    assert config.epochs == PRESETS[name].settings_for(RECOMMENDED_VARIANT)["epochs"]
+    config.validated()
+
+
+def test_another_variant_gets_the_papers_defaults_under_the_preset():
+    config = preset_config("quick", variant="ctgan")
+    assert config.variant == "ctgan"
+    assert (config.generator_lr, config.generator_dims) == (2e-4, (256, 256))
+    assert config.max_seconds == PRESETS["quick"].settings_for("ctgan")["max_seconds"]
+
+
+def test_explicit_settings_override_the_preset_and_none_is_ignored():
+    config = preset_config("best", epochs=7, generator_lr=None, seed=3)
+    assert (config.epochs, config.seed) == (7, 3)
+    assert config.generator_lr == VARIANT_DEFAULTS[RECOMMENDED_VARIANT]["generator_lr"]
+
+
+def test_unknown_preset_is_refused_with_the_choices():
+    with pytest.raises(TrainingError, match="quick, balanced, best"):
+        preset_config("fastest")
+
+
+def test_for_variant_puts_the_variants_defaults_under_the_given_settings():
+    assert TrainingConfig.for_variant("ctgan") == TrainingConfig()
+    config = TrainingConfig.for_variant("vaegan", noise_dim=None, generator_lr=5e-4)
+    assert config.generator_lr == 5e-4
+    assert config.noise_dim == VARIANT_DEFAULTS["vaegan"]["noise_dim"]
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"adversarial_every": 0}, "critic interval"),
+        ({"reconstruction_weight": 0.0}, "reconstruction weight"),
+        ({"adversarial_weight": -1.0}, "adversarial weight"),
+    ],
+)
+def test_invalid_vaegan_settings_are_refused(changes, message):
+    with pytest.raises(TrainingError, match=message):
+        TrainingConfig.for_variant("vaegan", **changes).validated()
+
+
+@pytest.mark.parametrize(("rows", "expected"), [(26_000, 500), (4_000, 400), (455, 40), (60, 10)])
+def test_presets_give_small_tables_smaller_batches(rows, expected):
+    config = preset_config("quick")  # batch 500, pac 10, at least 10 steps per epoch
+    assert batch_rows(config, rows, config.effective_pac) == expected
+
+
+def test_without_a_minimum_the_batch_is_the_configured_one():
+    config = TrainingConfig(batch_size=500)
+    assert batch_rows(config, 455, 10) == 450
+    assert batch_rows(config, 455, 1) == 455
