@@ -2,8 +2,8 @@
 
 Same split (80 % train, seed 0), same epochs, batch size 500 and pac 10. Prints transform fit
 seconds, seconds per epoch, sampling rows/s and SDMetrics quality for each, with the ratios; then
-this project's quality after a fixed training-time budget with the ``quick`` preset (what the app
-runs by default). With several ``--seeds`` both systems train once per seed, alternately, and the
+this project's CTGAN's quality after a fixed training-time budget with the ``quick`` preset's
+settings for it. With several ``--seeds`` both systems train once per seed, alternately, and the
 means are compared.
 
 Setup (bench-only requirement): .venv/bin/pip install -r requirements-bench.txt
@@ -194,7 +194,12 @@ def main() -> None:
     if args.budget:
         for seed in seeds:
             config = preset_config(
-                "quick", max_seconds=args.budget, device=args.device, seed=seed, epochs=10_000
+                "quick",
+                variant="ctgan",
+                max_seconds=args.budget,
+                device=args.device,
+                seed=seed,
+                epochs=10_000,
             )
             budget = run_ours(train, schema, 0, args.device, seed, config)
             s = budget["scores"]

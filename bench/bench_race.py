@@ -66,7 +66,8 @@ def fit_tvae(train, schema, epochs: int, seed: int):
 def fit_preset(train, schema, preset: str, seed: int, settings: dict):
     synth = Synthesizer(preset_config(preset, seed=seed, **settings)).fit(train, schema)
     snap = synth.progress_.snapshot()
-    info = {"epochs": snap.epoch, "best epoch": snap.best_epoch, "variant": synth.config.variant}
+    kept = snap.best_epoch if synth.config.keep_best else None  # None: the last epoch is kept
+    info = {"epochs": snap.epoch, "best epoch": kept, "variant": synth.config.variant}
     return (lambda n: synth.sample(n, seed=seed + 1)), info
 
 
