@@ -67,7 +67,12 @@ def fit_preset(train, schema, preset: str, seed: int, settings: dict):
     synth = Synthesizer(preset_config(preset, seed=seed, **settings)).fit(train, schema)
     snap = synth.progress_.snapshot()
     kept = snap.best_epoch if synth.config.keep_best else None  # None: the last epoch is kept
-    info = {"epochs": snap.epoch, "best epoch": kept, "variant": synth.config.variant}
+    info = {
+        "epochs": snap.epoch,
+        "best epoch": kept,
+        "variant": synth.config.variant,
+        "warnings": [warning.key for warning in snap.warnings],
+    }
     return (lambda n: synth.sample(n, seed=seed + 1)), info
 
 
@@ -140,6 +145,9 @@ def main() -> None:
                 f"{r['dcr']:.0%} |",
                 flush=True,
             )
+        for r in results:
+            if r.get("warnings"):
+                print(f"{r['system']}: health warnings at the end: {', '.join(r['warnings'])}")
         reference = next((r for r in results if r["system"].startswith("tvae-")), None)
         if reference is not None:
             for r in results:

@@ -204,10 +204,14 @@ def count_swings(values: np.ndarray, threshold: float) -> int:
 
 def _noise(values: np.ndarray) -> float:
     """The step-to-step noise of a loss (a standard deviation), robust to jumps: the median
-    absolute difference of consecutive values, which is 0.954 sigma for independent noise."""
-    if len(values) < 2:
+    absolute difference of consecutive values, which is 0.954 sigma for independent noise.
+    Steps that repeat the value before (a critic that learns every few steps reports its last
+    figures in between) say nothing about the noise and are left out."""
+    changes = np.abs(np.diff(values))
+    changes = changes[changes > 0]
+    if len(changes) == 0:
         return 0.0
-    return float(np.median(np.abs(np.diff(values)))) / 0.954
+    return float(np.median(changes)) / 0.954
 
 
 # ----------------------------------------------------------------------------- generated rows

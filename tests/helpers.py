@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from synth_core.config import TrainingConfig
+from synth_core.encoders import SOFTMAX, TANH, Span
 from synth_core.schema import ColumnInfo, Kind, Schema
 
 DATE_FORMAT = "%Y-%m-%d"
@@ -115,3 +116,14 @@ def check_valid_rows(
         else:
             unknown = set(fake_present.tolist()) - set(real_present.tolist())
             assert not unknown, f"{name}: categories never seen in the real data: {unknown}"
+
+
+# Model output spans in an order that interleaves widths, as a real transform does.
+INTERLEAVED_SPANS = [
+    Span("a", "value", 1, TANH),
+    Span("a", "mode", 3, SOFTMAX),
+    Span("b", "category", 2, SOFTMAX),
+    Span("c", "value", 1, TANH),
+    Span("c", "mode", 3, SOFTMAX),
+    Span("d", "category", 5, SOFTMAX),
+]

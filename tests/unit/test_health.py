@@ -62,6 +62,26 @@ def test_losses_swinging_without_trend_are_oscillation() -> None:
     assert "discriminator" in found[0].sentence
 
 
+def held(values: list[float], every: int = 4) -> list[float]:
+    """A critic's loss when it learns every ``every``-th step only: the steps in between repeat
+    its last value."""
+    return [values[i - i % every] for i in range(len(values))]
+
+
+def test_a_loss_held_between_sparse_critic_updates_is_not_oscillation() -> None:
+    losses = healthy_losses()
+    losses["discriminator_loss"] = held(noisy(-0.5, 0.3, 5))
+    assert health.oscillation(losses) is None
+
+
+def test_a_held_loss_that_really_swings_is_still_oscillation() -> None:
+    losses = healthy_losses()
+    steps = np.arange(STEPS)
+    swinging = -0.5 + 2.0 * np.sin(steps / 12) + noisy(0, 0.3, 3)
+    losses["discriminator_loss"] = held(list(swinging))
+    assert health.oscillation(losses) is not None
+
+
 def test_a_steady_trend_is_not_oscillation() -> None:
     losses = healthy_losses()
     losses["generator_loss"] = list(np.linspace(3.0, -1.0, STEPS) + noisy(0, 0.3, 4))

@@ -12,16 +12,7 @@ from synth_core.models.conditions import ConditionSampler
 from synth_core.models.core import SeededDropout
 from synth_core.models.losses import WassersteinLoss
 from synth_core.models.networks import Discriminator, Generator, OutputHead, gumbel
-
-# Spans in an order that interleaves widths, as a real transform does.
-SPANS = [
-    Span("a", "value", 1, TANH),
-    Span("a", "mode", 3, SOFTMAX),
-    Span("b", "category", 2, SOFTMAX),
-    Span("c", "value", 1, TANH),
-    Span("c", "mode", 3, SOFTMAX),
-    Span("d", "category", 5, SOFTMAX),
-]
+from tests.helpers import INTERLEAVED_SPANS as SPANS
 
 
 def per_span_reference(raw: torch.Tensor, noise: torch.Tensor, tau: float) -> torch.Tensor:

@@ -9,18 +9,11 @@ import torch
 from torch.nn import functional as F
 
 from synth_core.config import TrainingConfig
-from synth_core.encoders import SOFTMAX, TANH, Span
+from synth_core.encoders import TANH
 from synth_core.models import VARIANTS, build_core
 from synth_core.models.networks import SPREAD_RANGE
 from synth_core.models.vaegan import VaeGanCore
-
-SPANS = [
-    Span("a", "value", 1, TANH),
-    Span("a", "mode", 3, SOFTMAX),
-    Span("b", "category", 2, SOFTMAX),
-    Span("c", "value", 1, TANH),
-    Span("c", "mode", 2, SOFTMAX),
-]
+from tests.helpers import INTERLEAVED_SPANS as SPANS
 
 
 def small_config(**changes) -> TrainingConfig:
