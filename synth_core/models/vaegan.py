@@ -14,6 +14,7 @@ from __future__ import annotations
 import torch
 from torch.nn import functional as F
 
+from synth_core.encoders import TANH
 from synth_core.models.core import GanCore, Variant, init_parameters
 from synth_core.models.networks import Decoder, dense_stack
 
@@ -60,7 +61,7 @@ class VaeGanCore(GanCore):
 
     def _scalar_outputs(self) -> int:
         """How many tanh (scalar) outputs the table has."""
-        return sum(span.width for span in self.spans if span.activation == "tanh")
+        return sum(span.width for span in self.spans if span.activation == TANH)
 
     def to(self, device: torch.device) -> VaeGanCore:
         super().to(device)
