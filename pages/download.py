@@ -51,8 +51,8 @@ def request(synth) -> tuple[int, tuple | None, int]:
     columns = results.condition_columns(synth)
     if not columns:
         st.caption(
-            "This model type makes rows of every kind. CTGAN and the Conditional GAN can also "
-            "make rows for one chosen value (such as only high earners)."
+            "Rows can be asked for by value (such as only high earners) in a column of "
+            "categories or yes/no values, and this model learnt none."
         )
     elif st.toggle("Only rows with a chosen value", key=state.CONDITION_ON_WIDGET):
         left, right = st.columns(2)

@@ -177,7 +177,7 @@ def divergence(steps: Mapping[str, Sequence[float]]) -> HealthWarning | None:
                 "The training is blowing up",
                 f"The {which}'s loss has grown to {recent:,.0f}, {recent / max(before, 1e-12):,.0f}"
                 " times its earlier size: the run is becoming unstable.",
-                "Stop and start again with lower learning rates (a tenth), or use the CTGAN "
+                "Stop and start again with lower learning rates (a tenth), or use the VAE-GAN "
                 "model, which is the most stable.",
             )
     return None
@@ -272,8 +272,8 @@ def mode_collapse(real: RowSummary, generated: RowSummary) -> HealthWarning | No
         "mode_collapse",
         "The model writes too little variety (mode collapse)",
         "The rows it writes have lost the diversity of yours: " + "; ".join(signs) + ".",
-        "Train longer or restart with another seed; the CTGAN model (which samples every "
-        "category during training) and lower learning rates guard against this.",
+        "Train longer or restart with another seed; the VAE-GAN model (which learns to rebuild "
+        "every real row) and lower learning rates guard against this.",
     )
 
 

@@ -339,7 +339,7 @@ def _flush(progress, buffer, epoch_sums, pending, batch, judged) -> None:
     if not torch.isfinite(values).all():
         raise TrainingError(
             "Training became unstable: the losses stopped being numbers. Try lower learning "
-            "rates, a smaller batch size, or the CTGAN model type."
+            "rates, a smaller batch size, or the VAE-GAN model type."
         )
     rows = {name: values[i].tolist() for i, name in enumerate(names)}
     for name, series in rows.items():

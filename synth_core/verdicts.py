@@ -93,10 +93,10 @@ THRESHOLDS: dict[str, Rule] = {
             "Relations between columns are kept: what goes together in the real table goes "
             "together in the synthetic one.",
             "Most relations between columns are kept.",
-            "Relations between columns are only partly kept: train longer, or try the CTGAN "
-            "model, which learns them best.",
+            "Relations between columns are only partly kept: train longer, or try the VAE-GAN "
+            "model (the recommended one), which keeps them best.",
             "Relations between columns are lost, as if each column had been made on its own: "
-            "train longer, or try the CTGAN model.",
+            "train longer, or try the VAE-GAN model.",
         ),
     ),
     "diagnostic": Rule(
@@ -144,7 +144,7 @@ THRESHOLDS: dict[str, Rule] = {
             "A classifier often tells synthetic rows from real ones: some columns or their "
             "combinations give them away; train longer.",
             "A classifier easily tells synthetic rows from real ones: the rows do not pass as "
-            "real. Train longer, or try the CTGAN model.",
+            "real. Train longer, or try the VAE-GAN model.",
         ),
     ),
     "precision": Rule(  # share of synthetic rows among real ones (k-NN balls)
@@ -173,7 +173,7 @@ THRESHOLDS: dict[str, Rule] = {
             "The synthetic rows cover most kinds of real rows.",
             "Some kinds of real rows are missing from the synthetic table: train longer.",
             "Many kinds of real rows are missing from the synthetic table: the model writes "
-            "too little variety (mode collapse). Train longer, or try the CTGAN model.",
+            "too little variety (mode collapse). Train longer, or try the VAE-GAN model.",
         ),
     ),
     "exact_copies": Rule(  # share of synthetic rows identical to a training row
