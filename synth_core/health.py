@@ -283,9 +283,10 @@ def _names(names: Sequence[str], shown: int = 3) -> str:
 
 
 # ----------------------------------------------------------------------------- quality
-def plateau(fidelity: Sequence[tuple[int, float]]) -> HealthWarning | None:
+def plateau(fidelity: Sequence[tuple[int, float]], keeps_best: bool = True) -> HealthWarning | None:
     """A note once the last ``PLATEAU_CHECKS`` quality estimates all failed to beat the best
-    one before them by ``PLATEAU_GAIN``: more epochs have stopped helping."""
+    one before them by ``PLATEAU_GAIN``: more epochs have stopped helping. ``keeps_best``: the
+    run ends with the model of its best check (else with its latest one)."""
     points = list(fidelity)
     if len(points) <= PLATEAU_CHECKS:
         return None
@@ -293,12 +294,12 @@ def plateau(fidelity: Sequence[tuple[int, float]]) -> HealthWarning | None:
     best_epoch, best = max(before, key=lambda point: point[1])
     if max(value for _, value in recent) >= best + PLATEAU_GAIN:
         return None
+    kept = "the model from the best check" if keeps_best else "the model as it is now"
     return HealthWarning(
         "plateau",
         "More epochs have stopped helping",
         f"The quality estimate has not improved since epoch {best_epoch} ({best * 100:.0f} %).",
-        "You can stop now: the model from the best check is kept. If its quality is not good "
-        "enough yet, try other settings (another model type, a larger batch) rather than more "
-        "epochs.",
+        f"You can stop now: {kept} is kept. If its quality is not good enough yet, try other "
+        "settings (another model type, a larger batch) rather than more epochs.",
         level="info",
     )

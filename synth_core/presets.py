@@ -58,14 +58,7 @@ PRESETS: dict[str, Preset] = {
             "Best quality",
             "The most faithful copy; takes longest.",
             {
-                # The VAE-GAN learns steadily: its last epoch scored better for usefulness than
-                # the one the fidelity estimate picked (bench/README.md), so it is kept.
-                "vaegan": {
-                    "epochs": 180,
-                    "eval_every": 10,
-                    "min_steps_per_epoch": 20,
-                    "keep_best": False,
-                },
+                "vaegan": {"epochs": 180, "eval_every": 10, "min_steps_per_epoch": 20},
                 ANY_VARIANT: {"epochs": 300, "eval_every": 10, "min_steps_per_epoch": 20},
             },
         ),

@@ -300,9 +300,9 @@ def train(
                 estimate = Estimate(float(estimate))
             score = estimate.score
             improved = score > best_score
-            progress.add_fidelity(epoch, score, improved)
+            progress.add_fidelity(epoch, score, improved and config.keep_best)
             progress.set_warnings(health.SAMPLE_KEYS, [w for w in [estimate.warning] if w])
-            plateau = health.plateau(progress.snapshot().fidelity)
+            plateau = health.plateau(progress.snapshot().fidelity, config.keep_best)
             progress.set_warnings(health.QUALITY_KEYS, [plateau] if plateau else [])
             if improved:
                 best_score, stale = score, 0

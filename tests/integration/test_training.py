@@ -471,6 +471,27 @@ def test_fidelity_is_estimated_every_epoch(mixed_frame, mixed_schema):
     assert snap.best_epoch == best
 
 
+def test_without_keep_best_the_last_epoch_is_kept_and_no_best_is_claimed(
+    monkeypatch, mixed_frame, mixed_schema
+):
+    synth = Synthesizer(config_for("vaegan", epochs=3, eval_every=1, keep_best=False))
+    scores = iter([0.9, 0.5, 0.4])
+    weights = []
+
+    def falling_estimate(transform, real, generated, seed):
+        state = synth.core_.generator.state_dict()
+        weights.append({k: v.detach().clone() for k, v in state.items()})
+        return float(next(scores))
+
+    monkeypatch.setattr(synthesizer_module, "fidelity_estimate", falling_estimate)
+    synth.fit(mixed_frame, mixed_schema)
+    snap = synth.progress_.snapshot()
+    assert len(snap.fidelity) == 3 and snap.best_epoch is None
+    assert not any("Kept the model" in note for note in snap.notes)
+    final = synth.core_.generator.state_dict()
+    assert all(torch.equal(final[k], weights[-1][k]) for k in final)
+
+
 def test_early_stopping_ends_before_the_epoch_budget(monkeypatch, mixed_frame, mixed_schema):
     small = mixed_frame.iloc[:100]
     synth = Synthesizer(config_for("ctgan", epochs=30, eval_every=1, early_stopping=2))

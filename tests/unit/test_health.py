@@ -142,6 +142,9 @@ def test_quality_that_stops_rising_gives_a_note() -> None:
     flat = [(5, 0.6), (10, 0.8), (15, 0.79), (20, 0.802), (25, 0.75)]
     note = health.plateau(flat)
     assert note is not None and note.level == "info" and "since epoch 10 (80 %)" in note.sentence
+    assert "the model from the best check is kept" in note.advice
+    latest = health.plateau(flat, keeps_best=False)
+    assert "the model as it is now is kept" in latest.advice
 
 
 def test_a_warning_reads_as_one_line_and_as_json() -> None:
