@@ -471,19 +471,25 @@ def test_fidelity_is_estimated_every_epoch(mixed_frame, mixed_schema):
     assert snap.best_epoch == best
 
 
-def test_without_keep_best_the_last_epoch_is_kept_and_no_best_is_claimed(
-    monkeypatch, mixed_frame, mixed_schema
-):
-    synth = Synthesizer(config_for("vaegan", epochs=3, eval_every=1, keep_best=False))
-    scores = iter([0.9, 0.5, 0.4])
-    weights = []
+def scripted_estimates(monkeypatch, synth: Synthesizer, scores) -> list[dict]:
+    """Make ``synth``'s fidelity estimates return ``scores`` in turn; the returned list fills
+    with a copy of the generator's weights at each estimate."""
+    scores, weights = iter(scores), []
 
-    def falling_estimate(transform, real, generated, seed):
+    def estimate(transform, real, generated, seed):
         state = synth.core_.generator.state_dict()
         weights.append({k: v.detach().clone() for k, v in state.items()})
         return float(next(scores))
 
-    monkeypatch.setattr(synthesizer_module, "fidelity_estimate", falling_estimate)
+    monkeypatch.setattr(synthesizer_module, "fidelity_estimate", estimate)
+    return weights
+
+
+def test_without_keep_best_the_last_epoch_is_kept_and_no_best_is_claimed(
+    monkeypatch, mixed_frame, mixed_schema
+):
+    synth = Synthesizer(config_for("vaegan", epochs=3, eval_every=1, keep_best=False))
+    weights = scripted_estimates(monkeypatch, synth, [0.9, 0.5, 0.4])
     synth.fit(mixed_frame, mixed_schema)
     snap = synth.progress_.snapshot()
     assert len(snap.fidelity) == 3 and snap.best_epoch is None
@@ -495,15 +501,7 @@ def test_without_keep_best_the_last_epoch_is_kept_and_no_best_is_claimed(
 def test_early_stopping_ends_before_the_epoch_budget(monkeypatch, mixed_frame, mixed_schema):
     small = mixed_frame.iloc[:100]
     synth = Synthesizer(config_for("ctgan", epochs=30, eval_every=1, early_stopping=2))
-    scores = iter(np.linspace(0.9, 0.1, 30))
-    weights = []
-
-    def falling_estimate(transform, real, generated, seed):
-        state = synth.core_.generator.state_dict()
-        weights.append({k: v.detach().clone() for k, v in state.items()})
-        return float(next(scores))
-
-    monkeypatch.setattr(synthesizer_module, "fidelity_estimate", falling_estimate)
+    weights = scripted_estimates(monkeypatch, synth, np.linspace(0.9, 0.1, 30))
     synth.fit(small, mixed_schema)
     snap = synth.progress_.snapshot()
     assert snap.epoch == 3 < snap.total_epochs  # best at 1, no better at 2 and 3
