@@ -127,3 +127,9 @@ INTERLEAVED_SPANS = [
     Span("c", "mode", 3, SOFTMAX),
     Span("d", "category", 5, SOFTMAX),
 ]
+
+
+def config_for(variant: str, **changes) -> TrainingConfig:
+    """``TINY_CONFIG`` for ``variant`` (the conditional GAN conditioned on ``color``)."""
+    condition = "color" if variant == "cgan" else None
+    return TINY_CONFIG.replace(variant=variant, condition_column=condition, **changes)

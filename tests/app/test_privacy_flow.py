@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.app.steps import tiny_settings, train_to_the_end
 from tests.helpers import make_mixed_frame
 from ui import state, training
 
@@ -34,15 +35,9 @@ def private(app: AppTest) -> Iterator[AppTest]:
     app.switch_page("pages/train.py").run()
     assert training.DP_ELSEWHERE in [c.value for c in app.caption]  # the VAE-GAN has no DP
     app.selectbox(key=state.VARIANT_WIDGET).set_value("ctgan").run()
-    app.number_input(key=state.EPOCHS_WIDGET).set_value(1).run()
-    app.number_input(key=state.BATCH_SIZE_WIDGET).set_value(100).run()
-    app.selectbox(key=state.DEVICE_WIDGET).set_value("cpu").run()
+    tiny_settings(app, epochs=1, batch_size=100)
     app.radio(key=state.DP_WIDGET).set_value("10").run()
-    app.button(key=state.START_BUTTON).click().run()
-    job = state.get_job(app.session_state)
-    assert job is not None and job.join(120)
-    app.run()
-    assert not app.exception and job.result is not None
+    job = train_to_the_end(app, timeout=120)
     yield app
     job.stop()
 

@@ -23,6 +23,7 @@ from synth_core.models import VARIANTS
 from synth_core.presets import RECOMMENDED_VARIANT, preset_config
 from synth_core.schema import Kind
 from synth_core.training import ProgressSnapshot, TrainingProgress
+from tests.app.steps import tiny_settings as tiny
 from ui import state, training
 
 TRAIN = "pages/train.py"
@@ -67,15 +68,6 @@ def small(app: AppTest, adult_slice: pd.DataFrame) -> Iterator[AppTest]:
     if job is not None:
         job.stop()
         assert job.join(10)
-
-
-def tiny(app: AppTest, epochs: int = 1) -> AppTest:
-    """Advanced settings for a short run."""
-    app.number_input(key=state.EPOCHS_WIDGET).set_value(epochs).run()
-    app.number_input(key=state.BATCH_SIZE_WIDGET).set_value(50).run()
-    app.selectbox(key=state.DEVICE_WIDGET).set_value("cpu").run()
-    assert not app.exception and not app.error
-    return app
 
 
 def start(app: AppTest) -> TrainingJob:

@@ -20,17 +20,12 @@ from synth_core.models import VARIANTS
 from synth_core.models.core import GanCore
 from synth_core.schema import infer_schema
 from synth_core.synthesizer import Synthesizer
-from tests.helpers import TINY_CONFIG, check_valid_rows, make_mixed_frame
+from tests.helpers import TINY_CONFIG, check_valid_rows, config_for, make_mixed_frame
 
 CONDITIONAL = [name for name, variant in VARIANTS.items() if variant.supports_conditions]
 UNCONDITIONAL = [name for name, variant in VARIANTS.items() if not variant.supports_conditions]
 WASSERSTEIN = [name for name, variant in VARIANTS.items() if variant.objective == "wgan-gp"]
 UNSTABLE = "losses stopped being numbers"
-
-
-def config_for(variant: str, **changes):
-    condition = "color" if variant == "cgan" else None
-    return TINY_CONFIG.replace(variant=variant, condition_column=condition, **changes)
 
 
 def wait_for(condition: Callable[[], bool], timeout: float = 30.0, what: str = "") -> None:

@@ -11,7 +11,7 @@ from synth_core.cli import main
 from synth_core.models import VARIANTS
 from synth_core.schema import infer_schema
 from synth_core.synthesizer import Synthesizer
-from tests.helpers import TINY_CONFIG, make_mixed_frame
+from tests.helpers import TINY_CONFIG, config_for, make_mixed_frame
 
 
 @pytest.fixture(scope="module")
@@ -22,11 +22,6 @@ def frame() -> pd.DataFrame:
 @pytest.fixture(scope="module")
 def schema(frame):
     return infer_schema(frame)
-
-
-def config_for(variant: str, **changes):
-    condition = "color" if variant == "cgan" else None
-    return TINY_CONFIG.replace(variant=variant, condition_column=condition, **changes)
 
 
 def warning_keys(synth: Synthesizer, level: str = "warning") -> list[str]:
