@@ -16,7 +16,7 @@ from synth_core.config import LR_FLOOR, TrainingConfig
 from synth_core.encoders import Span
 from synth_core.models.conditions import ConditionLoss, ConditionSampler
 from synth_core.models.losses import BinaryCrossEntropyLoss, WassersteinLoss
-from synth_core.models.networks import Decoder, Discriminator, Generator, OutputHead
+from synth_core.models.networks import Decoder, Discriminator, Generator, OutputHead, join
 
 
 @dataclass(frozen=True)
@@ -75,8 +75,11 @@ def init_parameters(module: nn.Module, generator: torch.Generator) -> None:
         elif isinstance(layer, Decoder):
             layer.reset_spread()  # a constant: no randomness
         elif isinstance(layer, nn.Linear):
-            nn.init.kaiming_uniform_(layer.weight, a=math.sqrt(5), generator=generator)
-            bound = 1 / math.sqrt(layer.weight.shape[1])
+            # Kaiming-uniform with a = sqrt(5), as PyTorch's default, is U(-b, b) for
+            # b = 1 / sqrt(fan in); a layer split in blocks keeps the fan in of the whole.
+            fan_in = getattr(layer, "init_fan_in", layer.weight.shape[1])
+            bound = 1 / math.sqrt(fan_in)
+            nn.init.uniform_(layer.weight, -bound, bound, generator=generator)
             if layer.bias is not None:
                 nn.init.uniform_(layer.bias, -bound, bound, generator=generator)
 
@@ -117,8 +120,9 @@ class GanCore:
         # process-wide generator; the weights are then drawn from this run's own generator.
         with torch.device("meta"):
             self.generator = self._make_generator()
-            d_in = self.width + self.cond_width
-            self.discriminator = Discriminator(d_in, config.discriminator_dims, self.pac)
+            self.discriminator = Discriminator(
+                self.width, config.discriminator_dims, self.pac, cond_dim=self.cond_width
+            )
         for i, layer in enumerate(self.discriminator.net):
             if isinstance(layer, nn.Dropout):
                 self.discriminator.net[i] = SeededDropout(layer.p, generator)
@@ -204,12 +208,12 @@ class GanCore:
             return self.private.update(fake, cond)
         # Real rows are judged with their own condition, in an order unrelated to the fakes'.
         perm = torch.randperm(rows.shape[0], generator=self.rng, device=self.device)
-        real = self._with(self.data[rows[perm]], None if cond is None else cond[perm])
+        real = (self.data[rows[perm]], None if cond is None else cond[perm])
         every = self.config.gp_every
         scale = float(every) if self._d_updates % every == 0 else 0.0
         self._d_updates += 1
         loss, extra = self.objective.discriminator(
-            self.discriminator, real, self._with(fake, cond), self.rng, scale
+            self.discriminator, real, (fake, cond), self.rng, scale
         )
         self.opt_d.zero_grad(set_to_none=True)
         loss.backward()
@@ -219,7 +223,14 @@ class GanCore:
             self._last_penalty = metrics["gradient_penalty"]
         elif self._last_penalty is not None:  # a lazy update reports the latest penalty
             metrics["gradient_penalty"] = self._last_penalty
-        return {"discriminator_loss": loss.detach(), **metrics}
+        reported = loss.detach()
+        if "wasserstein" in metrics and "gradient_penalty" in metrics:
+            # The critic's loss as WGAN-GP defines it, with the latest penalty at its own weight.
+            # The loss minimised weighs the penalty n times on every n-th update and not at all
+            # in between: charted, it would spike every n steps (and read as oscillation).
+            penalty = self.objective.gp_weight * metrics["gradient_penalty"]
+            reported = penalty - metrics["wasserstein"]
+        return {"discriminator_loss": reported, **metrics}
 
     def _adversarial_loss(self, fake, cond) -> torch.Tensor:
         """The generator's loss on the discriminator's verdict about ``fake`` rows."""
@@ -228,7 +239,7 @@ class GanCore:
         for p in critic_params:
             p.requires_grad_(False)
         try:
-            return self.objective.generator(self.discriminator(self._with(fake, cond)))
+            return self.objective.generator(self.discriminator(fake, cond))
         finally:
             for p in critic_params:
                 p.requires_grad_(True)
@@ -270,9 +281,7 @@ class GanCore:
         try:
             z = torch.randn(n, self.config.noise_dim, generator=generator, device=self.device)
             fake = self.head(self.generator(self._with(z, cond_fake)), generator)
-            scores = self.discriminator(
-                torch.cat([self._with(real, cond_real), self._with(fake, cond_fake)])
-            )
+            scores = self.discriminator(*join((real, cond_real), (fake, cond_fake)))
         finally:
             self.generator.train(modes[0])
             self.discriminator.train(modes[1])

@@ -5,20 +5,26 @@ from __future__ import annotations
 import torch
 from torch.nn import functional as F
 
+from synth_core.models.networks import Judged, join
+
 
 def gradient_penalty(
-    critic: torch.nn.Module, real: torch.Tensor, fake: torch.Tensor, generator: torch.Generator
+    critic: torch.nn.Module, real: Judged, fake: Judged, generator: torch.Generator
 ) -> torch.Tensor:
-    """WGAN-GP's penalty on the critic's gradient norm at points between real and fake groups."""
+    """WGAN-GP's penalty on the critic's gradient norm at points between real and fake groups
+    (rows and condition vectors alike: the norm is over everything the critic reads)."""
     pac = getattr(critic, "pac", 1)
-    groups = real.shape[0] // pac
-    alpha = torch.rand(groups, 1, 1, generator=generator, device=real.device)
+    groups = real[0].shape[0] // pac
     # One mixing weight per pac group, shared by the rows judged together.
-    alpha = alpha.expand(groups, pac, real.shape[1]).reshape(real.shape)
-    mixed = (alpha * real + (1 - alpha) * fake).requires_grad_(True)
-    scores = critic(mixed)
-    (grad,) = torch.autograd.grad(scores.sum(), mixed, create_graph=True)
-    grad = grad.reshape(groups, -1)
+    alpha = torch.rand(groups, 1, 1, generator=generator, device=real[0].device)
+    mixed = []
+    for a, b in zip(real, fake, strict=True):
+        if a is not None:
+            weight = alpha.expand(groups, pac, a.shape[1]).reshape(a.shape)
+            mixed.append((weight * a + (1 - weight) * b).requires_grad_(True))
+    scores = critic(*mixed)
+    grads = torch.autograd.grad(scores.sum(), mixed, create_graph=True)
+    grad = torch.cat([g.reshape(groups, -1) for g in grads], dim=1)
     return ((grad.norm(2, dim=1) - 1) ** 2).mean()
 
 
@@ -33,9 +39,10 @@ class WassersteinLoss:
     def discriminator(
         self, critic, real, fake, generator, penalty_scale: float = 1.0
     ) -> tuple[torch.Tensor, dict]:
-        """``penalty_scale`` 0 skips the gradient penalty (a lazy update); n > 1 weighs it n
-        times, standing in for the n - 1 updates that skipped it."""
-        scores = critic(torch.cat([real, fake]))  # one pass over both halves
+        """``real`` and ``fake``: what the critic judges (see ``Judged``). ``penalty_scale`` 0
+        skips the gradient penalty (a lazy update); n > 1 weighs it n times, standing in for the
+        n - 1 updates that skipped it."""
+        scores = critic(*join(real, fake))  # one pass over both halves
         real_score, fake_score = (
             scores[: len(scores) // 2].mean(),
             scores[len(scores) // 2 :].mean(),
@@ -61,7 +68,7 @@ class BinaryCrossEntropyLoss:
     def discriminator(
         self, critic, real, fake, generator, penalty_scale: float = 1.0
     ) -> tuple[torch.Tensor, dict]:
-        logits = critic(torch.cat([real, fake]))
+        logits = critic(*join(real, fake))
         real_logits, fake_logits = logits[: len(logits) // 2], logits[len(logits) // 2 :]
         loss = F.softplus(-real_logits).mean() + F.softplus(fake_logits).mean()
         return loss, {}

@@ -92,22 +92,57 @@ class Decoder(nn.Module):
         return self.net(z)
 
 
-class Discriminator(nn.Module):
-    """Scores groups of ``pac`` rows (PacGAN): Linear, LeakyReLU(0.2), Dropout(0.5) blocks."""
+#: What a critic judges: rows (batch, width) and their condition vectors (batch, width of the
+#: conditions), or None when the model has no conditions.
+Judged = tuple[torch.Tensor, torch.Tensor | None]
 
-    def __init__(self, in_dim: int, hidden: Sequence[int], pac: int = 1, dropout: float = 0.5):
+
+def join(first: Judged, second: Judged) -> Judged:
+    """Two batches for the critic as one (one pass through it instead of two)."""
+    cond = None if first[1] is None else torch.cat([first[1], second[1]])
+    return torch.cat([first[0], second[0]]), cond
+
+
+class Discriminator(nn.Module):
+    """Scores groups of ``pac`` rows (PacGAN): Linear, LeakyReLU(0.2), Dropout(0.5) blocks.
+
+    The first layer reads the rows and their condition vectors through two weight blocks whose
+    outputs add up: one dense layer over [rows | conditions], without concatenating them. When
+    the critic's verdict trains the generator, no gradient is then computed for the conditions,
+    which are constants (two fifths of the first layer's inputs on the Adult table).
+    """
+
+    def __init__(
+        self,
+        in_dim: int,
+        hidden: Sequence[int],
+        pac: int = 1,
+        dropout: float = 0.5,
+        cond_dim: int = 0,
+    ):
         super().__init__()
         self.pac = pac
-        layers, dim = [], in_dim * pac
-        for size in hidden:
-            layers += [nn.Linear(dim, size), nn.LeakyReLU(0.2), nn.Dropout(dropout)]
+        first = hidden[0] if hidden else 1
+        self.rows_in = nn.Linear(in_dim * pac, first)
+        self.cond_in = nn.Linear(cond_dim * pac, first, bias=False) if cond_dim else None
+        for layer in (self.rows_in, self.cond_in):
+            if layer is not None:  # initialised as the one layer they stand for
+                layer.init_fan_in = (in_dim + cond_dim) * pac
+        layers: list[nn.Module] = []
+        dim = first
+        for size in hidden[1:]:
+            layers += [nn.LeakyReLU(0.2), nn.Dropout(dropout), nn.Linear(dim, size)]
             dim = size
-        layers.append(nn.Linear(dim, 1))
+        if hidden:
+            layers += [nn.LeakyReLU(0.2), nn.Dropout(dropout), nn.Linear(dim, 1)]
         self.net = nn.Sequential(*layers)
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
+    def forward(self, rows: torch.Tensor, cond: torch.Tensor | None = None) -> torch.Tensor:
         # (batch, width) -> (batch / pac, pac * width): each score judges pac rows together.
-        return self.net(x.reshape(-1, x.shape[1] * self.pac)).squeeze(1)
+        h = self.rows_in(rows.reshape(-1, rows.shape[1] * self.pac))
+        if self.cond_in is not None:
+            h = h + self.cond_in(cond.reshape(-1, cond.shape[1] * self.pac))
+        return self.net(h).squeeze(1)
 
 
 class SpanGroups:
@@ -131,13 +166,15 @@ class SpanGroups:
             start += span.width
         self.n_tanh = len(tanh_cols)
         self.n_soft = len(soft)
-        order, self.slices = list(tanh_cols), []  # (begin, end, width) within the softmax part
+        order = list(tanh_cols)
+        self.sizes, self.widths = [], []  # per width group: its columns, and that width
         for width in sorted({w for _, w in soft}):
-            begin = len(order) - self.n_tanh
+            begin = len(order)
             for s, w in soft:
                 if w == width:
                     order.extend(range(s, s + w))
-            self.slices.append((begin, len(order) - self.n_tanh, width))
+            self.sizes.append(len(order) - begin)
+            self.widths.append(width)
         self.order = torch.tensor(order, dtype=torch.long)
         self.inverse = torch.argsort(self.order)
         self.tanh_index = torch.tensor(tanh_cols, dtype=torch.long)
@@ -182,11 +219,13 @@ class OutputHead(nn.Module):
                 out[:, g.soft_index] += noise
             return out
         x = raw.index_select(1, g.order)
-        parts = [torch.tanh(x[:, : g.n_tanh])]
-        if g.n_soft:
-            noise = gumbel((batch, x.shape[1] - g.n_tanh), generator, raw.device)
-            logits = (x[:, g.n_tanh :] + noise) / self.tau
-            for begin, end, width in g.slices:
-                block = logits[:, begin:end].reshape(batch, -1, width)
-                parts.append(torch.softmax(block, dim=2).reshape(batch, -1))
+        if not g.n_soft:
+            return torch.tanh(x).index_select(1, g.inverse)
+        # split, not slicing: the gradient of a slice is a zero-filled copy of the whole tensor,
+        # one per slice, while split's backward is a single concatenation.
+        scalars, soft = x.split([g.n_tanh, x.shape[1] - g.n_tanh], dim=1)
+        logits = (soft + gumbel(soft.shape, generator, raw.device)) / self.tau
+        parts = [torch.tanh(scalars)]
+        for block, width in zip(logits.split(g.sizes, dim=1), g.widths, strict=True):
+            parts.append(torch.softmax(block.reshape(batch, -1, width), dim=2).reshape(batch, -1))
         return torch.cat(parts, dim=1).index_select(1, g.inverse)

@@ -23,6 +23,7 @@ import torch
 from opacus import GradSampleModule
 
 from synth_core.models.losses import gradient_penalty
+from synth_core.models.networks import Judged
 
 
 class PrivateCritic:
@@ -66,7 +67,7 @@ class PrivateCritic:
         rows = chosen.nonzero().squeeze(1)
         real = core.data[rows]
         if self.categories is None:
-            return real
+            return real, None
         sampler = core.sampler
         col = torch.randint(
             len(sampler.columns), (len(rows),), generator=core.rng, device=core.device
@@ -74,27 +75,28 @@ class PrivateCritic:
         category = self.categories[rows, col]
         cond = torch.zeros(len(rows), sampler.width, device=core.device)
         cond.scatter_(1, (sampler.cond_offsets[col] + category).unsqueeze(1), 1.0)
-        return torch.cat([real, cond], dim=1)
+        return real, cond
 
-    def _noisy_real_gradient(self, real: torch.Tensor):
+    def _noisy_real_gradient(self, real: Judged):
         """Clipped per-row gradients of the critic's real term, summed, noised, averaged; and
         the mean real score (for the progress charts only)."""
         core, clip = self.core, self.max_grad_norm
         summed = [torch.zeros_like(p) for p in self.params]
         real_score = torch.zeros((), device=core.device)
-        if len(real):
+        count = len(real[0])
+        if count:
             self.module.enable_hooks()
             try:
-                # An input that needs a gradient keeps torch's full backward hooks (Opacus's)
+                # Inputs that need a gradient keep torch's full backward hooks (Opacus's)
                 # firing the documented way on the first layer.
-                scores = self.module(real.requires_grad_(True))
+                scores = self.module(*[x.requires_grad_(True) for x in real if x is not None])
                 # The critic's real term is -mean(score): each row's own loss is -score.
                 (-scores.sum()).backward()
             finally:
                 self.module.disable_hooks()
             real_score = scores.detach().mean()
             samples = [p.grad_sample for p in self.params]
-            norms = torch.stack([g.reshape(len(real), -1).norm(dim=1) for g in samples]).norm(dim=0)
+            norms = torch.stack([g.reshape(count, -1).norm(dim=1) for g in samples]).norm(dim=0)
             factor = (clip / (norms + 1e-6)).clamp(max=1.0)
             summed = [torch.einsum("i,i...->...", factor, g) for g in samples]
             for p in self.params:
@@ -114,14 +116,16 @@ class PrivateCritic:
         real = self._real_rows()
         noisy, real_score = self._noisy_real_gradient(real)
         critic = core.discriminator
-        fake_in = core._with(fake, cond).requires_grad_(True)  # see _noisy_real_gradient
-        fake_score = critic(fake_in).mean()
+        # Fresh leaves that need a gradient: see _noisy_real_gradient.
+        fake_in = [x.detach().requires_grad_(True) for x in (fake, cond) if x is not None]
+        fake_score = critic(*fake_in).mean()
         loss = fake_score
         metrics: dict[str, torch.Tensor] = {}
         every = core.config.gp_every
         if core._d_updates % every == 0:
-            perm = torch.randperm(len(fake_in), generator=core.rng, device=core.device)
-            penalty = gradient_penalty(critic, fake_in, fake_in[perm], core.rng)
+            perm = torch.randperm(len(fake), generator=core.rng, device=core.device)
+            shuffled = (fake[perm], None if cond is None else cond[perm])
+            penalty = gradient_penalty(critic, (fake, cond), shuffled, core.rng)
             loss = loss + core.config.gp_weight * every * penalty
             core._last_penalty = penalty.detach()
         core._d_updates += 1

@@ -114,14 +114,17 @@ class VaeGanCore(GanCore):
         tanh(decoded) with the decoder's spread, plus the cross-entropy of each one-hot block."""
         groups, batch = self.head.groups, raw.shape[0]
         raw, real = raw.index_select(1, groups.order), real.index_select(1, groups.order)
-        t = groups.n_tanh
+        sizes = [groups.n_tanh, *groups.sizes]  # split: see OutputHead.forward
+        (raw_scalars, *raw_blocks), (real_scalars, *real_blocks) = (
+            raw.split(sizes, dim=1),
+            real.split(sizes, dim=1),
+        )
         spread = self.generator.spread()
-        error = (torch.tanh(raw[:, :t]) - real[:, :t]) / spread
+        error = (torch.tanh(raw_scalars) - real_scalars) / spread
         loss = 0.5 * error.square().sum(1) + spread.log().sum()
-        for begin, end, width in groups.slices:
-            logits = raw[:, t + begin : t + end].reshape(batch, -1, width)
-            target = real[:, t + begin : t + end].reshape(batch, -1, width)
-            loss = loss - (target * F.log_softmax(logits, dim=2)).sum((1, 2))
+        for logits, target, width in zip(raw_blocks, real_blocks, groups.widths, strict=True):
+            log_p = F.log_softmax(logits.reshape(batch, -1, width), dim=2)
+            loss = loss - (target.reshape(batch, -1, width) * log_p).sum((1, 2))
         return loss.mean()
 
     # ------------------------------------------------------------------------ generation

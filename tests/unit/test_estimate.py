@@ -40,7 +40,7 @@ def test_weights_match_the_networks_built_for_that_width(mixed_frame) -> None:
         return sum(p.numel() for p in module.parameters())
 
     discriminator = Discriminator(
-        estimate.width + condition, config.discriminator_dims, pac=config.effective_pac
+        estimate.width, config.discriminator_dims, pac=config.effective_pac, cond_dim=condition
     )
     assert count(discriminator) == estimate.discriminator_weights
     batch_norm = 2 * sum(config.generator_dims)  # scale and shift: not dense weights

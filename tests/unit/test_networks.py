@@ -93,12 +93,68 @@ def test_seeded_dropout_keeps_half_and_rescales(width):
 
 def test_lazy_gradient_penalty_is_skipped_or_scaled():
     critic = Discriminator(3, (8,), pac=2, dropout=0.0)
-    real, fake = torch.randn(4, 3), torch.randn(4, 3)
+    real, fake = (torch.randn(4, 3), None), (torch.randn(4, 3), None)
     loss = WassersteinLoss(gp_weight=10.0)
     plain, extra = loss.discriminator(critic, real, fake, torch.Generator().manual_seed(0), 0.0)
     assert "gradient_penalty" not in extra
     scaled, extra = loss.discriminator(critic, real, fake, torch.Generator().manual_seed(0), 4.0)
     torch.testing.assert_close(scaled, plain + 40.0 * extra["gradient_penalty"])
+
+
+def dense_twin(critic: Discriminator):
+    """The critic as the paper writes it: one dense first layer over [rows | conditions] of a
+    group, as a function of the concatenated input."""
+    weight = torch.cat([critic.rows_in.weight, critic.cond_in.weight], dim=1)
+
+    def score(rows, cond):
+        pac = critic.pac
+        packed = torch.cat(
+            [rows.reshape(-1, rows.shape[1] * pac), cond.reshape(-1, cond.shape[1] * pac)], 1
+        )
+        return critic.net(packed @ weight.T + critic.rows_in.bias).squeeze(1)
+
+    return score
+
+
+def test_critic_with_conditions_is_one_dense_layer_over_rows_and_conditions():
+    critic = Discriminator(5, (8, 4), pac=2, dropout=0.0, cond_dim=3)
+    gen = torch.Generator().manual_seed(0)
+    rows = torch.randn(6, 5, generator=gen)
+    cond = torch.eye(3)[torch.randint(3, (6,), generator=gen)]
+    torch.testing.assert_close(critic(rows, cond), dense_twin(critic)(rows, cond))
+
+
+def test_gradient_penalty_covers_rows_and_conditions():
+    from synth_core.models.losses import gradient_penalty
+
+    critic = Discriminator(5, (8,), pac=2, dropout=0.0, cond_dim=3)
+    gen = torch.Generator().manual_seed(0)
+    real = (torch.randn(6, 5, generator=gen), torch.eye(3)[torch.tensor([0, 1, 2, 0, 1, 2])])
+    fake = (torch.randn(6, 5, generator=gen), torch.eye(3)[torch.tensor([2, 2, 1, 1, 0, 0])])
+    penalty = gradient_penalty(critic, real, fake, torch.Generator().manual_seed(1))
+
+    alpha = torch.rand(3, 1, 1, generator=torch.Generator().manual_seed(1))
+    twin, norms = dense_twin(critic), []
+    for group in range(3):  # one pac group (two rows) at a time, by hand
+        a = alpha[group, 0, 0]
+        pick = slice(2 * group, 2 * group + 2)
+        rows = (a * real[0][pick] + (1 - a) * fake[0][pick]).requires_grad_(True)
+        cond = (a * real[1][pick] + (1 - a) * fake[1][pick]).requires_grad_(True)
+        grad_rows, grad_cond = torch.autograd.grad(twin(rows, cond).sum(), (rows, cond))
+        norms.append(torch.cat([grad_rows.flatten(), grad_cond.flatten()]).norm())
+    expected = ((torch.stack(norms) - 1) ** 2).mean()
+    torch.testing.assert_close(penalty, expected)
+
+
+def test_split_first_layer_is_initialised_as_one_layer():
+    from synth_core.models.core import init_parameters
+
+    critic = Discriminator(40, (64,), pac=10, cond_dim=60)
+    init_parameters(critic, torch.Generator().manual_seed(0))
+    bound = 1 / (10 * (40 + 60)) ** 0.5  # the whole layer's fan in, not each block's
+    for weight in (critic.rows_in.weight, critic.cond_in.weight):
+        assert weight.abs().max() <= bound
+        assert weight.abs().max() > 0.95 * bound
 
 
 def test_condition_sampler_follows_its_probabilities():
