@@ -109,18 +109,19 @@ class ConditionSampler:
         """
         device = self.probs.device
         col = torch.randint(len(self.columns), (batch,), generator=generator, device=device)
-        cdf = self.probs_cdf[col] if from_data else self.frequency_cdf[col]
+        # index_select rather than [] indexing: several times faster on the CPU.
+        cdf = (self.probs_cdf if from_data else self.frequency_cdf).index_select(0, col)
         u = torch.rand(batch, 1, generator=generator, device=device)
-        cat = torch.minimum((cdf < u).sum(1), self.widths[col] - 1)
-        group = self.cond_offsets[col] + cat
+        cat = torch.minimum((cdf < u).sum(1), self.widths.index_select(0, col) - 1)
+        group = self.cond_offsets.index_select(0, col) + cat
         cond = torch.zeros(batch, self.width, device=device)
         cond.scatter_(1, group.unsqueeze(1), 1.0)
         if not from_data:
             return cond, col, None
         u = torch.rand(batch, generator=generator, device=device)
-        count = self.group_count[group]
+        count = self.group_count.index_select(0, group)
         pick = torch.minimum((u * count).long(), (count - 1).long())
-        rows = self.rows_by_group[self.group_start[group] + pick]
+        rows = self.rows_by_group.index_select(0, self.group_start.index_select(0, group) + pick)
         return cond, col, rows
 
     def conditions_of(self, rows: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
@@ -163,7 +164,8 @@ class ConditionLoss(nn.Module):
 
     def forward(self, raw: torch.Tensor, cond: torch.Tensor, col: torch.Tensor) -> torch.Tensor:
         s = self.sampler
-        idx = self.index[col]  # (batch, max_width) data-matrix columns of the conditioned column
+        # (batch, max_width): the data-matrix columns of each row's conditioned column
+        idx = self.index.index_select(0, col)
         logits = raw.gather(1, idx.clamp_min(0)).masked_fill(idx < 0, float("-inf"))
-        target = (cond.argmax(1) - s.cond_offsets[col]).long()
+        target = (cond.argmax(1) - s.cond_offsets.index_select(0, col)).long()
         return nn.functional.cross_entropy(logits, target)

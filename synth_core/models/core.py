@@ -56,7 +56,9 @@ class SeededDropout(nn.Module):
                 device=x.device,
             )
             keep = ((words >> self._shifts(x.device)) & 1).view(x.shape)
-            return x * keep * 2.0
+            # One float mask: multiplying by the integer bits would convert them twice (forward
+            # and backward) and scale in a second pass.
+            return x * keep.to(x.dtype).mul_(2.0)
         keep = torch.rand(x.shape, generator=self.generator, device=x.device) >= self.p
         return x * keep / (1 - self.p)
 
@@ -208,7 +210,11 @@ class GanCore:
             return self.private.update(fake, cond)
         # Real rows are judged with their own condition, in an order unrelated to the fakes'.
         perm = torch.randperm(rows.shape[0], generator=self.rng, device=self.device)
-        real = (self.data[rows[perm]], None if cond is None else cond[perm])
+        rows = rows.index_select(0, perm)  # index_select: several times faster than []
+        real = (
+            self.data.index_select(0, rows),
+            None if cond is None else cond.index_select(0, perm),
+        )
         every = self.config.gp_every
         scale = float(every) if self._d_updates % every == 0 else 0.0
         self._d_updates += 1

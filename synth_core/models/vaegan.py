@@ -76,7 +76,7 @@ class VaeGanCore(GanCore):
         and its verdict on as many rows decoded from random codes joins the decoder's loss."""
         c, device = self.config, self.device
         rows = torch.randint(self.data.shape[0], (batch,), generator=self.rng, device=device)
-        real = self.data[rows]
+        real = self.data.index_select(0, rows)
         mean, log_var = self.encoder(real).chunk(2, dim=1)
         noise = torch.randn(mean.shape, generator=self.rng, device=device)
         code = mean + noise * (0.5 * log_var).exp()
