@@ -208,13 +208,10 @@ class GanCore:
     def _discriminator_update(self, fake, cond, rows) -> dict[str, torch.Tensor]:
         if self.private is not None:
             return self.private.update(fake, cond)
-        # Real rows are judged with their own condition, in an order unrelated to the fakes'.
-        perm = torch.randperm(rows.shape[0], generator=self.rng, device=self.device)
-        rows = rows.index_select(0, perm)  # index_select: several times faster than []
-        real = (
-            self.data.index_select(0, rows),
-            None if cond is None else cond.index_select(0, perm),
-        )
+        # Real rows drawn for the fakes' conditions, in the same order: real and synthetic groups
+        # of pac rows are judged under the same conditions (a paired comparison), and the critic
+        # reads those conditions once for both halves (see ``join``).
+        real = (self.data.index_select(0, rows), cond)  # index_select: faster than []
         every = self.config.gp_every
         scale = float(every) if self._d_updates % every == 0 else 0.0
         self._d_updates += 1

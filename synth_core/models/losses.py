@@ -19,7 +19,9 @@ def gradient_penalty(
     alpha = torch.rand(groups, 1, 1, generator=generator, device=real[0].device)
     mixed = []
     for a, b in zip(real, fake, strict=True):
-        if a is not None:
+        if a is b and a is not None:  # shared condition vectors: every mix of them is the same
+            mixed.append(a.detach().requires_grad_(True))
+        elif a is not None:
             weight = alpha.expand(groups, pac, a.shape[1]).reshape(a.shape)
             mixed.append((weight * a + (1 - weight) * b).requires_grad_(True))
     scores = critic(*mixed)

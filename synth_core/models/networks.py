@@ -98,9 +98,13 @@ Judged = tuple[torch.Tensor, torch.Tensor | None]
 
 
 def join(first: Judged, second: Judged) -> Judged:
-    """Two batches for the critic as one (one pass through it instead of two)."""
-    cond = None if first[1] is None else torch.cat([first[1], second[1]])
-    return torch.cat([first[0], second[0]]), cond
+    """Two batches for the critic as one (one pass through it instead of two). Batches under
+    the very same condition vectors keep one copy of them: the critic then adds their part of
+    its first layer to both halves, computed once."""
+    rows = torch.cat([first[0], second[0]])
+    if first[1] is None or first[1] is second[1]:
+        return rows, first[1]
+    return rows, torch.cat([first[1], second[1]])
 
 
 class Discriminator(nn.Module):
@@ -138,10 +142,13 @@ class Discriminator(nn.Module):
         self.net = nn.Sequential(*layers)
 
     def forward(self, rows: torch.Tensor, cond: torch.Tensor | None = None) -> torch.Tensor:
+        """Scores of the groups of ``rows``. ``cond`` holds one condition vector per row, or per
+        row of the first of several stacked batches that share them (see ``join``)."""
         # (batch, width) -> (batch / pac, pac * width): each score judges pac rows together.
         h = self.rows_in(rows.reshape(-1, rows.shape[1] * self.pac))
         if self.cond_in is not None:
-            h = h + self.cond_in(cond.reshape(-1, cond.shape[1] * self.pac))
+            c = self.cond_in(cond.reshape(-1, cond.shape[1] * self.pac))
+            h = (h.view(-1, *c.shape) + c).view(h.shape)
         return self.net(h).squeeze(1)
 
 
@@ -149,8 +156,8 @@ class SpanGroups:
     """Column orders that let every activation run on contiguous slices, without gathers.
 
     ``order`` lists the matrix columns as [tanh columns | softmax spans grouped by width]; in that
-    order the spans of one width form a (batch, spans, width) view, so one softmax call handles
-    them all. ``inverse`` puts the columns back in matrix order.
+    order the spans of one width form a (batch, spans, width) view. ``inverse`` puts the columns
+    back in matrix order.
     """
 
     def __init__(self, spans: Sequence[Span]):
@@ -166,24 +173,66 @@ class SpanGroups:
             start += span.width
         self.n_tanh = len(tanh_cols)
         self.n_soft = len(soft)
-        order = list(tanh_cols)
+        order, span_of = list(tanh_cols), []  # span_of: the span of each softmax column
         self.sizes, self.widths = [], []  # per width group: its columns, and that width
         for width in sorted({w for _, w in soft}):
             begin = len(order)
             for s, w in soft:
                 if w == width:
+                    span = len(span_of) and span_of[-1] + 1  # spans are numbered in this order
                     order.extend(range(s, s + w))
+                    span_of.extend([span] * w)
             self.sizes.append(len(order) - begin)
             self.widths.append(width)
         self.order = torch.tensor(order, dtype=torch.long)
         self.inverse = torch.argsort(self.order)
         self.tanh_index = torch.tensor(tanh_cols, dtype=torch.long)
         self.soft_index = self.order[self.n_tanh :]
+        # membership[c, k] = 1 when softmax column c (in ``order``) belongs to span k: a product
+        # with it sums each span, one with its transpose spreads a value per span to its columns.
+        self.membership = torch.zeros(len(span_of), self.n_soft)
+        self.membership[torch.arange(len(span_of)), torch.tensor(span_of, dtype=torch.long)] = 1.0
+        self.spread = self.membership.T.contiguous()
 
     def to(self, device: torch.device) -> SpanGroups:
-        for name in ("order", "inverse", "tanh_index", "soft_index"):
+        names = ("order", "inverse", "tanh_index", "soft_index", "membership", "spread")
+        for name in names:
             setattr(self, name, getattr(self, name).to(device))
         return self
+
+    def span_max(self, soft: torch.Tensor) -> torch.Tensor:
+        """(batch, spans): the largest value of each span of ``soft`` (the softmax columns)."""
+        batch = soft.shape[0]
+        blocks = soft.split(self.sizes, dim=1)
+        return torch.cat(
+            [b.reshape(batch, -1, w).amax(2) for b, w in zip(blocks, self.widths, strict=True)], 1
+        )
+
+
+class SpanSoftmax(torch.autograd.Function):
+    """Softmax over every span of the softmax columns at once.
+
+    One softmax call per span width, with its backward, costs over twice as much on the CPU as
+    this: one exponential over all columns, and the sums per span as two small matrix products
+    (see ``SpanGroups.membership``). The backward is the softmax's, y * (g - sum over the span
+    of g * y), written out so that it too runs in a handful of operations.
+    """
+
+    @staticmethod
+    def forward(ctx, logits: torch.Tensor, groups: SpanGroups) -> torch.Tensor:  # type: ignore[override]
+        # Shifted by the largest logit of each span: exp never overflows, and the softmax of a
+        # span is unchanged by a shift.
+        shift = groups.span_max(logits) @ groups.spread
+        e = (logits - shift).exp_()
+        y = e.div_((e @ groups.membership) @ groups.spread)
+        ctx.save_for_backward(y, groups.membership, groups.spread)
+        return y
+
+    @staticmethod
+    def backward(ctx, grad: torch.Tensor):  # type: ignore[override]
+        y, membership, spread = ctx.saved_tensors
+        gy = grad * y
+        return gy - ((gy @ membership) @ spread) * y, None
 
 
 def gumbel(shape, generator: torch.Generator | None, device) -> torch.Tensor:
@@ -225,7 +274,5 @@ class OutputHead(nn.Module):
         # one per slice, while split's backward is a single concatenation.
         scalars, soft = x.split([g.n_tanh, x.shape[1] - g.n_tanh], dim=1)
         logits = (soft + gumbel(soft.shape, generator, raw.device)) / self.tau
-        parts = [torch.tanh(scalars)]
-        for block, width in zip(logits.split(g.sizes, dim=1), g.widths, strict=True):
-            parts.append(torch.softmax(block.reshape(batch, -1, width), dim=2).reshape(batch, -1))
-        return torch.cat(parts, dim=1).index_select(1, g.inverse)
+        probs = SpanSoftmax.apply(logits, g)
+        return torch.cat([torch.tanh(scalars), probs], dim=1).index_select(1, g.inverse)

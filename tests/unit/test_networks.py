@@ -37,6 +37,24 @@ def test_output_head_matches_a_per_span_computation():
     torch.testing.assert_close(out, per_span_reference(raw, noise, head.tau))
 
 
+def test_output_head_gradient_matches_per_span_softmax_even_for_huge_logits():
+    head = OutputHead(SPANS)
+    # Logits of +-100 / tau: exp would overflow without the shift by each span's largest value.
+    raw = 100 * torch.randn(8, head.groups.width, generator=torch.Generator().manual_seed(0))
+    noise = torch.zeros_like(raw)
+    soft = head.groups.soft_index
+    noise[:, soft] = gumbel((8, soft.numel()), torch.Generator().manual_seed(3), "cpu")
+    weights = torch.randn(8, head.groups.width, generator=torch.Generator().manual_seed(4))
+    ours, reference = raw.clone().requires_grad_(True), raw.clone().requires_grad_(True)
+    out = head(ours, torch.Generator().manual_seed(3))
+    expected = per_span_reference(reference, noise, head.tau)
+    assert torch.isfinite(out).all()
+    torch.testing.assert_close(out, expected)
+    (out * weights).sum().backward()
+    (expected * weights).sum().backward()
+    torch.testing.assert_close(ours.grad, reference.grad)
+
+
 def test_output_head_draw_gives_the_same_categories_as_training():
     head = OutputHead(SPANS)
     raw = torch.randn(50, head.groups.width, generator=torch.Generator().manual_seed(0))
@@ -122,6 +140,27 @@ def test_critic_with_conditions_is_one_dense_layer_over_rows_and_conditions():
     rows = torch.randn(6, 5, generator=gen)
     cond = torch.eye(3)[torch.randint(3, (6,), generator=gen)]
     torch.testing.assert_close(critic(rows, cond), dense_twin(critic)(rows, cond))
+
+
+def test_batches_sharing_conditions_are_judged_as_with_their_own_copies():
+    from synth_core.models.losses import gradient_penalty
+    from synth_core.models.networks import join
+
+    critic = Discriminator(5, (8, 4), pac=2, dropout=0.0, cond_dim=3)
+    gen = torch.Generator().manual_seed(0)
+    real, fake = torch.randn(6, 5, generator=gen), torch.randn(6, 5, generator=gen)
+    cond = torch.eye(3)[torch.randint(3, (6,), generator=gen)]
+    shared = join((real, cond), (fake, cond))
+    assert shared[1] is cond  # one copy of the conditions, read once for both halves
+    copies = (torch.cat([real, fake]), torch.cat([cond, cond.clone()]))
+    torch.testing.assert_close(critic(*shared), critic(*copies))
+    torch.testing.assert_close(critic(*shared), dense_twin(critic)(*copies))
+    penalty = gradient_penalty(critic, (real, cond), (fake, cond), torch.Generator().manual_seed(1))
+    expected = gradient_penalty(
+        critic, (real, cond), (fake, cond.clone()), torch.Generator().manual_seed(1)
+    )
+    torch.testing.assert_close(penalty, expected)
+    assert not cond.requires_grad  # the shared conditions were not turned into a leaf
 
 
 def test_gradient_penalty_covers_rows_and_conditions():
