@@ -206,3 +206,26 @@ def test_condition_sampler_follows_its_probabilities():
     torch.testing.assert_close(x_rows, torch.tensor([0.25, 0.0, 0.75]), atol=0.02, rtol=0)
     y_rows = cond[col == 1][:, 3:].mean(0)
     torch.testing.assert_close(y_rows, torch.tensor([0.5, 0.5]), atol=0.02, rtol=0)
+
+
+def test_condition_loss_is_the_cross_entropy_of_each_rows_requested_category():
+    from synth_core.models.conditions import ConditionLoss
+
+    spans = [
+        Span("n", "value", 1, TANH),
+        Span("x", "category", 3, SOFTMAX),
+        Span("y", "category", 4, SOFTMAX),
+    ]
+    counts = torch.tensor([[5.0, 3.0, 2.0, 0.0], [1.0, 1.0, 1.0, 1.0]])
+    sampler = ConditionSampler(spans, ["x", "y"], counts)
+    gen = torch.Generator().manual_seed(0)
+    cond, col, _ = sampler.sample(64, gen, from_data=False)
+    raw = torch.randn(64, 8, generator=gen)
+    blocks = {0: (1, 0, 3), 1: (4, 3, 4)}  # column -> (start in raw, start in cond, width)
+    losses = []
+    for i in range(64):
+        raw_start, cond_start, width = blocks[int(col[i])]
+        logits = raw[i, raw_start : raw_start + width]
+        wanted = cond[i, cond_start : cond_start + width].argmax()
+        losses.append(torch.nn.functional.cross_entropy(logits[None], wanted[None]))
+    torch.testing.assert_close(ConditionLoss(sampler)(raw, cond, col), torch.stack(losses).mean())
