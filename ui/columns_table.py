@@ -105,20 +105,22 @@ def learned_summary(schema: Schema) -> str:
 
 
 def size_and_time(schema: Schema, rows: int) -> str:
-    """The model's size and rough training times for these columns, in one sentence."""
-    from synth_core.presets import PRESETS, preset_config
+    """The size of the model the default preset trains, and each preset's rough training time
+    with the model type it trains, for these columns, in one sentence."""
+    from synth_core.presets import DEFAULT_PRESET, PRESETS, preset_config
     from ui.training import format_duration
 
     learned = round(rows * (1 - DEFAULT_FRACTION))  # a fifth is kept aside to test the model
-    estimate = estimate_model(schema, learned)
-    epoch = estimate.seconds_per_epoch
     times = []
     for name, preset in PRESETS.items():
         config = preset_config(name)
+        epoch = estimate_model(schema, learned, config).seconds_per_epoch
         seconds = epoch * config.epochs
         if config.max_seconds:
             seconds = min(seconds, config.max_seconds)
         times.append(f"{preset.title} about {format_duration(max(seconds, 1))}")
+    estimate = estimate_model(schema, learned, preset_config(DEFAULT_PRESET))
+    epoch = estimate.seconds_per_epoch
     weights = estimate.generator_weights + estimate.discriminator_weights
     return (
         f"Model: about {weights / 1e6:.1f} million weights (a {estimate.file_megabytes:.1f} MB "

@@ -239,3 +239,26 @@ def test_no_programmer_words_on_the_columns_page(shop: AppTest) -> None:
     for text in shown:
         words = set(text.lower().replace(".", " ").replace(",", " ").split())
         assert not words & {"dtype", "dataframe", "exception", "traceback", "nan", "null"}, text
+
+
+def test_size_and_time_gives_each_preset_the_time_of_the_model_it_trains():
+    from synth_core.config import TrainingConfig
+    from synth_core.datasets import load_demo
+    from synth_core.estimate import estimate_model
+    from synth_core.presets import preset_config
+    from synth_core.schema import infer_schema
+    from synth_core.split import DEFAULT_FRACTION
+    from ui.training import format_duration
+
+    frame = load_demo().frame
+    schema = infer_schema(frame)
+    sentence = table_view.size_and_time(schema, len(frame))
+    learned = round(len(frame) * (1 - DEFAULT_FRACTION))
+    balanced = preset_config("balanced")
+    trained = estimate_model(schema, learned, balanced).seconds_per_epoch * balanced.epochs
+    ctgan = estimate_model(schema, learned, TrainingConfig()).seconds_per_epoch * balanced.epochs
+    assert format_duration(trained) != format_duration(ctgan)  # the check below can tell them apart
+    assert f"Balanced about {format_duration(trained)}" in sentence
+    weights = estimate_model(schema, learned, preset_config("quick"))
+    total = (weights.generator_weights + weights.discriminator_weights) / 1e6
+    assert f"about {total:.1f} million weights" in sentence
