@@ -20,7 +20,7 @@ import torch
 
 from synth_core import dp
 from synth_core.config import TrainingConfig
-from synth_core.device import resolve_device
+from synth_core.device import denormals_flushed, resolve_device
 from synth_core.errors import DataError, SchemaError, TrainingError
 from synth_core.fidelity import fidelity_estimate
 from synth_core.hashing import row_hashes
@@ -73,6 +73,12 @@ class Synthesizer:
         With ``config.dp_epsilon`` the run is differentially private (``synth_core.dp``);
         ``dp_bounds`` ({column: (low, high)}) and ``dp_categories`` ({column: values}) declare
         public ranges and category lists, which then cost no budget."""
+        # Flushed from the start: the first parallel computation of this thread (before
+        # training itself) creates the worker threads, and they copy the setting then.
+        with denormals_flushed():
+            return self._fit(frame, schema, progress, stop, dp_bounds, dp_categories)
+
+    def _fit(self, frame, schema, progress, stop, dp_bounds, dp_categories) -> Synthesizer:
         config = self.config.validated()
         schema = schema or infer_schema(frame)
         self.progress_ = progress or TrainingProgress()

@@ -173,6 +173,25 @@ def test_training_leaves_torch_random_state_alone(mixed_frame, mixed_schema):
     assert torch.equal(before, torch.random.get_rng_state())
 
 
+def test_training_flushes_denormals_and_restores_the_thread_setting(
+    monkeypatch, mixed_frame, mixed_schema
+):
+    from synth_core.device import flushes_denormals
+
+    seen = []
+    original = synthesizer_module.train
+
+    def spying_train(*args, **kwargs):
+        seen.append(flushes_denormals())
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(synthesizer_module, "train", spying_train)
+    assert not flushes_denormals()
+    Synthesizer(config_for("ctgan")).fit(mixed_frame, mixed_schema)
+    assert seen == [True]  # tiny floats are flushed to zero while the model trains
+    assert not flushes_denormals()  # and this thread's setting is as it was
+
+
 def test_sampling_leaves_torch_random_state_alone(trained):
     before = torch.random.get_rng_state().clone()
     trained("ctgan").sample(100, seed=3)
