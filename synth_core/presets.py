@@ -52,7 +52,7 @@ PRESETS: dict[str, Preset] = {
             "Best quality",
             "The most faithful copy; takes longest.",
             {
-                # 180 epochs of the VAE-GAN take about 116 s on Adult (bench/README.md).
+                # 180 epochs of the VAE-GAN take about 100 s on Adult (bench/README.md).
                 "vaegan": {"epochs": 180, "eval_every": 10, "min_steps_per_epoch": 20},
                 ANY_VARIANT: {"epochs": 300, "eval_every": 10, "min_steps_per_epoch": 20},
             },
