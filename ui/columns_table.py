@@ -111,15 +111,16 @@ def size_and_time(schema: Schema, rows: int) -> str:
     from ui.training import format_duration
 
     learned = round(rows * (1 - DEFAULT_FRACTION))  # a fifth is kept aside to test the model
+    configs = {name: preset_config(name) for name in PRESETS}
+    estimates = {name: estimate_model(schema, learned, c) for name, c in configs.items()}
     times = []
     for name, preset in PRESETS.items():
-        config = preset_config(name)
-        epoch = estimate_model(schema, learned, config).seconds_per_epoch
-        seconds = epoch * config.epochs
+        config = configs[name]
+        seconds = estimates[name].seconds_per_epoch * config.epochs
         if config.max_seconds:
             seconds = min(seconds, config.max_seconds)
         times.append(f"{preset.title} about {format_duration(max(seconds, 1))}")
-    estimate = estimate_model(schema, learned, preset_config(DEFAULT_PRESET))
+    estimate = estimates[DEFAULT_PRESET]
     epoch = estimate.seconds_per_epoch
     weights = estimate.generator_weights + estimate.discriminator_weights
     return (

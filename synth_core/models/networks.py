@@ -174,14 +174,15 @@ class SpanGroups:
         self.n_tanh = len(tanh_cols)
         self.n_soft = len(soft)
         order, span_of = list(tanh_cols), []  # span_of: the span of each softmax column
+        spans = 0  # softmax spans placed so far, numbered in this order
         self.sizes, self.widths = [], []  # per width group: its columns, and that width
         for width in sorted({w for _, w in soft}):
             begin = len(order)
             for s, w in soft:
                 if w == width:
-                    span = len(span_of) and span_of[-1] + 1  # spans are numbered in this order
                     order.extend(range(s, s + w))
-                    span_of.extend([span] * w)
+                    span_of.extend([spans] * w)
+                    spans += 1
             self.sizes.append(len(order) - begin)
             self.widths.append(width)
         self.order = torch.tensor(order, dtype=torch.long)
@@ -192,11 +193,9 @@ class SpanGroups:
         # with it sums each span, one with its transpose spreads a value per span to its columns.
         self.membership = torch.zeros(len(span_of), self.n_soft)
         self.membership[torch.arange(len(span_of)), torch.tensor(span_of, dtype=torch.long)] = 1.0
-        self.spread = self.membership.T.contiguous()
 
     def to(self, device: torch.device) -> SpanGroups:
-        names = ("order", "inverse", "tanh_index", "soft_index", "membership", "spread")
-        for name in names:
+        for name in ("order", "inverse", "tanh_index", "soft_index", "membership"):
             setattr(self, name, getattr(self, name).to(device))
         return self
 
@@ -222,17 +221,18 @@ class SpanSoftmax(torch.autograd.Function):
     def forward(ctx, logits: torch.Tensor, groups: SpanGroups) -> torch.Tensor:  # type: ignore[override]
         # Shifted by the largest logit of each span: exp never overflows, and the softmax of a
         # span is unchanged by a shift.
-        shift = groups.span_max(logits) @ groups.spread
+        membership = groups.membership
+        shift = groups.span_max(logits) @ membership.T
         e = (logits - shift).exp_()
-        y = e.div_((e @ groups.membership) @ groups.spread)
-        ctx.save_for_backward(y, groups.membership, groups.spread)
+        y = e.div_((e @ membership) @ membership.T)
+        ctx.save_for_backward(y, membership)
         return y
 
     @staticmethod
     def backward(ctx, grad: torch.Tensor):  # type: ignore[override]
-        y, membership, spread = ctx.saved_tensors
+        y, membership = ctx.saved_tensors
         gy = grad * y
-        return gy - ((gy @ membership) @ spread) * y, None
+        return gy - ((gy @ membership) @ membership.T) * y, None
 
 
 def gumbel(shape, generator: torch.Generator | None, device) -> torch.Tensor:
