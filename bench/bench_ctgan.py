@@ -25,15 +25,15 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from synth_core.config import TrainingConfig  # noqa: E402
-from synth_core.evaluate import quality_scores  # noqa: E402
-from synth_core.io import read_table  # noqa: E402
-from synth_core.presets import preset_config  # noqa: E402
-from synth_core.schema import infer_schema  # noqa: E402
+from synth_core.encoding.transform import DISCRETE_KINDS, TableTransform  # noqa: E402
+from synth_core.evaluation.evaluate import quality_scores  # noqa: E402
+from synth_core.schema.model import infer_schema  # noqa: E402
 from synth_core.synthesizer import Synthesizer  # noqa: E402
-from synth_core.transform import DISCRETE_KINDS, TableTransform  # noqa: E402
+from synth_core.tables.read import read_table  # noqa: E402
+from synth_core.training.presets import preset_config  # noqa: E402
 
 SHARED_ADULT = ROOT.parent / "shared" / "data" / "adult.csv"
-BUNDLED_ADULT = ROOT / "synth_core" / "datasets" / "adult.csv.gz"
+BUNDLED_ADULT = ROOT / "synth_core" / "tables" / "datasets" / "adult.csv.gz"
 SAMPLE_ROWS = 20_000
 
 

@@ -2,7 +2,7 @@
 
 Real rows: Adult's 80 % training split (seed 0); holdout: the other 20 %. For each setting this
 project's CTGAN (defaults, the given epochs, seed 0) is trained on the training split and
-samples as many rows, which ``synth_core.evaluate`` scores: SDMetrics quality, and
+samples as many rows, which ``synth_core.evaluation.evaluate`` scores: SDMetrics quality, and
 train-on-synthetic usefulness (macro-F1 predicting income, tested on the holdout; real rows
 give the reference). δ = 1 / (10 rows). Also printed: the ε actually spent, the noise, the
 exact-copy and DCR shares.
@@ -30,11 +30,11 @@ def main() -> None:
     args = parser.parse_args()
 
     from synth_core.config import TrainingConfig
-    from synth_core.datasets import load_demo
-    from synth_core.evaluate import evaluate
-    from synth_core.schema import infer_schema
-    from synth_core.split import holdout_split
+    from synth_core.evaluation.evaluate import evaluate
+    from synth_core.schema.model import infer_schema
     from synth_core.synthesizer import Synthesizer
+    from synth_core.tables.datasets import load_demo
+    from synth_core.tables.split import holdout_split
 
     frame = load_demo().frame
     schema = infer_schema(frame)

@@ -15,10 +15,10 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from synth_core.io import read_table  # noqa: E402
+from synth_core.tables.read import read_table  # noqa: E402
 
 SHARED_ADULT = ROOT.parent / "shared" / "data" / "adult.csv"
-BUNDLED_ADULT = ROOT / "synth_core" / "datasets" / "adult.csv.gz"
+BUNDLED_ADULT = ROOT / "synth_core" / "tables" / "datasets" / "adult.csv.gz"
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ import math
 
 import streamlit as st
 
-from synth_core.plots import association_figures, marginal_figure, utility_figure
+from synth_core.reporting.plots import association_figures, marginal_figure, utility_figure
 from ui import flow, results, state
 from ui.scores_view import percent, score_card
 

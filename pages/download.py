@@ -5,8 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from synth_core.errors import SynthError
-from synth_core.io import to_csv_bytes, to_xlsx_bytes
 from synth_core.modelfile import to_bytes as model_bytes
+from synth_core.tables.read import to_csv_bytes, to_xlsx_bytes
 from ui import results, state
 
 MODEL_WARNING = (

@@ -5,13 +5,13 @@ from __future__ import annotations
 import streamlit as st
 
 from synth_core.config import DEVICES, TrainingConfig
-from synth_core.device import describe_device
 from synth_core.errors import SynthError, TrainingError
 from synth_core.jobs import QUEUED, TrainingJob
 from synth_core.models import VARIANTS
-from synth_core.plots import accuracy_figure, fidelity_figure, loss_figure
-from synth_core.presets import DEFAULT_PRESET, PRESETS, RECOMMENDED_VARIANT, preset_config
-from synth_core.training import FAILED, FINISHED, PENDING, ProgressSnapshot
+from synth_core.reporting.plots import accuracy_figure, fidelity_figure, loss_figure
+from synth_core.training.device import describe_device
+from synth_core.training.loop import FAILED, FINISHED, PENDING, ProgressSnapshot
+from synth_core.training.presets import DEFAULT_PRESET, PRESETS, RECOMMENDED_VARIANT, preset_config
 from ui import columns_table, flow, state, training
 
 PREVIEW_ROWS = 10

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from synth_core.datasets import DEMO_DESCRIPTION
+from synth_core.tables.datasets import DEMO_DESCRIPTION
 from ui import flow, state
 
 PREVIEW_ROWS = 50

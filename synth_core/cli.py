@@ -32,7 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
     inspect.add_argument("--json", action="store_true", help="print JSON instead of a table")
 
     from synth_core.config import DEVICES, VARIANT_NAMES
-    from synth_core.presets import PRESETS
+    from synth_core.training.presets import PRESETS
 
     fit = sub.add_parser("fit", help="train a model on a table and save it")
     fit.add_argument("data")
@@ -127,8 +127,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _inspect(args) -> int:
-    from synth_core.io import read_table
-    from synth_core.schema import infer_schema
+    from synth_core.schema.model import infer_schema
+    from synth_core.tables.read import read_table
 
     result = read_table(args.file)
     schema = infer_schema(result.frame)
@@ -148,12 +148,12 @@ def _inspect(args) -> int:
 
 def _fit(args) -> int:
     from synth_core.config import TrainingConfig
-    from synth_core.io import read_table, write_csv
-    from synth_core.presets import preset_config
-    from synth_core.schema import infer_schema
-    from synth_core.split import holdout_split
+    from synth_core.schema.model import infer_schema
     from synth_core.synthesizer import Synthesizer
-    from synth_core.training import TrainingProgress
+    from synth_core.tables.read import read_table, write_csv
+    from synth_core.tables.split import holdout_split
+    from synth_core.training.loop import TrainingProgress
+    from synth_core.training.presets import preset_config
 
     if args.holdout_out and args.holdout == 0:
         raise SynthError("--holdout-out needs rows held out: give --holdout a share above 0.")
@@ -256,8 +256,8 @@ def _print_warnings(snap, shown: set[str], tty: bool) -> None:
 
 
 def _sample(args) -> int:
-    from synth_core.io import write_csv
     from synth_core.synthesizer import Synthesizer
+    from synth_core.tables.read import write_csv
 
     if args.rows < 0:
         raise SynthError("--rows must be 0 or more.")
@@ -292,9 +292,9 @@ def _sample(args) -> int:
 
 def _near_copy_filter(synth, path: str):
     """The near-copy filter for ``synth`` from the table it was fitted on."""
-    from synth_core.filters import near_copy_filter
-    from synth_core.io import read_table
-    from synth_core.split import DEFAULT_FRACTION, holdout_split
+    from synth_core.privacy.filters import near_copy_filter
+    from synth_core.tables.read import read_table
+    from synth_core.tables.split import DEFAULT_FRACTION, holdout_split
 
     frame = read_table(path).frame
     absent = [name for name in synth.columns if name not in frame.columns]
@@ -306,8 +306,8 @@ def _near_copy_filter(synth, path: str):
 
 
 def _evaluate(args) -> int:
-    from synth_core.io import read_table
-    from synth_core.schema import infer_schema
+    from synth_core.schema.model import infer_schema
+    from synth_core.tables.read import read_table
 
     real = read_table(args.real).frame
     synthetic = read_table(args.synthetic).frame
@@ -335,8 +335,8 @@ def _evaluate(args) -> int:
                 file=sys.stderr,
             )
 
-    from synth_core.evaluate import DEFAULT_MAX_ROWS, evaluate
-    from synth_core.report import html_report
+    from synth_core.evaluation.evaluate import DEFAULT_MAX_ROWS, evaluate
+    from synth_core.reporting.report import html_report
 
     if args.max_rows is not None and args.max_rows < 100:
         raise SynthError("--max-rows must be at least 100.")
@@ -369,14 +369,14 @@ def _evaluate(args) -> int:
 
 def _without_holdout_rows(real, holdout, columns):
     """REAL without the rows that are also in the holdout file: the model never saw those."""
-    from synth_core.privacy_metrics import exact_copy_mask
+    from synth_core.evaluation.privacy_scores import exact_copy_mask
 
     shared = exact_copy_mask(real[columns], holdout[columns])
     return real[~shared].reset_index(drop=True), int(shared.sum())
 
 
 def _print_summary(evaluation) -> None:
-    from synth_core.verdicts import THRESHOLDS
+    from synth_core.evaluation.verdicts import THRESHOLDS
 
     rows = evaluation.rows
     holdout = f", {rows['holdout']:,} holdout rows" if rows["holdout"] else ""

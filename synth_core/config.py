@@ -82,7 +82,7 @@ class TrainingConfig:
     keep_best: bool = True  # end with the generator whose fidelity estimate was best
     max_seconds: float | None = None  # stop after this much training time
     # Differential privacy (ctgan, wgan-gp): the target ε; None trains without it. δ defaults to
-    # 1 / (10 rows). See synth_core/dp.py for what the guarantee covers.
+    # 1 / (10 rows). See synth_core/privacy/dp.py for what the guarantee covers.
     dp_epsilon: float | None = None
     dp_delta: float | None = None
     extra: dict[str, Any] = field(default_factory=dict)
@@ -124,7 +124,7 @@ class TrainingConfig:
             if not ok:
                 raise TrainingError(message)
         if self.dp_epsilon is not None:
-            from synth_core.dp import DP_VARIANTS
+            from synth_core.privacy.dp import DP_VARIANTS
 
             if self.variant not in DP_VARIANTS:
                 raise TrainingError(

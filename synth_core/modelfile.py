@@ -28,12 +28,12 @@ from safetensors.torch import load as load_tensors
 from safetensors.torch import save as save_tensors
 
 from synth_core.config import TrainingConfig
-from synth_core.dp import PrivacyRecord
+from synth_core.encoding.transform import TableTransform
 from synth_core.errors import ModelFileError, SynthError
 from synth_core.models import VARIANTS, GanCore, build_core
-from synth_core.pii import PiiPlan
-from synth_core.schema import Schema
-from synth_core.transform import TableTransform
+from synth_core.privacy.dp import PrivacyRecord
+from synth_core.privacy.pii import PiiPlan
+from synth_core.schema.model import Schema
 
 FORMAT = "synth-studio-model"
 FORMAT_VERSION = 1
@@ -145,8 +145,8 @@ def _read_members(source) -> dict[str, bytes]:
 
 
 def _load(source, device: str):
-    from synth_core.device import resolve_device
     from synth_core.synthesizer import Synthesizer
+    from synth_core.training.device import resolve_device
 
     members = _read_members(source)
     manifest = json.loads(members["manifest.json"])

@@ -18,21 +18,21 @@ import numpy as np
 import pandas as pd
 import torch
 
-from synth_core import dp
 from synth_core.config import TrainingConfig
-from synth_core.device import denormals_flushed, resolve_device
+from synth_core.encoding.transform import CONTINUOUS_KINDS, DISCRETE_KINDS, TableTransform
 from synth_core.errors import DataError, SchemaError, TrainingError
-from synth_core.fidelity import fidelity_estimate
-from synth_core.hashing import row_hashes
-from synth_core.health import RowSummary, mode_collapse
 from synth_core.models import VARIANTS, GanCore, build_core
-from synth_core.pii import PiiPlan
-from synth_core.schema import Schema, infer_schema
-from synth_core.training import STOPPED, Estimate, TrainingProgress, hold_back, train
-from synth_core.transform import CONTINUOUS_KINDS, DISCRETE_KINDS, TableTransform
+from synth_core.privacy import dp
+from synth_core.privacy.pii import PiiPlan
+from synth_core.schema.model import Schema, infer_schema
+from synth_core.tables.hashing import row_hashes
+from synth_core.training.device import denormals_flushed, resolve_device
+from synth_core.training.fidelity import fidelity_estimate
+from synth_core.training.health import RowSummary, mode_collapse
+from synth_core.training.loop import STOPPED, Estimate, TrainingProgress, hold_back, train
 
 if TYPE_CHECKING:
-    from synth_core.filters import NearCopyFilter
+    from synth_core.privacy.filters import NearCopyFilter
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +70,7 @@ class Synthesizer:
         """Train on ``frame`` (its included columns). ``progress`` and ``stop`` let another thread
         watch the run and end it; a stopped run keeps what it learned so far.
 
-        With ``config.dp_epsilon`` the run is differentially private (``synth_core.dp``);
+        With ``config.dp_epsilon`` the run is differentially private (``synth_core.privacy.dp``);
         ``dp_bounds`` ({column: (low, high)}) and ``dp_categories`` ({column: values}) declare
         public ranges and category lists, which then cost no budget."""
         # Flushed from the start: the first parallel computation of this thread (before
@@ -206,8 +206,8 @@ class Synthesizer:
     ) -> pd.DataFrame:
         """``n`` synthetic rows; ``conditions`` ({column: value}) restricts them to one value.
 
-        Replaced columns (fake values, new IDs; see ``synth_core.pii``) come back in their
-        place; ``near_copies`` (``synth_core.filters.near_copy_filter``) also drops rows too
+        Replaced columns (fake values, new IDs; see ``synth_core.privacy.pii``) come back in their
+        place; ``near_copies`` (``synth_core.privacy.filters.near_copy_filter``) also drops rows too
         close to a training row."""
         return self.generate(n, conditions, seed, remove_copies, near_copies=near_copies).frame
 

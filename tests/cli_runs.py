@@ -23,7 +23,7 @@ from tests.helpers import make_mixed_frame
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "tests" / "fixtures"
-ADULT = REPO / "synth_core" / "datasets" / "adult.csv.gz"
+ADULT = REPO / "synth_core" / "tables" / "datasets" / "adult.csv.gz"
 TRAINED_COLUMNS = ["age", "amount", "color", "joined"]  # 'member' and 'score' left out
 TIMEOUT = 300
 

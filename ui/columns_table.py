@@ -1,7 +1,7 @@
 """The Columns page's table: a schema shown as editable rows, and edits turned back into changes.
 
 Only translation and wording live here; every rule about what a column may be comes from
-``synth_core.schema`` (``Schema.with_changes``).
+``synth_core.schema.model`` (``Schema.with_changes``).
 """
 
 from __future__ import annotations
@@ -9,11 +9,11 @@ from __future__ import annotations
 import pandas as pd
 
 from synth_core.errors import SchemaError
-from synth_core.estimate import estimate_model
-from synth_core.pii import LABELS as TREATMENT_LABELS
-from synth_core.pii import treatment_options
-from synth_core.schema import ColumnInfo, Kind, Schema
-from synth_core.split import DEFAULT_FRACTION
+from synth_core.privacy.pii import LABELS as TREATMENT_LABELS
+from synth_core.privacy.pii import treatment_options
+from synth_core.schema.model import ColumnInfo, Kind, Schema
+from synth_core.tables.split import DEFAULT_FRACTION
+from synth_core.training.estimate import estimate_model
 
 INCLUDE = "Include"
 COLUMN = "Column"
@@ -107,7 +107,7 @@ def learned_summary(schema: Schema) -> str:
 def size_and_time(schema: Schema, rows: int) -> str:
     """The size of the model the default preset trains, and each preset's rough training time
     with the model type it trains, for these columns, in one sentence."""
-    from synth_core.presets import DEFAULT_PRESET, PRESETS, preset_config
+    from synth_core.training.presets import DEFAULT_PRESET, PRESETS, preset_config
     from ui.training import format_duration
 
     learned = round(rows * (1 - DEFAULT_FRACTION))  # a fifth is kept aside to test the model

@@ -17,11 +17,11 @@ import pandas as pd
 import streamlit as st
 
 from synth_core.errors import DataError, SynthError
-from synth_core.evaluate import Evaluation, evaluate, usefulness_targets
-from synth_core.filters import NearCopyFilter, near_copy_filter
-from synth_core.report import html_report
-from synth_core.schema import Kind, Schema
-from synth_core.split import holdout_split
+from synth_core.evaluation.evaluate import Evaluation, evaluate, usefulness_targets
+from synth_core.privacy.filters import NearCopyFilter, near_copy_filter
+from synth_core.reporting.report import html_report
+from synth_core.schema.model import Kind, Schema
+from synth_core.tables.split import holdout_split
 from ui import flow, state, training
 from ui.state import LoadedTable, State
 
@@ -195,7 +195,7 @@ def filters_sentence(made: Generated) -> str:
 def privacy_facts(job: TrainingJob, made: Generated) -> dict[str, str]:
     """The privacy panel's facts about how the rows were made: the guarantee (or its absence),
     the filters and the replaced personal-data columns."""
-    from synth_core.dp import describe
+    from synth_core.privacy.dp import describe
 
     synth = _model(job)
     facts = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from synth_core.verdicts import Verdict
+from synth_core.evaluation.verdicts import Verdict
 
 #: Verdict level -> (badge colour, icon). Streamlit's badge colours.
 LEVEL_STYLE: dict[str, tuple[str, str]] = {

@@ -16,8 +16,8 @@ import pandas as pd
 import streamlit as st
 
 from synth_core.errors import SynthError
-from synth_core.io import ReadInfo, ReadResult, read_table
-from synth_core.schema import Schema, infer_schema
+from synth_core.schema.model import Schema, infer_schema
+from synth_core.tables.read import ReadInfo, ReadResult, read_table
 
 if TYPE_CHECKING:
     from synth_core.jobs import TrainingJob
@@ -193,7 +193,7 @@ def load_upload(name: str, data: bytes, state: State | None = None) -> str | Non
 
 def load_sample(state: State | None = None) -> str | None:
     """Load the bundled sample table (Adult census); None on success, else a message."""
-    from synth_core.datasets import DEMO_NAME, load_demo
+    from synth_core.tables.datasets import DEMO_NAME, load_demo
 
     return _load(load_demo, DEMO_NAME, state, is_sample=True)
 

@@ -16,14 +16,14 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from synth_core.config import TrainingConfig
-from synth_core.device import describe_device, resolve_device
-from synth_core.dp import DP_VARIANTS, EPSILONS
 from synth_core.errors import TrainingError
 from synth_core.jobs import QUEUED, JobSnapshot, TrainingJob, TrainingSlots
 from synth_core.models import VARIANTS
-from synth_core.presets import RECOMMENDED_VARIANT, preset_config
-from synth_core.schema import Kind, Schema
-from synth_core.training import PENDING
+from synth_core.privacy.dp import DP_VARIANTS, EPSILONS
+from synth_core.schema.model import Kind, Schema
+from synth_core.training.device import describe_device, resolve_device
+from synth_core.training.loop import PENDING
+from synth_core.training.presets import RECOMMENDED_VARIANT, preset_config
 from ui import state
 from ui.state import LoadedTable, State
 

@@ -13,7 +13,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from synth_core.encoders import Span
+from synth_core.encoding.encoders import Span
 
 
 class ConditionSampler:

@@ -13,7 +13,7 @@ import torch
 from torch import nn
 
 from synth_core.config import LR_FLOOR, TrainingConfig
-from synth_core.encoders import Span
+from synth_core.encoding.encoders import Span
 from synth_core.models.conditions import ConditionLoss, ConditionSampler
 from synth_core.models.losses import BinaryCrossEntropyLoss, WassersteinLoss
 from synth_core.models.networks import Decoder, Discriminator, Generator, OutputHead, join

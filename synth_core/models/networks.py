@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import torch
 from torch import nn
 
-from synth_core.encoders import SOFTMAX, TANH, Span
+from synth_core.encoding.encoders import SOFTMAX, TANH, Span
 
 
 class Residual(nn.Module):

@@ -14,7 +14,7 @@ from __future__ import annotations
 import torch
 from torch.nn import functional as F
 
-from synth_core.encoders import TANH
+from synth_core.encoding.encoders import TANH
 from synth_core.models.core import GanCore, Variant, init_parameters
 from synth_core.models.networks import Decoder, dense_stack
 

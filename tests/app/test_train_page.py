@@ -16,13 +16,13 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from synth_core.datasets import DEMO_PATH
-from synth_core.health import HealthWarning
 from synth_core.jobs import TrainingJob
 from synth_core.models import VARIANTS
-from synth_core.presets import RECOMMENDED_VARIANT, preset_config
-from synth_core.schema import Kind
-from synth_core.training import ProgressSnapshot, TrainingProgress
+from synth_core.schema.model import Kind
+from synth_core.tables.datasets import DEMO_PATH
+from synth_core.training.health import HealthWarning
+from synth_core.training.loop import ProgressSnapshot, TrainingProgress
+from synth_core.training.presets import RECOMMENDED_VARIANT, preset_config
 from tests.app.steps import tiny_settings as tiny
 from ui import state, training
 

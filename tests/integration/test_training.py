@@ -18,7 +18,7 @@ from synth_core.errors import DataError, SchemaError, TrainingError
 from synth_core.jobs import TrainingJob, TrainingSlots
 from synth_core.models import VARIANTS
 from synth_core.models.core import GanCore
-from synth_core.schema import infer_schema
+from synth_core.schema.model import infer_schema
 from synth_core.synthesizer import Synthesizer
 from tests.helpers import TINY_CONFIG, check_valid_rows, config_for, make_mixed_frame
 
@@ -176,7 +176,7 @@ def test_training_leaves_torch_random_state_alone(mixed_frame, mixed_schema):
 def test_training_flushes_denormals_and_restores_the_thread_setting(
     monkeypatch, mixed_frame, mixed_schema
 ):
-    from synth_core.device import flushes_denormals
+    from synth_core.training.device import flushes_denormals
 
     seen = []
     original = synthesizer_module.train
@@ -372,7 +372,7 @@ def test_job_finishes_with_a_complete_snapshot(mixed_frame, mixed_schema):
     assert progress.state == "finished" and progress.done
     assert progress.fraction == 1.0 and progress.eta is None
     assert progress.epoch == progress.total_epochs == 1
-    # a tenth of the rows is held back to judge the discriminator on (synth_core.training)
+    # a tenth of the rows is held back to judge the discriminator on (synth_core.training.loop)
     assert progress.step == progress.total_steps == len(mixed_frame) * 9 // 10 // 50
     assert snap.queue_position is None
     check_valid_rows(mixed_frame, job.result.sample(50, seed=1))

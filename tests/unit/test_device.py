@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 import torch
 
-from synth_core.device import denormals_flushed, flushes_denormals, resolve_device
 from synth_core.errors import TrainingError
+from synth_core.training.device import denormals_flushed, flushes_denormals, resolve_device
 
 
 def tiny_product() -> float:

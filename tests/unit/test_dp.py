@@ -11,13 +11,13 @@ import pytest
 from opacus.accountants import RDPAccountant
 from safetensors.torch import load as load_safetensors
 
-from synth_core import dp
 from synth_core.cli import main
+from synth_core.encoding.transform import TableTransform
 from synth_core.errors import TrainingError
 from synth_core.modelfile import HASHES_KEY, load_model, to_bytes
-from synth_core.schema import infer_schema
+from synth_core.privacy import dp
+from synth_core.schema.model import infer_schema
 from synth_core.synthesizer import Synthesizer
-from synth_core.transform import TableTransform
 from tests.helpers import TINY_CONFIG, make_mixed_frame
 
 DP_CONFIG = TINY_CONFIG.replace(variant="wgan-gp", dp_epsilon=3.0, epochs=2, threads=1)

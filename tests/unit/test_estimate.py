@@ -8,10 +8,10 @@ import pytest
 import torch
 
 from synth_core.config import TrainingConfig
-from synth_core.estimate import encoded_width, estimate_model
+from synth_core.encoding.transform import TableTransform
 from synth_core.models.networks import Discriminator, Generator
-from synth_core.schema import infer_schema
-from synth_core.transform import TableTransform
+from synth_core.schema.model import infer_schema
+from synth_core.training.estimate import encoded_width, estimate_model
 
 
 def test_width_is_exact_for_categories_and_an_upper_bound_for_numbers(mixed_frame) -> None:

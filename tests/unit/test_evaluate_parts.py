@@ -7,16 +7,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from synth_core.associations import (
+from synth_core.evaluation.associations import (
     CORRELATION_RATIO,
     CRAMERS_V,
     association_matrices,
     association_matrix,
 )
-from synth_core.marginals import MAX_CATEGORIES, column_marginals
-from synth_core.privacy_metrics import CLOSEST_PAIRS, exact_copy_mask, privacy_scores
-from synth_core.schema import Kind
-from synth_core.utility import ml_utility
+from synth_core.evaluation.marginals import MAX_CATEGORIES, column_marginals
+from synth_core.evaluation.privacy_scores import CLOSEST_PAIRS, exact_copy_mask, privacy_scores
+from synth_core.evaluation.usefulness import ml_utility
+from synth_core.schema.model import Kind
 from tests.evaluation_tables import related_frame, related_schema, shuffled_columns
 from tests.helpers import make_schema
 

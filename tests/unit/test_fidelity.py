@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from synth_core.fidelity import fidelity_estimate
-from synth_core.schema import infer_schema
-from synth_core.transform import TableTransform
+from synth_core.encoding.transform import TableTransform
+from synth_core.schema.model import infer_schema
+from synth_core.training.fidelity import fidelity_estimate
 
 
 def linked_table(rows: int, seed: int) -> pd.DataFrame:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from synth_core import health
-from synth_core.health import RowSummary
+from synth_core.training import health
+from synth_core.training.health import RowSummary
 
 STEPS = 600
 

@@ -1,4 +1,4 @@
-"""Tests for synth_core.io: reading tables into the frame contract, and formula-safe writing."""
+"""Reading tables into the frame contract, and formula-safe writing."""
 
 from __future__ import annotations
 
@@ -17,9 +17,9 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import synth_core
-from synth_core import io as sio
 from synth_core.errors import DataError
-from synth_core.io import (
+from synth_core.tables import read as sio
+from synth_core.tables.read import (
     FORMULA_PREFIXES,
     MIN_ROWS,
     MISSING_MARKERS,
@@ -33,7 +33,7 @@ from synth_core.io import (
 )
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-ADULT = Path(synth_core.__file__).parent / "datasets" / "adult.csv.gz"
+ADULT = Path(synth_core.__file__).parent / "tables" / "datasets" / "adult.csv.gz"
 ANY_SIZE = ReadLimits(min_rows=1)
 
 

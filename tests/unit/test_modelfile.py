@@ -258,3 +258,14 @@ def test_nonexistent_path_is_refused(tmp_path):
 
 def test_directory_is_refused(tmp_path):
     refused(tmp_path, "There is no model file")
+
+
+SAVED_MODELS = Path(__file__).parents[1] / "fixtures" / "models"
+
+
+@pytest.mark.parametrize("variant", ["vaegan", "ctgan"])
+def test_a_model_file_saved_by_an_earlier_version_loads_and_gives_the_same_rows(variant):
+    synthesizer = Synthesizer.load(SAVED_MODELS / f"sales_{variant}_v1.synth", device="cpu")
+    rows = synthesizer.sample(20, seed=7).to_csv(index=False)
+    expected = (SAVED_MODELS / f"sales_{variant}_v1.sample-seed7.csv").read_text(encoding="utf-8")
+    assert rows == expected

@@ -7,7 +7,7 @@ import pytest
 import torch
 
 from synth_core.config import TrainingConfig
-from synth_core.encoders import SOFTMAX, TANH, Span
+from synth_core.encoding.encoders import SOFTMAX, TANH, Span
 from synth_core.models.conditions import ConditionSampler
 from synth_core.models.core import SeededDropout
 from synth_core.models.losses import WassersteinLoss

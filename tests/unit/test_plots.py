@@ -9,7 +9,7 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
-from synth_core.plots import (
+from synth_core.reporting.plots import (
     ACCURACY_SMOOTHING,
     MAX_POINTS,
     SMOOTHING_STEPS,
@@ -17,7 +17,7 @@ from synth_core.plots import (
     fidelity_figure,
     loss_figure,
 )
-from synth_core.training import RUNNING, ProgressSnapshot
+from synth_core.training.loop import RUNNING, ProgressSnapshot
 
 
 def snapshot(

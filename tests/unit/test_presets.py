@@ -6,8 +6,8 @@ import pytest
 
 from synth_core.config import VARIANT_DEFAULTS, VARIANT_NAMES, TrainingConfig
 from synth_core.errors import TrainingError
-from synth_core.presets import PRESETS, RECOMMENDED_VARIANT, preset_config
-from synth_core.training import batch_rows
+from synth_core.training.loop import batch_rows
+from synth_core.training.presets import PRESETS, RECOMMENDED_VARIANT, preset_config
 
 
 def test_recommended_variant_is_a_known_one_and_has_its_own_defaults():

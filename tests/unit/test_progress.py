@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from synth_core import training
-from synth_core.training import FINISHED, TrainingProgress
+from synth_core.training import loop as training
+from synth_core.training.loop import FINISHED, TrainingProgress
 
 
 @pytest.fixture
@@ -50,7 +50,7 @@ def test_a_finished_run_has_no_time_left_and_stops_its_clock(clock: list[float])
 
 
 def test_accuracy_and_warnings_are_recorded_and_a_warning_can_clear() -> None:
-    from synth_core.health import HealthWarning
+    from synth_core.training.health import HealthWarning
 
     progress = TrainingProgress()
     progress.start(total_epochs=1, steps_per_epoch=30, device="cpu")

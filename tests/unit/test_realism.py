@@ -7,8 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from synth_core.coverage import precision_recall
-from synth_core.detection import detection_score
+from synth_core.evaluation.detection import detection_score
+from synth_core.evaluation.precision_recall import precision_recall
 from tests.evaluation_tables import related_frame, related_schema, shuffled_columns
 
 ROWS = 2000

@@ -8,8 +8,8 @@ from html.parser import HTMLParser
 import plotly.graph_objects as go
 import pytest
 
-from synth_core.evaluate import evaluate
-from synth_core.plots import (
+from synth_core.evaluation.evaluate import evaluate
+from synth_core.reporting.plots import (
     REAL_COLOUR,
     SYNTHETIC_COLOUR,
     association_figures,
@@ -17,7 +17,7 @@ from synth_core.plots import (
     scores_figure,
     utility_figure,
 )
-from synth_core.report import SECTIONS, html_report, library_versions
+from synth_core.reporting.report import SECTIONS, html_report, library_versions
 from tests.evaluation_tables import related_frame, related_schema, shuffled_columns
 
 SCRIPT_NAME = "<script>alert('x')</script>"

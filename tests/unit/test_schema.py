@@ -14,8 +14,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from synth_core.errors import SchemaError
-from synth_core.io import read_table
-from synth_core.schema import (
+from synth_core.schema.model import (
     MODELLED_KINDS,
     PII_TYPES,
     ColumnInfo,
@@ -25,10 +24,11 @@ from synth_core.schema import (
     infer_schema,
     parse_datetimes,
 )
+from synth_core.tables.read import read_table
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures"
-ADULT = ROOT / "synth_core" / "datasets" / "adult.csv.gz"
+ADULT = ROOT / "synth_core" / "tables" / "datasets" / "adult.csv.gz"
 
 # Formats the inference can produce (``%-d`` style: numbers without a leading zero).
 SUPPORTED_FORMATS = [

@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 from synth_core.errors import DataError
-from synth_core.io import MIN_ROWS
-from synth_core.split import DEFAULT_FRACTION, holdout_split
+from synth_core.tables.read import MIN_ROWS
+from synth_core.tables.split import DEFAULT_FRACTION, holdout_split
 
 
 def table(rows: int = 200, seed: int = 0) -> pd.DataFrame:

@@ -10,10 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from synth_core.encoders import OTHER, SOFTMAX, TANH, ContinuousEncoder
+from synth_core.encoding.encoders import OTHER, SOFTMAX, TANH, ContinuousEncoder
+from synth_core.encoding.transform import TableTransform
 from synth_core.errors import SchemaError
-from synth_core.schema import Kind, infer_schema
-from synth_core.transform import TableTransform
+from synth_core.schema.model import Kind, infer_schema
 from tests.helpers import DATE_FORMAT, MIXED_KINDS, check_valid_rows, make_mixed_frame, make_schema
 
 SECONDS_BUG = (
@@ -126,7 +126,7 @@ def test_round_trip_keeps_milliseconds():
 # ------------------------------------------------------------------------------ Adult
 @pytest.fixture(scope="module")
 def adult_round_trip():
-    from synth_core.datasets import load_demo
+    from synth_core.tables.datasets import load_demo
 
     frame = load_demo().frame
     schema = infer_schema(frame)

@@ -9,7 +9,7 @@ import torch
 from torch.nn import functional as F
 
 from synth_core.config import TrainingConfig
-from synth_core.encoders import TANH
+from synth_core.encoding.encoders import TANH
 from synth_core.models import VARIANTS, build_core
 from synth_core.models.networks import SPREAD_RANGE
 from synth_core.models.vaegan import VaeGanCore

@@ -6,7 +6,14 @@ import math
 
 import pytest
 
-from synth_core.verdicts import LEVELS, PRIVACY_PARTS, THRESHOLDS, Verdict, verdict_for, worst
+from synth_core.evaluation.verdicts import (
+    LEVELS,
+    PRIVACY_PARTS,
+    THRESHOLDS,
+    Verdict,
+    verdict_for,
+    worst,
+)
 
 
 @pytest.mark.parametrize("key", list(THRESHOLDS))

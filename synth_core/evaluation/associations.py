@@ -16,8 +16,8 @@ import numpy as np
 import pandas as pd
 from scipy.stats.contingency import association
 
-from synth_core.columns import family, prepared
-from synth_core.schema import ColumnInfo
+from synth_core.evaluation.prepared import family, prepared
+from synth_core.schema.model import ColumnInfo
 
 CRAMERS_V = "Cramér's V"
 CORRELATION_RATIO = "correlation ratio"

@@ -36,9 +36,9 @@ from typing import Any
 import numpy as np
 from scipy.stats import norm
 
-from synth_core.encoders import CategoricalEncoder, ContinuousEncoder, _keys
+from synth_core.encoding.encoders import CategoricalEncoder, ContinuousEncoder, _keys
 from synth_core.errors import TrainingError
-from synth_core.schema import ColumnInfo, Kind
+from synth_core.schema.model import ColumnInfo, Kind
 
 #: The choices the app offers, strongest last.
 EPSILONS = (10.0, 3.0, 1.0)
@@ -170,7 +170,7 @@ class PrivateDomain:
     def column(self, info: ColumnInfo, dtype: str, max_categories: int):
         """(plan, encoder) of a column from the released facts and the schema only: no value
         of the column is read."""
-        from synth_core.transform import ColumnPlan
+        from synth_core.encoding.transform import ColumnPlan
 
         if info.name in self.bounds:
             low, high = self.bounds[info.name]
@@ -369,7 +369,7 @@ def prepare(frame, schema, config, declared_bounds=None, declared_categories=Non
 
     The config loses what would read the data outside the guarantee: the quality estimate,
     the best-epoch choice and early stopping."""
-    from synth_core.transform import DISCRETE_KINDS, _plan_and_values
+    from synth_core.encoding.transform import DISCRETE_KINDS, _plan_and_values
 
     infos = {info.name: info for info in schema.included}
     values = {

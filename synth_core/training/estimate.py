@@ -1,8 +1,8 @@
 """Before training: about how large a model will be and how long an epoch takes.
 
 Worked out from the schema alone (no fitting), so the Columns page can show it as columns are
-ticked. Widths follow the transform's rules (synth_core/encoders.py) with every numeric column
-given its most mixture modes, so the figures are an upper bound.
+ticked. Widths follow the transform's rules (synth_core/encoding/encoders.py) with every numeric
+column given its most mixture modes, so the figures are an upper bound.
 """
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from synth_core.config import TrainingConfig
-from synth_core.encoders import MAX_MODES
-from synth_core.schema import Schema
-from synth_core.transform import CONTINUOUS_KINDS, MAX_CATEGORIES
+from synth_core.encoding.encoders import MAX_MODES
+from synth_core.encoding.transform import CONTINUOUS_KINDS, MAX_CATEGORIES
+from synth_core.schema.model import Schema
 
 BYTES_PER_WEIGHT = 4  # float32
 #: Multiply-adds a second that training sustains on a 2-core laptop CPU, set when a CTGAN epoch

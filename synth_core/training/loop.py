@@ -3,9 +3,9 @@
 ``train`` runs epochs of discriminator and generator steps on a ``GanCore``; it checks a stop event
 every step, turns non-finite losses into a plain message, measures the discriminator's accuracy
 on held-back rows every ``PROBE_EVERY`` steps, estimates fidelity every few epochs, keeps the
-best generator, can stop early, and keeps the health warnings of ``synth_core.health`` up to
-date. ``TrainingProgress`` is the lock-protected record that the app's live charts and the
-command line's progress bar read.
+best generator, can stop early, and keeps the health warnings of
+``synth_core.training.health`` up to date. ``TrainingProgress`` is the lock-protected record
+that the app's live charts and the command line's progress bar read.
 """
 
 from __future__ import annotations
@@ -21,11 +21,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 
-from synth_core import health
 from synth_core.config import TrainingConfig
 from synth_core.errors import TrainingError
-from synth_core.health import HealthWarning
 from synth_core.models.core import GanCore
+from synth_core.training import health
+from synth_core.training.health import HealthWarning
 
 log = logging.getLogger(__name__)
 

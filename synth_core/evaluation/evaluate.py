@@ -4,7 +4,7 @@
 Diagnostic reports (not re-implemented), per-column distributions, association matrices,
 train-on-synthetic usefulness, the detection score (can a classifier tell the tables apart),
 precision and recall for distributions, and the privacy checks, and puts every score in plain words
-(:mod:`synth_core.verdicts`). The parts live in their own modules; this one orchestrates.
+(:mod:`synth_core.evaluation.verdicts`). The parts live in their own modules; this one orchestrates.
 """
 
 from __future__ import annotations
@@ -18,17 +18,17 @@ import numpy as np
 import pandas as pd
 from sdmetrics.reports import DiagnosticReport, QualityReport
 
-from synth_core.associations import Associations, association_matrices
-from synth_core.columns import at_most
-from synth_core.coverage import COVERAGE_ROWS, PrecisionRecall, precision_recall
-from synth_core.detection import DETECTION_ROWS, Detection, detection_score
 from synth_core.errors import DataError, SchemaError
-from synth_core.marginals import Marginal, column_marginals
-from synth_core.privacy_metrics import PrivacyScores, privacy_scores
-from synth_core.schema import ColumnInfo, Kind, Schema
-from synth_core.split import holdout_split
-from synth_core.utility import Utility, ml_utility, usefulness_targets
-from synth_core.verdicts import PRIVACY_PARTS, Verdict, verdict_for, worst
+from synth_core.evaluation.associations import Associations, association_matrices
+from synth_core.evaluation.detection import DETECTION_ROWS, Detection, detection_score
+from synth_core.evaluation.marginals import Marginal, column_marginals
+from synth_core.evaluation.precision_recall import COVERAGE_ROWS, PrecisionRecall, precision_recall
+from synth_core.evaluation.prepared import at_most
+from synth_core.evaluation.privacy_scores import PrivacyScores, privacy_scores
+from synth_core.evaluation.usefulness import Utility, ml_utility, usefulness_targets
+from synth_core.evaluation.verdicts import PRIVACY_PARTS, Verdict, verdict_for, worst
+from synth_core.schema.model import ColumnInfo, Kind, Schema
+from synth_core.tables.split import holdout_split
 
 __all__ = [
     "DEFAULT_MAX_ROWS",

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from synth_core.schema import ColumnInfo, Kind, parse_datetimes
+from synth_core.schema.model import ColumnInfo, Kind, parse_datetimes
 
 NUMERIC_KINDS = frozenset({Kind.NUMERICAL, Kind.INTEGER, Kind.DATETIME})
 MISSING = "\0missing"  # cannot clash with a real label read from a file

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from synth_core.errors import DataError, SchemaError
-from synth_core.schema import TREATMENTS, ColumnInfo, Kind, Schema
+from synth_core.schema.model import TREATMENTS, ColumnInfo, Kind, Schema
 
 FAKE, NEW_IDS = TREATMENTS
 #: Treatments each kind may have, besides None (leave out).

@@ -25,9 +25,9 @@ from sklearn.neighbors import NearestNeighbors
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer, MinMaxScaler, OneHotEncoder
 
-from synth_core.columns import family, prepared
-from synth_core.hashing import row_hashes
-from synth_core.schema import ColumnInfo
+from synth_core.evaluation.prepared import family, prepared
+from synth_core.schema.model import ColumnInfo
+from synth_core.tables.hashing import row_hashes
 
 CLOSEST_PAIRS = 5
 DISTANCE_ROWS = 10_000  # synthetic rows whose distances are measured (the cost is rows x rows)

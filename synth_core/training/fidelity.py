@@ -16,7 +16,7 @@ import pandas as pd
 from sdmetrics.column_pairs import ContingencySimilarity
 from sdmetrics.single_column import KSComplement, TVComplement
 
-from synth_core.transform import CONTINUOUS_KINDS, TableTransform
+from synth_core.encoding.transform import CONTINUOUS_KINDS, TableTransform
 
 MISSING_TOKEN = "<missing>"
 MAX_PAIRS = 24

@@ -15,11 +15,11 @@ import pandas as pd
 import plotly.graph_objects as go
 
 if TYPE_CHECKING:  # annotations only: the report draws these charts without importing torch
-    from synth_core.associations import Associations
-    from synth_core.evaluate import Evaluation
-    from synth_core.marginals import Marginal
-    from synth_core.training import ProgressSnapshot
-    from synth_core.utility import Utility
+    from synth_core.evaluation.associations import Associations
+    from synth_core.evaluation.evaluate import Evaluation
+    from synth_core.evaluation.marginals import Marginal
+    from synth_core.evaluation.usefulness import Utility
+    from synth_core.training.loop import ProgressSnapshot
 
 MAX_POINTS = 2_000  # per line: plenty for a chart a few hundred pixels wide
 SMOOTHING_STEPS = 25  # width of the rolling mean drawn over the raw losses

@@ -21,18 +21,18 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from synth_core import __version__
-from synth_core.plots import (
+from synth_core.evaluation.verdicts import THRESHOLDS
+from synth_core.reporting.plots import (
     LEVEL_COLOURS,
     association_figures,
     marginal_figure,
     scores_figure,
     utility_figure,
 )
-from synth_core.verdicts import THRESHOLDS
 
 if TYPE_CHECKING:
-    from synth_core.evaluate import Evaluation
-    from synth_core.verdicts import Verdict
+    from synth_core.evaluation.evaluate import Evaluation
+    from synth_core.evaluation.verdicts import Verdict
 
 SECTIONS = (
     ("summary", "Summary"),

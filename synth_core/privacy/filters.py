@@ -19,8 +19,8 @@ import pandas as pd
 from sklearn.neighbors import NearestNeighbors
 
 from synth_core.errors import DataError
-from synth_core.privacy_metrics import DistanceSpace, _neighbours, _subsample
-from synth_core.schema import ColumnInfo
+from synth_core.evaluation.privacy_scores import DistanceSpace, _neighbours, _subsample
+from synth_core.schema.model import ColumnInfo
 
 DEFAULT_QUANTILE = 0.05
 THRESHOLD_ROWS = 5_000  # holdout rows whose nearest distances set the threshold

@@ -14,6 +14,6 @@ DEMO_DESCRIPTION = (
 
 def load_demo():
     """The bundled Adult census table, read like any uploaded file (a ``ReadResult``)."""
-    from synth_core.io import read_table
+    from synth_core.tables.read import read_table
 
     return read_table(DEMO_PATH)

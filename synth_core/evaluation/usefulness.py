@@ -17,9 +17,9 @@ from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostin
 from sklearn.metrics import accuracy_score, f1_score, r2_score
 from threadpoolctl import threadpool_limits
 
-from synth_core.columns import MISSING, family, prepared
 from synth_core.errors import DataError
-from synth_core.schema import ColumnInfo, Kind, Schema
+from synth_core.evaluation.prepared import MISSING, family, prepared
+from synth_core.schema.model import ColumnInfo, Kind, Schema
 
 CLASSIFICATION, REGRESSION = "classification", "regression"
 TARGET_KINDS = {

@@ -14,9 +14,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from synth_core.encoders import MAX_MODES, CategoricalEncoder, ContinuousEncoder, Span
+from synth_core.encoding.encoders import MAX_MODES, CategoricalEncoder, ContinuousEncoder, Span
 from synth_core.errors import SchemaError
-from synth_core.schema import MODELLED_KINDS, Kind, Schema, format_datetimes, parse_datetimes
+from synth_core.schema.model import MODELLED_KINDS, Kind, Schema, format_datetimes, parse_datetimes
 
 CONTINUOUS_KINDS = frozenset({Kind.NUMERICAL, Kind.INTEGER, Kind.DATETIME})
 DISCRETE_KINDS = frozenset({Kind.CATEGORICAL, Kind.BOOLEAN})
@@ -50,7 +50,7 @@ class TableTransform:
     # ----------------------------------------------------------------------------- fitting
     def fit(self, frame: pd.DataFrame, schema: Schema, domain: Any = None) -> TableTransform:
         """Learn an encoder for every column the schema includes. With ``domain`` (a
-        ``synth_core.dp.PrivateDomain``) bounds and categories come from it and no value is
+        ``synth_core.privacy.dp.PrivateDomain``) bounds and categories come from it and no value is
         read (differential privacy)."""
         rng = np.random.default_rng(self.seed)
         self.plans_: list[ColumnPlan] = []

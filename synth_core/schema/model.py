@@ -66,7 +66,7 @@ _KINDS = ", ".join(kind.value for kind in Kind)  # for messages
 PII_TYPES = ("email", "phone", "name", "address", "national_id", "free_text")
 #: What becomes of a column that is not learned (``ColumnInfo.treatment``); None: left out.
 #: "fake": realistic made-up values of the same shape; "new_ids": new unique identifiers.
-#: Which kinds may have which is decided in ``synth_core.pii``.
+#: Which kinds may have which is decided in ``synth_core.privacy.pii``.
 TREATMENTS = ("fake", "new_ids")
 SCHEMA_VERSION = 1
 
@@ -303,7 +303,7 @@ class Schema:
         if new.include or new.kind != old.kind:
             new = dataclasses.replace(new, treatment=None)
         if treatment is not ... and treatment != new.treatment:
-            from synth_core.pii import check_treatment
+            from synth_core.privacy.pii import check_treatment
 
             check_treatment(new, treatment)
             new = dataclasses.replace(new, treatment=treatment, overridden=True)

@@ -1,0 +1,1 @@
+"""Table to matrix and back: per-column encoders and the reversible transform."""

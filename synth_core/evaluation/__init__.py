@@ -1,0 +1,1 @@
+"""Evaluation of a synthetic table: fidelity, usefulness, privacy scores, detection, verdicts."""

@@ -1,0 +1,1 @@
+"""Privacy: fake personal data, differential privacy, copy filters, the distance space."""

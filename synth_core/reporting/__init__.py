@@ -1,0 +1,1 @@
+"""Reporting: plotly figures and the self-contained HTML report."""
