@@ -1,0 +1,37 @@
+"""Figures in plain words, the same way everywhere: shares as percentages, sizes, long names."""
+
+from __future__ import annotations
+
+import math
+
+NO_VALUE = "–"
+
+
+def percent(share: float | None, decimals: int = 1) -> str:
+    """``0.873`` as '87.3 %' (with ``decimals`` places); '–' when there is no value."""
+    if share is None or (isinstance(share, float) and math.isnan(share)):
+        return NO_VALUE
+    return f"{share * 100:.{decimals}f} %"
+
+
+def rough_percent(share: float) -> str:
+    """A whole percentage that never rounds a few cells away: 'under 1 %', 'over 99 %'."""
+    value = share * 100
+    if 0 < value < 1:
+        return "under 1 %"
+    if 99 < value < 100:
+        return "over 99 %"
+    return f"{round(value)} %"
+
+
+def human_bytes(size: int) -> str:
+    """'1.5 MB', '12 KB', '300 bytes'."""
+    for unit, scale in (("GB", 1024**3), ("MB", 1024**2), ("KB", 1024)):
+        if size >= scale:
+            return f"{size / scale:.3g} {unit}"
+    return f"{size} bytes"
+
+
+def shorten(text: str, limit: int = 200) -> str:
+    """``text``, cut to ``limit`` characters with an ellipsis when longer."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"

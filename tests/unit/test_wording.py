@@ -1,0 +1,42 @@
+"""Figures in plain words."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from synth_core.wording import human_bytes, percent, rough_percent, shorten
+
+
+@pytest.mark.parametrize(
+    ("share", "decimals", "text"),
+    [
+        (0.8734, 1, "87.3 %"),
+        (0.8734, 0, "87 %"),
+        (None, 1, "–"),
+        (math.nan, 0, "–"),
+        (0.0, 1, "0.0 %"),
+    ],
+)
+def test_percent_writes_a_share_or_a_dash(share, decimals, text):
+    assert percent(share, decimals) == text
+
+
+@pytest.mark.parametrize(
+    ("share", "text"),
+    [(0.004, "under 1 %"), (0.996, "over 99 %"), (0.0, "0 %"), (1.0, "100 %"), (0.456, "46 %")],
+)
+def test_rough_percent_never_rounds_a_few_cells_to_nothing_or_everything(share, text):
+    assert rough_percent(share) == text
+
+
+def test_human_bytes_picks_the_largest_unit():
+    assert human_bytes(300) == "300 bytes"
+    assert human_bytes(1536) == "1.5 KB"
+    assert human_bytes(5 * 1024**3) == "5 GB"
+
+
+def test_shorten_cuts_long_text_with_an_ellipsis():
+    assert shorten("abc", 5) == "abc"
+    assert shorten("abcdefgh", 5) == "abcd…"
