@@ -5,7 +5,6 @@ from __future__ import annotations
 import streamlit as st
 
 from synth_core.errors import SynthError
-from synth_core.modelfile import to_bytes as model_bytes
 from synth_core.tables.read import to_csv_bytes, to_xlsx_bytes
 from ui import results, state
 
@@ -105,7 +104,7 @@ def downloads(made: results.Generated) -> None:
     synth = job.result
     model.download_button(
         "Model file (.synth)",
-        data=lambda: model_bytes(synth),
+        data=synth.to_bytes,
         file_name=f"{stem}.synth",
         mime="application/octet-stream",
         icon=":material/deployed_code:",

@@ -7,7 +7,7 @@ import streamlit as st
 from synth_core.config import DEVICES, TrainingConfig
 from synth_core.errors import SynthError, TrainingError
 from synth_core.jobs import QUEUED, TrainingJob
-from synth_core.models import VARIANTS
+from synth_core.models.variants import VARIANTS
 from synth_core.reporting.plots import accuracy_figure, fidelity_figure, loss_figure
 from synth_core.training.device import describe_device
 from synth_core.training.loop import FAILED, FINISHED, PENDING, ProgressSnapshot
@@ -82,7 +82,7 @@ def settings() -> tuple[TrainingConfig | None, bool]:
     st.caption(VARIANTS[variant].description)
 
     epsilon = None
-    if variant in training.DP_VARIANTS:
+    if VARIANTS[variant].supports_dp:
         if session.get(state.DP_WIDGET) not in training.DP_CHOICES:
             session[state.DP_WIDGET] = training.DP_OFF
         choice = st.radio(
@@ -99,7 +99,7 @@ def settings() -> tuple[TrainingConfig | None, bool]:
         st.caption(training.DP_ELSEWHERE)
 
     condition, blocked = None, False
-    if variant == "cgan":
+    if VARIANTS[variant].needs_condition_column:
         options = training.condition_options(schema)
         if not options:
             blocked = True

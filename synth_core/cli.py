@@ -31,16 +31,18 @@ def build_parser() -> argparse.ArgumentParser:
     inspect.add_argument("file")
     inspect.add_argument("--json", action="store_true", help="print JSON instead of a table")
 
-    from synth_core.config import DEVICES, VARIANT_NAMES
-    from synth_core.training.presets import PRESETS
+    from synth_core.config import DEVICES, TrainingConfig
+    from synth_core.models.variants import VARIANTS
+    from synth_core.training.presets import PRESETS, RECOMMENDED_VARIANT
 
     fit = sub.add_parser("fit", help="train a model on a table and save it")
     fit.add_argument("data")
     fit.add_argument("--out", required=True, help="model file to write (.synth)")
     fit.add_argument(
         "--variant",
-        choices=VARIANT_NAMES,
-        help="model type (default: ctgan; with --preset, the preset's: vaegan)",
+        choices=list(VARIANTS),
+        help=f"model type (default: {TrainingConfig.variant}; with --preset, the preset's: "
+        f"{RECOMMENDED_VARIANT})",
     )
     fit.add_argument("--condition", help="cgan: the column to condition on")
     fit.add_argument("--columns", help="comma-separated columns to keep (default: inferred)")
@@ -148,6 +150,7 @@ def _inspect(args) -> int:
 
 def _fit(args) -> int:
     from synth_core.config import TrainingConfig
+    from synth_core.models.variants import config_for, validated
     from synth_core.schema.model import infer_schema
     from synth_core.synthesizer import Synthesizer
     from synth_core.tables.read import read_table, write_csv
@@ -173,10 +176,10 @@ def _fit(args) -> int:
         "dp_epsilon": args.dp_epsilon,
     }
     if args.preset:
-        config = preset_config(args.preset, **overrides).validated()
+        config = validated(preset_config(args.preset, **overrides))
     else:
-        overrides["variant"] = args.variant or "ctgan"
-        config = TrainingConfig.for_variant(**overrides).validated()
+        overrides["variant"] = args.variant or TrainingConfig.variant
+        config = validated(config_for(**overrides))
     progress = TrainingProgress()
     done = threading.Event()
     reporter = threading.Thread(target=_report, args=(progress, done), daemon=True)

@@ -11,28 +11,6 @@ from synth_core.errors import TrainingError
 DEVICES = ("auto", "cpu", "cuda", "mps")
 LR_SCHEDULES = ("constant", "cosine")
 LR_FLOOR = 0.1
-# The model types by name, here so that the command line can list them without importing torch;
-# synth_core.models.VARIANTS defines them (a test keeps the two in step).
-VARIANT_NAMES = ("vaegan", "ctgan", "wgan-gp", "gan", "cgan")
-# Settings a model type needs that differ from the dataclass's (CTGAN paper) defaults; a value the
-# caller gives still wins (see ``TrainingConfig.for_variant``). The figures behind them are in
-# bench/README.md.
-VARIANT_DEFAULTS: dict[str, dict[str, Any]] = {
-    "vaegan": {
-        "noise_dim": 128,  # the latent code
-        "generator_dims": (128, 128),  # the decoder; the encoder mirrors it
-        "generator_lr": 1e-3,
-        "weight_decay": 1e-5,
-        "adversarial_every": 4,
-        # The critic learns on every 4th step only; a lazy penalty on top (every 4th of its
-        # updates, weighted 4 times) put a jump into its loss every 16th step, which read as an
-        # oscillating run. A penalty on each of its updates costs as much per step as CTGAN's.
-        "gp_every": 1,
-        # It learns steadily: its last epoch scored as well as the one with the best fidelity
-        # estimate, and better for usefulness (bench/README.md, quality race).
-        "keep_best": False,
-    },
-}
 
 
 @dataclass(frozen=True)
@@ -88,13 +66,8 @@ class TrainingConfig:
     extra: dict[str, Any] = field(default_factory=dict)
 
     def validated(self) -> TrainingConfig:
-        """Return self, or raise ``TrainingError`` naming the first setting that cannot work."""
-        from synth_core.models import VARIANTS
-
-        if self.variant not in VARIANTS:
-            raise TrainingError(
-                f"Unknown model type '{self.variant}'. Choose one of: {', '.join(VARIANTS)}."
-            )
+        """Return self, or raise ``TrainingError`` naming the first setting out of its range.
+        What a model type can do is checked by ``synth_core.models.variants.validated``."""
         checks = [
             (self.epochs >= 1, "Epochs must be at least 1."),
             (self.batch_size >= 2, "Batch size must be at least 2."),
@@ -123,42 +96,9 @@ class TrainingConfig:
         for ok, message in checks:
             if not ok:
                 raise TrainingError(message)
-        if self.dp_epsilon is not None:
-            from synth_core.privacy.dp import DP_VARIANTS
-
-            if self.variant not in DP_VARIANTS:
-                raise TrainingError(
-                    "Differential privacy is available for the CTGAN and WGAN-GP model types "
-                    f"only, not '{self.variant}'."
-                )
-            if not self.dp_epsilon > 0:
-                raise TrainingError("The privacy budget ε must be above 0 (for example 1, 3, 10).")
-            if self.pac not in (None, 1):
-                raise TrainingError(
-                    "Differential privacy trains with pac 1 (one row per critic score), so the "
-                    "guarantee is per row. Leave pac unset."
-                )
-        if self.variant == "cgan" and not self.condition_column:
-            raise TrainingError(
-                "The conditional GAN needs a column to condition on (for example a label such as "
-                "'income'). Pick one, or choose another model type."
-            )
+        if self.dp_epsilon is not None and not self.dp_epsilon > 0:
+            raise TrainingError("The privacy budget ε must be above 0 (for example 1, 3, 10).")
         return self
-
-    @property
-    def effective_pac(self) -> int:
-        from synth_core.models import VARIANTS
-
-        if self.dp_epsilon is not None:
-            return 1  # the guarantee is per critic input: one row, not a pac group
-        return self.pac if self.pac is not None else VARIANTS[self.variant].default_pac
-
-    @classmethod
-    def for_variant(cls, variant: str = "ctgan", **settings: Any) -> TrainingConfig:
-        """A config for ``variant`` with its own defaults (``VARIANT_DEFAULTS``) under
-        ``settings``; settings that are None are left at the defaults."""
-        given = {k: v for k, v in settings.items() if v is not None}
-        return cls(variant=variant, **{**VARIANT_DEFAULTS.get(variant, {}), **given})
 
     def replace(self, **changes: Any) -> TrainingConfig:
         return dataclasses.replace(self, **changes)

@@ -30,10 +30,14 @@ from safetensors.torch import save as save_tensors
 from synth_core.config import TrainingConfig
 from synth_core.encoding.transform import TableTransform
 from synth_core.errors import ModelFileError, SynthError
-from synth_core.models import VARIANTS, GanCore, build_core
+from synth_core.models import variants
+from synth_core.models.build import build_core
+from synth_core.parts import ModelParts
 from synth_core.privacy.dp import PrivacyRecord
 from synth_core.privacy.pii import PiiPlan
 from synth_core.schema.model import Schema
+from synth_core.training.device import resolve_device
+from synth_core.version import __version__
 
 FORMAT = "synth-studio-model"
 FORMAT_VERSION = 1
@@ -47,43 +51,19 @@ HASHES_KEY = "training_row_hashes"
 def library_versions() -> dict[str, str]:
     """Versions of the libraries that shape a model, recorded in every file and report."""
     versions = {}
-    for name in ("synth-studio", "torch", "numpy", "pandas", "scikit-learn", "sdmetrics"):
+    for name in ("torch", "numpy", "pandas", "scikit-learn", "sdmetrics"):
         try:
             versions[name] = metadata.version(name)
         except metadata.PackageNotFoundError:
             continue
-    from synth_core import __version__
-
-    versions["synth-studio"] = __version__
-    return versions
+    return {"synth-studio": __version__, **versions}
 
 
-def to_bytes(synth) -> bytes:
-    """The model as ``.synth`` bytes (for a download button, or to write to disk)."""
-    core: GanCore = synth.core_
-    tensors = {
-        GENERATOR_PREFIX + k: v.detach().cpu().contiguous()
-        for k, v in core.generator.state_dict().items()
-    }
-    if core.sampler.enabled:
-        tensors[COUNTS_KEY] = core.sampler.counts.detach().cpu().contiguous()
-    hashes = synth.training_hashes_.view(np.int64)
-    if synth.config.dp_epsilon is not None:  # row fingerprints would leak around the guarantee
-        hashes = hashes[:0]
-    tensors[HASHES_KEY] = torch.from_numpy(hashes.copy())
-    model = {
-        "config": synth.config.to_dict(),
-        "schema": synth.schema_.to_dict(),
-        "transform": synth.transform_.state(),
-        "condition_columns": list(core.sampler.columns),
-        "training_rows": int(synth.training_rows_),
-        "pii": synth._pii().to_json(),
-        "privacy": privacy.to_json() if (privacy := getattr(synth, "privacy_", None)) else None,
-        "versions": library_versions(),
-    }
+def to_bytes(parts: ModelParts) -> bytes:
+    """A fitted model's ``parts`` as ``.synth`` bytes (for a download button, or a file)."""
     members = {
-        "model.json": json.dumps(model).encode("utf-8"),
-        "tensors.safetensors": save_tensors(tensors),
+        "model.json": json.dumps(_model_json(parts)).encode("utf-8"),
+        "tensors.safetensors": save_tensors(_tensors(parts)),
     }
     manifest = {
         "format": FORMAT,
@@ -98,15 +78,43 @@ def to_bytes(synth) -> bytes:
     return buffer.getvalue()
 
 
-def save_model(synth, path) -> None:
-    """Write ``synth`` to ``path`` as a ``.synth`` file."""
-    Path(path).write_bytes(to_bytes(synth))
+def _tensors(parts: ModelParts) -> dict[str, torch.Tensor]:
+    core = parts.core
+    tensors = {
+        GENERATOR_PREFIX + k: v.detach().cpu().contiguous()
+        for k, v in core.generator.state_dict().items()
+    }
+    if core.sampler.enabled:
+        tensors[COUNTS_KEY] = core.sampler.counts.detach().cpu().contiguous()
+    hashes = parts.training_hashes.view(np.int64)
+    if parts.config.dp_epsilon is not None:  # row fingerprints would leak around the guarantee
+        hashes = hashes[:0]
+    tensors[HASHES_KEY] = torch.from_numpy(hashes.copy())
+    return tensors
 
 
-def load_model(source, device: str = "auto"):
-    """Read a ``.synth`` file (path or bytes) and return a ready-to-sample ``Synthesizer``."""
+def _model_json(parts: ModelParts) -> dict[str, Any]:
+    return {
+        "config": parts.config.to_dict(),
+        "schema": parts.schema.to_dict(),
+        "transform": parts.transform.state(),
+        "condition_columns": list(parts.core.sampler.columns),
+        "training_rows": int(parts.training_rows),
+        "pii": parts.pii.to_json(),
+        "privacy": parts.privacy.to_json() if parts.privacy is not None else None,
+        "versions": library_versions(),
+    }
+
+
+def save(parts: ModelParts, path) -> None:
+    """Write a fitted model's ``parts`` to ``path`` as a ``.synth`` file."""
+    Path(path).write_bytes(to_bytes(parts))
+
+
+def read_parts(source, device: str = "auto") -> ModelParts:
+    """Read a ``.synth`` file (path or bytes): the parts of a ready-to-sample model."""
     try:
-        return _load(source, device)
+        return _read_parts(source, device)
     except ModelFileError:
         raise
     except SynthError as error:
@@ -144,11 +152,7 @@ def _read_members(source) -> dict[str, bytes]:
         return {name: archive.read(name) for name in ("manifest.json", *MEMBERS)}
 
 
-def _load(source, device: str):
-    from synth_core.synthesizer import Synthesizer
-    from synth_core.training.device import resolve_device
-
-    members = _read_members(source)
+def _check_manifest(members: dict[str, bytes]) -> None:
     manifest = json.loads(members["manifest.json"])
     if manifest.get("format") != FORMAT:
         raise ModelFileError("This zip file is not a Synth Studio model.")
@@ -163,25 +167,23 @@ def _load(source, device: str):
                 "This model file was changed after it was saved (its checksums do not match). "
                 "Use the original file, or train the model again."
             )
+
+
+def _read_parts(source, device: str) -> ModelParts:
+    members = _read_members(source)
+    _check_manifest(members)
     model: dict[str, Any] = json.loads(members["model.json"])
     tensors = load_tensors(members["tensors.safetensors"])
     config = TrainingConfig.from_dict(model["config"])
-    if config.variant not in VARIANTS:
+    if config.variant not in variants.VARIANTS:
         raise ModelFileError(f"This model uses an unknown model type '{config.variant}'.")
-    synth = Synthesizer(config)
-    synth.schema_ = Schema.from_dict(model["schema"])
-    synth.transform_ = TableTransform.from_state(model["transform"])
-    synth.variant_ = VARIANTS[config.variant]
-    synth.training_rows_ = int(model["training_rows"])
-    synth.pii_ = PiiPlan.from_json(model.get("pii"), synth.transform_.columns)
-    synth.privacy_ = PrivacyRecord.from_json(model.get("privacy"))
-    synth.training_hashes_ = tensors[HASHES_KEY].numpy().view(np.uint64)
-    synth.state_ = "loaded"
+    variant = variants.get(config.variant)
+    transform = TableTransform.from_state(model["transform"])
     target = resolve_device(device)
-    synth.core_ = build_core(
-        synth.variant_,
+    core = build_core(
+        variant,
         config,
-        synth.transform_.spans,
+        transform.spans,
         list(model["condition_columns"]),
         None,
         torch.Generator(target).manual_seed(config.seed),
@@ -193,5 +195,16 @@ def _load(source, device: str):
         for k, v in tensors.items()
         if k.startswith(GENERATOR_PREFIX)
     }
-    synth.core_.generator.load_state_dict(weights, strict=True)
-    return synth
+    core.generator.load_state_dict(weights, strict=True)
+    return ModelParts(
+        config=config,
+        schema=Schema.from_dict(model["schema"]),
+        transform=transform,
+        variant=variant,
+        core=core,
+        pii=PiiPlan.from_json(model.get("pii"), transform.columns),
+        privacy=PrivacyRecord.from_json(model.get("privacy")),
+        training_hashes=tensors[HASHES_KEY].numpy().view(np.uint64),
+        training_rows=int(model["training_rows"]),
+        state="loaded",
+    )

@@ -7,36 +7,31 @@ line both go through this class.
 
 from __future__ import annotations
 
-import logging
 import math
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
-import torch
 
+from synth_core import modelfile
 from synth_core.config import TrainingConfig
-from synth_core.encoding.transform import CONTINUOUS_KINDS, DISCRETE_KINDS, TableTransform
-from synth_core.errors import DataError, SchemaError, TrainingError
-from synth_core.models import VARIANTS, GanCore, build_core
-from synth_core.privacy import dp
-from synth_core.privacy.pii import PiiPlan
+from synth_core.encoding.transform import DISCRETE_KINDS, TableTransform
+from synth_core.errors import DataError, SchemaError
+from synth_core.models import variants
+from synth_core.models.build import generate_frame
+from synth_core.models.variants import Variant
+from synth_core.parts import ModelParts
+from synth_core.privacy.filters import NearCopyFilter
+from synth_core.privacy.plan import plan_privacy
 from synth_core.schema.model import Schema, infer_schema
 from synth_core.tables.hashing import row_hashes
-from synth_core.training.device import denormals_flushed, resolve_device
-from synth_core.training.fidelity import fidelity_estimate
-from synth_core.training.health import RowSummary, mode_collapse
-from synth_core.training.loop import STOPPED, Estimate, TrainingProgress, hold_back, train
+from synth_core.training.device import denormals_flushed
+from synth_core.training.loop import STOPPED, TrainingProgress
+from synth_core.training.run import train_model
 
-if TYPE_CHECKING:
-    from synth_core.privacy.filters import NearCopyFilter
-
-log = logging.getLogger(__name__)
-
-FIDELITY_ROWS = 2000  # rows compared by the in-training fidelity estimate
 CHUNK_ROWS = 50_000  # rows generated at a time: bounds memory for any requested size
 MAX_EMPTY_ROUNDS = 50  # chunks in a row with no usable row before giving up
 
@@ -79,101 +74,43 @@ class Synthesizer:
             return self._fit(frame, schema, progress, stop, dp_bounds, dp_categories)
 
     def _fit(self, frame, schema, progress, stop, dp_bounds, dp_categories) -> Synthesizer:
-        config = self.config.validated()
+        config = variants.validated(self.config)
+        variant = variants.get(config.variant)
         schema = schema or infer_schema(frame)
         self.progress_ = progress or TrainingProgress()
-        self._check_condition_column(schema, config)
-        self.schema_ = schema
-        self.variant_ = VARIANTS[config.variant]
-        self.pii_ = PiiPlan.fit(frame, schema, config.seed)
-        self.privacy_, self._budget, domain = None, None, None
-        if config.dp_epsilon is not None:
-            config, domain, self._budget = dp.prepare(
-                frame, schema, config, dp_bounds, dp_categories
+        _check_condition_column(schema, config, variant)
+        plan = plan_privacy(frame, schema, config, dp_bounds, dp_categories)
+        transform = TableTransform(seed=config.seed).fit(frame, schema, domain=plan.domain)
+        trained = train_model(frame, transform, variant, plan, self.progress_, stop)
+        self._set_parts(
+            ModelParts(
+                config=plan.config,
+                schema=schema,
+                transform=transform,
+                variant=variant,
+                core=trained.core,
+                pii=plan.pii,
+                privacy=trained.privacy,
+                training_hashes=row_hashes(frame[transform.columns]),
+                training_rows=len(frame),
+                state=trained.state,
             )
-            self.config, self._domain = config, domain
-        self.transform_ = TableTransform(seed=config.seed).fit(frame, schema, domain=domain)
-        columns = self.transform_.columns
-        matrix = self.transform_.transform(frame, np.random.default_rng(config.seed))
-        self.training_hashes_ = row_hashes(frame[columns])
-        self.training_rows_ = len(frame)
-        real_sample = frame[columns].sample(
-            min(FIDELITY_ROWS, len(frame)), random_state=config.seed
         )
-        if config.threads:
-            torch.set_num_threads(config.threads)
-        device = resolve_device(config.device)
-        try:
-            self.state_ = self._train(matrix, device, real_sample, stop)
-        except torch.OutOfMemoryError:
-            if device.type == "cpu":
-                raise TrainingError(
-                    "The computer ran out of memory while training. Leave out columns with "
-                    "very many categories, or lower the batch size."
-                ) from None
-            self.progress_.note("The GPU ran out of memory, so training moved to the CPU.")
-            torch.cuda.empty_cache()
-            self.state_ = self._train(matrix, torch.device("cpu"), real_sample, stop)
         return self
 
-    def _train(self, matrix, device, real_sample, stop) -> str:
-        config = self.config
-        rng = torch.Generator(device).manual_seed(config.seed)
-        matrix, held = hold_back(matrix, config.seed, config.effective_pac)
-        data = torch.from_numpy(matrix).to(device)
-        probe = None if held is None else torch.from_numpy(held).to(device)
-        counts = None
-        if self._budget is not None:
-            counts = dp.condition_counts(self._domain, self._condition_columns())
-        self.core_ = build_core(
-            self.variant_,
-            config,
-            self.transform_.spans,
-            self._condition_columns(),
-            data,
-            rng,
-            counts=counts,
-        )
-        if self._budget is not None:
-            dp.attach(self.core_, self._budget, config)
-        real_rows = self._row_summary(real_sample)
+    @classmethod
+    def from_parts(cls, parts: ModelParts) -> Synthesizer:
+        """A fitted synthesizer made of ``parts`` (as a model file holds them)."""
+        synth = cls(parts.config)
+        synth._set_parts(parts)
+        return synth
 
-        def estimate(core: GanCore) -> Estimate:
-            generated = self._generate_frame(len(real_sample), seed=config.seed)
-            score = fidelity_estimate(self.transform_, real_sample, generated, config.seed)
-            return Estimate(score, mode_collapse(real_rows, self._row_summary(generated)))
-
-        state = train(self.core_, config, self.progress_, stop, estimate, probe)
-        if self._budget is not None:
-            self.privacy_ = dp.record(self._budget, self.core_.private, self.training_rows_)
-            self.progress_.note(self.privacy_.sentence())
-            self.core_.private = None
-        self.core_.data = None  # the training matrix is not kept once training ends
-        self.core_.sampler.rows_by_group = None
-        return state
-
-    def _row_summary(self, frame: pd.DataFrame) -> RowSummary:
-        values = self.transform_.column_values(frame)
-        return RowSummary.of({k: (kind in CONTINUOUS_KINDS, v) for k, (kind, v) in values.items()})
-
-    def _condition_columns(self) -> list[str]:
-        if self.variant_.conditioning == "all-discrete":
-            return self.transform_.discrete_columns
-        if self.variant_.conditioning == "label":
-            return [self.config.condition_column]
-        return []
-
-    @staticmethod
-    def _check_condition_column(schema: Schema, config: TrainingConfig) -> None:
-        if config.variant != "cgan":
-            return
-        info = schema[config.condition_column]
-        if not info.include or info.kind not in DISCRETE_KINDS:
-            raise SchemaError(
-                f"The conditional GAN needs a category column to condition on; "
-                f"'{info.name}' is {info.kind.value}{'' if info.include else ' and left out'}. "
-                "Pick an included category column such as a label."
-            )
+    def _set_parts(self, parts: ModelParts) -> None:
+        self.parts_ = parts
+        self.config_, self.schema_, self.transform_ = parts.config, parts.schema, parts.transform
+        self.variant_, self.core_, self.pii_ = parts.variant, parts.core, parts.pii
+        self.privacy_, self.state_ = parts.privacy, parts.state
+        self.training_hashes_, self.training_rows_ = parts.training_hashes, parts.training_rows
 
     @property
     def stopped_early(self) -> bool:
@@ -244,10 +181,10 @@ class Synthesizer:
         if n < 0:
             raise DataError("The number of rows must be 0 or more.")
         condition = self._resolve_condition(conditions)
-        seed = self.config.seed if seed is None else seed
+        seed = self.config_.seed if seed is None else seed
         rng = np.random.default_rng(seed)
         # Replaced columns draw from their own generator: they never change the model's rows.
-        pii_rng, pii = np.random.default_rng([seed, 1]), self._pii().writer(seed)
+        pii_rng, pii = np.random.default_rng([seed, 1]), self.pii_.writer(seed)
         made, rounds_without_rows = 0, 0
         direct = condition is not None and self.variant_.supports_conditions
         share = 1.0  # of generated rows that meet an indirect condition, from the last chunk
@@ -292,10 +229,8 @@ class Synthesizer:
         condition: tuple[str, int, Any] | None = None,
     ) -> pd.DataFrame:
         rng = rng if rng is not None else np.random.default_rng(seed)
-        torch_rng = torch.Generator(self.core_.device).manual_seed(int(rng.integers(2**62)))
         cond = None if condition is None else condition[:2]
-        matrix = self.core_.generate(n, torch_rng, cond).cpu().numpy()
-        return self.transform_.inverse(matrix, rng)
+        return generate_frame(self.core_, self.transform_, n, rng, cond)
 
     def _resolve_condition(self, conditions: dict[str, Any] | None):
         if not conditions:
@@ -320,25 +255,33 @@ class Synthesizer:
 
     def _empty(self) -> pd.DataFrame:
         empty = self.transform_.inverse(np.zeros((0, self.transform_.width), dtype=np.float32))
-        return self._pii().writer(0).add(empty, np.random.default_rng(0))
-
-    def _pii(self) -> PiiPlan:
-        plan = getattr(self, "pii_", None)
-        return plan if plan is not None else PiiPlan((), tuple(self.columns))
+        return self.pii_.writer(0).add(empty, np.random.default_rng(0))
 
     # ----------------------------------------------------------------------------- files
-    def save(self, path) -> None:
-        """Write the model to a ``.synth`` file (weights as safetensors, the rest as JSON)."""
-        from synth_core.modelfile import save_model
+    def to_bytes(self) -> bytes:
+        """The model as a ``.synth`` file's bytes (weights as safetensors, the rest as JSON)."""
+        return modelfile.to_bytes(self.parts_)
 
-        save_model(self, path)
+    def save(self, path) -> None:
+        """Write the model to a ``.synth`` file."""
+        modelfile.save(self.parts_, path)
 
     @classmethod
-    def load(cls, path, device: str = "auto") -> Synthesizer:
-        """Read a ``.synth`` file; never runs code from it."""
-        from synth_core.modelfile import load_model
+    def load(cls, source, device: str = "auto") -> Synthesizer:
+        """Read a ``.synth`` file (a path or its bytes); never runs code from it."""
+        return cls.from_parts(modelfile.read_parts(source, device))
 
-        return load_model(path, device)
+
+def _check_condition_column(schema: Schema, config: TrainingConfig, variant: Variant) -> None:
+    if not variant.needs_condition_column:
+        return
+    info = schema[config.condition_column]
+    if not info.include or info.kind not in DISCRETE_KINDS:
+        raise SchemaError(
+            f"The conditional GAN needs a category column to condition on; "
+            f"'{info.name}' is {info.kind.value}{'' if info.include else ' and left out'}. "
+            "Pick an included category column such as a label."
+        )
 
 
 def _matches(series: pd.Series, value: Any) -> np.ndarray:

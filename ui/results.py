@@ -202,7 +202,7 @@ def privacy_facts(job: TrainingJob, made: Generated) -> dict[str, str]:
         "Differential privacy": describe(getattr(synth, "privacy_", None)),
         "Filters": filters_sentence(made),
     }
-    replaced = synth._pii().describe()
+    replaced = synth.pii_.describe()
     private = [
         c.name
         for c in synth.schema_.columns

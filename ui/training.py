@@ -18,12 +18,12 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 from synth_core.config import TrainingConfig
 from synth_core.errors import TrainingError
 from synth_core.jobs import QUEUED, JobSnapshot, TrainingJob, TrainingSlots
-from synth_core.models import VARIANTS
-from synth_core.privacy.dp import DP_VARIANTS, EPSILONS
+from synth_core.models.variants import VARIANTS, dp_titles, validated
+from synth_core.privacy.dp import EPSILONS
 from synth_core.schema.model import Kind, Schema
 from synth_core.training.device import describe_device, resolve_device
 from synth_core.training.loop import PENDING
-from synth_core.training.presets import RECOMMENDED_VARIANT, preset_config
+from synth_core.training.presets import preset_config
 from ui import state
 from ui.state import LoadedTable, State
 
@@ -112,7 +112,7 @@ def is_active(job: TrainingJob | None) -> bool:
 def variant_label(name: str) -> str:
     """The model type's title, with "(recommended)" for the one the presets train."""
     title = VARIANTS[name].title
-    if name == RECOMMENDED_VARIANT and "recommended" not in title.lower():
+    if VARIANTS[name].recommended and "recommended" not in title.lower():
         title += " (recommended)"
     return title
 
@@ -165,7 +165,7 @@ DP_EXPLAINED = (
 
 DP_ELSEWHERE = (
     "Differential privacy (a formal limit on what the model can learn about any one row) is "
-    f"available with the {' and '.join(VARIANTS[name].title for name in DP_VARIANTS)} model "
+    f"available with the {dp_titles()} model "
     "types."
 )
 
@@ -197,11 +197,13 @@ def build_config(
         for field, key in state.ADVANCED_WIDGETS.items()
         if key in store and store[key] != getattr(base, field)
     }
-    condition = condition_column if variant == "cgan" else None
-    epsilon = epsilon if variant in DP_VARIANTS else None
-    return preset_config(
-        preset, variant=variant, condition_column=condition, dp_epsilon=epsilon, **changed
-    ).validated()
+    condition = condition_column if VARIANTS[variant].needs_condition_column else None
+    epsilon = epsilon if VARIANTS[variant].supports_dp else None
+    return validated(
+        preset_config(
+            preset, variant=variant, condition_column=condition, dp_epsilon=epsilon, **changed
+        )
+    )
 
 
 def device_words(choice: str) -> tuple[str | None, str | None]:

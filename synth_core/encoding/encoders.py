@@ -209,7 +209,7 @@ class CategoricalEncoder:
 
     def fit(self, values: np.ndarray, rng: np.random.Generator) -> CategoricalEncoder:
         """Learn the categories of ``values`` (object array; None/NaN are missing)."""
-        keys, counts = _category_counts(values)
+        keys, counts = category_counts(values)
         order = np.argsort(-counts, kind="stable")
         keys, counts = [keys[i] for i in order], counts[order]
         if len(keys) > self.max_width:
@@ -250,7 +250,7 @@ class CategoricalEncoder:
         lookup = {key: i for i, key in enumerate(self.categories_)}
         other = lookup.get(OTHER)
         rare = set(self.rare_)
-        codes, uniques = pd.factorize(_keys(values))
+        codes, uniques = pd.factorize(category_keys(values))
         mapped = np.array(
             [lookup.get(u, other if u in rare else 0) for u in uniques.tolist()], dtype=np.int64
         )
@@ -321,13 +321,14 @@ def _from_key(key: str) -> Any:
     return text
 
 
-def _keys(values: np.ndarray) -> np.ndarray:
+def category_keys(values: np.ndarray) -> np.ndarray:
     """String keys for an array of values, converting each distinct value once."""
     codes, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
     mapped = np.array([*(_to_key(u) for u in uniques.tolist()), _MISSING_KEY], dtype=object)
     return mapped[codes]  # code -1 (missing) picks the last entry
 
 
-def _category_counts(values: np.ndarray) -> tuple[list[str], np.ndarray]:
-    keys, counts = np.unique(_keys(values).astype(str), return_counts=True)
+def category_counts(values: np.ndarray) -> tuple[list[str], np.ndarray]:
+    """The distinct keys of ``values`` (sorted) and how often each occurs."""
+    keys, counts = np.unique(category_keys(values).astype(str), return_counts=True)
     return keys.tolist(), counts.astype(np.float64)

@@ -282,3 +282,8 @@ def _restore_discrete(plan: ColumnPlan, values: np.ndarray) -> pd.Series:
         return series.astype(plan.dtype)
     except (TypeError, ValueError):
         return series
+
+
+def encoder_values(series: pd.Series, kind: str, datetime_format: str | None) -> np.ndarray:
+    """A column's values as the encoders read them: floats (dates as seconds) or objects."""
+    return _plan_and_values(series, kind, datetime_format)[1]

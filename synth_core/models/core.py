@@ -1,13 +1,12 @@
 """The machinery every variant shares: networks, optimisers, one training step, generation.
 
-A variant (see ``synth_core.models``) only chooses the objective, how rows are conditioned and
-the default pac; ``GanCore`` does the rest.
+A variant (see ``synth_core.models.variants``) only chooses the objective, how rows are
+conditioned and the default pac; ``GanCore`` does the rest.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 import torch
 from torch import nn
@@ -17,22 +16,7 @@ from synth_core.encoding.encoders import Span
 from synth_core.models.conditions import ConditionLoss, ConditionSampler
 from synth_core.models.losses import BinaryCrossEntropyLoss, WassersteinLoss
 from synth_core.models.networks import Decoder, Discriminator, Generator, OutputHead, join
-
-
-@dataclass(frozen=True)
-class Variant:
-    """A GAN variant as the user sees it, and the few choices that define it."""
-
-    name: str
-    title: str
-    description: str
-    objective: str  # "wgan-gp" or "bce"
-    conditioning: str | None  # "all-discrete" (training-by-sampling), "label" or None
-    default_pac: int
-
-    @property
-    def supports_conditions(self) -> bool:
-        return self.conditioning is not None
+from synth_core.models.variants import Variant
 
 
 class SeededDropout(nn.Module):
@@ -112,7 +96,7 @@ class GanCore:
             self.sampler = ConditionSampler(spans, condition_columns, counts, log_frequency)
             self.sampler.to(self.device)
         self.cond_width = self.sampler.width
-        self.pac = config.effective_pac
+        self.pac = variant.pac(config)
         self.objective = (
             WassersteinLoss(config.gp_weight)
             if variant.objective == "wgan-gp"

@@ -15,20 +15,8 @@ import torch
 from torch.nn import functional as F
 
 from synth_core.encoding.encoders import TANH
-from synth_core.models.core import GanCore, Variant, init_parameters
+from synth_core.models.core import GanCore, init_parameters
 from synth_core.models.networks import Decoder, dense_stack
-
-VAEGAN = Variant(
-    name="vaegan",
-    title="VAE-GAN",
-    description=(
-        "An autoencoder sharpened by a critic: the most faithful tables in the least time, "
-        "for numbers and categories alike."
-    ),
-    objective="wgan-gp",
-    conditioning=None,
-    default_pac=10,
-)
 
 # The autoencoder's optimiser uses Adam's usual betas: the GAN betas (0.5, 0.9) of the config
 # are tuned for the critic game, and slowed the reconstruction down here.

@@ -34,15 +34,21 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
+from opacus.accountants.analysis import rdp as analysis
 from scipy.stats import norm
 
-from synth_core.encoding.encoders import CategoricalEncoder, ContinuousEncoder, _keys
+from synth_core.encoding.encoders import (
+    CategoricalEncoder,
+    ContinuousEncoder,
+    category_counts,
+    category_keys,
+)
+from synth_core.encoding.transform import ColumnPlan
 from synth_core.errors import TrainingError
 from synth_core.schema.model import ColumnInfo, Kind
 
 #: The choices the app offers, strongest last.
 EPSILONS = (10.0, 3.0, 1.0)
-DP_VARIANTS = ("ctgan", "wgan-gp")
 DOMAIN_SHARE = 0.1  # of ε spent on bounds, category lists and category counts
 DELTA_FACTOR = 10  # δ = 1 / (DELTA_FACTOR * rows) unless given
 MAX_GRAD_NORM = 1.0
@@ -70,8 +76,6 @@ def epsilon_spent(history: list[tuple[float, float, int]], delta: float) -> floa
     is converted to ε. Subsampled entries use Opacus's default orders (so a DP-SGD-only history
     gives exactly what ``opacus.accountants.RDPAccountant`` reports); unsampled Gaussian
     releases, which need high orders when their noise is large, also use ``HIGH_ORDERS``."""
-    from opacus.accountants.analysis import rdp as analysis
-
     entries = [entry for entry in history if entry[2] > 0]
     if not entries:
         return 0.0
@@ -170,8 +174,6 @@ class PrivateDomain:
     def column(self, info: ColumnInfo, dtype: str, max_categories: int):
         """(plan, encoder) of a column from the released facts and the schema only: no value
         of the column is read."""
-        from synth_core.encoding.transform import ColumnPlan
-
         if info.name in self.bounds:
             low, high = self.bounds[info.name]
             decimals = None if info.kind is Kind.DATETIME else decimals_for(info)
@@ -208,9 +210,11 @@ def private_domain(
     domain = PrivateDomain()
     for name, (kind, values) in columns.items():
         if kind in (Kind.CATEGORICAL.value, Kind.BOOLEAN.value):
-            keys, counts = _category_counts(values)
+            keys, counts = category_counts(values)
             if name in declared_categories:
-                wanted = _keys(np.array(list(declared_categories[name]), dtype=object)).tolist()
+                wanted = category_keys(
+                    np.array(list(declared_categories[name]), dtype=object)
+                ).tolist()
                 found = dict(zip(keys, counts, strict=True))
                 keys, counts = wanted, np.array([found.get(k, 0.0) for k in wanted])
                 noisy = counts + rng.normal(0.0, sigma, len(counts))
@@ -238,11 +242,6 @@ def private_domain(
             low, high = math.floor(low), math.ceil(high)
         domain.bounds[name] = (low, high)
     return domain
-
-
-def _category_counts(values: np.ndarray) -> tuple[list[str], np.ndarray]:
-    keys, counts = np.unique(_keys(values).astype(str), return_counts=True)
-    return keys.tolist(), counts.astype(np.float64)
 
 
 def _noisy_range(
@@ -361,68 +360,3 @@ def decimals_for(info: ColumnInfo) -> int:
     if info.kind is Kind.INTEGER:
         return 0
     return info.decimals if info.decimals is not None else DEFAULT_DECIMALS
-
-
-# ------------------------------------------------------------------------------ training glue
-def prepare(frame, schema, config, declared_bounds=None, declared_categories=None):
-    """(config for a private run, released domain, budget) for ``Synthesizer.fit``.
-
-    The config loses what would read the data outside the guarantee: the quality estimate,
-    the best-epoch choice and early stopping."""
-    from synth_core.encoding.transform import DISCRETE_KINDS, _plan_and_values
-
-    infos = {info.name: info for info in schema.included}
-    values = {
-        name: (info.kind.value, _plan_and_values(frame[name], info.kind, info.datetime_format)[1])
-        for name, info in infos.items()
-        if name in frame.columns
-    }
-    categorical = sum(info.kind in DISCRETE_KINDS for info in infos.values())
-    budget = plan_budget(config.dp_epsilon, len(frame), len(infos), categorical, config.dp_delta)
-    rng = np.random.default_rng([config.seed, 7])
-    domain = private_domain(values, infos, budget, rng, declared_bounds, declared_categories)
-    private = config.replace(eval_every=0, keep_best=False, early_stopping=None)
-    return private, domain, budget
-
-
-def condition_counts(domain: PrivateDomain, columns: list[str]):
-    """The noisy category counts of the conditioned ``columns``, as ``ConditionSampler`` takes
-    them (columns x widest), or None without such columns."""
-    import torch
-
-    if not columns:
-        return None
-    width = max(len(domain.counts[name]) for name in columns)
-    counts = torch.zeros(len(columns), width)
-    for i, name in enumerate(columns):
-        counts[i, : len(domain.counts[name])] = torch.tensor(domain.counts[name])
-    return counts
-
-
-def attach(core, budget: Budget, config):
-    """Give ``core`` a DP-SGD critic whose noise spends the rest of ``budget`` over the run."""
-    from synth_core.models.private import PrivateCritic
-
-    rows = core.data.shape[0]
-    batch = max(1, min(config.batch_size, rows))
-    steps = config.epochs * max(1, rows // batch)
-    sample_rate = batch / rows
-    noise = budget.sgd_noise(sample_rate, steps)
-    core.private = PrivateCritic(core, noise, sample_rate, MAX_GRAD_NORM)
-    return core.private
-
-
-def record(budget: Budget, critic, rows: int) -> PrivacyRecord:
-    """What the run spent: the histogram release and the DP-SGD steps it took."""
-    history = budget.history(critic.noise_multiplier, critic.sample_rate, critic.steps)
-    return PrivacyRecord(
-        epsilon_target=budget.epsilon,
-        epsilon=epsilon_spent(history, budget.rdp_delta),
-        delta=budget.delta,
-        noise_multiplier=critic.noise_multiplier,
-        histogram_noise=budget.histogram_noise,
-        sample_rate=critic.sample_rate,
-        steps=critic.steps,
-        max_grad_norm=critic.max_grad_norm,
-        rows=rows,
-    )

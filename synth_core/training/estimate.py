@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from synth_core.config import TrainingConfig
 from synth_core.encoding.encoders import MAX_MODES
 from synth_core.encoding.transform import CONTINUOUS_KINDS, MAX_CATEGORIES
+from synth_core.models import variants
 from synth_core.schema.model import Schema
 
 BYTES_PER_WEIGHT = 4  # float32
@@ -64,8 +65,9 @@ def estimate_model(
     """About how many weights the networks have and how long one pass over ``rows`` rows takes."""
     config = config or TrainingConfig()
     width = encoded_width(schema)
-    pac = config.effective_pac
-    if config.variant == "vaegan":
+    variant = variants.get(config.variant)
+    pac = variant.pac(config)
+    if variant.family == "vae-gan":
         decoder = _dense_weights(config.noise_dim, config.generator_dims, width)
         encoder = _dense_weights(width, config.generator_dims[::-1], 2 * config.noise_dim)
         critic = _dense_weights(width * pac, config.discriminator_dims, 1)

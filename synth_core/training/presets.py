@@ -12,9 +12,9 @@ from typing import Any
 
 from synth_core.config import TrainingConfig
 from synth_core.errors import TrainingError
+from synth_core.models import variants
 
-RECOMMENDED_VARIANT = "vaegan"  # synth_core.models defines it (a test keeps the two in step)
-ANY_VARIANT = "*"
+RECOMMENDED_VARIANT = variants.recommended().name
 # Small tables get smaller batches, so that an epoch has at least this many steps (see
 # TrainingConfig.min_steps_per_epoch); the best preset asks for twice as many.
 SMALL_TABLES = {"min_steps_per_epoch": 10}
@@ -25,11 +25,11 @@ class Preset:
     name: str
     title: str
     description: str
-    #: Settings per model type; ``ANY_VARIANT`` holds those for types without their own entry.
-    settings: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: Settings for every model type; a type may replace them (``Variant.preset_settings``).
+    settings: dict[str, Any] = field(default_factory=dict)
 
     def settings_for(self, variant: str) -> dict[str, Any]:
-        return self.settings.get(variant, self.settings[ANY_VARIANT])
+        return dict(variants.get(variant).preset_settings.get(self.name, self.settings))
 
 
 PRESETS: dict[str, Preset] = {
@@ -39,23 +39,19 @@ PRESETS: dict[str, Preset] = {
             "quick",
             "Quick demo",
             "A usable result in about half a minute on a laptop.",
-            {ANY_VARIANT: {"epochs": 300, "max_seconds": 25.0, "eval_every": 5, **SMALL_TABLES}},
+            {"epochs": 300, "max_seconds": 25.0, "eval_every": 5, **SMALL_TABLES},
         ),
         Preset(
             "balanced",
             "Balanced",
             "Better quality in about a minute on a laptop.",
-            {ANY_VARIANT: {"epochs": 100, "eval_every": 5, **SMALL_TABLES}},
+            {"epochs": 100, "eval_every": 5, **SMALL_TABLES},
         ),
         Preset(
             "best",
             "Best quality",
             "The most faithful copy; takes longest.",
-            {
-                # 180 epochs of the VAE-GAN take about 100 s on Adult (bench/README.md).
-                "vaegan": {"epochs": 180, "eval_every": 10, "min_steps_per_epoch": 20},
-                ANY_VARIANT: {"epochs": 300, "eval_every": 10, "min_steps_per_epoch": 20},
-            },
+            {"epochs": 300, "eval_every": 10, "min_steps_per_epoch": 20},
         ),
     )
 }
@@ -71,4 +67,4 @@ def preset_config(name: str, **overrides: Any) -> TrainingConfig:
         raise TrainingError(f"Unknown preset '{name}'. Choose one of: {', '.join(PRESETS)}.")
     given = {k: v for k, v in overrides.items() if v is not None}
     variant = given.pop("variant", RECOMMENDED_VARIANT)
-    return TrainingConfig.for_variant(variant, **{**PRESETS[name].settings_for(variant), **given})
+    return variants.config_for(variant, **{**PRESETS[name].settings_for(variant), **given})

@@ -17,7 +17,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from synth_core.jobs import TrainingJob
-from synth_core.models import VARIANTS
+from synth_core.models.variants import VARIANTS
 from synth_core.schema.model import Kind
 from synth_core.tables.datasets import DEMO_PATH
 from synth_core.training.health import HealthWarning

@@ -13,13 +13,13 @@ import pytest
 import torch
 
 from synth_core import jobs as jobs_module
-from synth_core import synthesizer as synthesizer_module
 from synth_core.errors import DataError, SchemaError, TrainingError
 from synth_core.jobs import TrainingJob, TrainingSlots
-from synth_core.models import VARIANTS
 from synth_core.models.core import GanCore
+from synth_core.models.variants import VARIANTS
 from synth_core.schema.model import infer_schema
 from synth_core.synthesizer import Synthesizer
+from synth_core.training import run as training_run
 from tests.helpers import TINY_CONFIG, check_valid_rows, config_for, make_mixed_frame
 
 CONDITIONAL = [name for name, variant in VARIANTS.items() if variant.supports_conditions]
@@ -179,13 +179,13 @@ def test_training_flushes_denormals_and_restores_the_thread_setting(
     from synth_core.training.device import flushes_denormals
 
     seen = []
-    original = synthesizer_module.train
+    original = training_run.train
 
     def spying_train(*args, **kwargs):
         seen.append(flushes_denormals())
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(synthesizer_module, "train", spying_train)
+    monkeypatch.setattr(training_run, "train", spying_train)
     assert not flushes_denormals()
     Synthesizer(config_for("ctgan")).fit(mixed_frame, mixed_schema)
     assert seen == [True]  # tiny floats are flushed to zero while the model trains
@@ -496,17 +496,23 @@ def test_fidelity_is_estimated_every_epoch(mixed_frame, mixed_schema):
     assert snap.best_epoch == best
 
 
-def scripted_estimates(monkeypatch, synth: Synthesizer, scores) -> list[dict]:
-    """Make ``synth``'s fidelity estimates return ``scores`` in turn; the returned list fills
-    with a copy of the generator's weights at each estimate."""
-    scores, weights = iter(scores), []
+def scripted_estimates(monkeypatch, scores) -> list[dict]:
+    """Make the fidelity estimates of the next fit return ``scores`` in turn; the returned list
+    fills with a copy of the generator's weights at each estimate."""
+    scores, weights, cores = iter(scores), [], []
+    build = training_run.build_core
+
+    def building(*args, **kwargs):
+        cores.append(build(*args, **kwargs))
+        return cores[-1]
 
     def estimate(transform, real, generated, seed):
-        state = synth.core_.generator.state_dict()
+        state = cores[-1].generator.state_dict()
         weights.append({k: v.detach().clone() for k, v in state.items()})
         return float(next(scores))
 
-    monkeypatch.setattr(synthesizer_module, "fidelity_estimate", estimate)
+    monkeypatch.setattr(training_run, "build_core", building)
+    monkeypatch.setattr(training_run, "fidelity_estimate", estimate)
     return weights
 
 
@@ -514,7 +520,7 @@ def test_without_keep_best_the_last_epoch_is_kept_and_no_best_is_claimed(
     monkeypatch, mixed_frame, mixed_schema
 ):
     synth = Synthesizer(config_for("vaegan", epochs=3, eval_every=1, keep_best=False))
-    weights = scripted_estimates(monkeypatch, synth, [0.9, 0.5, 0.4])
+    weights = scripted_estimates(monkeypatch, [0.9, 0.5, 0.4])
     synth.fit(mixed_frame, mixed_schema)
     snap = synth.progress_.snapshot()
     assert len(snap.fidelity) == 3 and snap.best_epoch is None
@@ -526,7 +532,7 @@ def test_without_keep_best_the_last_epoch_is_kept_and_no_best_is_claimed(
 def test_early_stopping_ends_before_the_epoch_budget(monkeypatch, mixed_frame, mixed_schema):
     small = mixed_frame.iloc[:100]
     synth = Synthesizer(config_for("ctgan", epochs=30, eval_every=1, early_stopping=2))
-    weights = scripted_estimates(monkeypatch, synth, np.linspace(0.9, 0.1, 30))
+    weights = scripted_estimates(monkeypatch, np.linspace(0.9, 0.1, 30))
     synth.fit(small, mixed_schema)
     snap = synth.progress_.snapshot()
     assert snap.epoch == 3 < snap.total_epochs  # best at 1, no better at 2 and 3

@@ -7,10 +7,11 @@ import pandas as pd
 import pytest
 
 from synth_core.cli import main
-from synth_core.models import VARIANTS
+from synth_core.models.variants import VARIANTS
 from synth_core.schema.model import infer_schema
 from synth_core.synthesizer import Synthesizer
 from synth_core.training import loop as training
+from synth_core.training import run
 from tests.helpers import TINY_CONFIG, config_for, make_mixed_frame
 
 
@@ -31,7 +32,7 @@ def warning_keys(synth: Synthesizer, level: str = "warning") -> list[str]:
 def one_row_repeated(real: pd.DataFrame):
     """A stand-in for a collapsed generator: every generated row is the first real row."""
 
-    def generate_frame(self, n, seed=None, rng=None, condition=None):
+    def generate_frame(core, transform, n, rng, condition=None):
         return real.iloc[[0] * n].reset_index(drop=True)
 
     return generate_frame
@@ -99,7 +100,7 @@ def test_a_frozen_generator_against_a_learning_discriminator_is_vanishing_gradie
 
 
 def test_a_generator_writing_one_row_is_mode_collapse(monkeypatch, frame, schema):
-    monkeypatch.setattr(Synthesizer, "_generate_frame", one_row_repeated(frame))
+    monkeypatch.setattr(run, "generate_frame", one_row_repeated(frame))
     synth = Synthesizer(config_for("ctgan", eval_every=1)).fit(frame, schema)
     assert warning_keys(synth) == ["mode_collapse"]
     warning = synth.progress_.snapshot().warnings[0]
@@ -108,7 +109,7 @@ def test_a_generator_writing_one_row_is_mode_collapse(monkeypatch, frame, schema
 
 def test_the_command_line_prints_the_warnings(monkeypatch, capsys, tmp_path, frame):
     frame.to_csv(tmp_path / "data.csv", index=False)
-    monkeypatch.setattr(Synthesizer, "_generate_frame", one_row_repeated(frame))
+    monkeypatch.setattr(run, "generate_frame", one_row_repeated(frame))
     argv = ["fit", str(tmp_path / "data.csv"), "--out", str(tmp_path / "m.synth")]
     code = main([*argv, "--epochs", "1", "--device", "cpu", "--batch-size", "100"])
 

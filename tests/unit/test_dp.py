@@ -14,8 +14,10 @@ from safetensors.torch import load as load_safetensors
 from synth_core.cli import main
 from synth_core.encoding.transform import TableTransform
 from synth_core.errors import TrainingError
-from synth_core.modelfile import HASHES_KEY, load_model, to_bytes
+from synth_core.modelfile import HASHES_KEY
+from synth_core.models.variants import VARIANTS, validated
 from synth_core.privacy import dp
+from synth_core.privacy.plan import plan_privacy
 from synth_core.schema.model import infer_schema
 from synth_core.synthesizer import Synthesizer
 from tests.helpers import TINY_CONFIG, make_mixed_frame
@@ -67,7 +69,7 @@ def _moved(frame):
 
 
 def _state(frame, schema, config, **declared):
-    _, domain, _ = dp.prepare(frame, schema, config, **declared)
+    domain = plan_privacy(frame, schema, config, **declared).domain
     return TableTransform(seed=config.seed).fit(frame, schema, domain=domain).state()
 
 
@@ -100,11 +102,13 @@ def test_released_bounds_and_categories_ignore_single_rows(big) -> None:
 
 
 def test_the_model_file_keeps_epsilon_and_no_row_fingerprints(private) -> None:
-    data = to_bytes(private)
-    loaded = load_model(data)
+    data = private.to_bytes()
+    loaded = Synthesizer.load(data)
 
     assert loaded.privacy_ == private.privacy_
-    assert loaded.config.dp_epsilon == 3.0 and loaded.config.effective_pac == 1
+    assert (
+        loaded.config.dp_epsilon == 3.0 and VARIANTS[loaded.config.variant].pac(loaded.config) == 1
+    )
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         tensors = load_safetensors(archive.read("tensors.safetensors"))
     assert tensors[HASHES_KEY].numel() == 0
@@ -114,11 +118,11 @@ def test_the_model_file_keeps_epsilon_and_no_row_fingerprints(private) -> None:
 
 def test_settings_that_cannot_be_private_are_refused(big) -> None:
     with pytest.raises(TrainingError, match="CTGAN and WGAN-GP"):
-        TINY_CONFIG.replace(variant="gan", dp_epsilon=1.0).validated()
+        validated(TINY_CONFIG.replace(variant="gan", dp_epsilon=1.0))
     with pytest.raises(TrainingError, match="pac 1"):
-        TINY_CONFIG.replace(dp_epsilon=1.0, pac=10).validated()
+        validated(TINY_CONFIG.replace(dp_epsilon=1.0, pac=10))
     with pytest.raises(TrainingError, match="above 0"):
-        TINY_CONFIG.replace(dp_epsilon=0.0).validated()
+        validated(TINY_CONFIG.replace(dp_epsilon=0.0))
     frame, schema = big
     with pytest.raises(TrainingError, match=r"too few rows|common enough"):
         Synthesizer(DP_CONFIG.replace(dp_epsilon=0.05)).fit(frame.iloc[:100], schema)
@@ -140,8 +144,8 @@ def test_cli_fit_with_dp_epsilon(tmp_path, capsys) -> None:
 
     assert main(["fit", *common, "--variant", "wgan-gp", "--dp-epsilon", "10"]) == 0
     assert "ε = " in capsys.readouterr().err
-    assert load_model(model).privacy_.epsilon_target == 10.0
+    assert Synthesizer.load(model).privacy_.epsilon_target == 10.0
     assert main(["fit", *common, "--variant", "gan", "--dp-epsilon", "10"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("error: ") and err.count("\n") == 1
-    assert np.isfinite(load_model(model).privacy_.epsilon)
+    assert np.isfinite(Synthesizer.load(model).privacy_.epsilon)

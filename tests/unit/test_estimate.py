@@ -10,6 +10,7 @@ import torch
 from synth_core.config import TrainingConfig
 from synth_core.encoding.transform import TableTransform
 from synth_core.models.networks import Discriminator, Generator
+from synth_core.models.variants import VARIANTS, config_for
 from synth_core.schema.model import infer_schema
 from synth_core.training.estimate import encoded_width, estimate_model
 
@@ -40,7 +41,10 @@ def test_weights_match_the_networks_built_for_that_width(mixed_frame) -> None:
         return sum(p.numel() for p in module.parameters())
 
     discriminator = Discriminator(
-        estimate.width, config.discriminator_dims, pac=config.effective_pac, cond_dim=condition
+        estimate.width,
+        config.discriminator_dims,
+        pac=VARIANTS[config.variant].pac(config),
+        cond_dim=condition,
     )
     assert count(discriminator) == estimate.discriminator_weights
     batch_norm = 2 * sum(config.generator_dims)  # scale and shift: not dense weights
@@ -66,10 +70,12 @@ def test_vaegan_weights_match_its_decoder_and_critic(mixed_frame) -> None:
     from synth_core.models.networks import Decoder
 
     schema = infer_schema(mixed_frame)
-    config = TrainingConfig.for_variant("vaegan")
+    config = config_for("vaegan")
     estimate = estimate_model(schema, 1000, config)
     decoder = Decoder(config.noise_dim, config.generator_dims, estimate.width, scalars=0)
-    critic = Discriminator(estimate.width, config.discriminator_dims, pac=config.effective_pac)
+    critic = Discriminator(
+        estimate.width, config.discriminator_dims, pac=VARIANTS[config.variant].pac(config)
+    )
     assert sum(p.numel() for p in decoder.parameters()) == estimate.generator_weights
     assert sum(p.numel() for p in critic.parameters()) == estimate.discriminator_weights
     rarer = estimate_model(schema, 1000, config.replace(adversarial_every=8))

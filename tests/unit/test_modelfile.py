@@ -16,8 +16,8 @@ import torch
 from safetensors.torch import load as load_safetensors
 
 from synth_core.errors import ModelFileError
-from synth_core.modelfile import FORMAT, FORMAT_VERSION, load_model, to_bytes
-from synth_core.models import VARIANTS
+from synth_core.modelfile import FORMAT, FORMAT_VERSION
+from synth_core.models.variants import VARIANTS
 from synth_core.synthesizer import Synthesizer
 from tests.helpers import check_valid_rows
 
@@ -59,12 +59,12 @@ def with_fresh_manifest(members: dict[str, bytes], **manifest_changes) -> bytes:
 
 @pytest.fixture(scope="module")
 def model_bytes(trained) -> bytes:
-    return to_bytes(trained("ctgan"))
+    return trained("ctgan").to_bytes()
 
 
 def refused(source, *phrases: str) -> str:
     with pytest.raises(ModelFileError) as caught:
-        load_model(source, device="cpu")
+        Synthesizer.load(source, device="cpu")
     message = str(caught.value)
     assert "\n" not in message and "Traceback" not in message
     for phrase in phrases:
@@ -86,7 +86,7 @@ def test_saved_model_samples_the_same_rows(trained, tmp_path, variant):
 
 
 def test_model_loads_from_bytes(trained, model_bytes, mixed_frame):
-    loaded = load_model(model_bytes, device="cpu")
+    loaded = Synthesizer.load(model_bytes, device="cpu")
     pd.testing.assert_frame_equal(loaded.sample(100, seed=9), trained("ctgan").sample(100, seed=9))
     check_valid_rows(mixed_frame, loaded.sample(100, seed=10))
     assert loaded.schema_.to_dict() == trained("ctgan").schema_.to_dict()
@@ -94,7 +94,7 @@ def test_model_loads_from_bytes(trained, model_bytes, mixed_frame):
 
 
 def test_saving_is_repeatable(trained, model_bytes):
-    again = to_bytes(load_model(model_bytes, device="cpu"))
+    again = Synthesizer.load(model_bytes, device="cpu").to_bytes()
     first, second = members_of(model_bytes), members_of(again)
     assert first["tensors.safetensors"] == second["tensors.safetensors"]
     assert json.loads(first["model.json"]) == json.loads(second["model.json"])
@@ -103,7 +103,7 @@ def test_saving_is_repeatable(trained, model_bytes):
 @pytest.mark.parametrize("variant", [v for v in VARIANTS if VARIANTS[v].supports_conditions])
 def test_loaded_model_samples_conditionally(trained, variant):
     synth = trained(variant)
-    loaded = load_model(to_bytes(synth), device="cpu")
+    loaded = Synthesizer.load(synth.to_bytes(), device="cpu")
     assert sorted(loaded.condition_values("color")) == ["blue", "green", "red"]
     out = loaded.sample(60, conditions={"color": "green"}, seed=4)
     assert len(out) == 60 and (out["color"] == "green").all()
@@ -111,7 +111,7 @@ def test_loaded_model_samples_conditionally(trained, variant):
 
 
 def test_loaded_model_still_removes_copies(monkeypatch, trained, model_bytes, mixed_frame):
-    loaded = load_model(model_bytes, device="cpu")
+    loaded = Synthesizer.load(model_bytes, device="cpu")
     np.testing.assert_array_equal(loaded.training_hashes_, trained("ctgan").training_hashes_)
     real = mixed_frame.iloc[:5].reset_index(drop=True)
     original = loaded._generate_frame
@@ -241,7 +241,7 @@ def test_unknown_variant_is_refused(model_bytes):
 
 def test_weights_of_another_model_are_refused(trained, model_bytes):
     members = members_of(model_bytes)
-    members["tensors.safetensors"] = members_of(to_bytes(trained("gan")))["tensors.safetensors"]
+    members["tensors.safetensors"] = members_of(trained("gan").to_bytes())["tensors.safetensors"]
     refused(with_fresh_manifest(members), "damaged")
 
 

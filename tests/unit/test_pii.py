@@ -11,7 +11,6 @@ import pandas as pd
 import pytest
 
 from synth_core.errors import DataError, SchemaError
-from synth_core.modelfile import load_model, to_bytes
 from synth_core.privacy.pii import Format, PiiPlan, learn_formats
 from synth_core.schema.model import Schema, infer_schema
 from synth_core.synthesizer import Synthesizer
@@ -82,7 +81,7 @@ def test_numeric_identifiers_stay_unique_numbers() -> None:
 
 def test_generation_is_reproducible_and_the_plan_round_trips(orders, model, treated) -> None:
     first = model.sample(100, seed=5)
-    loaded = load_model(to_bytes(model))
+    loaded = Synthesizer.load(model.to_bytes())
 
     assert loaded.schema_.to_dict() == treated.to_dict()
     assert loaded.pii_ == model.pii_

@@ -4,25 +4,27 @@ from __future__ import annotations
 
 import pytest
 
-from synth_core.config import VARIANT_DEFAULTS, VARIANT_NAMES, TrainingConfig
+from synth_core.config import TrainingConfig
 from synth_core.errors import TrainingError
+from synth_core.models.variants import VARIANTS, config_for, validated
 from synth_core.training.loop import batch_rows
 from synth_core.training.presets import PRESETS, RECOMMENDED_VARIANT, preset_config
 
 
 def test_recommended_variant_is_a_known_one_and_has_its_own_defaults():
-    assert RECOMMENDED_VARIANT in VARIANT_NAMES
-    assert RECOMMENDED_VARIANT in VARIANT_DEFAULTS
+    assert RECOMMENDED_VARIANT in VARIANTS
+    assert VARIANTS[RECOMMENDED_VARIANT].recommended
+    assert VARIANTS[RECOMMENDED_VARIANT].defaults
 
 
 @pytest.mark.parametrize("name", list(PRESETS))
 def test_a_preset_trains_the_recommended_variant_with_its_defaults(name):
     config = preset_config(name)
     assert config.variant == RECOMMENDED_VARIANT
-    for key, value in VARIANT_DEFAULTS[RECOMMENDED_VARIANT].items():
+    for key, value in VARIANTS[RECOMMENDED_VARIANT].defaults.items():
         assert getattr(config, key) == value
     assert config.epochs == PRESETS[name].settings_for(RECOMMENDED_VARIANT)["epochs"]
-    config.validated()
+    validated(config)
 
 
 def test_another_variant_gets_the_papers_defaults_under_the_preset():
@@ -35,7 +37,7 @@ def test_another_variant_gets_the_papers_defaults_under_the_preset():
 def test_explicit_settings_override_the_preset_and_none_is_ignored():
     config = preset_config("best", epochs=7, generator_lr=None, seed=3)
     assert (config.epochs, config.seed) == (7, 3)
-    assert config.generator_lr == VARIANT_DEFAULTS[RECOMMENDED_VARIANT]["generator_lr"]
+    assert config.generator_lr == VARIANTS[RECOMMENDED_VARIANT].defaults["generator_lr"]
 
 
 def test_unknown_preset_is_refused_with_the_choices():
@@ -44,10 +46,10 @@ def test_unknown_preset_is_refused_with_the_choices():
 
 
 def test_for_variant_puts_the_variants_defaults_under_the_given_settings():
-    assert TrainingConfig.for_variant("ctgan") == TrainingConfig()
-    config = TrainingConfig.for_variant("vaegan", noise_dim=None, generator_lr=5e-4)
+    assert config_for("ctgan") == TrainingConfig()
+    config = config_for("vaegan", noise_dim=None, generator_lr=5e-4)
     assert config.generator_lr == 5e-4
-    assert config.noise_dim == VARIANT_DEFAULTS["vaegan"]["noise_dim"]
+    assert config.noise_dim == VARIANTS["vaegan"].defaults["noise_dim"]
 
 
 @pytest.mark.parametrize(
@@ -60,13 +62,13 @@ def test_for_variant_puts_the_variants_defaults_under_the_given_settings():
 )
 def test_invalid_vaegan_settings_are_refused(changes, message):
     with pytest.raises(TrainingError, match=message):
-        TrainingConfig.for_variant("vaegan", **changes).validated()
+        validated(config_for("vaegan", **changes))
 
 
 @pytest.mark.parametrize(("rows", "expected"), [(26_000, 500), (4_000, 400), (455, 40), (60, 10)])
 def test_presets_give_small_tables_smaller_batches(rows, expected):
     config = preset_config("quick")  # batch 500, pac 10, at least 10 steps per epoch
-    assert batch_rows(config, rows, config.effective_pac) == expected
+    assert batch_rows(config, rows, VARIANTS[config.variant].pac(config)) == expected
 
 
 def test_without_a_minimum_the_batch_is_the_configured_one():

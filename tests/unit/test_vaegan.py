@@ -10,15 +10,16 @@ from torch.nn import functional as F
 
 from synth_core.config import TrainingConfig
 from synth_core.encoding.encoders import TANH
-from synth_core.models import VARIANTS, build_core
+from synth_core.models.build import build_core
 from synth_core.models.networks import SPREAD_RANGE
 from synth_core.models.vaegan import VaeGanCore
+from synth_core.models.variants import VARIANTS, config_for
 from tests.helpers import INTERLEAVED_SPANS as SPANS
 
 
 def small_config(**changes) -> TrainingConfig:
     settings = {"generator_dims": (16,), "discriminator_dims": (16,), "noise_dim": 4, "pac": 2}
-    return TrainingConfig.for_variant("vaegan", **{**settings, **changes})
+    return config_for("vaegan", **{**settings, **changes})
 
 
 def one_hot_rows(n: int, seed: int = 0) -> torch.Tensor:

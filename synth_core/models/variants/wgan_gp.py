@@ -1,8 +1,8 @@
 """WGAN-GP (Gulrajani et al., 2017): an unconditional generator and a gradient-penalised critic."""
 
-from synth_core.models.core import Variant
+from synth_core.models.variants import Variant
 
-WGAN_GP = Variant(
+VARIANT = Variant(
     name="wgan-gp",
     title="WGAN-GP",
     description=(
@@ -12,4 +12,6 @@ WGAN_GP = Variant(
     objective="wgan-gp",
     conditioning=None,
     default_pac=1,
+    rank=2,
+    supports_dp=True,
 )

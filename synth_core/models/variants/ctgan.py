@@ -1,8 +1,8 @@
-"""CTGAN (Xu et al., NeurIPS 2019): the default variant."""
+"""CTGAN (Xu et al., NeurIPS 2019): the default of ``fit`` without a preset."""
 
-from synth_core.models.core import Variant
+from synth_core.models.variants import Variant
 
-CTGAN = Variant(
+VARIANT = Variant(
     name="ctgan",
     title="CTGAN",
     description=(
@@ -12,4 +12,6 @@ CTGAN = Variant(
     objective="wgan-gp",
     conditioning="all-discrete",  # training-by-sampling over every category column
     default_pac=10,
+    rank=1,
+    supports_dp=True,
 )

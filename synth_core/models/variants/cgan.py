@@ -1,8 +1,8 @@
 """The conditional GAN (Mirza & Osindero, 2014) on one column chosen by the user."""
 
-from synth_core.models.core import Variant
+from synth_core.models.variants import Variant
 
-CGAN = Variant(
+VARIANT = Variant(
     name="cgan",
     title="Conditional GAN",
     description=(
@@ -12,4 +12,5 @@ CGAN = Variant(
     objective="bce",
     conditioning="label",
     default_pac=1,
+    rank=4,
 )

@@ -1,8 +1,8 @@
 """The original GAN (Goodfellow et al., 2014) with the non-saturating generator loss."""
 
-from synth_core.models.core import Variant
+from synth_core.models.variants import Variant
 
-GAN = Variant(
+VARIANT = Variant(
     name="gan",
     title="Classic GAN",
     description=(
@@ -12,4 +12,5 @@ GAN = Variant(
     objective="bce",
     conditioning=None,
     default_pac=1,
+    rank=3,
 )

@@ -1,0 +1,29 @@
+"""A fitted model's parts: what ``Synthesizer`` is built from and what a model file holds."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from synth_core.config import TrainingConfig
+from synth_core.encoding.transform import TableTransform
+from synth_core.models.core import GanCore
+from synth_core.models.variants import Variant
+from synth_core.privacy.dp import PrivacyRecord
+from synth_core.privacy.pii import PiiPlan
+from synth_core.schema.model import Schema
+
+
+@dataclass(frozen=True)
+class ModelParts:
+    config: TrainingConfig  # as trained (a private run's has no fidelity estimates)
+    schema: Schema
+    transform: TableTransform
+    variant: Variant
+    core: GanCore  # the generator and the condition sampler; no training data
+    pii: PiiPlan
+    privacy: PrivacyRecord | None  # what a differentially private run spent
+    training_hashes: np.ndarray  # fingerprints of the training rows, for removing copies
+    training_rows: int
+    state: str  # how training ended, or "loaded"
