@@ -32,7 +32,7 @@ from synth_core.tables.read import (
     write_csv,
 )
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 ADULT = Path(synth_core.__file__).parent / "tables" / "datasets" / "adult.csv.gz"
 ANY_SIZE = ReadLimits(min_rows=1)
 
