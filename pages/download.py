@@ -6,7 +6,7 @@ import streamlit as st
 
 from synth_core.errors import SynthError
 from synth_core.modelfile import to_bytes as model_bytes
-from synth_core.tables.read import to_csv_bytes, to_xlsx_bytes
+from synth_core.tables import to_csv_bytes, to_xlsx_bytes
 from ui import results, state
 
 MODEL_WARNING = (
