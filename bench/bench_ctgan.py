@@ -29,7 +29,7 @@ from synth_core.encoding.transform import DISCRETE_KINDS, TableTransform  # noqa
 from synth_core.evaluation.evaluate import quality_scores  # noqa: E402
 from synth_core.schema.model import infer_schema  # noqa: E402
 from synth_core.synthesizer import Synthesizer  # noqa: E402
-from synth_core.tables.read import read_table  # noqa: E402
+from synth_core.tables import read_table  # noqa: E402
 from synth_core.training.presets import preset_config  # noqa: E402
 
 SHARED_ADULT = ROOT.parent / "shared" / "data" / "adult.csv"

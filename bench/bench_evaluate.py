@@ -107,8 +107,8 @@ def _import():
     from synth_core.evaluation.evaluate import evaluate
     from synth_core.reporting.report import html_report
     from synth_core.schema.model import infer_schema
+    from synth_core.tables import read_table
     from synth_core.tables.datasets import load_demo
-    from synth_core.tables.read import read_table
     from synth_core.tables.split import holdout_split
 
     return evaluate, html_report, holdout_split, infer_schema, read_table, load_demo

@@ -15,7 +15,7 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from synth_core.tables.read import read_table  # noqa: E402
+from synth_core.tables import read_table  # noqa: E402
 
 SHARED_ADULT = ROOT.parent / "shared" / "data" / "adult.csv"
 BUNDLED_ADULT = ROOT / "synth_core" / "tables" / "datasets" / "adult.csv.gz"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from synth_core.errors import SynthError
-from synth_core.tables.read import to_csv_bytes, to_xlsx_bytes
+from synth_core.tables import to_csv_bytes, to_xlsx_bytes
 from ui import results, state
 
 MODEL_WARNING = (

@@ -130,7 +130,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _inspect(args) -> int:
     from synth_core.schema.model import infer_schema
-    from synth_core.tables.read import read_table
+    from synth_core.tables import read_table
 
     result = read_table(args.file)
     schema = infer_schema(result.frame)
@@ -153,7 +153,7 @@ def _fit(args) -> int:
     from synth_core.models.variants import config_for, validated
     from synth_core.schema.model import infer_schema
     from synth_core.synthesizer import Synthesizer
-    from synth_core.tables.read import read_table, write_csv
+    from synth_core.tables import read_table, write_csv
     from synth_core.tables.split import holdout_split
     from synth_core.training.loop import TrainingProgress
     from synth_core.training.presets import preset_config
@@ -260,7 +260,7 @@ def _print_warnings(snap, shown: set[str], tty: bool) -> None:
 
 def _sample(args) -> int:
     from synth_core.synthesizer import Synthesizer
-    from synth_core.tables.read import write_csv
+    from synth_core.tables import write_csv
 
     if args.rows < 0:
         raise SynthError("--rows must be 0 or more.")
@@ -296,7 +296,7 @@ def _sample(args) -> int:
 def _near_copy_filter(synth, path: str):
     """The near-copy filter for ``synth`` from the table it was fitted on."""
     from synth_core.privacy.filters import near_copy_filter
-    from synth_core.tables.read import read_table
+    from synth_core.tables import read_table
     from synth_core.tables.split import DEFAULT_FRACTION, holdout_split
 
     frame = read_table(path).frame
@@ -310,7 +310,7 @@ def _near_copy_filter(synth, path: str):
 
 def _evaluate(args) -> int:
     from synth_core.schema.model import infer_schema
-    from synth_core.tables.read import read_table
+    from synth_core.tables import read_table
 
     real = read_table(args.real).frame
     synthetic = read_table(args.synthetic).frame

@@ -17,7 +17,7 @@ import streamlit as st
 
 from synth_core.errors import SynthError
 from synth_core.schema.model import Schema, infer_schema
-from synth_core.tables.read import ReadInfo, ReadResult, read_table
+from synth_core.tables import ReadInfo, ReadResult, read_table
 
 if TYPE_CHECKING:
     from synth_core.jobs import TrainingJob

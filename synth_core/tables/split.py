@@ -10,7 +10,7 @@ import pandas as pd
 from sklearn.model_selection import train_test_split
 
 from synth_core.errors import DataError
-from synth_core.tables.read import MIN_ROWS
+from synth_core.tables.limits import MIN_ROWS
 
 DEFAULT_FRACTION = 0.2
 _MISSING_CLASS = "\0missing"  # missing labels form a class of their own when stratifying

@@ -8,8 +8,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from synth_core.errors import DataError
+from synth_core.tables import read_table
 from synth_core.tables.datasets import DEMO_NAME
-from synth_core.tables.read import read_table
 from ui import state as state
 
 PROGRAMMER_WORDS = ("dtype", "dataframe", "exception", "traceback", "nan", "null")

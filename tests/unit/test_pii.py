@@ -14,7 +14,7 @@ from synth_core.errors import DataError, SchemaError
 from synth_core.privacy.pii import Format, PiiPlan, learn_formats
 from synth_core.schema.model import Schema, infer_schema
 from synth_core.synthesizer import Synthesizer
-from synth_core.tables.read import read_table
+from synth_core.tables import read_table
 from tests.helpers import TINY_CONFIG
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"

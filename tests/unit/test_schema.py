@@ -24,7 +24,7 @@ from synth_core.schema.model import (
     infer_schema,
     parse_datetimes,
 )
-from synth_core.tables.read import read_table
+from synth_core.tables import read_table
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from synth_core.tables.read import read_table
+
 DEMO_NAME = "adult.csv"
 DEMO_PATH = Path(__file__).with_name("adult.csv.gz")
 DEMO_DESCRIPTION = (
@@ -14,6 +16,4 @@ DEMO_DESCRIPTION = (
 
 def load_demo():
     """The bundled Adult census table, read like any uploaded file (a ``ReadResult``)."""
-    from synth_core.tables.read import read_table
-
     return read_table(DEMO_PATH)

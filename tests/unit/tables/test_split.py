@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from synth_core.errors import DataError
-from synth_core.tables.read import MIN_ROWS
+from synth_core.tables import MIN_ROWS
 from synth_core.tables.split import DEFAULT_FRACTION, holdout_split
 
 

@@ -1,0 +1,59 @@
+"""One column of raw cells, factorised: its distinct stripped texts, and which mean "missing"."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+MISSING_MARKERS: tuple[str, ...] = (
+    "",
+    "NA",
+    "na",
+    "N/A",
+    "n/a",
+    "N/a",
+    "#N/A",
+    "null",
+    "NULL",
+    "Null",
+    "NaN",
+    "nan",
+    "NAN",
+    "None",
+    "none",
+    "NONE",
+    "?",
+    "-",
+    "--",
+    # Excel error values: a formula that failed has no value to learn from.
+    "#DIV/0!",
+    "#VALUE!",
+    "#REF!",
+    "#NAME?",
+    "#NUM!",
+    "#NULL!",
+)
+
+
+@dataclass
+class FactorisedColumn:
+    """One column, factorised: ``values[codes]`` are the stripped cells of the rows."""
+
+    name: str
+    codes: np.ndarray  # per row: index into values
+    values: np.ndarray  # distinct cells, stripped (object array of str)
+    missing: np.ndarray  # per distinct cell: is it a missing marker?
+
+    def present(self) -> list[str]:
+        return self.values[~self.missing].tolist()
+
+
+def factorise(name: str, cells: tuple) -> FactorisedColumn:
+    """Strip cells and spot missing markers, working on distinct values only (fast)."""
+    codes, uniques = pd.factorize(np.asarray(cells, dtype=object))
+    values = np.empty(len(uniques), dtype=object)
+    values[:] = list(map(str.strip, uniques))
+    missing = pd.Index(values, dtype=object).isin(MISSING_MARKERS)
+    return FactorisedColumn(name, codes, values, missing)

@@ -1,0 +1,211 @@
+"""Delimited text (CSV, TSV) into rows: the encoding, binary data, the separator, quotes.
+
+Nothing here logs or prints cell values: uploaded data is private.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from synth_core.errors import DataError
+from synth_core.tables.rows import is_blank
+
+_DELIMITERS = (",", ";", "\t", "|")
+_DELIMITER_NAMES = {",": "commas", ";": "semicolons (;)", "\t": "tabs", "|": "vertical bars (|)"}
+_SAMPLE_CHARS = 65_536
+_SAMPLE_ROWS = 200
+
+
+@dataclass(frozen=True)
+class DelimitedRows:
+    """The rows of a delimited text, and how the text was read."""
+
+    rows: list[list[str]]
+    encoding: str
+    delimiter: str | None  # None: a single column
+    text: str
+    split_on: str
+    skipped_lines: int  # before the rows: Excel's "sep=;" line
+
+    def line_of(self, index: int) -> int:
+        """The line on which row ``index`` starts; only called to word an error."""
+        return _row_start_line(self.text, self.split_on, index + self.skipped_lines)
+
+
+def read_delimited(data: bytes, name: str, notes: list[str]) -> DelimitedRows:
+    """Decode ``data`` and parse it into rows, adding remarks worth showing to ``notes``.
+
+    ``name`` is the file's name (may be ''), for hints such as ``.tsv``.
+    """
+    text, encoding = _decode(data, notes)
+    if _looks_binary(text[:_SAMPLE_CHARS]):
+        raise _not_text_error()
+    if name.lower().endswith((".xlsx", ".xlsm", ".xls")):
+        notes.append("The file is named like an Excel workbook but holds plain text; read as CSV.")
+    delimiter, lines_to_skip = _choose_delimiter(text, name)
+    if delimiter is None:
+        notes.append("Found a single column.")
+    elif delimiter != ",":
+        notes.append(f"Columns are separated by {_DELIMITER_NAMES[delimiter]}.")
+    split_on = delimiter or _unused_character(text)
+    rows = _parse_csv(text, split_on)[lines_to_skip:]
+    return DelimitedRows(rows, encoding, delimiter, text, split_on, lines_to_skip)
+
+
+def _choose_delimiter(text: str, name: str) -> tuple[str | None, int]:
+    """The separator (None: a single column) and how many lines before the header to skip."""
+    hinted = re.match(r"sep=(.)\r?\n", text[:8])  # Excel's "sep=;" first line
+    if hinted and hinted.group(1) in _DELIMITERS:
+        return hinted.group(1), 1
+    return _detect_delimiter(text, prefer_tab=name.lower().endswith((".tsv", ".tab"))), 0
+
+
+def _not_text_error() -> DataError:
+    return DataError(
+        "The file does not look like a table: it contains binary data, as images, PDFs and "
+        "program files do. Save the table as CSV or Excel (.xlsx) and pick that file."
+    )
+
+
+def _decode(data: bytes, notes: list[str]) -> tuple[str, str]:
+    """Decode bytes as UTF-8 (with or without BOM), UTF-16 (BOM), else Windows text."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError as error:
+            raise _not_text_error() from error
+        notes.append("Read as UTF-16 text.")
+        return text, "utf-16"
+    if b"\x00" in data[:_SAMPLE_CHARS]:
+        raise _not_text_error()
+    if data.startswith(b"\xef\xbb\xbf"):
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            data = data[3:]
+        else:
+            notes.append("Read as UTF-8 text with a byte-order mark (BOM), which was removed.")
+            return text, "utf-8-sig"
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    # Not UTF-8: almost always an export from Windows software in Western Europe or America.
+    try:
+        text, encoding = data.decode("cp1252"), "cp1252"
+        label = "Windows (cp1252)"
+    except UnicodeDecodeError:
+        text, encoding = data.decode("latin-1"), "latin-1"
+        label = "Latin-1 (ISO-8859-1)"
+    notes.append(
+        f"Read as {label} text, because the file is not UTF-8. If some letters look wrong, "
+        "save the file as CSV UTF-8 and try again."
+    )
+    return text, encoding
+
+
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+
+
+def _looks_binary(sample: str) -> bool:
+    """True when control characters make up more than 1% of a decoded sample."""
+    return len(_CONTROL_CHARS.findall(sample)) > max(1, len(sample) // 100)
+
+
+def _detect_delimiter(text: str, *, prefer_tab: bool) -> str | None:
+    """Pick the separator that splits the first rows into a steady number of columns.
+
+    The header and up to ``_SAMPLE_ROWS`` rows are parsed with each candidate (quotes
+    respected). A candidate qualifies when it splits the header into two or more names and at
+    least half the rows have that many fields. Returns None for a single-column file.
+    """
+    sample = text[:_SAMPLE_CHARS]
+    truncated = len(text) > len(sample)
+    best: tuple[float, int, int] | None = None
+    chosen: str | None = None
+    for rank, delimiter in enumerate(_DELIMITERS):
+        rows = [row for row in _sample_rows(sample, delimiter) if not is_blank(row)]
+        if truncated and len(rows) > 1:
+            rows.pop()  # the sample may end in the middle of a row
+        if not rows or len(rows[0]) < 2:
+            continue
+        width = len(rows[0])
+        body = rows[1:]
+        steady = sum(1 for row in body if _fits(row, width))
+        share = steady / len(body) if body else 1.0
+        if share < 0.5:
+            continue
+        if prefer_tab and delimiter == "\t":
+            return "\t"
+        score = (share, width, -rank)
+        if best is None or score > best:
+            best, chosen = score, delimiter
+    return chosen
+
+
+def _sample_rows(sample: str, delimiter: str) -> list[list[str]]:
+    reader = _csv_reader(sample, delimiter)
+    rows: list[list[str]] = []
+    try:
+        for row in reader:
+            rows.append(row)
+            if len(rows) > _SAMPLE_ROWS:
+                break
+    except csv.Error:
+        pass  # judged on the rows read so far; the full parse reports the problem
+    return rows
+
+
+def _fits(row: list[str], width: int) -> bool:
+    return len(row) == width or (len(row) > width and is_blank(row[width:]))
+
+
+def _unused_character(text: str) -> str:
+    """A separator for a one-column file: a character the text does not contain."""
+    return next(c for c in "\x1f\x1e\x1d\x1c\x01\x02\x03" if c not in text)
+
+
+def _csv_reader(text: str, delimiter: str) -> Iterator[list[str]]:
+    return csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, skipinitialspace=True)
+
+
+def _parse_csv(text: str, delimiter: str) -> list[list[str]]:
+    """All rows of the text, quotes and embedded newlines respected."""
+    try:
+        rows = list(_csv_reader(text, delimiter))
+    except csv.Error as error:
+        raise _unclosed_quote(_row_start_line(text, delimiter, None)) from error
+    # The csv module silently ends a value whose quote is never closed at the end of the file.
+    # A last value spanning lines plus an odd number of quote marks in the file gives it away.
+    if rows and any("\n" in cell or "\r" in cell for cell in rows[-1]) and text.count('"') % 2:
+        raise _unclosed_quote(_row_start_line(text, delimiter, len(rows) - 1))
+    return rows
+
+
+def _row_start_line(text: str, delimiter: str, index: int | None) -> int:
+    """The line on which row ``index`` starts (None: the row that fails to parse).
+
+    Only called to word an error, so it parses the text again rather than slowing every read.
+    """
+    reader = _csv_reader(text, delimiter)
+    start, row_index = 1, 0
+    with contextlib.suppress(StopIteration, csv.Error):
+        while True:
+            next(reader)
+            if row_index == index:
+                break
+            start, row_index = reader.line_num + 1, row_index + 1
+    return start
+
+
+def _unclosed_quote(line: int) -> DataError:
+    return DataError(
+        f'A value starting on line {line} could not be read: a quote mark (") is never closed, '
+        "or the value is extremely long. Check the quotes from that line on, or export the file "
+        "again."
+    )

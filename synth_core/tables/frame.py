@@ -1,0 +1,97 @@
+"""From a header and columns of raw cells to the frame contract (see ``read_table``)."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import numpy as np
+import pandas as pd
+
+from synth_core.errors import DataError
+from synth_core.tables.cells import FactorisedColumn, factorise
+from synth_core.tables.limits import ReadLimits
+from synth_core.tables.numbers import NumberParser, detect_number_style
+from synth_core.wording import shorten
+
+
+def build_frame(
+    header: list[str],
+    raw_columns: list[tuple],
+    limits: ReadLimits,
+    notes: list[str],
+    *,
+    detect_numbers: bool,
+) -> tuple[pd.DataFrame, str, str | None]:
+    """The clean frame, with the decimal and thousands separators its numbers were read with.
+
+    Without ``detect_numbers`` (Excel cells, whose numbers need no guessing) numbers are read
+    with a decimal point and no thousands separator.
+    """
+    columns = [factorise(name, cells) for name, cells in zip(header, raw_columns, strict=True)]
+    _drop_empty_rows(columns, notes)
+    rows = len(columns[0].codes)
+    if rows == 0:
+        raise DataError(
+            "The file has a header row but no rows of data under it. Export the table again "
+            "with its data, or pick another file."
+        )
+    if rows < limits.min_rows:
+        raise DataError(
+            f"The table has only {rows} row{'s' if rows != 1 else ''} of data; at least "
+            f"{limits.min_rows} are needed to learn from it. Add more rows, or pick a larger table."
+        )
+    columns = _settle_names(columns, notes)
+    decimal, thousands = _number_style(columns, notes) if detect_numbers else (".", None)
+    parser = NumberParser(decimal, thousands)
+    frame = pd.DataFrame({column.name: parser.convert(column) for column in columns})
+    return frame, decimal, thousands
+
+
+def _number_style(columns: list[FactorisedColumn], notes: list[str]) -> tuple[str, str | None]:
+    """The file's decimal and thousands separators, noted when not the plain ones."""
+    decimal, thousands = detect_number_style(columns)
+    if decimal == ",":
+        notes.append("Numbers use a decimal comma (3,5 means 3.5).")
+    if thousands is not None:
+        shown = "spaces" if thousands.isspace() else f"'{thousands}'"
+        notes.append(f"Thousands are separated by {shown} (1{thousands}234 means 1234).")
+    return decimal, thousands
+
+
+def _drop_empty_rows(columns: list[FactorisedColumn], notes: list[str]) -> None:
+    empty = np.logical_and.reduce([column.missing[column.codes] for column in columns])
+    dropped = int(empty.sum())
+    if dropped:
+        keep = ~empty
+        for column in columns:
+            column.codes = column.codes[keep]
+        notes.append(f"Skipped {dropped:,} empty row{'s' if dropped != 1 else ''}.")
+
+
+def _settle_names(columns: list[FactorisedColumn], notes: list[str]) -> list[FactorisedColumn]:
+    """Clean the names, drop nameless empty columns, name the others, refuse duplicates."""
+    kept: list[FactorisedColumn] = []
+    dropped = 0
+    invented: list[str] = []
+    for position, column in enumerate(columns, start=1):
+        column.name = column.name.replace("\ufeff", "").strip()
+        if not column.name:
+            if column.missing.all():
+                dropped += 1
+                continue
+            column.name = f"Column {position}"
+            invented.append(column.name)
+        kept.append(column)
+    if dropped:
+        notes.append(f"Ignored {dropped} empty column{'s' if dropped != 1 else ''} without a name.")
+    if invented:
+        notes.append("Named the columns that had no name: " + ", ".join(invented) + ".")
+    counts = Counter(column.name for column in kept)
+    duplicates = [name for name, count in counts.items() if count > 1]
+    if duplicates:
+        shown = ", ".join(f"'{shorten(name, 40)}'" for name in duplicates[:10])
+        raise DataError(
+            f"Some columns share a name: {shown}. Rename them so that every column name is "
+            "unique, then try again."
+        )
+    return kept

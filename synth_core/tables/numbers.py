@@ -1,0 +1,135 @@
+"""Numbers in text cells: the file's decimal and thousands separators, and parsing columns.
+
+Numbers are recognised a whole column at a time: its distinct values joined by newlines and
+matched by one regular expression, far faster than a Python call per value.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from synth_core.tables.cells import FactorisedColumn
+
+
+def _joined(values: list[str]) -> str | None:
+    """The values joined by newlines; None when a value holds a newline (never a number)."""
+    joined = "\n".join(values)
+    return joined if joined.count("\n") == len(values) - 1 else None
+
+
+def _each_line(pattern: str) -> re.Pattern:
+    """A pattern that fully matches newline-joined values when every value matches."""
+    return re.compile(rf"(?:{pattern})(?:\n(?:{pattern}))*", re.ASCII)
+
+
+def _every_line(pattern: str) -> re.Pattern:
+    """A pattern whose findall() returns the newline-joined values that match."""
+    return re.compile(rf"^(?:{pattern})$", re.ASCII | re.MULTILINE)
+
+
+# Thousands groups must start with 1-9 so that "0.123" is never read as 123.
+_COMMA_DECIMAL_EVIDENCE = _every_line(
+    r"[+-]?(?:[1-9]\d{0,2}(?:\.\d{3})+,\d+|\d+,(?:\d{1,2}|\d{4,})|0,\d+|[1-9]\d{0,2}(?:\.\d{3}){2,})"
+)
+_DOT_DECIMAL_EVIDENCE = _every_line(
+    r"[+-]?(?:[1-9]\d{0,2}(?:,\d{3})+\.\d+|\d*\.(?:\d{1,2}|\d{4,})|0\.\d+|[1-9]\d{0,2}(?:,\d{3}){2,})"
+)
+_NUMBERISH = _each_line(r"[+-]?[.,' \xa0\u202f]*\d[\d.,' \xa0\u202f]*(?:[eE][+-]?\d+)?")
+_EVIDENCE_SAMPLE = 5_000  # distinct values per column: plenty to judge a style, and fast
+_PLAIN_INTEGERS = _each_line(r"[+-]?\d+")
+_INTEGER_CHARACTERS = re.compile(r"[0-9+\-\n]*", re.ASCII)
+_LEADING_ZERO = re.compile(r"^[+-]?0\d", re.ASCII | re.MULTILINE)
+_THOUSANDS_CANDIDATES = (".", ",", " ", "\xa0", "\u202f", "'")
+
+
+def detect_number_style(columns: list[FactorisedColumn]) -> tuple[str, str | None]:
+    """Decide the file's decimal and thousands separators from number-like columns.
+
+    Only columns whose present values all look like numbers vote, so text such as "3,5 kg" or
+    a list "1,2" in a text column cannot flip the decision. Unambiguous forms vote: "3,5",
+    "0,25", "1.234,56", "1.234.567" for a decimal comma; their mirror images for a decimal point.
+    "1.234" alone is ambiguous and does not vote. A tie means a decimal point.
+    """
+    texts = []
+    for column in columns:
+        joined = _joined(column.present()[:_EVIDENCE_SAMPLE])
+        if joined and _NUMBERISH.fullmatch(joined) and not _PLAIN_INTEGERS.fullmatch(joined):
+            texts.append(joined)
+    comma = sum(len(_COMMA_DECIMAL_EVIDENCE.findall(text)) for text in texts)
+    dot = sum(len(_DOT_DECIMAL_EVIDENCE.findall(text)) for text in texts)
+    decimal = "," if comma > dot else "."
+    best, best_count = None, 0
+    for separator in _THOUSANDS_CANDIDATES:
+        if separator == decimal:
+            continue
+        sep, point = re.escape(separator), re.escape(decimal)
+        grouped = _every_line(rf"[+-]?[1-9]\d{{0,2}}(?:{sep}\d{{3}})+(?:{point}\d+)?")
+        count = sum(len(grouped.findall(text)) for text in texts)
+        if count > best_count:
+            best, best_count = separator, count
+    return decimal, best
+
+
+class NumberParser:
+    """Turns a factorised column into a numeric or text array under one number style."""
+
+    def __init__(self, decimal: str, thousands: str | None) -> None:
+        self.decimal = decimal
+        self.thousands = thousands
+        whole = r"\d+"
+        if thousands is not None:
+            whole = rf"(?:[1-9]\d{{0,2}}(?:{re.escape(thousands)}\d{{3}})+|\d+)"
+        point = re.escape(decimal)
+        self.numbers = _each_line(rf"[+-]?(?:{whole}(?:{point}\d*)?|{point}\d+)(?:[eE][+-]?\d+)?")
+        self.characters = re.compile(rf"[0-9+\-eE\n{point}]*", re.ASCII)
+
+    def convert(self, column: FactorisedColumn) -> np.ndarray:
+        """Return the column's cells as int64, float64, or object (str and NaN)."""
+        present = ~column.missing
+        if not present.any():
+            return np.full(len(column.codes), np.nan)  # nothing to go on: float64, like pandas
+        numbers = self._parse(column.present())
+        if numbers is not None:
+            any_missing = bool(column.missing[column.codes].any())
+            if numbers.dtype == np.int64 and not any_missing:
+                full = np.zeros(len(column.values), dtype=np.int64)
+                full[present] = numbers
+                return full.take(column.codes)
+            if numbers.dtype != np.int64 or np.abs(numbers).max() <= 2**53:
+                full = np.full(len(column.values), np.nan)
+                full[present] = numbers
+                return full.take(column.codes)
+            # else: float64 would silently change these integers; keep them as text
+        text = column.values.copy()
+        text[column.missing] = np.nan
+        return text.take(column.codes)
+
+    def _parse(self, present: list[str]) -> np.ndarray | None:
+        """int64 or float64 values for ``present``, or None if they are not all numbers."""
+        joined = _joined(present)
+        if joined is None:
+            return None
+        if self.thousands is not None and self.thousands in joined:
+            if not self.numbers.fullmatch(joined):
+                return None
+            joined = joined.replace(self.thousands, "")
+        elif not self.characters.fullmatch(joined):
+            # Only digits, signs, "e" and the decimal separator from here on, so float() and
+            # int() below are exactly as strict as self.numbers, and much faster.
+            return None
+        if _LEADING_ZERO.search(joined):
+            return None  # codes such as ZIP "01234": keep the zero
+        if self.decimal != ".":
+            joined = joined.replace(self.decimal, ".")
+        strings = np.array(joined.split("\n"), dtype=object)
+        try:
+            if _INTEGER_CHARACTERS.fullmatch(joined):
+                return strings.astype(np.int64)
+            floats = strings.astype(np.float64)
+        except ValueError:
+            return None  # e.g. "1-2" or "e5"
+        except OverflowError:
+            return None  # longer than any int64: an identifier, keep it as text
+        return floats if np.isfinite(floats).all() else None  # not e.g. "1e999"

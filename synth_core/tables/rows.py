@@ -1,0 +1,78 @@
+"""Rows of raw cells into a header and columns: blank rows, ragged rows, the size limits."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+from synth_core.errors import DataError
+from synth_core.tables.limits import ReadLimits, too_many_rows
+
+
+def is_blank(row: Sequence[str]) -> bool:
+    return not any(cell.strip() for cell in row)
+
+
+def empty_file_error() -> DataError:
+    return DataError(
+        "The file is empty. Export the table again with its header and rows, or pick another file."
+    )
+
+
+def split_rows(
+    rows: list[list[str]], limits: ReadLimits, unit: str, line_of: Callable[[int], int]
+) -> tuple[list[str], list[tuple]]:
+    """Split rows into the header and per-column tuples of raw cells, enforcing the limits.
+
+    Leading blank rows are skipped. Rows shorter than the header are padded with empty cells;
+    empty fields past the header's width (a trailing separator) are dropped; any other extra
+    field is an error naming the ``unit`` ("Line"/"Row") given by ``line_of(row index)``.
+    """
+    first = next((i for i, row in enumerate(rows) if not is_blank(row)), None)
+    if first is None:
+        raise empty_file_error()
+    header, width = rows[first], len(rows[first])
+    if width > limits.max_columns:
+        raise DataError(
+            f"The table has {width:,} columns; the limit is {limits.max_columns:,}. "
+            "Remove the columns you do not need, then try again."
+        )
+    body = _fit_to_header(
+        rows[first + 1 :], width, lambda index: f"{unit} {line_of(first + 1 + index)}"
+    )
+    if len(body) > limits.max_rows:
+        body = [row for row in body if not is_blank(row)]  # rows of spaces are not rows either
+        if len(body) > limits.max_rows:
+            raise too_many_rows(limits)
+    columns = list(zip(*body, strict=True)) if body else [() for _ in header]
+    return header, columns
+
+
+def _fit_to_header(
+    body: list[list[str]], width: int, where: Callable[[int], str]
+) -> list[list[str]]:
+    """``body`` with every row ``width`` cells wide and empty lines left out.
+
+    ``where(index)`` names a body row in the error for a row with extra values ("Line 12").
+    """
+    sizes = np.fromiter(map(len, body), dtype=np.int64, count=len(body))
+    odd = np.flatnonzero(sizes != width)
+    blank_lines = False
+    for index in odd:  # rare rows only; the common case never loops in Python
+        row = body[index]
+        if not row:
+            blank_lines = True
+        elif len(row) < width:
+            body[index] = row + [""] * (width - len(row))
+        elif is_blank(row[width:]):
+            body[index] = row[:width]
+        else:
+            raise DataError(
+                f"{where(int(index))} has {len(row)} values, but the header "
+                f"names only {width} columns. Usually a value contains the separator without "
+                "quotes around it. Put quotes around such values, or export the file again."
+            )
+    if blank_lines:
+        body = [row for row in body if row]
+    return body
