@@ -33,7 +33,7 @@ from synth_core.errors import ModelFileError, SynthError
 from synth_core.models import VARIANTS, GanCore, build_core
 from synth_core.privacy.dp import PrivacyRecord
 from synth_core.privacy.pii import PiiPlan
-from synth_core.schema.model import Schema
+from synth_core.schema import Schema
 
 FORMAT = "synth-studio-model"
 FORMAT_VERSION = 1

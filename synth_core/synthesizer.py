@@ -19,12 +19,12 @@ import pandas as pd
 import torch
 
 from synth_core.config import TrainingConfig
-from synth_core.encoding.transform import CONTINUOUS_KINDS, DISCRETE_KINDS, TableTransform
+from synth_core.encoding.transform import TableTransform
 from synth_core.errors import DataError, SchemaError, TrainingError
 from synth_core.models import VARIANTS, GanCore, build_core
 from synth_core.privacy import dp
 from synth_core.privacy.pii import PiiPlan
-from synth_core.schema.model import Schema, infer_schema
+from synth_core.schema import DISCRETE_KINDS, NUMERIC_KINDS, Schema, infer_schema
 from synth_core.tables.hashing import row_hashes
 from synth_core.training.device import denormals_flushed, resolve_device
 from synth_core.training.fidelity import fidelity_estimate
@@ -154,7 +154,7 @@ class Synthesizer:
 
     def _row_summary(self, frame: pd.DataFrame) -> RowSummary:
         values = self.transform_.column_values(frame)
-        return RowSummary.of({k: (kind in CONTINUOUS_KINDS, v) for k, (kind, v) in values.items()})
+        return RowSummary.of({k: (kind in NUMERIC_KINDS, v) for k, (kind, v) in values.items()})
 
     def _condition_columns(self) -> list[str]:
         if self.variant_.conditioning == "all-discrete":

@@ -38,7 +38,7 @@ from scipy.stats import norm
 
 from synth_core.encoding.encoders import CategoricalEncoder, ContinuousEncoder, _keys
 from synth_core.errors import TrainingError
-from synth_core.schema.model import ColumnInfo, Kind
+from synth_core.schema import DISCRETE_KINDS, ColumnInfo, Kind
 
 #: The choices the app offers, strongest last.
 EPSILONS = (10.0, 3.0, 1.0)
@@ -369,7 +369,7 @@ def prepare(frame, schema, config, declared_bounds=None, declared_categories=Non
 
     The config loses what would read the data outside the guarantee: the quality estimate,
     the best-epoch choice and early stopping."""
-    from synth_core.encoding.transform import DISCRETE_KINDS, _plan_and_values
+    from synth_core.encoding.transform import _plan_and_values
 
     infos = {info.name: info for info in schema.included}
     values = {

@@ -16,7 +16,7 @@ from synth_core.encoding.transform import TableTransform
 from synth_core.errors import TrainingError
 from synth_core.modelfile import HASHES_KEY, load_model, to_bytes
 from synth_core.privacy import dp
-from synth_core.schema.model import infer_schema
+from synth_core.schema import infer_schema
 from synth_core.synthesizer import Synthesizer
 from tests.helpers import TINY_CONFIG, make_mixed_frame
 
