@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from synth_core.schema import Kind, format_datetimes, parse_datetimes
+from synth_core.schema import Kind, datetime_seconds, format_datetimes, parse_datetimes
 from tests.unit.schema.schema_cases import SUPPORTED_FORMATS, infer_one
 
 
@@ -136,3 +136,16 @@ def test_inferred_format_reproduces_the_text(stamps: list[dt.datetime], fmt: str
     assert info.kind is Kind.DATETIME, info.reason
     inferred = info.datetime_format
     assert format_datetimes(parse_datetimes(text, inferred), inferred).tolist() == text.tolist()
+
+
+# ---------------------------------------------------------------------------------- seconds
+def test_datetime_seconds_read_text_and_datetimes_alike() -> None:
+    text = pd.Series(["1/2/1970", None, "soon", "12/31/2016"], index=[3, 4, 5, 6])
+    seconds = datetime_seconds(text, "%-m/%-d/%Y")
+    assert seconds[0] == 86_400.0
+    assert np.isnan(seconds[1]) and np.isnan(seconds[2])
+    assert seconds[3] == pd.Timestamp("2016-12-31").timestamp()
+    stamps = parse_datetimes(text, "%-m/%-d/%Y")
+    np.testing.assert_array_equal(datetime_seconds(stamps, "%-m/%-d/%Y"), seconds)
+    np.testing.assert_array_equal(datetime_seconds(stamps, None), seconds)
+    assert datetime_seconds(pd.Series(["1970-01-01 00:00:01.5"]), None)[0] == 1.5
