@@ -25,9 +25,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from synth_core.config import TrainingConfig  # noqa: E402
-from synth_core.encoding.transform import DISCRETE_KINDS, TableTransform  # noqa: E402
+from synth_core.encoding.transform import TableTransform  # noqa: E402
 from synth_core.evaluation.evaluate import quality_scores  # noqa: E402
-from synth_core.schema.model import infer_schema  # noqa: E402
+from synth_core.schema import DISCRETE_KINDS, infer_schema  # noqa: E402
 from synth_core.synthesizer import Synthesizer  # noqa: E402
 from synth_core.tables import read_table  # noqa: E402
 from synth_core.training.presets import preset_config  # noqa: E402

@@ -31,7 +31,7 @@ def main() -> None:
 
     from synth_core.config import TrainingConfig
     from synth_core.evaluation.evaluate import evaluate
-    from synth_core.schema.model import infer_schema
+    from synth_core.schema import infer_schema
     from synth_core.synthesizer import Synthesizer
     from synth_core.tables.datasets import load_demo
     from synth_core.tables.split import holdout_split

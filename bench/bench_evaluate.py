@@ -106,7 +106,7 @@ def main() -> None:
 def _import():
     from synth_core.evaluation.evaluate import evaluate
     from synth_core.reporting.report import html_report
-    from synth_core.schema.model import infer_schema
+    from synth_core.schema import infer_schema
     from synth_core.tables import read_table
     from synth_core.tables.datasets import load_demo
     from synth_core.tables.split import holdout_split

@@ -33,7 +33,7 @@ from tables import TABLES  # noqa: E402
 from synth_core.evaluation.evaluate import quality_scores, sdmetrics_metadata  # noqa: E402
 from synth_core.evaluation.privacy_scores import privacy_scores  # noqa: E402
 from synth_core.evaluation.usefulness import ml_utility  # noqa: E402
-from synth_core.schema.model import infer_schema  # noqa: E402
+from synth_core.schema import infer_schema  # noqa: E402
 from synth_core.synthesizer import Synthesizer  # noqa: E402
 from synth_core.tables.split import holdout_split  # noqa: E402
 from synth_core.training.presets import PRESETS, preset_config  # noqa: E402

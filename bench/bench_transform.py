@@ -15,7 +15,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from synth_core.encoding.transform import TableTransform
-from synth_core.schema.model import infer_schema
+from synth_core.schema import infer_schema
 from synth_core.tables.datasets import load_demo
 
 FIT_TARGET_S = 2.0

@@ -28,8 +28,8 @@ _LAZY = {
     "write_csv": "synth_core.tables.write",
     "holdout_split": "synth_core.tables.split",
     "load_demo": "synth_core.tables.datasets",
-    "Schema": "synth_core.schema.model",
-    "infer_schema": "synth_core.schema.model",
+    "Schema": "synth_core.schema",
+    "infer_schema": "synth_core.schema",
     "VARIANTS": "synth_core.models.variants",
     "config_for": "synth_core.models.variants",
     "PRESETS": "synth_core.training.presets",
@@ -88,7 +88,7 @@ if TYPE_CHECKING:
     from synth_core.models.variants import VARIANTS, config_for
     from synth_core.privacy.filters import near_copy_filter
     from synth_core.reporting.report import html_report
-    from synth_core.schema.model import Schema, infer_schema
+    from synth_core.schema import Schema, infer_schema
     from synth_core.synthesizer import Synthesizer
     from synth_core.tables.datasets import load_demo
     from synth_core.tables.read import read_table

@@ -129,7 +129,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _inspect(args) -> int:
-    from synth_core.schema.model import infer_schema
+    from synth_core.schema import infer_schema
     from synth_core.tables import read_table
 
     result = read_table(args.file)
@@ -151,7 +151,7 @@ def _inspect(args) -> int:
 def _fit(args) -> int:
     from synth_core.config import TrainingConfig
     from synth_core.models.variants import config_for, validated
-    from synth_core.schema.model import infer_schema
+    from synth_core.schema import infer_schema
     from synth_core.synthesizer import Synthesizer
     from synth_core.tables import read_table, write_csv
     from synth_core.tables.split import holdout_split
@@ -309,7 +309,7 @@ def _near_copy_filter(synth, path: str):
 
 
 def _evaluate(args) -> int:
-    from synth_core.schema.model import infer_schema
+    from synth_core.schema import infer_schema
     from synth_core.tables import read_table
 
     real = read_table(args.real).frame

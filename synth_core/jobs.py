@@ -18,7 +18,7 @@ import pandas as pd
 
 from synth_core.config import TrainingConfig
 from synth_core.errors import SynthError
-from synth_core.schema.model import Schema
+from synth_core.schema import Schema
 from synth_core.synthesizer import Synthesizer
 from synth_core.training.loop import FAILED, FINISHED, STOPPED, ProgressSnapshot, TrainingProgress
 

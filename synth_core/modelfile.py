@@ -35,7 +35,7 @@ from synth_core.models.build import build_core
 from synth_core.parts import ModelParts
 from synth_core.privacy.dp import PrivacyRecord
 from synth_core.privacy.pii import PiiPlan
-from synth_core.schema.model import Schema
+from synth_core.schema import Schema
 from synth_core.training.device import resolve_device
 from synth_core.version import __version__
 

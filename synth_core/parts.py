@@ -12,7 +12,7 @@ from synth_core.models.core import GanCore
 from synth_core.models.variants import Variant
 from synth_core.privacy.dp import PrivacyRecord
 from synth_core.privacy.pii import PiiPlan
-from synth_core.schema.model import Schema
+from synth_core.schema import Schema
 
 
 @dataclass(frozen=True)

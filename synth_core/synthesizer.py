@@ -18,7 +18,7 @@ import pandas as pd
 
 from synth_core import modelfile
 from synth_core.config import TrainingConfig
-from synth_core.encoding.transform import DISCRETE_KINDS, TableTransform
+from synth_core.encoding.transform import TableTransform
 from synth_core.errors import DataError, SchemaError
 from synth_core.models import variants
 from synth_core.models.build import generate_frame
@@ -26,7 +26,7 @@ from synth_core.models.variants import Variant
 from synth_core.parts import ModelParts
 from synth_core.privacy.filters import NearCopyFilter
 from synth_core.privacy.plan import plan_privacy
-from synth_core.schema.model import Schema, infer_schema
+from synth_core.schema import DISCRETE_KINDS, Schema, infer_schema
 from synth_core.tables.hashing import row_hashes
 from synth_core.training.device import denormals_flushed
 from synth_core.training.loop import STOPPED, TrainingProgress

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from synth_core.config import TrainingConfig
-from synth_core.schema.model import Schema, infer_schema
+from synth_core.schema import Schema, infer_schema
 from tests.helpers import MIXED_KINDS, TINY_CONFIG, make_mixed_frame
 
 

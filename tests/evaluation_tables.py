@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from synth_core.schema.model import Kind, Schema
+from synth_core.schema import Kind, Schema
 from tests.helpers import DATE_FORMAT, make_schema
 
 GROUP_LEVEL = {"a": 1, "b": 5, "c": 9}  # 'level' is fully determined by 'group'

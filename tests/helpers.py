@@ -10,7 +10,7 @@ import pandas as pd
 
 from synth_core.config import TrainingConfig
 from synth_core.encoding.encoders import SOFTMAX, TANH, Span
-from synth_core.schema.model import ColumnInfo, Kind, Schema
+from synth_core.schema import ColumnInfo, Kind, Schema
 
 DATE_FORMAT = "%Y-%m-%d"
 

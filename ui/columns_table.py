@@ -1,7 +1,7 @@
 """The Columns page's table: a schema shown as editable rows, and edits turned back into changes.
 
 Only translation and wording live here; every rule about what a column may be comes from
-``synth_core.schema.model`` (``Schema.with_changes``).
+``synth_core.schema`` (``Schema.with_changes``).
 """
 
 from __future__ import annotations
@@ -9,9 +9,15 @@ from __future__ import annotations
 import pandas as pd
 
 from synth_core.errors import SchemaError
-from synth_core.privacy.pii import LABELS as TREATMENT_LABELS
-from synth_core.privacy.pii import treatment_options
-from synth_core.schema.model import ColumnInfo, Kind, Schema
+from synth_core.schema import (
+    DISCRETE_KINDS,
+    PRIVATE_KINDS,
+    TREATMENT_LABELS,
+    ColumnInfo,
+    Kind,
+    Schema,
+    treatment_options,
+)
 from synth_core.tables.split import DEFAULT_FRACTION
 from synth_core.training.estimate import estimate_model
 
@@ -41,8 +47,6 @@ KIND_OPTIONS: tuple[str, ...] = tuple(kind.value for kind in Kind)
 
 MANY_CATEGORIES = 100  # more distinct values than this: hard to learn well
 MOSTLY_MISSING = 0.5  # more missing than this: little to learn from
-_PRIVATE_KINDS = (Kind.IDENTIFIER, Kind.PII)
-_TARGET_KINDS = (Kind.CATEGORICAL, Kind.BOOLEAN)
 
 
 def kind_label(value: str) -> str:
@@ -136,14 +140,14 @@ def warnings(schema: Schema) -> list[str]:
     left_out = [
         c.name
         for c in schema.columns
-        if c.kind in _PRIVATE_KINDS and not c.include and c.treatment is None
+        if c.kind in PRIVATE_KINDS and not c.include and c.treatment is None
     ]
     if left_out:
         notes.append(
             f"Left out because they identify people or rows: {_names(left_out)}. "
             "The synthetic copy will not contain them, which keeps it safer to share."
         )
-    private_in = [c.name for c in schema.included if c.kind in _PRIVATE_KINDS]
+    private_in = [c.name for c in schema.included if c.kind in PRIVATE_KINDS]
     if private_in:
         notes.append(
             f"Included although they look like personal data or identifiers: {_names(private_in)}. "
@@ -191,7 +195,7 @@ def default_target(schema: Schema) -> str | None:
     """The last included category or yes/no column; else the last included column."""
     included = schema.included
     for column in reversed(included):
-        if column.kind in _TARGET_KINDS:
+        if column.kind in DISCRETE_KINDS:
             return column.name
     return included[-1].name if included else None
 

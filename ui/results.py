@@ -20,7 +20,7 @@ from synth_core.errors import DataError, SynthError
 from synth_core.evaluation.evaluate import Evaluation, evaluate, usefulness_targets
 from synth_core.privacy.filters import NearCopyFilter, near_copy_filter
 from synth_core.reporting.report import html_report
-from synth_core.schema.model import Kind, Schema
+from synth_core.schema import DISCRETE_KINDS, Kind, Schema
 from synth_core.tables.split import holdout_split
 from ui import flow, state, training
 from ui.state import LoadedTable, State
@@ -34,7 +34,6 @@ logger = logging.getLogger(__name__)
 HOLDOUT_FRACTION = 0.2
 MAX_ROWS = 500_000  # most rows made in the app; the command line streams any number to a file
 EXCEL_MAX_ROWS = 1_048_575  # an Excel sheet's rows, less the header
-_STRATIFY_KINDS = (Kind.CATEGORICAL, Kind.BOOLEAN)
 _ROW = "\0row"  # column of row numbers, a name no table column can have
 SCORING_FAILED = (
     "Scoring the synthetic rows failed because of an internal error. Your model is kept: "
@@ -103,7 +102,7 @@ def real_rows(table: LoadedTable, store: State | None = None) -> tuple[pd.DataFr
 
 
 def _is_class(schema: Schema, name: str) -> bool:
-    return schema[name].kind in _STRATIFY_KINDS
+    return schema[name].kind in DISCRETE_KINDS
 
 
 # ------------------------------------------------------------------------------ generating

@@ -16,7 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from synth_core.errors import SynthError
-from synth_core.schema.model import Schema, infer_schema
+from synth_core.schema import Schema, infer_schema
 from synth_core.tables import ReadInfo, ReadResult, read_table
 
 if TYPE_CHECKING:

@@ -20,7 +20,7 @@ from synth_core.errors import TrainingError
 from synth_core.jobs import QUEUED, JobSnapshot, TrainingJob, TrainingSlots
 from synth_core.models.variants import VARIANTS, dp_titles, validated
 from synth_core.privacy.dp import EPSILONS
-from synth_core.schema.model import Kind, Schema
+from synth_core.schema import DISCRETE_KINDS, Schema
 from synth_core.training.device import describe_device, resolve_device
 from synth_core.training.loop import PENDING
 from synth_core.training.presets import preset_config
@@ -36,7 +36,6 @@ MAX_TRAININGS_ENV = "SYNTH_MAX_TRAININGS"
 GRACE_SECONDS = 30.0
 POLL_SECONDS = 1.0  # how often the live views redraw while a training is active
 
-_CONDITION_KINDS = (Kind.CATEGORICAL, Kind.BOOLEAN)
 DEVICE_LABELS = {
     "auto": "Automatic (a GPU when there is one)",
     "cpu": "CPU",
@@ -119,7 +118,7 @@ def variant_label(name: str) -> str:
 
 def condition_options(schema: Schema) -> list[str]:
     """Columns the conditional GAN can generate rows for: included categories and yes/no."""
-    return [column.name for column in schema.included if column.kind in _CONDITION_KINDS]
+    return [column.name for column in schema.included if column.kind in DISCRETE_KINDS]
 
 
 def follow_preset(preset: str, variant: str, store: State | None = None) -> None:

@@ -16,11 +16,17 @@ import pandas as pd
 
 from synth_core.encoding.encoders import MAX_MODES, CategoricalEncoder, ContinuousEncoder, Span
 from synth_core.errors import SchemaError
-from synth_core.schema.model import MODELLED_KINDS, Kind, Schema, format_datetimes, parse_datetimes
+from synth_core.schema import (
+    MODELLED_KINDS,
+    NS_PER_SECOND,
+    NUMERIC_KINDS,
+    Kind,
+    Schema,
+    datetime_seconds,
+    decimal_places,
+    format_datetimes,
+)
 
-CONTINUOUS_KINDS = frozenset({Kind.NUMERICAL, Kind.INTEGER, Kind.DATETIME})
-DISCRETE_KINDS = frozenset({Kind.CATEGORICAL, Kind.BOOLEAN})
-NS_PER_SECOND = 1_000_000_000
 MAX_CATEGORIES = 100  # outputs per category column; rarer categories share one bucket
 
 
@@ -75,7 +81,7 @@ class TableTransform:
                 self.encoders_.append(encoder)
                 continue
             plan, values = _plan_and_values(frame[info.name], info.kind, info.datetime_format)
-            if plan.kind in CONTINUOUS_KINDS:
+            if plan.kind in NUMERIC_KINDS:
                 encoder = ContinuousEncoder(info.name, self.max_modes).fit(values, rng)
             else:
                 encoder = CategoricalEncoder(info.name, self.max_categories).fit(values, rng)
@@ -176,7 +182,7 @@ class TableTransform:
         transform.plans_, transform.encoders_ = [], []
         for column in state["columns"]:
             plan = ColumnPlan(**column["plan"])
-            encoder_cls = ContinuousEncoder if plan.kind in CONTINUOUS_KINDS else CategoricalEncoder
+            encoder_cls = ContinuousEncoder if plan.kind in NUMERIC_KINDS else CategoricalEncoder
             transform.plans_.append(plan)
             transform.encoders_.append(encoder_cls.from_state(plan.name, column["encoder"]))
         return transform
@@ -199,12 +205,7 @@ def _plan_and_values(
     kind = Kind(kind)
     dtype = str(series.dtype)
     if kind == Kind.DATETIME:
-        if datetime_format and not pd.api.types.is_datetime64_any_dtype(series):
-            parsed = parse_datetimes(series, datetime_format)
-        else:
-            parsed = pd.to_datetime(series, errors="coerce")
-        ns = parsed.to_numpy(dtype="datetime64[ns]").astype(np.int64).astype(np.float64)
-        seconds = np.where(parsed.isna().to_numpy(), np.nan, ns / NS_PER_SECOND)
+        seconds = datetime_seconds(series, datetime_format)
         present = seconds[~np.isnan(seconds)]
         plan = ColumnPlan(
             series.name,
@@ -216,7 +217,7 @@ def _plan_and_values(
             datetime_format,
         )
         return plan, seconds
-    if kind in CONTINUOUS_KINDS:
+    if kind in NUMERIC_KINDS:
         numbers = pd.to_numeric(series, errors="coerce")
         if numbers.notna().sum() < series.notna().sum():
             raise SchemaError(
@@ -227,20 +228,12 @@ def _plan_and_values(
         present = values[~np.isnan(values)]
         if len(present) == 0:
             raise SchemaError(f"Column '{series.name}' is empty. Leave it out.")
-        decimals = 0 if kind == Kind.INTEGER else _decimals(present)
+        decimals = 0 if kind == Kind.INTEGER else decimal_places(present, rtol=0, atol=1e-9)
         plan = ColumnPlan(
             series.name, kind.value, dtype, float(present.min()), float(present.max()), decimals
         )
         return plan, values
     return ColumnPlan(series.name, kind.value, dtype), series.to_numpy(dtype=object)
-
-
-def _decimals(values: np.ndarray, cap: int = 6) -> int:
-    """Fewest decimal places that represent every value exactly (up to ``cap``)."""
-    for places in range(cap + 1):
-        if np.allclose(np.round(values, places), values, rtol=0, atol=1e-9):
-            return places
-    return cap
 
 
 def _restore_continuous(plan: ColumnPlan, values: np.ndarray) -> pd.Series:

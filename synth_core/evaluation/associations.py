@@ -17,7 +17,7 @@ import pandas as pd
 from scipy.stats.contingency import association
 
 from synth_core.evaluation.prepared import family, prepared
-from synth_core.schema.model import ColumnInfo
+from synth_core.schema import ColumnInfo
 
 CRAMERS_V = "Cramér's V"
 CORRELATION_RATIO = "correlation ratio"

@@ -24,7 +24,7 @@ from threadpoolctl import threadpool_limits
 
 from synth_core.evaluation.prepared import at_most, prepared
 from synth_core.evaluation.usefulness import FeatureEncoder
-from synth_core.schema.model import ColumnInfo
+from synth_core.schema import ColumnInfo
 
 DETECTION_ROWS = 5_000  # rows of each table the classifier sees (a seeded sample)
 FOLDS = 3

@@ -27,7 +27,7 @@ from synth_core.evaluation.prepared import at_most
 from synth_core.evaluation.privacy_scores import PrivacyScores, privacy_scores
 from synth_core.evaluation.usefulness import Utility, ml_utility, usefulness_targets
 from synth_core.evaluation.verdicts import PRIVACY_PARTS, Verdict, verdict_for, worst
-from synth_core.schema.model import ColumnInfo, Kind, Schema
+from synth_core.schema import ColumnInfo, Kind, Schema
 from synth_core.tables.split import holdout_split
 
 __all__ = [

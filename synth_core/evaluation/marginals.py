@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from synth_core.evaluation.prepared import MISSING, category_labels, family, numeric_values
-from synth_core.schema.model import ColumnInfo, Kind
+from synth_core.schema import ColumnInfo, Kind
 
 MAX_BINS = 30
 MAX_CATEGORIES = 20  # drawn one by one; the rest are grouped

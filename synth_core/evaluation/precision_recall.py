@@ -22,7 +22,7 @@ from sklearn.neighbors import NearestNeighbors
 
 from synth_core.evaluation.prepared import at_most
 from synth_core.evaluation.privacy_scores import TIE, DistanceSpace
-from synth_core.schema.model import ColumnInfo
+from synth_core.schema import ColumnInfo
 
 COVERAGE_ROWS = 5_000  # rows of each table compared (a seeded sample): the cost is rows x rows
 NEIGHBOURS = 5  # k: each row's ball reaches its k-th nearest neighbour

@@ -11,11 +11,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from synth_core.schema.model import ColumnInfo, Kind, parse_datetimes
+from synth_core.schema import NUMERIC_KINDS, ColumnInfo, Kind, datetime_seconds
 
-NUMERIC_KINDS = frozenset({Kind.NUMERICAL, Kind.INTEGER, Kind.DATETIME})
 MISSING = "\0missing"  # cannot clash with a real label read from a file
-NS_PER_SECOND = 1_000_000_000
 
 
 def at_most(frame: pd.DataFrame, rows: int, seed: int) -> pd.DataFrame:
@@ -31,13 +29,7 @@ def family(info: ColumnInfo) -> str:
 def numeric_values(series: pd.Series, info: ColumnInfo) -> np.ndarray:
     """Floats of a numeric column (dates as epoch seconds); NaN where missing or unreadable."""
     if info.kind == Kind.DATETIME:
-        if info.datetime_format and not pd.api.types.is_datetime64_any_dtype(series):
-            stamps = parse_datetimes(series, info.datetime_format)
-        else:
-            stamps = pd.to_datetime(series, errors="coerce")
-        stamps = pd.Series(stamps).astype("datetime64[ns]")
-        ns = stamps.to_numpy().astype(np.int64).astype(np.float64)
-        return np.where(stamps.isna().to_numpy(), np.nan, ns / NS_PER_SECOND)
+        return datetime_seconds(series, info.datetime_format)
     return pd.to_numeric(series, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
 
 

@@ -26,7 +26,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer, MinMaxScaler, OneHotEncoder
 
 from synth_core.evaluation.prepared import family, prepared
-from synth_core.schema.model import ColumnInfo
+from synth_core.schema import ColumnInfo
 from synth_core.tables.hashing import row_hashes
 
 CLOSEST_PAIRS = 5

@@ -19,7 +19,7 @@ from threadpoolctl import threadpool_limits
 
 from synth_core.errors import DataError
 from synth_core.evaluation.prepared import MISSING, family, prepared
-from synth_core.schema.model import ColumnInfo, Kind, Schema
+from synth_core.schema import ColumnInfo, Kind, Schema
 
 CLASSIFICATION, REGRESSION = "classification", "regression"
 TARGET_KINDS = {

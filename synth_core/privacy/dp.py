@@ -45,7 +45,7 @@ from synth_core.encoding.encoders import (
 )
 from synth_core.encoding.transform import ColumnPlan
 from synth_core.errors import TrainingError
-from synth_core.schema.model import ColumnInfo, Kind
+from synth_core.schema import ColumnInfo, Kind
 
 #: The choices the app offers, strongest last.
 EPSILONS = (10.0, 3.0, 1.0)

@@ -20,7 +20,7 @@ from sklearn.neighbors import NearestNeighbors
 
 from synth_core.errors import DataError
 from synth_core.evaluation.privacy_scores import DistanceSpace, _neighbours, _subsample
-from synth_core.schema.model import ColumnInfo
+from synth_core.schema import ColumnInfo
 
 DEFAULT_QUANTILE = 0.05
 THRESHOLD_ROWS = 5_000  # holdout rows whose nearest distances set the threshold

@@ -26,16 +26,8 @@ import numpy as np
 import pandas as pd
 
 from synth_core.errors import DataError, SchemaError
-from synth_core.schema.model import TREATMENTS, ColumnInfo, Kind, Schema
+from synth_core.schema import NEW_IDS, TREATMENT_LABELS, ColumnInfo, Kind, Schema, check_treatment
 
-FAKE, NEW_IDS = TREATMENTS
-#: Treatments each kind may have, besides None (leave out).
-ALLOWED = {
-    Kind.PII: (FAKE,),
-    Kind.TEXT: (FAKE,),
-    Kind.IDENTIFIER: (NEW_IDS,),
-}
-LABELS = {None: "Leave out", FAKE: "Replace with fake values", NEW_IDS: "New unique IDs"}
 DEFAULT_LOCALE = "en_US"
 MIN_SHARED = 20  # a character is kept as it is only when this many values share it
 MAX_FORMATS = 5  # formats kept per column (the most common ones)
@@ -58,34 +50,6 @@ LOCALE_HINTS = (
     ("it_IT", r"\b(via|piazza|cognome|nome)\b"),
     ("nl_NL", r"\b(straat|steeg|naam|achternaam|klant)\b"),
 )
-
-
-# ------------------------------------------------------------------------------ choices
-def treatment_options(info: ColumnInfo) -> tuple[str | None, ...]:
-    """The treatments a column may have: None (leave out) first."""
-    return (None, *ALLOWED.get(info.kind, ()))
-
-
-def check_treatment(info: ColumnInfo, treatment: str | None) -> None:
-    """Raise ``SchemaError`` when ``info`` cannot have ``treatment``."""
-    if treatment is None:
-        return
-    if treatment not in TREATMENTS:
-        raise SchemaError(
-            f"'{treatment}' is not a treatment. Choose one of: {', '.join(TREATMENTS)}."
-        )
-    if info.include:
-        raise SchemaError(
-            f"Column '{info.name}' is learned by the model, so it cannot also be replaced. "
-            "Leave it out first."
-        )
-    if treatment not in ALLOWED.get(info.kind, ()):
-        allowed = [LABELS[t].lower() for t in ALLOWED.get(info.kind, ())]
-        hint = f" It can only be: {', '.join(allowed)}." if allowed else ""
-        raise SchemaError(
-            f"Column '{info.name}' is {info.kind.value}, so it cannot get "
-            f"'{LABELS[treatment].lower()}'.{hint}"
-        )
 
 
 # ------------------------------------------------------------------------------ formats
@@ -272,7 +236,7 @@ class PiiPlan:
 
     def describe(self) -> dict[str, str]:
         """Column -> what was done to it, in words."""
-        return {column.name: LABELS[column.treatment].lower() for column in self.columns}
+        return {column.name: TREATMENT_LABELS[column.treatment].lower() for column in self.columns}
 
     def writer(self, seed: int) -> PiiWriter:
         """A writer that adds the replaced columns to generated chunks (IDs unique across all

@@ -16,7 +16,7 @@ import pandas as pd
 import torch
 
 from synth_core.config import TrainingConfig
-from synth_core.encoding.transform import DISCRETE_KINDS, encoder_values
+from synth_core.encoding.transform import encoder_values
 from synth_core.models.core import GanCore
 from synth_core.models.private import PrivateCritic
 from synth_core.privacy.dp import (
@@ -29,7 +29,7 @@ from synth_core.privacy.dp import (
     private_domain,
 )
 from synth_core.privacy.pii import PiiPlan
-from synth_core.schema.model import Schema
+from synth_core.schema import DISCRETE_KINDS, Schema
 
 
 @dataclass(frozen=True)

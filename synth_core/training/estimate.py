@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 from synth_core.config import TrainingConfig
 from synth_core.encoding.encoders import MAX_MODES
-from synth_core.encoding.transform import CONTINUOUS_KINDS, MAX_CATEGORIES
+from synth_core.encoding.transform import MAX_CATEGORIES
 from synth_core.models import variants
-from synth_core.schema.model import Schema
+from synth_core.schema import NUMERIC_KINDS, Schema
 
 BYTES_PER_WEIGHT = 4  # float32
 #: Multiply-adds a second that training sustains on a 2-core laptop CPU, set when a CTGAN epoch
@@ -51,7 +51,7 @@ def encoded_width(schema: Schema) -> int:
     """Columns of the encoded table for the schema's included columns (at most)."""
     width = 0
     for column in schema.included:
-        if column.kind in CONTINUOUS_KINDS:
+        if column.kind in NUMERIC_KINDS:
             width += 1 + min(MAX_MODES, max(column.distinct, 1))
             width += 2 if column.missing > 0 else 0
         else:
@@ -82,7 +82,7 @@ def estimate_model(
     condition = sum(
         min(c.distinct + (c.missing > 0), MAX_CATEGORIES)
         for c in schema.included
-        if c.kind not in CONTINUOUS_KINDS
+        if c.kind not in NUMERIC_KINDS
     )
     concat = config.generator_block == "concat"
     generator = _dense_weights(

@@ -16,7 +16,8 @@ import pandas as pd
 from sdmetrics.column_pairs import ContingencySimilarity
 from sdmetrics.single_column import KSComplement, TVComplement
 
-from synth_core.encoding.transform import CONTINUOUS_KINDS, TableTransform
+from synth_core.encoding.transform import TableTransform
+from synth_core.schema import NUMERIC_KINDS
 
 MISSING_TOKEN = "<missing>"
 MAX_PAIRS = 24
@@ -54,7 +55,7 @@ def fidelity_estimate(
 
 
 def _shape(kind: str, real: np.ndarray, synthetic: np.ndarray) -> float:
-    if kind in CONTINUOUS_KINDS:
+    if kind in NUMERIC_KINDS:
         a, b = real[~np.isnan(real)], synthetic[~np.isnan(synthetic)]
         if len(a) == 0 or len(b) == 0:
             return float(len(a) == len(b))
@@ -71,7 +72,7 @@ def _frame(columns: dict[str, tuple[str, np.ndarray]]) -> tuple[pd.DataFrame, se
     missing) or as text (gaps as a category of their own), and the names of the numbers."""
     out, continuous = {}, set()
     for name, (kind, values) in columns.items():
-        if kind in CONTINUOUS_KINDS:
+        if kind in NUMERIC_KINDS:
             present = values[~np.isnan(values)]
             fill = float(np.median(present)) if len(present) else 0.0
             out[name] = np.where(np.isnan(values), fill, values)

@@ -14,13 +14,14 @@ import numpy as np
 import pandas as pd
 import torch
 
-from synth_core.encoding.transform import CONTINUOUS_KINDS, TableTransform
+from synth_core.encoding.transform import TableTransform
 from synth_core.errors import TrainingError
 from synth_core.models.build import build_core, generate_frame
 from synth_core.models.core import GanCore
 from synth_core.models.variants import Variant
 from synth_core.privacy.dp import PrivacyRecord
 from synth_core.privacy.plan import PrivacyPlan
+from synth_core.schema import NUMERIC_KINDS
 from synth_core.training.device import resolve_device
 from synth_core.training.fidelity import fidelity_estimate
 from synth_core.training.health import RowSummary, mode_collapse
@@ -122,4 +123,4 @@ class _Run:
 def row_summary(transform: TableTransform, frame: pd.DataFrame) -> RowSummary:
     """What the health check compares between real and generated rows."""
     values = transform.column_values(frame)
-    return RowSummary.of({k: (kind in CONTINUOUS_KINDS, v) for k, (kind, v) in values.items()})
+    return RowSummary.of({k: (kind in NUMERIC_KINDS, v) for k, (kind, v) in values.items()})

@@ -6,7 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from synth_core.errors import SchemaError
-from synth_core.schema.model import Kind, Schema
+from synth_core.schema import Kind, Schema
 from ui import columns_table as table_view
 from ui import state as state
 
@@ -243,7 +243,7 @@ def test_no_programmer_words_on_the_columns_page(shop: AppTest) -> None:
 
 def test_size_and_time_gives_each_preset_the_time_of_the_model_it_trains():
     from synth_core.config import TrainingConfig
-    from synth_core.schema.model import infer_schema
+    from synth_core.schema import infer_schema
     from synth_core.tables.datasets import load_demo
     from synth_core.tables.split import DEFAULT_FRACTION
     from synth_core.training.estimate import estimate_model

@@ -18,7 +18,7 @@ from streamlit.testing.v1 import AppTest
 
 from synth_core.jobs import TrainingJob
 from synth_core.models.variants import VARIANTS
-from synth_core.schema.model import Kind
+from synth_core.schema import Kind
 from synth_core.tables.datasets import DEMO_PATH
 from synth_core.training.health import HealthWarning
 from synth_core.training.loop import ProgressSnapshot, TrainingProgress

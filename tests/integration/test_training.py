@@ -17,7 +17,7 @@ from synth_core.errors import DataError, SchemaError, TrainingError
 from synth_core.jobs import TrainingJob, TrainingSlots
 from synth_core.models.core import GanCore
 from synth_core.models.variants import VARIANTS
-from synth_core.schema.model import infer_schema
+from synth_core.schema import infer_schema
 from synth_core.synthesizer import Synthesizer
 from synth_core.training import run as training_run
 from tests.helpers import TINY_CONFIG, check_valid_rows, config_for, make_mixed_frame

@@ -8,7 +8,7 @@ import pytest
 
 from synth_core.cli import main
 from synth_core.models.variants import VARIANTS
-from synth_core.schema.model import infer_schema
+from synth_core.schema import infer_schema
 from synth_core.synthesizer import Synthesizer
 from synth_core.training import loop as training
 from synth_core.training import run

@@ -18,7 +18,7 @@ from synth_core.modelfile import HASHES_KEY
 from synth_core.models.variants import VARIANTS, validated
 from synth_core.privacy import dp
 from synth_core.privacy.plan import plan_privacy
-from synth_core.schema.model import infer_schema
+from synth_core.schema import infer_schema
 from synth_core.synthesizer import Synthesizer
 from tests.helpers import TINY_CONFIG, make_mixed_frame
 

@@ -11,7 +11,7 @@ from synth_core.config import TrainingConfig
 from synth_core.encoding.transform import TableTransform
 from synth_core.models.networks import Discriminator, Generator
 from synth_core.models.variants import VARIANTS, config_for
-from synth_core.schema.model import infer_schema
+from synth_core.schema import infer_schema
 from synth_core.training.estimate import encoded_width, estimate_model
 
 

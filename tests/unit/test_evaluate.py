@@ -15,7 +15,7 @@ from sdmetrics.reports import DiagnosticReport, QualityReport
 
 from synth_core.errors import DataError, SchemaError
 from synth_core.evaluation.evaluate import evaluate, usefulness_targets
-from synth_core.schema.model import Kind
+from synth_core.schema import Kind
 from tests.evaluation_tables import related_frame, related_schema, shuffled_columns
 from tests.helpers import make_schema
 

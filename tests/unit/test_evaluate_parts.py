@@ -16,7 +16,7 @@ from synth_core.evaluation.associations import (
 from synth_core.evaluation.marginals import MAX_CATEGORIES, column_marginals
 from synth_core.evaluation.privacy_scores import CLOSEST_PAIRS, exact_copy_mask, privacy_scores
 from synth_core.evaluation.usefulness import ml_utility
-from synth_core.schema.model import Kind
+from synth_core.schema import Kind
 from tests.evaluation_tables import related_frame, related_schema, shuffled_columns
 from tests.helpers import make_schema
 

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from synth_core.encoding.transform import TableTransform
-from synth_core.schema.model import infer_schema
+from synth_core.schema import infer_schema
 from synth_core.training.fidelity import fidelity_estimate
 
 

@@ -12,7 +12,7 @@ import pytest
 
 from synth_core.errors import DataError, SchemaError
 from synth_core.privacy.pii import Format, PiiPlan, learn_formats
-from synth_core.schema.model import Schema, infer_schema
+from synth_core.schema import Schema, infer_schema
 from synth_core.synthesizer import Synthesizer
 from synth_core.tables import read_table
 from tests.helpers import TINY_CONFIG
@@ -125,5 +125,5 @@ def test_treatments_that_do_not_fit_the_column_are_refused(orders, treated) -> N
     with pytest.raises(SchemaError, match="learned by the model"):
         schema.with_changes("Segment", treatment="fake")
     assert treated.with_changes("Phone", include=True).columns[-1].treatment is None
-    assert Schema.from_dict(json.loads(treated.to_json())) == treated
+    assert Schema.from_dict(json.loads(json.dumps(treated.to_dict()))) == treated
     assert re.search("treatment", str(treated.summary_rows()))

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from synth_core.encoding.encoders import OTHER, SOFTMAX, TANH, ContinuousEncoder
 from synth_core.encoding.transform import TableTransform
 from synth_core.errors import SchemaError
-from synth_core.schema.model import Kind, infer_schema
+from synth_core.schema import Kind, infer_schema
 from tests.helpers import DATE_FORMAT, MIXED_KINDS, check_valid_rows, make_mixed_frame, make_schema
 
 SECONDS_BUG = (

@@ -1,0 +1,217 @@
+"""Schema inference: what each column holds, decided the way a person would decide it.
+
+``infer_schema(frame)`` returns a :class:`Schema` with one :class:`ColumnInfo` per column: its
+kind, whether a model learns it by default, and a short reason in plain words. A column's values
+decide which rules apply (yes/no, numbers, dates, text); for text, the rules of
+``synth_core.schema.patterns`` and ``synth_core.schema.dates`` are tried in order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from pandas.api import types as ptypes
+
+from synth_core.errors import SchemaError
+from synth_core.schema.dates import datetime_values, text_datetime
+from synth_core.schema.decimals import decimal_places
+from synth_core.schema.findings import Finding, TextSample
+from synth_core.schema.kinds import MODELLED_KINDS, Kind
+from synth_core.schema.messages import join_quoted, quote, quoted_list
+from synth_core.schema.model import EXCLUDE_MISSING, ColumnInfo, Schema
+from synth_core.schema.names import name_tokens
+from synth_core.schema.patterns import (
+    DIGITS_PATTERN,
+    numeric_identifier,
+    numeric_phone,
+    text_address,
+    text_boolean,
+    text_email,
+    text_free,
+    text_identifier,
+    text_national_id,
+    text_person_name,
+    text_phone,
+)
+from synth_core.wording import rough_percent
+
+MANY_CATEGORIES = 100
+FEW_WHOLE_NUMBERS = 5  # at most this many: suggest categorical in the reason
+NOTE_MISSING = 0.5  # mention the share of missing cells from here on
+
+# In order: the first rule with a verdict wins; the rest of the text is categorical.
+_TEXT_RULES: tuple[Callable[[TextSample], Finding | None], ...] = (
+    text_boolean,
+    text_datetime,
+    text_email,
+    text_national_id,
+    text_phone,
+    text_address,
+    text_person_name,
+    text_identifier,
+    text_free,
+)
+
+
+def infer_schema(frame: pd.DataFrame) -> Schema:
+    """Decide every column's kind, whether it is learned by default, and why."""
+    if not isinstance(frame, pd.DataFrame):
+        raise TypeError(f"infer_schema needs a pandas DataFrame, not {type(frame).__name__}")
+    names = [str(name) for name in frame.columns]
+    duplicates = sorted({name for name in names if names.count(name) > 1})
+    if duplicates:
+        raise SchemaError(
+            f"The table has more than one column called {quoted_list(duplicates)}. "
+            "Give every column its own name, then load the table again."
+        )
+    columns = [_infer_column(name, frame.iloc[:, i]) for i, name in enumerate(names)]
+    return Schema(columns, len(frame))
+
+
+def _infer_column(name: str, series: pd.Series) -> ColumnInfo:
+    rows = len(series)
+    missing_mask = series.isna().to_numpy()
+    missing = float(missing_mask.mean()) if rows else 0.0
+    present = series[~missing_mask]
+    if present.empty:
+        finding = Finding(Kind.EMPTY, "every cell is empty: nothing to learn, left out")
+        return _column(name, str(series.dtype), missing, 0, finding)
+    family, values = _family(present)
+    distinct = int(values.nunique())
+    if distinct == 1:
+        finding = _constant(values.iloc[0], missing)
+    elif family == "boolean":
+        finding = Finding(Kind.BOOLEAN, "true/false values: a yes/no column")
+    elif family == "datetime":
+        finding = datetime_values(values)
+    elif family == "number":
+        finding = _number_values(name, values, distinct)
+    else:
+        finding = _text_values(name, values, distinct)
+    return _column(name, str(series.dtype), missing, distinct, finding)
+
+
+def _column(name: str, dtype: str, missing: float, distinct: int, finding: Finding) -> ColumnInfo:
+    include = finding.kind in MODELLED_KINDS
+    reason = finding.reason
+    if finding.kind is not Kind.EMPTY and missing >= NOTE_MISSING:
+        reason += f"; {rough_percent(missing)} missing"
+        if include and missing > EXCLUDE_MISSING:
+            include = False
+            reason += ", so left out by default (include it if it matters)"
+    return ColumnInfo(
+        name=name,
+        kind=finding.kind,
+        reason=reason,
+        include=include,
+        missing=missing,
+        distinct=distinct,
+        dtype=dtype,
+        **finding.facts,
+    )
+
+
+def _family(present: pd.Series) -> tuple[str, pd.Series]:
+    """Which rules apply ('boolean', 'number', 'datetime', 'text') and the values for them."""
+    dtype = present.dtype
+    if ptypes.is_bool_dtype(dtype):
+        return "boolean", present
+    if ptypes.is_datetime64_any_dtype(dtype):
+        return "datetime", present
+    if ptypes.is_numeric_dtype(dtype) and not ptypes.is_complex_dtype(dtype):
+        return "number", present
+    if isinstance(dtype, pd.CategoricalDtype) or not ptypes.is_object_dtype(dtype):
+        present = present.astype(object)
+    inferred = pd.api.types.infer_dtype(present, skipna=True)
+    if inferred == "boolean":
+        return "boolean", present.astype(bool)
+    if inferred in ("integer", "floating", "mixed-integer-float", "decimal"):
+        return "number", pd.to_numeric(present)
+    if inferred in ("datetime", "datetime64", "date"):
+        try:
+            return "datetime", pd.to_datetime(present)
+        except (TypeError, ValueError):
+            pass
+    return "text", present.astype(str)
+
+
+def _constant(value: Any, missing: float) -> Finding:
+    where = "in every filled row (the rest are empty)" if missing else "in every row"
+    return Finding(
+        Kind.CONSTANT, f"the same value ({quote(value)}) {where}: nothing to learn, left out"
+    )
+
+
+# ------------------------------------------------------------------------------ numbers
+def _number_values(name: str, values: pd.Series, distinct: int) -> Finding:
+    numbers = values.to_numpy(dtype=np.float64, na_value=np.nan)
+    finite = numbers[np.isfinite(numbers)]
+    if finite.size == 0:
+        return Finding(Kind.NUMERICAL, "numbers, all of them infinite")
+    low, high = float(finite.min()), float(finite.max())
+    whole = ptypes.is_integer_dtype(values.dtype) or decimal_places(finite) == 0
+    if whole and distinct == 2 and low == 0 and high == 1:
+        return Finding(Kind.BOOLEAN, "only the values 0 and 1: a yes/no column")
+    tokens = name_tokens(name)
+    if whole:
+        return (
+            numeric_phone(tokens, finite)
+            or numeric_identifier(tokens, low, high, distinct, len(values))
+            or _whole_numbers(low, high, distinct)
+        )
+    decimals = decimal_places(finite)
+    places = "decimal" if decimals == 1 else "decimals"
+    return Finding(
+        Kind.NUMERICAL,
+        f"numbers from {_number(low, decimals)} to {_number(high, decimals)} "
+        f"with up to {decimals} {places}",
+        {"minimum": low, "maximum": high, "decimals": decimals},
+    )
+
+
+def _whole_numbers(low: float, high: float, distinct: int) -> Finding:
+    reason = f"whole numbers from {_number(low, 0)} to {_number(high, 0)}"
+    if distinct <= FEW_WHOLE_NUMBERS:
+        reason += (
+            f" (only {distinct} different values: if they are labels rather than amounts, "
+            "set it to categorical)"
+        )
+    return Finding(Kind.INTEGER, reason, {"minimum": low, "maximum": high, "decimals": 0})
+
+
+def _number(value: float, decimals: int) -> str:
+    grouping = "," if abs(value) >= 10_000 else ""  # 12,285 but not 1,990 (years)
+    text = f"{value:{grouping}.{decimals}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+# ------------------------------------------------------------------------------ text
+def _text_values(name: str, values: pd.Series, distinct: int) -> Finding:
+    column = TextSample.of(name, values, distinct)
+    for rule in _TEXT_RULES:
+        finding = rule(column)
+        if finding is not None:
+            return finding
+    return _categorical(column)
+
+
+def _categorical(column: TextSample) -> Finding:
+    examples = join_quoted(column.texts.iloc[:3].tolist())
+    leading_zero = column.texts.str.match(r"0\d")
+    if leading_zero.any() and column.matches(DIGITS_PATTERN, 1.0):
+        zero_example = quote(column.texts[leading_zero].iloc[0])
+        return Finding(
+            Kind.CATEGORICAL,
+            f"codes written with leading zeros (like {zero_example}), so kept as text: "
+            f"{column.distinct:,} categories",
+        )
+    if column.distinct > MANY_CATEGORIES:
+        return Finding(
+            Kind.CATEGORICAL, f"text with many categories ({column.distinct:,}), such as {examples}"
+        )
+    if column.distinct <= 3:
+        return Finding(Kind.CATEGORICAL, f"text with {column.distinct} categories: {examples}")
+    return Finding(Kind.CATEGORICAL, f"text with {column.distinct} categories, such as {examples}")

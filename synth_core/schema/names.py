@@ -1,0 +1,64 @@
+"""What a column's name hints at: an ID, a phone number, a person, an address ..."""
+
+from __future__ import annotations
+
+import re
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+ID_WORDS = frozenset({"id", "ids", "uuid", "guid"})
+ID_LAST_WORDS = frozenset({"key", "code", "uid", "ref", "reference", "number", "no", "nr", "num"})
+PHONE_WORDS = frozenset(
+    {"phone", "telephone", "tel", "mobile", "cell", "cellphone", "fax", "phonenumber"}
+)
+NATIONAL_ID_PHRASES = (
+    ("ssn",),
+    ("passport",),
+    ("nino",),
+    ("nationalid",),
+    ("national", "id"),
+    ("social", "security"),
+    ("national", "insurance"),
+    ("tax", "id"),
+)
+ADDRESS_WORDS = frozenset({"address", "addr", "street", "streetaddress"})
+NOT_ADDRESS_WORDS = frozenset({"email", "mail", "ip", "mac", "web", "url", "wallet"})
+PERSON_WORDS = _words(
+    "name names firstname lastname surname forename fullname customer contact person client "
+    "patient employee passenger "
+    # the same in the languages of common European exports (German, French, Spanish, Italian, Dutch)
+    "kunde kundin vorname nachname nom prenom prénom nombre apellido cliente nome cognome klant "
+    "naam achternaam"
+)
+# Names of things rather than people: 'Product Name', 'City', 'Customer Segment'.
+NOT_PERSON_WORDS = _words(
+    "account brand business category city class code company country county department district "
+    "domain event file group host hospital hotel id item job level location model org "
+    "organisation organization place product project region role school segment shop state "
+    "status store street supplier team title town type vendor"
+)
+
+
+def name_tokens(name: str) -> tuple[str, ...]:
+    """Lower-case words of a column name: 'PassengerId' -> ('passenger', 'id')."""
+    spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", " ", name)
+    return tuple(word for word in re.split(r"[\W_]+", spaced.lower()) if word)
+
+
+def has_word(tokens: tuple[str, ...], words: frozenset[str]) -> bool:
+    return not words.isdisjoint(tokens)
+
+
+def has_phrase(tokens: tuple[str, ...], phrases: tuple[tuple[str, ...], ...]) -> bool:
+    return any(
+        tokens[start : start + len(phrase)] == phrase
+        for phrase in phrases
+        for start in range(len(tokens))
+    )
+
+
+def is_id_name(tokens: tuple[str, ...]) -> bool:
+    return bool(tokens) and (has_word(tokens, ID_WORDS) or tokens[-1] in ID_LAST_WORDS)

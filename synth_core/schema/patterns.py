@@ -1,0 +1,214 @@
+"""Rules that recognise yes/no words, personal data, identifiers and free text, from a column's
+name and the shape of its values."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+from synth_core.schema.findings import Finding, TextSample
+from synth_core.schema.kinds import Kind
+from synth_core.schema.messages import quote
+from synth_core.schema.names import (
+    ADDRESS_WORDS,
+    ID_WORDS,
+    NATIONAL_ID_PHRASES,
+    NOT_ADDRESS_WORDS,
+    NOT_PERSON_WORDS,
+    PERSON_WORDS,
+    PHONE_WORDS,
+    has_phrase,
+    has_word,
+    is_id_name,
+)
+
+PII_MIN_SHARE = 0.80  # of values that must look like emails, phone numbers, names ...
+IDENTIFIER_MIN_UNIQUE = 0.99  # share of distinct values for an identifier found by its values
+NAMED_IDENTIFIER_MIN_UNIQUE = 0.95  # ... for one whose name says so ('id', 'key', 'code')
+IDENTIFIER_MIN_VALUES = 20  # uniqueness in a handful of rows proves nothing
+CODE_MIN_SHARE = 0.95  # of values that must look like codes ('CA-2016-152156')
+SEQUENCE_MAX_SPREAD = 1.1  # 0 or 1 up to about the count: row numbers
+TEXT_MIN_UNIQUE = 0.5  # free text: most rows differ ...
+TEXT_MIN_MEAN_LENGTH = 40  # ... and values are long ...
+TEXT_MIN_MEAN_WORDS = 6  # ... or have many words
+NAME_MAX_WORDS = 8  # 'Cumings, Mrs. John Bradley (Florence Briggs Thayer)' is 7
+
+BOOLEAN_PAIRS = frozenset(
+    frozenset(pair)
+    for pair in (("true", "false"), ("yes", "no"), ("y", "n"), ("0", "1"), ("t", "f"))
+)
+# All are matched against whole values (str.fullmatch).
+EMAIL_PATTERN = r"[\w.%+'-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}"
+SSN_PATTERN = r"\d{3}-\d{2}-\d{4}"
+PHONE_PATTERN = r"\+?\(?\d[\d ().\-/]*\d"
+PHONE_EXTENSION = r"(?i) ?(?:x|ext\.?) ?\d{1,5}$"
+PHONE_FORMATTING = r"[+ ().\-]"
+PHONE_DIGITS = (7, 15)
+IPV4_PATTERN = r"\d{1,3}(?:\.\d{1,3}){3}"
+_STREET_WORDS = (
+    "street|st|road|rd|avenue|ave|av|lane|ln|drive|dr|boulevard|blvd|way|court|ct|place|pl|"
+    "terrace|close|crescent|square|sq|highway|hwy|parkway|pkwy|row|alley|rue|chemin|via|calle|"
+    "avenida|strasse|straße|str|weg|gasse|platz|allee"
+)
+ADDRESS_PATTERN = (
+    rf"\d+[a-z]?(?:[-/]\d+[a-z]?)?,? (?:[^\W\d_][\w'.-]* ){{0,5}}(?:{_STREET_WORDS})\b.*"
+    r"|[^\W\d_][\w'. -]*?(?:straße|strasse|str\.|weg|gasse|platz|allee) \d+[a-z]?\b.*"
+)
+NAME_PATTERN = r"[^\W\d_][^\d@#$%&*=+<>|{}\[\]/\\:;!?_]*"
+CODE_PATTERN = r"(?=\S*\d)[A-Za-z0-9][A-Za-z0-9_\-./:#]*"
+DIGITS_PATTERN = r"\d+"
+
+
+# ------------------------------------------------------------------------------ whole numbers
+def numeric_phone(tokens: tuple[str, ...], finite: np.ndarray) -> Finding | None:
+    """Phone numbers stored as numbers: a phone-like name and 7 to 15 digits each."""
+    low_digits, high_digits = PHONE_DIGITS
+    digits = np.floor(np.log10(np.maximum(np.abs(finite), 1))) + 1
+    if has_word(tokens, PHONE_WORDS) and ((digits >= low_digits) & (digits <= high_digits)).all():
+        return _pii("phone", "phone numbers")
+    return None
+
+
+def numeric_identifier(
+    tokens: tuple[str, ...], low: float, high: float, distinct: int, count: int
+) -> Finding | None:
+    """Unique whole numbers named like an ID, or counting up like row numbers."""
+    unique = distinct / count
+    if is_id_name(tokens) and unique >= NAMED_IDENTIFIER_MIN_UNIQUE:
+        return Finding(
+            Kind.IDENTIFIER,
+            f"{_unique_phrase(unique)} and named like an ID: an identifier, left out by default",
+        )
+    # Row numbers start at 0 or 1; other runs of unique whole numbers (years) are data.
+    counts_up = low in (0, 1) and high - low + 1 <= SEQUENCE_MAX_SPREAD * distinct
+    if count >= IDENTIFIER_MIN_VALUES and unique >= IDENTIFIER_MIN_UNIQUE and counts_up:
+        return Finding(
+            Kind.IDENTIFIER,
+            f"{_unique_phrase(unique)}, counting up like 1, 2, 3: "
+            "an identifier, left out by default",
+        )
+    return None
+
+
+# ------------------------------------------------------------------------------ text
+def text_boolean(column: TextSample) -> Finding | None:
+    if column.distinct != 2:
+        return None
+    pair = sorted(column.values.unique())
+    if frozenset(value.lower() for value in pair) not in BOOLEAN_PAIRS:
+        return None
+    return Finding(
+        Kind.BOOLEAN, f"two values, {quote(pair[0])} and {quote(pair[1])}: a yes/no column"
+    )
+
+
+def text_email(column: TextSample) -> Finding | None:
+    if column.matches(EMAIL_PATTERN, PII_MIN_SHARE):
+        return _pii("email", "email addresses")
+    return None
+
+
+def text_national_id(column: TextSample) -> Finding | None:
+    named = has_phrase(column.tokens, NATIONAL_ID_PHRASES) and column.high_cardinality
+    if named or column.matches(SSN_PATTERN, PII_MIN_SHARE):
+        return _pii("national_id", "national ID numbers (such as social security numbers)")
+    return None
+
+
+def text_phone(column: TextSample) -> Finding | None:
+    # Without a name hint, only formatted numbers count ('+44 20 7946 0018', '(555) 010-2345'),
+    # and never in a column named 'id' ('Order ID': '100-2345-67').
+    hinted = has_word(column.tokens, PHONE_WORDS)
+    if not hinted and has_word(column.tokens, ID_WORDS):
+        return None
+
+    def looks_like_phone(texts: pd.Series) -> pd.Series:
+        body = texts.str.replace(PHONE_EXTENSION, "", regex=True)
+        low, high = PHONE_DIGITS
+        phone = (
+            body.str.fullmatch(PHONE_PATTERN)
+            & body.str.count(r"\d").between(low, high)
+            & ~body.str.fullmatch(IPV4_PATTERN)
+        )
+        return phone if hinted else phone & body.str.contains(PHONE_FORMATTING)
+
+    if column.passes(looks_like_phone, PII_MIN_SHARE):
+        return _pii("phone", "phone numbers")
+    return None
+
+
+def text_address(column: TextSample) -> Finding | None:
+    tokens = column.tokens
+    named = has_word(tokens, ADDRESS_WORDS) and not has_word(tokens, NOT_ADDRESS_WORDS)
+    if named and column.high_cardinality and column.matches(r".*[^\W\d_].*", PII_MIN_SHARE):
+        return _pii("address", "street addresses")
+    if column.matches(ADDRESS_PATTERN, PII_MIN_SHARE, flags=re.IGNORECASE):
+        return _pii("address", "street addresses")
+    return None
+
+
+def text_person_name(column: TextSample) -> Finding | None:
+    tokens = column.tokens
+    if not has_word(tokens, PERSON_WORDS) or has_word(tokens, NOT_PERSON_WORDS):
+        return None
+    if not column.high_cardinality:
+        return None
+
+    def looks_like_name(texts: pd.Series) -> pd.Series:
+        return (
+            texts.str.fullmatch(NAME_PATTERN)
+            & (texts.str.count(r"\s+") < NAME_MAX_WORDS)
+            & texts.str.slice(0, 1).str.isupper()
+        )
+
+    if column.passes(looks_like_name, PII_MIN_SHARE):
+        return _pii("name", "people's names")
+    return None
+
+
+def text_identifier(column: TextSample) -> Finding | None:
+    unique = column.unique_share
+    if is_id_name(column.tokens) and unique >= NAMED_IDENTIFIER_MIN_UNIQUE:
+        return Finding(
+            Kind.IDENTIFIER,
+            f"{_unique_phrase(unique)} and named like an ID: an identifier, left out by default",
+        )
+    if (
+        len(column.values) >= IDENTIFIER_MIN_VALUES
+        and unique >= IDENTIFIER_MIN_UNIQUE
+        and column.matches(CODE_PATTERN, CODE_MIN_SHARE)
+    ):
+        return Finding(
+            Kind.IDENTIFIER,
+            f"{_unique_phrase(unique)} (codes like {quote(column.values.iloc[0])}): "
+            "an identifier, left out by default",
+        )
+    return None
+
+
+def text_free(column: TextSample) -> Finding | None:
+    if column.unique_share < TEXT_MIN_UNIQUE:
+        return None
+    total = column.weights.sum()
+    mean_length = float((column.texts.str.len().to_numpy() * column.weights).sum() / total)
+    words = column.texts.str.count(r"\s+").to_numpy() + 1
+    mean_words = float((words * column.weights).sum() / total)
+    if mean_length < TEXT_MIN_MEAN_LENGTH and mean_words < TEXT_MIN_MEAN_WORDS:
+        return None
+    return Finding(
+        Kind.TEXT,
+        f"free text (about {round(mean_words)} words per row, most rows different): "
+        "left out by default",
+    )
+
+
+def _pii(pii_type: str, what: str) -> Finding:
+    return Finding(
+        Kind.PII, f"looks like {what}: personal data, left out by default", {"pii_type": pii_type}
+    )
+
+
+def _unique_phrase(unique: float) -> str:
+    return "unique in every row" if unique >= 1 else "unique in almost every row"
