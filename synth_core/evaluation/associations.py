@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats.contingency import association
 
-from synth_core.evaluation.prepared import family, prepared
+from synth_core.privacy.comparable import family, prepared
 from synth_core.schema.model import ColumnInfo
 
 CRAMERS_V = "Cramér's V"

@@ -22,8 +22,9 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.model_selection import StratifiedKFold, cross_val_score
 from threadpoolctl import threadpool_limits
 
-from synth_core.evaluation.prepared import at_most, prepared
+from synth_core.evaluation.sampling import at_most
 from synth_core.evaluation.usefulness import FeatureEncoder
+from synth_core.privacy.comparable import prepared
 from synth_core.schema.model import ColumnInfo
 
 DETECTION_ROWS = 5_000  # rows of each table the classifier sees (a seeded sample)

@@ -23,8 +23,8 @@ from synth_core.evaluation.associations import Associations, association_matrice
 from synth_core.evaluation.detection import DETECTION_ROWS, Detection, detection_score
 from synth_core.evaluation.marginals import Marginal, column_marginals
 from synth_core.evaluation.precision_recall import COVERAGE_ROWS, PrecisionRecall, precision_recall
-from synth_core.evaluation.prepared import at_most
 from synth_core.evaluation.privacy_scores import PrivacyScores, privacy_scores
+from synth_core.evaluation.sampling import at_most
 from synth_core.evaluation.usefulness import Utility, ml_utility, usefulness_targets
 from synth_core.evaluation.verdicts import PRIVACY_PARTS, Verdict, verdict_for, worst
 from synth_core.schema.model import ColumnInfo, Kind, Schema

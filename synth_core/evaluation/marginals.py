@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import pandas as pd
 
-from synth_core.evaluation.prepared import MISSING, category_labels, family, numeric_values
+from synth_core.privacy.comparable import MISSING, category_labels, family, numeric_values
 from synth_core.schema.model import ColumnInfo, Kind
 
 MAX_BINS = 30

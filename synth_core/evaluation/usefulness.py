@@ -18,7 +18,7 @@ from sklearn.metrics import accuracy_score, f1_score, r2_score
 from threadpoolctl import threadpool_limits
 
 from synth_core.errors import DataError
-from synth_core.evaluation.prepared import MISSING, family, prepared
+from synth_core.privacy.comparable import MISSING, family, prepared
 from synth_core.schema.model import ColumnInfo, Kind, Schema
 
 CLASSIFICATION, REGRESSION = "classification", "regression"
