@@ -351,7 +351,7 @@ def _evaluate(args) -> int:
     )
     _print_summary(evaluation)
     if args.json_out:
-        text = json.dumps(evaluation.to_json(), indent=2, ensure_ascii=False, allow_nan=False)
+        text = json.dumps(evaluation.to_dict(), indent=2, ensure_ascii=False, allow_nan=False)
         _write_text(args.json_out, text)
         print(f"wrote {args.json_out}")
     if args.html_out:

@@ -74,11 +74,11 @@ def to_bytes(synth) -> bytes:
     model = {
         "config": synth.config.to_dict(),
         "schema": synth.schema_.to_dict(),
-        "transform": synth.transform_.state(),
+        "transform": synth.transform_.to_dict(),
         "condition_columns": list(core.sampler.columns),
         "training_rows": int(synth.training_rows_),
-        "pii": synth._pii().to_json(),
-        "privacy": privacy.to_json() if (privacy := getattr(synth, "privacy_", None)) else None,
+        "pii": synth._pii().to_dict(),
+        "privacy": privacy.to_dict() if (privacy := getattr(synth, "privacy_", None)) else None,
         "versions": library_versions(),
     }
     members = {
@@ -170,11 +170,11 @@ def _load(source, device: str):
         raise ModelFileError(f"This model uses an unknown model type '{config.variant}'.")
     synth = Synthesizer(config)
     synth.schema_ = Schema.from_dict(model["schema"])
-    synth.transform_ = TableTransform.from_state(model["transform"])
+    synth.transform_ = TableTransform.from_dict(model["transform"])
     synth.variant_ = VARIANTS[config.variant]
     synth.training_rows_ = int(model["training_rows"])
-    synth.pii_ = PiiPlan.from_json(model.get("pii"), synth.transform_.columns)
-    synth.privacy_ = PrivacyRecord.from_json(model.get("privacy"))
+    synth.pii_ = PiiPlan.from_dict(model.get("pii"), synth.transform_.columns)
+    synth.privacy_ = PrivacyRecord.from_dict(model.get("privacy"))
     synth.training_hashes_ = tensors[HASHES_KEY].numpy().view(np.uint64)
     synth.state_ = "loaded"
     target = resolve_device(device)

@@ -33,7 +33,7 @@ class Associations:
     difference: pd.DataFrame  # synthetic - real
     methods: dict[tuple[str, str], str]  # both orders of every pair
 
-    def to_json(self) -> dict:
+    def to_dict(self) -> dict:
         def matrix(frame: pd.DataFrame) -> list[list[float | None]]:
             return [[_json_float(v) for v in row] for row in frame.to_numpy()]
 

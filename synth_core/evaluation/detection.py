@@ -40,7 +40,7 @@ class Detection:
     rows: int  # rows of each table used
     method: str = "HistGradientBoosting, 3-fold cross-validated ROC AUC"
 
-    def to_json(self) -> dict:
+    def to_dict(self) -> dict:
         return {"auc": self.auc, "rows": self.rows, "method": self.method}
 
 

@@ -95,7 +95,7 @@ class Evaluation:
     detection: Detection | None = None
     precision_recall: PrecisionRecall | None = None
 
-    def to_json(self) -> dict:
+    def to_dict(self) -> dict:
         """The evaluation as JSON-ready data (NaN as null)."""
         data = {
             "quality": self.quality.quality,
@@ -106,15 +106,15 @@ class Evaluation:
                 "data_validity": self.diagnostic.data_validity,
                 "data_structure": self.diagnostic.data_structure,
             },
-            "ml_utility": self.ml_utility.to_json() if self.ml_utility else None,
-            "privacy": self.privacy.to_json(),
-            "detection": self.detection.to_json() if self.detection else None,
-            "precision_recall": self.precision_recall.to_json() if self.precision_recall else None,
-            "verdicts": {key: verdict.to_json() for key, verdict in self.verdicts.items()},
+            "ml_utility": self.ml_utility.to_dict() if self.ml_utility else None,
+            "privacy": self.privacy.to_dict(),
+            "detection": self.detection.to_dict() if self.detection else None,
+            "precision_recall": self.precision_recall.to_dict() if self.precision_recall else None,
+            "verdicts": {key: verdict.to_dict() for key, verdict in self.verdicts.items()},
             "column_shapes_details": _records(self.column_shapes_details),
             "column_pair_trends_details": _records(self.pair_trends_details),
-            "marginals": {name: m.to_json() for name, m in self.marginals.items()},
-            "associations": self.associations.to_json(),
+            "marginals": {name: m.to_dict() for name, m in self.marginals.items()},
+            "associations": self.associations.to_dict(),
             "notes": list(self.notes),
             "rows": dict(self.rows),
             "columns": list(self.columns),

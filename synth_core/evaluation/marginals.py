@@ -35,7 +35,7 @@ class Marginal:
     real: list[float]  # share of the real rows per label, summing to 1
     synthetic: list[float]
 
-    def to_json(self) -> dict:
+    def to_dict(self) -> dict:
         return asdict(self)
 
 

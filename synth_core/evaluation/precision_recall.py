@@ -38,7 +38,7 @@ class PrecisionRecall:
     k: int
     rows: dict[str, int]  # rows compared: real, synthetic
 
-    def to_json(self) -> dict:
+    def to_dict(self) -> dict:
         return {
             "precision": self.precision,
             "recall": self.recall,

@@ -39,7 +39,7 @@ class PrivacyScores:
     note: str  # why a score is missing, or ""
     nndr_holdout: float | None = None  # the same ratio for holdout rows: what new rows score
 
-    def to_json(self) -> dict:
+    def to_dict(self) -> dict:
         return {
             "exact_copies": self.exact_copies,
             "exact_copy_share": self.exact_copy_share,

@@ -51,7 +51,7 @@ class Utility:
         """Synthetic score / real score: 1 means as useful as the real rows (NaN if real <= 0)."""
         return self.synthetic / self.real if self.real > 0 else float("nan")
 
-    def to_json(self) -> dict:
+    def to_dict(self) -> dict:
         ratio = self.ratio
         return {
             "target": self.target,

@@ -143,8 +143,8 @@ def test_every_part_is_filled_in(shuffled, schema):
         assert verdict.title and verdict.sentence.endswith(".")
 
 
-def test_to_json_is_plain_json_with_the_documented_keys(shuffled):
-    data = json.loads(json.dumps(shuffled.to_json(), allow_nan=False))
+def test_to_dict_is_plain_json_with_the_documented_keys(shuffled):
+    data = json.loads(json.dumps(shuffled.to_dict(), allow_nan=False))
     for key in ("quality", "column_shapes", "column_pair_trends", "diagnostic", "verdicts"):
         assert key in data
     assert set(data["ml_utility"]) >= {"real", "synthetic", "metric", "target", "test_rows"}
