@@ -19,7 +19,7 @@ from synth_core.schema.model import Kind
 from tests.evaluation_tables import related_frame, related_schema, shuffled_columns
 from tests.helpers import make_schema
 
-ROOT = Path(__file__).parents[2]
+ROOT = Path(__file__).parents[3]
 SDTYPES = {"x": "numerical", "y": "numerical", "z": "numerical", "noise": "numerical"}
 SDTYPES |= {"group": "categorical", "twin": "categorical", "level": "numerical"}
 SDTYPES |= {"label": "categorical"}
