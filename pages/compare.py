@@ -7,8 +7,9 @@ import math
 import streamlit as st
 
 from synth_core.reporting.plots import association_figures, marginal_figure, utility_figure
+from synth_core.wording import percent
 from ui import flow, results, state
-from ui.scores_view import percent, score_card
+from ui.scores_view import score_card
 
 CORRELATIONS_EXPLAINED = (
     "Each square shows how strongly two columns move together (0: not at all, 1: completely). "
@@ -37,7 +38,7 @@ def summary(done: results.Scored) -> None:
     with cards[0]:
         score_card(
             "Overall quality",
-            percent(quality.quality),
+            percent(quality.quality, 0),
             verdicts.get("quality"),
             help="SDMetrics' Quality Report: how alike the columns and their pairs are.",
         )
@@ -56,7 +57,7 @@ def summary(done: results.Scored) -> None:
     with cards[2]:
         score_card(
             "Privacy",
-            percent(privacy.dcr_share) if privacy.dcr_share is not None else "–",
+            percent(privacy.dcr_share, 0),
             verdicts.get("privacy"),
             help="Share of synthetic rows closer to a training row than to a kept-aside row. "
             "About 50 % means the model did not memorise the rows it learned from.",
@@ -64,7 +65,7 @@ def summary(done: results.Scored) -> None:
     with cards[3]:
         score_card(
             "Validity",
-            percent(evaluation.diagnostic.score),
+            percent(evaluation.diagnostic.score, 0),
             verdicts.get("diagnostic"),
             help="SDMetrics' Diagnostic Report: values in valid ranges and the same columns.",
         )
@@ -132,7 +133,7 @@ def privacy_tab(done: results.Scored) -> None:
     )
     middle.metric(
         "Closer to training rows",
-        percent(privacy.dcr_share),
+        percent(privacy.dcr_share, 0),
         help="About 50 % is ideal: synthetic rows are no closer to the rows the model learned "
         "from than to real rows it never saw.",
     )
@@ -171,14 +172,14 @@ def realism(evaluation) -> None:
     with cards[1]:
         score_card(
             "Precision",
-            percent(coverage.precision),
+            percent(coverage.precision, 0),
             verdicts.get("precision"),
             help="Share of synthetic rows that sit among real rows: are they realistic?",
         )
     with cards[2]:
         score_card(
             "Recall",
-            percent(coverage.recall),
+            percent(coverage.recall, 0),
             verdicts.get("recall"),
             help="Share of your rows that have synthetic rows around them: is every kind of "
             "row covered? Low recall with high precision means too little variety.",
@@ -192,8 +193,8 @@ def details_tab(done: results.Scored) -> None:
     st.dataframe(evaluation.pair_trends_details, hide_index=True)
     diagnostic = evaluation.diagnostic
     st.markdown(
-        f"**Validity**: data validity {percent(diagnostic.data_validity)}, "
-        f"structure {percent(diagnostic.data_structure)}."
+        f"**Validity**: data validity {percent(diagnostic.data_validity, 0)}, "
+        f"structure {percent(diagnostic.data_structure, 0)}."
     )
     rows = evaluation.rows
     st.caption(

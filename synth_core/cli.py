@@ -14,6 +14,7 @@ import time
 from collections.abc import Sequence
 
 from synth_core.errors import SynthError
+from synth_core.wording import percent
 
 EXIT_USAGE = 2
 
@@ -354,7 +355,7 @@ def _evaluate(args) -> int:
     )
     _print_summary(evaluation)
     if args.json_out:
-        text = json.dumps(evaluation.to_json(), indent=2, ensure_ascii=False, allow_nan=False)
+        text = json.dumps(evaluation.to_dict(), indent=2, ensure_ascii=False, allow_nan=False)
         _write_text(args.json_out, text)
         print(f"wrote {args.json_out}")
     if args.html_out:
@@ -389,10 +390,10 @@ def _print_summary(evaluation) -> None:
     )
     quality, privacy, utility = evaluation.quality, evaluation.privacy, evaluation.ml_utility
     values = {
-        "quality": _percent(quality.quality),
-        "column_shapes": _percent(quality.column_shapes),
-        "column_pair_trends": _percent(quality.column_pair_trends),
-        "diagnostic": _percent(evaluation.diagnostic.score),
+        "quality": percent(quality.quality),
+        "column_shapes": percent(quality.column_shapes),
+        "column_pair_trends": percent(quality.column_pair_trends),
+        "diagnostic": percent(evaluation.diagnostic.score),
     }
     if utility is not None:
         values["ml_utility"] = (
@@ -402,11 +403,11 @@ def _print_summary(evaluation) -> None:
     if detection is not None:
         values["detection"] = f"ROC AUC {detection.auc:.2f} (0.5: cannot tell them apart)"
     if coverage is not None:
-        values["precision"] = _percent(coverage.precision)
-        values["recall"] = _percent(coverage.recall)
+        values["precision"] = percent(coverage.precision)
+        values["recall"] = percent(coverage.recall)
     values |= {
-        "exact_copies": f"{privacy.exact_copies:,} ({_percent(privacy.exact_copy_share)})",
-        "dcr": _percent(privacy.dcr_share),
+        "exact_copies": f"{privacy.exact_copies:,} ({percent(privacy.exact_copy_share)})",
+        "dcr": percent(privacy.dcr_share),
         "nndr": "–" if privacy.nndr is None else f"{privacy.nndr:.2f}",
         "privacy": "",
     }
@@ -418,10 +419,6 @@ def _print_summary(evaluation) -> None:
         print(f"  {titles[key]:<{width}}  {level:<9}  {value}")
     for note in evaluation.notes:
         print(f"note: {note}")
-
-
-def _percent(share: float | None) -> str:
-    return "–" if share is None or share != share else f"{share * 100:.1f} %"
 
 
 def _quoted(names: list[str]) -> str:

@@ -97,11 +97,11 @@ def _model_json(parts: ModelParts) -> dict[str, Any]:
     return {
         "config": parts.config.to_dict(),
         "schema": parts.schema.to_dict(),
-        "transform": parts.transform.state(),
+        "transform": parts.transform.to_dict(),
         "condition_columns": list(parts.core.sampler.columns),
         "training_rows": int(parts.training_rows),
-        "pii": parts.pii.to_json(),
-        "privacy": parts.privacy.to_json() if parts.privacy is not None else None,
+        "pii": parts.pii.to_dict(),
+        "privacy": parts.privacy.to_dict() if parts.privacy is not None else None,
         "versions": library_versions(),
     }
 
@@ -178,7 +178,7 @@ def _read_parts(source, device: str) -> ModelParts:
     if config.variant not in variants.VARIANTS:
         raise ModelFileError(f"This model uses an unknown model type '{config.variant}'.")
     variant = variants.get(config.variant)
-    transform = TableTransform.from_state(model["transform"])
+    transform = TableTransform.from_dict(model["transform"])
     target = resolve_device(device)
     core = build_core(
         variant,
@@ -202,8 +202,8 @@ def _read_parts(source, device: str) -> ModelParts:
         transform=transform,
         variant=variant,
         core=core,
-        pii=PiiPlan.from_json(model.get("pii"), transform.columns),
-        privacy=PrivacyRecord.from_json(model.get("privacy")),
+        pii=PiiPlan.from_dict(model.get("pii"), transform.columns),
+        privacy=PrivacyRecord.from_dict(model.get("privacy")),
         training_hashes=tensors[HASHES_KEY].numpy().view(np.uint64),
         training_rows=int(model["training_rows"]),
         state="loaded",

@@ -28,8 +28,3 @@ def score_card(label: str, value: str, verdict: Verdict | None, help: str | None
         if verdict is not None:
             verdict_badge(verdict)
             st.caption(verdict.sentence)
-
-
-def percent(value: float | None) -> str:
-    """'87 %', or '–' when there is no value."""
-    return "–" if value is None else f"{value * 100:.0f} %"

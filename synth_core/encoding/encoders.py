@@ -176,7 +176,7 @@ class ContinuousEncoder:
             values[block[:, 1 + k + 1] > block[:, 1 + k]] = np.nan
         return values
 
-    def state(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "means": self.means_.tolist(),
             "stds": self.stds_.tolist(),
@@ -186,13 +186,13 @@ class ContinuousEncoder:
         }
 
     @classmethod
-    def from_state(cls, column: str, state: dict[str, Any]) -> ContinuousEncoder:
+    def from_dict(cls, column: str, data: dict[str, Any]) -> ContinuousEncoder:
         encoder = cls(column)
-        encoder.means_ = np.asarray(state["means"], dtype=np.float64)
-        encoder.stds_ = np.asarray(state["stds"], dtype=np.float64)
-        encoder.weights_ = np.asarray(state["weights"], dtype=np.float64)
-        encoder.has_missing_ = bool(state["has_missing"])
-        encoder.fill_ = float(state["fill"])
+        encoder.means_ = np.asarray(data["means"], dtype=np.float64)
+        encoder.stds_ = np.asarray(data["stds"], dtype=np.float64)
+        encoder.weights_ = np.asarray(data["weights"], dtype=np.float64)
+        encoder.has_missing_ = bool(data["has_missing"])
+        encoder.fill_ = float(data["fill"])
         return encoder
 
 
@@ -271,7 +271,7 @@ class CategoricalEncoder:
             values[is_other] = rare_table[picks]
         return values
 
-    def state(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "categories": self.categories_,
             "frequencies": self.frequencies_,
@@ -280,12 +280,12 @@ class CategoricalEncoder:
         }
 
     @classmethod
-    def from_state(cls, column: str, state: dict[str, Any]) -> CategoricalEncoder:
+    def from_dict(cls, column: str, data: dict[str, Any]) -> CategoricalEncoder:
         encoder = cls(column)
-        encoder.categories_ = list(state["categories"])
-        encoder.frequencies_ = list(state["frequencies"])
-        encoder.rare_ = list(state["rare"])
-        encoder.rare_probs_ = list(state["rare_probs"])
+        encoder.categories_ = list(data["categories"])
+        encoder.frequencies_ = list(data["frequencies"])
+        encoder.rare_ = list(data["rare"])
+        encoder.rare_probs_ = list(data["rare_probs"])
         return encoder
 
 

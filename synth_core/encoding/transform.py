@@ -163,28 +163,28 @@ class TableTransform:
         return pd.DataFrame(data)
 
     # ---------------------------------------------------------------------------- state
-    def state(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """Everything needed to rebuild the fitted transform, as plain JSON-ready data."""
         return {
             "max_modes": self.max_modes,
             "max_categories": self.max_categories,
             "seed": self.seed,
             "columns": [
-                {"plan": plan.__dict__, "encoder": encoder.state()}
+                {"plan": plan.__dict__, "encoder": encoder.to_dict()}
                 for plan, encoder in zip(self.plans_, self.encoders_, strict=True)
             ],
         }
 
     @classmethod
-    def from_state(cls, state: dict[str, Any]) -> TableTransform:
-        """Rebuild a fitted transform from ``state()``'s output."""
-        transform = cls(state["max_modes"], state["max_categories"], state["seed"])
+    def from_dict(cls, data: dict[str, Any]) -> TableTransform:
+        """Rebuild a fitted transform from ``to_dict()``'s output."""
+        transform = cls(data["max_modes"], data["max_categories"], data["seed"])
         transform.plans_, transform.encoders_ = [], []
-        for column in state["columns"]:
+        for column in data["columns"]:
             plan = ColumnPlan(**column["plan"])
             encoder_cls = ContinuousEncoder if plan.kind in NUMERIC_KINDS else CategoricalEncoder
             transform.plans_.append(plan)
-            transform.encoders_.append(encoder_cls.from_state(plan.name, column["encoder"]))
+            transform.encoders_.append(encoder_cls.from_dict(plan.name, column["encoder"]))
         return transform
 
     def _plan(self, column: str) -> ColumnPlan:

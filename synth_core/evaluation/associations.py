@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats.contingency import association
 
-from synth_core.evaluation.prepared import family, prepared
+from synth_core.privacy.comparable import family, prepared
 from synth_core.schema import ColumnInfo
 
 CRAMERS_V = "Cramér's V"
@@ -33,7 +33,7 @@ class Associations:
     difference: pd.DataFrame  # synthetic - real
     methods: dict[tuple[str, str], str]  # both orders of every pair
 
-    def to_json(self) -> dict:
+    def to_dict(self) -> dict:
         def matrix(frame: pd.DataFrame) -> list[list[float | None]]:
             return [[_json_float(v) for v in row] for row in frame.to_numpy()]
 

@@ -22,8 +22,9 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.model_selection import StratifiedKFold, cross_val_score
 from threadpoolctl import threadpool_limits
 
-from synth_core.evaluation.prepared import at_most, prepared
+from synth_core.evaluation.sampling import at_most
 from synth_core.evaluation.usefulness import FeatureEncoder
+from synth_core.privacy.comparable import prepared
 from synth_core.schema import ColumnInfo
 
 DETECTION_ROWS = 5_000  # rows of each table the classifier sees (a seeded sample)
@@ -39,7 +40,7 @@ class Detection:
     rows: int  # rows of each table used
     method: str = "HistGradientBoosting, 3-fold cross-validated ROC AUC"
 
-    def to_json(self) -> dict:
+    def to_dict(self) -> dict:
         return {"auc": self.auc, "rows": self.rows, "method": self.method}
 
 

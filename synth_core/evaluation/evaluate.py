@@ -23,8 +23,8 @@ from synth_core.evaluation.associations import Associations, association_matrice
 from synth_core.evaluation.detection import DETECTION_ROWS, Detection, detection_score
 from synth_core.evaluation.marginals import Marginal, column_marginals
 from synth_core.evaluation.precision_recall import COVERAGE_ROWS, PrecisionRecall, precision_recall
-from synth_core.evaluation.prepared import at_most
 from synth_core.evaluation.privacy_scores import PrivacyScores, privacy_scores
+from synth_core.evaluation.sampling import at_most
 from synth_core.evaluation.usefulness import Utility, ml_utility, usefulness_targets
 from synth_core.evaluation.verdicts import PRIVACY_PARTS, Verdict, verdict_for, worst
 from synth_core.schema import ColumnInfo, Kind, Schema
@@ -95,7 +95,7 @@ class Evaluation:
     detection: Detection | None = None
     precision_recall: PrecisionRecall | None = None
 
-    def to_json(self) -> dict:
+    def to_dict(self) -> dict:
         """The evaluation as JSON-ready data (NaN as null)."""
         data = {
             "quality": self.quality.quality,
@@ -106,15 +106,15 @@ class Evaluation:
                 "data_validity": self.diagnostic.data_validity,
                 "data_structure": self.diagnostic.data_structure,
             },
-            "ml_utility": self.ml_utility.to_json() if self.ml_utility else None,
-            "privacy": self.privacy.to_json(),
-            "detection": self.detection.to_json() if self.detection else None,
-            "precision_recall": self.precision_recall.to_json() if self.precision_recall else None,
-            "verdicts": {key: verdict.to_json() for key, verdict in self.verdicts.items()},
+            "ml_utility": self.ml_utility.to_dict() if self.ml_utility else None,
+            "privacy": self.privacy.to_dict(),
+            "detection": self.detection.to_dict() if self.detection else None,
+            "precision_recall": self.precision_recall.to_dict() if self.precision_recall else None,
+            "verdicts": {key: verdict.to_dict() for key, verdict in self.verdicts.items()},
             "column_shapes_details": _records(self.column_shapes_details),
             "column_pair_trends_details": _records(self.pair_trends_details),
-            "marginals": {name: m.to_json() for name, m in self.marginals.items()},
-            "associations": self.associations.to_json(),
+            "marginals": {name: m.to_dict() for name, m in self.marginals.items()},
+            "associations": self.associations.to_dict(),
             "notes": list(self.notes),
             "rows": dict(self.rows),
             "columns": list(self.columns),
@@ -167,73 +167,21 @@ def evaluate(
             predicted.
     """
     started = time.perf_counter()
-    columns = _columns(schema, real, synthetic, holdout)
-    infos = [schema[name] for name in columns]
-    if target is not None:
-        _check_target(schema, columns, target)
     notes: list[str] = []
-    real = _bounded(real[columns], "real", max_rows, seed, notes)
-    synthetic = _bounded(synthetic[columns], "synthetic", max_rows, seed, notes)
-    if holdout is not None and len(holdout):
-        holdout = _bounded(holdout[columns], "holdout", max_rows, seed, notes)
-    else:
-        holdout = None
-
-    timings: dict[str, float] = {}
-
-    def timed(part: str, compute, *args):
-        start = time.perf_counter()
-        result = compute(*args)
-        timings[part] = time.perf_counter() - start
-        return result
-
-    quality_report = timed("quality", _report, QualityReport(), real, synthetic, schema, columns)
-    diagnostic_report = timed(
-        "diagnostic", _report, DiagnosticReport(), real, synthetic, schema, columns
+    real, synthetic, holdout, columns = _inputs(
+        real, synthetic, holdout, schema, target, max_rows, seed, notes
     )
-    quality = _scores(quality_report)
-    diagnostic = _diagnostic(diagnostic_report)
-    shapes = _details(quality_report, "Column Shapes", ["Column", "Metric", "Score"])
-    trends = _details(
-        quality_report,
-        "Column Pair Trends",
-        ["Column 1", "Column 2", "Metric", "Score", "Real Correlation", "Synthetic Correlation"],
-    )
+    infos = [schema[name] for name in columns]
+    timed = _Stopwatch()
+    quality, diagnostic, shapes, trends = _sdmetrics_scores(timed, real, synthetic, schema, columns)
     marginals = timed("marginals", column_marginals, real, synthetic, infos)
     associations = timed("associations", association_matrices, real, synthetic, infos)
-    utility = None
-    if target is not None:
-        utility = timed(
-            "usefulness", _utility, real, synthetic, holdout, infos, target, seed, notes
-        )
-    privacy = timed("privacy", privacy_scores, real, synthetic, infos, holdout, seed)
-    if privacy.note:
-        notes.append(privacy.note)
-    detection = timed("detection", detection_score, real, synthetic, infos, seed)
-    coverage = timed("precision_recall", precision_recall, real, synthetic, infos, seed)
-    if max(len(real), len(synthetic)) > min(DETECTION_ROWS, COVERAGE_ROWS):
-        notes.append(
-            f"The detection score compares a random {detection.rows:,} rows of each table, and "
-            f"precision and recall a random {max(coverage.rows.values()):,} (seed {seed}), to "
-            "keep the evaluation fast."
-        )
+    utility = _usefulness(timed, real, synthetic, holdout, infos, target, seed, notes)
+    privacy = _privacy(timed, real, synthetic, infos, holdout, seed, notes)
+    detection, coverage = _realism(timed, real, synthetic, infos, seed, notes)
     verdicts = _verdicts(quality, diagnostic, shapes, trends, utility, privacy, real, infos)
     verdicts |= _fidelity_verdicts(detection, coverage)
-    if utility is not None and utility.test_rows < FEW_TEST_ROWS:
-        notes.append(
-            f"The usefulness test scored on only {utility.test_rows:,} real rows, so its scores "
-            "can move by several points from one run to the next."
-        )
-    if utility is not None and "ml_utility" not in verdicts:
-        notes.append(
-            f"Even a model trained on the real rows predicts '{target}' hardly better than "
-            "guessing, so the usefulness test says little here: pick another column to predict."
-        )
-    if math.isnan(quality.column_pair_trends):
-        notes.append(
-            "No two columns are strongly related in the real table, so SDMetrics has no pair "
-            "trends to compare."
-        )
+    notes += _reading_notes(quality, utility, verdicts, target)
     return Evaluation(
         quality=quality,
         column_shapes_details=shapes,
@@ -245,21 +193,53 @@ def evaluate(
         privacy=privacy,
         verdicts=verdicts,
         notes=notes,
-        rows={
-            "real": len(real),
-            "synthetic": len(synthetic),
-            "holdout": 0 if holdout is None else len(holdout),
-        },
+        rows=_rows_used(real, synthetic, holdout),
         seconds=time.perf_counter() - started,
         columns=tuple(columns),
         seed=seed,
-        timings=timings,
+        timings=timed.timings,
         detection=detection,
         precision_recall=coverage,
     )
 
 
+class _Stopwatch:
+    """Runs one part of the evaluation and keeps the seconds it took under the part's name."""
+
+    def __init__(self) -> None:
+        self.timings: dict[str, float] = {}
+
+    def __call__(self, part: str, compute, *args):
+        start = time.perf_counter()
+        result = compute(*args)
+        self.timings[part] = time.perf_counter() - start
+        return result
+
+
 # ------------------------------------------------------------------------------ inputs
+def _inputs(real, synthetic, holdout, schema, target, max_rows, seed, notes):
+    """The tables cut to the schema's included columns and bounded to ``max_rows`` rows (an
+    empty holdout as None), and those columns; raises when they cannot be compared."""
+    columns = _columns(schema, real, synthetic, holdout)
+    if target is not None:
+        _check_target(schema, columns, target)
+    real = _bounded(real[columns], "real", max_rows, seed, notes)
+    synthetic = _bounded(synthetic[columns], "synthetic", max_rows, seed, notes)
+    if holdout is not None and len(holdout):
+        holdout = _bounded(holdout[columns], "holdout", max_rows, seed, notes)
+    else:
+        holdout = None
+    return real, synthetic, holdout, columns
+
+
+def _rows_used(real, synthetic, holdout) -> dict[str, int]:
+    return {
+        "real": len(real),
+        "synthetic": len(synthetic),
+        "holdout": 0 if holdout is None else len(holdout),
+    }
+
+
 def _columns(schema, real, synthetic, holdout) -> list[str]:
     columns = schema.included_names
     if not columns:
@@ -304,6 +284,24 @@ def _bounded(frame, what, max_rows, seed, notes) -> pd.DataFrame:
 
 
 # ------------------------------------------------------------------------------ SDMetrics
+def _sdmetrics_scores(timed, real, synthetic, schema, columns):
+    """SDMetrics' Quality and Diagnostic reports: (quality, diagnostic, column shapes details,
+    pair trends details)."""
+    quality_report = timed("quality", _report, QualityReport(), real, synthetic, schema, columns)
+    diagnostic_report = timed(
+        "diagnostic", _report, DiagnosticReport(), real, synthetic, schema, columns
+    )
+    quality = _scores(quality_report)
+    diagnostic = _diagnostic(diagnostic_report)
+    shapes = _details(quality_report, "Column Shapes", ["Column", "Metric", "Score"])
+    trends = _details(
+        quality_report,
+        "Column Pair Trends",
+        ["Column 1", "Column 2", "Metric", "Score", "Real Correlation", "Synthetic Correlation"],
+    )
+    return quality, diagnostic, shapes, trends
+
+
 def _report(report, real, synthetic, schema, columns):
     metadata = {"tables": {TABLE: sdmetrics_metadata(schema, columns)}}
     with warnings.catch_warnings():
@@ -340,6 +338,13 @@ def _details(report, name: str, keep: list[str]) -> pd.DataFrame:
 
 
 # ------------------------------------------------------------------------------ usefulness
+def _usefulness(timed, real, synthetic, holdout, infos, target, seed, notes) -> Utility | None:
+    """Train-on-synthetic usefulness for predicting ``target``; None without a target."""
+    if target is None:
+        return None
+    return timed("usefulness", _utility, real, synthetic, holdout, infos, target, seed, notes)
+
+
 def _utility(real, synthetic, holdout, infos, target, seed, notes) -> Utility:
     if holdout is not None:
         return ml_utility(real, synthetic, holdout, infos, target, seed)
@@ -355,6 +360,29 @@ def _utility(real, synthetic, holdout, infos, target, seed, notes) -> Utility:
         "which the generator saw: the synthetic score may look better than it is."
     )
     return ml_utility(train, synthetic, test, infos, target, seed)
+
+
+# ------------------------------------------------------------------------------ privacy
+def _privacy(timed, real, synthetic, infos, holdout, seed, notes) -> PrivacyScores:
+    """Exact copies and distances to the training rows; why a score is missing goes to notes."""
+    privacy = timed("privacy", privacy_scores, real, synthetic, infos, holdout, seed)
+    if privacy.note:
+        notes.append(privacy.note)
+    return privacy
+
+
+# ------------------------------------------------------------------------------ realism
+def _realism(timed, real, synthetic, infos, seed, notes) -> tuple[Detection, PrecisionRecall]:
+    """The detection score and precision and recall, each on a seeded sample of both tables."""
+    detection = timed("detection", detection_score, real, synthetic, infos, seed)
+    coverage = timed("precision_recall", precision_recall, real, synthetic, infos, seed)
+    if max(len(real), len(synthetic)) > min(DETECTION_ROWS, COVERAGE_ROWS):
+        notes.append(
+            f"The detection score compares a random {detection.rows:,} rows of each table, and "
+            f"precision and recall a random {max(coverage.rows.values()):,} (seed {seed}), to "
+            "keep the evaluation fast."
+        )
+    return detection, coverage
 
 
 # ------------------------------------------------------------------------------ verdicts
@@ -435,6 +463,28 @@ def _identifier_like(real: pd.DataFrame, infos: list[ColumnInfo]) -> list[str]:
         if share is not None and len(real) >= 20 and real[info.name].nunique() >= share * len(real):
             out.append(info.name)
     return out
+
+
+# ------------------------------------------------------------------------------ notes
+def _reading_notes(quality, utility, verdicts, target) -> list[str]:
+    """What to keep in mind when reading the scores: where a score says less than it seems."""
+    notes = []
+    if utility is not None and utility.test_rows < FEW_TEST_ROWS:
+        notes.append(
+            f"The usefulness test scored on only {utility.test_rows:,} real rows, so its scores "
+            "can move by several points from one run to the next."
+        )
+    if utility is not None and "ml_utility" not in verdicts:
+        notes.append(
+            f"Even a model trained on the real rows predicts '{target}' hardly better than "
+            "guessing, so the usefulness test says little here: pick another column to predict."
+        )
+    if math.isnan(quality.column_pair_trends):
+        notes.append(
+            "No two columns are strongly related in the real table, so SDMetrics has no pair "
+            "trends to compare."
+        )
+    return notes
 
 
 # ------------------------------------------------------------------------------ JSON

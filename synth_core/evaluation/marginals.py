@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import pandas as pd
 
-from synth_core.evaluation.prepared import MISSING, category_labels, family, numeric_values
+from synth_core.privacy.comparable import MISSING, category_labels, family, numeric_values
 from synth_core.schema import ColumnInfo, Kind
 
 MAX_BINS = 30
@@ -35,7 +35,7 @@ class Marginal:
     real: list[float]  # share of the real rows per label, summing to 1
     synthetic: list[float]
 
-    def to_json(self) -> dict:
+    def to_dict(self) -> dict:
         return asdict(self)
 
 

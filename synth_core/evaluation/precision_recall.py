@@ -7,8 +7,9 @@ Recall: the share of real rows inside the ball of some synthetic row (does the s
 cover all kinds of real rows?). A model that writes one kind of row well has high precision and
 low recall; one that writes noise has low precision.
 
-Distances are those of the privacy checks (``privacy_metrics.DistanceSpace``: numbers scaled to
-their real range, categories one-hot), between seeded samples of at most ``COVERAGE_ROWS`` rows.
+Distances are those of the privacy checks (:mod:`synth_core.privacy.distances`: numbers scaled
+to their real range, categories one-hot), between seeded samples of at most ``COVERAGE_ROWS``
+rows.
 """
 
 from __future__ import annotations
@@ -20,8 +21,8 @@ import pandas as pd
 from sklearn.metrics import pairwise_distances_chunked
 from sklearn.neighbors import NearestNeighbors
 
-from synth_core.evaluation.prepared import at_most
-from synth_core.evaluation.privacy_scores import TIE, DistanceSpace
+from synth_core.evaluation.sampling import at_most
+from synth_core.privacy.distances import TIE, DistanceSpace
 from synth_core.schema import ColumnInfo
 
 COVERAGE_ROWS = 5_000  # rows of each table compared (a seeded sample): the cost is rows x rows
@@ -37,7 +38,7 @@ class PrecisionRecall:
     k: int
     rows: dict[str, int]  # rows compared: real, synthetic
 
-    def to_json(self) -> dict:
+    def to_dict(self) -> dict:
         return {
             "precision": self.precision,
             "recall": self.recall,

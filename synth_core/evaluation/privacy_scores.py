@@ -1,9 +1,7 @@
 """Does the synthetic table give away real rows? Exact copies and distances to real rows.
 
-Distances live in one mixed-type space learnt from the training rows: numbers and dates scaled
-to 0..1 by their real range (missing: 0 plus a "missing" flag), categories one-hot scaled so that
-two different categories are as far apart as the two ends of a number's range. Euclidean
-distances, nearest neighbours by scikit-learn.
+Distances are measured in the mixed-type space of :mod:`synth_core.privacy.distances`, learnt
+from the training rows (numbers and dates scaled by their real range, categories one-hot).
 
 - Exact copies: synthetic rows identical to a training row in every column.
 - DCR share: the share of synthetic rows closer to a training row than to a holdout row (ties
@@ -19,22 +17,14 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from sklearn.compose import ColumnTransformer
-from sklearn.impute import SimpleImputer
-from sklearn.neighbors import NearestNeighbors
-from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import FunctionTransformer, MinMaxScaler, OneHotEncoder
 
-from synth_core.evaluation.prepared import family, prepared
+from synth_core.privacy.distances import TIE, DistanceSpace, neighbours, subsample
 from synth_core.schema import ColumnInfo
 from synth_core.tables.hashing import row_hashes
 
 CLOSEST_PAIRS = 5
 DISTANCE_ROWS = 10_000  # synthetic rows whose distances are measured (the cost is rows x rows)
 BASELINE_ROWS = 2_000  # holdout rows whose NNDR shows what rows the model never saw score
-MAX_ONE_HOT = 100  # categories per column; rarer ones share one "infrequent" slot
-TIE = 1e-9  # distances closer than this are equal (float noise)
-_ONE_HOT_SCALE = np.sqrt(0.5)  # two different categories: squared distance 1, like 0 vs 1
 
 
 @dataclass(frozen=True)
@@ -49,7 +39,7 @@ class PrivacyScores:
     note: str  # why a score is missing, or ""
     nndr_holdout: float | None = None  # the same ratio for holdout rows: what new rows score
 
-    def to_json(self) -> dict:
+    def to_dict(self) -> dict:
         return {
             "exact_copies": self.exact_copies,
             "exact_copy_share": self.exact_copy_share,
@@ -88,7 +78,7 @@ def privacy_scores(
     closest = _empty_pairs(names)
     if len(train) and len(synthetic):
         rng = np.random.default_rng(seed)
-        queried = _subsample(len(synthetic), max_rows, rng)
+        queried = subsample(len(synthetic), max_rows, rng)
         if len(queried) < len(synthetic):
             notes.append(
                 f"Distances were measured for a random {len(queried):,} of the "
@@ -97,27 +87,13 @@ def privacy_scores(
         space = DistanceSpace(train, infos)
         train_points = space.embed(train)
         points = space.embed(synthetic.iloc[queried])
-        distances, indices = _neighbours(train_points, points, min(2, len(train)))
-        if distances.shape[1] == 2:
-            scores["nndr"] = float(np.median(_ratio(distances)))
-        rows, nearest, where = queried, distances[:, 0], indices[:, 0]
-        shown_copies = np.setdiff1d(np.flatnonzero(copy_mask)[:CLOSEST_PAIRS], queried)
-        if len(shown_copies):
-            copy_distances, copy_indices = _neighbours(
-                train_points, space.embed(synthetic.iloc[shown_copies]), 1
-            )
-            rows = np.concatenate([rows, shown_copies])
-            nearest = np.concatenate([nearest, copy_distances[:, 0]])
-            where = np.concatenate([where, copy_indices[:, 0]])
-        closest = _closest_pairs(train[names], synthetic[names], rows, nearest, where)
+        nearest = neighbours(train_points, points, min(2, len(train)))
+        if nearest[0].shape[1] == 2:
+            scores["nndr"] = float(np.median(_ratio(nearest[0])))
+        shown = _with_shown_copies(space, train_points, synthetic, queried, nearest, copy_mask)
+        closest = _closest_pairs(train[names], synthetic[names], *shown)
         if holdout is not None and len(holdout):
-            holdout_points = space.embed(holdout)
-            scores["dcr_share"] = _dcr_share(train_points, holdout_points, points, rng)
-            if len(train) >= 2:
-                baseline = holdout_points[_subsample(len(holdout), BASELINE_ROWS, rng)]
-                scores["nndr_holdout"] = float(
-                    np.median(_ratio(_neighbours(train_points, baseline, 2)[0]))
-                )
+            scores |= _holdout_scores(space, train_points, points, holdout, rng)
     copies = int(copy_mask.sum())
     return PrivacyScores(
         exact_copies=copies,
@@ -128,54 +104,36 @@ def privacy_scores(
     )
 
 
-class DistanceSpace:
-    """The mixed-type space described above, learnt from ``reference`` (the real rows)."""
-
-    def __init__(self, reference: pd.DataFrame, infos: list[ColumnInfo]):
-        self.infos = infos
-        numeric = [info.name for info in infos if family(info) == "numeric"]
-        categorical = [info.name for info in infos if family(info) == "categorical"]
-        parts = []
-        if numeric:
-            scale = make_pipeline(
-                MinMaxScaler(),
-                SimpleImputer(strategy="constant", fill_value=0.0, add_indicator=True),
-            )
-            parts.append(("numeric", scale, numeric))
-        if categorical:
-            one_hot = make_pipeline(
-                OneHotEncoder(
-                    handle_unknown="infrequent_if_exist",
-                    max_categories=MAX_ONE_HOT,
-                    sparse_output=False,
-                ),
-                FunctionTransformer(_scale_one_hot),
-            )
-            parts.append(("categorical", one_hot, categorical))
-        self.transformer = ColumnTransformer(parts, sparse_threshold=0.0)
-        self.transformer.fit(prepared(reference, infos))
-
-    def embed(self, frame: pd.DataFrame) -> np.ndarray:
-        """Points of ``frame``'s rows in the space (float64, one row each)."""
-        if len(frame) == 0:
-            return np.zeros((0, 1))
-        return np.asarray(self.transformer.transform(prepared(frame, self.infos)), np.float64)
-
-
 def exact_copy_mask(synthetic: pd.DataFrame, real: pd.DataFrame) -> np.ndarray:
     """True for each synthetic row equal to some real row in every column (numbers compared as
     numbers whatever their dtype, missing equal to missing)."""
     return np.isin(row_hashes(synthetic), row_hashes(real[list(synthetic.columns)]))
 
 
-def _scale_one_hot(values: np.ndarray) -> np.ndarray:
-    return values * _ONE_HOT_SCALE
+def _with_shown_copies(space, train_points, synthetic, queried, nearest, copy_mask):
+    """(rows, distance, nearest training row) of the ``queried`` synthetic rows, plus the first
+    exact copies that the sample missed, so that the closest pairs show them."""
+    distances, indices = nearest
+    rows, closest, where = queried, distances[:, 0], indices[:, 0]
+    shown_copies = np.setdiff1d(np.flatnonzero(copy_mask)[:CLOSEST_PAIRS], queried)
+    if len(shown_copies):
+        copy_distances, copy_indices = neighbours(
+            train_points, space.embed(synthetic.iloc[shown_copies]), 1
+        )
+        rows = np.concatenate([rows, shown_copies])
+        closest = np.concatenate([closest, copy_distances[:, 0]])
+        where = np.concatenate([where, copy_indices[:, 0]])
+    return rows, closest, where
 
 
-def _neighbours(reference: np.ndarray, queries: np.ndarray, k: int):
-    search = NearestNeighbors(n_neighbors=k, algorithm="brute").fit(reference)
-    distances, indices = search.kneighbors(queries)
-    return np.where(distances < TIE, 0.0, distances), indices
+def _holdout_scores(space, train_points, synthetic_points, holdout, rng) -> dict[str, float]:
+    """The DCR share and, with two training rows or more, the holdout rows' own NNDR."""
+    holdout_points = space.embed(holdout)
+    scores = {"dcr_share": _dcr_share(train_points, holdout_points, synthetic_points, rng)}
+    if len(train_points) >= 2:
+        baseline = holdout_points[subsample(len(holdout), BASELINE_ROWS, rng)]
+        scores["nndr_holdout"] = float(np.median(_ratio(neighbours(train_points, baseline, 2)[0])))
+    return scores
 
 
 def _ratio(distances: np.ndarray) -> np.ndarray:
@@ -185,21 +143,14 @@ def _ratio(distances: np.ndarray) -> np.ndarray:
     return np.where(distances[:, 0] == 0, 0.0, ratio)
 
 
-def _subsample(size: int, limit: int, rng: np.random.Generator) -> np.ndarray:
-    """Sorted positions of at most ``limit`` of ``size`` rows, drawn without replacement."""
-    if size <= limit:
-        return np.arange(size)
-    return np.sort(rng.choice(size, limit, replace=False))
-
-
 def _dcr_share(train_points, holdout_points, synthetic_points, rng) -> float:
     """Share of synthetic points closer to a training point than to a holdout point, with both
     references the same size (the larger one subsampled); ties count half."""
     size = min(len(train_points), len(holdout_points))
-    train_ref = train_points[_subsample(len(train_points), size, rng)]
-    holdout_ref = holdout_points[_subsample(len(holdout_points), size, rng)]
-    to_train = _neighbours(train_ref, synthetic_points, 1)[0][:, 0]
-    to_holdout = _neighbours(holdout_ref, synthetic_points, 1)[0][:, 0]
+    train_ref = train_points[subsample(len(train_points), size, rng)]
+    holdout_ref = holdout_points[subsample(len(holdout_points), size, rng)]
+    to_train = neighbours(train_ref, synthetic_points, 1)[0][:, 0]
+    to_holdout = neighbours(holdout_ref, synthetic_points, 1)[0][:, 0]
     closer = (to_train < to_holdout - TIE).mean()
     ties = (np.abs(to_train - to_holdout) <= TIE).mean()
     return float(closer + ties / 2)

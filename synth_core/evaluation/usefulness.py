@@ -18,7 +18,7 @@ from sklearn.metrics import accuracy_score, f1_score, r2_score
 from threadpoolctl import threadpool_limits
 
 from synth_core.errors import DataError
-from synth_core.evaluation.prepared import MISSING, family, prepared
+from synth_core.privacy.comparable import MISSING, family, prepared
 from synth_core.schema import ColumnInfo, Kind, Schema
 
 CLASSIFICATION, REGRESSION = "classification", "regression"
@@ -51,7 +51,7 @@ class Utility:
         """Synthetic score / real score: 1 means as useful as the real rows (NaN if real <= 0)."""
         return self.synthetic / self.real if self.real > 0 else float("nan")
 
-    def to_json(self) -> dict:
+    def to_dict(self) -> dict:
         ratio = self.ratio
         return {
             "target": self.target,
@@ -115,11 +115,7 @@ def ml_utility(
             name: _score(task, _fit(task, *sets[name], encode.categorical, seed), x_test, y_test)
             for name in ("train", "synthetic")
         }
-    if task == CLASSIFICATION:  # the better of always the most common class and random draws
-        guesses = [DummyClassifier(), DummyClassifier(strategy="stratified", random_state=seed)]
-    else:
-        guesses = [DummyRegressor()]
-    baseline = max(_score(task, guess.fit(*sets["train"]), x_test, y_test) for guess in guesses)
+    baseline = _guessing(task, sets["train"], x_test, y_test, seed)
     return Utility(
         target=target,
         task=task,
@@ -171,6 +167,16 @@ def _fit(task, x, y, categorical, seed):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return model.fit(x, y)
+
+
+def _guessing(task, train, x_test, y_test, seed) -> tuple[float, float | None]:
+    """The score of guessing: the better of always the most common class and random draws
+    (classification), the training mean (regression)."""
+    if task == CLASSIFICATION:
+        guesses = [DummyClassifier(), DummyClassifier(strategy="stratified", random_state=seed)]
+    else:
+        guesses = [DummyRegressor()]
+    return max(_score(task, guess.fit(*train), x_test, y_test) for guess in guesses)
 
 
 def _score(task, model, x, y) -> tuple[float, float | None]:

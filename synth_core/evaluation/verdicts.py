@@ -21,7 +21,7 @@ class Verdict:
     title: str
     sentence: str  # what the score means and what to do
 
-    def to_json(self) -> dict[str, str]:
+    def to_dict(self) -> dict[str, str]:
         return {"level": self.level, "title": self.title, "sentence": self.sentence}
 
 

@@ -320,11 +320,11 @@ class PrivacyRecord:
     max_grad_norm: float
     rows: int
 
-    def to_json(self) -> dict:
+    def to_dict(self) -> dict:
         return asdict(self)
 
     @classmethod
-    def from_json(cls, data: dict | None) -> PrivacyRecord | None:
+    def from_dict(cls, data: dict | None) -> PrivacyRecord | None:
         if not data:
             return None
         return cls(**{k: data[k] for k in cls.__dataclass_fields__})

@@ -5,7 +5,7 @@ default). ``near_copy_filter`` adds a similarity filter: a synthetic row closer 
 than real rows typically sit to the training rows is dropped. "Typically" is measured on the
 holdout, rows the model never saw: the threshold is the ``quantile`` (5 % by default) of the
 distances from each holdout row to its nearest training row, in the same distance space as the
-privacy scores (``privacy_metrics.DistanceSpace``).
+privacy scores (:class:`synth_core.privacy.distances.DistanceSpace`).
 
 The filter holds the training rows' points in memory only; nothing of it goes into a model file.
 """
@@ -19,7 +19,7 @@ import pandas as pd
 from sklearn.neighbors import NearestNeighbors
 
 from synth_core.errors import DataError
-from synth_core.evaluation.privacy_scores import DistanceSpace, _neighbours, _subsample
+from synth_core.privacy.distances import DistanceSpace, neighbours, subsample
 from synth_core.schema import ColumnInfo
 
 DEFAULT_QUANTILE = 0.05
@@ -80,7 +80,7 @@ def near_copy_filter(
     space = DistanceSpace(train[columns], infos)
     points = space.embed(train[columns])
     rng = np.random.default_rng(seed)
-    probe = holdout[columns].iloc[_subsample(len(holdout), THRESHOLD_ROWS, rng)]
-    nearest = _neighbours(points, space.embed(probe), 1)[0][:, 0]
+    probe = holdout[columns].iloc[subsample(len(holdout), THRESHOLD_ROWS, rng)]
+    nearest = neighbours(points, space.embed(probe), 1)[0][:, 0]
     search = NearestNeighbors(n_neighbors=1, algorithm="brute").fit(points)
     return NearCopyFilter(space, search, float(np.quantile(nearest, quantile)), quantile, columns)

@@ -137,11 +137,11 @@ def learn_formats(values: pd.Series, numeric: bool = False) -> list[Format]:
     return formats
 
 
-def _formats_to_json(formats: list[Format]) -> list[dict]:
+def _formats_to_dicts(formats: list[Format]) -> list[dict]:
     return [{"tokens": list(f.tokens), "share": f.share} for f in formats]
 
 
-def _formats_from_json(data: list[dict]) -> list[Format]:
+def _formats_from_dicts(data: list[dict]) -> list[Format]:
     return [Format(tuple(str(t) for t in f["tokens"]), float(f["share"])) for f in data]
 
 
@@ -159,7 +159,7 @@ class PiiColumn:
     formats: tuple[Format, ...] = ()  # identifiers, phone and national ID numbers
     style: str = ""  # names: "first last" or "last, first"; text: words per value
 
-    def to_json(self) -> dict:
+    def to_dict(self) -> dict:
         return {
             "name": self.name,
             "treatment": self.treatment,
@@ -167,12 +167,12 @@ class PiiColumn:
             "pii_type": self.pii_type,
             "missing": self.missing,
             "numeric": self.numeric,
-            "formats": _formats_to_json(list(self.formats)),
+            "formats": _formats_to_dicts(list(self.formats)),
             "style": self.style,
         }
 
     @classmethod
-    def from_json(cls, data: dict) -> PiiColumn:
+    def from_dict(cls, data: dict) -> PiiColumn:
         return cls(
             name=str(data["name"]),
             treatment=str(data["treatment"]),
@@ -180,7 +180,7 @@ class PiiColumn:
             pii_type=data.get("pii_type"),
             missing=float(data["missing"]),
             numeric=bool(data["numeric"]),
-            formats=tuple(_formats_from_json(data.get("formats", []))),
+            formats=tuple(_formats_from_dicts(data.get("formats", []))),
             style=str(data.get("style", "")),
         )
 
@@ -213,22 +213,22 @@ class PiiPlan:
     def names(self) -> list[str]:
         return [column.name for column in self.columns]
 
-    def to_json(self) -> dict:
+    def to_dict(self) -> dict:
         """Plain JSON for the model file: formats and settings, never a real value."""
         return {
-            "columns": [column.to_json() for column in self.columns],
+            "columns": [column.to_dict() for column in self.columns],
             "order": list(self.order),
             "locale": self.locale,
             "seed": self.seed,
         }
 
     @classmethod
-    def from_json(cls, data: dict | None, learned: list[str] | None = None) -> PiiPlan:
-        """Read ``to_json``'s form; None (a file from before PII treatments): no columns."""
+    def from_dict(cls, data: dict | None, learned: list[str] | None = None) -> PiiPlan:
+        """Read ``to_dict``'s form; None (a file from before PII treatments): no columns."""
         if not data:
             return cls((), tuple(learned or ()))
         return cls(
-            tuple(PiiColumn.from_json(c) for c in data.get("columns", [])),
+            tuple(PiiColumn.from_dict(c) for c in data.get("columns", [])),
             tuple(str(name) for name in data.get("order", learned or [])),
             str(data.get("locale", DEFAULT_LOCALE)),
             int(data.get("seed", 0)),

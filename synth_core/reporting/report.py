@@ -21,7 +21,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from synth_core import __version__
-from synth_core.evaluation.verdicts import THRESHOLDS
+from synth_core.evaluation.verdicts import THRESHOLDS, Verdict
 from synth_core.reporting.plots import (
     LEVEL_COLOURS,
     association_figures,
@@ -29,10 +29,10 @@ from synth_core.reporting.plots import (
     scores_figure,
     utility_figure,
 )
+from synth_core.wording import percent
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # annotations only: the report loads without SDMetrics or scikit-learn
     from synth_core.evaluation.evaluate import Evaluation
-    from synth_core.evaluation.verdicts import Verdict
 
 SECTIONS = (
     ("summary", "Summary"),
@@ -128,27 +128,27 @@ def _section(key: str, content: Iterable[str]) -> str:
 def _summary(evaluation: Evaluation, charts: _Charts) -> str:
     quality, privacy, utility = evaluation.quality, evaluation.privacy, evaluation.ml_utility
     cards = [
-        ("Overall quality", _percent(quality.quality), "quality"),
-        ("Column shapes", _percent(quality.column_shapes), "column_shapes"),
-        ("Column pair trends", _percent(quality.column_pair_trends), "column_pair_trends"),
-        ("Diagnostic", _percent(evaluation.diagnostic.score), "diagnostic"),
+        ("Overall quality", percent(quality.quality), "quality"),
+        ("Column shapes", percent(quality.column_shapes), "column_shapes"),
+        ("Column pair trends", percent(quality.column_pair_trends), "column_pair_trends"),
+        ("Diagnostic", percent(evaluation.diagnostic.score), "diagnostic"),
     ]
     if evaluation.detection is not None:
         cards.append(("Detection (ROC AUC)", _number(evaluation.detection.auc), "detection"))
     if evaluation.precision_recall is not None:
         coverage = evaluation.precision_recall
-        cards.append(("Precision", _percent(coverage.precision), "precision"))
-        cards.append(("Recall", _percent(coverage.recall), "recall"))
+        cards.append(("Precision", percent(coverage.precision), "precision"))
+        cards.append(("Recall", percent(coverage.recall), "recall"))
     if utility is not None:
         value = f"{utility.synthetic:.2f} vs {utility.real:.2f}"
         cards.append((f"Usefulness ({utility.metric})", value, "ml_utility"))
     cards += [
         (
             "Exact copies",
-            f"{privacy.exact_copies:,} ({_percent(privacy.exact_copy_share)})",
+            f"{privacy.exact_copies:,} ({percent(privacy.exact_copy_share)})",
             "exact_copies",
         ),
-        ("Distance to closest record", _percent(privacy.dcr_share), "dcr"),
+        ("Distance to closest record", percent(privacy.dcr_share), "dcr"),
         ("Privacy", "", "privacy"),
     ]
     rows = evaluation.rows
@@ -215,8 +215,8 @@ def _realism(evaluation: Evaluation) -> str:
     rows = {
         "Detection: ROC AUC": f"{_number(detection.auc)} (0.5 ideal, 1.0 always told apart)",
         "Detection: classifier": f"{detection.method}, {detection.rows:,} rows of each table",
-        "Precision": _percent(coverage.precision),
-        "Recall": _percent(coverage.recall),
+        "Precision": percent(coverage.precision),
+        "Recall": percent(coverage.recall),
         "Precision and recall: rows and neighbours": (
             f"{coverage.rows['real']:,} real, {coverage.rows['synthetic']:,} synthetic, "
             f"k = {coverage.k}"
@@ -302,8 +302,8 @@ def _privacy(evaluation: Evaluation, facts: Mapping[str, str] | None = None) -> 
     privacy = evaluation.privacy
     rows = {
         "Exact copies of training rows": f"{privacy.exact_copies:,} "
-        f"({_percent(privacy.exact_copy_share)} of the synthetic rows)",
-        "Distance to closest record (DCR) share": _percent(privacy.dcr_share)
+        f"({percent(privacy.exact_copy_share)} of the synthetic rows)",
+        "Distance to closest record (DCR) share": percent(privacy.dcr_share)
         + " (about 50 % is ideal)",
         "Nearest-neighbour distance ratio (median)": _number(privacy.nndr)
         + (
@@ -480,12 +480,6 @@ def _plain(value: Any) -> str:
     if isinstance(value, Mapping | list | tuple):
         return json.dumps(value, default=str, ensure_ascii=False)
     return "" if value is None else str(value)
-
-
-def _percent(value: float | None) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    return f"{value * 100:.1f} %"
 
 
 def _number(value: float | None) -> str:

@@ -77,7 +77,7 @@ class HealthWarning:
         """The warning as one line: title, sentence and advice."""
         return f"{self.title}: {self.sentence} {self.advice}"
 
-    def to_json(self) -> dict[str, str]:
+    def to_dict(self) -> dict[str, str]:
         return {
             "key": self.key,
             "title": self.title,

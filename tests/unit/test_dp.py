@@ -70,7 +70,7 @@ def _moved(frame):
 
 def _state(frame, schema, config, **declared):
     domain = plan_privacy(frame, schema, config, **declared).domain
-    return TableTransform(seed=config.seed).fit(frame, schema, domain=domain).state()
+    return TableTransform(seed=config.seed).fit(frame, schema, domain=domain).to_dict()
 
 
 def test_declared_bounds_make_the_transform_independent_of_the_data(big) -> None:
@@ -92,8 +92,8 @@ def test_released_bounds_and_categories_ignore_single_rows(big) -> None:
 
     state = _state(frame, schema, DP_CONFIG)
     assert state == _state(moved, schema, DP_CONFIG)
-    plain = TableTransform().fit(frame, schema).state()
-    assert plain != TableTransform().fit(moved, schema).state()
+    plain = TableTransform().fit(frame, schema).to_dict()
+    assert plain != TableTransform().fit(moved, schema).to_dict()
     color = next(c for c in state["columns"] if c["plan"]["name"] == "color")
     assert "s:violet" not in color["encoder"]["categories"]
     assert len(set(color["encoder"]["frequencies"])) == 1  # no real frequency in the transform

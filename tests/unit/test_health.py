@@ -150,4 +150,4 @@ def test_quality_that_stops_rising_gives_a_note() -> None:
 def test_a_warning_reads_as_one_line_and_as_json() -> None:
     warning = health.plateau([(1, 0.5), (2, 0.4), (3, 0.4), (4, 0.4)])
     assert warning.text().startswith("More epochs have stopped helping: ")
-    assert set(warning.to_json()) == {"key", "title", "sentence", "advice", "level"}
+    assert set(warning.to_dict()) == {"key", "title", "sentence", "advice", "level"}

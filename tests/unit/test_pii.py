@@ -90,7 +90,7 @@ def test_generation_is_reproducible_and_the_plan_round_trips(orders, model, trea
 
 
 def test_the_plan_stores_no_real_value(orders, model) -> None:
-    text = json.dumps(model.pii_.to_json())
+    text = json.dumps(model.pii_.to_dict())
 
     for name in PRIVATE:
         for value in orders[name].astype(str):

@@ -244,8 +244,8 @@ def test_random_matrices_with_extreme_values_stay_in_range(mixed_frame, fitted):
 
 # ------------------------------------------------------------------------------- state
 def test_state_is_plain_json_and_rebuilds_the_same_transform(mixed_frame, fitted):
-    text = json.dumps(fitted.state())
-    rebuilt = TableTransform.from_state(json.loads(text))
+    text = json.dumps(fitted.to_dict())
+    rebuilt = TableTransform.from_dict(json.loads(text))
     assert rebuilt.columns == fitted.columns
     assert rebuilt.spans == fitted.spans
     first = fitted.transform(mixed_frame, np.random.default_rng(3))
@@ -263,7 +263,7 @@ def test_state_rebuild_keeps_rare_bucket():
     transform = TableTransform(max_categories=5).fit(
         frame, make_schema(frame, {"city": Kind.CATEGORICAL})
     )
-    rebuilt = TableTransform.from_state(json.loads(json.dumps(transform.state())))
+    rebuilt = TableTransform.from_dict(json.loads(json.dumps(transform.to_dict())))
     matrix = np.random.default_rng(6).normal(size=(300, transform.width))
     pd.testing.assert_frame_equal(
         transform.inverse(matrix, np.random.default_rng(7)),

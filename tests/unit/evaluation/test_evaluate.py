@@ -19,7 +19,7 @@ from synth_core.schema import Kind
 from tests.evaluation_tables import related_frame, related_schema, shuffled_columns
 from tests.helpers import make_schema
 
-ROOT = Path(__file__).parents[2]
+ROOT = Path(__file__).parents[3]
 SDTYPES = {"x": "numerical", "y": "numerical", "z": "numerical", "noise": "numerical"}
 SDTYPES |= {"group": "categorical", "twin": "categorical", "level": "numerical"}
 SDTYPES |= {"label": "categorical"}
@@ -143,8 +143,8 @@ def test_every_part_is_filled_in(shuffled, schema):
         assert verdict.title and verdict.sentence.endswith(".")
 
 
-def test_to_json_is_plain_json_with_the_documented_keys(shuffled):
-    data = json.loads(json.dumps(shuffled.to_json(), allow_nan=False))
+def test_to_dict_is_plain_json_with_the_documented_keys(shuffled):
+    data = json.loads(json.dumps(shuffled.to_dict(), allow_nan=False))
     for key in ("quality", "column_shapes", "column_pair_trends", "diagnostic", "verdicts"):
         assert key in data
     assert set(data["ml_utility"]) >= {"real", "synthetic", "metric", "target", "test_rows"}
@@ -215,7 +215,9 @@ ENGINE_PARTS = [
     "reporting/report",
     "evaluation/verdicts",
     "tables/split",
-    "evaluation/prepared",
+    "privacy/comparable",
+    "privacy/distances",
+    "evaluation/sampling",
     "evaluation/marginals",
     "evaluation/associations",
     "evaluation/usefulness",

@@ -49,7 +49,7 @@ def test_the_sentence_says_what_to_do_and_takes_a_hint():
     assert verdict.title == "Column shapes"
     assert "train longer" in verdict.sentence
     assert verdict.sentence.endswith("Furthest off: 'age'.")
-    assert verdict.to_json() == {
+    assert verdict.to_dict() == {
         "level": "poor",
         "title": verdict.title,
         "sentence": verdict.sentence,

@@ -1,4 +1,4 @@
-"""Column values as the evaluation metrics read them: numbers, or category labels.
+"""Column values as distance and metric code compares them: numbers, or category labels.
 
 Numbers, whole numbers and dates are "numeric" (dates as seconds since 1970, read with the
 schema's format); categories and yes/no columns are "categorical", as text labels that compare
@@ -16,13 +16,8 @@ from synth_core.schema import NUMERIC_KINDS, ColumnInfo, Kind, datetime_seconds
 MISSING = "\0missing"  # cannot clash with a real label read from a file
 
 
-def at_most(frame: pd.DataFrame, rows: int, seed: int) -> pd.DataFrame:
-    """``frame`` itself when it has at most ``rows`` rows, else a seeded random ``rows`` of it."""
-    return frame.sample(rows, random_state=seed) if len(frame) > rows else frame
-
-
 def family(info: ColumnInfo) -> str:
-    """'numeric' or 'categorical': how the evaluation treats the column."""
+    """'numeric' or 'categorical': how distances and metrics treat the column."""
     return "numeric" if info.kind in NUMERIC_KINDS else "categorical"
 
 

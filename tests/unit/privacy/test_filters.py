@@ -9,7 +9,9 @@ import pandas as pd
 import pytest
 
 from synth_core.errors import DataError
+from synth_core.evaluation.evaluate import evaluate
 from synth_core.privacy.filters import near_copy_filter
+from synth_core.reporting.report import html_report
 from tests.helpers import make_mixed_frame
 
 
@@ -68,9 +70,6 @@ def test_too_small_a_holdout_is_refused(planted, mixed_schema) -> None:
 
 
 def test_the_report_states_the_guarantee_and_the_filters(planted, mixed_schema) -> None:
-    from synth_core.evaluation.evaluate import evaluate
-    from synth_core.reporting.report import html_report
-
     train, holdout, synthetic = planted
     evaluation = evaluate(train, synthetic, mixed_schema, holdout=holdout, seed=0)
     facts = {
