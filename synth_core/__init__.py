@@ -39,6 +39,7 @@ _LAZY = {
     "TrainingJob": "synth_core.jobs",
     "near_copy_filter": "synth_core.privacy.filters",
     "evaluate": "synth_core.evaluation.evaluate",
+    "exact_copy_mask": "synth_core.evaluation.privacy_scores",
     "html_report": "synth_core.reporting.report",
 }
 
@@ -58,6 +59,7 @@ __all__ = [
     "__version__",
     "config_for",
     "evaluate",
+    "exact_copy_mask",
     "holdout_split",
     "html_report",
     "infer_schema",
@@ -84,6 +86,7 @@ def __dir__() -> list[str]:
 if TYPE_CHECKING:
     from synth_core.config import TrainingConfig
     from synth_core.evaluation.evaluate import evaluate
+    from synth_core.evaluation.privacy_scores import exact_copy_mask
     from synth_core.jobs import TrainingJob
     from synth_core.models.variants import VARIANTS, config_for
     from synth_core.privacy.filters import near_copy_filter

@@ -13,7 +13,14 @@ import threading
 import time
 from collections.abc import Sequence
 
+import synth_core as sc
+from synth_core.config import DEVICES, TrainingConfig
 from synth_core.errors import SynthError
+from synth_core.evaluation.verdicts import THRESHOLDS
+from synth_core.models.variants import VARIANTS, config_for, validated
+from synth_core.schema import infer_schema
+from synth_core.tables import read_table, write_csv
+from synth_core.training.presets import PRESETS, RECOMMENDED_VARIANT, preset_config
 from synth_core.wording import percent
 
 EXIT_USAGE = 2
@@ -31,10 +38,6 @@ def build_parser() -> argparse.ArgumentParser:
     inspect = sub.add_parser("inspect", help="read a table and print the inferred column kinds")
     inspect.add_argument("file")
     inspect.add_argument("--json", action="store_true", help="print JSON instead of a table")
-
-    from synth_core.config import DEVICES, TrainingConfig
-    from synth_core.models.variants import VARIANTS
-    from synth_core.training.presets import PRESETS, RECOMMENDED_VARIANT
 
     fit = sub.add_parser("fit", help="train a model on a table and save it")
     fit.add_argument("data")
@@ -130,8 +133,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _inspect(args) -> int:
-    from synth_core.schema import infer_schema
-    from synth_core.tables import read_table
 
     result = read_table(args.file)
     schema = infer_schema(result.frame)
@@ -150,14 +151,6 @@ def _inspect(args) -> int:
 
 
 def _fit(args) -> int:
-    from synth_core.config import TrainingConfig
-    from synth_core.models.variants import config_for, validated
-    from synth_core.schema import infer_schema
-    from synth_core.synthesizer import Synthesizer
-    from synth_core.tables import read_table, write_csv
-    from synth_core.tables.split import holdout_split
-    from synth_core.training.loop import TrainingProgress
-    from synth_core.training.presets import preset_config
 
     if args.holdout_out and args.holdout == 0:
         raise SynthError("--holdout-out needs rows held out: give --holdout a share above 0.")
@@ -165,7 +158,7 @@ def _fit(args) -> int:
     schema = infer_schema(frame)
     if args.columns:
         schema = schema.with_only(_names(args.columns))
-    frame, holdout = holdout_split(frame, args.holdout, seed=args.seed)
+    frame, holdout = sc.holdout_split(frame, args.holdout, seed=args.seed)
     overrides = {
         "variant": args.variant,
         "condition_column": args.condition,
@@ -181,12 +174,12 @@ def _fit(args) -> int:
     else:
         overrides["variant"] = args.variant or TrainingConfig.variant
         config = validated(config_for(**overrides))
-    progress = TrainingProgress()
+    progress = sc.TrainingProgress()
     done = threading.Event()
     reporter = threading.Thread(target=_report, args=(progress, done), daemon=True)
     reporter.start()
     try:
-        synth = Synthesizer(config).fit(frame, schema, progress=progress)
+        synth = sc.Synthesizer(config).fit(frame, schema, progress=progress)
     finally:
         done.set()
         reporter.join()
@@ -260,8 +253,6 @@ def _print_warnings(snap, shown: set[str], tty: bool) -> None:
 
 
 def _sample(args) -> int:
-    from synth_core.synthesizer import Synthesizer
-    from synth_core.tables import write_csv
 
     if args.rows < 0:
         raise SynthError("--rows must be 0 or more.")
@@ -271,7 +262,7 @@ def _sample(args) -> int:
         if not sep or not column.strip():
             raise SynthError("--where needs the form COLUMN=VALUE, for example income=>50K.")
         conditions = {column.strip(): value.strip()}
-    synth = Synthesizer.load(args.model)
+    synth = sc.Synthesizer.load(args.model)
     near = _near_copy_filter(synth, args.near_copy_filter) if args.near_copy_filter else None
     started = time.monotonic()
     copies = near_copies = 0
@@ -296,22 +287,17 @@ def _sample(args) -> int:
 
 def _near_copy_filter(synth, path: str):
     """The near-copy filter for ``synth`` from the table it was fitted on."""
-    from synth_core.privacy.filters import near_copy_filter
-    from synth_core.tables import read_table
-    from synth_core.tables.split import DEFAULT_FRACTION, holdout_split
 
     frame = read_table(path).frame
     absent = [name for name in synth.columns if name not in frame.columns]
     if absent:
         raise SynthError(f"{path} lacks {_quoted(absent)}, which the model learned.")
-    train, holdout = holdout_split(frame, DEFAULT_FRACTION, seed=synth.config.seed)
+    train, holdout = sc.holdout_split(frame, seed=synth.config_.seed)
     infos = [synth.schema_[name] for name in synth.columns]
-    return near_copy_filter(train[synth.columns], holdout[synth.columns], infos)
+    return sc.near_copy_filter(train[synth.columns], holdout[synth.columns], infos)
 
 
 def _evaluate(args) -> int:
-    from synth_core.schema import infer_schema
-    from synth_core.tables import read_table
 
     real = read_table(args.real).frame
     synthetic = read_table(args.synthetic).frame
@@ -339,19 +325,16 @@ def _evaluate(args) -> int:
                 file=sys.stderr,
             )
 
-    from synth_core.evaluation.evaluate import DEFAULT_MAX_ROWS, evaluate
-    from synth_core.reporting.report import html_report
-
     if args.max_rows is not None and args.max_rows < 100:
         raise SynthError("--max-rows must be at least 100.")
-    evaluation = evaluate(
+    evaluation = sc.evaluate(
         real,
         synthetic,
         schema,
         holdout=holdout,
         target=args.target,
         seed=args.seed,
-        max_rows=args.max_rows or DEFAULT_MAX_ROWS,
+        **({"max_rows": args.max_rows} if args.max_rows else {}),
     )
     _print_summary(evaluation)
     if args.json_out:
@@ -366,21 +349,19 @@ def _evaluate(args) -> int:
             "Target column": args.target or "none",
             "Seed": args.seed,
         }
-        _write_text(args.html_out, html_report(evaluation, settings=settings))
+        _write_text(args.html_out, sc.html_report(evaluation, settings=settings))
         print(f"wrote {args.html_out}")
     return 0
 
 
 def _without_holdout_rows(real, holdout, columns):
     """REAL without the rows that are also in the holdout file: the model never saw those."""
-    from synth_core.evaluation.privacy_scores import exact_copy_mask
 
-    shared = exact_copy_mask(real[columns], holdout[columns])
+    shared = sc.exact_copy_mask(real[columns], holdout[columns])
     return real[~shared].reset_index(drop=True), int(shared.sum())
 
 
 def _print_summary(evaluation) -> None:
-    from synth_core.evaluation.verdicts import THRESHOLDS
 
     rows = evaluation.rows
     holdout = f", {rows['holdout']:,} holdout rows" if rows["holdout"] else ""

@@ -20,7 +20,6 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from synth_core import __version__
 from synth_core.evaluation.verdicts import THRESHOLDS, Verdict
 from synth_core.reporting.plots import (
     LEVEL_COLOURS,
@@ -29,6 +28,7 @@ from synth_core.reporting.plots import (
     scores_figure,
     utility_figure,
 )
+from synth_core.version import __version__
 from synth_core.wording import percent
 
 if TYPE_CHECKING:  # annotations only: the report loads without SDMetrics or scikit-learn
