@@ -17,7 +17,7 @@ from synth_core.synthesizer import Synthesizer
 from synth_core.tables import read_table
 from tests.helpers import TINY_CONFIG
 
-FIXTURES = Path(__file__).parents[1] / "fixtures"
+FIXTURES = Path(__file__).parents[2] / "fixtures"
 PRIVATE = ["Order ID", "Customer Name", "Customer Email", "Phone"]
 
 
