@@ -6,12 +6,12 @@ import streamlit as st
 
 from synth_core.config import DEVICES, TrainingConfig
 from synth_core.errors import SynthError, TrainingError
-from synth_core.jobs import QUEUED, TrainingJob
+from synth_core.jobs import TrainingJob
 from synth_core.models import VARIANTS
 from synth_core.reporting.plots import accuracy_figure, fidelity_figure, loss_figure
 from synth_core.training.device import describe_device
-from synth_core.training.loop import FAILED, FINISHED, PENDING, ProgressSnapshot
 from synth_core.training.presets import DEFAULT_PRESET, PRESETS, RECOMMENDED_VARIANT, preset_config
+from synth_core.training.progress import ProgressSnapshot, RunState
 from ui import columns_table, flow, state, training
 
 PREVIEW_ROWS = 10
@@ -216,12 +216,12 @@ def settings() -> tuple[TrainingConfig | None, bool]:
 
 def progress_view(current: TrainingJob, progress: ProgressSnapshot) -> None:
     """Where a started run stands: progress bar, speed, charts and notes."""
-    if progress.state == PENDING:
+    if progress.state == RunState.PENDING:
         st.progress(0.0, text="Getting your table ready…")
         return
     fraction, left = progress.fraction, progress.eta
     if progress.done:
-        fraction = 1.0 if progress.state == FINISHED else fraction
+        fraction = 1.0 if progress.state == RunState.FINISHED else fraction
         text = f"{progress.epoch} of {progress.total_epochs} epochs done"
     else:
         epoch = min(progress.epoch + 1, progress.total_epochs)
@@ -261,7 +261,7 @@ def live_view() -> None:
     snapshot = current.snapshot() if current is not None else None
     if snapshot is None or snapshot.done:
         st.rerun()  # a full run draws the outcome and ends this polling
-    if snapshot.state == QUEUED:
+    if snapshot.state == RunState.QUEUED:
         place = snapshot.queue_position
         st.info(
             f"Waiting for another training to finish — you are number {place} in line."
@@ -277,12 +277,12 @@ def outcome(done: TrainingJob) -> None:
     """How a training ended, and what to do next."""
     snapshot = done.snapshot()
     progress = snapshot.progress
-    if snapshot.state == FINISHED:
+    if snapshot.state == RunState.FINISHED:
         st.success(
             f"Training finished in {training.format_duration(progress.elapsed)}.",
             icon=":material/check_circle:",
         )
-    elif snapshot.state == FAILED:
+    elif snapshot.state == RunState.FAILED:
         st.error(snapshot.error, icon=":material/error:")
         st.caption("Your settings are kept: change them if needed and start again.")
     elif done.result is None:

@@ -152,8 +152,8 @@ def _fit(args) -> int:
     from synth_core.synthesizer import Synthesizer
     from synth_core.tables.read import read_table, write_csv
     from synth_core.tables.split import holdout_split
-    from synth_core.training.loop import TrainingProgress
     from synth_core.training.presets import preset_config
+    from synth_core.training.progress import TrainingProgress
 
     if args.holdout_out and args.holdout == 0:
         raise SynthError("--holdout-out needs rows held out: give --holdout a share above 0.")

@@ -34,6 +34,7 @@ from synth_core.models import VARIANTS, GanCore, build_core
 from synth_core.privacy.dp import PrivacyRecord
 from synth_core.privacy.pii import PiiPlan
 from synth_core.schema.model import Schema
+from synth_core.training.progress import RunState
 
 FORMAT = "synth-studio-model"
 FORMAT_VERSION = 1
@@ -176,7 +177,7 @@ def _load(source, device: str):
     synth.pii_ = PiiPlan.from_json(model.get("pii"), synth.transform_.columns)
     synth.privacy_ = PrivacyRecord.from_json(model.get("privacy"))
     synth.training_hashes_ = tensors[HASHES_KEY].numpy().view(np.uint64)
-    synth.state_ = "loaded"
+    synth.state_ = RunState.LOADED
     target = resolve_device(device)
     synth.core_ = build_core(
         synth.variant_,

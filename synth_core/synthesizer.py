@@ -26,10 +26,12 @@ from synth_core.privacy import dp
 from synth_core.privacy.pii import PiiPlan
 from synth_core.schema.model import Schema, infer_schema
 from synth_core.tables.hashing import row_hashes
+from synth_core.training.callbacks import hold_back
 from synth_core.training.device import denormals_flushed, resolve_device
 from synth_core.training.fidelity import fidelity_estimate
 from synth_core.training.health import RowSummary, mode_collapse
-from synth_core.training.loop import STOPPED, Estimate, TrainingProgress, hold_back, train
+from synth_core.training.loop import train
+from synth_core.training.progress import Estimate, RunState, TrainingProgress
 
 if TYPE_CHECKING:
     from synth_core.privacy.filters import NearCopyFilter
@@ -177,7 +179,7 @@ class Synthesizer:
 
     @property
     def stopped_early(self) -> bool:
-        return getattr(self, "state_", None) == STOPPED
+        return getattr(self, "state_", None) == RunState.STOPPED
 
     @property
     def columns(self) -> list[str]:

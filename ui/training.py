@@ -17,13 +17,13 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from synth_core.config import TrainingConfig
 from synth_core.errors import TrainingError
-from synth_core.jobs import QUEUED, JobSnapshot, TrainingJob, TrainingSlots
+from synth_core.jobs import JobSnapshot, TrainingJob, TrainingSlots
 from synth_core.models import VARIANTS
 from synth_core.privacy.dp import DP_VARIANTS, EPSILONS
 from synth_core.schema.model import Kind, Schema
 from synth_core.training.device import describe_device, resolve_device
-from synth_core.training.loop import PENDING
 from synth_core.training.presets import RECOMMENDED_VARIANT, preset_config
+from synth_core.training.progress import RunState
 from ui import state
 from ui.state import LoadedTable, State
 
@@ -236,16 +236,16 @@ def time_left_words(seconds: float | None) -> str:
 
 def status_line(snapshot: JobSnapshot) -> str:
     """One line on a training for the sidebar, such as 'Training: 45 %'."""
-    if snapshot.state == QUEUED:
+    if snapshot.state == RunState.QUEUED:
         place = snapshot.queue_position
         return f"Training: waiting, number {place} in line" if place else "Training: starting"
     if snapshot.done:
         return {
-            "finished": "Model trained",
-            "stopped": "Training stopped",
-            "failed": "Training failed",
+            RunState.FINISHED: "Model trained",
+            RunState.STOPPED: "Training stopped",
+            RunState.FAILED: "Training failed",
         }.get(snapshot.state, "Training ended")
-    if snapshot.progress.state == PENDING:
+    if snapshot.progress.state == RunState.PENDING:
         return "Training: getting ready"
     return f"Training: {snapshot.progress.fraction * 100:.0f} %"
 
