@@ -40,7 +40,7 @@ st.write(
 
 table, schema = state.get_table(), state.get_schema()
 job = state.get_job()
-active = training.is_active(job)
+active = job is not None and job.active
 
 
 def controls(ready: bool) -> bool:

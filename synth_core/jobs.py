@@ -128,6 +128,12 @@ class TrainingJob:
         with self._lock:
             return self._result
 
+    @property
+    def active(self) -> bool:
+        """True while the job waits for its turn or trains."""
+        with self._lock:
+            return not self._state.done
+
     def snapshot(self) -> JobSnapshot:
         with self._lock:
             state, error = self._state, self._error

@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable
 
 import streamlit as st
+from streamlit import runtime
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from synth_core.config import TrainingConfig
@@ -25,6 +26,7 @@ from synth_core.training.device import describe_device, resolve_device
 from synth_core.training.presets import RECOMMENDED_VARIANT, preset_config
 from synth_core.training.progress import RunState
 from ui import state
+from ui.holdout import split_for_training
 from ui.state import LoadedTable, State
 
 logger = logging.getLogger(__name__)
@@ -69,8 +71,6 @@ def session_keep_alive() -> Callable[[], bool]:
 
     Without a Streamlit server (tests, bare scripts) there is nothing to watch: always True.
     """
-    from streamlit import runtime
-
     ctx = get_script_run_ctx()
     if ctx is None or not runtime.exists():
         return lambda: True
@@ -92,20 +92,13 @@ def start_training(
 ) -> TrainingJob:
     """Start training on ``table`` in the background and make it this session's job.
 
-    A fifth of the rows is kept aside first (see ``ui.results``): the model never sees them."""
-    from ui import results  # imports the evaluation stack, which only this step needs
-
-    train = results.split_for_training(table.frame, schema, config.seed, store)
+    A fifth of the rows is kept aside first (see ``ui.holdout``): the model never sees them."""
+    train = split_for_training(table.frame, schema, config.seed, store)
     job = TrainingJob(
         train, schema, config, slots=training_slots(), keep_alive=session_keep_alive()
     )
     state.set_job(job.start(), schema, store)
     return job
-
-
-def is_active(job: TrainingJob | None) -> bool:
-    """True while ``job`` waits for its turn or trains."""
-    return job is not None and not job.snapshot().done
 
 
 # ------------------------------------------------------------------------------ settings
@@ -256,7 +249,7 @@ def sidebar_status() -> None:
     job = state.get_job()
     if job is None:
         return
-    if is_active(job):
+    if job.active:
         st.fragment(run_every=POLL_SECONDS)(_live_status)()
     else:
         st.caption(status_line(job.snapshot()))

@@ -378,6 +378,13 @@ def test_job_finishes_with_a_complete_snapshot(mixed_frame, mixed_schema):
     check_valid_rows(mixed_frame, job.result.sample(50, seed=1))
 
 
+def test_a_job_is_active_from_its_queue_to_its_end(mixed_frame, mixed_schema):
+    job = TrainingJob(mixed_frame, mixed_schema, config_for("gan"))
+    assert job.active and job.snapshot().state == "queued"
+    assert job.start().join(60)
+    assert not job.active and job.snapshot().done
+
+
 def test_eta_is_reported_while_running(big_frame, big_schema):
     job = long_job(big_frame, big_schema).start()
     try:
