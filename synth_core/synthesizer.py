@@ -29,7 +29,7 @@ from synth_core.privacy.plan import plan_privacy
 from synth_core.schema import DISCRETE_KINDS, Schema, infer_schema
 from synth_core.tables.hashing import row_hashes
 from synth_core.training.device import denormals_flushed
-from synth_core.training.loop import STOPPED, TrainingProgress
+from synth_core.training.progress import RunState, TrainingProgress
 from synth_core.training.run import train_model
 
 CHUNK_ROWS = 50_000  # rows generated at a time: bounds memory for any requested size
@@ -114,7 +114,7 @@ class Synthesizer:
 
     @property
     def stopped_early(self) -> bool:
-        return getattr(self, "state_", None) == STOPPED
+        return getattr(self, "state_", None) == RunState.STOPPED
 
     @property
     def columns(self) -> list[str]:

@@ -13,6 +13,7 @@ from synth_core.errors import DataError
 from tests.app.steps import tiny_settings, train_to_the_end
 from tests.helpers import make_mixed_frame
 from ui import results, state
+from ui.holdout import real_rows
 
 COMPARE = "pages/compare.py"
 DOWNLOAD = "pages/download.py"
@@ -66,7 +67,7 @@ def test_before_any_model_it_links_to_train(loaded: AppTest, page: str) -> None:
 def test_training_keeps_a_fifth_of_the_rows_aside(trained: AppTest) -> None:
     job = state.get_job(trained.session_state)
     table = state.get_table(trained.session_state)
-    train, holdout = results.real_rows(table, trained.session_state)
+    train, holdout = real_rows(table, trained.session_state)
 
     assert len(holdout) == ROWS // 5 and len(train) == ROWS - ROWS // 5
     assert job.result.training_rows_ == len(train)

@@ -21,8 +21,8 @@ from synth_core.models.variants import VARIANTS
 from synth_core.schema import Kind
 from synth_core.tables.datasets import DEMO_PATH
 from synth_core.training.health import HealthWarning
-from synth_core.training.loop import ProgressSnapshot, TrainingProgress
 from synth_core.training.presets import RECOMMENDED_VARIANT, preset_config
+from synth_core.training.progress import ProgressSnapshot, TrainingProgress
 from tests.app.steps import tiny_settings as tiny
 from ui import state, training
 
