@@ -12,6 +12,7 @@ from synth_core.reporting.plots import accuracy_figure, fidelity_figure, loss_fi
 from synth_core.training.device import describe_device
 from synth_core.training.presets import DEFAULT_PRESET, PRESETS, RECOMMENDED_VARIANT, preset_config
 from synth_core.training.progress import ProgressSnapshot, RunState
+from synth_core.wording import duration
 from ui import columns_table, flow, state, training
 
 PREVIEW_ROWS = 10
@@ -198,7 +199,7 @@ def advanced(preset: str, variant: str) -> None:
     limit = preset_config(preset, variant=variant).max_seconds
     if limit:
         st.caption(
-            f"{PRESETS[preset].title} stops after {training.format_duration(limit)} of "
+            f"{PRESETS[preset].title} stops after {duration(limit)} of "
             "training, whatever the number of epochs."
         )
 
@@ -314,7 +315,7 @@ def outcome(done: TrainingJob) -> None:
     progress = snapshot.progress
     if snapshot.state == RunState.FINISHED:
         st.success(
-            f"Training finished in {training.format_duration(progress.elapsed)}.",
+            f"Training finished in {duration(progress.elapsed)}.",
             icon=":material/check_circle:",
         )
     elif snapshot.state == RunState.FAILED:

@@ -20,6 +20,8 @@ from synth_core.schema import (
 )
 from synth_core.tables.split import DEFAULT_FRACTION
 from synth_core.training.estimate import estimate_model
+from synth_core.training.presets import DEFAULT_PRESET, PRESETS, preset_config
+from synth_core.wording import duration
 
 INCLUDE = "Include"
 COLUMN = "Column"
@@ -111,9 +113,6 @@ def learned_summary(schema: Schema) -> str:
 def size_and_time(schema: Schema, rows: int) -> str:
     """The size of the model the default preset trains, and each preset's rough training time
     with the model type it trains, for these columns, in one sentence."""
-    from synth_core.training.presets import DEFAULT_PRESET, PRESETS, preset_config
-    from ui.training import format_duration
-
     learned = round(rows * (1 - DEFAULT_FRACTION))  # a fifth is kept aside to test the model
     configs = {name: preset_config(name) for name in PRESETS}
     estimates = {name: estimate_model(schema, learned, c) for name, c in configs.items()}
@@ -123,13 +122,13 @@ def size_and_time(schema: Schema, rows: int) -> str:
         seconds = estimates[name].seconds_per_epoch * config.epochs
         if config.max_seconds:
             seconds = min(seconds, config.max_seconds)
-        times.append(f"{preset.title} about {format_duration(max(seconds, 1))}")
+        times.append(f"{preset.title} about {duration(max(seconds, 1))}")
     estimate = estimates[DEFAULT_PRESET]
     epoch = estimate.seconds_per_epoch
     weights = estimate.generator_weights + estimate.discriminator_weights
     return (
         f"Model: about {weights / 1e6:.1f} million weights (a {estimate.file_megabytes:.1f} MB "
-        f"model file). One pass over your rows takes about {format_duration(max(epoch, 1))} "
+        f"model file). One pass over your rows takes about {duration(max(epoch, 1))} "
         f"on a laptop's CPU: {', '.join(times)}. A GPU is faster."
     )
 

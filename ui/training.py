@@ -25,6 +25,7 @@ from synth_core.schema import DISCRETE_KINDS, Schema
 from synth_core.training.device import describe_device, resolve_device
 from synth_core.training.presets import preset_config
 from synth_core.training.progress import RunState
+from synth_core.wording import duration
 from ui import state
 from ui.holdout import split_for_training
 from ui.state import LoadedTable, State
@@ -207,25 +208,13 @@ def device_words(choice: str) -> tuple[str | None, str | None]:
 
 
 # ------------------------------------------------------------------------------ words
-def format_duration(seconds: float) -> str:
-    """'45 s', '1 min 20 s', '2 h 5 min'."""
-    seconds = max(0, round(seconds))
-    if seconds < 60:
-        return f"{seconds} s"
-    minutes, seconds = divmod(seconds, 60)
-    if minutes < 60:
-        return f"{minutes} min {seconds} s" if seconds else f"{minutes} min"
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours} h {minutes} min" if minutes else f"{hours} h"
-
-
 def time_left_words(seconds: float | None) -> str:
     """'about 1 min 20 s left', 'almost done', or 'working out the time left'."""
     if seconds is None:
         return "working out the time left"
     if seconds < 1:
         return "almost done"
-    return f"about {format_duration(seconds)} left"
+    return f"about {duration(seconds)} left"
 
 
 def status_line(snapshot: JobSnapshot) -> str:

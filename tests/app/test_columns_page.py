@@ -7,6 +7,7 @@ from streamlit.testing.v1 import AppTest
 
 from synth_core.errors import SchemaError
 from synth_core.schema import Kind, Schema
+from synth_core.wording import duration
 from ui import columns_table as table_view
 from ui import state as state
 
@@ -248,7 +249,6 @@ def test_size_and_time_gives_each_preset_the_time_of_the_model_it_trains():
     from synth_core.tables.split import DEFAULT_FRACTION
     from synth_core.training.estimate import estimate_model
     from synth_core.training.presets import preset_config
-    from ui.training import format_duration
 
     frame = load_demo().frame
     schema = infer_schema(frame)
@@ -257,8 +257,8 @@ def test_size_and_time_gives_each_preset_the_time_of_the_model_it_trains():
     balanced = preset_config("balanced")
     trained = estimate_model(schema, learned, balanced).seconds_per_epoch * balanced.epochs
     ctgan = estimate_model(schema, learned, TrainingConfig()).seconds_per_epoch * balanced.epochs
-    assert format_duration(trained) != format_duration(ctgan)  # the check below can tell them apart
-    assert f"Balanced about {format_duration(trained)}" in sentence
+    assert duration(trained) != duration(ctgan)  # the check below can tell them apart
+    assert f"Balanced about {duration(trained)}" in sentence
     weights = estimate_model(schema, learned, preset_config("quick"))
     total = (weights.generator_weights + weights.discriminator_weights) / 1e6
     assert f"about {total:.1f} million weights" in sentence

@@ -188,3 +188,8 @@ def test_the_public_api_loads_its_names_on_first_use() -> None:
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120
     )
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("path", FRONT, ids=lambda p: str(p.relative_to(ROOT)))
+def test_the_app_imports_nothing_inside_a_function(path: Path) -> None:
+    assert [module for module, inside in engine_imports(path) if inside] == []
