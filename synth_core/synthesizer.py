@@ -197,29 +197,27 @@ class Synthesizer:
                 made_rows = len(frame)
                 frame = frame[_matches(frame[condition[0]], condition[2])]
                 share = max(len(frame) / max(made_rows, 1), 1 / chunk_rows)
-            dropped = 0
-            if remove_copies and len(frame):
-                copies = np.isin(row_hashes(frame), self.training_hashes_)
-                dropped = int(copies.sum())
-                frame = frame[~copies]
-            near = 0
-            if near_copies is not None and len(frame):
-                frame, near = near_copies.apply(frame)
+            frame, dropped, near = self._filtered(frame, remove_copies, near_copies)
             frame = frame.iloc[: n - made].reset_index(drop=True)
             rounds_without_rows = 0 if len(frame) else rounds_without_rows + 1
             if rounds_without_rows >= MAX_EMPTY_ROUNDS:
-                if condition is None:
-                    raise DataError(
-                        "Every row the model made was a copy or near copy of a real row, so "
-                        "none were kept. Train longer or on more columns, or choose to keep "
-                        "copies."
-                    )
-                raise DataError(
-                    "The model could not produce rows meeting the condition. Train longer, or "
-                    "ask for a value that is more common in the data."
-                )
+                raise _nothing_kept(condition is not None)
             made += len(frame)
             yield SampleResult(pii.add(frame, pii_rng), dropped, near)
+
+    def _filtered(
+        self, frame: pd.DataFrame, remove_copies: bool, near_copies: NearCopyFilter | None
+    ) -> tuple[pd.DataFrame, int, int]:
+        """(``frame`` without copies of training rows and near copies, copies dropped, near
+        copies dropped)."""
+        dropped = near = 0
+        if remove_copies and len(frame):
+            copies = np.isin(row_hashes(frame), self.training_hashes_)
+            dropped = int(copies.sum())
+            frame = frame[~copies]
+        if near_copies is not None and len(frame):
+            frame, near = near_copies.apply(frame)
+        return frame, dropped, near
 
     def _generate_frame(
         self,
@@ -270,6 +268,18 @@ class Synthesizer:
     def load(cls, source, device: str = "auto") -> Synthesizer:
         """Read a ``.synth`` file (a path or its bytes); never runs code from it."""
         return cls.from_parts(modelfile.read_parts(source, device))
+
+
+def _nothing_kept(conditioned: bool) -> DataError:
+    if conditioned:
+        return DataError(
+            "The model could not produce rows meeting the condition. Train longer, or "
+            "ask for a value that is more common in the data."
+        )
+    return DataError(
+        "Every row the model made was a copy or near copy of a real row, so none were kept. "
+        "Train longer or on more columns, or choose to keep copies."
+    )
 
 
 def _check_condition_column(schema: Schema, config: TrainingConfig, variant: Variant) -> None:
