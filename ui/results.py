@@ -89,7 +89,7 @@ def _make(
     store: State,
 ) -> Generated:
     synth = _model(job)
-    seed = synth.config.seed if seed is None else int(seed)
+    seed = synth.config_.seed if seed is None else int(seed)
     conditions = {condition[0]: condition[1]} if condition else None
     near = near_copies(job, store)
     result = synth.generate(int(rows), conditions, seed, near_copies=near)
@@ -122,7 +122,7 @@ def near_copies(job: TrainingJob, store: State | None = None) -> NearCopyFilter 
                 train[columns],
                 holdout[columns],
                 [synth.schema_[name] for name in columns],
-                seed=synth.config.seed,
+                seed=synth.config_.seed,
             )
         except DataError:
             near = None
@@ -210,7 +210,7 @@ def score(job: TrainingJob, table: LoadedTable, store: State | None = None) -> S
         synth.schema_,
         holdout=holdout[columns] if len(holdout) else None,
         target=target,
-        seed=synth.config.seed,
+        seed=synth.config_.seed,
     )
     done = Scored(evaluation, made, target)
     store[state.EVALUATION] = done
@@ -226,7 +226,7 @@ def report(done: Scored, job: TrainingJob, table: LoadedTable) -> str:
         "Columns learned": ", ".join(synth.columns),
         "Rows generated": done.generated.rows,
         "Generation seed": done.generated.seed,
-        **{_label(key): value for key, value in synth.config.to_dict().items() if key != "extra"},
+        **{_label(key): value for key, value in synth.config_.to_dict().items() if key != "extra"},
     }
     title = f"Synth Studio report: {table.name}"
     facts = privacy_facts(job, done.generated)
