@@ -177,7 +177,10 @@ def warnings(schema: Schema) -> list[str]:
 TREATMENT_HELP = (
     "The model never learns these columns: it could copy real values out. Leave them out, "
     "or put made-up values in their place (realistic names, emails at example.com, numbers in "
-    "the same format) or new unique IDs in the same format. No real value is copied."
+    "the same format) or new IDs in the same format. No real value is copied. A key that "
+    "repeats (one customer's many orders) gets as many new keys, with as many rows each, as "
+    "the real one; which rows share a new key is random, so one key's rows need not agree "
+    "with each other (one customer's orders may be in different regions)."
 )
 
 
