@@ -127,9 +127,12 @@ def privacy_tab(done: results.Scored) -> None:
             st.caption(f"**{label}**: {facts[label]}")
     left, middle, right = st.columns(3)
     left.metric(
-        "Exact copies of real rows",
+        "Copies of rare real rows",
         f"{privacy.exact_copies:,}",
-        help="Synthetic rows identical to a row of your table.",
+        help=f"Synthetic rows identical to a row of your table that fewer than "
+        f"{privacy.rare_below} real rows share. Another {privacy.common_copies:,} rows equal "
+        f"common combinations (shared by ≥ {privacy.rare_below} real rows): they single no one "
+        "out and are kept.",
     )
     middle.metric(
         "Closer to training rows",

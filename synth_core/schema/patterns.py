@@ -234,7 +234,9 @@ def _key_values(column: TextSample) -> bool:
     length ('CG-12520', 'N949UW')."""
     if is_id_name(column.tokens):
         return column.matches(SINGLE_WORD_PATTERN, CODE_MIN_SHARE)
-    if has_word(column.tokens, POSTAL_WORDS) or not column.matches(KEY_CODE_PATTERN, CODE_MIN_SHARE):
+    if has_word(column.tokens, POSTAL_WORDS):
+        return False
+    if not column.matches(KEY_CODE_PATTERN, CODE_MIN_SHARE):
         return False
     lengths = column.texts.str.len().to_numpy()
     common = np.bincount(lengths, weights=column.weights).argmax()
@@ -242,9 +244,7 @@ def _key_values(column: TextSample) -> bool:
 
 
 def _repeating_key(distinct: int, example: str) -> Finding:
-    return Finding(
-        Kind.IDENTIFIER, REPEATING_KEY_REASON.format(distinct=distinct, example=example)
-    )
+    return Finding(Kind.IDENTIFIER, REPEATING_KEY_REASON.format(distinct=distinct, example=example))
 
 
 def text_free(column: TextSample) -> Finding | None:
