@@ -46,11 +46,6 @@ KNOWN_GAPS: dict[str, dict[str, str]] = {
     },
     "loans_export": {
         "Issue Date": "categorical",  # three date formats in one column
-        "Annual Income": "categorical",  # '$90,000.00'
-        "Loan Amount": "categorical",  # '$28,000'
-        "Interest Rate": "categorical",  # '14.07%'
-        "Debt to Income": "categorical",  # '18%'
-        "Balance": "categorical",  # '27.015,86 €'
     },
     "ames": {
         "Order": "integer",  # a row number
