@@ -259,6 +259,9 @@ def progress_view(current: TrainingJob, progress: ProgressSnapshot) -> None:
     if progress.done:
         fraction = 1.0 if progress.state == RunState.FINISHED else fraction
         text = f"{progress.epoch} of {progress.total_epochs} epochs done"
+    elif progress.time_limit:  # a time-limited run ends on the clock, not at its last epoch
+        words = training.time_left_words(left)
+        text = words[0].upper() + words[1:]
     else:
         epoch = min(progress.epoch + 1, progress.total_epochs)
         text = f"Epoch {epoch} of {progress.total_epochs} · {training.time_left_words(left)}"

@@ -21,7 +21,7 @@ from synth_core.models.variants import VARIANTS, config_for, validated
 from synth_core.schema import infer_schema
 from synth_core.tables import read_table, write_csv
 from synth_core.training.presets import PRESETS, RECOMMENDED_VARIANT, preset_config
-from synth_core.wording import percent
+from synth_core.wording import copies_in_words, percent
 
 EXIT_USAGE = 2
 
@@ -272,20 +272,22 @@ def _sample(args) -> int:
     synth = sc.Synthesizer.load(args.model)
     near = _near_copy_filter(synth, args.near_copy_filter) if args.near_copy_filter else None
     started = time.monotonic()
-    copies = near_copies = 0
+    copies = near_copies = common = 0
 
     def chunks():
-        nonlocal copies, near_copies
+        nonlocal copies, near_copies, common
         for chunk in synth.iter_chunks(
             args.rows, conditions, args.seed, not args.keep_copies, near_copies=near
         ):
             copies += chunk.copies_removed
             near_copies += chunk.near_copies_removed
+            common += chunk.common_copies_kept
             yield chunk.frame
 
     written = write_csv(chunks(), args.out)
     elapsed = time.monotonic() - started
-    removed = f"{copies} copies of real rows removed"
+    rare_below = synth.copy_rule_.rare_below
+    removed = "copies kept" if args.keep_copies else copies_in_words(copies, common, rare_below)
     if near is not None:
         removed += f", {near_copies} near copies removed ({near.describe()})"
     print(f"wrote {written} rows to {args.out} in {elapsed:.1f} s ({removed})")
@@ -398,7 +400,8 @@ def _print_summary(evaluation) -> None:
         values["precision"] = percent(coverage.precision)
         values["recall"] = percent(coverage.recall)
     values |= {
-        "exact_copies": f"{privacy.exact_copies:,} ({percent(privacy.exact_copy_share)})",
+        "exact_copies": f"{privacy.exact_copies:,} ({percent(privacy.exact_copy_share)}); "
+        f"{privacy.common_copies:,} equal common combinations (≥ {privacy.rare_below} real rows)",
         "dcr": percent(privacy.dcr_share),
         "nndr": "–" if privacy.nndr is None else f"{privacy.nndr:.2f}",
         "privacy": "",

@@ -47,3 +47,12 @@ def duration(seconds: float) -> str:
         return f"{minutes} min {seconds} s" if seconds else f"{minutes} min"
     hours, minutes = divmod(minutes, 60)
     return f"{hours} h {minutes} min" if minutes else f"{hours} h"
+
+
+def copies_in_words(removed: int, kept: int, rare_below: int) -> str:
+    """What the copy filter did, both counts in words (``synth_core.privacy.filters.CopyRule``)."""
+    return (
+        f"{removed:,} rows removed: copies of real rows that fewer than {rare_below} real rows "
+        f"share; {kept:,} rows kept that equal common combinations, shared by ≥ {rare_below} "
+        "real rows"
+    )

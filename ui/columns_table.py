@@ -11,6 +11,7 @@ import pandas as pd
 from synth_core.errors import SchemaError
 from synth_core.schema import (
     DISCRETE_KINDS,
+    NUMERIC_KINDS,
     PRIVATE_KINDS,
     TREATMENT_LABELS,
     ColumnInfo,
@@ -49,6 +50,8 @@ KIND_OPTIONS: tuple[str, ...] = tuple(kind.value for kind in Kind)
 
 MANY_CATEGORIES = 100  # more distinct values than this: hard to learn well
 MOSTLY_MISSING = 0.5  # more missing than this: little to learn from
+TARGET_MAX_CATEGORIES = 20  # a column to predict: a label, not one of hundreds of names ...
+TARGET_MAX_MISSING = 0.2  # ... filled in most rows
 
 
 def kind_label(value: str) -> str:
@@ -177,7 +180,10 @@ def warnings(schema: Schema) -> list[str]:
 TREATMENT_HELP = (
     "The model never learns these columns: it could copy real values out. Leave them out, "
     "or put made-up values in their place (realistic names, emails at example.com, numbers in "
-    "the same format) or new unique IDs in the same format. No real value is copied."
+    "the same format) or new IDs in the same format. No real value is copied. A key that "
+    "repeats (one customer's many orders) gets as many new keys, with as many rows each, as "
+    "the real one; which rows share a new key is random, so one key's rows need not agree "
+    "with each other (one customer's orders may be in different regions)."
 )
 
 
@@ -191,10 +197,16 @@ def treatment_label(treatment: str | None) -> str:
 
 
 def default_target(schema: Schema) -> str | None:
-    """The last included category or yes/no column; else the last included column."""
+    """The column a person would predict: the last included label (a category or yes/no column
+    of a few values, filled in most rows); else the last such number; else the last included
+    column."""
     included = schema.included
-    for column in reversed(included):
-        if column.kind in DISCRETE_KINDS:
+    filled = [column for column in included if column.missing <= TARGET_MAX_MISSING]
+    for column in reversed(filled):
+        if column.kind in DISCRETE_KINDS and 2 <= column.distinct <= TARGET_MAX_CATEGORIES:
+            return column.name
+    for column in reversed(filled):
+        if column.kind in NUMERIC_KINDS and column.kind is not Kind.DATETIME:
             return column.name
     return included[-1].name if included else None
 

@@ -16,9 +16,10 @@ import streamlit as st
 from synth_core.errors import DataError, SynthError
 from synth_core.evaluation.evaluate import Evaluation, evaluate, usefulness_targets
 from synth_core.privacy import dp
-from synth_core.privacy.filters import NearCopyFilter, near_copy_filter
+from synth_core.privacy.filters import RARE_BELOW, NearCopyFilter, near_copy_filter
 from synth_core.reporting.report import html_report
 from synth_core.schema import ALLOWED_TREATMENTS
+from synth_core.wording import copies_in_words
 from ui import flow, state
 from ui.holdout import real_rows
 from ui.state import LoadedTable, State
@@ -43,12 +44,13 @@ class Generated:
 
     frame: pd.DataFrame
     requested: int
-    copies_removed: int  # rows identical to a real one, dropped
+    copies_removed: int  # rows identical to a rare real row, dropped
     condition: tuple[str, Any] | None  # (column, value) every row has, or None
     seed: int
     job_id: int  # ``id`` of the TrainingJob whose model made them
     near_copies_removed: int = 0  # rows dropped by the near-copy filter
     near_copy_rule: str | None = None  # the filter's rule in words; None: it could not run
+    common_copies_kept: int = 0  # rows equal to a combination many real rows share, kept
 
     @property
     def rows(self) -> int:
@@ -102,6 +104,7 @@ def _make(
         id(job),
         result.near_copies_removed,
         near.describe() if near is not None else None,
+        result.common_copies_kept,
     )
 
 
@@ -144,7 +147,7 @@ def condition_columns(synth: Synthesizer) -> list[str]:
 
 def filters_sentence(made: Generated) -> str:
     """What the filters removed from ``made``, in one or two sentences."""
-    words = f"Filters: {made.copies_removed:,} exact copies of real rows removed"
+    words = f"Filters: {copies_in_words(made.copies_removed, made.common_copies_kept, RARE_BELOW)}"
     if made.near_copy_rule is None:
         return words + "; the near-copy filter needs real rows kept aside, and there were too few."
     return words + f"; {made.near_copies_removed:,} near copies removed ({made.near_copy_rule})."

@@ -31,18 +31,11 @@ EXPECTED = json.loads((CORPUS / "expected_kinds.json").read_text(encoding="utf-8
 
 # table -> {column: the kind inferred today}. Measured on the engine of 2026-12-06 (issue 16).
 KNOWN_GAPS: dict[str, dict[str, str]] = {
-    "penguins_raw": {
-        "Sample Number": "integer",  # a per-study sequence number read as an amount
-        "Individual ID": "categorical",  # a key that repeats (N1A1 in up to 3 seasons)
-        "Comments": "categorical",  # free-text notes, 84 % empty
-    },
     "fertility": {
         "Country Name": "categorical",  # unique per row: the row's key
     },
     "flights": {
         "flight": "integer",  # flight numbers: a repeating code, not an amount
-        "tailnum": "categorical",  # aircraft tail numbers: a repeating key
-        "time_hour": "categorical",  # ISO 8601 timestamps with 'T' and 'Z'
     },
     "seattle_pets": {
         "animal_name": "pii",  # pets' names taken for people's names
@@ -53,22 +46,12 @@ KNOWN_GAPS: dict[str, dict[str, str]] = {
     },
     "loans_export": {
         "Issue Date": "categorical",  # three date formats in one column
-        "Annual Income": "categorical",  # '$90,000.00'
-        "Loan Amount": "categorical",  # '$28,000'
-        "Interest Rate": "categorical",  # '14.07%'
-        "Debt to Income": "categorical",  # '18%'
-        "Balance": "categorical",  # '27.015,86 €'
     },
     "ames": {
         "Order": "integer",  # a row number
-        "PID": "integer",  # a parcel ID of 9-10 digits
-        "MS.SubClass": "integer",  # dwelling-type codes 20 ... 190
     },
     "billboard": {
         "track": "categorical",  # song titles, nearly one per row
-    },
-    "midwest": {
-        "PID": "integer",  # documented as the unique county identifier
     },
 }
 
