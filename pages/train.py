@@ -299,12 +299,7 @@ def live_view() -> None:
         st.rerun()  # a full run draws the outcome and ends this polling
     if snapshot.state == RunState.QUEUED:
         place = snapshot.queue_position
-        st.info(
-            f"Waiting for another training to finish — you are number {place} in line."
-            if place
-            else "Starting…",
-            icon=":material/hourglass_top:",
-        )
+        st.info(training.queue_words(place, snapshot.expected_wait), icon=":material/hourglass_top:")
         return
     progress_view(current, snapshot.progress)
 
@@ -322,7 +317,11 @@ def outcome(done: TrainingJob) -> None:
         st.error(snapshot.error, icon=":material/error:")
         st.caption("Your settings are kept: change them if needed and start again.")
     elif done.result is None:
-        st.warning("Training stopped before it started.", icon=":material/stop_circle:")
+        st.warning(
+            "Training stopped before the model learned anything, so there is no model. "
+            "Start again when you are ready.",
+            icon=":material/stop_circle:",
+        )
     else:
         st.warning(
             f"Training stopped after {progress.epoch} of {progress.total_epochs} epochs. "
