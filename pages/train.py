@@ -299,7 +299,9 @@ def live_view() -> None:
         st.rerun()  # a full run draws the outcome and ends this polling
     if snapshot.state == RunState.QUEUED:
         place = snapshot.queue_position
-        st.info(training.queue_words(place, snapshot.expected_wait), icon=":material/hourglass_top:")
+        st.info(
+            training.queue_words(place, snapshot.expected_wait), icon=":material/hourglass_top:"
+        )
         return
     progress_view(current, snapshot.progress)
 

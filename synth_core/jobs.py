@@ -20,8 +20,8 @@ import pandas as pd
 from synth_core.config import TrainingConfig
 from synth_core.errors import Stopped, SynthError
 from synth_core.schema import Schema
-from synth_core.training.estimate import estimate_model
 from synth_core.synthesizer import Synthesizer
+from synth_core.training.estimate import estimate_model
 from synth_core.training.progress import ProgressSnapshot, RunState, TrainingProgress
 
 log = logging.getLogger(__name__)
