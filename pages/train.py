@@ -303,10 +303,7 @@ def live_view() -> None:
     if snapshot.state == RunState.QUEUED:
         place = snapshot.queue_position
         st.info(
-            f"Waiting for another training to finish — you are number {place} in line."
-            if place
-            else "Starting…",
-            icon=":material/hourglass_top:",
+            training.queue_words(place, snapshot.expected_wait), icon=":material/hourglass_top:"
         )
         return
     progress_view(current, snapshot.progress)
@@ -325,7 +322,11 @@ def outcome(done: TrainingJob) -> None:
         st.error(snapshot.error, icon=":material/error:")
         st.caption("Your settings are kept: change them if needed and start again.")
     elif done.result is None:
-        st.warning("Training stopped before it started.", icon=":material/stop_circle:")
+        st.warning(
+            "Training stopped before the model learned anything, so there is no model. "
+            "Start again when you are ready.",
+            icon=":material/stop_circle:",
+        )
     else:
         st.warning(
             f"Training stopped after {progress.epoch} of {progress.total_epochs} epochs. "

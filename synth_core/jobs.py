@@ -8,6 +8,7 @@ stops a job whose owner has gone (for the app: a browser session that ended).
 
 from __future__ import annotations
 
+import heapq
 import logging
 import threading
 import time
@@ -17,18 +18,29 @@ from dataclasses import dataclass
 import pandas as pd
 
 from synth_core.config import TrainingConfig
-from synth_core.errors import SynthError
+from synth_core.errors import Stopped, SynthError
 from synth_core.schema import Schema
 from synth_core.synthesizer import Synthesizer
+from synth_core.training.estimate import estimate_model
 from synth_core.training.progress import ProgressSnapshot, RunState, TrainingProgress
 
 log = logging.getLogger(__name__)
 
 WATCHDOG_SECONDS = 1.0
+#: Added to a training's expected time: reading the table and preparing it before the first
+#: epoch, and the last quality check after it.
+PREPARATION_SECONDS = 5.0
+NO_MODEL = "Stopped before the model learned anything, so there is no model."
 
 
 class TrainingSlots:
-    """At most ``capacity`` jobs train at once; the others wait in arrival order."""
+    """At most ``capacity`` jobs train at once; the others wait in the order they entered.
+
+    A job enters the line when it is started (``enter``), in the caller's thread, so the line's
+    order is the order in which people pressed Start, whatever the order its threads run in.
+    An owner with a ``seconds_left()`` method (``TrainingJob`` has one) lets ``expected_wait``
+    say about how long a waiting job has to wait.
+    """
 
     def __init__(self, capacity: int = 1):
         self.capacity = capacity
@@ -36,10 +48,17 @@ class TrainingSlots:
         self._running: list[object] = []
         self._waiting: list[object] = []
 
-    def acquire(self, owner: object, stop: threading.Event) -> bool:
-        """Wait for a free slot; False if ``stop`` was set while waiting."""
+    def enter(self, owner: object) -> None:
+        """Join the end of the line (a second call keeps the place)."""
         with self._cond:
-            self._waiting.append(owner)
+            if owner not in self._waiting and owner not in self._running:
+                self._waiting.append(owner)
+
+    def acquire(self, owner: object, stop: threading.Event) -> bool:
+        """Wait for a free slot in line order (entering the line first if needed); False if
+        ``stop`` was set while waiting."""
+        self.enter(owner)
+        with self._cond:
             try:
                 while not self._is_next(owner):
                     if stop.is_set():
@@ -58,6 +77,8 @@ class TrainingSlots:
         with self._cond:
             if owner in self._running:
                 self._running.remove(owner)
+            if owner in self._waiting:
+                self._waiting.remove(owner)
             self._cond.notify_all()
 
     def position(self, owner: object) -> int | None:
@@ -65,10 +86,33 @@ class TrainingSlots:
         with self._cond:
             return self._waiting.index(owner) + 1 if owner in self._waiting else None
 
+    def expected_wait(self, owner: object) -> float | None:
+        """About how many seconds ``owner`` waits before it starts: the running jobs' time left
+        and that of the jobs ahead of it, spread over the slots. None when not waiting or when
+        a job ahead cannot tell its time left."""
+        with self._cond:
+            if owner not in self._waiting:
+                return None
+            running = list(self._running)
+            ahead = self._waiting[: self._waiting.index(owner)]
+        times = [_seconds_left(job) for job in running + ahead]
+        if any(t is None for t in times):
+            return None
+        free = sorted(times[: len(running)]) + [0.0] * max(0, self.capacity - len(running))
+        heapq.heapify(free)
+        for seconds in times[len(running) :]:
+            heapq.heappush(free, heapq.heappop(free) + seconds)
+        return free[0]
+
     @property
     def running(self) -> int:
         with self._cond:
             return len(self._running)
+
+
+def _seconds_left(owner: object) -> float | None:
+    seconds_left = getattr(owner, "seconds_left", None)
+    return seconds_left() if callable(seconds_left) else None
 
 
 @dataclass(frozen=True)
@@ -79,6 +123,7 @@ class JobSnapshot:
     queue_position: int | None
     progress: ProgressSnapshot
     error: str | None
+    expected_wait: float | None = None  # about how many seconds a queued job waits to start
 
     @property
     def done(self) -> bool:
@@ -97,6 +142,7 @@ class TrainingJob:
         keep_alive: Callable[[], bool] | None = None,
     ):
         self._frame, self._schema, self.config = frame, schema, config
+        self._rows = len(frame)
         self._slots = slots
         self._keep_alive = keep_alive
         self._stop = threading.Event()
@@ -108,13 +154,16 @@ class TrainingJob:
         self._thread = threading.Thread(target=self._run, name="synth-training", daemon=True)
 
     def start(self) -> TrainingJob:
+        if self._slots is not None:
+            self._slots.enter(self)  # the place in line is taken now, in the caller's thread
         self._thread.start()
         if self._keep_alive is not None:
             threading.Thread(target=self._watch, name="synth-watchdog", daemon=True).start()
         return self
 
     def stop(self) -> None:
-        """Ask the run to end; it does so within one training step."""
+        """Ask the run to end: within one training step, one column of the preparation or one
+        waiting turn. Stopped before its first epoch ended, it leaves no model."""
         self._stop.set()
 
     def join(self, timeout: float | None = None) -> bool:
@@ -134,11 +183,35 @@ class TrainingJob:
         with self._lock:
             return not self._state.done
 
+    @property
+    def expected_seconds(self) -> float:
+        """About how long the whole run takes, from the schema and the config (on a 2-core CPU;
+        the time limit when it comes first), preparation included."""
+        epochs = estimate_model(self._schema, self._rows, self.config).seconds_per_epoch
+        seconds = epochs * self.config.epochs
+        if self.config.max_seconds:
+            seconds = min(seconds, self.config.max_seconds)
+        return seconds + PREPARATION_SECONDS
+
+    def seconds_left(self) -> float:
+        """About how long until the run ends: its whole expected time while it waits or
+        prepares, the progress record's estimate once it trains."""
+        with self._lock:
+            state = self._state
+        if state.done:
+            return 0.0
+        progress = self._progress.snapshot()
+        if state == RunState.QUEUED or progress.state == RunState.PENDING:
+            return self.expected_seconds
+        return progress.eta if progress.eta is not None else self.expected_seconds
+
     def snapshot(self) -> JobSnapshot:
         with self._lock:
             state, error = self._state, self._error
-        position = self._slots.position(self) if self._slots and state == RunState.QUEUED else None
-        return JobSnapshot(state, position, self._progress.snapshot(), error)
+        position = wait = None
+        if self._slots is not None and state == RunState.QUEUED:
+            position, wait = self._slots.position(self), self._slots.expected_wait(self)
+        return JobSnapshot(state, position, self._progress.snapshot(), error, wait)
 
     def _set(self, state: RunState, error: str | None = None, result: Synthesizer | None = None):
         with self._lock:
@@ -158,6 +231,9 @@ class TrainingJob:
             state = RunState.STOPPED if synth.stopped_early else RunState.FINISHED
             self._progress.finish(state)
             self._set(state, result=synth)
+        except Stopped:
+            self._progress.finish(RunState.STOPPED, NO_MODEL)
+            self._set(RunState.STOPPED)
         except SynthError as error:
             self._progress.finish(RunState.FAILED, str(error))
             self._set(RunState.FAILED, str(error))

@@ -19,7 +19,7 @@ import pandas as pd
 from synth_core import modelfile
 from synth_core.config import TrainingConfig
 from synth_core.encoding.transform import TableTransform
-from synth_core.errors import DataError, SchemaError
+from synth_core.errors import DataError, SchemaError, check_stop
 from synth_core.models import variants
 from synth_core.models.build import generate_frame
 from synth_core.models.variants import Variant
@@ -65,7 +65,9 @@ class Synthesizer:
         dp_categories: dict[str, list[Any]] | None = None,
     ) -> Synthesizer:
         """Train on ``frame`` (its included columns). ``progress`` and ``stop`` let another thread
-        watch the run and end it; a stopped run keeps what it learned so far.
+        watch the run and end it: a run stopped after its first epoch keeps what it learned so
+        far; one stopped earlier (while the table is prepared, or in the first epoch) raises
+        ``Stopped`` and makes no model.
 
         With ``config.dp_epsilon`` the run is differentially private (``synth_core.privacy.dp``);
         ``dp_bounds`` ({column: (low, high)}) and ``dp_categories`` ({column: values}) declare
@@ -78,11 +80,14 @@ class Synthesizer:
     def _fit(self, frame, schema, progress, stop, dp_bounds, dp_categories) -> Synthesizer:
         config = variants.validated(self.config)
         variant = variants.get(config.variant)
+        check_stop(stop)
         schema = schema or infer_schema(frame)
         self.progress_ = progress or TrainingProgress()
         _check_condition_column(schema, config, variant)
+        check_stop(stop)
         plan = plan_privacy(frame, schema, config, dp_bounds, dp_categories)
-        transform = TableTransform(seed=config.seed).fit(frame, schema, domain=plan.domain)
+        transform = TableTransform(seed=config.seed)
+        transform.fit(frame, schema, domain=plan.domain, stop=stop)
         trained = train_model(frame, transform, variant, plan, self.progress_, stop)
         calibrate_categories(trained.core, transform, config.seed)
         self._set_parts(
@@ -160,9 +165,13 @@ class Synthesizer:
         remove_copies: bool = True,
         chunk_rows: int = CHUNK_ROWS,
         near_copies: NearCopyFilter | None = None,
+        stop: threading.Event | None = None,
     ) -> SampleResult:
-        """Like ``sample``, also reporting how many rows each filter dropped."""
-        chunks = list(self.iter_chunks(n, conditions, seed, remove_copies, chunk_rows, near_copies))
+        """Like ``sample``, also reporting how many rows each filter dropped; raises
+        ``Stopped`` between chunks once ``stop`` is set."""
+        chunks = list(
+            self.iter_chunks(n, conditions, seed, remove_copies, chunk_rows, near_copies, stop)
+        )
         if not chunks:
             return SampleResult(self._empty(), 0)
         frame = pd.concat([c.frame for c in chunks], ignore_index=True)
@@ -181,8 +190,10 @@ class Synthesizer:
         remove_copies: bool = True,
         chunk_rows: int = CHUNK_ROWS,
         near_copies: NearCopyFilter | None = None,
+        stop: threading.Event | None = None,
     ) -> Iterator[SampleResult]:
-        """Generate ``n`` rows in chunks of at most ``chunk_rows``: bounded memory for any n."""
+        """Generate ``n`` rows in chunks of at most ``chunk_rows``: bounded memory for any n.
+        Raises ``Stopped`` before a chunk once ``stop`` is set."""
         if n < 0:
             raise DataError("The number of rows must be 0 or more.")
         condition = self._resolve_condition(conditions)
@@ -194,6 +205,7 @@ class Synthesizer:
         direct = condition is not None and self.variant_.supports_conditions
         share = 1.0  # of generated rows that meet an indirect condition, from the last chunk
         while made < n:
+            check_stop(stop)
             wanted = n - made if condition is None or direct else math.ceil((n - made) / share)
             frame = self._generate_frame(
                 min(chunk_rows, wanted), rng=rng, condition=condition if direct else None

@@ -217,6 +217,14 @@ def time_left_words(seconds: float | None) -> str:
     return f"about {duration(seconds)} left"
 
 
+def queue_words(place: int | None, wait: float | None) -> str:
+    """What a waiting session reads: its place in line and about how long until it starts."""
+    if not place:
+        return "Starting…"
+    words = f"Waiting for other trainings to finish: you are number {place} in line"
+    return f"{words}, about {duration(wait)} to wait." if wait is not None else f"{words}."
+
+
 def status_line(snapshot: JobSnapshot) -> str:
     """One line on a training for the sidebar, such as 'Training: 45 %'."""
     if snapshot.state == RunState.QUEUED:

@@ -29,6 +29,10 @@ CLIP = 0.99
 SPIKE_SHARE = 0.05
 SPIKE_STD = 1e-9  # relative to the value: the scalar of a spike mode barely moves it
 OTHER = "__other__"  # bucket for categories too rare to get their own output
+# A mixture that stops at max_iter is still a fine encoding. The filter is set once here rather
+# than with warnings.catch_warnings() around each fit: that swaps the process-wide filters and is
+# not thread-safe, so two trainings at once let the warning through.
+warnings.filterwarnings("ignore", category=ConvergenceWarning, module=r"sklearn\.mixture")
 
 
 @dataclass(frozen=True)
@@ -105,9 +109,7 @@ class ContinuousEncoder:
             n_init=1,
             random_state=int(rng.integers(2**31 - 1)),
         )
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", ConvergenceWarning)
-            mixture.fit(values.reshape(-1, 1))
+        mixture.fit(values.reshape(-1, 1))
         keep = mixture.weights_ > MODE_WEIGHT_FLOOR
         # A degenerate component gets a floor so that scaling stays finite.
         stds = np.maximum(np.sqrt(mixture.covariances_.ravel()[keep]), floor)

@@ -8,6 +8,7 @@ read: they know widths and activations, never columns.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from synth_core.encoding.encoders import MAX_MODES, CategoricalEncoder, ContinuousEncoder, Span
-from synth_core.errors import SchemaError
+from synth_core.errors import SchemaError, check_stop
 from synth_core.schema import (
     MODELLED_KINDS,
     NS_PER_SECOND,
@@ -54,10 +55,16 @@ class TableTransform:
         self.seed = seed
 
     # ----------------------------------------------------------------------------- fitting
-    def fit(self, frame: pd.DataFrame, schema: Schema, domain: Any = None) -> TableTransform:
+    def fit(
+        self,
+        frame: pd.DataFrame,
+        schema: Schema,
+        domain: Any = None,
+        stop: threading.Event | None = None,
+    ) -> TableTransform:
         """Learn an encoder for every column the schema includes. With ``domain`` (a
         ``synth_core.privacy.dp.PrivateDomain``) bounds and categories come from it and no value is
-        read (differential privacy)."""
+        read (differential privacy). Raises ``Stopped`` between columns once ``stop`` is set."""
         rng = np.random.default_rng(self.seed)
         self.plans_: list[ColumnPlan] = []
         self.encoders_: list[ContinuousEncoder | CategoricalEncoder] = []
@@ -65,6 +72,7 @@ class TableTransform:
         if not columns:
             raise SchemaError("No column is included. Include at least one column to learn from.")
         for info in columns:
+            check_stop(stop)
             if info.name not in frame.columns:
                 raise SchemaError(f"Column '{info.name}' is not in the table. Re-read the file.")
             if info.kind not in MODELLED_KINDS:
@@ -137,12 +145,19 @@ class TableTransform:
         return out
 
     # ------------------------------------------------------------------- transform / inverse
-    def transform(self, frame: pd.DataFrame, rng: np.random.Generator | None = None) -> np.ndarray:
-        """Encode ``frame`` into a float32 matrix of shape (rows, width)."""
+    def transform(
+        self,
+        frame: pd.DataFrame,
+        rng: np.random.Generator | None = None,
+        stop: threading.Event | None = None,
+    ) -> np.ndarray:
+        """Encode ``frame`` into a float32 matrix of shape (rows, width); raises ``Stopped``
+        between columns once ``stop`` is set."""
         rng = rng if rng is not None else np.random.default_rng(self.seed)
         out = np.zeros((len(frame), self.width), dtype=np.float32)
         start = 0
         for plan, encoder in zip(self.plans_, self.encoders_, strict=True):
+            check_stop(stop)
             values = _plan_and_values(frame[plan.name], plan.kind, plan.datetime_format)[1]
             encoder.transform(values, rng, out[:, start : start + encoder.width])
             start += encoder.width

@@ -10,6 +10,7 @@ precision and recall for distributions, and the privacy checks, and puts every s
 from __future__ import annotations
 
 import math
+import threading
 import time
 import warnings
 from dataclasses import dataclass, field
@@ -18,7 +19,7 @@ import numpy as np
 import pandas as pd
 from sdmetrics.reports import DiagnosticReport, QualityReport
 
-from synth_core.errors import DataError, SchemaError
+from synth_core.errors import DataError, SchemaError, check_stop
 from synth_core.evaluation.associations import Associations, association_matrices
 from synth_core.evaluation.detection import DETECTION_ROWS, Detection, detection_score
 from synth_core.evaluation.marginals import Marginal, column_marginals
@@ -153,6 +154,7 @@ def evaluate(
     target: str | None = None,
     seed: int = 0,
     max_rows: int = DEFAULT_MAX_ROWS,
+    stop: threading.Event | None = None,
 ) -> Evaluation:
     """Compare ``synthetic`` with ``real`` (the rows the generator learnt from) over the
     schema's included columns.
@@ -160,9 +162,11 @@ def evaluate(
     ``holdout``: real rows the generator never saw; usefulness is tested on them and the
     distance-to-closest-record share needs them. ``target``: the column the usefulness test
     predicts (None skips the test; see :func:`usefulness_targets`). Tables above ``max_rows``
-    rows are subsampled with ``seed``, which the notes say.
+    rows are subsampled with ``seed``, which the notes say. ``stop``: once set (by another
+    thread), the evaluation ends before its next part.
 
     Raises:
+        Stopped: ``stop`` was set.
         DataError: a table lacks columns of the schema, has no rows, or the target cannot be
             predicted.
     """
@@ -172,7 +176,7 @@ def evaluate(
         real, synthetic, holdout, schema, target, max_rows, seed, notes
     )
     infos = [schema[name] for name in columns]
-    timed = _Stopwatch()
+    timed = _Stopwatch(stop)
     quality, diagnostic, shapes, trends = _sdmetrics_scores(timed, real, synthetic, schema, columns)
     marginals = timed("marginals", column_marginals, real, synthetic, infos)
     associations = timed("associations", association_matrices, real, synthetic, infos)
@@ -204,12 +208,15 @@ def evaluate(
 
 
 class _Stopwatch:
-    """Runs one part of the evaluation and keeps the seconds it took under the part's name."""
+    """Runs one part of the evaluation and keeps the seconds it took under the part's name;
+    raises ``Stopped`` before a part once ``stop`` is set."""
 
-    def __init__(self) -> None:
+    def __init__(self, stop: threading.Event | None = None) -> None:
         self.timings: dict[str, float] = {}
+        self.stop = stop
 
     def __call__(self, part: str, compute, *args):
+        check_stop(self.stop)
         start = time.perf_counter()
         result = compute(*args)
         self.timings[part] = time.perf_counter() - start

@@ -65,6 +65,7 @@ def _shape(kind: str, real: np.ndarray, synthetic: np.ndarray) -> float:
 
 def _text(values: np.ndarray) -> pd.Series:
     # np.where, not fillna: fillna on objects warns about downcasting (pandas FutureWarning).
+    values = np.asarray(values, dtype=object)
     return pd.Series(np.where(pd.isna(values), MISSING_TOKEN, values), dtype=object).astype(str)
 
 

@@ -15,7 +15,7 @@ import time
 import torch
 
 from synth_core.config import TrainingConfig
-from synth_core.errors import TrainingError
+from synth_core.errors import Stopped, TrainingError
 from synth_core.models.core import GanCore
 from synth_core.training import health
 from synth_core.training.callbacks import FidelityEstimate, Hooks, Run, standard_callbacks
@@ -39,7 +39,9 @@ def train(
     fidelity: FidelityEstimate | None = None,
     probe: torch.Tensor | None = None,
 ) -> RunState:
-    """Train ``core`` for ``config.epochs``; return FINISHED or STOPPED.
+    """Train ``core`` for ``config.epochs``; return FINISHED, or STOPPED when ``stop`` was set
+    after the first epoch (set during the first one, it raises ``Stopped``: nothing learned is
+    worth keeping).
 
     ``probe``: real rows in matrix form that ``core`` does not train on (see
     ``callbacks.hold_back``); the discriminator's accuracy is measured on them every
@@ -54,6 +56,8 @@ def train(
     state = _epochs(run, hooks)
     for hook in hooks.train_end:
         hook(run)
+    if state == RunState.STOPPED and run.epoch <= 1:
+        raise Stopped("Stopped on request before the first epoch ended: no model was made.")
     progress.finish(state)
     return state
 

@@ -15,7 +15,7 @@ import pandas as pd
 import torch
 
 from synth_core.encoding.transform import TableTransform
-from synth_core.errors import TrainingError
+from synth_core.errors import TrainingError, check_stop
 from synth_core.models.build import build_core, generate_frame
 from synth_core.models.core import GanCore
 from synth_core.models.variants import Variant
@@ -62,7 +62,8 @@ def train_model(
 ) -> Trained:
     """Train ``variant`` on ``frame`` as encoded by the fitted ``transform``."""
     config = plan.config
-    matrix = transform.transform(frame, np.random.default_rng(config.seed))
+    matrix = transform.transform(frame, np.random.default_rng(config.seed), stop)
+    check_stop(stop)
     real_sample = frame[transform.columns].sample(
         min(FIDELITY_ROWS, len(frame)), random_state=config.seed
     )
@@ -97,6 +98,7 @@ class _Run:
         config, plan = self.plan.config, self.plan
         rng = torch.Generator(device).manual_seed(config.seed)
         matrix, held = hold_back(matrix, config.seed, self.variant.pac(config))
+        check_stop(self.stop)
         data = torch.from_numpy(matrix).to(device)
         probe = None if held is None else torch.from_numpy(held).to(device)
         columns = condition_columns(self.variant, self.transform, config.condition_column)
@@ -105,6 +107,7 @@ class _Run:
             self.variant, config, self.transform.spans, columns, data, rng, counts=counts
         )
         plan.attach(core)
+        check_stop(self.stop)
         real_rows = row_summary(self.transform, self.real_sample)
 
         def estimate(core: GanCore) -> Estimate:

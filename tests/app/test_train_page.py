@@ -16,15 +16,17 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from synth_core import jobs as jobs_module
 from synth_core.jobs import TrainingJob
 from synth_core.models.variants import VARIANTS
-from synth_core.schema import Kind
+from synth_core.schema import Kind, infer_schema
 from synth_core.tables.datasets import DEMO_PATH
 from synth_core.training.health import HealthWarning
 from synth_core.training.presets import RECOMMENDED_VARIANT, preset_config
 from synth_core.training.progress import ProgressSnapshot, TrainingProgress
 from synth_core.wording import duration
 from tests.app.steps import tiny_settings as tiny
+from tests.helpers import config_for, make_mixed_frame
 from ui import state, training
 
 TRAIN = "pages/train.py"
@@ -307,3 +309,41 @@ def test_the_shared_queue_takes_its_size_from_the_environment(monkeypatch) -> No
 
 def _progress() -> ProgressSnapshot:
     return TrainingProgress().snapshot()
+
+
+class FakeServer:
+    """Streamlit's runtime as ``session_keep_alive`` sees it: which sessions are connected."""
+
+    def __init__(self, *sessions: str):
+        self.active = set(sessions)
+
+    def is_active_session(self, session_id: str) -> bool:
+        return session_id in self.active
+
+
+def test_a_training_whose_session_has_ended_is_stopped_by_the_session_check(monkeypatch) -> None:
+    server = FakeServer("tab-1")
+    monkeypatch.setattr(
+        training,
+        "get_script_run_ctx",
+        lambda: dataclasses.make_dataclass("Ctx", [("session_id", str)])("tab-1"),
+    )
+    monkeypatch.setattr(training.runtime, "exists", lambda: True)
+    monkeypatch.setattr(training.runtime, "get_instance", lambda: server)
+    monkeypatch.setattr(training, "GRACE_SECONDS", 0.3)
+    monkeypatch.setattr(jobs_module, "WATCHDOG_SECONDS", 0.05)
+    frame = make_mixed_frame(300, seed=4)
+    config = config_for("gan", epochs=100_000)
+    job = TrainingJob(frame, infer_schema(frame), config, keep_alive=training.session_keep_alive())
+    job.start()
+    try:
+        deadline = time.monotonic() + 60
+        while job.snapshot().progress.step == 0 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert job.active, "the job ended while its session was still there"
+        server.active.clear()  # the tab is closed
+        assert job.join(60), "the training of a closed session went on"
+    finally:
+        job.stop()
+    snap = job.snapshot()
+    assert snap.state == "stopped" and snap.progress.step < snap.progress.total_steps

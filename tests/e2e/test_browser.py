@@ -94,3 +94,49 @@ def test_upload_train_compare_download(page, screenshot, tmp_path):
     assert "<html" in html.lower() and "Privacy" in html
     screenshot(page, "download")
     assert not page.get_by_test_id("stException").count()
+
+
+SESSIONS = 4
+
+
+def _sidebar_status(tab) -> str:
+    found = re.search(r"Training[^\n]*|Model trained", tab.get_by_test_id("stSidebar").inner_text())
+    return found.group(0) if found else ""
+
+
+def test_four_sessions_pressing_start_together_all_finish_in_line(browser, app_url, tmp_path):
+    csv_path = tmp_path / "tiny.csv"
+    make_mixed_frame(120, seed=7).to_csv(csv_path, index=False)
+    tabs = []
+    try:
+        for _ in range(SESSIONS):
+            context = browser.new_context(viewport={"width": 1400, "height": 1000})
+            tab = context.new_page()
+            tab.set_default_timeout(60_000)
+            tab.goto(app_url)
+            tab.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(csv_path))
+            tab.get_by_text("120 rows").first.wait_for()
+            _nav(tab, "Train")
+            tab.get_by_text("Advanced").click()
+            field = tab.get_by_label("Epochs", exact=True)
+            field.fill("20")
+            field.press("Enter")
+            tabs.append(tab)
+        for tab in tabs:  # within about a second
+            tab.get_by_role("button", name="Start training").click()
+        shown: list[set[int]] = [set() for _ in tabs]
+        deadline = time.monotonic() + TRAIN_TIMEOUT / 1000
+        while time.monotonic() < deadline:
+            lines = [_sidebar_status(tab) for tab in tabs]
+            for places, line in zip(shown, lines, strict=True):
+                places.update(int(n) for n in re.findall(r"number (\d+) in line", line))
+            if all(line == "Model trained" for line in lines):
+                break
+            time.sleep(0.5)
+        assert [_sidebar_status(tab) for tab in tabs] == ["Model trained"] * SESSIONS
+        # first come, first served: the k-th click is never told it is further than k-1 in line
+        for number, places in enumerate(shown):
+            assert all(place <= number for place in places), (number, places)
+    finally:
+        for tab in tabs:
+            tab.context.close()

@@ -403,19 +403,21 @@ def test_plain_fit_marks_its_progress_done(trained):
     assert snap.state == "finished" and snap.eta is None
 
 
-def test_stop_ends_a_job_mid_epoch_within_a_second(big_frame, big_schema):
+def test_stop_ends_a_job_mid_epoch_and_keeps_what_it_learned(big_frame, big_schema):
     job = long_job(big_frame, big_schema).start()
     try:
-        wait_for(lambda: job.snapshot().progress.step > 0, what="the first steps")
+        wait_for(lambda: job.snapshot().progress.epoch >= 1, what="the first epoch")
     finally:
         job.stop()
-    started = time.monotonic()
-    assert job.join(1.0), "the job did not stop within a second"
-    assert time.monotonic() - started < 1.0
+        under_way = job.snapshot().progress.epoch + 1
+    # No wall-clock bound (a loaded machine may pause the thread): the run ends in the epoch
+    # under way when Stop was pressed, or the next one, far from its 100,000 epochs.
+    assert job.join(60), "the job did not stop"
     snap = job.snapshot()
     assert snap.state == "stopped" and snap.progress.state == "stopped"
-    assert snap.progress.step < snap.progress.total_steps
-    assert any("Stopped on request" in note for note in snap.progress.notes)
+    assert snap.progress.epoch <= under_way
+    notes = [note for note in snap.progress.notes if "Stopped on request" in note]
+    assert notes and int(notes[0].rsplit(" ", 1)[1].rstrip(".")) <= under_way + 1
     synth = job.result
     assert synth is not None and synth.stopped_early
     check_valid_rows(big_frame, synth.sample(50, seed=1))

@@ -1,0 +1,137 @@
+"""Several people press Start together: N browser sessions of the real app (headless Chromium),
+each on the bundled Adult sample with the Quick demo preset, click Start within about a second.
+
+Prints, per session, the place in line it was shown first, when its training started (left the
+queue) and when it finished, in seconds after the first click. Needs Debian's chromium and
+Playwright (requirements-dev.txt).
+
+    .venv/bin/python bench/bench_sessions.py --sessions 4
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+sys.path.insert(0, str(Path(__file__).parents[1]))
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_FLAGS
+
+ROOT = Path(__file__).parents[1]
+STATUS = re.compile(r"(Training[^\n]*|Model trained|Training failed)")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_healthy(url: str, limit: float = 90.0) -> None:
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
+                return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError("the app did not start")
+
+
+def serve(port: int, log) -> subprocess.Popen:
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(ROOT / "app.py"),
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+    ]
+    return subprocess.Popen(
+        command,
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env={**os.environ, "SYNTH_MAX_TRAININGS": "1"},
+    )
+
+
+def open_sessions(browser, url: str, sessions: int) -> list:
+    tabs = []
+    for _ in range(sessions):
+        tab = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+        tab.set_default_timeout(120_000)
+        tab.goto(url)
+        tab.get_by_role("button", name=re.compile("Try it with sample data")).click()
+        tab.get_by_text("32,561 rows").first.wait_for()
+        tab.get_by_test_id("stSidebarNav").get_by_role("link", name="Train").click()
+        tab.get_by_role("button", name="Start training").wait_for()
+        tabs.append(tab)
+    return tabs
+
+
+def status(tab) -> str:
+    found = STATUS.search(tab.get_by_test_id("stSidebar").inner_text(timeout=10_000))
+    return found.group(1) if found else "?"
+
+
+def watch(tabs: list, limit: float) -> list[dict]:
+    clicked = time.monotonic()
+    for tab in tabs:
+        tab.get_by_role("button", name="Start training").click()
+    seen = [{"first": None, "started": None, "finished": None} for _ in tabs]
+    while time.monotonic() - clicked < limit and not all(s["finished"] for s in seen):
+        now = time.monotonic() - clicked
+        for record, tab in zip(seen, tabs, strict=True):
+            line = status(tab)
+            if record["first"] is None and line != "?":
+                record["first"] = line
+            if record["started"] is None and "waiting" not in line and line != "?":
+                record["started"] = now
+            if record["finished"] is None and line in ("Model trained", "Training failed"):
+                record["finished"] = now
+        time.sleep(1.0)
+    return seen
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sessions", type=int, default=4)
+    parser.add_argument("--limit", type=float, default=900.0, help="seconds to watch at most")
+    args = parser.parse_args()
+    port = free_port()
+    with open(os.devnull, "wb") as log:
+        server = serve(port, log)
+        try:
+            url = f"http://127.0.0.1:{port}"
+            wait_healthy(url)
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+                seen = watch(open_sessions(browser, url, args.sessions), args.limit)
+                browser.close()
+        finally:
+            server.terminate()
+            server.wait(15)
+    print(f"{args.sessions} sessions, load average {os.getloadavg()[0]:.1f}")
+    print("session | first shown | started (s) | finished (s)")
+    for number, record in enumerate(seen, 1):
+        started, finished = record["started"], record["finished"]
+        print(
+            f"{number} | {record['first']} | {started and round(started, 1)} | "
+            f"{finished and round(finished, 1)}"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,115 @@
+"""Stop takes effect in every phase: the stop event is set as a phase begins, and the run must
+end at its next check without going on to the following phase (counted, never timed)."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from synth_core import synthesizer as synthesizer_module
+from synth_core.encoding.encoders import CategoricalEncoder, ContinuousEncoder
+from synth_core.errors import Stopped
+from synth_core.evaluation import evaluate as evaluate_module
+from synth_core.evaluation.evaluate import evaluate
+from synth_core.jobs import NO_MODEL, TrainingJob
+from synth_core.schema import infer_schema
+from synth_core.synthesizer import Synthesizer
+from synth_core.training import loop as loop_module
+from synth_core.training import run as run_module
+from synth_core.training.loop import StepRecord
+from tests.helpers import config_for, make_mixed_frame
+
+
+@pytest.fixture(scope="module")
+def frame():
+    return make_mixed_frame(300, seed=2)
+
+
+@pytest.fixture(scope="module")
+def schema(frame):
+    return infer_schema(frame)
+
+
+class Calls:
+    """Counts calls of a patched function; the first call sets ``stop``."""
+
+    def __init__(self, stop: threading.Event):
+        self.stop, self.count = stop, 0
+
+    def wrap(self, original):
+        def patched(*args, **kwargs):
+            self.count += 1
+            self.stop.set()
+            return original(*args, **kwargs)
+
+        return patched
+
+
+def stop_at(monkeypatch, owner, name: str, stop: threading.Event) -> Calls:
+    """Set ``stop`` when ``owner.name`` is first called, and count its calls."""
+    calls = Calls(stop)
+    monkeypatch.setattr(owner, name, calls.wrap(getattr(owner, name)))
+    return calls
+
+
+def count(monkeypatch, owner, name: str) -> Calls:
+    """Count calls of ``owner.name`` without setting anything."""
+    calls = Calls(threading.Event())
+    monkeypatch.setattr(owner, name, calls.wrap(getattr(owner, name)))
+    return calls
+
+
+PHASES = {
+    # phase: (where it begins, what would come after it)
+    "schema": ((synthesizer_module, "infer_schema"), (synthesizer_module, "plan_privacy")),
+    "privacy plan": ((synthesizer_module, "plan_privacy"), (ContinuousEncoder, "fit")),
+    "mixture fits": ((ContinuousEncoder, "fit"), (CategoricalEncoder, "fit")),
+    "encoding": ((ContinuousEncoder, "transform"), (run_module, "hold_back")),
+    "probe split": ((run_module, "hold_back"), (run_module, "build_core")),
+    "first epoch": ((StepRecord, "add"), (loop_module, "health")),
+}
+
+
+@pytest.mark.parametrize("phase", PHASES)
+def test_a_fit_stopped_in_a_phase_ends_there_without_a_model(monkeypatch, frame, phase):
+    (begins, name), (later, later_name) = PHASES[phase]
+    stop = threading.Event()
+    calls = stop_at(monkeypatch, begins, name, stop)
+    after = count(monkeypatch, later, later_name) if phase != "first epoch" else None
+    synth = Synthesizer(config_for("vaegan", epochs=100_000))
+    with pytest.raises(Stopped):
+        synth.fit(frame, None, stop=stop)
+    assert calls.count == 1, f"{phase} went on after Stop"
+    if after is not None:
+        assert after.count == 0, f"the phase after {phase} began"
+    assert not hasattr(synth, "parts_")
+
+
+def test_a_job_stopped_while_preparing_says_no_model_exists(monkeypatch, frame, schema):
+    job = TrainingJob(frame, schema, config_for("ctgan", epochs=100_000))
+    calls = stop_at(monkeypatch, ContinuousEncoder, "fit", job._stop)
+    assert job.start().join(60)
+    snap = job.snapshot()
+    assert calls.count == 1
+    assert snap.state == "stopped" and job.result is None
+    assert snap.progress.message == NO_MODEL
+
+
+def test_generation_stops_before_its_next_chunk(monkeypatch, frame, schema):
+    synth = Synthesizer(config_for("gan")).fit(frame, schema)
+    stop = threading.Event()
+    chunks = stop_at(monkeypatch, synthesizer_module, "generate_frame", stop)
+    with pytest.raises(Stopped):
+        synth.generate(10_000, chunk_rows=100, stop=stop)
+    assert chunks.count == 1
+
+
+def test_scoring_stops_before_its_next_part(monkeypatch, frame, schema):
+    synthetic = make_mixed_frame(300, seed=9)
+    stop = threading.Event()
+    marginals = stop_at(monkeypatch, evaluate_module, "column_marginals", stop)
+    associations = count(monkeypatch, evaluate_module, "association_matrices")
+    with pytest.raises(Stopped):
+        evaluate(frame, synthetic, schema, stop=stop)
+    assert marginals.count == 1 and associations.count == 0
