@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from synth_core.errors import DataError
-from synth_core.tables.limits import ReadLimits, too_many_rows
+from synth_core.tables.limits import ReadLimits, too_many_columns, too_many_rows
 
 
 def is_blank(row: Sequence[str]) -> bool:
@@ -34,10 +34,7 @@ def split_rows(
         raise empty_file_error()
     header, width = rows[first], len(rows[first])
     if width > limits.max_columns:
-        raise DataError(
-            f"The table has {width:,} columns; the limit is {limits.max_columns:,}. "
-            "Remove the columns you do not need, then try again."
-        )
+        raise too_many_columns(limits, width)
     body = _fit_to_header(
         rows[first + 1 :], width, lambda index: f"{unit} {line_of(first + 1 + index)}"
     )
