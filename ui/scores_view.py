@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from synth_core.evaluation.verdicts import Verdict
+from ui.text import plain
 
 #: Verdict level -> (badge colour, icon). Streamlit's badge colours.
 LEVEL_STYLE: dict[str, tuple[str, str]] = {
@@ -27,4 +28,4 @@ def score_card(label: str, value: str, verdict: Verdict | None, help: str | None
         st.metric(label, value, help=help)
         if verdict is not None:
             verdict_badge(verdict)
-            st.caption(verdict.sentence)
+            st.caption(plain(verdict.sentence))
