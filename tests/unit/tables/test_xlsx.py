@@ -106,3 +106,17 @@ def test_a_workbook_that_unpacks_past_the_byte_limit_is_refused_before_it_is_par
     data = workbook(*[b"<row><c><v>%d</v></c></row>" % i for i in range(3000)])
     limits = ReadLimits(max_bytes=len(data) + 1)
     assert_read_error(data, "Unpacked, the workbook is larger than the limit", limits=limits)
+
+
+def test_a_title_above_the_table_gets_advice_about_the_title_not_separators():
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Sales report, 2024"])
+    sheet.append([])
+    sheet.append(["region", "month", "amount"])
+    for i in range(30):
+        sheet.append(["north" if i % 2 else "south", i % 12 + 1, 10.5 * i])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    message = assert_read_error(buffer.getvalue(), "Row 3 has 3 values", "title", "rows above the column names")
+    assert "separator" not in message and "quotes" not in message
