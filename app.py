@@ -9,6 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ui import flow, state, training
+from ui.text import plain
 
 st.set_page_config(page_title="Synth Studio", page_icon=":material/auto_awesome:", layout="wide")
 
@@ -26,7 +27,7 @@ with where:
     if table is None:
         st.caption("No table yet")
     else:
-        st.markdown(f"**{table.name}**")
+        st.markdown(f"**{plain(table.name)}**")
         st.caption(f"{table.rows:,} rows · {table.columns:,} columns")
         if schema is not None:
             st.caption(f"{len(schema.included):,} of {len(schema.columns):,} columns learned")

@@ -6,6 +6,7 @@ import streamlit as st
 
 from ui import columns_table as table_view
 from ui import flow, state
+from ui.text import plain
 
 st.title("Choose columns")
 st.write(
@@ -24,12 +25,12 @@ if table is None or schema is None:
     )
 else:
     st.caption(
-        f"{table.name}: {table.rows:,} rows, {table.columns:,} columns. "
+        f"{plain(table.name)}: {table.rows:,} rows, {table.columns:,} columns. "
         "Columns that identify people, free text and empty or constant columns are left out "
         "at first; you can change any choice."
     )
     if message := state.pop_columns_error():
-        st.error(message)
+        st.error(plain(message))
 
     shown = table_view.editor_frame(schema)
     # The editor keeps the person's edits until the revision changes (bump_editor_revision).
@@ -83,7 +84,7 @@ else:
     if schema.included:
         st.caption(table_view.size_and_time(schema, table.rows))
     for note in table_view.warnings(schema):
-        st.warning(note, icon=":material/warning:")
+        st.warning(plain(note), icon=":material/warning:")
 
     if replaceable := table_view.replaceable(schema):
         st.markdown("**Personal data and identifiers in the synthetic copy**")
@@ -92,7 +93,7 @@ else:
         for position, info in enumerate(replaceable):
             options = list(table_view.treatment_options(info))
             choice = cells[position % 3].selectbox(
-                info.name,
+                plain(info.name),
                 options,
                 index=options.index(info.treatment),
                 format_func=table_view.treatment_label,

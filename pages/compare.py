@@ -10,6 +10,7 @@ from synth_core.reporting.plots import association_figures, marginal_figure, uti
 from synth_core.wording import percent
 from ui import flow, results, state
 from ui.scores_view import score_card, worst_first
+from ui.text import plain
 
 CORRELATIONS_EXPLAINED = (
     "Each square shows how strongly two columns move together (0: not at all, 1: completely). "
@@ -51,8 +52,9 @@ def summary(done: results.Scored) -> None:
                 "Usefulness",
                 f"{utility.synthetic:.2f} vs {utility.real:.2f}",
                 verdicts.get("ml_utility"),
-                help=f"{utility.metric} predicting '{utility.target}' on real rows the model "
-                "never saw: a model trained on synthetic rows against one trained on real rows.",
+                help=f"{utility.metric} predicting '{plain(utility.target)}' on real rows the "
+                "model never saw: a model trained on synthetic rows against one trained on real "
+                "rows.",
             )
     with cards[2]:
         score_card(
@@ -108,7 +110,7 @@ def usefulness_tab(done: results.Scored) -> None:
     st.plotly_chart(utility_figure(utility), key="utility_chart")
     verdict = done.evaluation.verdicts.get("ml_utility")
     if verdict is not None:
-        st.write(verdict.sentence)
+        st.write(plain(verdict.sentence))
     st.caption(
         f"Tested on {utility.test_rows:,} real rows that were kept aside when training started: "
         "the model never saw them."
@@ -121,10 +123,10 @@ def privacy_tab(done: results.Scored) -> None:
     if getattr(job.result, "privacy_", None) is None:
         st.info(PRIVACY_EXPLAINED, icon=":material/shield:")
     else:
-        st.success(facts["Differential privacy"], icon=":material/verified_user:")
+        st.success(plain(facts["Differential privacy"]), icon=":material/verified_user:")
     for label in ("Filters", "Personal data and identifiers"):
         if label in facts:
-            st.caption(f"**{label}**: {facts[label]}")
+            st.caption(f"**{label}**: {plain(facts[label])}")
     left, middle, right = st.columns(3)
     left.metric(
         "Copies of rare real rows",
@@ -149,9 +151,9 @@ def privacy_tab(done: results.Scored) -> None:
     for key in ("exact_copies", "dcr", "nndr"):
         verdict = done.evaluation.verdicts.get(key)
         if verdict is not None:
-            st.write(f"**{verdict.title}** — {verdict.sentence}")
+            st.write(f"**{verdict.title}** — {plain(verdict.sentence)}")
     if privacy.note:
-        st.caption(privacy.note)
+        st.caption(plain(privacy.note))
     if len(privacy.closest_pairs):
         st.markdown("**The synthetic rows closest to a real row**, each beside that real row:")
         st.dataframe(privacy.closest_pairs, hide_index=True)
@@ -210,7 +212,7 @@ def details_tab(done: results.Scored) -> None:
 def draw(done: results.Scored) -> None:
     summary(done)
     for note in done.evaluation.notes:
-        st.caption(note)
+        st.caption(plain(note))
     tabs = st.tabs(["Columns", "Correlations", "Usefulness", "Privacy", "Details"])
     for tab, part in zip(
         tabs,

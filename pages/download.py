@@ -7,6 +7,7 @@ import streamlit as st
 from synth_core.errors import SynthError
 from synth_core.tables import to_csv_bytes, to_xlsx_bytes
 from ui import results, state
+from ui.text import plain
 
 MODEL_WARNING = (
     "A model file can remember rare details of the rows it learned from: share it only with "
@@ -69,8 +70,8 @@ def request(synth) -> tuple[int, tuple | None, int]:
 def describe(made: results.Generated) -> str:
     words = f"**{made.rows:,} synthetic rows** ready"
     if made.condition is not None:
-        words += f", all with {made.condition[0]} = {made.condition[1]}"
-    return words + ". " + results.filters_sentence(made)
+        words += f", all with {plain(made.condition[0])} = {plain(made.condition[1])}"
+    return words + ". " + plain(results.filters_sentence(made))
 
 
 def downloads(made: results.Generated) -> None:
@@ -168,7 +169,7 @@ def generate_step() -> None:
                 made = results.generate(job, rows, condition, seed)
             fresh = True
         except SynthError as error:
-            st.error(str(error), icon=":material/error:")
+            st.error(plain(error), icon=":material/error:")
     if made is None:
         st.caption("Choose how many rows you want, then press Generate rows.")
         return

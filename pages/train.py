@@ -14,6 +14,7 @@ from synth_core.training.presets import DEFAULT_PRESET, PRESETS, RECOMMENDED_VAR
 from synth_core.training.progress import ProgressSnapshot, RunState
 from synth_core.wording import duration
 from ui import columns_table, flow, state, training
+from ui.text import plain
 
 PREVIEW_ROWS = 10
 LOSS_EXPLAINED = (
@@ -236,7 +237,7 @@ def checked_config(
         return training.build_config(preset, variant, condition, epsilon=epsilon)
     except TrainingError as error:
         if show_error:
-            st.error(str(error), icon=":material/error:")
+            st.error(plain(error), icon=":material/error:")
         return None
 
 
@@ -270,7 +271,7 @@ def progress_view(current: TrainingJob, progress: ProgressSnapshot) -> None:
         f"{progress.rows_per_second:,.0f} rows a second on {describe_device(progress.device)}"
     )
     for warning in progress.warnings:  # what looks wrong, from the metrics, with what to do
-        text = f"**{warning.title}.** {warning.sentence} {warning.advice}"
+        text = f"**{warning.title}.** {plain(warning.sentence)} {plain(warning.advice)}"
         if warning.level == "info":
             st.info(text, icon=":material/info:")
         else:
@@ -291,7 +292,7 @@ def progress_view(current: TrainingJob, progress: ProgressSnapshot) -> None:
         elif current.config.eval_every and not progress.done:
             st.caption("A quality estimate appears here after the first few epochs.")
     if progress.notes:
-        st.markdown("\n".join(f"- {note}" for note in progress.notes))
+        st.markdown("\n".join(f"- {plain(note)}" for note in progress.notes))
 
 
 def live_view() -> None:
@@ -319,7 +320,7 @@ def outcome(done: TrainingJob) -> None:
             icon=":material/check_circle:",
         )
     elif snapshot.state == RunState.FAILED:
-        st.error(snapshot.error, icon=":material/error:")
+        st.error(plain(snapshot.error), icon=":material/error:")
         st.caption("Your settings are kept: change them if needed and start again.")
     elif done.result is None:
         st.warning(
@@ -347,7 +348,7 @@ def outcome(done: TrainingJob) -> None:
         try:
             state.set_preview(done.result.sample(PREVIEW_ROWS))
         except SynthError as error:
-            st.error(str(error), icon=":material/error:")
+            st.error(plain(error), icon=":material/error:")
     rows = state.get_preview()
     if rows is not None:
         st.caption(

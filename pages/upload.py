@@ -6,6 +6,7 @@ import streamlit as st
 
 from synth_core.tables.datasets import DEMO_DESCRIPTION
 from ui import flow, state
+from ui.text import plain
 
 PREVIEW_ROWS = 50
 LIMIT_MB = st.get_option("server.maxUploadSize")
@@ -34,7 +35,7 @@ st.caption(
 if uploaded is None:
     state.forget_upload()
 elif state.upload_is_new((uploaded.file_id, uploaded.name, uploaded.size)):
-    with st.spinner(f"Reading {uploaded.name}…"):
+    with st.spinner(f"Reading {plain(uploaded.name)}…"):
         state.set_load_error(state.load_upload(uploaded.name, uploaded.getvalue()))
 
 st.write("No table at hand?")
@@ -47,21 +48,24 @@ error = state.get_load_error()
 table = state.get_table()
 
 if error:
-    st.error(error)
+    st.error(plain(error))
     if table is not None:
-        st.caption(f"Your table {table.name} is still loaded; nothing you did before is lost.")
+        st.caption(
+            f"Your table {plain(table.name)} is still loaded; nothing you did before is lost."
+        )
 
 if table is not None:
     st.divider()
     if not error:
-        what = "The sample table" if table.is_sample else table.name
+        what = "The sample table" if table.is_sample else plain(table.name)
         st.success(f"{what} is loaded and ready.", icon=":material/check_circle:")
     rows, columns, _ = st.columns([1, 1, 3])
     rows.metric("Rows", f"{table.rows:,}")
     columns.metric("Columns", f"{table.columns:,}")
     if table.info.notes and not table.is_sample:
         st.markdown(
-            "**How the file was read**\n\n" + "\n".join(f"- {note}" for note in table.info.notes)
+            "**How the file was read**\n\n"
+            + "\n".join(f"- {plain(note)}" for note in table.info.notes)
         )
     st.subheader("Preview")
     shown = min(PREVIEW_ROWS, table.rows)

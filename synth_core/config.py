@@ -11,6 +11,12 @@ from synth_core.errors import TrainingError
 DEVICES = ("auto", "cpu", "cuda", "mps")
 LR_SCHEDULES = ("constant", "cosine")
 LR_FLOOR = 0.1
+# Bounds on the networks, far above what any preset or real table needs (the presets use a few
+# hundred units per layer and two layers): a setting past them is a mistake or a crafted model
+# file, and would take gigabytes before the first step.
+MAX_LAYER_WIDTH = 4096
+MAX_LAYERS = 8
+MAX_PAC = 64
 
 
 @dataclass(frozen=True)
@@ -72,9 +78,11 @@ class TrainingConfig:
             (self.epochs >= 1, "Epochs must be at least 1."),
             (self.batch_size >= 2, "Batch size must be at least 2."),
             (self.min_steps_per_epoch >= 1, "Steps per epoch must be at least 1."),
-            (self.noise_dim >= 1, "Noise size must be at least 1."),
+            (1 <= self.noise_dim <= MAX_LAYER_WIDTH, f"Noise size must be 1 to {MAX_LAYER_WIDTH}."),
+            (_fits_layers(self.generator_dims), f"Generator layers: {_LAYERS_RULE}"),
+            (_fits_layers(self.discriminator_dims), f"Discriminator layers: {_LAYERS_RULE}"),
             (self.generator_lr > 0 and self.discriminator_lr > 0, "Learning rates must be > 0."),
-            (self.pac is None or self.pac >= 1, "Pac must be at least 1."),
+            (self.pac is None or 1 <= self.pac <= MAX_PAC, f"Pac must be 1 to {MAX_PAC}."),
             (self.device in DEVICES, f"Device must be one of: {', '.join(DEVICES)}."),
             (self.threads is None or self.threads >= 1, "Threads must be at least 1."),
             (self.max_seconds is None or self.max_seconds > 0, "Time limit must be > 0."),
@@ -117,3 +125,10 @@ class TrainingConfig:
             if key in kwargs:
                 kwargs[key] = tuple(kwargs[key])
         return cls(**kwargs)
+
+
+_LAYERS_RULE = f"1 to {MAX_LAYERS} layers of 1 to {MAX_LAYER_WIDTH:,} units each."
+
+
+def _fits_layers(dims: tuple[int, ...]) -> bool:
+    return 1 <= len(dims) <= MAX_LAYERS and all(1 <= size <= MAX_LAYER_WIDTH for size in dims)

@@ -27,10 +27,8 @@ import torch
 from safetensors.torch import load as load_tensors
 from safetensors.torch import save as save_tensors
 
-from synth_core.config import TrainingConfig
-from synth_core.encoding.transform import TableTransform
+from synth_core import modelcheck
 from synth_core.errors import ModelFileError, SynthError
-from synth_core.models import variants
 from synth_core.models.build import build_core
 from synth_core.parts import ModelParts
 from synth_core.privacy.dp import PrivacyRecord
@@ -39,11 +37,12 @@ from synth_core.schema import Schema
 from synth_core.training.device import resolve_device
 from synth_core.training.progress import RunState
 from synth_core.version import __version__
+from synth_core.wording import shorten
 
 FORMAT = "synth-studio-model"
 FORMAT_VERSION = 1
+MANIFEST = "manifest.json"
 MEMBERS = ("model.json", "tensors.safetensors")
-MAX_MEMBER_BYTES = 2 * 1024**3  # refuse zip bombs before reading
 GENERATOR_PREFIX = "generator."
 COUNTS_KEY = "condition_counts"
 HASHES_KEY = "training_row_hashes"
@@ -114,8 +113,9 @@ def save(parts: ModelParts, path) -> None:
 
 def read_parts(source, device: str = "auto") -> ModelParts:
     """Read a ``.synth`` file (path or bytes): the parts of a ready-to-sample model."""
+    target = resolve_device(device)  # an unavailable device: the TrainingError says what to pick
     try:
-        return _read_parts(source, device)
+        return _read_parts(source, target)
     except ModelFileError:
         raise
     except SynthError as error:
@@ -128,84 +128,141 @@ def read_parts(source, device: str = "auto") -> ModelParts:
         ) from error
 
 
-def _read_members(source) -> dict[str, bytes]:
+def _read_raw(source) -> bytes:
     if isinstance(source, (bytes, bytearray)):
-        raw = bytes(source)
-    else:
-        path = Path(source)
-        if not path.is_file():
-            raise ModelFileError(f"There is no model file at '{path}'. Check the path.")
-        raw = path.read_bytes()
+        return bytes(source)
+    path = Path(source)
+    if not path.is_file():
+        raise ModelFileError(f"There is no model file at '{shorten(str(path))}'. Check the path.")
+    if path.stat().st_size > sum(modelcheck.MEMBER_LIMITS.values()):
+        raise ModelFileError(
+            "This model file is larger than any Synth Studio model could be, so it was not "
+            "opened. Use the original file, or train the model again."
+        )
+    return path.read_bytes()
+
+
+def _open_archive(raw: bytes) -> zipfile.ZipFile:
     if not zipfile.is_zipfile(io.BytesIO(raw)):
         raise ModelFileError(
             "This is not a Synth Studio model file (.synth). Pick the file the app or "
             "'python -m synth_core fit' saved."
         )
-    with zipfile.ZipFile(io.BytesIO(raw)) as archive:
-        names = set(archive.namelist())
-        if "manifest.json" not in names or not set(MEMBERS) <= names:
-            raise ModelFileError(
-                "This zip file is not a Synth Studio model: parts of a model are missing."
-            )
-        for info in archive.infolist():
-            if info.file_size > MAX_MEMBER_BYTES:
-                raise ModelFileError("This model file is too large to be a Synth Studio model.")
-        return {name: archive.read(name) for name in ("manifest.json", *MEMBERS)}
+    archive = zipfile.ZipFile(io.BytesIO(raw))
+    names = set(archive.namelist())
+    if MANIFEST not in names or not set(MEMBERS) <= names:
+        raise ModelFileError(
+            "This zip file is not a Synth Studio model: parts of a model are missing."
+        )
+    modelcheck.check_archive(archive)
+    return archive
 
 
-def _check_manifest(members: dict[str, bytes]) -> None:
-    manifest = json.loads(members["manifest.json"])
-    if manifest.get("format") != FORMAT:
+def _check_manifest(manifest: Any) -> dict[str, str]:
+    """The manifest's checksums per member, once its format is known to be ours."""
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise ModelFileError("This zip file is not a Synth Studio model.")
     if manifest.get("format_version") != FORMAT_VERSION:
         raise ModelFileError(
             f"This model file has format version {manifest.get('format_version')}, but this "
             f"Synth Studio reads version {FORMAT_VERSION}. Train the model again here."
         )
-    for name in MEMBERS:
-        if hashlib.sha256(members[name]).hexdigest() != manifest.get("sha256", {}).get(name):
-            raise ModelFileError(
-                "This model file was changed after it was saved (its checksums do not match). "
-                "Use the original file, or train the model again."
-            )
+    checksums = manifest.get("sha256")
+    return checksums if isinstance(checksums, dict) else {}
 
 
-def _read_parts(source, device: str) -> ModelParts:
-    members = _read_members(source)
-    _check_manifest(members)
-    model: dict[str, Any] = json.loads(members["model.json"])
-    tensors = load_tensors(members["tensors.safetensors"])
-    config = TrainingConfig.from_dict(model["config"])
-    if config.variant not in variants.VARIANTS:
-        raise ModelFileError(f"This model uses an unknown model type '{config.variant}'.")
-    variant = variants.get(config.variant)
-    transform = TableTransform.from_dict(model["transform"])
-    target = resolve_device(device)
-    core = build_core(
-        variant,
-        config,
-        transform.spans,
-        list(model["condition_columns"]),
-        None,
-        torch.Generator(target).manual_seed(config.seed),
-        device=target,
-        counts=tensors.get(COUNTS_KEY),
+def _checked_member(
+    zipped: bytes, archive: zipfile.ZipFile, name: str, checksums: dict[str, str], limit=None
+) -> bytes:
+    data = modelcheck.read_member(zipped, archive, name, limit)
+    if hashlib.sha256(data).hexdigest() != checksums.get(name):
+        raise ModelFileError(
+            "This model file was changed after it was saved (its checksums do not match). "
+            "Use the original file, or train the model again."
+        )
+    return data
+
+
+def _read_parts(source, target: torch.device) -> ModelParts:
+    zipped = _read_raw(source)
+    with _open_archive(zipped) as archive:
+        manifest = modelcheck.read_member(zipped, archive, MANIFEST)
+        checksums = _check_manifest(json.loads(manifest))
+        model = json.loads(_checked_member(zipped, archive, "model.json", checksums))
+        checked = modelcheck.check_model(model)
+        limit = modelcheck.tensor_bytes_bound(checked)
+        raw = _checked_member(zipped, archive, "tensors.safetensors", checksums, limit)
+    found = modelcheck.tensor_header(raw)
+    _check_extra_tensors(found, checked)
+    tensors = load_tensors(raw)
+    core = _sampling_core(checked, tensors.get(COUNTS_KEY), target)
+    _load_generator(core, found, tensors)
+    return ModelParts(
+        config=checked.config,
+        schema=Schema.from_dict(model["schema"]),
+        transform=checked.transform,
+        variant=checked.variant,
+        core=core,
+        pii=PiiPlan.from_dict(model.get("pii"), checked.transform.columns),
+        privacy=PrivacyRecord.from_dict(model.get("privacy")),
+        training_hashes=tensors[HASHES_KEY].numpy().view(np.uint64),
+        training_rows=checked.training_rows,
+        state=RunState.LOADED,
+    )
+
+
+def _load_generator(core, found: dict, tensors: dict[str, torch.Tensor]) -> None:
+    """The saved weights into ``core``'s generator, once their shapes match its layout."""
+    expected = {
+        GENERATOR_PREFIX + k: (_DTYPES.get(v.dtype), tuple(v.shape))
+        for k, v in core.generator.state_dict().items()
+    }
+    modelcheck.check_layout(
+        {k: v for k, v in found.items() if k.startswith(GENERATOR_PREFIX)}, expected
     )
     weights = {
-        k[len(GENERATOR_PREFIX) :]: v.to(target)
+        k[len(GENERATOR_PREFIX) :]: v.to(core.device)
         for k, v in tensors.items()
         if k.startswith(GENERATOR_PREFIX)
     }
     core.generator.load_state_dict(weights, strict=True)
-    return ModelParts(
-        config=config,
-        schema=Schema.from_dict(model["schema"]),
-        transform=transform,
-        variant=variant,
-        core=core,
-        pii=PiiPlan.from_dict(model.get("pii"), transform.columns),
-        privacy=PrivacyRecord.from_dict(model.get("privacy")),
-        training_hashes=tensors[HASHES_KEY].numpy().view(np.uint64),
-        training_rows=int(model["training_rows"]),
-        state=RunState.LOADED,
+
+
+_DTYPES = {torch.float32: "F32", torch.int64: "I64"}
+
+
+def _check_extra_tensors(found: dict, checked: modelcheck.CheckedModel) -> None:
+    """The tensors beside the generator's: the row fingerprints (at most one per training row)
+    and, for a model with conditions, the category counts of its condition columns."""
+    hashes = found.get(HASHES_KEY)
+    if hashes is None or hashes[0] != "I64" or len(hashes[1]) != 1:
+        raise modelcheck.mismatched_weights()
+    if hashes[1][0] > checked.training_rows:
+        raise modelcheck.mismatched_weights()
+    widths = [
+        span.width
+        for span in checked.transform.spans
+        if span.role == "category" and span.column in checked.condition_columns
+    ]
+    counts = ("F32", (len(widths), max(widths))) if widths else None
+    if found.get(COUNTS_KEY) != counts:
+        raise modelcheck.mismatched_weights()
+    others = set(found) - {HASHES_KEY, COUNTS_KEY}
+    if any(not name.startswith(GENERATOR_PREFIX) for name in others):
+        raise modelcheck.mismatched_weights()
+
+
+def _sampling_core(checked: modelcheck.CheckedModel, counts, target: torch.device):
+    """The training core of a loaded model, which only samples: its critic is never used, so
+    the smallest one is built instead of the trained network's size."""
+    config = checked.config.replace(discriminator_dims=(1,), pac=1)
+    return build_core(
+        checked.variant,
+        config,
+        checked.transform.spans,
+        checked.condition_columns,
+        None,
+        torch.Generator(target).manual_seed(config.seed),
+        device=target,
+        counts=counts,
     )

@@ -23,6 +23,7 @@ from synth_core.wording import copies_in_words
 from ui import flow, state
 from ui.holdout import real_rows
 from ui.state import LoadedTable, State
+from ui.text import plain
 
 if TYPE_CHECKING:
     from synth_core.jobs import TrainingJob
@@ -264,7 +265,7 @@ def score_on_screen(job: TrainingJob, table: LoadedTable) -> Scored | None:
         with st.spinner("Scoring the synthetic rows against yours (up to half a minute)…"):
             return score(job, table)
     except SynthError as error:
-        st.error(str(error), icon=":material/error:")
+        st.error(plain(error), icon=":material/error:")
     except Exception as error:  # a bug: never show a traceback, never log cell values
         logger.error("scoring failed: %s", type(error).__name__)
         st.error(SCORING_FAILED, icon=":material/error:")

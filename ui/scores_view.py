@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from synth_core.evaluation.verdicts import Verdict
+from ui.text import plain
 
 #: Verdict level -> (badge colour, icon). Streamlit's badge colours.
 LEVEL_STYLE: dict[str, tuple[str, str]] = {
@@ -28,7 +29,7 @@ def score_card(label: str, value: str, verdict: Verdict | None, help: str | None
         st.metric(label, value, help=help)
         if verdict is not None:
             verdict_badge(verdict)
-            st.caption(verdict.sentence)
+            st.caption(plain(verdict.sentence))
 
 
 def worst_first(names: list[str], shapes: pd.DataFrame) -> list[str]:

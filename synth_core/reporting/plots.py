@@ -8,6 +8,7 @@ every second stays cheap on long runs. The evaluation charts read an ``Evaluatio
 
 from __future__ import annotations
 
+import html
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -161,6 +162,12 @@ def fidelity_figure(snapshot: ProgressSnapshot) -> go.Figure | None:
     return figure
 
 
+def as_text(value: object) -> str:
+    """A name or value from the user's table as Plotly shows text: Plotly reads a few HTML tags
+    (links among them) in titles, ticks and hovers, and turns entities back into characters."""
+    return html.escape(str(value), quote=False)
+
+
 def marginal_figure(marginal: Marginal) -> go.Figure:
     """One column's distribution, real against synthetic: overlaid histogram bars for numbers
     and dates (shared bins), side-by-side bars for categories."""
@@ -171,14 +178,14 @@ def marginal_figure(marginal: Marginal) -> go.Figure:
         ("Synthetic", marginal.synthetic, SYNTHETIC_COLOUR),
     ):
         figure.add_bar(
-            x=marginal.labels,
+            x=[as_text(label) for label in marginal.labels],
             y=[share * 100 for share in shares],
             name=label,
             marker={"color": colour},
             opacity=0.6 if numeric else 1.0,
             hovertemplate=f"{label}: %{{y:.1f}} %<extra>%{{x}}</extra>",
         )
-    _layout(figure, marginal.column, x_title="", y_title="share of rows")
+    _layout(figure, as_text(marginal.column), x_title="", y_title="share of rows")
     figure.update_layout(barmode="overlay" if numeric else "group", bargap=0.02 if numeric else 0.2)
     figure.update_xaxes(type="category", rangemode="normal")
     figure.update_yaxes(ticksuffix=" %", rangemode="tozero")
@@ -188,7 +195,7 @@ def marginal_figure(marginal: Marginal) -> go.Figure:
 def association_figures(associations: Associations) -> tuple[go.Figure, go.Figure, go.Figure]:
     """Heatmaps of how strongly each pair of columns goes together: real, synthetic, and the
     difference (synthetic minus real), on the same -1..1 colour scale."""
-    names = [str(name) for name in associations.real.columns]
+    names = [as_text(name) for name in associations.real.columns]
     methods = associations.methods
     hover = [
         [methods.get((a, b), "same column") for b in associations.real.columns]
@@ -241,7 +248,7 @@ def utility_figure(utility: Utility) -> go.Figure:
         annotation_text="guessing",
         annotation_position="top left",
     )
-    title = f"Predicting '{utility.target}' ({utility.metric}, higher is better)"
+    title = f"Predicting '{as_text(utility.target)}' ({utility.metric}, higher is better)"
     _layout(figure, title, x_title="", y_title=utility.metric)
     top = max(1.0, utility.real, utility.synthetic) * 1.1
     bottom = min(0.0, utility.real, utility.synthetic, utility.baseline)

@@ -81,8 +81,23 @@ def _decode(data: bytes, notes: list[str]) -> tuple[str, str]:
             raise _not_text_error() from error
         notes.append("Read as UTF-16 text.")
         return text, "utf-16"
+    unmarked = _utf16_without_bom(data[:_SAMPLE_CHARS])
+    if unmarked is not None:
+        try:
+            text = data.decode(unmarked)
+        except UnicodeDecodeError as error:
+            raise _not_text_error() from error
+        notes.append("Read as UTF-16 text (the file has no byte-order mark).")
+        return text, unmarked
     if b"\x00" in data[:_SAMPLE_CHARS]:
         raise _not_text_error()
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        raise DataError(
+            f"The file holds a zero byte (NUL) at byte {nul:,}, which a text table never does: "
+            "part of it is damaged or not text. Export the table again as CSV, or pick another "
+            "file."
+        )
     if data.startswith(b"\xef\xbb\xbf"):
         try:
             text = data.decode("utf-8-sig")
@@ -107,6 +122,19 @@ def _decode(data: bytes, notes: list[str]) -> tuple[str, str]:
         "save the file as CSV UTF-8 and try again."
     )
     return text, encoding
+
+
+def _utf16_without_bom(sample: bytes) -> str | None:
+    """'utf-16-le' or 'utf-16-be' when ``sample`` reads as UTF-16 text without a byte-order
+    mark (Western text: every other byte zero, on the same side), else None."""
+    pairs = len(sample) // 2
+    if pairs < 8:
+        return None
+    even, odd = sample[0 : 2 * pairs : 2], sample[1 : 2 * pairs : 2]
+    for zeros, others, codec in ((odd, even, "utf-16-le"), (even, odd, "utf-16-be")):
+        if zeros.count(0) >= 0.9 * pairs and others.count(0) <= 0.01 * pairs:
+            return codec
+    return None
 
 
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")

@@ -33,3 +33,10 @@ def too_many_rows(limits: ReadLimits) -> DataError:
         f"The table has more than {limits.max_rows:,} rows, the limit. Use a sample of "
         "fewer rows, or split the file into parts."
     )
+
+
+def too_many_columns(limits: ReadLimits, width: int) -> DataError:
+    return DataError(
+        f"The table has {width:,} columns; the limit is {limits.max_columns:,}. "
+        "Remove the columns you do not need, then try again."
+    )

@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from synth_core.errors import DataError
-from synth_core.tables.limits import ReadLimits, too_many_rows
+from synth_core.tables.limits import ReadLimits, too_many_columns, too_many_rows
 
 
 def is_blank(row: Sequence[str]) -> bool:
@@ -34,10 +34,7 @@ def split_rows(
         raise empty_file_error()
     header, width = rows[first], len(rows[first])
     if width > limits.max_columns:
-        raise DataError(
-            f"The table has {width:,} columns; the limit is {limits.max_columns:,}. "
-            "Remove the columns you do not need, then try again."
-        )
+        raise too_many_columns(limits, width)
     body = _fit_to_header(
         rows[first + 1 :], width, lambda index: f"{unit} {line_of(first + 1 + index)}"
     )
@@ -68,11 +65,38 @@ def _fit_to_header(
         elif is_blank(row[width:]):
             body[index] = row[:width]
         else:
-            raise DataError(
-                f"{where(int(index))} has {len(row)} values, but the header "
-                f"names only {width} columns. Usually a value contains the separator without "
-                "quotes around it. Put quotes around such values, or export the file again."
+            raise _extra_values(
+                where(int(index)), len(row), width, first=not _rows_before(body, index)
             )
     if blank_lines:
         body = [row for row in body if row]
     return body
+
+
+def _rows_before(body: list[list[str]], index: int) -> bool:
+    """Whether a row that is not blank comes before row ``index`` of the body."""
+    return any(row and not is_blank(row) for row in body[:index])
+
+
+def _extra_values(where: str, count: int, width: int, first: bool) -> DataError:
+    """A row wider than the header. In a workbook, the first row under a narrower "header" is
+    a title above the table (the usual cause), a later one a value past the named columns; in
+    text, a value holding the separator without quotes."""
+    if where.startswith("Row") and first:
+        return DataError(
+            f"{where} has {count} values, but the row above it, read as the column names, has "
+            f"only {width}. The sheet seems to start with a title or notes above the table. "
+            "Delete the rows above the column names (or copy the table to a new sheet), save, "
+            "and try again."
+        )
+    if where.startswith("Row"):
+        return DataError(
+            f"{where} has {count} values, but the header names only {width} columns. Give "
+            "every column a name in the header row, or clear the cells past the last named "
+            "column, then try again."
+        )
+    return DataError(
+        f"{where} has {count} values, but the header names only {width} columns. Usually a "
+        "value contains the separator without quotes around it. Put quotes around such values, "
+        "or export the file again."
+    )

@@ -1,4 +1,11 @@
-"""Excel workbooks (.xlsx) into rows: the first sheet's cells as the text a CSV would hold."""
+"""Excel workbooks (.xlsx) into rows: the first sheet's cells as the text a CSV would hold.
+
+A hostile workbook (a few megabytes that unpack to millions of cells) is refused before it is
+parsed when a part unpacks to far more than any real workbook of its size, or more than a table
+within the limits needs; the sheet is then streamed (openpyxl's read-only mode) and the limits
+are enforced row by row: a row wider than the column limit, or one row past the row limit,
+stops the read at once.
+"""
 
 from __future__ import annotations
 
@@ -10,15 +17,16 @@ from collections.abc import Iterable, Iterator
 from datetime import date, datetime, time, timedelta
 
 from synth_core.errors import DataError
-from synth_core.tables.limits import ReadLimits, too_many_rows
+from synth_core.tables.limits import ReadLimits, too_many_columns, too_many_rows
 from synth_core.tables.rows import is_blank
+from synth_core.wording import human_bytes
 
 
 def read_workbook(data: bytes, limits: ReadLimits, notes: list[str]) -> list[list[str]]:
     """The rows of the workbook's first sheet, adding remarks worth showing to ``notes``."""
     import openpyxl  # imported here: only Excel uploads pay for it
 
-    _check_is_workbook(data)
+    _check_packing(_check_is_workbook(data), limits)
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:
@@ -51,16 +59,18 @@ def read_workbook(data: bytes, limits: ReadLimits, notes: list[str]) -> list[lis
     return rows
 
 
-def _check_is_workbook(data: bytes) -> None:
-    """Tell a damaged workbook apart from a ZIP archive or document of another kind."""
+def _check_is_workbook(data: bytes) -> list[zipfile.ZipInfo]:
+    """The workbook's parts; a damaged workbook told apart from a ZIP archive or document of
+    another kind."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = set(archive.namelist())
-            mimetype = archive.read("mimetype")[:100] if "mimetype" in names else b""
+            parts = archive.infolist()
+            names = {part.filename for part in parts}
+            mimetype = _mimetype(archive) if "mimetype" in names else b""
     except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as error:
         raise _damaged_xlsx() from error
     if "xl/workbook.xml" in names:
-        return
+        return parts
     if b"spreadsheet" in mimetype:
         kind = "an OpenDocument spreadsheet (.ods)"
         advice = "Open it and save it as Excel (.xlsx) or CSV, then pick that file."
@@ -72,6 +82,36 @@ def _check_is_workbook(data: bytes) -> None:
     raise DataError(f"The file is {kind}, not an Excel workbook. {advice}")
 
 
+def _mimetype(archive: zipfile.ZipFile) -> bytes:
+    with archive.open("mimetype") as stream:
+        return stream.read(100)
+
+
+#: A real workbook's parts pack about ten to one (Excel and LibreOffice write each cell's
+#: address); a part over 1 MiB packed a hundred times tighter is built to overload a reader.
+MAX_PACKING = 100
+PACKING_CHECKED_FROM = 1024**2
+#: A sheet's XML takes several times the bytes of the same table as CSV.
+XML_PER_CSV_BYTE = 8
+
+
+def _check_packing(parts: list[zipfile.ZipInfo], limits: ReadLimits) -> None:
+    """Refuse, before anything is parsed, a workbook that unpacks to more than any real one."""
+    for part in parts:
+        packed = max(part.compress_size, 1)
+        if part.file_size > XML_PER_CSV_BYTE * limits.max_bytes:
+            raise DataError(
+                f"Unpacked, the workbook is larger than the limit ({human_bytes(part.file_size)} "
+                "in one part). Use a smaller sample of its rows, or split it into parts."
+            )
+        if part.file_size > PACKING_CHECKED_FROM and part.file_size / packed > MAX_PACKING:
+            raise DataError(
+                f"The workbook unpacks to {human_bytes(part.file_size)}, far more than any real "
+                "workbook of its size, so it was not read. Save the table as CSV or as a new "
+                "Excel workbook, then try again."
+            )
+
+
 def _damaged_xlsx() -> DataError:
     return DataError(
         "The Excel file could not be read; it seems damaged or incomplete. Open it in Excel and "
@@ -80,10 +120,15 @@ def _damaged_xlsx() -> DataError:
 
 
 def _bounded(rows: Iterable[tuple], limits: ReadLimits) -> Iterator[tuple]:
-    """Stop early when a sheet has more rows than the limit (header row included)."""
+    """The rows, stopped at the first one wider than the column limit or past the row limit
+    (header row included)."""
     for count, row in enumerate(rows):
         if count > limits.max_rows:
             raise too_many_rows(limits)
+        if len(row) > limits.max_columns:
+            width = len(_trim_trailing_blanks([_cell_text(value) for value in row]))
+            if width > limits.max_columns:
+                raise too_many_columns(limits, width)
         yield row
 
 

@@ -28,6 +28,7 @@ from synth_core.wording import duration
 from tests.app.steps import tiny_settings as tiny
 from tests.helpers import config_for, make_mixed_frame
 from ui import state, training
+from ui.text import plain
 
 TRAIN = "pages/train.py"
 SMALL_ROWS = 300
@@ -183,7 +184,7 @@ def test_an_invalid_setting_shows_a_plain_error_and_starts_nothing(small: AppTes
     small.number_input(key=state.GENERATOR_LR_WIDGET).set_value(0.0).run()
 
     assert not small.exception
-    assert texts(small.error) == ["Learning rates must be > 0."]
+    assert texts(small.error) == [plain("Learning rates must be > 0.")]  # shown as text
     assert small.button(key=state.START_BUTTON).disabled is True  # a person cannot click it
     assert job_of(small) is None
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from html.parser import HTMLParser
 
@@ -12,6 +13,7 @@ from synth_core.evaluation.evaluate import evaluate
 from synth_core.reporting.plots import (
     REAL_COLOUR,
     SYNTHETIC_COLOUR,
+    as_text,
     association_figures,
     marginal_figure,
     scores_figure,
@@ -131,7 +133,23 @@ def test_association_figures_are_three_heatmaps_on_one_scale(evaluation):
     for figure in figures:
         (heatmap,) = figure.data
         assert heatmap.type == "heatmap" and (heatmap.zmin, heatmap.zmax) == (-1, 1)
-        assert list(heatmap.x) == list(evaluation.associations.real.columns)
+        assert list(heatmap.x) == [as_text(c) for c in evaluation.associations.real.columns]
+
+
+def test_chart_text_from_the_table_reaches_plotly_escaped(evaluation):
+    """Plotly draws a few HTML tags (links among them) in titles, ticks and hovers, and turns
+    entities back into characters: names and values go in escaped, and read as they are."""
+    assert as_text(SCRIPT_NAME) == "&lt;script&gt;alert('x')&lt;/script&gt;"
+    heatmap = association_figures(evaluation.associations)[0].data[0]
+    assert as_text(SCRIPT_NAME) in heatmap.x and SCRIPT_NAME not in heatmap.x
+    shapes = marginal_figure(evaluation.marginals[SCRIPT_NAME])
+    assert shapes.layout.title.text == as_text(SCRIPT_NAME)
+    tagged = dataclasses.replace(
+        evaluation.marginals["label"], labels=["low", "<b>bold</b> & more", "Other"]
+    )
+    labels = marginal_figure(tagged).data[0].x
+    assert "&lt;b&gt;bold&lt;/b&gt; &amp; more" in labels
+    assert not any("<b>" in str(label) for label in labels)
 
 
 def test_utility_and_scores_figures(evaluation):
