@@ -290,6 +290,8 @@ def train(
                 pending, last_flush = 0, time.monotonic()
         _flush(progress, buffer, epoch_sums, pending, batch, judged)
         progress.end_epoch(epoch, {k: v / steps_per_epoch for k, v in epoch_sums.items()})
+        if core.end_epoch(progress):  # the core's own stopping rule (a validation loss)
+            break
         if (
             fidelity is not None
             and config.eval_every
@@ -351,6 +353,7 @@ def _flush(progress, buffer, epoch_sums, pending, batch, judged) -> None:
 
 
 def _restore_best(core: GanCore, best_state, progress: TrainingProgress) -> None:
+    core.end_training(progress)  # a core may keep its own best weights (a validation loss)
     if best_state is None:
         return
     core.generator.load_state_dict(best_state)

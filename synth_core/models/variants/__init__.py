@@ -24,8 +24,9 @@ from synth_core.errors import TrainingError
 CORES = {
     "gan": "synth_core.models.core:GanCore",
     "vae-gan": "synth_core.models.vaegan:VaeGanCore",
+    "argn": "synth_core.models.argn:ArgnCore",
 }
-OBJECTIVES = ("wgan-gp", "bce")
+OBJECTIVES = ("wgan-gp", "bce", "likelihood")
 CONDITIONINGS = (None, "all-discrete", "label")
 
 
@@ -36,7 +37,7 @@ class Variant:
     name: str
     title: str
     description: str
-    objective: str  # "wgan-gp" or "bce"
+    objective: str  # "wgan-gp", "bce" or "likelihood" (no critic)
     conditioning: str | None  # "all-discrete" (training-by-sampling), "label" or None
     default_pac: int
     rank: int  # where it is listed: 0 first
