@@ -61,7 +61,7 @@ class TrainingConfig:
     value_bins: int = 20
     column_order: str = "fixed"
     temperature: float = 1.0
-    validation_patience: int = 5
+    validation_patience: int = 3
     condition_column: str | None = None  # cgan: the column whose values rows are generated for
     seed: int = 0
     device: str = "auto"

@@ -74,8 +74,8 @@ class Synthesizer:
             return self._fit(frame, schema, progress, stop, dp_bounds, dp_categories)
 
     def _fit(self, frame, schema, progress, stop, dp_bounds, dp_categories) -> Synthesizer:
-        config = variants.validated(self.config)
-        variant = variants.get(config.variant)
+        variant = variants.get(self.config.variant)
+        config = variants.validated(variant.sized(self.config, len(frame)))
         schema = schema or infer_schema(frame)
         self.progress_ = progress or TrainingProgress()
         _check_condition_column(schema, config, variant)

@@ -33,6 +33,7 @@ VALIDATION_SHARE = 0.1  # of the training rows, held out for the validation loss
 VALIDATION_ROWS = 5000  # at most
 VALIDATION_CHUNK = 4096  # rows per pass when measuring it
 MIN_IMPROVEMENT = 1e-4  # relative: a smaller fall of the validation loss is not progress
+PLATEAU_DECAY = 0.5  # the learning rate is multiplied by this after an epoch without progress
 PROBE_REFRESH = 20  # accuracy checks between two fresh realism-probe classifiers
 
 
@@ -149,6 +150,9 @@ class ArgnCore:
         """Measure the validation loss after an epoch; True ends the run (no improvement for
         ``validation_patience`` epochs), with the best epoch's weights restored."""
         stop = self._validation.update(self.validation_loss(), self.generator)
+        if self._validation.stale:  # no better than the best epoch: smaller steps from here on
+            for group in self.optimiser.param_groups:
+                group["lr"] *= PLATEAU_DECAY
         if stop:
             progress.note(
                 f"Stopped early: the validation loss (rows the model never trains on) has not "

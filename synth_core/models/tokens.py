@@ -149,7 +149,7 @@ def fine_bin(edges: torch.Tensor, scalars: torch.Tensor) -> torch.Tensor:
     edge shared by several bins takes the first of them, whose width is 0: decoding gives the
     exact value back."""
     bins = edges.shape[1] - 1
-    x = scalars.to(edges.dtype).unsqueeze(1)
+    x = scalars.to(edges.dtype).contiguous().unsqueeze(1)
     left = torch.searchsorted(edges.contiguous(), x, right=False).squeeze(1)
     right = torch.searchsorted(edges.contiguous(), x, right=True).squeeze(1)
     exact = (right - left >= 2) & (left < bins)
