@@ -1,12 +1,17 @@
 """Tables for the benchmarks, each with the column a model is asked to predict (train on
-synthetic, test on real). Nothing is downloaded: Adult is bundled with the app (or read from
-``../shared``), the breast-cancer table ships with scikit-learn, and the orders table is
-generated here from a seed."""
+synthetic, test on real). Nothing is downloaded: every table of the corpus (``corpus.py``: Adult,
+bundled with the app or read from ``../shared``, scikit-learn's breast-cancer table, and the real
+tables that bench-only packages ship) plus the orders table, generated here from a seed.
+
+``TABLES`` maps a name to a function returning a :class:`BenchTable`; tables larger than
+``corpus.BENCH_ROWS`` rows are a seeded sample. Adult, breast_cancer and orders need no
+bench-only package."""
 
 from __future__ import annotations
 
 import sys
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -15,10 +20,7 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from synth_core.tables import read_table  # noqa: E402
-
-SHARED_ADULT = ROOT.parent / "shared" / "data" / "adult.csv"
-BUNDLED_ADULT = ROOT / "synth_core" / "tables" / "datasets" / "adult.csv.gz"
+from corpus import BENCH_ROWS, CORPUS, sample_rows  # noqa: E402
 
 
 @dataclass(frozen=True)
@@ -29,20 +31,28 @@ class BenchTable:
     about: str
 
 
+def corpus_table(name: str) -> BenchTable:
+    """A table of the corpus (``corpus.CORPUS``), sampled to ``corpus.BENCH_ROWS`` rows."""
+    table = CORPUS[name]
+    whole = table.load()
+    frame = sample_rows(whole, BENCH_ROWS)
+    about = f"{len(frame):,} x {frame.shape[1]}"
+    if len(frame) < len(whole):
+        about += f", a seeded sample of {len(whole):,} rows"
+    return BenchTable(name, frame, table.target, about)
+
+
 def adult() -> BenchTable:
-    """UCI Adult: 32,561 rows, 6 numbers and 9 categories."""
-    path = SHARED_ADULT if SHARED_ADULT.exists() else BUNDLED_ADULT
-    return BenchTable("adult", read_table(path).frame, "income", "32,561 x 15, mixed")
+    """UCI Adult: 32,561 rows, 6 numbers and 9 categories (all rows, never sampled)."""
+    frame = CORPUS["adult"].frame(max_rows=None)
+    return BenchTable("adult", frame, "income", "32,561 x 15, mixed")
 
 
 def breast_cancer() -> BenchTable:
     """Wisconsin breast cancer (scikit-learn's copy): 569 rows, 30 measurements and a label."""
-    from sklearn.datasets import load_breast_cancer
-
-    data = load_breast_cancer(as_frame=True)
-    frame = data.frame.rename(columns={"target": "diagnosis"})
-    frame["diagnosis"] = frame["diagnosis"].map({0: "malignant", 1: "benign"})
-    return BenchTable("breast_cancer", frame, "diagnosis", "569 x 31, small and numeric")
+    return BenchTable(
+        "breast_cancer", CORPUS["breast_cancer"].load(), "diagnosis", "569 x 31, small and numeric"
+    )
 
 
 def orders(rows: int = 10_000, seed: int = 0) -> BenchTable:
@@ -90,4 +100,28 @@ def _zipf(n: int, rng: np.random.Generator) -> np.ndarray:
     return weights / weights.sum()
 
 
-TABLES = {"adult": adult, "breast_cancer": breast_cancer, "orders": orders}
+_OWN = ("adult", "breast_cancer")  # corpus tables with their own loader above
+TABLES = {
+    "adult": adult,
+    "breast_cancer": breast_cancer,
+    "orders": orders,
+    **{
+        name: partial(corpus_table, name)
+        for name in CORPUS
+        if name not in ("adult", "breast_cancer")
+    },
+}
+#: The tables a benchmark runs when none are named (no bench-only package needed).
+DEFAULT_TABLES = ("adult", "breast_cancer", "orders")
+
+
+def table_names(spec: str) -> list[str]:
+    """Names from a comma-separated list; 'corpus' stands for every corpus table."""
+    names: list[str] = []
+    for item in spec.split(","):
+        for name in CORPUS if item == "corpus" else [item]:
+            if name not in TABLES:
+                raise KeyError(f"unknown table {name!r}; known: {', '.join(TABLES)}")
+            if name not in names:
+                names.append(name)
+    return names

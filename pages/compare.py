@@ -9,7 +9,7 @@ import streamlit as st
 from synth_core.reporting.plots import association_figures, marginal_figure, utility_figure
 from synth_core.wording import percent
 from ui import flow, results, state
-from ui.scores_view import score_card
+from ui.scores_view import score_card, worst_first
 
 CORRELATIONS_EXPLAINED = (
     "Each square shows how strongly two columns move together (0: not at all, 1: completely). "
@@ -73,7 +73,7 @@ def summary(done: results.Scored) -> None:
 
 def columns_tab(done: results.Scored) -> None:
     evaluation = done.evaluation
-    names = list(evaluation.marginals)
+    names = worst_first(list(evaluation.marginals), evaluation.column_shapes_details)
     if not names:
         st.caption("No column to compare.")
         return
@@ -127,9 +127,12 @@ def privacy_tab(done: results.Scored) -> None:
             st.caption(f"**{label}**: {facts[label]}")
     left, middle, right = st.columns(3)
     left.metric(
-        "Exact copies of real rows",
+        "Copies of rare real rows",
         f"{privacy.exact_copies:,}",
-        help="Synthetic rows identical to a row of your table.",
+        help=f"Synthetic rows identical to a row of your table that fewer than "
+        f"{privacy.rare_below} real rows share. Another {privacy.common_copies:,} rows equal "
+        f"common combinations (shared by ≥ {privacy.rare_below} real rows): they single no one "
+        "out and are kept.",
     )
     middle.metric(
         "Closer to training rows",

@@ -28,7 +28,7 @@ def request(synth) -> tuple[int, tuple | None, int]:
     if state.ROWS_WIDGET not in session:
         session[state.ROWS_WIDGET] = min(table.rows, results.MAX_ROWS)
     if state.GENERATE_SEED_WIDGET not in session:
-        session[state.GENERATE_SEED_WIDGET] = synth.config.seed
+        session[state.GENERATE_SEED_WIDGET] = synth.config_.seed
     left, right = st.columns(2)
     rows = left.number_input(
         "Rows to generate",

@@ -6,12 +6,13 @@ import streamlit as st
 
 from synth_core.config import DEVICES, TrainingConfig
 from synth_core.errors import SynthError, TrainingError
-from synth_core.jobs import QUEUED, TrainingJob
+from synth_core.jobs import TrainingJob
 from synth_core.models.variants import VARIANTS
 from synth_core.reporting.plots import accuracy_figure, fidelity_figure, loss_figure
 from synth_core.training.device import describe_device
-from synth_core.training.loop import FAILED, FINISHED, PENDING, ProgressSnapshot
 from synth_core.training.presets import DEFAULT_PRESET, PRESETS, RECOMMENDED_VARIANT, preset_config
+from synth_core.training.progress import ProgressSnapshot, RunState
+from synth_core.wording import duration
 from ui import columns_table, flow, state, training
 
 PREVIEW_ROWS = 10
@@ -52,7 +53,7 @@ st.write(
 
 table, schema = state.get_table(), state.get_schema()
 job = state.get_job()
-active = training.is_active(job)
+active = job is not None and job.active
 
 
 def controls(ready: bool) -> bool:
@@ -80,10 +81,21 @@ def controls(ready: bool) -> bool:
 def settings() -> tuple[TrainingConfig | None, bool]:
     """Draw the settings; (the checked config or None, whether the device can be used)."""
     state.keep_widgets(state.TRAIN_WIDGETS)
-    session = st.session_state
+    variant = model_type()
+    epsilon = privacy(variant)
+    condition, blocked = condition_column(variant)
+    preset = preset_choice()
+    training.follow_preset(preset, variant)
+    with st.expander("Advanced"):
+        advanced(preset, variant)
+    config = checked_config(preset, variant, condition, epsilon, show_error=not blocked)
+    return config, device_line()
 
-    if session.get(state.VARIANT_WIDGET) not in VARIANTS:
-        session[state.VARIANT_WIDGET] = RECOMMENDED_VARIANT
+
+def model_type() -> str:
+    """The model type picker and its description; the type chosen."""
+    if st.session_state.get(state.VARIANT_WIDGET) not in VARIANTS:
+        st.session_state[state.VARIANT_WIDGET] = RECOMMENDED_VARIANT
     variant = st.selectbox(
         "Model type",
         list(VARIANTS),
@@ -92,54 +104,64 @@ def settings() -> tuple[TrainingConfig | None, bool]:
         disabled=active,
     )
     st.caption(VARIANTS[variant].description)
+    return variant
 
-    epsilon = None
-    if VARIANTS[variant].supports_dp:
-        if session.get(state.DP_WIDGET) not in training.DP_CHOICES:
-            session[state.DP_WIDGET] = training.DP_OFF
-        choice = st.radio(
-            "Differential privacy",
-            training.DP_CHOICES,
-            key=state.DP_WIDGET,
-            format_func=training.dp_label,
-            horizontal=True,
-            disabled=active,
-        )
-        epsilon = training.dp_epsilon(choice)
-        st.caption(training.DP_EXPLAINED)
-    else:
+
+def privacy(variant: str) -> float | None:
+    """The differential privacy choice for model types that offer it; the target ε or None."""
+    if not VARIANTS[variant].supports_dp:
         st.caption(training.DP_ELSEWHERE)
+        return None
+    if st.session_state.get(state.DP_WIDGET) not in training.DP_CHOICES:
+        st.session_state[state.DP_WIDGET] = training.DP_OFF
+    choice = st.radio(
+        "Differential privacy",
+        training.DP_CHOICES,
+        key=state.DP_WIDGET,
+        format_func=training.dp_label,
+        horizontal=True,
+        disabled=active,
+    )
+    st.caption(training.DP_EXPLAINED)
+    return training.dp_epsilon(choice)
 
-    condition, blocked = None, False
-    if VARIANTS[variant].needs_condition_column:
-        options = training.condition_options(schema)
-        if not options:
-            blocked = True
-            st.warning(
-                "The conditional GAN learns rows for each value of a column of categories or "
-                "yes/no values, and none is included. Include one on the Columns page, or "
-                "choose another model type.",
-                icon=":material/warning:",
-            )
-        else:
-            if session.get(state.CONDITION_WIDGET) not in options:
-                target = state.get_target()
-                default = target if target in options else columns_table.default_target(schema)
-                session[state.CONDITION_WIDGET] = default if default in options else options[0]
-            condition = st.selectbox(
-                "Column to learn rows for",
-                options,
-                key=state.CONDITION_WIDGET,
-                disabled=active,
-                help=(
-                    "The model learns rows for each value of this column (such as a label), "
-                    "so that you can later ask for rows with one chosen value."
-                ),
-            )
 
-    if session.get(state.PRESET_WIDGET) not in PRESETS:
-        session[state.PRESET_WIDGET] = DEFAULT_PRESET
-    preset = st.radio(
+def condition_column(variant: str) -> tuple[str | None, bool]:
+    """The conditional GAN's column to learn rows for: (the column or None, whether the
+    conditional GAN is blocked because no column can be one)."""
+    if not VARIANTS[variant].needs_condition_column:
+        return None, False
+    options = training.condition_options(schema)
+    if not options:
+        st.warning(
+            "The conditional GAN learns rows for each value of a column of categories or "
+            "yes/no values, and none is included. Include one on the Columns page, or "
+            "choose another model type.",
+            icon=":material/warning:",
+        )
+        return None, True
+    if st.session_state.get(state.CONDITION_WIDGET) not in options:
+        target = state.get_target()
+        default = target if target in options else columns_table.default_target(schema)
+        st.session_state[state.CONDITION_WIDGET] = default if default in options else options[0]
+    condition = st.selectbox(
+        "Column to learn rows for",
+        options,
+        key=state.CONDITION_WIDGET,
+        disabled=active,
+        help=(
+            "The model learns rows for each value of this column (such as a label), "
+            "so that you can later ask for rows with one chosen value."
+        ),
+    )
+    return condition, False
+
+
+def preset_choice() -> str:
+    """How long to train: the preset picker; the preset chosen."""
+    if st.session_state.get(state.PRESET_WIDGET) not in PRESETS:
+        st.session_state[state.PRESET_WIDGET] = DEFAULT_PRESET
+    return st.radio(
         "How long to train",
         list(PRESETS),
         key=state.PRESET_WIDGET,
@@ -149,92 +171,109 @@ def settings() -> tuple[TrainingConfig | None, bool]:
         disabled=active,
     )
 
-    training.follow_preset(preset, variant)
-    with st.expander("Advanced"):
-        st.caption("These start from the preset above; a value you change replaces the preset's.")
-        left, right = st.columns(2)
-        left.number_input(
-            "Epochs",
-            min_value=1,
-            step=10,
-            key=state.EPOCHS_WIDGET,
-            disabled=active,
-            help="Passes over your table. More passes learn more, and take longer.",
-        )
-        right.number_input(
-            "Batch size",
-            min_value=2,
-            step=50,
-            key=state.BATCH_SIZE_WIDGET,
-            disabled=active,
-            help="Rows the model looks at in one training step.",
-        )
-        left.number_input(
-            "Generator learning rate",
-            min_value=0.0,
-            step=0.0001,
-            format="%.5f",
-            key=state.GENERATOR_LR_WIDGET,
-            disabled=active,
-            help="How big a change the generator (which writes rows) makes at each step. "
-            "Lower it if training becomes unstable.",
-        )
-        right.number_input(
-            "Discriminator learning rate",
-            min_value=0.0,
-            step=0.0001,
-            format="%.5f",
-            key=state.DISCRIMINATOR_LR_WIDGET,
-            disabled=active,
-            help="How big a change the discriminator (which tells your rows from written "
-            "ones) makes at each step.",
-        )
-        left.number_input(
-            "Seed",
-            min_value=0,
-            step=1,
-            key=state.SEED_WIDGET,
-            disabled=active,
-            help="The same seed, settings and table give the same model again (on the CPU).",
-        )
-        right.selectbox(
-            "Device",
-            DEVICES,
-            key=state.DEVICE_WIDGET,
-            format_func=lambda name: training.DEVICE_LABELS.get(name, name),
-            disabled=active,
-        )
-        limit = preset_config(preset, variant=variant).max_seconds
-        if limit:
-            st.caption(
-                f"{PRESETS[preset].title} stops after {training.format_duration(limit)} of "
-                "training, whatever the number of epochs."
-            )
 
+def advanced(preset: str, variant: str) -> None:
+    """The Advanced settings, filled from the preset (see ``training.follow_preset``)."""
+    st.caption("These start from the preset above; a value you change replaces the preset's.")
+    left, right = st.columns(2)
+    left.number_input(
+        "Epochs",
+        min_value=1,
+        step=10,
+        key=state.EPOCHS_WIDGET,
+        disabled=active,
+        help="Passes over your table. More passes learn more, and take longer.",
+    )
+    right.number_input(
+        "Batch size",
+        min_value=2,
+        step=50,
+        key=state.BATCH_SIZE_WIDGET,
+        disabled=active,
+        help="Rows the model looks at in one training step.",
+    )
+    learning_rates(left, right)
+    left.number_input(
+        "Seed",
+        min_value=0,
+        step=1,
+        key=state.SEED_WIDGET,
+        disabled=active,
+        help="The same seed, settings and table give the same model again (on the CPU).",
+    )
+    right.selectbox(
+        "Device",
+        DEVICES,
+        key=state.DEVICE_WIDGET,
+        format_func=lambda name: training.DEVICE_LABELS.get(name, name),
+        disabled=active,
+    )
+    limit = preset_config(preset, variant=variant).max_seconds
+    if limit:
+        st.caption(
+            f"{PRESETS[preset].title} stops after {duration(limit)} of "
+            "training, whatever the number of epochs."
+        )
+
+
+def learning_rates(left, right) -> None:
+    """The generator's and the discriminator's learning rates, side by side."""
+    left.number_input(
+        "Generator learning rate",
+        min_value=0.0,
+        step=0.0001,
+        format="%.5f",
+        key=state.GENERATOR_LR_WIDGET,
+        disabled=active,
+        help="How big a change the generator (which writes rows) makes at each step. "
+        "Lower it if training becomes unstable.",
+    )
+    right.number_input(
+        "Discriminator learning rate",
+        min_value=0.0,
+        step=0.0001,
+        format="%.5f",
+        key=state.DISCRIMINATOR_LR_WIDGET,
+        disabled=active,
+        help="How big a change the discriminator (which tells your rows from written "
+        "ones) makes at each step.",
+    )
+
+
+def checked_config(
+    preset: str, variant: str, condition: str | None, epsilon: float | None, show_error: bool
+) -> TrainingConfig | None:
+    """The config the settings give, or None (with the reason shown when ``show_error``)."""
     try:
-        config = training.build_config(preset, variant, condition, epsilon=epsilon)
+        return training.build_config(preset, variant, condition, epsilon=epsilon)
     except TrainingError as error:
-        config = None
-        if not blocked:
+        if show_error:
             st.error(str(error), icon=":material/error:")
+        return None
 
-    words, problem = training.device_words(session[state.DEVICE_WIDGET])
+
+def device_line() -> bool:
+    """What the chosen device trains on, or why it cannot be used; whether it can."""
+    words, problem = training.device_words(st.session_state[state.DEVICE_WIDGET])
     if problem:
         st.error(problem, icon=":material/error:")
     else:
         st.caption(f"Trains on: {words}")
-    return config, problem is None
+    return problem is None
 
 
 def progress_view(current: TrainingJob, progress: ProgressSnapshot) -> None:
     """Where a started run stands: progress bar, speed, charts and notes."""
-    if progress.state == PENDING:
+    if progress.state == RunState.PENDING:
         st.progress(0.0, text="Getting your table ready…")
         return
     fraction, left = progress.fraction, progress.eta
     if progress.done:
-        fraction = 1.0 if progress.state == FINISHED else fraction
+        fraction = 1.0 if progress.state == RunState.FINISHED else fraction
         text = f"{progress.epoch} of {progress.total_epochs} epochs done"
+    elif progress.time_limit:  # a time-limited run ends on the clock, not at its last epoch
+        words = training.time_left_words(left)
+        text = words[0].upper() + words[1:]
     else:
         epoch = min(progress.epoch + 1, progress.total_epochs)
         text = f"Epoch {epoch} of {progress.total_epochs} · {training.time_left_words(left)}"
@@ -278,7 +317,7 @@ def live_view() -> None:
     snapshot = current.snapshot() if current is not None else None
     if snapshot is None or snapshot.done:
         st.rerun()  # a full run draws the outcome and ends this polling
-    if snapshot.state == QUEUED:
+    if snapshot.state == RunState.QUEUED:
         place = snapshot.queue_position
         st.info(
             f"Waiting for another training to finish — you are number {place} in line."
@@ -294,12 +333,12 @@ def outcome(done: TrainingJob) -> None:
     """How a training ended, and what to do next."""
     snapshot = done.snapshot()
     progress = snapshot.progress
-    if snapshot.state == FINISHED:
+    if snapshot.state == RunState.FINISHED:
         st.success(
-            f"Training finished in {training.format_duration(progress.elapsed)}.",
+            f"Training finished in {duration(progress.elapsed)}.",
             icon=":material/check_circle:",
         )
-    elif snapshot.state == FAILED:
+    elif snapshot.state == RunState.FAILED:
         st.error(snapshot.error, icon=":material/error:")
         st.caption("Your settings are kept: change them if needed and start again.")
     elif done.result is None:

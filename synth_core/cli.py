@@ -21,7 +21,7 @@ from synth_core.models.variants import VARIANTS, config_for, validated
 from synth_core.schema import infer_schema
 from synth_core.tables import read_table, write_csv
 from synth_core.training.presets import PRESETS, RECOMMENDED_VARIANT, preset_config
-from synth_core.wording import percent
+from synth_core.wording import copies_in_words, percent
 
 EXIT_USAGE = 2
 
@@ -34,12 +34,20 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m synth_core", description="Synth Studio's engine.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-
     inspect = sub.add_parser("inspect", help="read a table and print the inferred column kinds")
     inspect.add_argument("file")
     inspect.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    _add_fit(sub.add_parser("fit", help="train a model on a table and save it"))
+    _add_sample(sub.add_parser("sample", help="generate rows from a saved model"))
+    _add_evaluate(
+        sub.add_parser(
+            "evaluate", help="score a synthetic table against the real one it was learnt from"
+        )
+    )
+    return parser
 
-    fit = sub.add_parser("fit", help="train a model on a table and save it")
+
+def _add_fit(fit: argparse.ArgumentParser) -> None:
     fit.add_argument("data")
     fit.add_argument("--out", required=True, help="model file to write (.synth)")
     fit.add_argument(
@@ -78,7 +86,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--holdout-out", metavar="FILE.csv", help="write the held-out rows here (for evaluate)"
     )
 
-    sample = sub.add_parser("sample", help="generate rows from a saved model")
+
+def _add_sample(sample: argparse.ArgumentParser) -> None:
     sample.add_argument("model")
     sample.add_argument("--rows", type=int, required=True)
     sample.add_argument("--out", required=True, help="CSV file to write")
@@ -93,9 +102,8 @@ def build_parser() -> argparse.ArgumentParser:
         "seed; the held-out part sets the threshold)",
     )
 
-    evaluate = sub.add_parser(
-        "evaluate", help="score a synthetic table against the real one it was learnt from"
-    )
+
+def _add_evaluate(evaluate: argparse.ArgumentParser) -> None:
     evaluate.add_argument("real", help="the real rows the model was trained on")
     evaluate.add_argument("synthetic", help="the synthetic rows")
     evaluate.add_argument("--target", help="the column to predict in the usefulness test")
@@ -111,7 +119,6 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument(
         "--max-rows", type=int, help="compare at most this many rows per table (default 50,000)"
     )
-    return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -267,20 +274,22 @@ def _sample(args) -> int:
     synth = sc.Synthesizer.load(args.model)
     near = _near_copy_filter(synth, args.near_copy_filter) if args.near_copy_filter else None
     started = time.monotonic()
-    copies = near_copies = 0
+    copies = near_copies = common = 0
 
     def chunks():
-        nonlocal copies, near_copies
+        nonlocal copies, near_copies, common
         for chunk in synth.iter_chunks(
             args.rows, conditions, args.seed, not args.keep_copies, near_copies=near
         ):
             copies += chunk.copies_removed
             near_copies += chunk.near_copies_removed
+            common += chunk.common_copies_kept
             yield chunk.frame
 
     written = write_csv(chunks(), args.out)
     elapsed = time.monotonic() - started
-    removed = f"{copies} copies of real rows removed"
+    rare_below = synth.copy_rule_.rare_below
+    removed = "copies kept" if args.keep_copies else copies_in_words(copies, common, rare_below)
     if near is not None:
         removed += f", {near_copies} near copies removed ({near.describe()})"
     print(f"wrote {written} rows to {args.out} in {elapsed:.1f} s ({removed})")
@@ -300,33 +309,7 @@ def _near_copy_filter(synth, path: str):
 
 
 def _evaluate(args) -> int:
-
-    real = read_table(args.real).frame
-    synthetic = read_table(args.synthetic).frame
-    holdout = read_table(args.holdout).frame if args.holdout else None
-    schema = infer_schema(real)
-    if args.columns:
-        schema = schema.with_only(_names(args.columns))
-    absent = [name for name in schema.included_names if name not in synthetic.columns]
-    if absent:
-        shared = [name for name in schema.included_names if name in synthetic.columns]
-        hint = f"--columns {','.join(shared)}" if shared else "a synthetic file made from REAL"
-        raise SynthError(
-            f"The synthetic file lacks {_quoted(absent)}, which the real file has. Compare "
-            f"only the shared columns with {hint}, or generate the synthetic file again."
-        )
-    if holdout is not None:
-        absent = [name for name in schema.included_names if name not in holdout.columns]
-        if absent:
-            raise SynthError(f"The holdout file lacks {_quoted(absent)}, which the real file has.")
-        real, left_out = _without_holdout_rows(real, holdout, schema.included_names)
-        if left_out:
-            print(
-                f"note: left out {left_out} rows of {args.real} that are also in the holdout "
-                "file (the model did not train on them)",
-                file=sys.stderr,
-            )
-
+    real, synthetic, holdout, schema = _evaluation_inputs(args)
     if args.max_rows is not None and args.max_rows < 100:
         raise SynthError("--max-rows must be at least 100.")
     evaluation = sc.evaluate(
@@ -354,6 +337,36 @@ def _evaluate(args) -> int:
         _write_text(args.html_out, sc.html_report(evaluation, settings=settings))
         print(f"wrote {args.html_out}")
     return 0
+
+
+def _evaluation_inputs(args):
+    """(real rows the model saw, synthetic rows, holdout or None, schema) from the files."""
+    real = read_table(args.real).frame
+    synthetic = read_table(args.synthetic).frame
+    holdout = read_table(args.holdout).frame if args.holdout else None
+    schema = infer_schema(real)
+    if args.columns:
+        schema = schema.with_only(_names(args.columns))
+    absent = [name for name in schema.included_names if name not in synthetic.columns]
+    if absent:
+        shared = [name for name in schema.included_names if name in synthetic.columns]
+        hint = f"--columns {','.join(shared)}" if shared else "a synthetic file made from REAL"
+        raise SynthError(
+            f"The synthetic file lacks {_quoted(absent)}, which the real file has. Compare "
+            f"only the shared columns with {hint}, or generate the synthetic file again."
+        )
+    if holdout is not None:
+        absent = [name for name in schema.included_names if name not in holdout.columns]
+        if absent:
+            raise SynthError(f"The holdout file lacks {_quoted(absent)}, which the real file has.")
+        real, left_out = _without_holdout_rows(real, holdout, schema.included_names)
+        if left_out:
+            print(
+                f"note: left out {left_out} rows of {args.real} that are also in the holdout "
+                "file (the model did not train on them)",
+                file=sys.stderr,
+            )
+    return real, synthetic, holdout, schema
 
 
 def _without_holdout_rows(real, holdout, columns):
@@ -389,7 +402,8 @@ def _print_summary(evaluation) -> None:
         values["precision"] = percent(coverage.precision)
         values["recall"] = percent(coverage.recall)
     values |= {
-        "exact_copies": f"{privacy.exact_copies:,} ({percent(privacy.exact_copy_share)})",
+        "exact_copies": f"{privacy.exact_copies:,} ({percent(privacy.exact_copy_share)}); "
+        f"{privacy.common_copies:,} equal common combinations (≥ {privacy.rare_below} real rows)",
         "dcr": percent(privacy.dcr_share),
         "nndr": "–" if privacy.nndr is None else f"{privacy.nndr:.2f}",
         "privacy": "",

@@ -20,11 +20,10 @@ from synth_core.config import TrainingConfig
 from synth_core.errors import SynthError
 from synth_core.schema import Schema
 from synth_core.synthesizer import Synthesizer
-from synth_core.training.loop import FAILED, FINISHED, STOPPED, ProgressSnapshot, TrainingProgress
+from synth_core.training.progress import ProgressSnapshot, RunState, TrainingProgress
 
 log = logging.getLogger(__name__)
 
-QUEUED = "queued"
 WATCHDOG_SECONDS = 1.0
 
 
@@ -76,14 +75,14 @@ class TrainingSlots:
 class JobSnapshot:
     """What a watcher needs to draw a job: its state, queue place, progress and outcome."""
 
-    state: str  # queued, running, finished, stopped or failed
+    state: RunState  # queued, running, finished, stopped or failed
     queue_position: int | None
     progress: ProgressSnapshot
     error: str | None
 
     @property
     def done(self) -> bool:
-        return self.state in (FINISHED, STOPPED, FAILED)
+        return RunState(self.state).done
 
 
 class TrainingJob:
@@ -102,7 +101,7 @@ class TrainingJob:
         self._keep_alive = keep_alive
         self._stop = threading.Event()
         self._progress = TrainingProgress()
-        self._state = QUEUED
+        self._state = RunState.QUEUED
         self._error: str | None = None
         self._result: Synthesizer | None = None
         self._lock = threading.Lock()
@@ -129,13 +128,19 @@ class TrainingJob:
         with self._lock:
             return self._result
 
+    @property
+    def active(self) -> bool:
+        """True while the job waits for its turn or trains."""
+        with self._lock:
+            return not self._state.done
+
     def snapshot(self) -> JobSnapshot:
         with self._lock:
             state, error = self._state, self._error
-        position = self._slots.position(self) if self._slots and state == QUEUED else None
+        position = self._slots.position(self) if self._slots and state == RunState.QUEUED else None
         return JobSnapshot(state, position, self._progress.snapshot(), error)
 
-    def _set(self, state: str, error: str | None = None, result: Synthesizer | None = None):
+    def _set(self, state: RunState, error: str | None = None, result: Synthesizer | None = None):
         with self._lock:
             self._state, self._error = state, error
             if result is not None:
@@ -143,27 +148,27 @@ class TrainingJob:
 
     def _run(self) -> None:
         if self._slots is not None and not self._slots.acquire(self, self._stop):
-            self._set(STOPPED)
-            self._progress.finish(STOPPED, "Stopped before it started.")
+            self._set(RunState.STOPPED)
+            self._progress.finish(RunState.STOPPED, "Stopped before it started.")
             return
         try:
-            self._set("running")
+            self._set(RunState.RUNNING)
             synth = Synthesizer(self.config)
             synth.fit(self._frame, self._schema, progress=self._progress, stop=self._stop)
-            state = STOPPED if synth.stopped_early else FINISHED
+            state = RunState.STOPPED if synth.stopped_early else RunState.FINISHED
             self._progress.finish(state)
             self._set(state, result=synth)
         except SynthError as error:
-            self._progress.finish(FAILED, str(error))
-            self._set(FAILED, str(error))
+            self._progress.finish(RunState.FAILED, str(error))
+            self._set(RunState.FAILED, str(error))
         except Exception:  # a bug, not the user's doing: keep the details in the server log
             log.exception("training failed")
             message = (
                 "Training failed because of an internal error. Try again; if it happens again, "
                 "try fewer columns or another model type."
             )
-            self._progress.finish(FAILED, message)
-            self._set(FAILED, message)
+            self._progress.finish(RunState.FAILED, message)
+            self._set(RunState.FAILED, message)
         finally:
             self._frame = None  # the job no longer holds the user's data
             if self._slots is not None:
@@ -173,7 +178,7 @@ class TrainingJob:
         while self._thread.is_alive():
             try:
                 alive = self._keep_alive()
-            except Exception:
+            except Exception:  # a keep-alive that cannot answer counts as gone
                 alive = False
             if not alive:
                 log.info("training stopped: its owner has gone")

@@ -37,6 +37,7 @@ from synth_core.privacy.dp import PrivacyRecord
 from synth_core.privacy.pii import PiiPlan
 from synth_core.schema import Schema
 from synth_core.training.device import resolve_device
+from synth_core.training.progress import RunState
 from synth_core.version import __version__
 
 FORMAT = "synth-studio-model"
@@ -206,5 +207,5 @@ def _read_parts(source, device: str) -> ModelParts:
         privacy=PrivacyRecord.from_dict(model.get("privacy")),
         training_hashes=tensors[HASHES_KEY].numpy().view(np.uint64),
         training_rows=int(model["training_rows"]),
-        state="loaded",
+        state=RunState.LOADED,
     )

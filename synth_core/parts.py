@@ -13,6 +13,7 @@ from synth_core.models.variants import Variant
 from synth_core.privacy.dp import PrivacyRecord
 from synth_core.privacy.pii import PiiPlan
 from synth_core.schema import Schema
+from synth_core.training.progress import RunState
 
 
 @dataclass(frozen=True)
@@ -26,4 +27,4 @@ class ModelParts:
     privacy: PrivacyRecord | None  # what a differentially private run spent
     training_hashes: np.ndarray  # fingerprints of the training rows, for removing copies
     training_rows: int
-    state: str  # how training ended, or "loaded"
+    state: RunState  # how training ended, or LOADED

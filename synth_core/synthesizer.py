@@ -24,12 +24,13 @@ from synth_core.models import variants
 from synth_core.models.build import generate_frame
 from synth_core.models.variants import Variant
 from synth_core.parts import ModelParts
-from synth_core.privacy.filters import NearCopyFilter
+from synth_core.privacy.filters import CopyRule, NearCopyFilter
 from synth_core.privacy.plan import plan_privacy
 from synth_core.schema import DISCRETE_KINDS, Schema, infer_schema
 from synth_core.tables.hashing import row_hashes
+from synth_core.training.calibration import calibrate_categories
 from synth_core.training.device import denormals_flushed
-from synth_core.training.loop import STOPPED, TrainingProgress
+from synth_core.training.progress import RunState, TrainingProgress
 from synth_core.training.run import train_model
 
 CHUNK_ROWS = 50_000  # rows generated at a time: bounds memory for any requested size
@@ -41,8 +42,9 @@ class SampleResult:
     """A generated table and what was done to it on the way."""
 
     frame: pd.DataFrame
-    copies_removed: int  # generated rows identical to a training row, dropped
+    copies_removed: int  # generated rows identical to a rare training row, dropped
     near_copies_removed: int = 0  # rows dropped by the near-copy filter
+    common_copies_kept: int = 0  # rows equal to a combination many training rows share
 
 
 class Synthesizer:
@@ -82,6 +84,10 @@ class Synthesizer:
         plan = plan_privacy(frame, schema, config, dp_bounds, dp_categories)
         transform = TableTransform(seed=config.seed).fit(frame, schema, domain=plan.domain)
         trained = train_model(frame, transform, variant, plan, self.progress_, stop)
+        if variant.objective != "likelihood":
+            # A likelihood model learns the shares by itself, and draws one-hot rows: a bias
+            # added to them would move whole rows to another category, breaking their relations.
+            calibrate_categories(trained.core, transform, config.seed)
         self._set_parts(
             ModelParts(
                 config=plan.config,
@@ -111,10 +117,11 @@ class Synthesizer:
         self.variant_, self.core_, self.pii_ = parts.variant, parts.core, parts.pii
         self.privacy_, self.state_ = parts.privacy, parts.state
         self.training_hashes_, self.training_rows_ = parts.training_hashes, parts.training_rows
+        self.copy_rule_ = CopyRule.of(parts.training_hashes)
 
     @property
     def stopped_early(self) -> bool:
-        return getattr(self, "state_", None) == STOPPED
+        return getattr(self, "state_", None) == RunState.STOPPED
 
     @property
     def columns(self) -> list[str]:
@@ -166,6 +173,7 @@ class Synthesizer:
             frame,
             sum(c.copies_removed for c in chunks),
             sum(c.near_copies_removed for c in chunks),
+            sum(c.common_copies_kept for c in chunks),
         )
 
     def iter_chunks(
@@ -197,29 +205,28 @@ class Synthesizer:
                 made_rows = len(frame)
                 frame = frame[_matches(frame[condition[0]], condition[2])]
                 share = max(len(frame) / max(made_rows, 1), 1 / chunk_rows)
-            dropped = 0
-            if remove_copies and len(frame):
-                copies = np.isin(row_hashes(frame), self.training_hashes_)
-                dropped = int(copies.sum())
-                frame = frame[~copies]
-            near = 0
-            if near_copies is not None and len(frame):
-                frame, near = near_copies.apply(frame)
-            frame = frame.iloc[: n - made].reset_index(drop=True)
+            frame, dropped, near, common = self._filtered(frame, remove_copies, near_copies)
+            frame, common = frame.iloc[: n - made].reset_index(drop=True), common[: n - made]
             rounds_without_rows = 0 if len(frame) else rounds_without_rows + 1
             if rounds_without_rows >= MAX_EMPTY_ROUNDS:
-                if condition is None:
-                    raise DataError(
-                        "Every row the model made was a copy or near copy of a real row, so "
-                        "none were kept. Train longer or on more columns, or choose to keep "
-                        "copies."
-                    )
-                raise DataError(
-                    "The model could not produce rows meeting the condition. Train longer, or "
-                    "ask for a value that is more common in the data."
-                )
+                raise _nothing_kept(condition is not None)
             made += len(frame)
-            yield SampleResult(pii.add(frame, pii_rng), dropped, near)
+            yield SampleResult(pii.add(frame, pii_rng), dropped, near, int(common.sum()))
+
+    def _filtered(
+        self, frame: pd.DataFrame, remove_copies: bool, near_copies: NearCopyFilter | None
+    ) -> tuple[pd.DataFrame, int, int, np.ndarray]:
+        """(``frame`` without copies of rare training rows and near copies, copies dropped, near
+        copies dropped, which kept rows equal a common training row)."""
+        dropped = near = 0
+        rare, common = self.copy_rule_.masks(frame)
+        if remove_copies and len(frame):
+            dropped = int(rare.sum())
+            frame, common = frame[~rare], common[~rare]
+        if near_copies is not None and len(frame):
+            close = near_copies.mask(frame)
+            frame, common, near = frame[~close], common[~close], int(close.sum())
+        return frame, dropped, near, common
 
     def _generate_frame(
         self,
@@ -230,7 +237,10 @@ class Synthesizer:
     ) -> pd.DataFrame:
         rng = rng if rng is not None else np.random.default_rng(seed)
         cond = None if condition is None else condition[:2]
-        return generate_frame(self.core_, self.transform_, n, rng, cond)
+        frame = generate_frame(self.core_, self.transform_, n, rng, cond)
+        if condition is not None:  # asked of the generator: the category calibration keeps it
+            frame[condition[0]] = pd.Series([condition[2]] * n, dtype=frame[condition[0]].dtype)
+        return frame
 
     def _resolve_condition(self, conditions: dict[str, Any] | None):
         if not conditions:
@@ -270,6 +280,18 @@ class Synthesizer:
     def load(cls, source, device: str = "auto") -> Synthesizer:
         """Read a ``.synth`` file (a path or its bytes); never runs code from it."""
         return cls.from_parts(modelfile.read_parts(source, device))
+
+
+def _nothing_kept(conditioned: bool) -> DataError:
+    if conditioned:
+        return DataError(
+            "The model could not produce rows meeting the condition. Train longer, or "
+            "ask for a value that is more common in the data."
+        )
+    return DataError(
+        "Every row the model made was a copy of a rare real row or a near copy, so none were kept. "
+        "Train longer or on more columns, or choose to keep copies."
+    )
 
 
 def _check_condition_column(schema: Schema, config: TrainingConfig, variant: Variant) -> None:

@@ -35,3 +35,24 @@ def human_bytes(size: int) -> str:
 def shorten(text: str, limit: int = 200) -> str:
     """``text``, cut to ``limit`` characters with an ellipsis when longer."""
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def duration(seconds: float) -> str:
+    """'45 s', '1 min 20 s', '2 h 5 min'."""
+    seconds = max(0, round(seconds))
+    if seconds < 60:
+        return f"{seconds} s"
+    minutes, seconds = divmod(seconds, 60)
+    if minutes < 60:
+        return f"{minutes} min {seconds} s" if seconds else f"{minutes} min"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes} min" if minutes else f"{hours} h"
+
+
+def copies_in_words(removed: int, kept: int, rare_below: int) -> str:
+    """What the copy filter did, both counts in words (``synth_core.privacy.filters.CopyRule``)."""
+    return (
+        f"{removed:,} rows removed: copies of real rows that fewer than {rare_below} real rows "
+        f"share; {kept:,} rows kept that equal common combinations, shared by ≥ {rare_below} "
+        "real rows"
+    )

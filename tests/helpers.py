@@ -3,7 +3,10 @@ could be real ones. Fixtures built on them live in ``tests/conftest.py``."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Mapping
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -133,3 +136,14 @@ def config_for(variant: str, **changes) -> TrainingConfig:
     """``TINY_CONFIG`` for ``variant`` (the conditional GAN conditioned on ``color``)."""
     condition = "color" if variant == "cgan" else None
     return TINY_CONFIG.replace(variant=variant, condition_column=condition, **changes)
+
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def run_python(code: str) -> subprocess.CompletedProcess:
+    """Run ``code`` in a fresh interpreter at the repository root (for checks of what an import
+    loads)."""
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=120
+    )

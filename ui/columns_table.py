@@ -11,6 +11,7 @@ import pandas as pd
 from synth_core.errors import SchemaError
 from synth_core.schema import (
     DISCRETE_KINDS,
+    NUMERIC_KINDS,
     PRIVATE_KINDS,
     TREATMENT_LABELS,
     ColumnInfo,
@@ -20,6 +21,8 @@ from synth_core.schema import (
 )
 from synth_core.tables.split import DEFAULT_FRACTION
 from synth_core.training.estimate import estimate_model
+from synth_core.training.presets import DEFAULT_PRESET, PRESETS, preset_config
+from synth_core.wording import duration
 
 INCLUDE = "Include"
 COLUMN = "Column"
@@ -47,6 +50,8 @@ KIND_OPTIONS: tuple[str, ...] = tuple(kind.value for kind in Kind)
 
 MANY_CATEGORIES = 100  # more distinct values than this: hard to learn well
 MOSTLY_MISSING = 0.5  # more missing than this: little to learn from
+TARGET_MAX_CATEGORIES = 20  # a column to predict: a label, not one of hundreds of names ...
+TARGET_MAX_MISSING = 0.2  # ... filled in most rows
 
 
 def kind_label(value: str) -> str:
@@ -111,9 +116,6 @@ def learned_summary(schema: Schema) -> str:
 def size_and_time(schema: Schema, rows: int) -> str:
     """The size of the model the default preset trains, and each preset's rough training time
     with the model type it trains, for these columns, in one sentence."""
-    from synth_core.training.presets import DEFAULT_PRESET, PRESETS, preset_config
-    from ui.training import format_duration
-
     learned = round(rows * (1 - DEFAULT_FRACTION))  # a fifth is kept aside to test the model
     configs = {name: preset_config(name) for name in PRESETS}
     estimates = {name: estimate_model(schema, learned, c) for name, c in configs.items()}
@@ -123,13 +125,13 @@ def size_and_time(schema: Schema, rows: int) -> str:
         seconds = estimates[name].seconds_per_epoch * config.epochs
         if config.max_seconds:
             seconds = min(seconds, config.max_seconds)
-        times.append(f"{preset.title} about {format_duration(max(seconds, 1))}")
+        times.append(f"{preset.title} about {duration(max(seconds, 1))}")
     estimate = estimates[DEFAULT_PRESET]
     epoch = estimate.seconds_per_epoch
     weights = estimate.generator_weights + estimate.discriminator_weights
     return (
         f"Model: about {weights / 1e6:.1f} million weights (a {estimate.file_megabytes:.1f} MB "
-        f"model file). One pass over your rows takes about {format_duration(max(epoch, 1))} "
+        f"model file). One pass over your rows takes about {duration(max(epoch, 1))} "
         f"on a laptop's CPU: {', '.join(times)}. A GPU is faster."
     )
 
@@ -178,7 +180,10 @@ def warnings(schema: Schema) -> list[str]:
 TREATMENT_HELP = (
     "The model never learns these columns: it could copy real values out. Leave them out, "
     "or put made-up values in their place (realistic names, emails at example.com, numbers in "
-    "the same format) or new unique IDs in the same format. No real value is copied."
+    "the same format) or new IDs in the same format. No real value is copied. A key that "
+    "repeats (one customer's many orders) gets as many new keys, with as many rows each, as "
+    "the real one; which rows share a new key is random, so one key's rows need not agree "
+    "with each other (one customer's orders may be in different regions)."
 )
 
 
@@ -192,10 +197,16 @@ def treatment_label(treatment: str | None) -> str:
 
 
 def default_target(schema: Schema) -> str | None:
-    """The last included category or yes/no column; else the last included column."""
+    """The column a person would predict: the last included label (a category or yes/no column
+    of a few values, filled in most rows); else the last such number; else the last included
+    column."""
     included = schema.included
-    for column in reversed(included):
-        if column.kind in DISCRETE_KINDS:
+    filled = [column for column in included if column.missing <= TARGET_MAX_MISSING]
+    for column in reversed(filled):
+        if column.kind in DISCRETE_KINDS and 2 <= column.distinct <= TARGET_MAX_CATEGORIES:
+            return column.name
+    for column in reversed(filled):
+        if column.kind in NUMERIC_KINDS and column.kind is not Kind.DATETIME:
             return column.name
     return included[-1].name if included else None
 

@@ -1,8 +1,6 @@
-"""The Compare and Download steps' helpers: the real rows kept aside for testing, the generated
-table and its scores, all kept in this session's state (never in a cache shared by sessions).
-
-A fifth of the table is kept aside when training starts (the holdout): the model never sees
-those rows, so the usefulness and privacy scores can test it on real rows it did not learn from.
+"""The Compare and Download steps' helpers: the generated table and its scores, kept in this
+session's state (never in a cache shared by sessions), tested against the real rows kept aside
+when training started (see ``ui.holdout``).
 """
 
 from __future__ import annotations
@@ -12,17 +10,18 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 import pandas as pd
 import streamlit as st
 
 from synth_core.errors import DataError, SynthError
 from synth_core.evaluation.evaluate import Evaluation, evaluate, usefulness_targets
-from synth_core.privacy.filters import NearCopyFilter, near_copy_filter
+from synth_core.privacy import dp
+from synth_core.privacy.filters import RARE_BELOW, NearCopyFilter, near_copy_filter
 from synth_core.reporting.report import html_report
-from synth_core.schema import DISCRETE_KINDS, Kind, Schema
-from synth_core.tables.split import holdout_split
-from ui import flow, state, training
+from synth_core.schema import ALLOWED_TREATMENTS
+from synth_core.wording import copies_in_words
+from ui import flow, state
+from ui.holdout import real_rows
 from ui.state import LoadedTable, State
 
 if TYPE_CHECKING:
@@ -31,10 +30,8 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-HOLDOUT_FRACTION = 0.2
 MAX_ROWS = 500_000  # most rows made in the app; the command line streams any number to a file
 EXCEL_MAX_ROWS = 1_048_575  # an Excel sheet's rows, less the header
-_ROW = "\0row"  # column of row numbers, a name no table column can have
 SCORING_FAILED = (
     "Scoring the synthetic rows failed because of an internal error. Your model is kept: "
     "try again, or download the rows without the scores."
@@ -47,12 +44,13 @@ class Generated:
 
     frame: pd.DataFrame
     requested: int
-    copies_removed: int  # rows identical to a real one, dropped
+    copies_removed: int  # rows identical to a rare real row, dropped
     condition: tuple[str, Any] | None  # (column, value) every row has, or None
     seed: int
     job_id: int  # ``id`` of the TrainingJob whose model made them
     near_copies_removed: int = 0  # rows dropped by the near-copy filter
     near_copy_rule: str | None = None  # the filter's rule in words; None: it could not run
+    common_copies_kept: int = 0  # rows equal to a combination many real rows share, kept
 
     @property
     def rows(self) -> int:
@@ -66,43 +64,6 @@ class Scored:
     evaluation: Evaluation
     generated: Generated
     target: str | None
-
-
-# ------------------------------------------------------------------------------ holdout
-def split_for_training(
-    frame: pd.DataFrame, schema: Schema, seed: int, store: State | None = None
-) -> pd.DataFrame:
-    """Keep a fifth of ``frame``'s rows aside (remembered in the session) and return the rest,
-    the rows to train on. The split keeps the target's classes in proportion when it can; a
-    table too small to spare any rows trains on all of them."""
-    store = store if store is not None else _session()
-    target = state.get_target(store)
-    stratify = target if target in schema.included_names and _is_class(schema, target) else None
-    # Split row numbers (and the labels), not the table: the session keeps only which rows
-    # were held out, and the table itself is not copied.
-    rows = pd.DataFrame({_ROW: np.arange(len(frame))})
-    if stratify is not None:
-        rows[stratify] = frame[stratify].to_numpy()
-    try:
-        _, held = holdout_split(rows, HOLDOUT_FRACTION, seed=seed, stratify=stratify)
-    except DataError:
-        held = rows.iloc[:0]
-    kept_aside = frame.index[np.sort(held[_ROW].to_numpy())]
-    store[state.HOLDOUT] = kept_aside
-    return frame.drop(index=kept_aside)
-
-
-def real_rows(table: LoadedTable, store: State | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(the rows the model trained on, the rows kept aside) of the current table."""
-    store = store if store is not None else _session()
-    kept_aside = store.get(state.HOLDOUT)
-    if kept_aside is None or len(kept_aside) == 0:
-        return table.frame, table.frame.iloc[:0]
-    return table.frame.drop(index=kept_aside), table.frame.loc[kept_aside]
-
-
-def _is_class(schema: Schema, name: str) -> bool:
-    return schema[name].kind in DISCRETE_KINDS
 
 
 # ------------------------------------------------------------------------------ generating
@@ -130,7 +91,7 @@ def _make(
     store: State,
 ) -> Generated:
     synth = _model(job)
-    seed = synth.config.seed if seed is None else int(seed)
+    seed = synth.config_.seed if seed is None else int(seed)
     conditions = {condition[0]: condition[1]} if condition else None
     near = near_copies(job, store)
     result = synth.generate(int(rows), conditions, seed, near_copies=near)
@@ -143,6 +104,7 @@ def _make(
         id(job),
         result.near_copies_removed,
         near.describe() if near is not None else None,
+        result.common_copies_kept,
     )
 
 
@@ -163,7 +125,7 @@ def near_copies(job: TrainingJob, store: State | None = None) -> NearCopyFilter 
                 train[columns],
                 holdout[columns],
                 [synth.schema_[name] for name in columns],
-                seed=synth.config.seed,
+                seed=synth.config_.seed,
             )
         except DataError:
             near = None
@@ -185,7 +147,7 @@ def condition_columns(synth: Synthesizer) -> list[str]:
 
 def filters_sentence(made: Generated) -> str:
     """What the filters removed from ``made``, in one or two sentences."""
-    words = f"Filters: {made.copies_removed:,} exact copies of real rows removed"
+    words = f"Filters: {copies_in_words(made.copies_removed, made.common_copies_kept, RARE_BELOW)}"
     if made.near_copy_rule is None:
         return words + "; the near-copy filter needs real rows kept aside, and there were too few."
     return words + f"; {made.near_copies_removed:,} near copies removed ({made.near_copy_rule})."
@@ -194,18 +156,14 @@ def filters_sentence(made: Generated) -> str:
 def privacy_facts(job: TrainingJob, made: Generated) -> dict[str, str]:
     """The privacy panel's facts about how the rows were made: the guarantee (or its absence),
     the filters and the replaced personal-data columns."""
-    from synth_core.privacy.dp import describe
-
     synth = _model(job)
     facts = {
-        "Differential privacy": describe(getattr(synth, "privacy_", None)),
+        "Differential privacy": dp.describe(getattr(synth, "privacy_", None)),
         "Filters": filters_sentence(made),
     }
     replaced = synth.pii_.describe()
     private = [
-        c.name
-        for c in synth.schema_.columns
-        if c.kind in (Kind.PII, Kind.IDENTIFIER, Kind.TEXT) and not c.include
+        c.name for c in synth.schema_.columns if c.kind in ALLOWED_TREATMENTS and not c.include
     ]
     left_out = [name for name in private if name not in replaced]
     words = [f"{name}: {what}" for name, what in replaced.items()]
@@ -255,7 +213,7 @@ def score(job: TrainingJob, table: LoadedTable, store: State | None = None) -> S
         synth.schema_,
         holdout=holdout[columns] if len(holdout) else None,
         target=target,
-        seed=synth.config.seed,
+        seed=synth.config_.seed,
     )
     done = Scored(evaluation, made, target)
     store[state.EVALUATION] = done
@@ -271,7 +229,7 @@ def report(done: Scored, job: TrainingJob, table: LoadedTable) -> str:
         "Columns learned": ", ".join(synth.columns),
         "Rows generated": done.generated.rows,
         "Generation seed": done.generated.seed,
-        **{_label(key): value for key, value in synth.config.to_dict().items() if key != "extra"},
+        **{_label(key): value for key, value in synth.config_.to_dict().items() if key != "extra"},
     }
     title = f"Synth Studio report: {table.name}"
     facts = privacy_facts(job, done.generated)
@@ -292,7 +250,7 @@ def ready_or_point_back(table: LoadedTable | None, job: TrainingJob | None, purp
     if job is None or job.result is None:
         flow.point_back(
             "The model is still training: come back once it is done."
-            if training.is_active(job)
+            if job is not None and job.active
             else f"There is no trained model yet. Train one, then come back {purpose}.",
             flow.TRAIN,
         )

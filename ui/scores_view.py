@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from synth_core.evaluation.verdicts import Verdict
@@ -28,3 +29,12 @@ def score_card(label: str, value: str, verdict: Verdict | None, help: str | None
         if verdict is not None:
             verdict_badge(verdict)
             st.caption(verdict.sentence)
+
+
+def worst_first(names: list[str], shapes: pd.DataFrame) -> list[str]:
+    """``names`` ordered by how unlike the real column each synthetic column is (the lowest
+    shape score first): the first chart shown is the one that says the most."""
+    if shapes.empty or "Column" not in shapes or "Score" not in shapes:
+        return names
+    scores = dict(zip(shapes["Column"], shapes["Score"], strict=True))
+    return sorted(names, key=lambda name: scores.get(name, float("inf")))

@@ -18,6 +18,7 @@ import streamlit as st
 from synth_core.errors import SynthError
 from synth_core.schema import Schema, infer_schema
 from synth_core.tables import ReadInfo, ReadResult, read_table
+from synth_core.tables.datasets import DEMO_NAME, load_demo
 
 if TYPE_CHECKING:
     from synth_core.jobs import TrainingJob
@@ -193,8 +194,6 @@ def load_upload(name: str, data: bytes, state: State | None = None) -> str | Non
 
 def load_sample(state: State | None = None) -> str | None:
     """Load the bundled sample table (Adult census); None on success, else a message."""
-    from synth_core.tables.datasets import DEMO_NAME, load_demo
-
     return _load(load_demo, DEMO_NAME, state, is_sample=True)
 
 

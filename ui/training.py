@@ -13,18 +13,21 @@ import time
 from collections.abc import Callable
 
 import streamlit as st
+from streamlit import runtime
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from synth_core.config import TrainingConfig
 from synth_core.errors import TrainingError
-from synth_core.jobs import QUEUED, JobSnapshot, TrainingJob, TrainingSlots
+from synth_core.jobs import JobSnapshot, TrainingJob, TrainingSlots
 from synth_core.models.variants import VARIANTS, dp_titles, validated
 from synth_core.privacy.dp import EPSILONS
 from synth_core.schema import DISCRETE_KINDS, Schema
 from synth_core.training.device import describe_device, resolve_device
-from synth_core.training.loop import PENDING
 from synth_core.training.presets import preset_config
+from synth_core.training.progress import RunState
+from synth_core.wording import duration
 from ui import state
+from ui.holdout import split_for_training
 from ui.state import LoadedTable, State
 
 logger = logging.getLogger(__name__)
@@ -68,8 +71,6 @@ def session_keep_alive() -> Callable[[], bool]:
 
     Without a Streamlit server (tests, bare scripts) there is nothing to watch: always True.
     """
-    from streamlit import runtime
-
     ctx = get_script_run_ctx()
     if ctx is None or not runtime.exists():
         return lambda: True
@@ -91,20 +92,13 @@ def start_training(
 ) -> TrainingJob:
     """Start training on ``table`` in the background and make it this session's job.
 
-    A fifth of the rows is kept aside first (see ``ui.results``): the model never sees them."""
-    from ui import results  # imports the evaluation stack, which only this step needs
-
-    train = results.split_for_training(table.frame, schema, config.seed, store)
+    A fifth of the rows is kept aside first (see ``ui.holdout``): the model never sees them."""
+    train = split_for_training(table.frame, schema, config.seed, store)
     job = TrainingJob(
         train, schema, config, slots=training_slots(), keep_alive=session_keep_alive()
     )
     state.set_job(job.start(), schema, store)
     return job
-
-
-def is_active(job: TrainingJob | None) -> bool:
-    """True while ``job`` waits for its turn or trains."""
-    return job is not None and not job.snapshot().done
 
 
 # ------------------------------------------------------------------------------ settings
@@ -214,39 +208,27 @@ def device_words(choice: str) -> tuple[str | None, str | None]:
 
 
 # ------------------------------------------------------------------------------ words
-def format_duration(seconds: float) -> str:
-    """'45 s', '1 min 20 s', '2 h 5 min'."""
-    seconds = max(0, round(seconds))
-    if seconds < 60:
-        return f"{seconds} s"
-    minutes, seconds = divmod(seconds, 60)
-    if minutes < 60:
-        return f"{minutes} min {seconds} s" if seconds else f"{minutes} min"
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours} h {minutes} min" if minutes else f"{hours} h"
-
-
 def time_left_words(seconds: float | None) -> str:
     """'about 1 min 20 s left', 'almost done', or 'working out the time left'."""
     if seconds is None:
         return "working out the time left"
     if seconds < 1:
         return "almost done"
-    return f"about {format_duration(seconds)} left"
+    return f"about {duration(seconds)} left"
 
 
 def status_line(snapshot: JobSnapshot) -> str:
     """One line on a training for the sidebar, such as 'Training: 45 %'."""
-    if snapshot.state == QUEUED:
+    if snapshot.state == RunState.QUEUED:
         place = snapshot.queue_position
         return f"Training: waiting, number {place} in line" if place else "Training: starting"
     if snapshot.done:
         return {
-            "finished": "Model trained",
-            "stopped": "Training stopped",
-            "failed": "Training failed",
+            RunState.FINISHED: "Model trained",
+            RunState.STOPPED: "Training stopped",
+            RunState.FAILED: "Training failed",
         }.get(snapshot.state, "Training ended")
-    if snapshot.progress.state == PENDING:
+    if snapshot.progress.state == RunState.PENDING:
         return "Training: getting ready"
     return f"Training: {snapshot.progress.fraction * 100:.0f} %"
 
@@ -257,7 +239,7 @@ def sidebar_status() -> None:
     job = state.get_job()
     if job is None:
         return
-    if is_active(job):
+    if job.active:
         st.fragment(run_every=POLL_SECONDS)(_live_status)()
     else:
         st.caption(status_line(job.snapshot()))

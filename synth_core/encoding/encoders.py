@@ -201,6 +201,10 @@ class CategoricalEncoder:
 
     When a column has more than ``max_width`` categories, the rarest share one output (``OTHER``)
     and are drawn back in proportion to their real frequencies, so only real categories come out.
+
+    ``bias_`` is added to a generated block before its category is picked: a log-ratio set after
+    training (``synth_core.training.calibration``) so that the categories come out in their real
+    shares whatever the model learnt (a shift of the perturbed logits, so of the sampling odds).
     """
 
     def __init__(self, column: str, max_width: int = 100):
@@ -221,6 +225,7 @@ class CategoricalEncoder:
             self.rare_, self.rare_probs_ = [], []
         self.categories_ = keys
         self.frequencies_ = (counts / counts.sum()).tolist()
+        self.bias_ = [0.0] * len(keys)
         return self
 
     @classmethod
@@ -231,6 +236,7 @@ class CategoricalEncoder:
         encoder.categories_ = list(keys)
         encoder.frequencies_ = [1.0 / len(keys)] * len(keys)
         encoder.rare_, encoder.rare_probs_ = [], []
+        encoder.bias_ = [0.0] * len(keys)
         return encoder
 
     @property
@@ -261,7 +267,7 @@ class CategoricalEncoder:
 
     def inverse(self, block: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         """Decode a block to an object array of categories (None for missing)."""
-        codes = np.argmax(block, axis=1)
+        codes = self.pick(block)
         table = np.array([_from_key(key) for key in self.categories_], dtype=object)
         values = table[codes]
         if self.rare_:
@@ -271,12 +277,17 @@ class CategoricalEncoder:
             values[is_other] = rare_table[picks]
         return values
 
+    def pick(self, block: np.ndarray) -> np.ndarray:
+        """The output chosen in each row of a generated block, after the calibration bias."""
+        return np.argmax(block + np.asarray(self.bias_, dtype=block.dtype), axis=1)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "categories": self.categories_,
             "frequencies": self.frequencies_,
             "rare": self.rare_,
             "rare_probs": self.rare_probs_,
+            "bias": self.bias_,
         }
 
     @classmethod
@@ -286,6 +297,7 @@ class CategoricalEncoder:
         encoder.frequencies_ = list(data["frequencies"])
         encoder.rare_ = list(data["rare"])
         encoder.rare_probs_ = list(data["rare_probs"])
+        encoder.bias_ = [float(b) for b in data.get("bias", [0.0] * len(encoder.categories_))]
         return encoder
 
 

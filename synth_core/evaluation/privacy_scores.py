@@ -3,7 +3,9 @@
 Distances are measured in the mixed-type space of :mod:`synth_core.privacy.distances`, learnt
 from the training rows (numbers and dates scaled by their real range, categories one-hot).
 
-- Exact copies: synthetic rows identical to a training row in every column.
+- Copies of rare rows: synthetic rows identical in every column to a combination that fewer than
+  ``RARE_BELOW`` training rows share (the rows the copy filter removes); copies of common
+  combinations are counted apart, as harmless (:class:`synth_core.privacy.filters.CopyRule`).
 - DCR share: the share of synthetic rows closer to a training row than to a holdout row (ties
   count half), with the training reference subsampled to the holdout's size; about 50 % means
   the model did not memorise. Needs a holdout.
@@ -19,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from synth_core.privacy.distances import TIE, DistanceSpace, neighbours, subsample
+from synth_core.privacy.filters import RARE_BELOW, CopyRule
 from synth_core.schema import ColumnInfo
 from synth_core.tables.hashing import row_hashes
 
@@ -31,18 +34,22 @@ BASELINE_ROWS = 2_000  # holdout rows whose NNDR shows what rows the model never
 class PrivacyScores:
     """How close the synthetic rows come to the real rows the model learnt from."""
 
-    exact_copies: int
+    exact_copies: int  # copies of rare training rows (fewer than ``rare_below`` share them)
     exact_copy_share: float
     dcr_share: float | None  # None without a holdout
     nndr: float | None  # median; None with fewer than two training rows
     closest_pairs: pd.DataFrame  # columns: pair, source ("real"/"synthetic"), distance, table...
     note: str  # why a score is missing, or ""
     nndr_holdout: float | None = None  # the same ratio for holdout rows: what new rows score
+    common_copies: int = 0  # rows equal to a combination ``rare_below`` training rows share
+    rare_below: int = RARE_BELOW
 
     def to_dict(self) -> dict:
         return {
             "exact_copies": self.exact_copies,
             "exact_copy_share": self.exact_copy_share,
+            "common_copies": self.common_copies,
+            "rare_below": self.rare_below,
             "dcr_share": self.dcr_share,
             "nndr": self.nndr,
             "nndr_holdout": self.nndr_holdout,
@@ -59,15 +66,15 @@ def privacy_scores(
     seed: int = 0,
     max_rows: int = DISTANCE_ROWS,
 ) -> PrivacyScores:
-    """Exact copies, DCR share, NNDR and the closest pairs of ``synthetic`` against ``train``
+    """Copies of rare rows, DCR share, NNDR and the closest pairs of ``synthetic`` against ``train``
     (the rows the generator learnt from) over the ``infos`` columns.
 
-    Exact copies are counted over every synthetic row; distances are measured for at most
+    Copies are counted over every synthetic row; distances are measured for at most
     ``max_rows`` of them (a seeded sample, which the note says), plus any exact copies so that
     the closest pairs show them.
     """
     names = [info.name for info in infos]
-    copy_mask = exact_copy_mask(synthetic[names], train[names])
+    copy_mask, common = CopyRule.from_frame(train[names]).masks(synthetic[names])
     notes = []
     if holdout is None or len(holdout) == 0:
         notes.append(
@@ -100,6 +107,7 @@ def privacy_scores(
         exact_copy_share=copies / len(synthetic) if len(synthetic) else 0.0,
         closest_pairs=closest,
         note=" ".join(notes),
+        common_copies=int(common.sum()),
         **scores,
     )
 

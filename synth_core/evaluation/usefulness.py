@@ -108,7 +108,7 @@ def ml_utility(
     for name in ("train", "synthetic"):
         if len(sets[name][1]) == 0:
             raise DataError(f"Every {name} row lacks a value in '{target}'; pick another target.")
-    # One OpenMP thread: on a busy machine two threads made a fit up to 20x slower (they wait
+    # One OpenMP thread: on a busy machine two threads made a fit many times slower (they wait
     # for each other at every tree node), and one thread is about as fast on an idle one.
     with threadpool_limits(1, user_api="openmp"):
         scores = {

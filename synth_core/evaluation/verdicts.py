@@ -176,18 +176,18 @@ THRESHOLDS: dict[str, Rule] = {
             "too little variety (mode collapse). Train longer, or try the VAE-GAN model.",
         ),
     ),
-    "exact_copies": Rule(  # share of synthetic rows identical to a training row
-        "Exact copies of real rows",
+    "exact_copies": Rule(  # share of synthetic rows identical to a rare training row
+        "Copies of rare real rows",
         False,
         0.0,
         0.0,
         0.0,
         (
-            "No synthetic row is an exact copy of a training row.",
-            "No synthetic row is an exact copy of a training row.",
-            "No synthetic row is an exact copy of a training row.",
-            "Some synthetic rows are exact copies of real rows: do not share them. Generate "
-            "with copies removed (the default), and leave out identifier-like columns.",
+            "No synthetic row copies a rare training row.",
+            "No synthetic row copies a rare training row.",
+            "No synthetic row copies a rare training row.",
+            "Some synthetic rows copy real rows that few others share: do not share them. "
+            "Generate with copies removed (the default), and leave out identifier-like columns.",
         ),
     ),
     "dcr": Rule(  # share of synthetic rows closer to a training row than to a holdout row

@@ -91,6 +91,7 @@ class ArgnCore:
         with torch.no_grad():
             self.generator.edges.copy_(self.layout.fit_edges(data))
         tokens = self.layout.tokenize(data, self.generator.edges)
+        self.generator.start_from_shares(tokens)
         held = min(VALIDATION_ROWS, int(len(tokens) * VALIDATION_SHARE))
         shuffled = torch.randperm(len(tokens), generator=self.rng, device=self.device)
         self.validation_tokens = tokens.index_select(0, shuffled[:held])

@@ -18,6 +18,8 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
+SHARE_SMOOTHING = 0.5  # added to every token's count, so that a token never seen stays possible
+
 
 class ArgnNetwork(nn.Module):
     """Embeddings, masked per-sub-column regressors and softmax heads; ``edges`` holds the fine
@@ -57,9 +59,17 @@ class ArgnNetwork(nn.Module):
             bound = 1 / math.sqrt(weight.shape[1])
             nn.init.uniform_(weight, -bound, bound, generator=generator)
             nn.init.uniform_(bias, -bound, bound, generator=generator)
-        bound = 1 / math.sqrt(self.out_weight.shape[1])
-        nn.init.uniform_(self.out_weight, -bound, bound, generator=generator)
-        nn.init.uniform_(self.out_bias, -bound, bound, generator=generator)
+        # Heads start from the tokens' marginal shares (``start_from_shares``): zero weights.
+        nn.init.zeros_(self.out_weight)
+        nn.init.zeros_(self.out_bias)
+
+    @torch.no_grad()
+    def start_from_shares(self, tokens: torch.Tensor) -> None:
+        """Set each head's bias to the log-shares of its tokens in ``tokens`` (rows x
+        sub-columns): before any step, the network draws every column with its real shares."""
+        for k, size in enumerate(self.sizes):
+            counts = torch.bincount(tokens[:, k], minlength=size).float() + SHARE_SMOOTHING
+            self.out_bias[k, :size] = (counts / counts.sum()).log()
 
     # --------------------------------------------------------------------------- orders
     def visibility(self, order: torch.Tensor) -> torch.Tensor:

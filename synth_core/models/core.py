@@ -102,20 +102,7 @@ class GanCore:
             if variant.objective == "wgan-gp"
             else BinaryCrossEntropyLoss()
         )
-        # Built on the meta device so that PyTorch's default initialisation never draws from the
-        # process-wide generator; the weights are then drawn from this run's own generator.
-        with torch.device("meta"):
-            self.generator = self._make_generator()
-            self.discriminator = Discriminator(
-                self.width, config.discriminator_dims, self.pac, cond_dim=self.cond_width
-            )
-        for i, layer in enumerate(self.discriminator.net):
-            if isinstance(layer, nn.Dropout):
-                self.discriminator.net[i] = SeededDropout(layer.p, generator)
-        self.generator.to_empty(device=self.device)
-        self.discriminator.to_empty(device=self.device)
-        init_parameters(self.generator, generator)
-        init_parameters(self.discriminator, generator)
+        self.generator, self.discriminator = self._build_networks()
         self.head = OutputHead(spans)
         self.condition_loss = ConditionLoss(self.sampler) if self.sampler.enabled else None
         self.to(self.device)
@@ -128,6 +115,24 @@ class GanCore:
         self.opt_d = torch.optim.Adam(
             self.discriminator.parameters(), lr=config.discriminator_lr, **adam
         )
+
+    def _build_networks(self) -> tuple[nn.Module, Discriminator]:
+        """(generator, discriminator), their weights drawn from this run's generator."""
+        # Built on the meta device so that PyTorch's default initialisation never draws from the
+        # process-wide generator.
+        with torch.device("meta"):
+            generator = self._make_generator()
+            discriminator = Discriminator(
+                self.width, self.config.discriminator_dims, self.pac, cond_dim=self.cond_width
+            )
+        for i, layer in enumerate(discriminator.net):
+            if isinstance(layer, nn.Dropout):
+                discriminator.net[i] = SeededDropout(layer.p, self.rng)
+        generator.to_empty(device=self.device)
+        discriminator.to_empty(device=self.device)
+        init_parameters(generator, self.rng)
+        init_parameters(discriminator, self.rng)
+        return generator, discriminator
 
     def _make_generator(self) -> nn.Module:
         c = self.config

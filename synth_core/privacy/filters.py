@@ -1,8 +1,15 @@
 """Filters applied to generated rows before anyone sees them.
 
-Exact copies of training rows are dropped by the synthesizer itself (``remove_copies``, on by
-default). ``near_copy_filter`` adds a similarity filter: a synthetic row closer to a training row
-than real rows typically sit to the training rows is dropped. "Typically" is measured on the
+Copies are judged by risk, not by equality (:class:`CopyRule`): a generated row equal to a
+training row is removed when that combination of values is rare in the training rows (fewer
+than ``RARE_BELOW`` of them share it), because such a row can single someone out. A row equal
+to a common combination (shared by ``RARE_BELOW`` real rows or more) reveals no one and stays:
+on a table of few columns most possible rows are such combinations. The synthesizer applies the
+rule (``remove_copies``, on by default) from the training rows' fingerprints; the privacy
+scores count copies with the same rule.
+
+``near_copy_filter`` adds a similarity filter: a synthetic row closer to a training row than real
+rows typically sit to the training rows is dropped. "Typically" is measured on the
 holdout, rows the model never saw: the threshold is the ``quantile`` (5 % by default) of the
 distances from each holdout row to its nearest training row, in the same distance space as the
 privacy scores (:class:`synth_core.privacy.distances.DistanceSpace`).
@@ -21,10 +28,43 @@ from sklearn.neighbors import NearestNeighbors
 from synth_core.errors import DataError
 from synth_core.privacy.distances import DistanceSpace, neighbours, subsample
 from synth_core.schema import ColumnInfo
+from synth_core.tables.hashing import row_hashes
 
+RARE_BELOW = 5  # a copy of a combination fewer training rows share than this is removed
 DEFAULT_QUANTILE = 0.05
 THRESHOLD_ROWS = 5_000  # holdout rows whose nearest distances set the threshold
 MIN_HOLDOUT = 20  # fewer rows than this give no meaningful threshold
+
+
+@dataclass(frozen=True)
+class CopyRule:
+    """Which generated rows copy a rare training row (removed) or a common one (kept)."""
+
+    hashes: np.ndarray  # every distinct training row's fingerprint, sorted ...
+    counts: np.ndarray  # ... and how many training rows have it
+    rare_below: int = RARE_BELOW
+
+    @classmethod
+    def of(cls, training_hashes: np.ndarray, rare_below: int = RARE_BELOW) -> CopyRule:
+        """The rule for training rows with these fingerprints (one per row, repeats kept)."""
+        hashes, counts = np.unique(np.asarray(training_hashes), return_counts=True)
+        return cls(hashes, counts, rare_below)
+
+    @classmethod
+    def from_frame(cls, train: pd.DataFrame, rare_below: int = RARE_BELOW) -> CopyRule:
+        return cls.of(row_hashes(train), rare_below)
+
+    def masks(self, frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+        """(rows copying a rare training row, rows equal to a common one) of ``frame``."""
+        shared = self.shared_by(row_hashes(frame))
+        return (shared > 0) & (shared < self.rare_below), shared >= self.rare_below
+
+    def shared_by(self, hashes: np.ndarray) -> np.ndarray:
+        """How many training rows have each fingerprint (0: none)."""
+        if len(self.hashes) == 0:
+            return np.zeros(len(hashes), dtype=np.int64)
+        where = np.minimum(np.searchsorted(self.hashes, hashes), len(self.hashes) - 1)
+        return np.where(self.hashes[where] == hashes, self.counts[where], 0)
 
 
 @dataclass

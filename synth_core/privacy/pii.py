@@ -7,13 +7,17 @@ stored in the schema (``ColumnInfo.treatment``):
 - ``"fake"``: realistic made-up values of the same kind (Faker, seeded): names, emails at
   reserved example domains, street addresses and sentences from Faker's lists; phone and
   national ID numbers drawn in the column's own format.
-- ``"new_ids"``: new unique identifiers in the column's format (``CA-2016-152156`` becomes
-  ``CA-2017-804271``), no two alike.
+- ``"new_ids"``: new identifiers in the column's format (``CA-2016-152156`` becomes
+  ``CA-2017-804271``), never a real one. A key that repeats (one customer's many orders) keeps
+  its structure: as many different keys per row and the same spread of rows per key as the
+  real column; which rows share a key is random, so the other columns of one key's rows are
+  not promised to agree with each other.
 
 ``PiiPlan.fit`` reads only the *shape* of the values: per format, the characters that every one
 of at least ``MIN_SHARED`` values has in common (separators, a fixed prefix), the share of empty
-cells, and a locale guessed from address words and column names. It never stores a real value,
-so the plan can travel in a model file as JSON.
+cells, how many keys have 1, 2, 3 ... rows, and a locale guessed from address words and column
+names. For new IDs it also keeps 64-bit hashes of the real IDs, so that no real one is ever made;
+it never stores a real value, so the plan can travel in a model file as JSON.
 """
 
 from __future__ import annotations
@@ -158,6 +162,8 @@ class PiiColumn:
     numeric: bool  # the column held numbers (identifiers such as 1, 2, 3)
     formats: tuple[Format, ...] = ()  # identifiers, phone and national ID numbers
     style: str = ""  # names: "first last" or "last, first"; text: words per value
+    rows_per_key: tuple[tuple[int, int], ...] = ()  # a key that repeats: (rows, keys with them)
+    real_hashes: tuple[int, ...] = ()  # new IDs: hashes of the real IDs, never to be made
 
     def to_dict(self) -> dict:
         return {
@@ -169,6 +175,8 @@ class PiiColumn:
             "numeric": self.numeric,
             "formats": _formats_to_dicts(list(self.formats)),
             "style": self.style,
+            "rows_per_key": [list(pair) for pair in self.rows_per_key],
+            "real_hashes": list(self.real_hashes),
         }
 
     @classmethod
@@ -182,6 +190,8 @@ class PiiColumn:
             numeric=bool(data["numeric"]),
             formats=tuple(_formats_from_dicts(data.get("formats", []))),
             style=str(data.get("style", "")),
+            rows_per_key=tuple((int(r), int(k)) for r, k in data.get("rows_per_key", [])),
+            real_hashes=tuple(int(h) for h in data.get("real_hashes", [])),
         )
 
 
@@ -297,9 +307,23 @@ class PiiWriter:
             made = self._made.get((column.name, -1), 0)
             self._made[(column.name, -1)] = made + n
             return np.arange(start + made, start + made + n, dtype=np.int64)
+        if not column.rows_per_key:
+            return self._fresh(column, n, rng)
+        sizes = _key_sizes(column.rows_per_key, n, rng)
+        keys = np.repeat(self._fresh(column, len(sizes), rng), sizes)[:n]
+        return keys[rng.permutation(n)]
+
+    def _fresh(self, column: PiiColumn, n: int, rng: np.random.Generator) -> np.ndarray:
+        """``n`` IDs in the column's formats, none made before in this generation and none equal
+        to a real ID."""
         out = np.empty(n, dtype=object)
+        real = np.array(column.real_hashes, dtype=np.int64)
         for i, fmt, rows in _rows_per_format(column.formats, n, rng):
-            out[rows] = self._unique(column.name, i, fmt, len(rows), rng)
+            made = np.empty(0, dtype=object)
+            while len(made) < len(rows):
+                more = self._unique(column.name, i, fmt, len(rows) - len(made), rng)
+                made = np.concatenate([made, more[~np.isin(value_hashes(more), real)]])
+            out[rows] = made
         return out
 
     def _unique(
@@ -349,6 +373,11 @@ def _plan_column(info: ColumnInfo, series: pd.Series) -> PiiColumn:
         style = f"sequence from {int(series.min())}"  # row numbers: a fresh count, 1, 2, 3 ...
     elif info.treatment == NEW_IDS or pii_type in ("phone", "national_id"):
         formats = learn_formats(series, numeric)
+    rows_per_key, real = (), ()
+    if info.treatment == NEW_IDS and not style:
+        ids = _id_texts(series, numeric)
+        real = tuple(int(h) for h in np.unique(value_hashes(ids.to_numpy(dtype=object))))
+        rows_per_key = _rows_per_key(ids)
     if pii_type == "name":
         texts = series.dropna().astype(str)
         commas = texts.str.contains(",", regex=False).mean() if len(texts) else 0.0
@@ -366,7 +395,39 @@ def _plan_column(info: ColumnInfo, series: pd.Series) -> PiiColumn:
         numeric,
         tuple(formats),
         style,
+        rows_per_key,
+        real,
     )
+
+
+def value_hashes(values: np.ndarray) -> np.ndarray:
+    """A 64-bit hash of each ID as text (numbers without a trailing '.0')."""
+    texts = np.asarray(values, dtype=object).astype(str).astype(object)
+    return pd.util.hash_array(texts, categorize=False).view(np.int64)
+
+
+def _id_texts(series: pd.Series, numeric: bool) -> pd.Series:
+    texts = series.dropna().astype(str)
+    return texts.str.replace(r"\.0$", "", regex=True) if numeric else texts
+
+
+def _rows_per_key(ids: pd.Series) -> tuple[tuple[int, int], ...]:
+    """How many keys have 1, 2, 3 ... rows; empty when every ID is unique."""
+    counts = ids.value_counts()
+    if counts.empty or counts.iloc[0] == 1:
+        return ()
+    spread = counts.value_counts().sort_index()
+    return tuple((int(rows), int(keys)) for rows, keys in spread.items())
+
+
+def _key_sizes(rows_per_key, n: int, rng: np.random.Generator) -> np.ndarray:
+    """Rows for each new key, adding up to at least ``n``: the real keys' row counts in a
+    shuffled order, repeated as often as needed (so ``n`` real rows' worth gives exactly as many
+    keys with each count as the real column)."""
+    real = np.repeat([rows for rows, _ in rows_per_key], [keys for _, keys in rows_per_key])
+    rounds = math.ceil(n / real.sum())
+    drawn = np.concatenate([rng.permutation(real) for _ in range(rounds)])
+    return drawn[: int(np.searchsorted(np.cumsum(drawn), n)) + 1]
 
 
 def _counts_up(series: pd.Series) -> bool:

@@ -19,7 +19,7 @@ if TYPE_CHECKING:  # annotations only: the report draws these charts without imp
     from synth_core.evaluation.evaluate import Evaluation
     from synth_core.evaluation.marginals import Marginal
     from synth_core.evaluation.usefulness import Utility
-    from synth_core.training.loop import ProgressSnapshot
+    from synth_core.training.progress import ProgressSnapshot
 
 MAX_POINTS = 2_000  # per line: plenty for a chart a few hundred pixels wide
 SMOOTHING_STEPS = 25  # width of the rolling mean drawn over the raw losses

@@ -144,7 +144,7 @@ def _summary(evaluation: Evaluation, charts: _Charts) -> str:
         cards.append((f"Usefulness ({utility.metric})", value, "ml_utility"))
     cards += [
         (
-            "Exact copies",
+            "Copies of rare real rows",
             f"{privacy.exact_copies:,} ({percent(privacy.exact_copy_share)})",
             "exact_copies",
         ),
@@ -301,8 +301,11 @@ def _usefulness(evaluation: Evaluation, charts: _Charts) -> str:
 def _privacy(evaluation: Evaluation, facts: Mapping[str, str] | None = None) -> str:
     privacy = evaluation.privacy
     rows = {
-        "Exact copies of training rows": f"{privacy.exact_copies:,} "
-        f"({percent(privacy.exact_copy_share)} of the synthetic rows)",
+        "Copies of rare training rows": f"{privacy.exact_copies:,} "
+        f"({percent(privacy.exact_copy_share)} of the synthetic rows; rows that fewer than "
+        f"{privacy.rare_below} training rows share)",
+        "Rows equal to common combinations": f"{privacy.common_copies:,} (shared by ≥ "
+        f"{privacy.rare_below} training rows: they single no one out)",
         "Distance to closest record (DCR) share": percent(privacy.dcr_share)
         + " (about 50 % is ideal)",
         "Nearest-neighbour distance ratio (median)": _number(privacy.nndr)

@@ -44,7 +44,7 @@ _DATE_SHAPES = (
 )
 _TIME_PART = (
     r"(?:(?P<tsep>[ T])(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<sec>\d{2}))?"
-    r"(?:(?P<psep> ?)(?P<ampm>[AaPp][Mm]))?)?"
+    r"(?:(?P<psep> ?)(?P<ampm>[AaPp][Mm]))?(?P<zone>Z?))?"  # 'Z': ISO 8601's UTC mark
 )
 _UNPADDED = re.compile(r"%-([dmHIMSjy])")
 _DIRECTIVE = re.compile(r"%(-?)(.)", re.DOTALL)
@@ -244,7 +244,7 @@ def _time_format(parts: pd.DataFrame, weights: np.ndarray) -> str:
         time += ":%S"
     if twelve_hour:
         time += f"{_most_common(parts['psep'].fillna(''), weights)}%p"
-    return time
+    return time + _most_common(parts["zone"].fillna(""), weights)
 
 
 def _field(letter: str, numbers: pd.Series) -> str:

@@ -25,6 +25,7 @@ from synth_core.schema.model import EXCLUDE_MISSING, ColumnInfo, Schema
 from synth_core.schema.names import name_tokens
 from synth_core.schema.patterns import (
     DIGITS_PATTERN,
+    numeric_code,
     numeric_identifier,
     numeric_phone,
     text_address,
@@ -35,6 +36,7 @@ from synth_core.schema.patterns import (
     text_national_id,
     text_person_name,
     text_phone,
+    text_postal_code,
 )
 from synth_core.wording import rough_percent
 
@@ -52,6 +54,7 @@ _TEXT_RULES: tuple[Callable[[TextSample], Finding | None], ...] = (
     text_address,
     text_person_name,
     text_identifier,
+    text_postal_code,
     text_free,
 )
 
@@ -160,6 +163,7 @@ def _number_values(name: str, values: pd.Series, distinct: int) -> Finding:
         return (
             numeric_phone(tokens, finite)
             or numeric_identifier(tokens, low, high, distinct, len(values))
+            or numeric_code(tokens, distinct)
             or _whole_numbers(low, high, distinct)
         )
     decimals = decimal_places(finite)

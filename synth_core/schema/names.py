@@ -9,8 +9,11 @@ def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
-ID_WORDS = frozenset({"id", "ids", "uuid", "guid"})
+ID_WORDS = frozenset({"id", "ids", "uuid", "guid", "pid", "sku"})
 ID_LAST_WORDS = frozenset({"key", "code", "uid", "ref", "reference", "number", "no", "nr", "num"})
+# Codes that name a place or a class rather than count something: 'Postal Code', 'MS.SubClass'.
+POSTAL_WORDS = frozenset({"zip", "zipcode", "postal", "postcode", "plz"})
+CODE_WORDS = POSTAL_WORDS | frozenset({"code", "class", "subclass", "type", "category", "cat"})
 PHONE_WORDS = frozenset(
     {"phone", "telephone", "tel", "mobile", "cell", "cellphone", "fax", "phonenumber"}
 )
@@ -61,4 +64,6 @@ def has_phrase(tokens: tuple[str, ...], phrases: tuple[tuple[str, ...], ...]) ->
 
 
 def is_id_name(tokens: tuple[str, ...]) -> bool:
-    return bool(tokens) and (has_word(tokens, ID_WORDS) or tokens[-1] in ID_LAST_WORDS)
+    """Named like a key ('Order ID', 'Customer Key', 'SKU'), but not like a postal code."""
+    named = bool(tokens) and (has_word(tokens, ID_WORDS) or tokens[-1] in ID_LAST_WORDS)
+    return named and not has_word(tokens, POSTAL_WORDS)

@@ -13,12 +13,14 @@ from synth_core.schema.kinds import Kind
 from synth_core.schema.messages import quote
 from synth_core.schema.names import (
     ADDRESS_WORDS,
+    CODE_WORDS,
     ID_WORDS,
     NATIONAL_ID_PHRASES,
     NOT_ADDRESS_WORDS,
     NOT_PERSON_WORDS,
     PERSON_WORDS,
     PHONE_WORDS,
+    POSTAL_WORDS,
     has_phrase,
     has_word,
     is_id_name,
@@ -29,10 +31,14 @@ IDENTIFIER_MIN_UNIQUE = 0.99  # share of distinct values for an identifier found
 NAMED_IDENTIFIER_MIN_UNIQUE = 0.95  # ... for one whose name says so ('id', 'key', 'code')
 IDENTIFIER_MIN_VALUES = 20  # uniqueness in a handful of rows proves nothing
 CODE_MIN_SHARE = 0.95  # of values that must look like codes ('CA-2016-152156')
+KEY_MIN_DISTINCT = 50  # a key that repeats: at least this many different values
+CODE_MAX_CATEGORIES = 100  # whole numbers named like a code with more values are amounts
+CODE_SAME_LENGTH = 0.9  # share of codes found by their values that have one length
 SEQUENCE_MAX_SPREAD = 1.1  # 0 or 1 up to about the count: row numbers
 TEXT_MIN_UNIQUE = 0.5  # free text: most rows differ ...
 TEXT_MIN_MEAN_LENGTH = 40  # ... and values are long ...
 TEXT_MIN_MEAN_WORDS = 6  # ... or have many words
+SENTENCE_MIN_SHARE = 0.5  # of values written as sentences: notes, free text
 NAME_MAX_WORDS = 8  # 'Cumings, Mrs. John Bradley (Florence Briggs Thayer)' is 7
 
 BOOLEAN_PAIRS = frozenset(
@@ -59,6 +65,14 @@ ADDRESS_PATTERN = (
 NAME_PATTERN = r"[^\W\d_][^\d@#$%&*=+<>|{}\[\]/\\:;!?_]*"
 CODE_PATTERN = r"(?=\S*\d)[A-Za-z0-9][A-Za-z0-9_\-./:#]*"
 DIGITS_PATTERN = r"\d+"
+SENTENCE_PATTERN = r"[A-Z][^.!?]*\w(?: \S+){3,}[.!?]"  # five words or more, ending with a stop
+# Letters and digits together, maybe in groups joined by separators: 'CG-12520', 'N949UW'.
+KEY_CODE_PATTERN = r"(?=[^ ]*\d)(?=[^ ]*[A-Za-z])[A-Za-z0-9]+(?:[-_./:#][A-Za-z0-9]+)*"
+SINGLE_WORD_PATTERN = r"\S+"
+REPEATING_KEY_REASON = (
+    "repeats: a key that links rows, such as one customer's orders ({distinct:,} different "
+    "values{example}); left out by default"
+)
 
 
 # ------------------------------------------------------------------------------ whole numbers
@@ -88,6 +102,20 @@ def numeric_identifier(
             Kind.IDENTIFIER,
             f"{_unique_phrase(unique)}, counting up like 1, 2, 3: "
             "an identifier, left out by default",
+        )
+    if is_id_name(tokens) and distinct >= KEY_MIN_DISTINCT:
+        return _repeating_key(distinct, "")
+    return None
+
+
+def numeric_code(tokens: tuple[str, ...], distinct: int) -> Finding | None:
+    """Whole numbers named like a code ('Postal Code', 'MS.SubClass'): labels, not amounts."""
+    postal = has_word(tokens, POSTAL_WORDS)
+    if postal or (has_word(tokens, CODE_WORDS) and distinct <= CODE_MAX_CATEGORIES):
+        what = "postal codes" if postal else "whole numbers named like a code"
+        return Finding(
+            Kind.CATEGORICAL,
+            f"{what}: labels rather than amounts, {distinct:,} categories",
         )
     return None
 
@@ -168,6 +196,17 @@ def text_person_name(column: TextSample) -> Finding | None:
     return None
 
 
+def text_postal_code(column: TextSample) -> Finding | None:
+    """Postal codes are places shared by many rows: categories, never keys or amounts (codes of
+    digits only are categories too, see ``_categorical`` in ``infer``)."""
+    if has_word(column.tokens, POSTAL_WORDS) and not column.matches(DIGITS_PATTERN, 1.0):
+        return Finding(
+            Kind.CATEGORICAL,
+            f"postal codes like {quote(column.texts.iloc[0])}: {column.distinct:,} categories",
+        )
+    return None
+
+
 def text_identifier(column: TextSample) -> Finding | None:
     unique = column.unique_share
     if is_id_name(column.tokens) and unique >= NAMED_IDENTIFIER_MIN_UNIQUE:
@@ -185,23 +224,49 @@ def text_identifier(column: TextSample) -> Finding | None:
             f"{_unique_phrase(unique)} (codes like {quote(column.values.iloc[0])}): "
             "an identifier, left out by default",
         )
+    if column.distinct >= KEY_MIN_DISTINCT and _key_values(column):
+        return _repeating_key(column.distinct, f", such as {quote(column.texts.iloc[0])}")
     return None
 
 
+def _key_values(column: TextSample) -> bool:
+    """Single words when named like a key; otherwise codes of letters and digits of one
+    length ('CG-12520', 'N949UW')."""
+    if is_id_name(column.tokens):
+        return column.matches(SINGLE_WORD_PATTERN, CODE_MIN_SHARE)
+    if has_word(column.tokens, POSTAL_WORDS):
+        return False
+    if not column.matches(KEY_CODE_PATTERN, CODE_MIN_SHARE):
+        return False
+    lengths = column.texts.str.len().to_numpy()
+    common = np.bincount(lengths, weights=column.weights).argmax()
+    return column.share(lengths == common) >= CODE_SAME_LENGTH
+
+
+def _repeating_key(distinct: int, example: str) -> Finding:
+    return Finding(Kind.IDENTIFIER, REPEATING_KEY_REASON.format(distinct=distinct, example=example))
+
+
 def text_free(column: TextSample) -> Finding | None:
-    if column.unique_share < TEXT_MIN_UNIQUE:
+    notes = _notes(column)
+    if column.unique_share < TEXT_MIN_UNIQUE and not notes:
         return None
     total = column.weights.sum()
     mean_length = float((column.texts.str.len().to_numpy() * column.weights).sum() / total)
     words = column.texts.str.count(r"\s+").to_numpy() + 1
     mean_words = float((words * column.weights).sum() / total)
-    if mean_length < TEXT_MIN_MEAN_LENGTH and mean_words < TEXT_MIN_MEAN_WORDS:
+    if mean_length < TEXT_MIN_MEAN_LENGTH and mean_words < TEXT_MIN_MEAN_WORDS and not notes:
         return None
+    how = "written as sentences" if notes else "most rows different"
     return Finding(
         Kind.TEXT,
-        f"free text (about {round(mean_words)} words per row, most rows different): "
-        "left out by default",
+        f"free text (about {round(mean_words)} words per row, {how}): left out by default",
     )
+
+
+def _notes(column: TextSample) -> bool:
+    """Sentences typed by people ('Not enough blood for isotopes.'), even when a few repeat."""
+    return column.matches(SENTENCE_PATTERN, SENTENCE_MIN_SHARE)
 
 
 def _pii(pii_type: str, what: str) -> Finding:

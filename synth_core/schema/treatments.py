@@ -11,7 +11,8 @@ from synth_core.errors import SchemaError
 from synth_core.schema.kinds import Kind
 
 #: Values of ``ColumnInfo.treatment``; None (not listed): left out.
-#: "fake": realistic made-up values of the same shape; "new_ids": new unique identifiers.
+#: "fake": realistic made-up values of the same shape; "new_ids": new identifiers (never a real
+#: one; a key that repeats keeps its rows per key).
 TREATMENTS = ("fake", "new_ids")
 FAKE, NEW_IDS = TREATMENTS
 #: Treatments each kind may have, besides None (leave out).
@@ -20,7 +21,7 @@ ALLOWED_TREATMENTS = {
     Kind.TEXT: (FAKE,),
     Kind.IDENTIFIER: (NEW_IDS,),
 }
-TREATMENT_LABELS = {None: "Leave out", FAKE: "Replace with fake values", NEW_IDS: "New unique IDs"}
+TREATMENT_LABELS = {None: "Leave out", FAKE: "Replace with fake values", NEW_IDS: "New IDs"}
 
 
 class _Column(Protocol):

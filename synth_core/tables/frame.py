@@ -10,7 +10,7 @@ import pandas as pd
 from synth_core.errors import DataError
 from synth_core.tables.cells import FactorisedColumn, factorise
 from synth_core.tables.limits import ReadLimits
-from synth_core.tables.numbers import NumberParser, detect_number_style
+from synth_core.tables.numbers import NumberParser, detect_number_style, formatted_numbers
 from synth_core.wording import shorten
 
 
@@ -43,8 +43,24 @@ def build_frame(
     columns = _settle_names(columns, notes)
     decimal, thousands = _number_style(columns, notes) if detect_numbers else (".", None)
     parser = NumberParser(decimal, thousands)
-    frame = pd.DataFrame({column.name: parser.convert(column) for column in columns})
+    frame = pd.DataFrame({column.name: _convert(parser, column, notes) for column in columns})
     return frame, decimal, thousands
+
+
+def _convert(parser: NumberParser, column: FactorisedColumn, notes: list[str]) -> np.ndarray:
+    """The column's cells: numbers, or money and percentages read as numbers (noted), or text."""
+    values = parser.convert(column)
+    if values.dtype != object:
+        return values
+    numbers = formatted_numbers(column)
+    if numbers is None:
+        return values
+    example = shorten(column.present()[0], 20)
+    notes.append(
+        f"Read '{shorten(column.name, 40)}' as numbers, written like '{example}' (the synthetic "
+        "table writes them as plain numbers)."
+    )
+    return numbers
 
 
 def _number_style(columns: list[FactorisedColumn], notes: list[str]) -> tuple[str, str | None]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 import numpy as np
+import pandas as pd
 
 from synth_core.tables.cells import FactorisedColumn
 
@@ -133,3 +134,41 @@ class NumberParser:
         except OverflowError:
             return None  # longer than any int64: an identifier, keep it as text
         return floats if np.isfinite(floats).all() else None  # not e.g. "1e999"
+
+
+# Money and percentages as people write them: '$1,234.50', '1.234,50 €', '12%', '-£3.20'.
+_FORMATTED = (
+    r"^(?P<sign>[+-]?)(?P<pre>(?:US)?[$€£¥]?) ?(?P<body>\d[\d.,' \xa0\u202f]*?)"
+    r"[ \xa0]?(?P<post>[$€£¥%]?)$"
+)
+_GROUP_SPACES = r"[ \xa0\u202f']"
+
+
+def formatted_numbers(column: FactorisedColumn) -> np.ndarray | None:
+    """The column's cells as float64 when every present value is a number written with one
+    currency symbol or a percent sign (the number as shown: '12%' is 12), each column in its
+    own style ('1.234,50 €' beside '$1,234.50'); None otherwise."""
+    present = column.present()
+    if not present:
+        return None
+    parts = pd.Series(present, dtype=object).str.extract(_FORMATTED)
+    if parts["body"].isna().any():
+        return None
+    marks = parts["pre"] + parts["post"]
+    if (marks == "").any() or marks.nunique() > 1:
+        return None
+    body = parts["body"].str.replace(_GROUP_SPACES, "", regex=True)
+    comma_decimal = (
+        body.str.contains(r",\d{1,2}$").any() and not body.str.contains(r"\.\d{1,2}$").any()
+    )
+    decimal, thousands = (",", ".") if comma_decimal else (".", ",")
+    grouped = (
+        rf"(?:[1-9]\d{{0,2}}(?:{re.escape(thousands)}\d{{3}})+|\d+)(?:{re.escape(decimal)}\d+)?"
+    )
+    if not body.str.fullmatch(grouped).all():
+        return None
+    plain = body.str.replace(thousands, "", regex=False).str.replace(decimal, ".", regex=False)
+    numbers = plain.astype(np.float64).to_numpy() * np.where(parts["sign"] == "-", -1.0, 1.0)
+    full = np.full(len(column.values), np.nan)
+    full[~column.missing] = numbers
+    return full.take(column.codes)

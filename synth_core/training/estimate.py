@@ -16,11 +16,10 @@ from synth_core.models import variants
 from synth_core.schema import NUMERIC_KINDS, Schema
 
 BYTES_PER_WEIGHT = 4  # float32
-#: Multiply-adds a second that training sustains on a 2-core laptop CPU, set when a CTGAN epoch
-#: on Adult took about 1.1 s (bench/bench_ctgan.py). The VAE-GAN's estimate (0.68 s) still
-#: matches its epoch on a busy 2-core machine (0.5 s on a quiet one); CTGAN epochs have since
-#: become faster (0.6-0.9 s, bench/README.md), so for the GAN types it is an upper bound. A GPU is
-#: faster.
+#: Multiply-adds a second that training sustains on a 2-core laptop CPU, calibrated on CTGAN's
+#: epochs on Adult (bench/bench_ctgan.py). It matches the VAE-GAN's epochs on a busy 2-core
+#: machine; CTGAN's epochs have since become faster, so for the GAN types it is an upper bound
+#: (figures in bench/README.md). A GPU is faster.
 CPU_MACS_PER_SECOND = 20e9
 #: A training step runs the generator forward and backward (about 3 forward passes) and the
 #: critic on real and fake rows, forward and backward, with a gradient penalty every few steps

@@ -64,7 +64,8 @@ def _shape(kind: str, real: np.ndarray, synthetic: np.ndarray) -> float:
 
 
 def _text(values: np.ndarray) -> pd.Series:
-    return pd.Series(values, dtype=object).fillna(MISSING_TOKEN).astype(str)
+    # np.where, not fillna: fillna on objects warns about downcasting (pandas FutureWarning).
+    return pd.Series(np.where(pd.isna(values), MISSING_TOKEN, values), dtype=object).astype(str)
 
 
 def _frame(columns: dict[str, tuple[str, np.ndarray]]) -> tuple[pd.DataFrame, set[str]]:

@@ -22,10 +22,12 @@ from synth_core.models.variants import Variant
 from synth_core.privacy.dp import PrivacyRecord
 from synth_core.privacy.plan import PrivacyPlan
 from synth_core.schema import NUMERIC_KINDS
+from synth_core.training.callbacks import hold_back
 from synth_core.training.device import resolve_device
 from synth_core.training.fidelity import fidelity_estimate
 from synth_core.training.health import RowSummary, mode_collapse
-from synth_core.training.loop import Estimate, TrainingProgress, hold_back, train
+from synth_core.training.loop import train
+from synth_core.training.progress import Estimate, RunState, TrainingProgress
 
 FIDELITY_ROWS = 2000  # rows compared by the in-training fidelity estimate
 
@@ -36,7 +38,7 @@ class Trained:
     ended, and what a differentially private run spent."""
 
     core: GanCore
-    state: str
+    state: RunState
     privacy: PrivacyRecord | None
 
 

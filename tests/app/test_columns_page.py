@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import numpy as np
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from synth_core.errors import SchemaError
-from synth_core.schema import Kind, Schema
+from synth_core.schema import Kind, Schema, infer_schema
+from synth_core.wording import duration
+from tests.sales_table import sales_orders
 from ui import columns_table as table_view
 from ui import state as state
 
@@ -109,8 +113,9 @@ def test_leaving_out_the_target_moves_the_default(columns: AppTest) -> None:
     edit(columns, {14: {"Include": False}})  # income
 
     assert not columns.exception
-    assert columns.selectbox(key="target_column").value == "native-country"
-    assert state.get_target(columns.session_state) == "native-country"
+    # The last label of a few values: native-country, with 41, is a list of places.
+    assert columns.selectbox(key="target_column").value == "sex"
+    assert state.get_target(columns.session_state) == "sex"
 
 
 def test_changing_a_kind_redraws_include_from_the_schema(columns: AppTest) -> None:
@@ -248,7 +253,6 @@ def test_size_and_time_gives_each_preset_the_time_of_the_model_it_trains():
     from synth_core.tables.split import DEFAULT_FRACTION
     from synth_core.training.estimate import estimate_model
     from synth_core.training.presets import preset_config
-    from ui.training import format_duration
 
     frame = load_demo().frame
     schema = infer_schema(frame)
@@ -257,8 +261,21 @@ def test_size_and_time_gives_each_preset_the_time_of_the_model_it_trains():
     balanced = preset_config("balanced")
     trained = estimate_model(schema, learned, balanced).seconds_per_epoch * balanced.epochs
     ctgan = estimate_model(schema, learned, TrainingConfig()).seconds_per_epoch * balanced.epochs
-    assert format_duration(trained) != format_duration(ctgan)  # the check below can tell them apart
-    assert f"Balanced about {format_duration(trained)}" in sentence
+    assert duration(trained) != duration(ctgan)  # the check below can tell them apart
+    assert f"Balanced about {duration(trained)}" in sentence
     weights = estimate_model(schema, learned, preset_config("quick"))
     total = (weights.generator_weights + weights.discriminator_weights) / 1e6
     assert f"about {total:.1f} million weights" in sentence
+
+
+def test_the_default_target_is_a_label_never_a_mostly_empty_list_of_names() -> None:
+    sales = sales_orders(orders=300, seed=5)
+    names = pd.Series([f"Product {i}" for i in range(len(sales))], dtype=object)
+    sales["Product Name"] = names.where(np.arange(len(sales)) % 5 == 0)  # 80 % empty
+    schema = infer_schema(sales).with_changes("Product Name", include=True, kind="categorical")
+
+    assert table_view.default_target(schema) == "Category"
+    numbers_only = schema.with_changes("Category", include=False)
+    for name in ("Segment", "Region", "Postal Code"):
+        numbers_only = numbers_only.with_changes(name, include=False)
+    assert table_view.default_target(numbers_only) == "Quantity"

@@ -13,6 +13,7 @@ from synth_core.errors import DataError
 from tests.app.steps import tiny_settings, train_to_the_end
 from tests.helpers import make_mixed_frame
 from ui import results, state
+from ui.holdout import real_rows
 
 COMPARE = "pages/compare.py"
 DOWNLOAD = "pages/download.py"
@@ -66,7 +67,7 @@ def test_before_any_model_it_links_to_train(loaded: AppTest, page: str) -> None:
 def test_training_keeps_a_fifth_of_the_rows_aside(trained: AppTest) -> None:
     job = state.get_job(trained.session_state)
     table = state.get_table(trained.session_state)
-    train, holdout = results.real_rows(table, trained.session_state)
+    train, holdout = real_rows(table, trained.session_state)
 
     assert len(holdout) == ROWS // 5 and len(train) == ROWS - ROWS // 5
     assert job.result.training_rows_ == len(train)
@@ -97,7 +98,10 @@ def test_compare_scores_the_model_and_draws_every_part(trained: AppTest) -> None
     quality = done.evaluation.quality.quality
     assert f"{quality * 100:.0f} %" in [metric.value for metric in trained.metric]
     assert len(trained.get("plotly_chart")) >= 5  # a column, three maps, usefulness
-    assert trained.selectbox(key=state.MARGINAL_WIDGET).options == list(done.evaluation.marginals)
+    shapes = done.evaluation.column_shapes_details.sort_values("Score", kind="stable")
+    options = trained.selectbox(key=state.MARGINAL_WIDGET).options
+    assert sorted(options) == sorted(done.evaluation.marginals)
+    assert options[0] == shapes["Column"].iloc[0]  # the column whose shape differs most first
     assert any("No formal guarantee" in info.value for info in trained.info)
     assert [link.label for link in trained.page_link][-1].startswith("Next: download")
 

@@ -21,8 +21,9 @@ from synth_core.models.variants import VARIANTS
 from synth_core.schema import Kind
 from synth_core.tables.datasets import DEMO_PATH
 from synth_core.training.health import HealthWarning
-from synth_core.training.loop import ProgressSnapshot, TrainingProgress
 from synth_core.training.presets import RECOMMENDED_VARIANT, preset_config
+from synth_core.training.progress import ProgressSnapshot, TrainingProgress
+from synth_core.wording import duration
 from tests.app.steps import tiny_settings as tiny
 from ui import state, training
 
@@ -282,7 +283,7 @@ def test_a_training_waits_its_turn_in_the_shared_queue(small: AppTest) -> None:
     [(0, "0 s"), (44.6, "45 s"), (60, "1 min"), (80, "1 min 20 s"), (7500, "2 h 5 min")],
 )
 def test_durations_read_as_words(seconds: float, words: str) -> None:
-    assert training.format_duration(seconds) == words
+    assert duration(seconds) == words
 
 
 def test_time_left_in_words() -> None:

@@ -152,7 +152,13 @@ def test_evaluate_prints_a_summary_and_writes_json_and_html(runs, work):
     run = runs["evaluate"]
     assert_ok(run)
     assert run.stdout.startswith("compared 123 synthetic with 160 real rows, 40 holdout rows")
-    for title in ("Overall quality", "Column pair trends", "Usefulness", "Exact copies", "Privacy"):
+    for title in (
+        "Overall quality",
+        "Column pair trends",
+        "Usefulness",
+        "Copies of rare real rows",
+        "Privacy",
+    ):
         assert title in run.stdout
     assert "left out 40 rows" in run.stderr  # train.csv holds the holdout rows too
     data = json.loads((work / "evaluation.json").read_text(encoding="utf-8"))

@@ -374,10 +374,17 @@ def test_job_finishes_with_a_complete_snapshot(mixed_frame, mixed_schema):
     assert progress.state == "finished" and progress.done
     assert progress.fraction == 1.0 and progress.eta is None
     assert progress.epoch == progress.total_epochs == 1
-    # a tenth of the rows is held back to judge the discriminator on (synth_core.training.loop)
+    # a tenth of the rows is held back to judge the discriminator on (synth_core.training.callbacks)
     assert progress.step == progress.total_steps == len(mixed_frame) * 9 // 10 // 50
     assert snap.queue_position is None
     check_valid_rows(mixed_frame, job.result.sample(50, seed=1))
+
+
+def test_a_job_is_active_from_its_queue_to_its_end(mixed_frame, mixed_schema):
+    job = TrainingJob(mixed_frame, mixed_schema, config_for("gan"))
+    assert job.active and job.snapshot().state == "queued"
+    assert job.start().join(60)
+    assert not job.active and job.snapshot().done
 
 
 def test_eta_is_reported_while_running(big_frame, big_schema):

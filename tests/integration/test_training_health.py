@@ -10,8 +10,7 @@ from synth_core.cli import main
 from synth_core.models.variants import VARIANTS
 from synth_core.schema import infer_schema
 from synth_core.synthesizer import Synthesizer
-from synth_core.training import loop as training
-from synth_core.training import run
+from synth_core.training import callbacks, run
 from tests.helpers import TINY_CONFIG, config_for, make_mixed_frame
 
 
@@ -45,13 +44,13 @@ def test_accuracy_on_real_and_synthetic_rows_is_recorded_every_few_steps(frame, 
     snap = synth.progress_.snapshot()
 
     steps = [step for step, _, _ in snap.accuracy]
-    assert steps == list(range(training.PROBE_EVERY, snap.step + 1, training.PROBE_EVERY))
+    assert steps == list(range(callbacks.PROBE_EVERY, snap.step + 1, callbacks.PROBE_EVERY))
     assert all(0.0 <= real <= 1.0 and 0.0 <= fake <= 1.0 for _, real, fake in snap.accuracy)
 
 
 def test_rows_are_held_back_from_training_to_judge_on(frame, schema):
     synth = Synthesizer(config_for("gan")).fit(frame, schema)
-    held = min(training.PROBE_ROWS, len(frame) // 10)
+    held = min(callbacks.PROBE_ROWS, len(frame) // 10)
     snap = synth.progress_.snapshot()
     assert snap.total_steps == (len(frame) - held) // TINY_CONFIG.batch_size
 
@@ -60,7 +59,7 @@ def test_a_table_too_small_to_spare_a_group_has_no_accuracy(schema):
     small = make_mixed_frame(rows=60)
     synth = Synthesizer(config_for("ctgan", epochs=12)).fit(small, schema)  # pac 10: none spared
     snap = synth.progress_.snapshot()
-    assert snap.step >= training.PROBE_EVERY and snap.accuracy == ()
+    assert snap.step >= callbacks.PROBE_EVERY and snap.accuracy == ()
 
 
 def test_seeded_runs_repeat_their_accuracy_and_warnings_exactly(frame, schema):
@@ -75,7 +74,7 @@ def test_seeded_runs_repeat_their_accuracy_and_warnings_exactly(frame, schema):
 def test_judging_leaves_the_training_exactly_as_without_it(monkeypatch, frame, schema):
     config = config_for("ctgan", epochs=2)
     judged = Synthesizer(config).fit(frame, schema)
-    monkeypatch.setattr(training, "PROBE_EVERY", 10**9)  # never judge
+    monkeypatch.setattr(callbacks, "PROBE_EVERY", 10**9)  # never judge
     unjudged = Synthesizer(config).fit(frame, schema)
     assert judged.progress_.snapshot().accuracy and not unjudged.progress_.snapshot().accuracy
     pd.testing.assert_frame_equal(judged.sample(200, seed=5), unjudged.sample(200, seed=5))

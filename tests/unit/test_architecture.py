@@ -8,11 +8,11 @@ and no function imports a module except a documented optional dependency (``LAZY
 from __future__ import annotations
 
 import ast
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from tests.helpers import run_python
 
 ROOT = Path(__file__).parents[2]
 ENGINE_ROOT = ROOT / "synth_core"
@@ -172,9 +172,7 @@ def test_inspect_does_not_import_torch() -> None:
         "main(['inspect', 'tests/fixtures/passengers.csv', '--json']); "
         "sys.exit(3 if 'torch' in sys.modules else 0)"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120
-    )
+    result = run_python(code)
     assert result.returncode == 0, result.stderr
 
 
@@ -184,7 +182,10 @@ def test_the_public_api_loads_its_names_on_first_use() -> None:
         "names = [getattr(sc, name) for name in sc.__all__]; "
         "sys.exit(0 if 'torch' in sys.modules and all(names) else 3)"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120
-    )
+    result = run_python(code)
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("path", FRONT, ids=lambda p: str(p.relative_to(ROOT)))
+def test_the_app_imports_nothing_inside_a_function(path: Path) -> None:
+    assert [module for module, inside in engine_imports(path) if inside] == []

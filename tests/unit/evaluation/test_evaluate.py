@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import ast
 import json
-import subprocess
-import sys
 import warnings
 from pathlib import Path
 
@@ -17,7 +15,7 @@ from synth_core.errors import DataError, SchemaError
 from synth_core.evaluation.evaluate import evaluate, usefulness_targets
 from synth_core.schema import Kind
 from tests.evaluation_tables import related_frame, related_schema, shuffled_columns
-from tests.helpers import make_schema
+from tests.helpers import make_schema, run_python
 
 ROOT = Path(__file__).parents[3]
 SDTYPES = {"x": "numerical", "y": "numerical", "z": "numerical", "noise": "numerical"}
@@ -248,7 +246,5 @@ def test_the_report_and_charts_load_without_torch():
         "synth_core.tables.split; "
         "sys.exit(3 if 'torch' in sys.modules else 0)"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120
-    )
+    done = run_python(code)
     assert done.returncode == 0, done.stderr

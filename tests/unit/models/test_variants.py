@@ -3,8 +3,6 @@ own declaration."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,7 +13,7 @@ from synth_core.models import variants
 from synth_core.models.variants import VARIANTS, Variant, config_for, register, unregister
 from synth_core.synthesizer import Synthesizer
 from synth_core.training.presets import preset_config
-from tests.helpers import TINY_CONFIG, check_valid_rows
+from tests.helpers import TINY_CONFIG, check_valid_rows, run_python
 
 ROOT = Path(__file__).parents[3]
 
@@ -136,7 +134,5 @@ def test_the_registry_loads_without_torch():
         "import sys; from synth_core.models.variants import VARIANTS; "
         "sys.exit(3 if 'torch' in sys.modules or len(VARIANTS) < 5 else 0)"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120
-    )
+    result = run_python(code)
     assert result.returncode == 0, result.stderr

@@ -10,8 +10,9 @@ import pytest
 
 from synth_core.errors import DataError
 from synth_core.evaluation.evaluate import evaluate
-from synth_core.privacy.filters import near_copy_filter
+from synth_core.privacy.filters import CopyRule, near_copy_filter
 from synth_core.reporting.report import html_report
+from synth_core.tables.hashing import row_hashes
 from tests.helpers import make_mixed_frame
 
 
@@ -57,7 +58,7 @@ def test_generation_reports_and_applies_the_filter(trained, planted, mixed_schem
     assert len(result.frame) == 300 and result.near_copies_removed > 0
     assert not near.mask(result.frame).any()
     everything = dataclasses.replace(near, threshold=np.inf)
-    with pytest.raises(DataError, match="copy or near copy"):
+    with pytest.raises(DataError, match="copy of a rare real row or a near copy"):
         synth.generate(10, seed=0, near_copies=everything)
 
 
@@ -82,3 +83,20 @@ def test_the_report_states_the_guarantee_and_the_filters(planted, mixed_schema) 
     assert "no formal guarantee" in plain and "ε = 2.98" not in plain
     assert "ε = 2.98 spent" in private and "7 near copies removed" in private
     assert "no formal guarantee" not in private
+
+
+def test_copies_of_rare_rows_are_caught_and_copies_of_common_rows_are_not() -> None:
+    train = pd.DataFrame(
+        {"colour": ["red"] * 6 + ["blue", "green", "green"], "size": [1] * 6 + [2, 3, 3]}
+    )
+    rule = CopyRule.from_frame(train)
+    made = pd.DataFrame(
+        {"colour": ["red", "blue", "green", "red", "pink"], "size": [1.0, 2.0, 3.0, 2.0, 1.0]}
+    )
+
+    rare, common = rule.masks(made)
+
+    assert rule.rare_below == 5
+    assert rare.tolist() == [False, True, True, False, False]  # shared by 1 and 2 real rows
+    assert common.tolist() == [True, False, False, False, False]  # shared by 6 real rows
+    assert rule.shared_by(row_hashes(made)).tolist() == [6, 1, 2, 0, 0]

@@ -16,6 +16,7 @@ from synth_core.schema import Schema, infer_schema
 from synth_core.synthesizer import Synthesizer
 from synth_core.tables import read_table
 from tests.helpers import TINY_CONFIG
+from tests.sales_table import KEY_COLUMNS, sales_orders
 
 FIXTURES = Path(__file__).parents[2] / "fixtures"
 PRIVATE = ["Order ID", "Customer Name", "Customer Email", "Phone"]
@@ -112,7 +113,8 @@ def test_a_format_too_small_for_the_rows_asked_is_refused() -> None:
     plan = PiiPlan.fit(frame, schema)
 
     writer, rng = plan.writer(0), np.random.default_rng(0)
-    assert writer.add(pd.DataFrame({"v": np.zeros(100)}), rng)["code"].is_unique  # X00 .. X99
+    made = writer.add(pd.DataFrame({"v": np.zeros(60)}), rng)["code"]  # X00 .. X99, not X10 .. X49
+    assert made.is_unique and not set(made) & set(frame["code"])
     with pytest.raises(DataError, match="room for only 100 different IDs"):
         writer.add(pd.DataFrame({"v": np.zeros(1)}), rng)
 
@@ -127,3 +129,33 @@ def test_treatments_that_do_not_fit_the_column_are_refused(orders, treated) -> N
     assert treated.with_changes("Phone", include=True).columns[-1].treatment is None
     assert Schema.from_dict(json.loads(json.dumps(treated.to_dict()))) == treated
     assert re.search("treatment", str(treated.summary_rows()))
+
+
+def test_new_ids_for_a_repeating_key_keep_its_structure_and_never_a_real_key() -> None:
+    sales = sales_orders(orders=600, seed=1)
+    schema = infer_schema(sales)
+    for name in KEY_COLUMNS:
+        schema = schema.with_changes(name, treatment="new_ids")
+    plan = PiiPlan.fit(sales, schema)
+
+    made = plan.writer(5).add(sales[["Sales"]].copy(), np.random.default_rng(5))
+
+    for name in KEY_COLUMNS:
+        assert not set(made[name]) & set(sales[name]), name
+        assert made[name].str.fullmatch(r"[A-Z]{2,3}-[\dA-Z-]+").all()
+        real, new = sales[name].value_counts(), made[name].value_counts()
+        assert abs(len(new) - len(real)) <= 0.15 * len(real), name  # as many different keys
+        for q in (0.5, 0.9):  # and about the same rows per key
+            assert abs(new.quantile(q) - real.quantile(q)) <= max(1, 0.3 * real.quantile(q))
+
+
+def test_the_plan_keeps_rows_per_key_and_hashes_but_no_real_key() -> None:
+    sales = sales_orders(orders=200, seed=2)
+    schema = infer_schema(sales).with_changes("Customer ID", treatment="new_ids")
+    stored = json.dumps(PiiPlan.fit(sales, schema).to_dict())
+
+    assert not any(key in stored for key in sales["Customer ID"].unique())
+    restored = PiiPlan.from_dict(json.loads(stored)).columns[0]
+    counts = sales["Customer ID"].value_counts().value_counts()
+    assert dict(restored.rows_per_key) == {int(k): int(v) for k, v in counts.items()}
+    assert len(restored.real_hashes) == sales["Customer ID"].nunique()

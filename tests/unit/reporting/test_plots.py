@@ -17,7 +17,7 @@ from synth_core.reporting.plots import (
     fidelity_figure,
     loss_figure,
 )
-from synth_core.training.loop import RUNNING, ProgressSnapshot
+from synth_core.training.progress import ProgressSnapshot, RunState
 
 
 def snapshot(
@@ -32,7 +32,7 @@ def snapshot(
     series = {"generator_loss": generator, "discriminator_loss": discriminator}
     series.update({name: tuple(0.1 for _ in range(steps)) for name in extra})
     return ProgressSnapshot(
-        state=RUNNING,
+        state=RunState.RUNNING,
         epoch=4,
         total_epochs=10,
         step=steps,

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from synth_core.errors import SchemaError
 from synth_core.schema import MODELLED_KINDS, Kind, Schema, infer_schema, parse_schema_json
 from synth_core.tables.read import read_table
+from tests.sales_table import KEY_COLUMNS, SALES_KINDS, sales_orders
 from tests.unit.schema.schema_cases import FIXTURES, infer_one, schema_json
 
 
@@ -418,3 +419,46 @@ def test_frame_checks() -> None:
     assert infer_schema(pd.DataFrame({"a": []})).columns[0].kind is Kind.EMPTY
     with pytest.raises(TypeError):
         infer_schema([[1, 2]])  # type: ignore[arg-type]
+
+
+# ---------------------------------------------------------------------------------- repeating keys
+def test_a_sales_export_gets_the_kinds_a_person_gives() -> None:
+    schema = infer_schema(sales_orders(orders=400, seed=3))
+    assert {c.name: c.kind.value for c in schema.columns} == SALES_KINDS
+    for name in KEY_COLUMNS:
+        assert not schema[name].include
+        assert schema[name].reason.startswith("repeats: a key that links rows")
+
+
+def test_a_repeating_key_found_by_its_name_or_by_its_codes() -> None:
+    rng = np.random.default_rng(0)
+    keys = rng.integers(0, 80, 600)
+    assert infer_one(keys + 1000, name="Customer No").kind is Kind.IDENTIFIER
+    assert infer_one([f"C{k:03d}x" for k in keys], name="Account").kind is Kind.IDENTIFIER
+    assert infer_one([f"k{k}" for k in keys], name="Customer Key").kind is Kind.IDENTIFIER
+    # Codes of different lengths, or too few of them, are categories.
+    assert infer_one([f"Item{k}" for k in keys], name="product").kind is Kind.CATEGORICAL
+    few = [f"AB-{k % 30:04d}" for k in keys]
+    assert infer_one(few, name="ticket").kind is Kind.CATEGORICAL
+
+
+def test_integer_codes_are_categories_not_amounts() -> None:
+    postal = np.resize([10024, 90036, 60610, 19140, 98103], 200)
+    assert infer_one(postal, name="Postal Code").kind is Kind.CATEGORICAL
+    classes = np.resize([20, 30, 40, 60, 120, 160, 190], 200)
+    assert infer_one(classes, name="MS.SubClass").kind is Kind.CATEGORICAL
+    assert infer_one(classes, name="width").kind is Kind.INTEGER
+
+
+def test_notes_written_as_sentences_are_free_text_even_when_some_repeat() -> None:
+    notes = ["Nest never observed with full clutch.", "Not enough blood for isotopes."] * 20
+    info = infer_one(notes + [None] * 120, name="Comments")
+    assert info.kind is Kind.TEXT and not info.include
+    labels = ["Low risk.", "High risk, see the file.", "Medium risk."] * 30  # short labels
+    assert infer_one(labels, name="band").kind is Kind.CATEGORICAL
+
+
+def test_iso_timestamps_with_a_utc_mark_are_dates() -> None:
+    info = infer_one([f"2013-01-{d:02d}T{h:02d}:00:00Z" for d in range(1, 29) for h in (5, 9)])
+    assert info.kind is Kind.DATETIME
+    assert info.datetime_format == "%Y-%m-%dT%H:%M:%SZ"

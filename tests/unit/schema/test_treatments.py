@@ -48,7 +48,7 @@ def test_refusals_say_what_to_do() -> None:
         check_treatment(_column(Kind.PII), "shred")
     with pytest.raises(SchemaError, match=r"learned by the model.*Leave it out first"):
         check_treatment(_column(Kind.PII, include=True), FAKE)
-    with pytest.raises(SchemaError, match="It can only be: new unique ids"):
+    with pytest.raises(SchemaError, match="It can only be: new ids"):
         check_treatment(_column(Kind.IDENTIFIER), FAKE)
-    with pytest.raises(SchemaError, match=r"categorical, so it cannot get 'new unique ids'\.$"):
+    with pytest.raises(SchemaError, match=r"categorical, so it cannot get 'new ids'\.$"):
         check_treatment(_column(Kind.CATEGORICAL), NEW_IDS)

@@ -569,3 +569,22 @@ def test_unexpected_failure_is_wrapped(monkeypatch):
 def test_wrong_source_type_is_a_programming_error():
     with pytest.raises(TypeError):
         read_table(42)  # type: ignore[arg-type]
+
+
+def test_money_and_percentages_are_read_as_numbers_each_column_in_its_own_style() -> None:
+    result = read(
+        "income,balance,rate,share,note\n"
+        '"$90,000.00","27.015,86 €",14.07%,18%,$5 off\n'
+        '"$1,234.50","1.234,50 €",7.5%,3%,see below\n'
+        '"-$12.00","0,00 €",12%,100%,$1\n'
+    )
+    frame = result.frame
+
+    assert frame["income"].tolist() == [90000.0, 1234.5, -12.0]
+    assert frame["balance"].tolist() == [27015.86, 1234.5, 0.0]
+    assert frame["rate"].tolist() == [14.07, 7.5, 12.0]  # the number as shown
+    assert frame["share"].tolist() == [18.0, 3.0, 100.0]
+    assert frame["note"].dtype == object  # not every value is an amount
+    assert any(
+        "Read 'income' as numbers, written like '$90,000.00'" in n for n in result.info.notes
+    )

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from synth_core.training import loop as training
-from synth_core.training.loop import FINISHED, TrainingProgress
+from synth_core.training import progress as progress_module
+from synth_core.training.progress import RunState, TrainingProgress
 
 
 @pytest.fixture
 def clock(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     now = [100.0]
-    monkeypatch.setattr(training.time, "monotonic", lambda: now[0])
+    monkeypatch.setattr(progress_module.time, "monotonic", lambda: now[0])
     return now
 
 
@@ -41,7 +41,7 @@ def test_a_finished_run_has_no_time_left_and_stops_its_clock(clock: list[float])
     progress.start(total_epochs=1, steps_per_epoch=10, device="cpu", time_limit=30.0)
     clock[0] += 5.0
     progress.add_steps({"generator_loss": [0.0] * 10}, steps=10, rows_seen=100)
-    progress.finish(FINISHED)
+    progress.finish(RunState.FINISHED)
     clock[0] += 50.0
     snap = progress.snapshot()
     assert snap.eta is None
