@@ -20,6 +20,7 @@ Run:   .venv/bin/python bench/bench_race.py [--tables adult,penguins_raw,...|cor
            [--systems tvae-300,tvae-50,tabularargn,quick,balanced,best] [--seed 0]
            [--tabularargn-minutes 2] [--tabularargn-python PATH] [--json results.json]
            [--set key=value ...]
+A preset name trains the recommended model type; ``TYPE:PRESET`` another one (``vaegan:best``).
 ``--set`` overrides a setting of this project's presets (for trying variations), for example
 ``--set adversarial_weight=0``. ``tabularargn-N`` gives TabularARGN N minutes.
 """
@@ -50,6 +51,7 @@ from synth_core.evaluation.detection import detection_score  # noqa: E402
 from synth_core.evaluation.evaluate import quality_scores, sdmetrics_metadata  # noqa: E402
 from synth_core.evaluation.privacy_scores import privacy_scores  # noqa: E402
 from synth_core.evaluation.usefulness import ml_utility  # noqa: E402
+from synth_core.models.variants import VARIANTS  # noqa: E402
 from synth_core.privacy.comparable import prepared  # noqa: E402
 from synth_core.schema import infer_schema  # noqa: E402
 from synth_core.synthesizer import Synthesizer  # noqa: E402
@@ -83,8 +85,21 @@ def fit_tvae(train, schema, epochs: int, seed: int):
     return sample, {"epochs": epochs}
 
 
-def fit_preset(train, schema, preset: str, seed: int, settings: dict):
-    synth = Synthesizer(preset_config(preset, seed=seed, **settings)).fit(train, schema)
+def preset_and_variant(system: str) -> tuple[str, str | None]:
+    """("best", "vaegan") for "vaegan:best"; ("best", None) for "best" (the recommended type)."""
+    variant, _, preset = system.rpartition(":")
+    return preset, variant or None
+
+
+def is_preset(system: str) -> bool:
+    preset, variant = preset_and_variant(system)
+    return preset in PRESETS and (variant is None or variant in VARIANTS)
+
+
+def fit_preset(train, schema, system: str, seed: int, settings: dict):
+    preset, variant = preset_and_variant(system)
+    config = preset_config(preset, seed=seed, variant=variant, **settings)
+    synth = Synthesizer(config).fit(train, schema)
     snap = synth.progress_.snapshot()
     kept = snap.best_epoch if synth.config.keep_best else None  # None: the last epoch is kept
     info = {
@@ -242,7 +257,7 @@ def main() -> None:
         key, value = item.split("=", 1)
         settings[key] = ast.literal_eval(value)
     systems = args.systems.split(",")
-    unknown = [s for s in systems if not is_competitor(s) and s not in PRESETS]
+    unknown = [s for s in systems if not is_competitor(s) and not is_preset(s)]
     if unknown:
         parser.error(f"unknown systems: {unknown}")
     try:

@@ -8,10 +8,10 @@ st.title("About Synth Studio")
 st.write(
     "Synth Studio turns a private table into a synthetic copy: new, made-up rows that look and "
     "behave like your real ones, so that you can share or test with them instead of the "
-    "originals. A model (a GAN, a kind of neural network) learns the patterns of your table "
-    "and then writes new rows from what it learned. The recommended model, the VAE-GAN, "
-    "learns to compress each row and rebuild it, while a second network (the critic) "
-    "checks that new rows look real."
+    "originals. A model (a neural network) learns the patterns of your table and then writes "
+    "new rows from what it learned. The recommended model, the autoregressive one, learns "
+    "each column given the columns before it and writes rows one column at a time; the GAN "
+    "types (a generator and a critic that learn against each other) remain available."
 )
 
 st.subheader("The steps")

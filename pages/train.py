@@ -28,6 +28,18 @@ ACCURACY_EXPLAINED = (
     "synthetic rows look real to it, which is the goal. Stuck near 100 %, it wins too easily "
     "and the generator stops learning."
 )
+# A likelihood model (no critic) charts its own loss and a probe classifier instead.
+LIKELIHOOD_EXPLAINED = (
+    "How unlikely the model finds rows (negative log-likelihood): on the rows it learns from, "
+    "and on rows held out from learning. Both fall as it learns; when the held-out line stops "
+    "falling, training ends and the model of the best epoch is kept."
+)
+PROBE_EXPLAINED = (
+    "How often a small classifier, trained afresh every few hundred steps, tells real rows it "
+    "never saw from fresh synthetic rows. This model has no discriminator: the probe measures "
+    "what one would see. At 50 % it is guessing: the synthetic rows look real, the goal."
+)
+PROBE_TITLE = "Real-or-synthetic probe accuracy"
 QUALITY_EXPLAINED = (
     "How closely each synthetic column matches yours (100 % would be identical), checked every "
     "few epochs. In a good run it climbs, then levels off; the star marks the best check, and "
@@ -276,13 +288,18 @@ def progress_view(current: TrainingJob, progress: ProgressSnapshot) -> None:
             st.info(text, icon=":material/info:")
         else:
             st.warning(text, icon=":material/warning:")
+    likelihood = VARIANTS[current.config.variant].objective == "likelihood"
     loss_column, accuracy_column = st.columns(2)
     with loss_column:
         st.plotly_chart(loss_figure(progress), key="loss_chart")
-        st.caption(LOSS_EXPLAINED)
+        st.caption(LIKELIHOOD_EXPLAINED if likelihood else LOSS_EXPLAINED)
     with accuracy_column:
-        st.plotly_chart(accuracy_figure(progress), key="accuracy_chart")
-        st.caption(ACCURACY_EXPLAINED)
+        if likelihood:
+            st.plotly_chart(accuracy_figure(progress, PROBE_TITLE), key="accuracy_chart")
+            st.caption(PROBE_EXPLAINED)
+        else:
+            st.plotly_chart(accuracy_figure(progress), key="accuracy_chart")
+            st.caption(ACCURACY_EXPLAINED)
     quality = fidelity_figure(progress)
     quality_column, _ = st.columns(2)
     with quality_column:

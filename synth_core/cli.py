@@ -239,6 +239,8 @@ def progress_line(snap) -> str:
     g, d = losses.get("generator_loss"), losses.get("discriminator_loss")
     if g is not None and d is not None:
         parts.append(f"G {g:+.3f}  D {d:+.3f}")
+    if "likelihood_loss" in losses:  # a likelihood model: its loss on training / held-out rows
+        parts.append(f"NLL {losses['likelihood_loss']:.3f} / {losses['validation_loss']:.3f}")
     if snap.accuracy:
         _, real, fake = snap.accuracy[-1]
         parts.append(f"D right {real * 100:.0f} % real / {fake * 100:.0f} % synthetic")

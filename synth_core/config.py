@@ -17,6 +17,7 @@ LR_FLOOR = 0.1
 MAX_LAYER_WIDTH = 4096
 MAX_LAYERS = 8
 MAX_PAC = 64
+COLUMN_ORDERS = ("fixed", "random")
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,16 @@ class TrainingConfig:
     reconstruction_weight: float = 2.0
     adversarial_weight: float = 0.1
     adversarial_every: int = 1
+    # Autoregressive model (argn) only: the embedding width of every token, the fine bins of a
+    # number inside its mixture mode, the column order it trains on ("fixed": the table's;
+    # "random": a new order every step, so that any column learns to follow any others), the
+    # sampling temperature, and after how many epochs without a lower validation loss a run
+    # ends (0: never).
+    embedding_dim: int = 8
+    value_bins: int = 20
+    column_order: str = "fixed"
+    temperature: float = 1.0
+    validation_patience: int = 3
     condition_column: str | None = None  # cgan: the column whose values rows are generated for
     seed: int = 0
     device: str = "auto"
@@ -92,6 +103,10 @@ class TrainingConfig:
                 self.reconstruction_weight > 0 and self.adversarial_weight >= 0,
                 "The reconstruction weight must be > 0 and the adversarial weight 0 or more.",
             ),
+            (self.embedding_dim >= 1 and self.value_bins >= 1, "Embedding and bins must be >= 1."),
+            (self.column_order in COLUMN_ORDERS, "Column order must be 'fixed' or 'random'."),
+            (self.temperature > 0, "The sampling temperature must be above 0."),
+            (self.validation_patience >= 0, "The validation patience must be 0 or more."),
             (
                 self.lr_schedule in LR_SCHEDULES,
                 f"Learning-rate schedule must be one of: {', '.join(LR_SCHEDULES)}.",

@@ -78,8 +78,8 @@ class Synthesizer:
             return self._fit(frame, schema, progress, stop, dp_bounds, dp_categories)
 
     def _fit(self, frame, schema, progress, stop, dp_bounds, dp_categories) -> Synthesizer:
-        config = variants.validated(self.config)
-        variant = variants.get(config.variant)
+        variant = variants.get(self.config.variant)
+        config = variants.validated(variant.sized(self.config, len(frame)))
         check_stop(stop)
         schema = schema or infer_schema(frame)
         self.progress_ = progress or TrainingProgress()
@@ -89,7 +89,10 @@ class Synthesizer:
         transform = TableTransform(seed=config.seed)
         transform.fit(frame, schema, domain=plan.domain, stop=stop)
         trained = train_model(frame, transform, variant, plan, self.progress_, stop)
-        calibrate_categories(trained.core, transform, config.seed)
+        if variant.objective != "likelihood":
+            # A likelihood model learns the shares by itself, and draws one-hot rows: a bias
+            # added to them would move whole rows to another category, breaking their relations.
+            calibrate_categories(trained.core, transform, config.seed)
         self._set_parts(
             ModelParts(
                 config=plan.config,

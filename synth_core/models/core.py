@@ -159,6 +159,14 @@ class GanCore:
             self.condition_loss.to(device)
         return self
 
+    def end_epoch(self, progress) -> bool:
+        """Called after each epoch; True ends the run. The GAN types have no stopping rule of
+        their own (the loop's fidelity checks decide)."""
+        return False
+
+    def end_training(self, progress) -> None:
+        """Called once the steps are over; the GAN types keep their weights as they are."""
+
     # ------------------------------------------------------------------------- one step
     def _batch_conditions(self, batch: int):
         if self.private is not None:

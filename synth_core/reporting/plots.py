@@ -31,6 +31,9 @@ HEIGHT = 320
 LOSSES: dict[str, tuple[str, str]] = {
     "generator_loss": ("Generator", "#1f77b4"),
     "discriminator_loss": ("Discriminator", "#ff7f0e"),
+    # Likelihood models (no critic): nats per row on training rows and on held-out rows.
+    "likelihood_loss": ("Negative log-likelihood, training rows", "#1f77b4"),
+    "validation_loss": ("Negative log-likelihood, held-out rows", "#ff7f0e"),
 }
 FIDELITY_COLOUR = "#2ca02c"
 #: The accuracy lines: (label, colour) for the real and the synthetic rows.
@@ -88,7 +91,7 @@ def loss_figure(snapshot: ProgressSnapshot) -> go.Figure:
     return figure
 
 
-def accuracy_figure(snapshot: ProgressSnapshot) -> go.Figure:
+def accuracy_figure(snapshot: ProgressSnapshot, title: str = "Discriminator accuracy") -> go.Figure:
     """The discriminator's accuracy (0 to 100 %) on held-back real rows and on synthetic rows,
     per check, smoothed over ``ACCURACY_SMOOTHING`` checks, with the 50 % line marked: there the
     discriminator is guessing. Before the first check the figure has only a short note."""
@@ -114,7 +117,7 @@ def accuracy_figure(snapshot: ProgressSnapshot) -> go.Figure:
         annotation_text="50 %: guessing",
         annotation_position="bottom right",
     )
-    _layout(figure, "Discriminator accuracy", x_title="training step", y_title="right")
+    _layout(figure, title, x_title="training step", y_title="right")
     figure.update_layout(hovermode="x unified")
     figure.update_yaxes(range=[0, 100], ticksuffix=" %")
     if not figure.data:

@@ -108,6 +108,17 @@ def _overridden(callbacks: list[Callback], name: str) -> list[Callable[[Run], An
     return [getattr(c, name) for c in callbacks if getattr(type(c), name) is not base]
 
 
+class CoreStoppingRule(Callback):
+    """The core's own end of a run and its own best weights (the autoregressive model's
+    validation loss; nothing for the GAN types): asked after every epoch, told at the end."""
+
+    def on_epoch_end(self, run: Run) -> bool:
+        return run.core.end_epoch(run.progress)
+
+    def on_train_end(self, run: Run) -> None:
+        run.core.end_training(run.progress)
+
+
 class StopEvent(Callback):
     """Stops the run before its next step once ``event`` is set (by another thread)."""
 
@@ -260,7 +271,7 @@ def standard_callbacks(
 ) -> list[Callback]:
     """The callbacks a run with ``config`` uses, in the order they must be called (see the
     module's notes). ``probe`` rows fewer than one ``pac`` group are not measured on."""
-    callbacks: list[Callback] = []
+    callbacks: list[Callback] = [CoreStoppingRule()]
     if probe is not None and probe.shape[0] >= pac:
         callbacks.append(AccuracyProbe(probe))
     if fidelity is not None and config.eval_every:

@@ -66,6 +66,8 @@ def estimate_model(
     width = encoded_width(schema)
     variant = variants.get(config.variant)
     pac = variant.pac(config)
+    if variant.family == "argn":
+        return _autoregressive_estimate(schema, rows, config, width)
     if variant.family == "vae-gan":
         decoder = _dense_weights(config.noise_dim, config.generator_dims, width)
         encoder = _dense_weights(width, config.generator_dims[::-1], 2 * config.noise_dim)
@@ -90,6 +92,34 @@ def estimate_model(
     discriminator = _dense_weights((width + condition) * pac, config.discriminator_dims, 1)
     macs_per_row = GENERATOR_PASSES * generator + DISCRIMINATOR_PASSES * discriminator / pac
     return ModelEstimate(width, generator, discriminator, rows * macs_per_row / CPU_MACS_PER_SECOND)
+
+
+def _autoregressive_estimate(
+    schema: Schema, rows: int, config: TrainingConfig, width: int
+) -> ModelEstimate:
+    """The autoregressive model (``synth_core.models.argn``): a numeric column is a mode and a
+    fine bin (and a missing flag), a category column one token; each token has a regressor that
+    reads every token's embedding, and a softmax head. No critic."""
+    sizes = []
+    for column in schema.included:
+        if column.kind in NUMERIC_KINDS:
+            sizes += [min(MAX_MODES, max(column.distinct, 1)), config.value_bins]
+            sizes += [2] if column.missing > 0 else []
+        else:
+            sizes.append(min(column.distinct + (column.missing > 0), MAX_CATEGORIES))
+    tokens, hidden = len(sizes), config.generator_dims[-1]
+    regressors = sum(
+        a * b + b
+        for a, b in zip(
+            (tokens * config.embedding_dim, *config.generator_dims),
+            config.generator_dims,
+            strict=False,
+        )
+    )
+    heads = (hidden + 1) * max(sizes, default=1)
+    weights = sum(sizes) * config.embedding_dim + tokens * (regressors + heads)
+    seconds = rows * GENERATOR_PASSES * tokens * (regressors + heads) / CPU_MACS_PER_SECOND
+    return ModelEstimate(width, weights, 0, seconds)
 
 
 def _dense_weights(

@@ -1,8 +1,9 @@
 """Named training presets: a few settings chosen for people who do not tune GANs.
 
-A preset trains the recommended model type (the VAE-GAN) unless the caller names another, with
-settings tuned for that type; explicit settings (the Advanced section of the app, ``--epochs`` on
-the command line) override the preset's. The figures behind each preset are in bench/README.md.
+A preset trains the recommended model type (the autoregressive ``argn``) unless the caller names
+another, with settings tuned for that type; explicit settings (the Advanced section of the app,
+``--epochs`` on the command line) override the preset's. The figures behind each preset are in
+bench/README.md.
 """
 
 from __future__ import annotations

@@ -32,8 +32,8 @@ def upload(app: AppTest, frame: pd.DataFrame, name: str = "members.csv") -> None
 
 @pytest.fixture
 def trained(app: AppTest) -> Iterator[AppTest]:
-    """The app after a two-epoch run of the recommended model type (the VAE-GAN) on a 300-row
-    mixed table, 'color' as the target."""
+    """The app after a two-epoch run of the recommended model type (the autoregressive one) on a
+    300-row mixed table, 'color' as the target."""
     app.run()
     upload(app, make_mixed_frame(ROWS, seed=1))
     app.session_state[state.TARGET] = "color"

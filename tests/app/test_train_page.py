@@ -104,17 +104,17 @@ def test_with_no_column_included_it_links_to_columns(loaded: AppTest) -> None:
     assert [link.label for link in loaded.page_link] == ["Go to Columns"]
 
 
-def test_offers_the_five_model_types_and_the_presets(loaded: AppTest) -> None:
+def test_offers_the_six_model_types_and_the_presets(loaded: AppTest) -> None:
     loaded.switch_page(TRAIN).run()
 
     assert not loaded.exception and not loaded.error and not loaded.warning
     picker = loaded.selectbox(key=state.VARIANT_WIDGET)
     assert picker.options == [training.variant_label(name) for name in VARIANTS]
-    assert len(picker.options) == 5
-    assert picker.value == RECOMMENDED_VARIANT == "vaegan"
+    assert len(picker.options) == 6
+    assert picker.value == RECOMMENDED_VARIANT == "argn"
     assert "(recommended)" in picker.options[0]
     assert sum("(recommended)" in option for option in picker.options) == 1
-    assert VARIANTS["vaegan"].description in texts(loaded.caption)
+    assert VARIANTS["argn"].description in texts(loaded.caption)
     assert loaded.radio(key=state.PRESET_WIDGET).value == "quick"
     assert loaded.number_input(key=state.EPOCHS_WIDGET).value == 300
     assert any(caption.startswith("Trains on: ") for caption in texts(loaded.caption))
@@ -154,13 +154,13 @@ def test_a_model_type_brings_its_own_settings_unless_the_person_changed_them(
 ) -> None:
     loaded.switch_page(TRAIN).run()
     lr = loaded.number_input(key=state.GENERATOR_LR_WIDGET)
-    assert lr.value == pytest.approx(preset_config("quick", variant="vaegan").generator_lr)
+    assert lr.value == pytest.approx(preset_config("quick", variant="argn").generator_lr)
     loaded.number_input(key=state.BATCH_SIZE_WIDGET).set_value(64).run()
     loaded.selectbox(key=state.VARIANT_WIDGET).set_value("ctgan").run()
 
     assert not loaded.exception
     ctgan = preset_config("quick", variant="ctgan")
-    assert ctgan.generator_lr != preset_config("quick", variant="vaegan").generator_lr
+    assert ctgan.generator_lr != preset_config("quick", variant="argn").generator_lr
     lr = loaded.number_input(key=state.GENERATOR_LR_WIDGET)
     assert lr.value == pytest.approx(ctgan.generator_lr)  # the new type's
     assert loaded.number_input(key=state.BATCH_SIZE_WIDGET).value == 64  # the person's
@@ -201,10 +201,13 @@ def test_a_tiny_training_finishes_and_previews_rows(small: AppTest, adult_slice)
     assert job.snapshot().state == "finished"
     assert any(s.value.startswith("Training finished in ") for s in small.success)
     assert "Model trained" in texts(small.sidebar.caption)
-    # losses, the discriminator's accuracy, and the estimate after epoch 1
+    # losses, the probe's accuracy (the recommended model has no discriminator), the estimate
     titles = chart_titles(small)
-    assert len(titles) == 3 and titles[:2] == ["Training losses", "Discriminator accuracy"]
-    assert any("50 % the discriminator is guessing" in c for c in texts(small.caption))
+    assert len(titles) == 3 and titles[:2] == [
+        "Training losses",
+        "Real-or-synthetic probe accuracy",
+    ]
+    assert any("At 50 % it is guessing" in c for c in texts(small.caption))
     assert not small.warning  # a healthy run
     assert "Next: compare with your table" in [link.label for link in small.page_link]
     assert small.button(key=state.START_BUTTON).disabled is False
@@ -233,7 +236,7 @@ def test_stop_ends_a_long_training_with_the_model_so_far(small: AppTest) -> None
     assert job.snapshot().progress.step, "the training never took a step"
     small.run()  # what the live view's next tick shows
     assert not small.exception
-    assert small.get("progress") and "Discriminator accuracy" in chart_titles(small)
+    assert small.get("progress") and "Real-or-synthetic probe accuracy" in chart_titles(small)
 
     small.button(key=state.STOP_BUTTON).click().run()
     assert job.join(5)

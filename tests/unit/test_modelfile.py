@@ -82,7 +82,7 @@ def test_saved_model_samples_the_same_rows(trained, tmp_path, variant):
     synth.save(path)
     loaded = Synthesizer.load(path, device="cpu")
     assert loaded.columns == synth.columns
-    assert loaded.config == synth.config
+    assert loaded.config_ == synth.config_  # as trained (a small table may size the network)
     pd.testing.assert_frame_equal(loaded.sample(150, seed=3), synth.sample(150, seed=3))
     pd.testing.assert_frame_equal(loaded.sample(40), synth.sample(40))
 

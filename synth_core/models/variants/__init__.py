@@ -24,8 +24,9 @@ from synth_core.errors import TrainingError
 CORES = {
     "gan": "synth_core.models.core:GanCore",
     "vae-gan": "synth_core.models.vaegan:VaeGanCore",
+    "argn": "synth_core.models.argn:ArgnCore",
 }
-OBJECTIVES = ("wgan-gp", "bce")
+OBJECTIVES = ("wgan-gp", "bce", "likelihood")
 CONDITIONINGS = (None, "all-discrete", "label")
 
 
@@ -36,7 +37,7 @@ class Variant:
     name: str
     title: str
     description: str
-    objective: str  # "wgan-gp" or "bce"
+    objective: str  # "wgan-gp", "bce" or "likelihood" (no critic)
     conditioning: str | None  # "all-discrete" (training-by-sampling), "label" or None
     default_pac: int
     rank: int  # where it is listed: 0 first
@@ -47,6 +48,9 @@ class Variant:
     defaults: Mapping[str, Any] = field(default_factory=dict)
     #: Per preset name, settings that replace the preset's general ones for this type.
     preset_settings: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    #: (rows, settings): a table with fewer rows than ``rows`` trains with ``settings`` on top
+    #: of the config (a smaller network that does not learn the rows by heart).
+    small_table: tuple[int, Mapping[str, Any]] | None = None
 
     def __post_init__(self) -> None:
         if self.family not in CORES or self.objective not in OBJECTIVES:
@@ -67,6 +71,13 @@ class Variant:
         if config.dp_epsilon is not None:
             return 1  # the guarantee is per critic input: one row, not a pac group
         return config.pac if config.pac is not None else self.default_pac
+
+    def sized(self, config: TrainingConfig, rows: int) -> TrainingConfig:
+        """``config`` for a table of ``rows`` rows: with the ``small_table`` settings below its
+        size, unchanged otherwise."""
+        if self.small_table is None or rows >= self.small_table[0]:
+            return config
+        return config.replace(**self.small_table[1])
 
     def check(self, config: TrainingConfig) -> None:
         """Raise ``TrainingError`` when ``config`` asks this type for what it cannot do."""

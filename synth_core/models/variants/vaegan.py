@@ -1,5 +1,5 @@
 """VAE-GAN: an autoencoder whose decoder is also a GAN's generator (``synth_core.models.vaegan``),
-the recommended model type."""
+the recommended model type until the autoregressive one (``argn``) took its place."""
 
 from synth_core.models.variants import Variant
 
@@ -15,7 +15,6 @@ VARIANT = Variant(
     default_pac=10,
     rank=0,
     family="vae-gan",
-    recommended=True,
     # The figures behind these settings are in bench/README.md (quality race).
     defaults={
         "noise_dim": 128,  # the latent code

@@ -38,8 +38,8 @@ def toy():
 
 
 def test_the_registry_finds_every_declared_model_type_in_listing_order():
-    assert list(VARIANTS) == ["vaegan", "ctgan", "wgan-gp", "gan", "cgan"]
-    assert variants.recommended().name == "vaegan"
+    assert list(VARIANTS) == ["argn", "vaegan", "ctgan", "wgan-gp", "gan", "cgan"]
+    assert variants.recommended().name == "argn"
     assert [v.name for v in VARIANTS.values() if v.supports_dp] == ["ctgan", "wgan-gp"]
     assert variants.dp_titles() == "CTGAN and WGAN-GP"
 
@@ -103,7 +103,7 @@ def test_a_declaration_with_an_unknown_family_is_refused():
 
 
 def test_an_unknown_model_type_names_the_known_ones():
-    with pytest.raises(TrainingError, match=r"Unknown model type 'nope'\. Choose one of: vaegan"):
+    with pytest.raises(TrainingError, match=r"Unknown model type 'nope'\. Choose one of: argn"):
         variants.get("nope")
     with pytest.raises(TrainingError, match="Unknown model type"):
         variants.validated(TrainingConfig(variant="nope"))

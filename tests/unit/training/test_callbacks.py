@@ -13,6 +13,7 @@ from synth_core.training import callbacks
 from synth_core.training.callbacks import (
     AccuracyProbe,
     Callback,
+    CoreStoppingRule,
     EarlyStopping,
     FidelityCheck,
     Hooks,
@@ -88,7 +89,15 @@ def test_standard_callbacks_follow_the_config_in_the_order_they_must_run() -> No
     probe, estimate, stop = torch.zeros(20, 2), (lambda core: 0.5), threading.Event()
     config = TrainingConfig(eval_every=1, keep_best=True, early_stopping=2, max_seconds=60.0)
     kinds = [type(c) for c in standard_callbacks(config, 10, stop, estimate, probe)]
-    assert kinds == [AccuracyProbe, FidelityCheck, KeepBest, EarlyStopping, TimeLimit, StopEvent]
+    assert kinds == [
+        CoreStoppingRule,  # the core's own rule first: a run it ends skips the others' checks
+        AccuracyProbe,
+        FidelityCheck,
+        KeepBest,
+        EarlyStopping,
+        TimeLimit,
+        StopEvent,
+    ]
 
 
 @pytest.mark.parametrize(
@@ -117,7 +126,7 @@ def test_standard_callbacks_leave_out_what_the_run_does_not_use(settings, pac, g
         fidelity=(lambda core: 0.5) if "fidelity" in given else None,
         probe=torch.zeros(20, 2) if "probe" in given else None,
     )
-    assert [type(c) for c in made] == expected
+    assert [type(c) for c in made] == [CoreStoppingRule, *expected]
 
 
 # ------------------------------------------------------------------------------ stop event

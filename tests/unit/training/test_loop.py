@@ -34,6 +34,12 @@ class CountingCore:
     def set_progress(self, fraction: float) -> None:
         self.fractions.append(fraction)
 
+    def end_epoch(self, progress) -> bool:  # no stopping rule of its own, as the GAN types
+        return False
+
+    def end_training(self, progress) -> None:
+        pass
+
     def step(self, batch: int, discriminator_steps: int = 1) -> dict[str, torch.Tensor]:
         self.steps += 1
         self.clock[0] += 1.0

@@ -1,0 +1,135 @@
+"""The autoregressive network: each token's distribution given the tokens before it.
+
+Every sub-column (``synth_core.models.tokens``) has an embedding table and its own small
+regressor: dense layers that read the embeddings of the sub-columns visible to it, and a softmax
+head over its own tokens. Which sub-columns are visible follows a column order: all earlier
+columns, and the earlier sub-columns of its own column. The regressors of all sub-columns run as
+one batched product, with the invisible inputs' weights masked to zero (as in MADE), so a
+training step is a few matrix products whatever the order. Training with a random order per step
+teaches every column to follow any set of others; generation uses one fixed order.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+import torch
+from torch import nn
+from torch.nn import functional as F
+
+SHARE_SMOOTHING = 0.5  # added to every token's count, so that a token never seen stays possible
+
+
+class ArgnNetwork(nn.Module):
+    """Embeddings, masked per-sub-column regressors and softmax heads; ``edges`` holds the fine
+    bins of the numeric columns (see ``TokenLayout.fit_edges``), saved with the weights."""
+
+    def __init__(
+        self,
+        sizes: list[int],
+        columns: list[int],
+        embedding_dim: int,
+        hidden: tuple[int, ...],
+        edges_shape: tuple[int, int, int],
+    ):
+        super().__init__()
+        count, widest = len(sizes), max(sizes)
+        self.sizes, self.embedding_dim = list(sizes), embedding_dim
+        self.embedding = nn.Parameter(torch.empty(sum(sizes), embedding_dim))
+        widths = [count * embedding_dim, *hidden]
+        self.weights = nn.ParameterList(
+            nn.Parameter(torch.empty(count, a, b)) for a, b in itertools.pairwise(widths)
+        )
+        self.biases = nn.ParameterList(nn.Parameter(torch.empty(count, b)) for b in hidden)
+        self.out_weight = nn.Parameter(torch.empty(count, widths[-1], widest))
+        self.out_bias = nn.Parameter(torch.empty(count, widest))
+        self.register_buffer("edges", torch.zeros(edges_shape))
+        offsets = torch.tensor([0, *sizes[:-1]]).cumsum(0)
+        self.register_buffer("token_offsets", offsets, persistent=False)
+        self.register_buffer("columns", torch.tensor(columns), persistent=False)
+        # Logits past a sub-column's own size are never drawn: -inf before the softmax.
+        padding = torch.arange(widest)[None, :] >= torch.tensor(sizes)[:, None]
+        self.register_buffer("padding", padding, persistent=False)
+
+    def reset_parameters(self, generator: torch.Generator) -> None:
+        """Seeded initialisation: normal embeddings, dense layers as PyTorch's Linear default."""
+        nn.init.normal_(self.embedding, generator=generator)
+        for weight, bias in zip(self.weights, self.biases, strict=True):
+            bound = 1 / math.sqrt(weight.shape[1])
+            nn.init.uniform_(weight, -bound, bound, generator=generator)
+            nn.init.uniform_(bias, -bound, bound, generator=generator)
+        # Heads start from the tokens' marginal shares (``start_from_shares``): zero weights.
+        nn.init.zeros_(self.out_weight)
+        nn.init.zeros_(self.out_bias)
+
+    @torch.no_grad()
+    def start_from_shares(self, tokens: torch.Tensor) -> None:
+        """Set each head's bias to the log-shares of its tokens in ``tokens`` (rows x
+        sub-columns): before any step, the network draws every column with its real shares."""
+        for k, size in enumerate(self.sizes):
+            counts = torch.bincount(tokens[:, k], minlength=size).float() + SHARE_SMOOTHING
+            self.out_bias[k, :size] = (counts / counts.sum()).log()
+
+    # --------------------------------------------------------------------------- orders
+    def visibility(self, order: torch.Tensor) -> torch.Tensor:
+        """(sub-columns x sub-columns) 0/1: which sub-columns each one reads, for ``order`` (a
+        permutation of the table columns, first generated first)."""
+        position = torch.empty_like(order)
+        position[order] = torch.arange(len(order), device=order.device)
+        pos = position[self.columns]
+        index = torch.arange(len(pos), device=pos.device)
+        earlier_column = pos[None, :] < pos[:, None]
+        earlier_in_column = (pos[None, :] == pos[:, None]) & (index[None, :] < index[:, None])
+        return (earlier_column | earlier_in_column).float()
+
+    def sequence(self, order: torch.Tensor) -> list[int]:
+        """The sub-columns in the order they are generated."""
+        position = torch.empty_like(order)
+        position[order] = torch.arange(len(order), device=order.device)
+        key = position[self.columns] * len(self.sizes) + torch.arange(len(self.sizes))
+        return torch.argsort(key).tolist()
+
+    def _first_weight(self, visible: torch.Tensor) -> torch.Tensor:
+        mask = visible.repeat_interleave(self.embedding_dim, dim=1)
+        return self.weights[0] * mask.unsqueeze(2)
+
+    # ------------------------------------------------------------------------- training
+    def log_likelihood(self, tokens: torch.Tensor, visible: torch.Tensor) -> torch.Tensor:
+        """Log-probability of each row of ``tokens`` (rows x sub-columns) under the order whose
+        ``visibility`` is ``visible``: one value per row."""
+        rows = tokens.shape[0]
+        x = self.embedding.index_select(0, (tokens + self.token_offsets).reshape(-1))
+        h = torch.einsum("bd,kdh->bkh", x.reshape(rows, -1), self._first_weight(visible))
+        h = torch.relu(h + self.biases[0])
+        for weight, bias in zip(self.weights[1:], self.biases[1:], strict=True):
+            h = torch.relu(torch.einsum("bkh,khg->bkg", h, weight) + bias)
+        logits = torch.einsum("bkh,khc->bkc", h, self.out_weight) + self.out_bias
+        log_p = F.log_softmax(logits.masked_fill(self.padding, -math.inf), dim=2)
+        return log_p.gather(2, tokens.unsqueeze(2)).squeeze(2).sum(1)
+
+    # ----------------------------------------------------------------------- generation
+    def head_logits(self, x: torch.Tensor, first: torch.Tensor, k: int) -> torch.Tensor:
+        """Logits of sub-column ``k`` for rows whose embeddings so far are ``x`` (rows x all
+        embeddings), with the masked first weight ``first`` of the order."""
+        h = torch.relu(x @ first[k] + self.biases[0][k])
+        for weight, bias in zip(self.weights[1:], self.biases[1:], strict=True):
+            h = torch.relu(h @ weight[k] + bias[k])
+        return (h @ self.out_weight[k] + self.out_bias[k])[:, : self.sizes[k]]
+
+    def sample(
+        self, n: int, order: torch.Tensor, generator: torch.Generator, temperature: float = 1.0
+    ) -> torch.Tensor:
+        """``n`` rows of tokens drawn one sub-column at a time along ``order``."""
+        device = self.embedding.device
+        first = self._first_weight(self.visibility(order))
+        width = self.embedding_dim
+        x = torch.zeros(n, len(self.sizes) * width, device=device)
+        tokens = torch.zeros(n, len(self.sizes), dtype=torch.long, device=device)
+        for k in self.sequence(order):
+            logits = self.head_logits(x, first, k) / temperature
+            u = torch.rand(logits.shape, generator=generator, device=device)
+            token = (logits - torch.log(-torch.log(u.clamp_min(1e-20)))).argmax(1)  # Gumbel-max
+            tokens[:, k] = token
+            x[:, k * width : (k + 1) * width] = self.embedding[self.token_offsets[k] + token]
+        return tokens

@@ -1,0 +1,122 @@
+"""The autoregressive model type: tokens and back, column orders, the realism probe, learning,
+and the validation loss that ends a run."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+
+from synth_core.encoding.transform import TableTransform
+from synth_core.models.argn_network import ArgnNetwork
+from synth_core.models.realism_probe import classifier_accuracy
+from synth_core.models.tokens import CHOICE, FINE, TokenLayout, fine_bin
+from synth_core.schema import infer_schema
+from synth_core.synthesizer import Synthesizer
+from tests.helpers import check_valid_rows, config_for, make_mixed_frame
+
+
+@pytest.fixture(scope="module")
+def encoded():
+    frame = make_mixed_frame(rows=400, seed=2)
+    frame["hours"] = np.where(np.arange(400) % 3 == 0, 40, np.arange(400) % 70)
+    transform = TableTransform(seed=0).fit(frame, infer_schema(frame))
+    matrix = torch.from_numpy(transform.transform(frame, np.random.default_rng(0)))
+    return frame, transform, matrix
+
+
+def test_every_column_becomes_tokens_with_numbers_as_missing_mode_and_fine_bin(encoded):
+    _, transform, _ = encoded
+    layout = TokenLayout(transform.spans, bins=8)
+    kinds = [(s.column, s.kind) for s in layout.sub_columns]
+    score = transform.columns.index("score")  # a number with gaps: missing, mode, fine bin
+    assert [k for c, k in kinds if c == score] == [CHOICE, CHOICE, FINE]
+    color = transform.columns.index("color")
+    assert [k for c, k in kinds if c == color] == [CHOICE]
+
+
+def test_tokens_decode_to_rows_that_encode_to_the_same_tokens(encoded):
+    frame, transform, matrix = encoded
+    layout = TokenLayout(transform.spans, bins=8)
+    edges = layout.fit_edges(matrix)
+    tokens = layout.tokenize(matrix, edges)
+    decoded = layout.detokenize(tokens, edges, matrix.shape[1], torch.Generator().manual_seed(0))
+    assert torch.equal(layout.tokenize(decoded, edges), tokens)
+    rows = transform.inverse(decoded.numpy(), np.random.default_rng(0))
+    check_valid_rows(frame, rows)
+    # A value filling a third of its column comes back exactly as often.
+    assert (rows["hours"] == 40).mean() == pytest.approx((frame["hours"] == 40).mean(), abs=0.02)
+
+
+def test_a_value_on_edges_shared_by_several_bins_takes_a_bin_of_width_zero():
+    edges = torch.tensor([[0.0, 1.0, 1.0, 1.0, 2.0]])
+    assert fine_bin(edges, torch.tensor([1.0])).item() == 1  # [1, 1]: decodes to exactly 1
+    assert fine_bin(edges, torch.tensor([1.5])).item() == 3
+    assert fine_bin(edges, torch.tensor([0.5])).item() == 0
+
+
+def test_each_sub_column_reads_only_those_before_it_in_the_order():
+    network = ArgnNetwork([3, 4, 2, 5], [0, 1, 1, 2], 2, (4,), (1, 1, 2))
+    fixed = network.visibility(torch.tensor([0, 1, 2]))
+    assert torch.equal(fixed, torch.tril(torch.ones(4, 4), diagonal=-1))
+    reordered = network.visibility(torch.tensor([2, 0, 1]))  # column 2 first, then 0, then 1
+    assert reordered[3].sum() == 0  # column 2 reads nothing
+    assert reordered[0].tolist() == [0, 0, 0, 1]
+    assert reordered[2].tolist() == [1, 1, 0, 1]  # its own column's first sub-column too
+    assert network.sequence(torch.tensor([2, 0, 1])) == [3, 0, 1, 2]
+
+
+def test_the_realism_probe_guesses_on_alike_rows_and_tells_different_ones_apart():
+    rng = torch.Generator().manual_seed(0)
+    real, same = torch.randn(400, 6, generator=rng), torch.randn(400, 6, generator=rng)
+    alike = classifier_accuracy(real, same, torch.Generator().manual_seed(1))
+    apart = classifier_accuracy(real, same + 3.0, torch.Generator().manual_seed(1))
+    assert 0.3 < (alike["real_accuracy"] + alike["fake_accuracy"]) / 2 < 0.7
+    assert (apart["real_accuracy"] + apart["fake_accuracy"]) / 2 > 0.95
+
+
+COUNTRY_OF = {
+    "paris": "fr",
+    "lyon": "fr",
+    "rome": "it",
+    "milan": "it",
+    "oslo": "no",
+    "bergen": "no",
+}
+
+
+def related_frame(rows: int = 600, seed: int = 0) -> pd.DataFrame:
+    """A city decides its country, and the price depends on the city."""
+    rng = np.random.default_rng(seed)
+    city = rng.choice(list(COUNTRY_OF), rows)
+    country = pd.Series(city).map(COUNTRY_OF)
+    price = np.round(np.where(np.isin(city, ["oslo", "bergen"]), 200.0, 50.0), 2)
+    price = price + np.round(rng.normal(0, 5, rows), 2)
+    return pd.DataFrame({"city": city, "country": country, "price": price})
+
+
+def consistent_share(frame: pd.DataFrame) -> float:
+    return float((frame["city"].map(COUNTRY_OF) == frame["country"]).mean())
+
+
+def test_the_model_learns_how_columns_depend_on_each_other():
+    frame = related_frame()
+    schema = infer_schema(frame)
+    untrained = Synthesizer(config_for("argn", generator_lr=1e-9)).fit(frame, schema)
+    trained = Synthesizer(config_for("argn", epochs=30, generator_lr=1e-2)).fit(frame, schema)
+    before, after = untrained.sample(500, seed=1), trained.sample(500, seed=1)
+    assert consistent_share(before) < 0.5
+    assert consistent_share(after) > 0.9
+    nordic = after[after.country == "no"]["price"].mean()
+    assert nordic > after[after.country != "no"]["price"].mean() + 100
+
+
+def test_a_run_ends_when_the_validation_loss_stops_improving_and_keeps_its_best_epoch():
+    frame = related_frame(300)
+    config = config_for("argn", epochs=200, generator_lr=1e-2, validation_patience=2)
+    synth = Synthesizer(config).fit(frame, infer_schema(frame))
+    snap = synth.progress_.snapshot()
+    assert snap.epoch < 200
+    assert any("validation loss" in note and "Stopped early" in note for note in snap.notes)
+    assert len(set(snap.steps["validation_loss"])) > 2  # measured after every epoch
