@@ -17,6 +17,7 @@ LR_FLOOR = 0.1
 MAX_LAYER_WIDTH = 4096
 MAX_LAYERS = 8
 MAX_PAC = 64
+MAX_BINS = 1000
 COLUMN_ORDERS = ("fixed", "random")
 
 
@@ -103,7 +104,11 @@ class TrainingConfig:
                 self.reconstruction_weight > 0 and self.adversarial_weight >= 0,
                 "The reconstruction weight must be > 0 and the adversarial weight 0 or more.",
             ),
-            (self.embedding_dim >= 1 and self.value_bins >= 1, "Embedding and bins must be >= 1."),
+            (
+                1 <= self.embedding_dim <= MAX_LAYER_WIDTH and 1 <= self.value_bins <= MAX_BINS,
+                f"The embedding size must be 1 to {MAX_LAYER_WIDTH:,} and the value bins 1 to "
+                f"{MAX_BINS:,}.",
+            ),
             (self.column_order in COLUMN_ORDERS, "Column order must be 'fixed' or 'random'."),
             (self.temperature > 0, "The sampling temperature must be above 0."),
             (self.validation_patience >= 0, "The validation patience must be 0 or more."),

@@ -25,6 +25,8 @@ from synth_core.encoding.encoders import Span
 from synth_core.encoding.transform import TableTransform
 from synth_core.errors import ModelFileError, SynthError
 from synth_core.models import variants
+from synth_core.models.argn_network import network_size
+from synth_core.models.tokens import TokenLayout
 from synth_core.tables.limits import ReadLimits
 
 MANIFEST = "manifest.json"
@@ -130,7 +132,7 @@ def check_model(model: Any) -> CheckedModel:
         raise _setting_error(f"it says it learned from {rows:,} rows")
     variant = variants.get(config.variant)
     cond_width = sum(s.width for s in transform.spans if _conditions(s, columns))
-    if generator_weights_bound(config, transform.width, cond_width) > MAX_GENERATOR_WEIGHTS:
+    if generator_weights_bound(config, transform, cond_width) > MAX_GENERATOR_WEIGHTS:
         raise _setting_error("its networks are larger than any Synth Studio model")
     return CheckedModel(config, variant, transform, list(columns), rows)
 
@@ -202,9 +204,16 @@ def _conditions(span: Span, columns: list[str]) -> bool:
     return span.role == "category" and span.column in columns
 
 
-def generator_weights_bound(config: TrainingConfig, width: int, cond_width: int) -> int:
+def generator_weights_bound(
+    config: TrainingConfig, transform: TableTransform, cond_width: int
+) -> int:
     """An upper bound on the generator's weights (either block type, or the VAE-GAN's decoder;
-    its encoder mirrors it), from the settings alone: nothing is built."""
+    its encoder mirrors it; the autoregressive network's exact size), from the settings and the
+    table's layout alone: nothing is built."""
+    if variants.get(config.variant).family == "argn":
+        layout = TokenLayout(transform.spans, config.value_bins)
+        return network_size(layout, config.embedding_dim, tuple(config.generator_dims))
+    width = transform.width
     size, total = config.noise_dim + cond_width, 0
     for hidden in config.generator_dims:
         total += (size + 5) * hidden  # weights, bias and batch norm
@@ -216,7 +225,7 @@ def tensor_bytes_bound(checked: CheckedModel) -> int:
     """The most bytes the tensors member of a model with this layout can hold."""
     transform, config = checked.transform, checked.config
     cond = [s.width for s in transform.spans if _conditions(s, checked.condition_columns)]
-    weights = generator_weights_bound(config, transform.width, sum(cond))
+    weights = generator_weights_bound(config, transform, sum(cond))
     counts = len(cond) * max(cond, default=0)
     floats = 4 * (weights + counts)
     return floats + 8 * checked.training_rows + MAX_SAFETENSORS_HEADER + 8

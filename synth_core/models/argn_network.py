@@ -18,6 +18,8 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
+from synth_core.models.tokens import TokenLayout
+
 SHARE_SMOOTHING = 0.5  # added to every token's count, so that a token never seen stays possible
 
 
@@ -133,3 +135,14 @@ class ArgnNetwork(nn.Module):
             tokens[:, k] = token
             x[:, k * width : (k + 1) * width] = self.embedding[self.token_offsets[k] + token]
         return tokens
+
+
+def network_size(layout: TokenLayout, embedding_dim: int, hidden: tuple[int, ...]) -> int:
+    """How many numbers an ``ArgnNetwork`` for ``layout`` holds (weights and saved bin edges),
+    worked out without building it."""
+    sizes, count = layout.sizes, len(layout.sizes)
+    widths = [count * embedding_dim, *hidden]
+    dense = sum(count * (a + 1) * b for a, b in itertools.pairwise(widths))
+    heads = count * (widths[-1] + 1) * max(sizes)
+    edges = max(layout.value_count, 1) * layout.max_modes * (layout.bins + 1)
+    return sum(sizes) * embedding_dim + dense + heads + edges

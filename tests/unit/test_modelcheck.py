@@ -120,6 +120,8 @@ def test_a_header_that_understates_a_member_cannot_inflate_more_than_it_claims(
         ("generator_dims", [30000, 30000], "Generator layers: 1 to 8 layers"),
         ("discriminator_dims", [], "Discriminator layers"),
         ("noise_dim", 10**7, "Noise size must be 1 to"),
+        ("embedding_dim", 10**6, "The embedding size must be 1 to"),
+        ("value_bins", 10**6, "the value bins 1 to"),
         ("lr_schedule", "sideways", "Learning-rate schedule"),
     ],
 )
@@ -212,8 +214,8 @@ def test_a_safetensors_header_that_claims_more_data_than_follows_is_refused():
 def test_the_size_bound_holds_every_real_generator_closely(trained, variant, block):
     synth = trained(variant)
     config = synth.config_.replace(generator_block=block)
-    cond = synth.core_.cond_width
+    cond = synth.core_.sampler.width
     real = sum(t.numel() for t in synth.core_.generator.state_dict().values())
-    bound = modelcheck.generator_weights_bound(config, synth.transform_.width, cond)
+    bound = modelcheck.generator_weights_bound(config, synth.transform_, cond)
     if block == synth.config_.generator_block or variant == "vaegan":
         assert real <= bound <= 2 * real
