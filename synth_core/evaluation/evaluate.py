@@ -27,7 +27,7 @@ from synth_core.evaluation.privacy_scores import PrivacyScores, privacy_scores
 from synth_core.evaluation.sampling import at_most
 from synth_core.evaluation.usefulness import Utility, ml_utility, usefulness_targets
 from synth_core.evaluation.verdicts import PRIVACY_PARTS, Verdict, verdict_for, worst
-from synth_core.schema import ColumnInfo, Kind, Schema
+from synth_core.schema import FORMAT_SEPARATOR, ColumnInfo, Kind, Schema, parse_datetimes
 from synth_core.tables.split import holdout_split
 
 __all__ = [
@@ -132,8 +132,9 @@ def sdmetrics_metadata(schema: Schema, columns: list[str] | None = None) -> dict
     for name in names:
         info = schema[name]
         entry = {"sdtype": _SDTYPES.get(info.kind, "categorical")}
-        if info.kind == Kind.DATETIME and info.datetime_format:
-            entry["datetime_format"] = info.datetime_format
+        fmt = info.datetime_format or ""
+        if info.kind == Kind.DATETIME and fmt and FORMAT_SEPARATOR not in fmt:
+            entry["datetime_format"] = fmt  # a mix of formats is read before (_dated)
         out[name] = entry
     return {"columns": out}
 
@@ -307,9 +308,29 @@ def _report(report, real, synthetic, schema, columns):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         report.generate(
-            {TABLE: real[columns]}, {TABLE: synthetic[columns]}, metadata, verbose=False
+            {TABLE: _dated(real, schema, columns)},
+            {TABLE: _dated(synthetic, schema, columns)},
+            metadata,
+            verbose=False,
         )
     return report
+
+
+def _dated(frame: pd.DataFrame, schema: Schema, columns: list[str]) -> pd.DataFrame:
+    """``frame[columns]`` with the date columns written in mixed formats read as dates (one
+    format each is what SDMetrics reads)."""
+    frame = frame[columns]
+    mixed = [
+        name
+        for name in columns
+        if schema[name].kind == Kind.DATETIME
+        and FORMAT_SEPARATOR in (schema[name].datetime_format or "")
+    ]
+    if mixed:
+        frame = frame.assign(
+            **{name: parse_datetimes(frame[name], schema[name].datetime_format) for name in mixed}
+        )
+    return frame
 
 
 def _scores(report) -> QualityScores:
