@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import time
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -32,6 +33,7 @@ from synth_core.tables.split import holdout_split
 
 __all__ = [
     "DEFAULT_MAX_ROWS",
+    "STAGES",
     "DiagnosticScores",
     "Evaluation",
     "QualityScores",
@@ -48,6 +50,17 @@ _SDTYPES = {
     Kind.CATEGORICAL: "categorical",
     Kind.BOOLEAN: "boolean",
     Kind.DATETIME: "datetime",
+}
+#: The parts of an evaluation, in the order they run, with what each does in plain words.
+STAGES = {
+    "quality": "Comparing each column and each pair of columns (SDMetrics quality)",
+    "diagnostic": "Checking that values are valid (SDMetrics diagnostic)",
+    "marginals": "Drawing each column's distribution",
+    "associations": "Measuring how columns relate",
+    "usefulness": "Training models on synthetic and on real rows (usefulness)",
+    "privacy": "Measuring distances to real rows (privacy)",
+    "detection": "Training a classifier to tell the tables apart (detection)",
+    "precision_recall": "Measuring realism and variety (precision and recall)",
 }
 DEFAULT_MAX_ROWS = 50_000  # rows per table; larger tables are subsampled (seeded)
 IDENTIFIER_SHARE = {Kind.CATEGORICAL: 0.5, Kind.INTEGER: 0.95}  # distinct values / rows
@@ -154,6 +167,7 @@ def evaluate(
     target: str | None = None,
     seed: int = 0,
     max_rows: int = DEFAULT_MAX_ROWS,
+    on_stage: Callable[[str, float], None] | None = None,
 ) -> Evaluation:
     """Compare ``synthetic`` with ``real`` (the rows the generator learnt from) over the
     schema's included columns.
@@ -161,7 +175,9 @@ def evaluate(
     ``holdout``: real rows the generator never saw; usefulness is tested on them and the
     distance-to-closest-record share needs them. ``target``: the column the usefulness test
     predicts (None skips the test; see :func:`usefulness_targets`). Tables above ``max_rows``
-    rows are subsampled with ``seed``, which the notes say.
+    rows are subsampled with ``seed``, which the notes say. ``on_stage(part, fraction)``, when
+    given, is called as each part starts (a key of :data:`STAGES`, with the share of the parts
+    already done) and once at the end with ``("done", 1.0)``.
 
     Raises:
         DataError: a table lacks columns of the schema, has no rows, or the target cannot be
@@ -173,7 +189,8 @@ def evaluate(
         real, synthetic, holdout, schema, target, max_rows, seed, notes
     )
     infos = [schema[name] for name in columns]
-    timed = _Stopwatch()
+    parts = [part for part in STAGES if target is not None or part != "usefulness"]
+    timed = _Stopwatch(parts, on_stage)
     quality, diagnostic, shapes, trends = _sdmetrics_scores(timed, real, synthetic, schema, columns)
     marginals = timed("marginals", column_marginals, real, synthetic, infos)
     associations = timed("associations", association_matrices, real, synthetic, infos)
@@ -183,6 +200,8 @@ def evaluate(
     verdicts = _verdicts(quality, diagnostic, shapes, trends, utility, privacy, real, infos)
     verdicts |= _fidelity_verdicts(detection, coverage)
     notes += _reading_notes(quality, utility, verdicts, target)
+    if on_stage is not None:
+        on_stage("done", 1.0)
     return Evaluation(
         quality=quality,
         column_shapes_details=shapes,
@@ -205,12 +224,17 @@ def evaluate(
 
 
 class _Stopwatch:
-    """Runs one part of the evaluation and keeps the seconds it took under the part's name."""
+    """Runs one part of the evaluation and keeps the seconds it took under the part's name;
+    says which part starts to ``on_stage``, with the share of ``parts`` done."""
 
-    def __init__(self) -> None:
+    def __init__(self, parts: list[str], on_stage: Callable[[str, float], None] | None) -> None:
         self.timings: dict[str, float] = {}
+        self.parts = parts
+        self.on_stage = on_stage
 
     def __call__(self, part: str, compute, *args):
+        if self.on_stage is not None:
+            self.on_stage(part, len(self.timings) / len(self.parts))
         start = time.perf_counter()
         result = compute(*args)
         self.timings[part] = time.perf_counter() - start
