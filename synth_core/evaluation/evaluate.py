@@ -26,9 +26,16 @@ from synth_core.evaluation.marginals import Marginal, column_marginals
 from synth_core.evaluation.precision_recall import COVERAGE_ROWS, PrecisionRecall, precision_recall
 from synth_core.evaluation.privacy_scores import PrivacyScores, privacy_scores
 from synth_core.evaluation.sampling import at_most
-from synth_core.evaluation.usefulness import Utility, ml_utility, usefulness_targets
+from synth_core.evaluation.usefulness import MAX_CLASSES, Utility, ml_utility, usefulness_targets
 from synth_core.evaluation.verdicts import PRIVACY_PARTS, Verdict, verdict_for, worst
-from synth_core.schema import FORMAT_SEPARATOR, ColumnInfo, Kind, Schema, parse_datetimes
+from synth_core.schema import (
+    DISCRETE_KINDS,
+    FORMAT_SEPARATOR,
+    ColumnInfo,
+    Kind,
+    Schema,
+    parse_datetimes,
+)
 from synth_core.tables.split import holdout_split
 
 __all__ = [
@@ -391,6 +398,12 @@ def _usefulness(timed, real, synthetic, holdout, infos, target, seed, notes) -> 
 
 
 def _utility(real, synthetic, holdout, infos, target, seed, notes) -> Utility:
+    values = real[target].nunique()
+    if values > MAX_CLASSES and next(i for i in infos if i.name == target).kind in DISCRETE_KINDS:
+        notes.append(
+            f"'{target}' has {values:,} different values: the usefulness test predicts its "
+            f"{MAX_CLASSES - 1} most common and groups the rest as one, to keep scoring fast."
+        )
     if holdout is not None:
         return ml_utility(real, synthetic, holdout, infos, target, seed)
     try:

@@ -284,3 +284,18 @@ def test_dates_in_mixed_formats_are_compared_as_dates() -> None:
     scores = quality_scores(frame, frame.copy(), schema)
 
     assert scores.column_shapes == pytest.approx(1.0)
+
+
+def test_a_target_of_many_values_is_scored_on_its_most_common_with_a_note() -> None:
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({"code": [f"c{i % 60}" for i in range(600)], "x": rng.normal(size=600)})
+    frame["y"] = frame["code"].str[1:].astype(int) + rng.normal(scale=0.05, size=600)
+    schema = make_schema(
+        frame, {"code": Kind.CATEGORICAL, "x": Kind.NUMERICAL, "y": Kind.NUMERICAL}
+    )
+
+    result = evaluate(frame, frame.copy(), schema, target="code")
+
+    assert any("'code' has 60 different values" in note for note in result.notes)
+    assert any("19 most common and groups the rest as one" in note for note in result.notes)
+    assert result.ml_utility.real > result.ml_utility.baseline
