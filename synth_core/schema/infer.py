@@ -178,7 +178,9 @@ def _number_values(name: str, values: pd.Series, distinct: int) -> Finding:
     if whole:
         return (
             numeric_phone(tokens, finite)
-            or numeric_identifier(tokens, low, high, distinct, len(values))
+            or numeric_identifier(
+                tokens, low, high, distinct, len(values), bool(np.all(np.diff(finite) > 0))
+            )
             or numeric_code(tokens, distinct)
             or _whole_numbers(low, high, distinct)
         )

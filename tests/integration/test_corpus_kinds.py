@@ -43,9 +43,6 @@ KNOWN_GAPS: dict[str, dict[str, str]] = {
     "loans": {
         "emp_title": "categorical",  # job titles typed by people: free text
     },
-    "ames": {
-        "Order": "integer",  # a row number
-    },
     "billboard": {
         "track": "categorical",  # song titles, nearly one per row
     },
