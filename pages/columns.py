@@ -8,6 +8,13 @@ from ui import columns_table as table_view
 from ui import flow, state
 from ui.text import plain
 
+NO_TARGET = "None: skip the usefulness test"
+NO_TARGET_PROMPT = (
+    "No column looks like one to predict (a label filled in most rows, such as income, churn "
+    "or a product category). Pick the outcome you care about to test how useful the synthetic "
+    "copy is for predicting it, or leave this: every other score works without it."
+)
+
 st.title("Choose columns")
 st.write(
     "Check what each column holds and tick the columns the model should learn; "
@@ -117,15 +124,19 @@ else:
         )
         target = st.selectbox(
             "Column to predict",
-            options,
+            [None, *options],
             key=state.TARGET_WIDGET,
+            format_func=lambda name: NO_TARGET if name is None else name,
             help=(
                 "Later, Synth Studio checks how useful the synthetic copy is by training a "
                 "simple predictor of this column on it and testing that on your real rows."
             ),
         )
         state.set_target(target)
-        st.caption("Usually the outcome you care about, such as income or churn.")
+        if target is None:
+            st.info(NO_TARGET_PROMPT, icon=":material/info:")
+        else:
+            st.caption("Usually the outcome you care about, such as income or churn.")
 
     following = flow.next_step(flow.COLUMNS)
     if following is None:

@@ -6,6 +6,7 @@ import streamlit as st
 
 from synth_core.errors import SynthError
 from synth_core.tables import to_csv_bytes, to_xlsx_bytes
+from synth_core.tables.styles import written_in_styles
 from ui import results, state
 from ui.text import plain
 
@@ -77,10 +78,12 @@ def describe(made: results.Generated) -> str:
 def downloads(made: results.Generated) -> None:
     stem = results.file_stem(table)
     frame = made.frame
+    synth = job.result
+    styles = synth.schema_.number_formats  # money and percentages as the real table wrote them
     csv, excel, model, report = st.columns(4)
     csv.download_button(
         "Synthetic rows (CSV)",
-        data=lambda: to_csv_bytes(frame),
+        data=lambda: to_csv_bytes(written_in_styles(frame, styles)),
         file_name=f"{stem}_synthetic.csv",
         mime="text/csv",
         icon=":material/table:",
@@ -102,7 +105,6 @@ def downloads(made: results.Generated) -> None:
         help="An Excel sheet holds at most 1,048,575 rows: use CSV." if too_long else None,
         width="stretch",
     )
-    synth = job.result
     model.download_button(
         "Model file (.synth)",
         data=synth.to_bytes,

@@ -20,6 +20,7 @@ from synth_core.evaluation.verdicts import THRESHOLDS
 from synth_core.models.variants import VARIANTS, config_for, validated
 from synth_core.schema import infer_schema
 from synth_core.tables import read_table, write_csv
+from synth_core.tables.styles import written_in_styles
 from synth_core.training.presets import PRESETS, RECOMMENDED_VARIANT, preset_config
 from synth_core.wording import copies_in_words, percent
 
@@ -284,7 +285,7 @@ def _sample(args) -> int:
             copies += chunk.copies_removed
             near_copies += chunk.near_copies_removed
             common += chunk.common_copies_kept
-            yield chunk.frame
+            yield written_in_styles(chunk.frame, synth.schema_.number_formats)
 
     written = write_csv(chunks(), args.out)
     elapsed = time.monotonic() - started

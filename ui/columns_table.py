@@ -198,17 +198,16 @@ def treatment_label(treatment: str | None) -> str:
 
 def default_target(schema: Schema) -> str | None:
     """The column a person would predict: the last included label (a category or yes/no column
-    of a few values, filled in most rows); else the last such number; else the last included
-    column."""
-    included = schema.included
-    filled = [column for column in included if column.missing <= TARGET_MAX_MISSING]
+    of a few values, filled in most rows); else the last such number; else None (no column
+    qualifies, and the page asks the person to pick one or skip the test)."""
+    filled = [column for column in schema.included if column.missing <= TARGET_MAX_MISSING]
     for column in reversed(filled):
         if column.kind in DISCRETE_KINDS and 2 <= column.distinct <= TARGET_MAX_CATEGORIES:
             return column.name
     for column in reversed(filled):
         if column.kind in NUMERIC_KINDS and column.kind is not Kind.DATETIME:
             return column.name
-    return included[-1].name if included else None
+    return None
 
 
 def _names(names: list[str], limit: int = 8) -> str:

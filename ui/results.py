@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -14,7 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from synth_core.errors import DataError, SynthError
-from synth_core.evaluation.evaluate import Evaluation, evaluate, usefulness_targets
+from synth_core.evaluation.evaluate import STAGES, Evaluation, evaluate, usefulness_targets
 from synth_core.privacy import dp
 from synth_core.privacy.filters import RARE_BELOW, NearCopyFilter, near_copy_filter
 from synth_core.reporting.report import html_report
@@ -192,7 +193,12 @@ def usefulness_target(job: TrainingJob, store: State | None = None) -> str | Non
     return target if target in usefulness_targets(synth.schema_) else None
 
 
-def score(job: TrainingJob, table: LoadedTable, store: State | None = None) -> Scored:
+def score(
+    job: TrainingJob,
+    table: LoadedTable,
+    store: State | None = None,
+    on_stage: Callable[[str, float], None] | None = None,
+) -> Scored:
     """Score the model's rows against the real ones (slow: seconds to half a minute).
 
     The rows offered for download are scored when they were made without a condition (so the
@@ -215,6 +221,7 @@ def score(job: TrainingJob, table: LoadedTable, store: State | None = None) -> S
         holdout=holdout[columns] if len(holdout) else None,
         target=target,
         seed=synth.config_.seed,
+        on_stage=on_stage,
     )
     done = Scored(evaluation, made, target)
     store[state.EVALUATION] = done
@@ -260,15 +267,22 @@ def ready_or_point_back(table: LoadedTable | None, job: TrainingJob | None, purp
 
 
 def score_on_screen(job: TrainingJob, table: LoadedTable) -> Scored | None:
-    """``score`` with a spinner; a failure is shown as a plain message (None returned)."""
+    """``score`` with a progress bar naming each stage; a failure is shown as a plain message
+    (None returned)."""
+    bar = st.progress(0.0, text="Scoring the synthetic rows against yours…")
+
+    def on_stage(part: str, fraction: float) -> None:
+        bar.progress(fraction, text=f"{STAGES.get(part, 'Done')}…")
+
     try:
-        with st.spinner("Scoring the synthetic rows against yours (up to half a minute)…"):
-            return score(job, table)
+        return score(job, table, on_stage=on_stage)
     except SynthError as error:
         st.error(plain(error), icon=":material/error:")
     except Exception as error:  # a bug: never show a traceback, never log cell values
         logger.error("scoring failed: %s", type(error).__name__)
         st.error(SCORING_FAILED, icon=":material/error:")
+    finally:
+        bar.empty()
     return None
 
 

@@ -172,14 +172,18 @@ def set_target(name: str | None, state: State | None = None) -> None:
     _store(state)[TARGET] = name
 
 
-def target_choice(options: list[str], default: str | None, state: State | None = None) -> str:
+def target_choice(
+    options: list[str], default: str | None, state: State | None = None
+) -> str | None:
     """The target to show among ``options``: the one picked on screen, else the one kept from
-    before, else ``default``, else the first option."""
+    before, else ``default``; None (no column to predict) when none of them is an option."""
     store = _store(state)
+    if TARGET_WIDGET in store and store[TARGET_WIDGET] is None:
+        return None  # the person chose to predict no column
     for candidate in (store.get(TARGET_WIDGET), store.get(TARGET), default):
         if candidate in options:
             return candidate
-    return options[0]
+    return None
 
 
 # ------------------------------------------------------------------------------ loading

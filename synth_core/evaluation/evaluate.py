@@ -13,6 +13,7 @@ import math
 import threading
 import time
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -26,13 +27,21 @@ from synth_core.evaluation.marginals import Marginal, column_marginals
 from synth_core.evaluation.precision_recall import COVERAGE_ROWS, PrecisionRecall, precision_recall
 from synth_core.evaluation.privacy_scores import PrivacyScores, privacy_scores
 from synth_core.evaluation.sampling import at_most
-from synth_core.evaluation.usefulness import Utility, ml_utility, usefulness_targets
+from synth_core.evaluation.usefulness import MAX_CLASSES, Utility, ml_utility, usefulness_targets
 from synth_core.evaluation.verdicts import PRIVACY_PARTS, Verdict, verdict_for, worst
-from synth_core.schema import ColumnInfo, Kind, Schema
+from synth_core.schema import (
+    DISCRETE_KINDS,
+    FORMAT_SEPARATOR,
+    ColumnInfo,
+    Kind,
+    Schema,
+    parse_datetimes,
+)
 from synth_core.tables.split import holdout_split
 
 __all__ = [
     "DEFAULT_MAX_ROWS",
+    "STAGES",
     "DiagnosticScores",
     "Evaluation",
     "QualityScores",
@@ -49,6 +58,17 @@ _SDTYPES = {
     Kind.CATEGORICAL: "categorical",
     Kind.BOOLEAN: "boolean",
     Kind.DATETIME: "datetime",
+}
+#: The parts of an evaluation, in the order they run, with what each does in plain words.
+STAGES = {
+    "quality": "Comparing each column and each pair of columns (SDMetrics quality)",
+    "diagnostic": "Checking that values are valid (SDMetrics diagnostic)",
+    "marginals": "Drawing each column's distribution",
+    "associations": "Measuring how columns relate",
+    "usefulness": "Training models on synthetic and on real rows (usefulness)",
+    "privacy": "Measuring distances to real rows (privacy)",
+    "detection": "Training a classifier to tell the tables apart (detection)",
+    "precision_recall": "Measuring realism and variety (precision and recall)",
 }
 DEFAULT_MAX_ROWS = 50_000  # rows per table; larger tables are subsampled (seeded)
 IDENTIFIER_SHARE = {Kind.CATEGORICAL: 0.5, Kind.INTEGER: 0.95}  # distinct values / rows
@@ -133,8 +153,9 @@ def sdmetrics_metadata(schema: Schema, columns: list[str] | None = None) -> dict
     for name in names:
         info = schema[name]
         entry = {"sdtype": _SDTYPES.get(info.kind, "categorical")}
-        if info.kind == Kind.DATETIME and info.datetime_format:
-            entry["datetime_format"] = info.datetime_format
+        fmt = info.datetime_format or ""
+        if info.kind == Kind.DATETIME and fmt and FORMAT_SEPARATOR not in fmt:
+            entry["datetime_format"] = fmt  # a mix of formats is read before (_dated)
         out[name] = entry
     return {"columns": out}
 
@@ -155,6 +176,7 @@ def evaluate(
     seed: int = 0,
     max_rows: int = DEFAULT_MAX_ROWS,
     stop: threading.Event | None = None,
+    on_stage: Callable[[str, float], None] | None = None,
 ) -> Evaluation:
     """Compare ``synthetic`` with ``real`` (the rows the generator learnt from) over the
     schema's included columns.
@@ -163,7 +185,9 @@ def evaluate(
     distance-to-closest-record share needs them. ``target``: the column the usefulness test
     predicts (None skips the test; see :func:`usefulness_targets`). Tables above ``max_rows``
     rows are subsampled with ``seed``, which the notes say. ``stop``: once set (by another
-    thread), the evaluation ends before its next part.
+    thread), the evaluation ends before its next part. ``on_stage(part, fraction)``, when
+    given, is called as each part starts (a key of :data:`STAGES`, with the share of the parts
+    already done) and once at the end with ``("done", 1.0)``.
 
     Raises:
         Stopped: ``stop`` was set.
@@ -176,7 +200,8 @@ def evaluate(
         real, synthetic, holdout, schema, target, max_rows, seed, notes
     )
     infos = [schema[name] for name in columns]
-    timed = _Stopwatch(stop)
+    parts = [part for part in STAGES if target is not None or part != "usefulness"]
+    timed = _Stopwatch(parts, on_stage, stop)
     quality, diagnostic, shapes, trends = _sdmetrics_scores(timed, real, synthetic, schema, columns)
     marginals = timed("marginals", column_marginals, real, synthetic, infos)
     associations = timed("associations", association_matrices, real, synthetic, infos)
@@ -186,6 +211,8 @@ def evaluate(
     verdicts = _verdicts(quality, diagnostic, shapes, trends, utility, privacy, real, infos)
     verdicts |= _fidelity_verdicts(detection, coverage)
     notes += _reading_notes(quality, utility, verdicts, target)
+    if on_stage is not None:
+        on_stage("done", 1.0)
     return Evaluation(
         quality=quality,
         column_shapes_details=shapes,
@@ -209,14 +236,24 @@ def evaluate(
 
 class _Stopwatch:
     """Runs one part of the evaluation and keeps the seconds it took under the part's name;
-    raises ``Stopped`` before a part once ``stop`` is set."""
+    says which part starts to ``on_stage``, with the share of ``parts`` done; raises ``Stopped``
+    before a part once ``stop`` is set."""
 
-    def __init__(self, stop: threading.Event | None = None) -> None:
+    def __init__(
+        self,
+        parts: list[str],
+        on_stage: Callable[[str, float], None] | None,
+        stop: threading.Event | None = None,
+    ) -> None:
         self.timings: dict[str, float] = {}
+        self.parts = parts
+        self.on_stage = on_stage
         self.stop = stop
 
     def __call__(self, part: str, compute, *args):
         check_stop(self.stop)
+        if self.on_stage is not None:
+            self.on_stage(part, len(self.timings) / len(self.parts))
         start = time.perf_counter()
         result = compute(*args)
         self.timings[part] = time.perf_counter() - start
@@ -314,9 +351,29 @@ def _report(report, real, synthetic, schema, columns):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         report.generate(
-            {TABLE: real[columns]}, {TABLE: synthetic[columns]}, metadata, verbose=False
+            {TABLE: _dated(real, schema, columns)},
+            {TABLE: _dated(synthetic, schema, columns)},
+            metadata,
+            verbose=False,
         )
     return report
+
+
+def _dated(frame: pd.DataFrame, schema: Schema, columns: list[str]) -> pd.DataFrame:
+    """``frame[columns]`` with the date columns written in mixed formats read as dates (one
+    format each is what SDMetrics reads)."""
+    frame = frame[columns]
+    mixed = [
+        name
+        for name in columns
+        if schema[name].kind == Kind.DATETIME
+        and FORMAT_SEPARATOR in (schema[name].datetime_format or "")
+    ]
+    if mixed:
+        frame = frame.assign(
+            **{name: parse_datetimes(frame[name], schema[name].datetime_format) for name in mixed}
+        )
+    return frame
 
 
 def _scores(report) -> QualityScores:
@@ -353,6 +410,12 @@ def _usefulness(timed, real, synthetic, holdout, infos, target, seed, notes) -> 
 
 
 def _utility(real, synthetic, holdout, infos, target, seed, notes) -> Utility:
+    values = real[target].nunique()
+    if values > MAX_CLASSES and next(i for i in infos if i.name == target).kind in DISCRETE_KINDS:
+        notes.append(
+            f"'{target}' has {values:,} different values: the usefulness test predicts its "
+            f"{MAX_CLASSES - 1} most common and groups the rest as one, to keep scoring fast."
+        )
     if holdout is not None:
         return ml_utility(real, synthetic, holdout, infos, target, seed)
     try:

@@ -30,6 +30,8 @@ TARGET_KINDS = {
 }
 MAX_CATEGORIES = 250  # the model reads at most this many categories per column (< its 255 bins)
 MAX_ITER = 100
+MAX_CLASSES = 20  # a target with more values: its 19 most common, the rest grouped as one
+OTHER_CLASS = "(other values)"
 
 
 @dataclass(frozen=True)
@@ -102,6 +104,8 @@ def ml_utility(
         keep = y != MISSING if task == CLASSIFICATION else ~pd.isna(y)
         x = encode(prepared(frame, features))[keep]
         sets[name] = (x, y[keep].astype(object if task == CLASSIFICATION else float))
+    if task == CLASSIFICATION:
+        sets = _with_common_classes(sets)
     x_test, y_test = sets["test"]
     if len(y_test) == 0:
         raise DataError(f"Every test row lacks a value in '{target}', so nothing can be scored.")
@@ -127,6 +131,20 @@ def ml_utility(
         real_accuracy=scores["train"][1],
         synthetic_accuracy=scores["synthetic"][1],
     )
+
+
+def _with_common_classes(sets: dict[str, tuple]) -> dict[str, tuple]:
+    """The labels with all but the ``MAX_CLASSES - 1`` most common of the real training rows
+    grouped as ``OTHER_CLASS``: gradient boosting grows one tree per class and round, so a
+    column of hundreds of values would take minutes and say little."""
+    counts = pd.Series(sets["train"][1]).value_counts()
+    if len(counts) <= MAX_CLASSES:
+        return sets
+    common = pd.Index(counts.index[: MAX_CLASSES - 1])
+    return {
+        name: (x, np.where(common.get_indexer(y) >= 0, y, OTHER_CLASS).astype(object))
+        for name, (x, y) in sets.items()
+    }
 
 
 class FeatureEncoder:

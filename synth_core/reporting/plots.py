@@ -49,14 +49,17 @@ CELL_PIXELS = 28  # heatmap height per column
 
 
 def loss_figure(snapshot: ProgressSnapshot) -> go.Figure:
-    """Generator and discriminator loss per training step.
+    """Generator and discriminator loss per training step, each on its own y-axis (the
+    generator's on the left, the discriminator's on the right, in the line's colour), so that
+    both lines are readable however different their scales (a VAE-GAN's reconstruction loss is
+    tens of times its critic's).
 
     Each loss is drawn twice: a light line with every step's value and a darker line smoothed
     with a rolling mean over ``SMOOTHING_STEPS`` steps, which shows the trend through the noise.
     Before the first steps the figure has no lines, only a short note.
     """
     figure = go.Figure()
-    for metric, (label, colour) in LOSSES.items():
+    for (metric, (label, colour)), axis in zip(LOSSES.items(), ("y", "y2"), strict=True):
         values = snapshot.steps.get(metric, ())
         if not values:
             continue
@@ -74,6 +77,7 @@ def loss_figure(snapshot: ProgressSnapshot) -> go.Figure:
             line={"color": colour, "width": 1},
             opacity=0.25,
             hoverinfo="skip",
+            yaxis=axis,
         )
         figure.add_scatter(
             x=steps,
@@ -83,9 +87,22 @@ def loss_figure(snapshot: ProgressSnapshot) -> go.Figure:
             legendgroup=label,
             line={"color": colour, "width": 2},
             hovertemplate=f"{label}: %{{y:.3f}}<extra></extra>",
+            yaxis=axis,
         )
-    _layout(figure, "Training losses", x_title="training step", y_title="loss")
-    figure.update_layout(hovermode="x unified")
+    (generator, left), (discriminator, right) = LOSSES.values()
+    _layout(figure, "Training losses", x_title="training step", y_title=f"{generator} loss")
+    figure.update_layout(
+        hovermode="x unified",
+        yaxis={"title": {"font": {"color": left}}, "tickfont": {"color": left}},
+        yaxis2={
+            "title": {"text": f"{discriminator} loss", "font": {"color": right}},
+            "tickfont": {"color": right},
+            "overlaying": "y",
+            "side": "right",
+            "showgrid": False,
+            "zeroline": False,
+        },
+    )
     if not figure.data:
         _note(figure, "The losses appear after the first training steps.")
     return figure

@@ -4,6 +4,7 @@ Import the public names from here (``from synth_core.schema import Schema, infer
 """
 
 from synth_core.schema.dates import (
+    FORMAT_SEPARATOR,
     NS_PER_SECOND,
     datetime_seconds,
     format_datetimes,
@@ -34,6 +35,7 @@ __all__ = [
     "ALLOWED_TREATMENTS",
     "DISCRETE_KINDS",
     "FAKE",
+    "FORMAT_SEPARATOR",
     "MODELLED_KINDS",
     "NEW_IDS",
     "NS_PER_SECOND",

@@ -1,10 +1,15 @@
 """Dates kept as text: finding a column's format, reading and writing with it, and dates as
 seconds since 1970.
 
-``ColumnInfo.datetime_format`` is the one strftime format that reads *and* writes a column
+``ColumnInfo.datetime_format`` is the strftime format that reads *and* writes a column
 exactly. Besides the usual directives it may use ``%-d``, ``%-m``, ``%-H`` and ``%-I`` for
 numbers written without a leading zero ('11/8/2016'); :func:`parse_datetimes` and
 :func:`format_datetimes` handle those on every platform.
+
+A column that mixes two or three formats (an export that gathered '2024-03-05', '03/05/2024'
+and '5 Mar 2024') has them all, most common first, joined by :data:`FORMAT_SEPARATOR`
+('%Y-%m-%d | %m/%d/%Y | %d %b %Y'): each value is read with the first format that reads it,
+and dates are written in the first (the column's most common format).
 """
 
 from __future__ import annotations
@@ -22,13 +27,17 @@ from synth_core.schema.kinds import Kind
 from synth_core.schema.messages import describe_value, join_quoted, quote
 
 NS_PER_SECOND = 1_000_000_000
-DATETIME_MIN_SHARE = 0.95  # of values that must read as dates with one format
+DATETIME_MIN_SHARE = 0.95  # of values that must read as dates with one format (or a mix)
+FORMAT_SEPARATOR = " | "  # between the formats of a column that mixes them
+MAX_MIXED_FORMATS = 3
+MIXED_FORMAT_MIN_SHARE = 0.02  # of values a format must read to join a mix
 
 # One regex per shape, with named parts from which the strftime format is built.
 _DATE_PREFILTER = (
     r"\d{1,4}[-/.]\d{1,2}[-/.]\d{2,4}.*"
     r"|\d{1,2}[ -][A-Za-z]{3,9}[ -]\d{2,4}.*"
     r"|[A-Za-z]{3,9} \d{1,2},? \d{4}.*"
+    r"|[A-Za-z]{3,9}[-/ ]\d{4}"
 )
 _DATE_SHAPES = (
     ("year_first", r"(?P<year>\d{4})(?P<sep>[-/.])(?P<a>\d{1,2})(?P=sep)(?P<b>\d{1,2})"),
@@ -41,6 +50,7 @@ _DATE_SHAPES = (
         "month_name_day",
         r"(?P<month>[A-Za-z]{3,9})(?P<sep> )(?P<a>\d{1,2})(?P<comma>,?) (?P<year>\d{4})",
     ),
+    ("month_year", r"(?P<month>[A-Za-z]{3,9})(?P<sep>[-/ ])(?P<year>\d{4})"),  # 'Mar-2018'
 )
 _TIME_PART = (
     r"(?:(?P<tsep>[ T])(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<sec>\d{2}))?"
@@ -55,11 +65,28 @@ _FORMAT_LETTERS = frozenset("YymdbBHIMSpfjaAzZ%")
 def parse_datetimes(values: pd.Series, fmt: str) -> pd.Series:
     """Read text with a strftime format (``%-d`` style allowed): datetime64[ns], NaT if missing.
 
-    Values that do not fit the format become NaT too.
+    With several formats (joined by :data:`FORMAT_SEPARATOR`) each value is read with the
+    first that reads it. Values that fit no format become NaT too.
     """
     if ptypes.is_datetime64_any_dtype(values.dtype):
         return values
     text = values.astype(object).where(values.notna(), None)
+    formats = split_formats(fmt)
+    parsed = _parse_one(text, formats[0])
+    for other in formats[1:]:
+        unread = parsed.isna() & text.notna()
+        if not unread.any():
+            break
+        parsed = parsed.where(~unread, _parse_one(text[unread], other).reindex(text.index))
+    return parsed
+
+
+def split_formats(fmt: str) -> list[str]:
+    """The formats of a column (one, or a mix joined by :data:`FORMAT_SEPARATOR`)."""
+    return [part for part in fmt.split(FORMAT_SEPARATOR) if part] or [fmt]
+
+
+def _parse_one(text: pd.Series, fmt: str) -> pd.Series:
     try:
         parsed = pd.to_datetime(text, format=_pandas_format(fmt), errors="coerce")
     except ValueError as error:
@@ -67,13 +94,18 @@ def parse_datetimes(values: pd.Series, fmt: str) -> pd.Series:
             f"The date format '{fmt}' cannot be used ({error}). "
             "Use strftime codes such as %d/%m/%Y or %Y-%m-%d %H:%M."
         ) from None
-    if ptypes.is_datetime64_dtype(parsed.dtype) and parsed.dtype != "datetime64[ns]":
+    if not ptypes.is_datetime64_dtype(parsed.dtype):
+        parsed = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
+    elif parsed.dtype != "datetime64[ns]":
         parsed = parsed.astype("datetime64[ns]")
     return parsed
 
 
 def format_datetimes(values: pd.Series, fmt: str) -> pd.Series:
-    """Write datetimes as text with a strftime format (``%-d`` style allowed); NaN for NaT."""
+    """Write datetimes as text with a strftime format (``%-d`` style allowed); NaN for NaT.
+
+    Of several formats, the first (the column's most common) writes."""
+    fmt = split_formats(fmt)[0]
     stamps = values
     if not ptypes.is_datetime64_any_dtype(values.dtype):
         stamps = pd.to_datetime(values, errors="coerce")
@@ -112,6 +144,10 @@ def check_datetime_format(fmt: Any) -> None:
     problem = ""
     if not isinstance(fmt, str) or not fmt:
         problem = "it is empty" if fmt == "" else f"it is {describe_value(fmt)}, not text"
+    elif FORMAT_SEPARATOR in fmt:
+        for part in fmt.split(FORMAT_SEPARATOR):
+            check_datetime_format(part)
+        return
     else:
         directives = _DIRECTIVE.findall(fmt)
         letters = {letter for _, letter in directives}
@@ -182,13 +218,30 @@ def text_datetime(column: TextSample) -> Finding | None:
     """Dates written as text, when one format reads nearly all of them."""
     if not column.matches(_DATE_PREFILTER, DATETIME_MIN_SHARE):
         return None
+    found = []  # (share, format, note) of each shape that reads some values
     for shape, pattern in _DATE_SHAPES:
         parts = column.texts.str.extract(f"^{pattern}{_TIME_PART}$")
         matched = parts["year"].notna().to_numpy()
-        if column.share(matched) >= DATETIME_MIN_SHARE:
+        share = column.share(matched)
+        if share >= DATETIME_MIN_SHARE:
             fmt, note = _date_format(shape, parts[matched], column.weights[matched], column)
             return _confirm_datetime(column, fmt, note)
-    return None
+        if share >= MIXED_FORMAT_MIN_SHARE:
+            fmt, note = _date_format(shape, parts[matched], column.weights[matched], column)
+            found.append((share, fmt, note))
+    return _mixed_datetime(column, found)
+
+
+def _mixed_datetime(column: TextSample, found: list[tuple[float, str, str]]) -> Finding | None:
+    """Dates written in two or three formats that together read nearly all values."""
+    found.sort(key=lambda entry: -entry[0])
+    found = found[:MAX_MIXED_FORMATS]
+    if len(found) < 2 or sum(share for share, _, _ in found) < DATETIME_MIN_SHARE:
+        return None
+    fmt = FORMAT_SEPARATOR.join(fmt for _, fmt, _ in found)
+    notes = [note for _, _, note in found if note]
+    note = f"{len(found)} formats mixed, each value read with its own; written as {found[0][1]}"
+    return _confirm_datetime(column, fmt, "; ".join([note, *notes]))
 
 
 def _date_format(
@@ -206,6 +259,8 @@ def _date_format(
         date = f"{_field(first, parts['a'])}{sep}{_field(second, parts['b'])}{sep}{year}"
     elif shape == "day_month_name":
         date = f"{_field('d', parts['a'])}{sep}{_month_field(parts['month'])}{sep}{year}"
+    elif shape == "month_year":
+        date = f"{_month_field(parts['month'])}{sep}%Y"
     else:
         comma = _most_common(parts["comma"], weights)
         date = f"{_month_field(parts['month'])} {_field('d', parts['a'])}{comma} {year}"
@@ -262,12 +317,11 @@ def _month_field(names: pd.Series) -> str:
 
 def _confirm_datetime(column: TextSample, fmt: str, note: str) -> Finding | None:
     """Check the format on the sample, then on the whole column; None if it does not hold."""
-    pandas_fmt = _pandas_format(fmt)
-    parsed_sample = pd.to_datetime(column.texts, format=pandas_fmt, errors="coerce")
+    parsed_sample = parse_datetimes(column.texts, fmt)
     readable = parsed_sample.notna().to_numpy()
     if column.share(readable) < DATETIME_MIN_SHARE:
         return None
-    parsed = pd.to_datetime(column.values, format=pandas_fmt, errors="coerce")
+    parsed = parse_datetimes(column.values, fmt)
     read = parsed.notna()
     if read.mean() < DATETIME_MIN_SHARE:
         return None
@@ -280,7 +334,7 @@ def _confirm_datetime(column: TextSample, fmt: str, note: str) -> Finding | None
     shown = parsed_sample[readable].iloc[:PROBE_VALUES]
     rewritten = format_datetimes(shown, fmt).to_numpy(dtype=object)
     exact = rewritten == column.texts[readable].iloc[:PROBE_VALUES].to_numpy(dtype=object)
-    if not exact.all():
+    if not exact.all() and FORMAT_SEPARATOR not in fmt:  # a mix: its note says how it is written
         reason += "; some values are written a little differently and will come out in this format"
     unread = int((~read).sum())
     if unread:

@@ -3,7 +3,9 @@
 ``infer_schema(frame)`` returns a :class:`Schema` with one :class:`ColumnInfo` per column: its
 kind, whether a model learns it by default, and a short reason in plain words. A column's values
 decide which rules apply (yes/no, numbers, dates, text); for text, the rules of
-``synth_core.schema.patterns`` and ``synth_core.schema.dates`` are tried in order.
+``synth_core.schema.patterns`` and ``synth_core.schema.dates`` are tried in order. Money and
+percentages that ``read_table`` read as numbers keep their pattern (``$#,##0.00``, from
+``frame.attrs``) as ``ColumnInfo.number_format``, so that generated rows are written alike.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from synth_core.schema.patterns import (
     text_phone,
     text_postal_code,
 )
+from synth_core.tables.styles import NUMBER_STYLES
 from synth_core.wording import rough_percent
 
 MANY_CATEGORIES = 100
@@ -70,8 +73,21 @@ def infer_schema(frame: pd.DataFrame) -> Schema:
             f"The table has more than one column called {quoted_list(duplicates)}. "
             "Give every column its own name, then load the table again."
         )
-    columns = [_infer_column(name, frame.iloc[:, i]) for i, name in enumerate(names)]
+    styles = frame.attrs.get(NUMBER_STYLES, {})
+    columns = [
+        _with_style(_infer_column(name, frame.iloc[:, i]), styles.get(name))
+        for i, name in enumerate(names)
+    ]
     return Schema(columns, len(frame))
+
+
+def _with_style(info: ColumnInfo, pattern: str | None) -> ColumnInfo:
+    """A number column read from money or percentages keeps how they were written."""
+    if pattern is None or info.kind not in (Kind.NUMERICAL, Kind.INTEGER):
+        return info
+    info.number_format = pattern
+    info.reason += f"; written like {pattern}"
+    return info
 
 
 def _infer_column(name: str, series: pd.Series) -> ColumnInfo:
@@ -162,7 +178,9 @@ def _number_values(name: str, values: pd.Series, distinct: int) -> Finding:
     if whole:
         return (
             numeric_phone(tokens, finite)
-            or numeric_identifier(tokens, low, high, distinct, len(values))
+            or numeric_identifier(
+                tokens, low, high, distinct, len(values), bool(np.all(np.diff(finite) > 0))
+            )
             or numeric_code(tokens, distinct)
             or _whole_numbers(low, high, distinct)
         )

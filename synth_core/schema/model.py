@@ -24,6 +24,7 @@ from synth_core.schema.decimals import MAX_DECIMALS
 from synth_core.schema.kinds import MODELLED_KINDS, PII_TYPES, Kind
 from synth_core.schema.messages import describe_value, quote, quoted_list, unknown_columns_message
 from synth_core.schema.treatments import TREATMENTS, check_treatment
+from synth_core.tables.styles import NumberStyle
 
 SCHEMA_VERSION = 1
 EXCLUDE_MISSING = 0.9  # modelled columns emptier than this are left out by default
@@ -53,6 +54,7 @@ class ColumnInfo:
     pii_type: str | None = None  # one of PII_TYPES for kind PII
     overridden: bool = False  # a person changed kind, include or date format
     treatment: str | None = None  # one of TREATMENTS for a left-out column; None: left out
+    number_format: str | None = None  # money and percentages: '$#,##0.00' (tables.styles)
 
     def __post_init__(self) -> None:
         self.kind = _parse_kind(self.kind)
@@ -86,6 +88,11 @@ class Schema:
     def included(self) -> list[ColumnInfo]:
         """The columns a model learns, in order."""
         return [column for column in self.columns if column.include]
+
+    @property
+    def number_formats(self) -> dict[str, str]:
+        """{column: pattern} of the number columns read from money or percentages."""
+        return {c.name: c.number_format for c in self.columns if c.number_format}
 
     @property
     def included_names(self) -> list[str]:
@@ -262,6 +269,7 @@ def _summary_row(column: ColumnInfo) -> dict[str, Any]:
         "datetime_format": column.datetime_format,
         "pii_type": column.pii_type,
         "treatment": column.treatment,
+        "number_format": column.number_format,
     }
     row.update({key: value for key, value in optional.items() if value is not None})
     if column.overridden:
@@ -352,6 +360,14 @@ def _check_version(version: Any) -> None:
         )
 
 
+def _is_number_pattern(value: Any) -> bool:
+    try:
+        NumberStyle.of(value)
+    except ValueError:
+        return False
+    return True
+
+
 def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
@@ -420,3 +436,5 @@ def _check_fields(raw: Mapping[str, Any], where: str) -> None:
     need("overridden", isinstance(raw.get("overridden", False), bool), "true or false")
     treatments = f"one of {', '.join(TREATMENTS)}, or null"
     need("treatment", optional("treatment", lambda v: v in TREATMENTS), treatments)
+    patterns = "a number pattern such as $#,##0.00 or 0%, or null"
+    need("number_format", optional("number_format", _is_number_pattern), patterns)

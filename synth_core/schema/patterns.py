@@ -86,9 +86,16 @@ def numeric_phone(tokens: tuple[str, ...], finite: np.ndarray) -> Finding | None
 
 
 def numeric_identifier(
-    tokens: tuple[str, ...], low: float, high: float, distinct: int, count: int
+    tokens: tuple[str, ...],
+    low: float,
+    high: float,
+    distinct: int,
+    count: int,
+    increasing: bool = False,
 ) -> Finding | None:
-    """Unique whole numbers named like an ID, or counting up like row numbers."""
+    """Unique whole numbers named like an ID, or counting up like row numbers: with few gaps,
+    or rising from row to row (``increasing``: the row numbers of a sample or a filtered
+    export)."""
     unique = distinct / count
     if is_id_name(tokens) and unique >= NAMED_IDENTIFIER_MIN_UNIQUE:
         return Finding(
@@ -96,7 +103,8 @@ def numeric_identifier(
             f"{_unique_phrase(unique)} and named like an ID: an identifier, left out by default",
         )
     # Row numbers start at 0 or 1; other runs of unique whole numbers (years) are data.
-    counts_up = low in (0, 1) and high - low + 1 <= SEQUENCE_MAX_SPREAD * distinct
+    few_gaps = high - low + 1 <= SEQUENCE_MAX_SPREAD * distinct
+    counts_up = low in (0, 1) and (few_gaps or (increasing and distinct == count))
     if count >= IDENTIFIER_MIN_VALUES and unique >= IDENTIFIER_MIN_UNIQUE and counts_up:
         return Finding(
             Kind.IDENTIFIER,

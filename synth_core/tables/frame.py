@@ -11,6 +11,8 @@ from synth_core.errors import DataError
 from synth_core.tables.cells import FactorisedColumn, factorise
 from synth_core.tables.limits import ReadLimits
 from synth_core.tables.numbers import NumberParser, detect_number_style, formatted_numbers
+from synth_core.tables.styles import NUMBER_STYLES
+from synth_core.tables.totals import without_totals_row
 from synth_core.wording import shorten
 
 
@@ -43,22 +45,38 @@ def build_frame(
     columns = _settle_names(columns, notes)
     decimal, thousands = _number_style(columns, notes) if detect_numbers else (".", None)
     parser = NumberParser(decimal, thousands)
-    frame = pd.DataFrame({column.name: _convert(parser, column, notes) for column in columns})
+    columns = without_totals_row(columns, lambda column: _numbers(parser, column), notes)
+    styles: dict[str, str] = {}
+    frame = pd.DataFrame(
+        {column.name: _convert(parser, column, notes, styles) for column in columns}
+    )
+    frame.attrs[NUMBER_STYLES] = styles
     return frame, decimal, thousands
 
 
-def _convert(parser: NumberParser, column: FactorisedColumn, notes: list[str]) -> np.ndarray:
-    """The column's cells: numbers, or money and percentages read as numbers (noted), or text."""
+def _numbers(parser: NumberParser, column: FactorisedColumn) -> np.ndarray:
+    """The column's cells as numbers (money and percentages too) or, failing that, text."""
+    values = parser.convert(column)
+    found = formatted_numbers(column) if values.dtype == object else None
+    return values if found is None else found[0]
+
+
+def _convert(
+    parser: NumberParser, column: FactorisedColumn, notes: list[str], styles: dict[str, str]
+) -> np.ndarray:
+    """The column's cells: numbers, or money and percentages read as numbers (noted, their
+    style kept in ``styles``), or text."""
     values = parser.convert(column)
     if values.dtype != object:
         return values
-    numbers = formatted_numbers(column)
-    if numbers is None:
+    found = formatted_numbers(column)
+    if found is None:
         return values
+    numbers, styles[column.name] = found
     example = shorten(column.present()[0], 20)
     notes.append(
         f"Read '{shorten(column.name, 40)}' as numbers, written like '{example}' (the synthetic "
-        "table writes them as plain numbers)."
+        "table writes them the same way)."
     )
     return numbers
 

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from synth_core.tables.cells import FactorisedColumn
+from synth_core.tables.styles import style_of
 
 
 def _joined(values: list[str]) -> str | None:
@@ -138,23 +139,24 @@ class NumberParser:
 
 # Money and percentages as people write them: '$1,234.50', '1.234,50 €', '12%', '-£3.20'.
 _FORMATTED = (
-    r"^(?P<sign>[+-]?)(?P<pre>(?:US)?[$€£¥]?) ?(?P<body>\d[\d.,' \xa0\u202f]*?)"
-    r"[ \xa0]?(?P<post>[$€£¥%]?)$"
+    r"^(?P<sign>[+-]?)(?P<pre>(?:US)?[$€£¥]? ?)(?P<body>\d[\d.,' \xa0\u202f]*?)"
+    r"(?P<post>[ \xa0]?[$€£¥%]?)$"
 )
 _GROUP_SPACES = r"[ \xa0\u202f']"
 
 
-def formatted_numbers(column: FactorisedColumn) -> np.ndarray | None:
+def formatted_numbers(column: FactorisedColumn) -> tuple[np.ndarray, str] | None:
     """The column's cells as float64 when every present value is a number written with one
     currency symbol or a percent sign (the number as shown: '12%' is 12), each column in its
-    own style ('1.234,50 €' beside '$1,234.50'); None otherwise."""
+    own style ('1.234,50 €' beside '$1,234.50'), with the style's pattern ('$#,##0.00', see
+    ``synth_core.tables.styles``); None otherwise."""
     present = column.present()
     if not present:
         return None
     parts = pd.Series(present, dtype=object).str.extract(_FORMATTED)
     if parts["body"].isna().any():
         return None
-    marks = parts["pre"] + parts["post"]
+    marks = (parts["pre"] + parts["post"]).str.strip()
     if (marks == "").any() or marks.nunique() > 1:
         return None
     body = parts["body"].str.replace(_GROUP_SPACES, "", regex=True)
@@ -171,4 +173,11 @@ def formatted_numbers(column: FactorisedColumn) -> np.ndarray | None:
     numbers = plain.astype(np.float64).to_numpy() * np.where(parts["sign"] == "-", -1.0, 1.0)
     full = np.full(len(column.values), np.nan)
     full[~column.missing] = numbers
-    return full.take(column.codes)
+    pattern = style_of(
+        _commonest(parts["pre"]), _commonest(parts["post"]), body, decimal, thousands
+    )
+    return full.take(column.codes), pattern
+
+
+def _commonest(texts: pd.Series) -> str:
+    return str(texts.mode().iloc[0])

@@ -86,7 +86,7 @@ def test_lists_every_column_of_the_sample(columns: AppTest) -> None:
 def test_income_is_the_default_target_and_the_choice_is_kept(columns: AppTest) -> None:
     target = columns.selectbox(key="target_column")
     assert target.value == "income"
-    assert target.options == schema_of(columns).included_names
+    assert target.options == ["None: skip the usefulness test", *schema_of(columns).included_names]
     assert state.get_target(columns.session_state) == "income"
 
     target.set_value("sex").run()
@@ -279,3 +279,23 @@ def test_the_default_target_is_a_label_never_a_mostly_empty_list_of_names() -> N
     for name in ("Segment", "Region", "Postal Code"):
         numbers_only = numbers_only.with_changes(name, include=False)
     assert table_view.default_target(numbers_only) == "Quantity"
+    nothing = numbers_only.with_changes("Quantity", include=False).with_changes(
+        "Sales", include=False
+    )
+    assert table_view.default_target(nothing) is None  # only a date left: nothing to predict
+
+
+def test_when_no_column_qualifies_none_is_chosen_and_the_page_says_so(app: AppTest) -> None:
+    days = pd.date_range("2024-01-01", periods=60).strftime("%Y-%m-%d")
+    text = pd.DataFrame({"day": days, "note": [f"n{i}" for i in range(60)]}).to_csv(index=False)
+    app.run()
+    app.file_uploader(key="upload_file").set_value(("days.csv", text.encode(), "text/csv")).run()
+    app.switch_page(COLUMNS).run()
+
+    assert app.selectbox(key="target_column").value is None
+    assert state.get_target(app.session_state) is None
+    assert "No column looks like one to predict" in " ".join(texts(app.info))
+
+    app.selectbox(key="target_column").set_value("day").run()
+    assert state.get_target(app.session_state) == "day"
+    assert not any("No column looks like" in text for text in texts(app.info))

@@ -42,13 +42,6 @@ KNOWN_GAPS: dict[str, dict[str, str]] = {
     },
     "loans": {
         "emp_title": "categorical",  # job titles typed by people: free text
-        "issue_month": "categorical",  # 'Mar-2018'
-    },
-    "loans_export": {
-        "Issue Date": "categorical",  # three date formats in one column
-    },
-    "ames": {
-        "Order": "integer",  # a row number
     },
     "billboard": {
         "track": "categorical",  # song titles, nearly one per row

@@ -3,6 +3,8 @@ come back as they were, for every model type (tiny trainings on the CPU)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -10,8 +12,12 @@ import pytest
 from synth_core.models.variants import VARIANTS
 from synth_core.schema import infer_schema
 from synth_core.synthesizer import Synthesizer
+from synth_core.tables import read_table
+from synth_core.tables.styles import written_in_styles
 from tests.helpers import TINY_CONFIG
 from tests.sales_table import KEY_COLUMNS, SALES_KINDS, sales_orders
+
+CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "corpus"
 
 
 def test_no_real_key_of_a_sales_export_appears_in_any_generated_row() -> None:
@@ -53,3 +59,17 @@ def test_every_model_type_keeps_the_shares_of_an_imbalanced_column(variant: str)
     shares = made["discrete"].value_counts(normalize=True)
     assert shares["a"] == pytest.approx(0.95, abs=0.03)
     assert shares.get("b", 0) == pytest.approx(0.025, abs=0.02)
+
+
+def test_generated_money_and_percentages_are_written_as_the_export_wrote_them() -> None:
+    result = read_table(CORPUS / "loans_export.csv")
+    schema = infer_schema(result.frame).with_only(["Loan Amount", "Interest Rate", "Balance"])
+
+    made = Synthesizer(TINY_CONFIG).fit(result.frame, schema).sample(200, seed=0)
+    written = written_in_styles(made, schema.number_formats)
+
+    assert written["Loan Amount"].str.fullmatch(r"\$\d{1,3}(,\d{3})*").all()
+    assert written["Interest Rate"].str.fullmatch(r"\d+\.\d\d%").all()
+    assert written["Balance"].str.fullmatch(r"\d{1,3}(\.\d{3})*,\d\d €").all()
+    again = read_table(written.to_csv(index=False).encode()).frame
+    assert np.allclose(again["Balance"], made["Balance"])

@@ -108,6 +108,15 @@ def test_round_trip_keeps_minutes_as_text():
     assert (back == frame["when"]).all()
 
 
+def test_round_trip_of_mixed_date_formats_writes_the_most_common_one():
+    stamps = random_stamps(150, pd.Timedelta(days=900), "D", seed=10)
+    iso, us = stamps.dt.strftime("%Y-%m-%d"), stamps.dt.strftime("%m/%d/%Y")
+    text = iso.where(np.arange(150) % 3 > 0, us).astype(object)
+    frame = pd.DataFrame({"when": text})
+    back = round_trip(frame, "when", "%Y-%m-%d | %m/%d/%Y")
+    assert (back == iso).all()
+
+
 @pytest.mark.xfail(reason=SECONDS_BUG, strict=True)
 def test_round_trip_keeps_seconds_over_years():
     stamps = random_stamps(300, pd.Timedelta(days=3 * 365), "s", seed=9)

@@ -7,13 +7,14 @@ import json
 import warnings
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from sdmetrics.reports import DiagnosticReport, QualityReport
 
 from synth_core.errors import DataError, SchemaError
-from synth_core.evaluation.evaluate import evaluate, usefulness_targets
-from synth_core.schema import Kind
+from synth_core.evaluation.evaluate import STAGES, evaluate, quality_scores, usefulness_targets
+from synth_core.schema import Kind, infer_schema
 from tests.evaluation_tables import related_frame, related_schema, shuffled_columns
 from tests.helpers import make_schema, run_python
 
@@ -248,3 +249,53 @@ def test_the_report_and_charts_load_without_torch():
     )
     done = run_python(code)
     assert done.returncode == 0, done.stderr
+
+
+def test_each_stage_is_announced_in_order_with_the_share_done(real, holdout, schema) -> None:
+    seen: list[tuple[str, float]] = []
+    result = evaluate(
+        real, real.copy(), schema, holdout=holdout, target=None, on_stage=lambda *s: seen.append(s)
+    )
+    parts = [part for part, _ in seen]
+    assert parts == [part for part in STAGES if part != "usefulness"] + ["done"]
+    shares = [share for _, share in seen]
+    assert shares[0] == 0.0 and shares[-1] == 1.0 and shares == sorted(shares)
+    assert set(result.timings) == set(parts[:-1])
+
+
+def test_a_failing_stage_callback_stops_the_scoring(real, schema) -> None:
+    def refuse(part: str, share: float) -> None:
+        if part == "marginals":
+            raise RuntimeError("stopped by the page")
+
+    with pytest.raises(RuntimeError, match="stopped by the page"):
+        evaluate(real, real.copy(), schema, on_stage=refuse)
+
+
+def test_dates_in_mixed_formats_are_compared_as_dates() -> None:
+    days = pd.date_range("2024-01-01", periods=200, freq="D")
+    text = pd.Series(days.strftime("%Y-%m-%d")).where(
+        np.arange(200) % 2 == 0, days.strftime("%m/%d/%Y")
+    )
+    frame = pd.DataFrame({"when": text, "n": np.arange(200) % 7})
+    schema = infer_schema(frame)
+    assert "|" in schema["when"].datetime_format
+
+    scores = quality_scores(frame, frame.copy(), schema)
+
+    assert scores.column_shapes == pytest.approx(1.0)
+
+
+def test_a_target_of_many_values_is_scored_on_its_most_common_with_a_note() -> None:
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({"code": [f"c{i % 60}" for i in range(600)], "x": rng.normal(size=600)})
+    frame["y"] = frame["code"].str[1:].astype(int) + rng.normal(scale=0.05, size=600)
+    schema = make_schema(
+        frame, {"code": Kind.CATEGORICAL, "x": Kind.NUMERICAL, "y": Kind.NUMERICAL}
+    )
+
+    result = evaluate(frame, frame.copy(), schema, target="code")
+
+    assert any("'code' has 60 different values" in note for note in result.notes)
+    assert any("19 most common and groups the rest as one" in note for note in result.notes)
+    assert result.ml_utility.real > result.ml_utility.baseline

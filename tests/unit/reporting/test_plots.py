@@ -146,3 +146,14 @@ def test_accuracy_figure_before_any_check_has_a_note() -> None:
 
     assert not figure.data
     assert any("first checks" in note.text for note in figure.layout.annotations)
+
+
+def test_loss_figure_draws_each_network_on_its_own_scale() -> None:
+    figure = loss_figure(snapshot(steps=100))
+    lines = traces(figure)
+
+    assert lines["Generator"].yaxis in (None, "y")
+    assert lines["Discriminator"].yaxis == lines["Discriminator (each step)"].yaxis == "y2"
+    assert figure.layout.yaxis2.overlaying == "y" and figure.layout.yaxis2.side == "right"
+    assert figure.layout.yaxis.title.text == "Generator loss"
+    assert figure.layout.yaxis2.title.text == "Discriminator loss"

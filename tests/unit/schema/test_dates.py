@@ -10,7 +10,9 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from synth_core.errors import SchemaError
 from synth_core.schema import Kind, datetime_seconds, format_datetimes, parse_datetimes
+from synth_core.schema.dates import check_datetime_format
 from tests.unit.schema.schema_cases import SUPPORTED_FORMATS, infer_one
 
 
@@ -149,3 +151,48 @@ def test_datetime_seconds_read_text_and_datetimes_alike() -> None:
     np.testing.assert_array_equal(datetime_seconds(stamps, "%-m/%-d/%Y"), seconds)
     np.testing.assert_array_equal(datetime_seconds(stamps, None), seconds)
     assert datetime_seconds(pd.Series(["1970-01-01 00:00:01.5"]), None)[0] == 1.5
+
+
+# ---------------------------------------------------------------------------------- mixed formats
+_MIXED = ["2024-03-05", "03/17/2024", "5 Mar 2024", "2024-01-30", "2024-02-11"] * 6
+
+
+def test_a_column_mixing_three_formats_is_a_date_column_read_value_by_value() -> None:
+    info = infer_one(_MIXED)
+    assert info.kind is Kind.DATETIME, info.reason
+    assert info.datetime_format == "%Y-%m-%d | %m/%d/%Y | %-d %b %Y"
+    assert "3 formats mixed, each value read with its own; written as %Y-%m-%d" in info.reason
+    assert (info.earliest, info.latest) == ("2024-01-30", "2024-03-17")
+    parsed = parse_datetimes(pd.Series(_MIXED[:3]), info.datetime_format)
+    assert parsed.dt.strftime("%Y-%m-%d").tolist() == ["2024-03-05", "2024-03-17", "2024-03-05"]
+
+
+def test_a_mixed_column_is_written_in_its_most_common_format() -> None:
+    stamps = pd.Series(pd.to_datetime(["2024-03-05", None]))
+    written = format_datetimes(stamps, "%Y-%m-%d | %m/%d/%Y")
+    assert written[0] == "2024-03-05" and pd.isna(written[1])
+
+
+def test_dates_mixed_with_much_other_text_stay_categories() -> None:
+    values = ["2024-03-05", "03/17/2024", "soon", "later", "never"] * 6
+    assert infer_one(values).kind is Kind.CATEGORICAL
+
+
+def test_a_format_that_reads_one_value_in_a_hundred_does_not_join_a_mix() -> None:
+    values = ["2024-03-05", "2024-03-06"] * 60 + ["03/17/2024"] + ["soon"] * 5
+    info = infer_one(values)
+    assert info.kind is Kind.DATETIME
+    assert info.datetime_format == "%Y-%m-%d"
+    assert "values are not dates in this format and will be treated as missing" in info.reason
+
+
+def test_month_and_year_written_like_mar_2018_are_dates() -> None:
+    info = infer_one(["Mar-2018", "Jan-2017", "Dec-2015", "Mar-2018"] * 4)
+    assert (info.kind, info.datetime_format) == (Kind.DATETIME, "%b-%Y")
+    assert (info.earliest, info.latest) == ("2015-12-01", "2018-03-01")
+
+
+def test_a_mix_with_a_part_that_is_not_a_date_format_is_refused() -> None:
+    with pytest.raises(SchemaError, match="'%Q' is not a date code"):
+        check_datetime_format("%Y-%m-%d | %Q")
+    check_datetime_format("%Y-%m-%d | %d/%m/%Y")  # both parts are fine

@@ -462,3 +462,20 @@ def test_iso_timestamps_with_a_utc_mark_are_dates() -> None:
     info = infer_one([f"2013-01-{d:02d}T{h:02d}:00:00Z" for d in range(1, 29) for h in (5, 9)])
     assert info.kind is Kind.DATETIME
     assert info.datetime_format == "%Y-%m-%dT%H:%M:%SZ"
+
+
+def test_row_numbers_of_a_sample_kept_in_order_are_an_identifier() -> None:
+    rng = np.random.default_rng(0)
+    numbers = np.sort(rng.choice(np.arange(1, 3000), 700, replace=False))
+    frame = pd.DataFrame({"Order": numbers, "price": rng.normal(size=700)})
+    info = infer_schema(frame)["Order"]
+    assert info.kind is Kind.IDENTIFIER
+    assert "counting up like 1, 2, 3" in info.reason
+
+
+def test_the_same_numbers_out_of_order_or_starting_at_a_year_stay_numbers() -> None:
+    rng = np.random.default_rng(0)
+    numbers = rng.choice(np.arange(1, 3000), 700, replace=False)
+    years = np.arange(1900, 2000)
+    assert infer_schema(pd.DataFrame({"n": numbers}))["n"].kind is Kind.INTEGER
+    assert infer_schema(pd.DataFrame({"year": years}))["year"].kind is Kind.INTEGER

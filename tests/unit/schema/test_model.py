@@ -229,3 +229,21 @@ def test_json_round_trip_of_random_schemas(columns: list[ColumnInfo], rows: int)
     schema = Schema(columns, rows)
     assert parse_schema_json(schema_json(schema)) == schema
     json.dumps(schema.summary_rows(), allow_nan=False)
+
+
+def test_money_columns_keep_their_pattern_through_a_schema_file() -> None:
+    frame = pd.DataFrame({"paid": [1234.5, 12.0, 99.99] * 10, "kind": ["a", "b", "c"] * 10})
+    frame.attrs["number_styles"] = {"paid": "$#,##0.00", "kind": "0%"}
+    schema = infer_schema(frame)
+    assert schema["paid"].number_format == "$#,##0.00"
+    assert "written like $#,##0.00" in schema["paid"].reason
+    assert schema["kind"].number_format is None  # only number columns are written in a style
+    again = parse_schema_json(schema_json(schema))
+    assert again.number_formats == {"paid": "$#,##0.00"}
+
+
+def test_a_schema_file_with_a_broken_number_pattern_is_refused() -> None:
+    data = infer_schema(pd.DataFrame({"paid": [1.5, 2.5] * 10})).to_dict()
+    data["columns"][0]["number_format"] = "$#,##"
+    with pytest.raises(SchemaError, match="'number_format' must be a number pattern such as"):
+        Schema.from_dict(data)

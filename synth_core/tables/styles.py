@@ -1,0 +1,95 @@
+"""How a column of money or percentages was written ('$1,234.50', '1.234,50 €', '12%'), as a
+short pattern that the reader records and the writer applies to generated numbers.
+
+A pattern is written the way spreadsheets write number formats: ``$#,##0.00``, ``#.##0,00 €``,
+``0%``, ``0.0%``. What comes before and after the digits is kept as it is (the currency symbol
+or the percent sign, with any space); ``#,##0`` means thousands are grouped with ','; the
+zeros after the decimal separator say how many decimals are written. A separator followed by
+exactly ``##0`` groups thousands; any other separator is the decimal one.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+NUMBER_STYLES = "number_styles"  # key of ``DataFrame.attrs``: {column: pattern} as read
+
+_PATTERN = re.compile(r"^(?P<pre>[^#0]*)(?P<digits>[#0][#0.,' \xa0\u202f]*0|0)(?P<post>[^#0]*)$")
+_GROUPED = re.compile(r"^#(?P<sep>[.,' \xa0\u202f])##0(?:(?P<point>[.,])(?P<zeros>0+))?$")
+_PLAIN = re.compile(r"^0(?:(?P<point>[.,])(?P<zeros>0+))?$")
+
+
+@dataclass(frozen=True)
+class NumberStyle:
+    """How the numbers of one column are written."""
+
+    prefix: str = ""
+    suffix: str = ""
+    decimal: str = "."
+    thousands: str | None = None
+    decimals: int = 0
+
+    @property
+    def pattern(self) -> str:
+        """The style as a pattern such as ``$#,##0.00`` (see the module's docstring)."""
+        digits = f"#{self.thousands}##0" if self.thousands else "0"
+        if self.decimals:
+            digits += self.decimal + "0" * self.decimals
+        return f"{self.prefix}{digits}{self.suffix}"
+
+    @classmethod
+    def of(cls, pattern: str) -> NumberStyle:
+        """The style a pattern describes; ValueError, saying why, for one that is not valid."""
+        match = _PATTERN.match(pattern) if isinstance(pattern, str) else None
+        digits = match and (_GROUPED.match(match["digits"]) or _PLAIN.match(match["digits"]))
+        if not digits:
+            raise ValueError(
+                f"{pattern!r} is not a number pattern: write it like $#,##0.00, #.##0,00 € or 0%"
+            )
+        thousands = digits.groupdict().get("sep")
+        point = digits["point"] or ("," if thousands == "." else ".")
+        if point == thousands:
+            raise ValueError(f"{pattern!r} uses {point!r} both for thousands and for decimals")
+        zeros = digits["zeros"] or ""
+        return cls(match["pre"], match["post"], point, thousands, len(zeros))
+
+    def write(self, values: pd.Series) -> pd.Series:
+        """The numbers as text in this style ('-$1,234.50'); missing values stay missing."""
+        numbers = pd.to_numeric(values, errors="coerce").to_numpy(dtype=np.float64)
+        present = np.isfinite(numbers)
+        out = pd.Series(np.nan, index=values.index, dtype=object, name=values.name)
+        plain = [f"{abs(number):,.{self.decimals}f}" for number in numbers[present]]
+        texts = pd.Series(plain, dtype=object)
+        if self.thousands != ",":
+            swap = {",": self.thousands or "", ".": self.decimal}
+            texts = texts.str.replace(r"[,.]", lambda m: swap[m.group(0)], regex=True)
+        signs = np.where(numbers[present] < 0, "-", "")
+        written = signs + self.prefix + texts.to_numpy(dtype=str) + self.suffix
+        out[present] = written.astype(object)
+        return out
+
+
+def style_of(prefix: str, suffix: str, bodies: pd.Series, decimal: str, thousands: str) -> str:
+    """The pattern of a column written with ``prefix``/``suffix`` around ``bodies`` (the digits
+    with their separators, as written): grouped when any value shows a thousands separator, with
+    the number of decimals most values show."""
+    grouped = bool(bodies.str.contains(re.escape(thousands), regex=True).any())
+    after = bodies.str.extract(rf"{re.escape(decimal)}(\d+)$")[0]
+    lengths = after.where(after.notna(), "").str.len()
+    decimals = int(lengths.mode().iloc[0]) if len(lengths) else 0
+    style = NumberStyle(prefix, suffix, decimal, thousands if grouped else None, decimals)
+    return style.pattern
+
+
+def written_in_styles(frame: pd.DataFrame, patterns: dict[str, str]) -> pd.DataFrame:
+    """A copy of ``frame`` whose columns named in ``patterns`` are written in their style
+    (money and percentages as the real table wrote them); other columns unchanged."""
+    chosen = {name: pattern for name, pattern in patterns.items() if name in frame.columns}
+    if not chosen:
+        return frame
+    styled = {name: NumberStyle.of(pattern).write(frame[name]) for name, pattern in chosen.items()}
+    return frame.assign(**styled)

@@ -1,0 +1,67 @@
+"""Money and percentages written back the way the real table wrote them."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from synth_core.tables import ReadLimits, read_table
+from synth_core.tables.styles import NUMBER_STYLES, NumberStyle, written_in_styles
+
+
+@pytest.mark.parametrize(
+    ("pattern", "number", "written"),
+    [
+        ("$#,##0.00", 1234.5, "$1,234.50"),
+        ("$#,##0.00", -12.0, "-$12.00"),
+        ("$#,##0", 1234567.0, "$1,234,567"),
+        ("#.##0,00 €", 27015.864, "27.015,86 €"),
+        ("# ##0,0 €", 1234.25, "1 234,2 €"),
+        ("0%", 18.4, "18%"),
+        ("0.00%", 7.5, "7.50%"),
+        ("£0.0", 3.25, "£3.2"),
+    ],
+)
+def test_a_pattern_writes_numbers_as_the_table_did(pattern: str, number: float, written: str):
+    style = NumberStyle.of(pattern)
+    assert style.pattern == pattern
+    assert style.write(pd.Series([number]))[0] == written
+
+
+def test_missing_numbers_stay_missing_when_written() -> None:
+    out = NumberStyle.of("0%").write(pd.Series([1.0, np.nan, None], index=[5, 6, 7]))
+    assert out[5] == "1%" and out[6:].isna().all()
+
+
+@pytest.mark.parametrize("pattern", ["", "abc", "$#,##", "#,#0", "#.##0.00", 12])
+def test_a_pattern_that_is_not_one_is_refused_with_the_way_to_write_it(pattern) -> None:
+    with pytest.raises(ValueError, match=r"write it like|both for thousands"):
+        NumberStyle.of(pattern)
+
+
+def test_the_reader_records_each_columns_style_and_the_writer_applies_it() -> None:
+    text = (
+        "income,balance,rate,count\n"
+        '"$90,000.00","27.015,86 €",14.07%,3\n'
+        '"$1,234.50","1.234,50 €",7.5%,4\n'
+        '"$812.00","0,00 €",12.00%,5\n'
+    )
+    frame = read_table(text.encode(), limits=ReadLimits(min_rows=1)).frame
+    styles = frame.attrs[NUMBER_STYLES]
+    assert styles == {"income": "$#,##0.00", "balance": "#.##0,00 €", "rate": "0.00%"}
+
+    written = written_in_styles(frame, styles)
+
+    assert written["income"].tolist() == ["$90,000.00", "$1,234.50", "$812.00"]
+    assert written["balance"].tolist() == ["27.015,86 €", "1.234,50 €", "0,00 €"]
+    assert written["rate"].tolist() == ["14.07%", "7.50%", "12.00%"]
+    assert written["count"].tolist() == [3, 4, 5]  # plain numbers are left alone
+    assert frame["income"].dtype == np.float64  # the frame given is not changed
+    again = read_table(written.to_csv(index=False).encode(), limits=ReadLimits(min_rows=1))
+    assert again.frame["balance"].tolist() == frame["balance"].tolist()
+
+
+def test_styles_of_columns_the_frame_lacks_are_ignored() -> None:
+    frame = pd.DataFrame({"a": [1.0]})
+    assert written_in_styles(frame, {"gone": "$0"}) is frame
