@@ -35,6 +35,8 @@ LOSSES: dict[str, tuple[str, str]] = {
     "likelihood_loss": ("Negative log-likelihood, training rows", "#1f77b4"),
     "validation_loss": ("Negative log-likelihood, held-out rows", "#ff7f0e"),
 }
+#: The critic's loss has a scale of its own: it is drawn against a second y-axis, on the right.
+CRITIC_LOSS = "discriminator_loss"
 FIDELITY_COLOUR = "#2ca02c"
 #: The accuracy lines: (label, colour) for the real and the synthetic rows.
 ACCURACY_LINES = (("On real rows", "#1f77b4"), ("On synthetic rows", "#ff7f0e"))
@@ -59,7 +61,8 @@ def loss_figure(snapshot: ProgressSnapshot) -> go.Figure:
     Before the first steps the figure has no lines, only a short note.
     """
     figure = go.Figure()
-    for (metric, (label, colour)), axis in zip(LOSSES.items(), ("y", "y2"), strict=True):
+    for metric, (label, colour) in LOSSES.items():
+        axis = "y2" if metric == CRITIC_LOSS else "y"
         values = snapshot.steps.get(metric, ())
         if not values:
             continue
@@ -89,20 +92,24 @@ def loss_figure(snapshot: ProgressSnapshot) -> go.Figure:
             hovertemplate=f"{label}: %{{y:.3f}}<extra></extra>",
             yaxis=axis,
         )
-    (generator, left), (discriminator, right) = LOSSES.values()
-    _layout(figure, "Training losses", x_title="training step", y_title=f"{generator} loss")
-    figure.update_layout(
-        hovermode="x unified",
-        yaxis={"title": {"font": {"color": left}}, "tickfont": {"color": left}},
-        yaxis2={
-            "title": {"text": f"{discriminator} loss", "font": {"color": right}},
-            "tickfont": {"color": right},
-            "overlaying": "y",
-            "side": "right",
-            "showgrid": False,
-            "zeroline": False,
-        },
-    )
+    _layout(figure, "Training losses", x_title="training step", y_title="loss")
+    figure.update_layout(hovermode="x unified")
+    if snapshot.steps.get(CRITIC_LOSS):
+        (generator, left), (critic, right) = LOSSES["generator_loss"], LOSSES[CRITIC_LOSS]
+        figure.update_layout(
+            yaxis={
+                "title": {"text": f"{generator} loss", "font": {"color": left}},
+                "tickfont": {"color": left},
+            },
+            yaxis2={
+                "title": {"text": f"{critic} loss", "font": {"color": right}},
+                "tickfont": {"color": right},
+                "overlaying": "y",
+                "side": "right",
+                "showgrid": False,
+                "zeroline": False,
+            },
+        )
     if not figure.data:
         _note(figure, "The losses appear after the first training steps.")
     return figure
