@@ -147,3 +147,22 @@ def test_four_sessions_pressing_start_together_all_finish_in_line(browser, app_u
     finally:
         for tab in tabs:
             tab.context.close()
+
+
+def test_names_in_a_file_are_shown_as_text_and_never_fetched(page, screenshot, tmp_path):
+    """A duplicate header written as a Markdown image: the message names it as text, and the
+    browser never asks for the picture."""
+    name = "![a](http://127.0.0.1:9/x.png)"
+    frame = make_mixed_frame(ROWS, seed=4)
+    header = [name, name, *frame.columns[2:]]
+    csv_path = tmp_path / "markdown.csv"
+    frame.to_csv(csv_path, index=False, header=header)
+    fetched: list[str] = []
+    page.on("request", lambda request: fetched.append(request.url))
+
+    page.get_by_role("heading", name="Upload").first.wait_for()
+    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(csv_path))
+    page.get_by_text(name).first.wait_for()
+    screenshot(page, "markdown-header")
+    assert page.locator("img[src*='x.png']").count() == 0
+    assert [url for url in fetched if "x.png" in url] == []
