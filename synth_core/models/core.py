@@ -188,8 +188,12 @@ class GanCore:
         """One training iteration: discriminator update(s), then one generator update.
 
         The last discriminator update judges the very batch the generator is then trained on,
-        so each iteration runs the generator forward once, not twice.
+        so each iteration runs the generator forward once, not twice. The variant may ask for
+        more critic updates than ``discriminator_steps`` (``Variant.min_critic_steps``), except
+        under differential privacy, whose accounting counts one per step.
         """
+        if self.private is None:
+            discriminator_steps = max(discriminator_steps, self.variant.min_critic_steps)
         metrics: dict[str, torch.Tensor] = {}
         for _ in range(discriminator_steps - 1):
             cond, _, rows = self._batch_conditions(batch)

@@ -47,12 +47,7 @@ def fidelity(table: pd.DataFrame, variant: str, learning_rate: float) -> float:
     return fidelity_estimate(synth.transform_, table, rows, 0)
 
 
-DOES_NOT_LEARN = {
-    # Found by this test: after 40 (or 150) epochs WGAN-GP's rows score below an untrained
-    # model's on this table (0.25-0.27 against 0.59). Reported in issue 21; the test stays so
-    # that a fix shows up (strict: it fails once the model learns).
-    "wgan-gp": "WGAN-GP does not learn this small table yet",
-}
+DOES_NOT_LEARN: dict[str, str] = {}  # model types this test shows not to learn yet, and why
 
 
 @pytest.mark.parametrize(

@@ -51,6 +51,9 @@ class Variant:
     #: (rows, settings): a table with fewer rows than ``rows`` trains with ``settings`` on top
     #: of the config (a smaller network that does not learn the rows by heart).
     small_table: tuple[int, Mapping[str, Any]] | None = None
+    #: Critic updates per generator update at the least, whatever ``discriminator_steps`` says
+    #: (an unconditioned Wasserstein critic trained once per step falls behind its generator).
+    min_critic_steps: int = 1
 
     def __post_init__(self) -> None:
         if self.family not in CORES or self.objective not in OBJECTIVES:
