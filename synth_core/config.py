@@ -62,13 +62,14 @@ class TrainingConfig:
     # Autoregressive model (argn) only: the embedding width of every token, the fine bins of a
     # number inside its mixture mode, the column order it trains on ("fixed": the table's;
     # "random": a new order every step, so that any column learns to follow any others), the
-    # sampling temperature, and after how many epochs without a lower validation loss a run
-    # ends (0: never).
+    # sampling temperature, after how many epochs without a lower validation loss a run ends
+    # (0: never), and the share of the regressors' hidden units dropped in each training step.
     embedding_dim: int = 8
     value_bins: int = 20
     column_order: str = "fixed"
     temperature: float = 1.0
     validation_patience: int = 3
+    dropout: float = 0.0
     condition_column: str | None = None  # cgan: the column whose values rows are generated for
     seed: int = 0
     device: str = "auto"
@@ -112,6 +113,7 @@ class TrainingConfig:
             (self.column_order in COLUMN_ORDERS, "Column order must be 'fixed' or 'random'."),
             (self.temperature > 0, "The sampling temperature must be above 0."),
             (self.validation_patience >= 0, "The validation patience must be 0 or more."),
+            (0 <= self.dropout < 1, "The dropout share must be at least 0 and below 1."),
             (
                 self.lr_schedule in LR_SCHEDULES,
                 f"Learning-rate schedule must be one of: {', '.join(LR_SCHEDULES)}.",

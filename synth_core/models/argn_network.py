@@ -97,15 +97,23 @@ class ArgnNetwork(nn.Module):
         return self.weights[0] * mask.unsqueeze(2)
 
     # ------------------------------------------------------------------------- training
-    def log_likelihood(self, tokens: torch.Tensor, visible: torch.Tensor) -> torch.Tensor:
+    def log_likelihood(
+        self,
+        tokens: torch.Tensor,
+        visible: torch.Tensor,
+        dropout: float = 0.0,
+        generator: torch.Generator | None = None,
+    ) -> torch.Tensor:
         """Log-probability of each row of ``tokens`` (rows x sub-columns) under the order whose
-        ``visibility`` is ``visible``: one value per row."""
+        ``visibility`` is ``visible``: one value per row. ``dropout`` (training only) zeroes
+        that share of the regressors' hidden units, drawn from ``generator``."""
         rows = tokens.shape[0]
         x = self.embedding.index_select(0, (tokens + self.token_offsets).reshape(-1))
         h = torch.einsum("bd,kdh->bkh", x.reshape(rows, -1), self._first_weight(visible))
-        h = torch.relu(h + self.biases[0])
+        h = _drop(torch.relu(h + self.biases[0]), dropout, generator)
         for weight, bias in zip(self.weights[1:], self.biases[1:], strict=True):
             h = torch.relu(torch.einsum("bkh,khg->bkg", h, weight) + bias)
+            h = _drop(h, dropout, generator)
         logits = torch.einsum("bkh,khc->bkc", h, self.out_weight) + self.out_bias
         log_p = F.log_softmax(logits.masked_fill(self.padding, -math.inf), dim=2)
         return log_p.gather(2, tokens.unsqueeze(2)).squeeze(2).sum(1)
@@ -135,6 +143,15 @@ class ArgnNetwork(nn.Module):
             tokens[:, k] = token
             x[:, k * width : (k + 1) * width] = self.embedding[self.token_offsets[k] + token]
         return tokens
+
+
+def _drop(h: torch.Tensor, share: float, generator: torch.Generator | None) -> torch.Tensor:
+    """``h`` with ``share`` of its values zeroed at random and the rest scaled up to keep the
+    mean (inverted dropout); ``h`` itself when ``share`` is 0."""
+    if share <= 0:
+        return h
+    keep = torch.rand(h.shape, generator=generator, device=h.device) >= share
+    return h * keep / (1 - share)
 
 
 def network_size(layout: TokenLayout, embedding_dim: int, hidden: tuple[int, ...]) -> int:

@@ -67,6 +67,22 @@ def test_each_sub_column_reads_only_those_before_it_in_the_order():
     assert network.sequence(torch.tensor([2, 0, 1])) == [3, 0, 1, 2]
 
 
+def test_dropout_changes_the_training_likelihood_reproducibly_and_only_when_asked():
+    network = ArgnNetwork([3, 4, 2], [0, 1, 2], 2, (8,), (1, 1, 2))
+    network.reset_parameters(torch.Generator().manual_seed(0))
+    torch.nn.init.normal_(network.out_weight, generator=torch.Generator().manual_seed(1))
+    tokens = torch.tensor([[0, 1, 1], [2, 3, 0]])
+    visible = network.visibility(torch.tensor([0, 1, 2]))
+    plain = network.log_likelihood(tokens, visible)
+    assert torch.equal(network.log_likelihood(tokens, visible, 0.0), plain)
+
+    def dropped(seed: int) -> torch.Tensor:
+        return network.log_likelihood(tokens, visible, 0.5, torch.Generator().manual_seed(seed))
+
+    assert torch.equal(dropped(3), dropped(3))
+    assert not torch.allclose(dropped(3), plain)
+
+
 def test_the_realism_probe_guesses_on_alike_rows_and_tells_different_ones_apart():
     rng = torch.Generator().manual_seed(0)
     real, same = torch.randn(400, 6, generator=rng), torch.randn(400, 6, generator=rng)
