@@ -13,58 +13,18 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import socket
-import subprocess
 import sys
+import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, str(Path(__file__).parents[1]))
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_FLAGS
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_FLAGS, running_app
 
 ROOT = Path(__file__).parents[1]
 STATUS = re.compile(r"(Training[^\n]*|Model trained|Training failed)")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_healthy(url: str, limit: float = 90.0) -> None:
-    deadline = time.monotonic() + limit
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
-                return
-        except OSError:
-            time.sleep(0.3)
-    raise RuntimeError("the app did not start")
-
-
-def serve(port: int, log) -> subprocess.Popen:
-    command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(ROOT / "app.py"),
-        "--server.port",
-        str(port),
-        "--server.address",
-        "127.0.0.1",
-    ]
-    return subprocess.Popen(
-        command,
-        cwd=ROOT,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        env={**os.environ, "SYNTH_MAX_TRAININGS": "1"},
-    )
 
 
 def open_sessions(browser, url: str, sessions: int) -> list:
@@ -110,19 +70,14 @@ def main() -> None:
     parser.add_argument("--sessions", type=int, default=4)
     parser.add_argument("--limit", type=float, default=900.0, help="seconds to watch at most")
     args = parser.parse_args()
-    port = free_port()
-    with open(os.devnull, "wb") as log:
-        server = serve(port, log)
-        try:
-            url = f"http://127.0.0.1:{port}"
-            wait_healthy(url)
-            with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-                seen = watch(open_sessions(browser, url, args.sessions), args.limit)
-                browser.close()
-        finally:
-            server.terminate()
-            server.wait(15)
+    with (
+        tempfile.TemporaryDirectory() as folder,
+        running_app(Path(folder) / "app.log") as url,
+        sync_playwright() as playwright,
+    ):
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        seen = watch(open_sessions(browser, url, args.sessions), args.limit)
+        browser.close()
     print(f"{args.sessions} sessions, load average {os.getloadavg()[0]:.1f}")
     print("session | first shown | started (s) | finished (s)")
     for number, record in enumerate(seen, 1):

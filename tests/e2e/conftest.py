@@ -6,6 +6,7 @@ installs it). Without it the tests are skipped on a developer's machine and fail
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -53,11 +54,11 @@ def _wait_healthy(url: str, process: subprocess.Popen, timeout: float) -> None:
     raise RuntimeError(f"streamlit did not answer within {timeout:.0f} s")
 
 
-@pytest.fixture(scope="session")
-def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """URL of the app, started once for the browser tests and stopped after them."""
+@contextlib.contextmanager
+def running_app(log: Path) -> Iterator[str]:
+    """The real app under ``streamlit run`` on a free port (one training at a time), its output
+    in ``log``; yields its URL once it answers, and stops it after."""
     port = _free_port()
-    log = tmp_path_factory.mktemp("streamlit") / "server.log"
     env = {**os.environ, "SYNTH_MAX_TRAININGS": "1", "PYTHONUNBUFFERED": "1"}
     command = [
         sys.executable,
@@ -84,6 +85,13 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             process.wait(timeout=15)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+@pytest.fixture(scope="session")
+def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """URL of the app, started once for the browser tests and stopped after them."""
+    with running_app(tmp_path_factory.mktemp("streamlit") / "server.log") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
