@@ -172,6 +172,7 @@ class FeatureEncoder:
 
 
 def _fit(task, x, y, categorical, seed):
+    x = _empty_numbers_as_constant(x, categorical)
     if task == CLASSIFICATION:
         if len(np.unique(y)) < 2:  # nothing to learn: always that one class
             return DummyClassifier().fit(x, y)
@@ -185,6 +186,17 @@ def _fit(task, x, y, categorical, seed):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return model.fit(x, y)
+
+
+def _empty_numbers_as_constant(x: np.ndarray, categorical: np.ndarray) -> np.ndarray:
+    """``x`` with every number column that has no value at all set to one constant: such a
+    column tells the model nothing either way, and scikit-learn cannot bin an empty column."""
+    empty = ~categorical & np.isnan(x).all(axis=0)
+    if not empty.any():
+        return x
+    x = x.copy()
+    x[:, empty] = 0.0
+    return x
 
 
 def _guessing(task, train, x_test, y_test, seed) -> tuple[float, float | None]:

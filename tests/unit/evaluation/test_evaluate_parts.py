@@ -180,6 +180,15 @@ def test_a_single_class_in_the_synthetic_rows_still_scores(split, infos):
     assert 0 < utility.synthetic < utility.real
 
 
+@pytest.mark.parametrize("target", ["label", "y"])
+def test_a_synthetic_number_column_with_no_values_still_scores(split, infos, target):
+    train, test = split
+    empty = train.assign(x=np.nan)
+    utility = ml_utility(train, empty, test, infos, target)
+    assert 0 < utility.synthetic < utility.real
+    assert ml_utility(train, train, test, infos, target).synthetic == pytest.approx(utility.real)
+
+
 # ------------------------------------------------------------------------------ privacy
 def test_exact_copies_are_counted_whatever_the_number_dtype():
     real = pd.DataFrame({"n": [1, 2, 3], "c": ["a", None, "c"]})
