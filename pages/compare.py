@@ -236,6 +236,12 @@ if results.ready_or_point_back(table, job, "to compare its rows with yours"):
             flow.TRAIN,
         )
     else:
-        done = results.scores(job) or results.score_on_screen(job, table)
+        done = results.scores(job)
+        if done is None and results.scoring_stopped(job):
+            st.info("Scoring was stopped, so there are no scores yet.", icon=":material/stop:")
+            if st.button("Score the rows", key=state.SCORE_BUTTON, icon=":material/analytics:"):
+                done = results.score_on_screen(job, table)
+        elif done is None:
+            done = results.score_on_screen(job, table)
         if done is not None:
             draw(done)

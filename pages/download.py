@@ -154,12 +154,36 @@ def report_button() -> None:
     )
 
 
+def generate_on_screen(rows: int, condition, seed: int) -> results.Generated:
+    """Generate with a progress bar and a Stop button. A click ends a script run at its next
+    screen update, which comes after every chunk of rows; the flag left set tells the next run
+    that this one was cut short."""
+    stop = st.empty()
+    stop.button("Stop", key=state.STOP_GENERATING_BUTTON, icon=":material/stop:")
+    bar = st.progress(0.0, text=f"Generating {rows:,} rows…")
+
+    def on_rows(made: int) -> None:
+        bar.progress(min(made / rows, 1.0), text=f"{made:,} of {rows:,} rows made…")
+
+    st.session_state[state.GENERATING] = True
+    made = results.generate(job, rows, condition, seed, on_rows=on_rows)
+    st.session_state.pop(state.GENERATING, None)
+    bar.empty()
+    stop.empty()
+    return made
+
+
 def generate_step() -> None:
     synth = job.result
     rows, condition, seed = request(synth)
     made = results.generated(job)
     asked = (rows, condition, seed)
     fresh = made is not None and (made.requested, made.condition, made.seed) == asked
+    if st.session_state.pop(state.GENERATING, False):
+        st.info(
+            "Generation stopped before it finished; nothing from it was kept.",
+            icon=":material/stop_circle:",
+        )
     if st.button(
         "Generate again" if fresh else "Generate rows",
         key=state.GENERATE_BUTTON,
@@ -167,10 +191,9 @@ def generate_step() -> None:
         icon=":material/auto_awesome:",
     ):
         try:
-            with st.spinner(f"Generating {rows:,} rows…"):
-                made = results.generate(job, rows, condition, seed)
-            fresh = True
+            made, fresh = generate_on_screen(rows, condition, seed), True
         except SynthError as error:
+            st.session_state.pop(state.GENERATING, None)
             st.error(plain(error), icon=":material/error:")
     if made is None:
         st.caption("Choose how many rows you want, then press Generate rows.")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -169,12 +169,19 @@ class Synthesizer:
         chunk_rows: int = CHUNK_ROWS,
         near_copies: NearCopyFilter | None = None,
         stop: threading.Event | None = None,
+        on_rows: Callable[[int], None] | None = None,
     ) -> SampleResult:
         """Like ``sample``, also reporting how many rows each filter dropped; raises
-        ``Stopped`` between chunks once ``stop`` is set."""
-        chunks = list(
-            self.iter_chunks(n, conditions, seed, remove_copies, chunk_rows, near_copies, stop)
-        )
+        ``Stopped`` between chunks once ``stop`` is set. ``on_rows`` hears the rows made so far
+        after each chunk."""
+        chunks, made = [], 0
+        for chunk in self.iter_chunks(
+            n, conditions, seed, remove_copies, chunk_rows, near_copies, stop
+        ):
+            chunks.append(chunk)
+            made += len(chunk.frame)
+            if on_rows is not None:
+                on_rows(made)
         if not chunks:
             return SampleResult(self._empty(), 0)
         frame = pd.concat([c.frame for c in chunks], ignore_index=True)

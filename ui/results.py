@@ -75,12 +75,14 @@ def generate(
     condition: tuple[str, Any] | None = None,
     seed: int | None = None,
     store: State | None = None,
+    on_rows: Callable[[int], None] | None = None,
 ) -> Generated:
-    """Make ``rows`` rows with the job's model and keep them as the session's download.
+    """Make ``rows`` rows with the job's model and keep them as the session's download;
+    ``on_rows`` hears the rows made so far after each chunk.
 
     Raises ``DataError`` (a message for the person) when the rows cannot be made."""
     store = store if store is not None else _session()
-    made = _make(job, rows, condition, seed, store)
+    made = _make(job, rows, condition, seed, store, on_rows)
     store[state.SYNTHETIC] = made
     return made
 
@@ -91,12 +93,13 @@ def _make(
     condition: tuple[str, Any] | None,
     seed: int | None,
     store: State,
+    on_rows: Callable[[int], None] | None = None,
 ) -> Generated:
     synth = _model(job)
     seed = synth.config_.seed if seed is None else int(seed)
     conditions = {condition[0]: condition[1]} if condition else None
     near = near_copies(job, store)
-    result = synth.generate(int(rows), conditions, seed, near_copies=near)
+    result = synth.generate(int(rows), conditions, seed, near_copies=near, on_rows=on_rows)
     return Generated(
         result.frame,
         int(rows),
@@ -267,8 +270,18 @@ def ready_or_point_back(table: LoadedTable | None, job: TrainingJob | None, purp
 
 
 def score_on_screen(job: TrainingJob, table: LoadedTable) -> Scored | None:
-    """``score`` with a progress bar naming each stage; a failure is shown as a plain message
-    (None returned)."""
+    """``score`` with a progress bar naming each stage and a Stop button; a failure is shown as
+    a plain message (None returned).
+
+    A click anywhere on the page ends a script run at its next screen update, and each stage
+    updates the bar: so Stop ends the scoring within a stage, and the next run remembers it
+    (``scoring_stopped``) instead of starting again."""
+    store = _session()
+    store.pop(state.SCORING_STOPPED, None)
+    stop = st.empty()
+    if stop.button("Stop scoring", key=state.STOP_SCORING_BUTTON, icon=":material/stop:"):
+        store[state.SCORING_STOPPED] = id(job)
+        st.rerun()
     bar = st.progress(0.0, text="Scoring the synthetic rows against yours…")
 
     def on_stage(part: str, fraction: float) -> None:
@@ -283,7 +296,14 @@ def score_on_screen(job: TrainingJob, table: LoadedTable) -> Scored | None:
         st.error(SCORING_FAILED, icon=":material/error:")
     finally:
         bar.empty()
+        stop.empty()
     return None
+
+
+def scoring_stopped(job: TrainingJob, store: State | None = None) -> bool:
+    """True when the person stopped the scoring of this job's rows and has not asked again."""
+    store = store if store is not None else _session()
+    return store.get(state.SCORING_STOPPED) == id(job)
 
 
 # ------------------------------------------------------------------------------ file names

@@ -42,6 +42,8 @@ ADVANCED_FOR = "advanced_for"  # the preset whose values the Advanced settings s
 HOLDOUT = "holdout"  # index of the table's rows kept aside from training, to test the model on
 SYNTHETIC = "synthetic"  # ui.results.Generated: the rows generated last, offered for download
 EVALUATION = "evaluation"  # ui.results.Scored: the scores of a generated table
+SCORING_STOPPED = "scoring_stopped"  # id of the job whose scoring the person stopped
+GENERATING = "generating"  # set while rows are generated: found set, that run was interrupted
 NEAR_COPY_FILTER = "near_copy_filter"  # (job id, NearCopyFilter or None) for generated rows
 
 UPLOAD_WIDGET = "upload_file"
@@ -68,6 +70,9 @@ WHERE_VALUE_WIDGET = "generate_where_value"
 GENERATE_SEED_WIDGET = "generate_seed"
 GENERATE_BUTTON = "generate_rows_button"
 EVALUATE_BUTTON = "evaluate_button"
+STOP_SCORING_BUTTON = "stop_scoring"
+SCORE_BUTTON = "score_button"
+STOP_GENERATING_BUTTON = "stop_generating"
 MARGINAL_WIDGET = "compare_column"
 TREATMENT_WIDGET_PREFIX = "treatment::"  # + column name: what replaces a personal-data column
 

@@ -132,6 +132,22 @@ def test_compare_shows_a_plain_message_when_scoring_fails(
     assert not any("Alice" in text for text in texts(trained.markdown))
 
 
+def test_a_stopped_scoring_waits_until_the_person_asks_again(trained: AppTest) -> None:
+    job = state.get_job(trained.session_state)
+    trained.session_state[state.SCORING_STOPPED] = id(job)  # what the Stop button leaves
+    trained.switch_page(COMPARE).run()
+
+    assert not trained.exception
+    assert results.scores(job, trained.session_state) is None
+    assert "Scoring was stopped" in trained.info[0].value
+    trained.button(key=state.SCORE_BUTTON).click().run()
+
+    assert not trained.exception and not trained.error
+    assert results.scores(job, trained.session_state) is not None
+    assert not results.scoring_stopped(job, trained.session_state)
+    assert "Overall quality" in [metric.label for metric in trained.metric]
+
+
 def test_compare_refuses_a_model_of_an_earlier_table(trained: AppTest) -> None:
     trained.switch_page("pages/upload.py").run()
     upload(trained, make_mixed_frame(ROWS, seed=9), "other.csv")
@@ -158,6 +174,21 @@ def test_download_generates_the_rows_asked_for(trained: AppTest) -> None:
     labels = [button.label for button in trained.get("download_button")]
     assert labels[:3] == ["Synthetic rows (CSV)", "Synthetic rows (Excel)", "Model file (.synth)"]
     assert any("123 synthetic rows" in text for text in texts(trained.markdown))
+    assert state.GENERATING not in trained.session_state
+
+
+def test_a_generation_cut_short_says_so_and_keeps_the_earlier_rows(trained: AppTest) -> None:
+    trained.switch_page(DOWNLOAD).run()
+    trained.button(key=state.GENERATE_BUTTON).click().run()
+    before = results.generated(state.get_job(trained.session_state), trained.session_state)
+    trained.session_state[state.GENERATING] = True  # a run ended by Stop leaves it set
+    trained.run()
+
+    assert not trained.exception
+    assert "Generation stopped before it finished" in trained.info[0].value
+    assert results.generated(state.get_job(trained.session_state), trained.session_state) is before
+    trained.run()
+    assert not [info for info in trained.info if "Generation stopped" in info.value]
 
 
 def test_download_with_a_condition_gives_only_that_value(trained: AppTest) -> None:
@@ -203,6 +234,7 @@ def test_a_generation_error_is_shown_and_earlier_rows_stay(
     assert not trained.exception
     assert "could not produce rows" in trained.error[0].value
     assert results.generated(state.get_job(trained.session_state), trained.session_state) is before
+    assert state.GENERATING not in trained.session_state
 
 
 def test_report_is_offered_once_scored(trained: AppTest) -> None:

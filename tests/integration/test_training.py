@@ -319,6 +319,13 @@ def test_iter_chunks_respects_the_chunk_size(trained, conditions):
         assert all((chunk.frame["color"] == "green").all() for chunk in chunks)
 
 
+def test_generate_reports_the_rows_made_after_each_chunk(trained):
+    heard: list[int] = []
+    result = trained("ctgan").generate(100, seed=5, chunk_rows=30, on_rows=heard.append)
+    assert heard == sorted(heard) and len(heard) >= 4
+    assert heard[-1] == len(result.frame) == 100
+
+
 def test_zero_rows_give_an_empty_table_with_the_columns(trained, mixed_frame):
     result = trained("ctgan").generate(0)
     assert len(result.frame) == 0 and result.copies_removed == 0
