@@ -174,3 +174,46 @@ def test_names_in_a_file_are_shown_as_text_and_never_fetched(page, screenshot, t
     screenshot(page, "markdown-header")
     assert page.locator("img[src*='x.png']").count() == 0
     assert [url for url in fetched if "x.png" in url] == []
+
+
+def _ready_to_train(browser, app_url: str, csv_path: Path):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    tab = context.new_page()
+    tab.set_default_timeout(60_000)
+    tab.goto(app_url)
+    tab.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(csv_path))
+    tab.get_by_text("120 rows").first.wait_for()
+    _nav(tab, "Train")
+    return tab
+
+
+def test_a_closed_tab_gives_up_its_training_and_the_next_in_line_starts(browser, app_url, tmp_path):
+    """The real session check, not a stand-in: a tab that is closed mid-training loses its run
+    once the reconnection grace has passed, which the next session in line sees as its start."""
+    csv_path = tmp_path / "tiny.csv"
+    make_mixed_frame(120, seed=8).to_csv(csv_path, index=False)
+    leaving = _ready_to_train(browser, app_url, csv_path)
+    staying = _ready_to_train(browser, app_url, csv_path)
+    try:
+        leaving.get_by_label("Model type").click()
+        leaving.get_by_role("option", name="VAE-GAN").click()
+        leaving.get_by_text("Balanced", exact=True).click()  # no time limit
+        leaving.get_by_text("Advanced").click()
+        field = leaving.get_by_label("Epochs", exact=True)
+        field.fill("100000")
+        field.press("Enter")
+        leaving.get_by_role("button", name="Start training").click()
+        leaving.get_by_text(re.compile(r"Epoch \d+ of 100,?000")).first.wait_for()
+
+        staying.get_by_role("button", name="Start training").click()
+        staying.get_by_text(re.compile("number 1 in line")).first.wait_for()
+        leaving.context.close()
+
+        # grace (30 s) + the watchdog's check + the run's next step, on a loaded machine
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and "in line" in _sidebar_status(staying):
+            time.sleep(1)
+        assert "in line" not in _sidebar_status(staying), _sidebar_status(staying)
+        staying.get_by_text("Model trained").first.wait_for(timeout=TRAIN_TIMEOUT)
+    finally:
+        staying.context.close()
