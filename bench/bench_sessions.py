@@ -2,7 +2,8 @@
 each on the bundled Adult sample with the Quick demo preset, click Start within about a second.
 
 Prints, per session, the place in line it was shown first, when its training started (left the
-queue) and when it finished, in seconds after the first click. Needs Debian's chromium and
+queue) and when it finished, in seconds after the first click, and the server's peak memory
+(resident set, from /proc; Linux only). Needs Debian's chromium and
 Playwright (requirements-dev.txt).
 
     .venv/bin/python bench/bench_sessions.py --sessions 4
@@ -65,6 +66,20 @@ def watch(tabs: list, limit: float) -> list[dict]:
     return seen
 
 
+def server_peak_mb(url: str) -> float | None:
+    """The peak resident memory of the ``streamlit run`` process serving ``url``, in MB."""
+    port = url.rsplit(":", 1)[1]
+    for status_file in Path("/proc").glob("[0-9]*/status"):
+        try:
+            command = (status_file.parent / "cmdline").read_bytes().split(b"\0")
+            if b"streamlit" in b" ".join(command) and port.encode() in command:
+                peak = re.search(r"VmHWM:\s+(\d+) kB", status_file.read_text())
+                return int(peak.group(1)) / 1024 if peak else None
+        except OSError:  # a process that ended while the folder was read
+            continue
+    return None
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sessions", type=int, default=4)
@@ -78,7 +93,9 @@ def main() -> None:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         seen = watch(open_sessions(browser, url, args.sessions), args.limit)
         browser.close()
+        peak = server_peak_mb(url)
     print(f"{args.sessions} sessions, load average {os.getloadavg()[0]:.1f}")
+    print(f"server peak memory: {'unknown' if peak is None else f'{peak:,.0f} MB'}")
     print("session | first shown | started (s) | finished (s)")
     for number, record in enumerate(seen, 1):
         started, finished = record["started"], record["finished"]
