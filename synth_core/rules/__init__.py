@@ -1,0 +1,45 @@
+"""Business rules: found in the real table, kept as data, enforced in generated rows.
+
+Import the public names from here (``from synth_core.rules import discover_rules``).
+"""
+
+from synth_core.rules.checks import (
+    MIN_KEPT_SHARE,
+    check_conditions,
+    check_real_shares,
+    check_rule_columns,
+)
+from synth_core.rules.discover import discover_rules, real_share
+from synth_core.rules.enforce import Enforced, enforce_rules, obeyed_shares
+from synth_core.rules.model import (
+    ArithmeticRule,
+    MappingRule,
+    OrderRule,
+    RangeRule,
+    Rule,
+    RuleKind,
+    rule_from_dict,
+    rules_from_dicts,
+    rules_to_dicts,
+)
+
+__all__ = [
+    "MIN_KEPT_SHARE",
+    "ArithmeticRule",
+    "Enforced",
+    "MappingRule",
+    "OrderRule",
+    "RangeRule",
+    "Rule",
+    "RuleKind",
+    "check_conditions",
+    "check_real_shares",
+    "check_rule_columns",
+    "discover_rules",
+    "enforce_rules",
+    "obeyed_shares",
+    "real_share",
+    "rule_from_dict",
+    "rules_from_dicts",
+    "rules_to_dicts",
+]
