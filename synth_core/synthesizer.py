@@ -202,6 +202,7 @@ class Synthesizer:
             sum(c.copies_removed for c in chunks),
             sum(c.near_copies_removed for c in chunks),
             sum(c.common_copies_kept for c in chunks),
+            sum(c.rule_rejected for c in chunks),
         )
 
     def iter_chunks(
