@@ -239,22 +239,23 @@ class Synthesizer:
             frame = enforced.frame
             for column, _, value in wanted_values:
                 frame = frame[_matches(frame[column], value)]
-            share = max(len(frame) / max(made_rows, 1), 1 / chunk_rows)
+            met = len(frame)
+            share = max(met / max(made_rows, 1), 1 / chunk_rows)
             frame, dropped, near, common = self._filtered(frame, remove_copies, near_copies)
             frame, common = (
                 frame.iloc[: n - tally.kept].reset_index(drop=True),
                 common[: n - tally.kept],
             )
-            tally.add(made_rows, len(frame), enforced.by_rule)
-            self._check_yield(tally, bool(wanted_values))
+            tally.add(made_rows, met, len(frame), enforced.by_rule)
+            self._check_yield(tally, bool(wanted_values), n)
             yield SampleResult(
                 pii.add(frame, pii_rng), dropped, near, int(common.sum()), enforced.rejected
             )
 
-    def _check_yield(self, tally: _Yield, conditioned: bool) -> None:
+    def _check_yield(self, tally: _Yield, conditioned: bool, n: int) -> None:
         """Stop with a plain message when conditions or rules keep rejecting nearly every row."""
-        hopeless = tally.made >= MIN_TRIED_ROWS and tally.kept < MIN_YIELD * tally.made
-        if tally.empty_rounds < MAX_EMPTY_ROUNDS and not hopeless:
+        hopeless = tally.made >= MIN_TRIED_ROWS and tally.met < MIN_YIELD * tally.made
+        if tally.kept >= n or (tally.empty_rounds < MAX_EMPTY_ROUNDS and not hopeless):
             return
         if tally.by_rule and max(tally.by_rule.values()) > tally.made / 2:
             index = max(tally.by_rule, key=tally.by_rule.get)
@@ -342,15 +343,16 @@ class Synthesizer:
 
 
 class _Yield:
-    """Rows generated and kept so far, chunks in a row that kept none, and rows each rule
-    rejected."""
+    """Rows generated, rows that met the conditions and the rules, rows kept so far, chunks in
+    a row that kept none, and rows each rule rejected."""
 
     def __init__(self) -> None:
-        self.made = self.kept = self.empty_rounds = 0
+        self.made = self.met = self.kept = self.empty_rounds = 0
         self.by_rule: dict[int, int] = {}
 
-    def add(self, made: int, kept: int, by_rule: dict[int, int]) -> None:
+    def add(self, made: int, met: int, kept: int, by_rule: dict[int, int]) -> None:
         self.made += made
+        self.met += met
         self.kept += kept
         self.empty_rounds = 0 if kept else self.empty_rounds + 1
         for index, count in by_rule.items():

@@ -11,6 +11,7 @@ from synth_core.rules.checks import (
 )
 from synth_core.rules.discover import discover_rules, real_share
 from synth_core.rules.enforce import Enforced, enforce_rules, obeyed_shares
+from synth_core.rules.listing import default_rules, rule_line, rule_records, share_words
 from synth_core.rules.model import (
     ArithmeticRule,
     MappingRule,
@@ -35,11 +36,15 @@ __all__ = [
     "check_conditions",
     "check_real_shares",
     "check_rule_columns",
+    "default_rules",
     "discover_rules",
     "enforce_rules",
     "obeyed_shares",
     "real_share",
     "rule_from_dict",
+    "rule_line",
+    "rule_records",
     "rules_from_dicts",
     "rules_to_dicts",
+    "share_words",
 ]
