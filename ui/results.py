@@ -222,6 +222,7 @@ def score(
         target=target,
         seed=synth.config_.seed,
         on_stage=on_stage,
+        rules=synth.rules_,
     )
     done = Scored(evaluation, made, target)
     store[state.EVALUATION] = done
