@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ui import columns_table as table_view
-from ui import flow, state
+from ui import flow, rules, state
 from ui.text import plain
 
 NO_TARGET = "None: skip the usefulness test"
@@ -109,6 +109,18 @@ else:
             if choice != info.treatment:
                 schema = schema.with_changes(info.name, treatment=choice)
                 state.set_schema(schema)
+
+    if found := rules.proposed(table, schema):
+        st.markdown("**Business rules**")
+        st.caption(rules.EXPLAINED)
+        for rule in found:
+            words = rule.describe(schema)
+            keep = st.checkbox(
+                plain(rules.label(rule, schema)),
+                value=rules.is_kept(rule, schema),
+                key=f"{state.RULE_WIDGET_PREFIX}{words}",
+            )
+            state.set_rule_kept(words, keep)
 
     options = schema.included_names
     if not options:

@@ -16,6 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from synth_core.errors import SynthError
+from synth_core.rules import Rule
 from synth_core.schema import Schema, infer_schema
 from synth_core.tables import ReadInfo, ReadResult, read_table
 from synth_core.tables.datasets import DEMO_NAME, load_demo
@@ -43,6 +44,7 @@ HOLDOUT = "holdout"  # index of the table's rows kept aside from training, to te
 SYNTHETIC = "synthetic"  # ui.results.Generated: the rows generated last, offered for download
 EVALUATION = "evaluation"  # ui.results.Scored: the scores of a generated table
 NEAR_COPY_FILTER = "near_copy_filter"  # (job id, NearCopyFilter or None) for generated rows
+RULES = "rules"  # RuleChoices: the business rules found for the learned columns, and the choices
 
 UPLOAD_WIDGET = "upload_file"
 SAMPLE_BUTTON = "load_sample"
@@ -70,6 +72,7 @@ GENERATE_BUTTON = "generate_rows_button"
 EVALUATE_BUTTON = "evaluate_button"
 MARGINAL_WIDGET = "compare_column"
 TREATMENT_WIDGET_PREFIX = "treatment::"  # + column name: what replaces a personal-data column
+RULE_WIDGET_PREFIX = "rule::"  # + the rule in words: keep it or not
 
 #: The Advanced training settings: TrainingConfig field -> widget key.
 ADVANCED_WIDGETS: dict[str, str] = {
@@ -305,6 +308,38 @@ def get_preview(state: State | None = None) -> pd.DataFrame | None:
 
 def set_preview(rows: pd.DataFrame, state: State | None = None) -> None:
     _store(state)[PREVIEW] = rows
+
+
+# ------------------------------------------------------------------------------ business rules
+@dataclass
+class RuleChoices:
+    """The rules found in the loaded table for one set of learned columns, and which the person
+    keeps (by the rule's words; a rule not chosen yet is kept when every real row obeys it)."""
+
+    learned: tuple  # the table revision and learned columns the rules were found for
+    found: list[Rule]
+    kept: dict[str, bool]
+
+
+def get_rule_choices(schema: Schema, state: State | None = None) -> RuleChoices | None:
+    """The rules found for ``schema``'s learned columns of the current table, or None when
+    they were not looked for yet (or the table or columns changed since)."""
+    store = _store(state)
+    choices = store.get(RULES)
+    return choices if choices is not None and choices.learned == _learned(store, schema) else None
+
+
+def set_rules_found(schema: Schema, found: list[Rule], state: State | None = None) -> RuleChoices:
+    store = _store(state)
+    store[RULES] = RuleChoices(_learned(store, schema), list(found), {})
+    return store[RULES]
+
+
+def set_rule_kept(words: str, kept: bool, state: State | None = None) -> None:
+    """Remember whether the person keeps the rule written ``words``."""
+    choices = _store(state).get(RULES)
+    if choices is not None:
+        choices.kept[words] = kept
 
 
 # ------------------------------------------------------------------------------ widgets
