@@ -7,7 +7,7 @@ import streamlit as st
 
 from synth_core.evaluation.validity import Validity
 from synth_core.evaluation.verdicts import Verdict
-from synth_core.wording import percent
+from synth_core.rules import share_words
 from ui.text import plain
 
 #: Verdict level -> (badge colour, icon). Streamlit's badge colours.
@@ -54,8 +54,8 @@ def validity_panel(validity: Validity | None) -> None:
         rules = pd.DataFrame(
             {
                 "Rule": [check.words for check in validity.rules],
-                "Real rows": [percent(check.real) for check in validity.rules],
-                "Synthetic rows": [percent(check.synthetic) for check in validity.rules],
+                "Real rows": [share_words(check.real) for check in validity.rules],
+                "Synthetic rows": [share_words(check.synthetic) for check in validity.rules],
             }
         )
         st.dataframe(rules, hide_index=True, key="validity_rules")
@@ -65,7 +65,7 @@ def validity_panel(validity: Validity | None) -> None:
     basics = pd.DataFrame(
         {
             "Check": [check.name for check in validity.basics],
-            "Synthetic values that pass": [percent(check.share) for check in validity.basics],
+            "Synthetic values that pass": [share_words(check.share) for check in validity.basics],
             "Fewest pass in": [check.worst or "–" for check in validity.basics],
         }
     )

@@ -67,6 +67,8 @@ ROWS_WIDGET = "generate_rows"
 CONDITION_ON_WIDGET = "generate_with_condition"
 WHERE_COLUMN_WIDGET = "generate_where_column"
 WHERE_VALUE_WIDGET = "generate_where_value"
+WHERE_COLUMN_2_WIDGET = "generate_where_column_2"  # a second condition, or none
+WHERE_VALUE_2_WIDGET = "generate_where_value_2"
 GENERATE_SEED_WIDGET = "generate_seed"
 GENERATE_BUTTON = "generate_rows_button"
 EVALUATE_BUTTON = "evaluate_button"
@@ -98,6 +100,8 @@ DOWNLOAD_WIDGETS: tuple[str, ...] = (
     CONDITION_ON_WIDGET,
     WHERE_COLUMN_WIDGET,
     WHERE_VALUE_WIDGET,
+    WHERE_COLUMN_2_WIDGET,
+    WHERE_VALUE_2_WIDGET,
 )
 
 UNEXPECTED_LOAD_ERROR = (

@@ -28,6 +28,7 @@ from synth_core.reporting.plots import (
     scores_figure,
     utility_figure,
 )
+from synth_core.rules import share_words
 from synth_core.version import __version__
 from synth_core.wording import percent
 
@@ -219,14 +220,14 @@ def _validity(evaluation: Evaluation) -> str:
     rules = pd.DataFrame(
         {
             "Rule": [check.words for check in validity.rules],
-            "Real rows": [percent(check.real) for check in validity.rules],
-            "Synthetic rows": [percent(check.synthetic) for check in validity.rules],
+            "Real rows": [share_words(check.real) for check in validity.rules],
+            "Synthetic rows": [share_words(check.synthetic) for check in validity.rules],
         }
     )
     basics = pd.DataFrame(
         {
             "Check": [check.name for check in validity.basics],
-            "Synthetic values that pass": [percent(check.share) for check in validity.basics],
+            "Synthetic values that pass": [share_words(check.share) for check in validity.basics],
             "Columns": [check.columns for check in validity.basics],
             "Fewest pass in": [check.worst or "–" for check in validity.basics],
         }
