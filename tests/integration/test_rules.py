@@ -12,7 +12,7 @@ import zipfile
 import pandas as pd
 import pytest
 
-from synth_core.errors import DataError, ModelFileError, RuleError
+from synth_core.errors import DataError, ModelFileError, RuleError, SchemaError
 from synth_core.models.variants import VARIANTS
 from synth_core.rules import (
     ArithmeticRule,
@@ -23,7 +23,7 @@ from synth_core.rules import (
     obeyed_shares,
 )
 from synth_core.schema import infer_schema
-from synth_core.synthesizer import Synthesizer
+from synth_core.synthesizer import Synthesizer, kept_rules
 from tests.helpers import TINY_CONFIG
 from tests.sales_table import sales_with_rules
 
@@ -111,7 +111,7 @@ def test_rules_that_keep_failing_stop_with_a_plain_message(fitted):
     total = ArithmeticRule("Sales", "Quantity", "*", "Unit Price")
     impossible = dataclasses.replace(synth.parts_, rules=(total, RangeRule("Sales", 0.0, 1.0)))
     with pytest.raises(DataError, match=r"broke the rule 'Sales = Quantity × Unit Price'"):
-        Synthesizer.from_parts(impossible).generate(50, chunk_rows=100)
+        Synthesizer.from_parts(impossible).generate(50, chunk_rows=5_000)
 
 
 def test_rows_that_cannot_be_mended_are_rejected_and_counted(fitted, sales):
@@ -156,3 +156,10 @@ def test_a_model_file_with_a_crafted_rule_is_refused_in_one_line(fitted, rules, 
     with pytest.raises(ModelFileError, match=words) as caught:
         Synthesizer.load(crafted, device="cpu")
     assert "\n" not in str(caught.value)
+
+
+def test_a_differentially_private_fit_finds_no_rules_and_refuses_given_ones(sales, schema):
+    private = TINY_CONFIG.replace(variant="ctgan", dp_epsilon=3.0)
+    assert kept_rules(sales, schema, private, None) == []
+    with pytest.raises(SchemaError, match="outside the differential-privacy guarantee"):
+        kept_rules(sales, schema, private, [RangeRule("Quantity", 1, 9)])
