@@ -28,6 +28,7 @@ SAMPLE_ROWS = 5_000  # rows candidates are tried on before the whole table confi
 PROBE_ROWS = 200  # rows a sum or product is tried on first
 MIN_SHARE = 0.99  # of the real rows: a weaker pattern is not proposed
 MAX_MAPPING_VALUES = 100  # a determining column has at most this many values
+MAX_MAPPING_COLUMNS = 60  # mappings are tried among at most this many columns (pairs grow as n²)
 MAX_BASELINE = 0.95  # a target this dominated by one value is obeyed by chance
 MAX_NUMBER_COLUMNS = 20  # sums and orders are tried among at most this many number columns
 NUMBER_KINDS = (Kind.NUMERICAL, Kind.INTEGER)
@@ -102,12 +103,13 @@ def _order_rule(frame: pd.DataFrame, schema: Schema, before: str, after: str) ->
 
 def _mapping_candidates(schema: Schema, names: list[str], sample: pd.DataFrame) -> list[str]:
     limit = min(MAX_MAPPING_VALUES, max(len(sample) // 10, 2))
-    return [
+    fitting = [
         n
         for n in names
         if (schema[n].kind in DISCRETE_KINDS or schema[n].kind in NUMBER_KINDS)
         and 2 <= sample[n].nunique() <= limit
     ]
+    return fitting[:MAX_MAPPING_COLUMNS]
 
 
 def _mappings(frame, schema, names, sample) -> list[Rule]:
