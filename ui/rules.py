@@ -3,7 +3,15 @@ table and choice of columns, each kept or dropped by the person (``ui.state.Rule
 
 from __future__ import annotations
 
-from synth_core.rules import Rule, discover_rules, share_words
+from synth_core.errors import RuleError
+from synth_core.rules import (
+    COLUMNS_NEEDED,
+    Rule,
+    RuleKind,
+    discover_rules,
+    rule_from_columns,
+    share_words,
+)
 from synth_core.schema import Schema
 from ui import state
 from ui.state import LoadedTable, State
@@ -33,6 +41,38 @@ def is_kept(rule: Rule, schema: Schema, store: State | None = None) -> bool:
 def kept(table: LoadedTable, schema: Schema, store: State | None = None) -> list[Rule]:
     """The rules to train with: those found that the person keeps."""
     return [rule for rule in proposed(table, schema, store) if is_kept(rule, schema, store)]
+
+
+#: The rules a person can add by picking columns, in words.
+ADDABLE = {
+    RuleKind.ORDER: "One date or number is never below another",
+    RuleKind.MAPPING: "One column determines another",
+    RuleKind.ARITHMETIC: "A column is the sum, difference or product of two others",
+}
+OPERATOR_WORDS = {"+": "sum (+)", "-": "difference (−)", "*": "product (×)"}
+
+
+def columns_needed(kind: RuleKind) -> tuple[str, ...]:
+    return COLUMNS_NEEDED[kind]
+
+
+def add(
+    table: LoadedTable,
+    schema: Schema,
+    kind: RuleKind,
+    columns: list[str],
+    operator: str = "+",
+    store: State | None = None,
+) -> str | None:
+    """Learn the rule a person picked from ``table`` and keep it; a plain message when it
+    cannot be kept (wrong kinds, the table breaks it), else None."""
+    proposed(table, schema, store)
+    try:
+        rule = rule_from_columns(kind, columns, table.frame, schema, operator)
+    except RuleError as error:
+        return str(error)
+    state.add_rule(rule, rule.describe(schema), store)
+    return None
 
 
 def label(rule: Rule, schema: Schema) -> str:

@@ -75,6 +75,10 @@ EVALUATE_BUTTON = "evaluate_button"
 MARGINAL_WIDGET = "compare_column"
 TREATMENT_WIDGET_PREFIX = "treatment::"  # + column name: what replaces a personal-data column
 RULE_WIDGET_PREFIX = "rule::"  # + the rule in words: keep it or not
+RULE_KIND_WIDGET = "add_rule_kind"  # the kind of rule a person adds by picking columns
+RULE_COLUMN_WIDGET_PREFIX = "add_rule_column::"  # + position: a column of the rule added
+RULE_OPERATOR_WIDGET = "add_rule_operator"
+ADD_RULE_BUTTON = "add_rule"
 
 #: The Advanced training settings: TrainingConfig field -> widget key.
 ADVANCED_WIDGETS: dict[str, str] = {
@@ -337,6 +341,16 @@ def set_rules_found(schema: Schema, found: list[Rule], state: State | None = Non
     store = _store(state)
     store[RULES] = RuleChoices(_learned(store, schema), list(found), {})
     return store[RULES]
+
+
+def add_rule(rule: Rule, words: str, state: State | None = None) -> None:
+    """Propose ``rule`` (written ``words``) too, kept; one already proposed is just kept."""
+    choices = _store(state).get(RULES)
+    if choices is None:
+        return
+    if all(found != rule for found in choices.found):
+        choices.found.append(rule)
+    choices.kept[words] = True
 
 
 def set_rule_kept(words: str, kept: bool, state: State | None = None) -> None:

@@ -3,6 +3,7 @@
 Import the public names from here (``from synth_core.rules import discover_rules``).
 """
 
+from synth_core.rules.build import COLUMNS_NEEDED, rule_from_columns
 from synth_core.rules.checks import (
     MIN_KEPT_SHARE,
     check_conditions,
@@ -25,6 +26,7 @@ from synth_core.rules.model import (
 )
 
 __all__ = [
+    "COLUMNS_NEEDED",
     "MIN_KEPT_SHARE",
     "ArithmeticRule",
     "Enforced",
@@ -41,6 +43,7 @@ __all__ = [
     "enforce_rules",
     "obeyed_shares",
     "real_share",
+    "rule_from_columns",
     "rule_from_dict",
     "rule_line",
     "rule_records",

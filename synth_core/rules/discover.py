@@ -86,16 +86,19 @@ def _orders(frame, schema, names, values) -> list[Rule]:
                 continue
             if (high[both] >= low[both]).mean() < MIN_SHARE:
                 continue
-            rule = _order_rule(frame, schema, before, after)
+            rule = order_rule(frame, schema, before, after)
             if rule.share >= MIN_SHARE:
                 found.append(rule)
     return found
 
 
-def _order_rule(frame: pd.DataFrame, schema: Schema, before: str, after: str) -> OrderRule:
+def order_rule(frame: pd.DataFrame, schema: Schema, before: str, after: str) -> OrderRule:
+    """``after`` never below ``before``, with the real gaps and the share of rows obeying."""
     low, high = numbers(frame, before, schema), numbers(frame, after, schema)
     gaps = (high - low)[~np.isnan(high - low)]
     kept = gaps[gaps >= 0]
+    if len(kept) == 0:
+        return OrderRule(before, after, (), real_share(OrderRule(before, after, ()), frame, schema))
     quantiles = np.quantile(kept, np.linspace(0, 1, GAP_QUANTILES), method="inverted_cdf")
     rule = OrderRule(before, after, tuple(float(q) for q in quantiles))
     return OrderRule(before, after, rule.gaps, real_share(rule, frame, schema))
@@ -125,7 +128,7 @@ def _mappings(frame, schema, names, sample) -> list[Rule]:
         one_to_one = (target, source) in holds
         if one_to_one and names.index(target) < names.index(source):
             continue  # one rule per pair, from the column that comes first
-        rule = _mapping_rule(frame, schema, source, target, one_to_one)
+        rule = mapping_rule(frame, schema, source, target, one_to_one)
         if rule.share >= MIN_SHARE:
             found.append(rule)
     return found
@@ -145,7 +148,9 @@ def _determined_share(source: np.ndarray, target: np.ndarray) -> tuple[float, fl
     return float(share), float(np.bincount(target).max() / len(target))
 
 
-def _mapping_rule(frame, schema, source, target, one_to_one) -> MappingRule:
+def mapping_rule(frame, schema, source, target, one_to_one) -> MappingRule:
+    """``source`` determines ``target``: each source value's most common target, and the share
+    of rows that pair as it says."""
     pairs = frame[[source, target]].dropna().value_counts().reset_index(name="rows")
     best = pairs.drop_duplicates(subset=source, keep="first")  # value_counts sorts by count
     mapping = tuple(zip(best[source].tolist(), best[target].tolist(), strict=True))

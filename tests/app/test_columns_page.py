@@ -12,7 +12,7 @@ from synth_core.schema import Kind, Schema, infer_schema
 from synth_core.tables.datasets import DEMO_PATH
 from synth_core.wording import duration
 from tests.app.steps import tiny_settings, train_to_the_end
-from tests.sales_table import sales_orders
+from tests.sales_table import sales_orders, sales_with_rules
 from ui import columns_table as table_view
 from ui import rules as rules_ui
 from ui import state as state
@@ -353,3 +353,42 @@ def test_the_model_trains_with_the_rules_kept_on_the_columns_page(app: AppTest) 
     schema = job.result.schema_
     kept = {f"{state.RULE_WIDGET_PREFIX}{rule.describe(schema)}" for rule in job.result.rules_}
     assert kept == expected and education.key not in kept and kept
+
+
+@pytest.fixture
+def sales_page(app: AppTest) -> AppTest:
+    """The Columns page with a sales table that obeys business rules."""
+    app.run()
+    data = sales_with_rules(300, seed=4).to_csv(index=False).encode("utf-8")
+    app.file_uploader(key=state.UPLOAD_WIDGET).set_value(("sales.csv", data, "text/csv")).run()
+    app.switch_page(COLUMNS).run()
+    assert not app.exception
+    return app
+
+
+def add_rule(app: AppTest, kind: str, *columns: str) -> AppTest:
+    app.selectbox(key=state.RULE_KIND_WIDGET).set_value(kind).run()
+    for position, column in enumerate(columns):
+        app.selectbox(key=f"{state.RULE_COLUMN_WIDGET_PREFIX}{position}").set_value(column).run()
+    return app.button(key=state.ADD_RULE_BUTTON).click().run()
+
+
+def test_a_rule_picked_from_lists_is_added_and_kept(sales_page: AppTest) -> None:
+    words = "Sales is at least Quantity"  # true, but not proposed: the total implies it
+    assert not any(box.label.startswith(words) for box in sales_page.checkbox)
+    add_rule(sales_page, "order", "Quantity", "Sales")
+    assert not sales_page.exception and not sales_page.error
+    assert rule_box(sales_page, words).value is True
+
+
+def test_a_rule_the_table_breaks_is_refused_with_a_plain_message(sales_page: AppTest) -> None:
+    add_rule(sales_page, "order", "Ship Date", "Order Date")
+    assert not sales_page.exception
+    assert "Your table breaks the rule 'Order Date is on or after Ship Date'" in (
+        sales_page.error[0].value.replace("\\", "")
+    )
+
+
+def test_a_rule_between_columns_of_the_wrong_kinds_is_refused(sales_page: AppTest) -> None:
+    add_rule(sales_page, "order", "Order Date", "Quantity")
+    assert "one holds dates and the other numbers" in sales_page.error[0].value
