@@ -7,7 +7,10 @@ ship dates, a category / sub-category hierarchy, city / state, Sales = Unit Pric
 the date order, the hierarchy and the total. Each with the recommended model (argn) and the Quick
 demo preset, 80 % of the rows learned (seed 0); also the time rule discovery takes on Adult.
 
+``--variant vaegan`` (or any model type) trains that model type with the same preset instead.
+
 Run: .venv/bin/python bench/bench_rules.py [--rows 10000] [--table adult|sales|both]
+    [--variant argn]
 """
 
 from __future__ import annotations
@@ -43,15 +46,15 @@ def sales():
     return sales_with_rules(10_000, seed=0), watched
 
 
-def measure(name: str, frame, watched: dict[str, str], rows: int) -> None:
+def measure(name: str, frame, watched: dict[str, str], rows: int, variant: str) -> None:
     schema = sc.infer_schema(frame)
     started = time.perf_counter()
     found = discover_rules(frame, schema)
     found_s = time.perf_counter() - started
-    print(f"{name}: {len(frame):,} rows, {len(found)} rules found in {found_s:.3f} s")
+    print(f"{name} ({variant}): {len(frame):,} rows, {len(found)} rules found in {found_s:.3f} s")
     train, _ = sc.holdout_split(frame, 0.2, seed=0)
     for label, rules in (("off", []), ("on", None)):
-        config = sc.preset_config("quick", seed=0)
+        config = sc.preset_config("quick", seed=0, variant=variant)
         started = time.perf_counter()
         synth = sc.Synthesizer(config).fit(train, schema, rules=rules)
         fit_s = time.perf_counter() - started
@@ -77,11 +80,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rows", type=int, default=10_000)
     parser.add_argument("--table", choices=["adult", "sales", "both"], default="both")
+    parser.add_argument("--variant", default="argn")
     args = parser.parse_args()
     if args.table in ("adult", "both"):
-        measure("Adult", *adult(), args.rows)
+        measure("Adult", *adult(), args.rows, args.variant)
     if args.table in ("sales", "both"):
-        measure("Sales", *sales(), args.rows)
+        measure("Sales", *sales(), args.rows, args.variant)
 
 
 if __name__ == "__main__":
