@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ui import columns_table as table_view
-from ui import flow, state
+from ui import flow, rules, state
 from ui.text import plain
 
 NO_TARGET = "None: skip the usefulness test"
@@ -23,6 +23,33 @@ st.write(
 
 table = state.get_table()
 schema = state.get_schema()
+
+
+def add_rule_form() -> None:
+    """A rule picked from lists: its kind, then its columns (no formula to type)."""
+    kind = st.selectbox(
+        "Kind of rule", list(rules.ADDABLE), format_func=rules.ADDABLE.get,
+        key=state.RULE_KIND_WIDGET,
+    )  # fmt: skip
+    names = schema.included_names
+    cells = st.columns(len(rules.columns_needed(kind)))
+    picked = [
+        cell.selectbox(what.capitalize(), names, key=f"{state.RULE_COLUMN_WIDGET_PREFIX}{i}")
+        for i, (cell, what) in enumerate(zip(cells, rules.columns_needed(kind), strict=True))
+    ]
+    operator = "+"
+    if kind == "arithmetic":
+        operator = st.selectbox(
+            "The result is their", list(rules.OPERATOR_WORDS),
+            format_func=rules.OPERATOR_WORDS.get, key=state.RULE_OPERATOR_WIDGET,
+        )  # fmt: skip
+    if st.button("Add the rule", key=state.ADD_RULE_BUTTON, icon=":material/add:"):
+        problem = rules.add(table, schema, kind, picked, operator)
+        if problem is not None:
+            st.error(plain(problem), icon=":material/error:")
+        else:
+            st.rerun()
+
 
 if table is None or schema is None:
     flow.point_back(
@@ -109,6 +136,21 @@ else:
             if choice != info.treatment:
                 schema = schema.with_changes(info.name, treatment=choice)
                 state.set_schema(schema)
+
+    if found := rules.proposed(table, schema):
+        st.markdown("**Business rules**")
+        st.caption(rules.EXPLAINED)
+        for rule in found:
+            words = rule.describe(schema)
+            keep = st.checkbox(
+                plain(rules.label(rule, schema)),
+                value=rules.is_kept(rule, schema),
+                key=f"{state.RULE_WIDGET_PREFIX}{words}",
+            )
+            state.set_rule_kept(words, keep)
+    if schema.included:
+        with st.expander("Add a rule"):
+            add_rule_form()
 
     options = schema.included_names
     if not options:

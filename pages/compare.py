@@ -9,7 +9,7 @@ import streamlit as st
 from synth_core.reporting.plots import association_figures, marginal_figure, utility_figure
 from synth_core.wording import percent
 from ui import flow, results, state
-from ui.scores_view import score_card, worst_first
+from ui.scores_view import score_card, validity_panel, worst_first
 from ui.text import plain
 
 CORRELATIONS_EXPLAINED = (
@@ -191,6 +191,10 @@ def realism(evaluation) -> None:
         )
 
 
+def validity_tab(done: results.Scored) -> None:
+    validity_panel(done.evaluation.validity)
+
+
 def details_tab(done: results.Scored) -> None:
     evaluation = done.evaluation
     realism(evaluation)
@@ -213,10 +217,10 @@ def draw(done: results.Scored) -> None:
     summary(done)
     for note in done.evaluation.notes:
         st.caption(plain(note))
-    tabs = st.tabs(["Columns", "Correlations", "Usefulness", "Privacy", "Details"])
+    tabs = st.tabs(["Columns", "Correlations", "Usefulness", "Privacy", "Validity", "Details"])
     for tab, part in zip(
         tabs,
-        (columns_tab, correlations_tab, usefulness_tab, privacy_tab, details_tab),
+        (columns_tab, correlations_tab, usefulness_tab, privacy_tab, validity_tab, details_tab),
         strict=True,
     ):
         with tab:

@@ -24,7 +24,7 @@ table, job = state.get_table(), state.get_job()
 
 
 def request(synth) -> tuple[int, tuple | None, int]:
-    """The generation settings: (rows, condition or None, seed)."""
+    """The generation settings: (rows, ((column, value), ...) or None, seed)."""
     state.keep_widgets(state.DOWNLOAD_WIDGETS)
     session = st.session_state
     if state.ROWS_WIDGET not in session:
@@ -55,24 +55,39 @@ def request(synth) -> tuple[int, tuple | None, int]:
             "Rows can be asked for by value (such as only high earners) in a column of "
             "categories or yes/no values, and this model learnt none."
         )
-    elif st.toggle("Only rows with a chosen value", key=state.CONDITION_ON_WIDGET):
-        left, right = st.columns(2)
-        if session.get(state.WHERE_COLUMN_WIDGET) not in columns:
-            session[state.WHERE_COLUMN_WIDGET] = columns[0]
-        column = left.selectbox("Column", columns, key=state.WHERE_COLUMN_WIDGET)
-        values = synth.condition_values(column)
-        if session.get(state.WHERE_VALUE_WIDGET) not in values:
-            session[state.WHERE_VALUE_WIDGET] = values[0]
-        value = right.selectbox("Value", values, key=state.WHERE_VALUE_WIDGET)
-        condition = (column, value)
+    elif st.toggle("Only rows with chosen values", key=state.CONDITION_ON_WIDGET):
+        first = where(synth, columns, state.WHERE_COLUMN_WIDGET, state.WHERE_VALUE_WIDGET)
+        others = [NO_SECOND, *(c for c in columns if c != first[0])]
+        second = where(synth, others, state.WHERE_COLUMN_2_WIDGET, state.WHERE_VALUE_2_WIDGET)
+        condition = (first,) if second is None else (first, second)
     return int(rows), condition, int(seed)
+
+
+NO_SECOND = "(no second condition)"
+
+
+def where(synth, columns: list[str], column_key: str, value_key: str) -> tuple | None:
+    """A column and one of its values, chosen side by side; None for ``NO_SECOND``."""
+    session = st.session_state
+    left, right = st.columns(2)
+    if session.get(column_key) not in columns:
+        session[column_key] = columns[0]
+    column = left.selectbox("Column", columns, key=column_key)
+    if column == NO_SECOND:
+        return None
+    values = synth.condition_values(column)
+    if session.get(value_key) not in values:
+        session[value_key] = values[0]
+    return column, right.selectbox("Value", values, key=value_key)
 
 
 def describe(made: results.Generated) -> str:
     words = f"**{made.rows:,} synthetic rows** ready"
     if made.condition is not None:
-        words += f", all with {plain(made.condition[0])} = {plain(made.condition[1])}"
-    return words + ". " + plain(results.filters_sentence(made))
+        words += ", all with " + " and ".join(f"{plain(c)} = {plain(v)}" for c, v in made.condition)
+    return (
+        words + ". " + plain(results.filters_sentence(made)) + plain(results.rules_sentence(made))
+    )
 
 
 def downloads(made: results.Generated) -> None:

@@ -18,7 +18,10 @@ st.subheader("The steps")
 st.markdown(
     "1. **Upload** your table (CSV, TSV or Excel), or try the sample data.\n"
     "2. **Columns**: check what each column holds and choose the columns to learn. "
-    "Names, email addresses and other identifying columns are left out at first.\n"
+    "Names, email addresses and other identifying columns are left out at first. "
+    "Business rules found in your table (a ship date on or after its order date, each "
+    "sub-category under one category) are listed in plain words: every synthetic row obeys "
+    "the ones you keep.\n"
     "3. **Train** a model on the chosen columns.\n"
     "4. **Compare** the synthetic copy with your table: how alike they are, and how useful "
     "and how private the copy is.\n"

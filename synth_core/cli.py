@@ -18,6 +18,7 @@ from synth_core.config import DEVICES, TrainingConfig
 from synth_core.errors import SynthError
 from synth_core.evaluation.verdicts import THRESHOLDS
 from synth_core.models.variants import VARIANTS, config_for, validated
+from synth_core.rules import default_rules, discover_rules, rule_line, rule_records
 from synth_core.schema import infer_schema
 from synth_core.tables import read_table, write_csv
 from synth_core.tables.styles import written_in_styles
@@ -86,13 +87,27 @@ def _add_fit(fit: argparse.ArgumentParser) -> None:
     fit.add_argument(
         "--holdout-out", metavar="FILE.csv", help="write the held-out rows here (for evaluate)"
     )
+    fit.add_argument(
+        "--no-rules", action="store_true", help="keep no business rule in the generated rows"
+    )
+    fit.add_argument(
+        "--drop-rule",
+        type=int,
+        action="append",
+        default=[],
+        metavar="N",
+        help="leave out rule N as 'inspect' numbers it (repeat for several); by default every "
+        "rule all real rows obey is kept",
+    )
 
 
 def _add_sample(sample: argparse.ArgumentParser) -> None:
     sample.add_argument("model")
     sample.add_argument("--rows", type=int, required=True)
     sample.add_argument("--out", required=True, help="CSV file to write")
-    sample.add_argument("--where", help="only rows where COL=VALUE")
+    sample.add_argument(
+        "--where", action="append", default=[], help="only rows where COL=VALUE (repeatable)"
+    )
     sample.add_argument("--seed", type=int)
     sample.add_argument("--keep-copies", action="store_true", help="keep copies of real rows")
     sample.add_argument(
@@ -145,8 +160,10 @@ def _inspect(args) -> int:
     result = read_table(args.file)
     schema = infer_schema(result.frame)
     rows = schema.summary_rows()
+    rules = discover_rules(result.frame, schema)
     if args.json:
-        print(json.dumps({"rows": schema.rows, "columns": rows}, indent=2))
+        found = rule_records(rules, schema)
+        print(json.dumps({"rows": schema.rows, "columns": rows, "rules": found}, indent=2))
         return 0
     print(f"{schema.rows} rows, {len(rows)} columns")
     for note in result.info.notes:
@@ -155,6 +172,9 @@ def _inspect(args) -> int:
     for r in rows:
         mark = "+" if r["include"] else "-"
         print(f"{mark} {r['name']:<{width}}  {r['kind']:<11}  {r['reason']}")
+    print(f"rules found ({len(rules)}; fit keeps those all real rows obey):")
+    for number, rule in enumerate(rules, start=1):
+        print(f"  {rule_line(number, rule, schema)}")
     return 0
 
 
@@ -166,6 +186,7 @@ def _fit(args) -> int:
     schema = infer_schema(frame)
     if args.columns:
         schema = schema.with_only(_names(args.columns))
+    rules = _fit_rules(args, frame, schema)
     frame, holdout = sc.holdout_split(frame, args.holdout, seed=args.seed)
     overrides = {
         "variant": args.variant,
@@ -187,7 +208,7 @@ def _fit(args) -> int:
     reporter = threading.Thread(target=_report, args=(progress, done), daemon=True)
     reporter.start()
     try:
-        synth = sc.Synthesizer(config).fit(frame, schema, progress=progress)
+        synth = sc.Synthesizer(config).fit(frame, schema, progress=progress, rules=rules)
     finally:
         done.set()
         reporter.join()
@@ -203,6 +224,21 @@ def _fit(args) -> int:
             kept += f", written to {args.holdout_out} (evaluate --holdout)"
         print(kept)
     return 0
+
+
+def _fit_rules(args, frame, schema) -> list:
+    """The rules fit keeps, found on the whole table as 'inspect' numbers them, and printed."""
+    if args.no_rules or args.dp_epsilon is not None:
+        if args.dp_epsilon is not None and not args.no_rules:
+            print("note: no business rules with differential privacy (finding them reads the rows)")
+        return []
+    found = discover_rules(frame, schema)
+    kept = default_rules(found, args.drop_rule)
+    print(f"rules kept ({len(kept)} of {len(found)} found; --drop-rule N leaves one out):")
+    for number, rule in enumerate(found, start=1):
+        if rule in kept:
+            print(f"  {rule_line(number, rule, schema)}")
+    return kept
 
 
 def _names(text: str) -> list[str]:
@@ -266,25 +302,26 @@ def _sample(args) -> int:
 
     if args.rows < 0:
         raise SynthError("--rows must be 0 or more.")
-    conditions = None
-    if args.where:
-        column, sep, value = args.where.partition("=")
+    conditions = {}
+    for where in args.where:
+        column, sep, value = where.partition("=")
         if not sep or not column.strip():
             raise SynthError("--where needs the form COLUMN=VALUE, for example income=>50K.")
-        conditions = {column.strip(): value.strip()}
+        conditions[column.strip()] = value.strip()
     synth = sc.Synthesizer.load(args.model)
     near = _near_copy_filter(synth, args.near_copy_filter) if args.near_copy_filter else None
     started = time.monotonic()
-    copies = near_copies = common = 0
+    copies = near_copies = common = rejected = 0
 
     def chunks():
-        nonlocal copies, near_copies, common
+        nonlocal copies, near_copies, common, rejected
         for chunk in synth.iter_chunks(
             args.rows, conditions, args.seed, not args.keep_copies, near_copies=near
         ):
             copies += chunk.copies_removed
             near_copies += chunk.near_copies_removed
             common += chunk.common_copies_kept
+            rejected += chunk.rule_rejected
             yield written_in_styles(chunk.frame, synth.schema_.number_formats)
 
     written = write_csv(chunks(), args.out)
@@ -293,6 +330,8 @@ def _sample(args) -> int:
     removed = "copies kept" if args.keep_copies else copies_in_words(copies, common, rare_below)
     if near is not None:
         removed += f", {near_copies} near copies removed ({near.describe()})"
+    if synth.rules_:
+        removed += f", {len(synth.rules_)} business rules kept: {rejected} rows rejected"
     print(f"wrote {written} rows to {args.out} in {elapsed:.1f} s ({removed})")
     return 0
 
@@ -321,6 +360,7 @@ def _evaluate(args) -> int:
         target=args.target,
         seed=args.seed,
         **({"max_rows": args.max_rows} if args.max_rows else {}),
+        rules=discover_rules(real, schema),  # every rule the real rows (nearly) all obey
     )
     _print_summary(evaluation)
     if args.json_out:

@@ -23,6 +23,11 @@ class TrainingError(SynthError):
     """Training could not start or had to stop."""
 
 
+class RuleError(SynthError):
+    """A business rule cannot be kept: it names columns of the wrong kinds, the real table
+    breaks it, or conditions asked together break it."""
+
+
 class ModelFileError(SynthError):
     """A model file is damaged, foreign or from an incompatible version."""
 

@@ -140,8 +140,10 @@ class TrainingJob:
         config: TrainingConfig,
         slots: TrainingSlots | None = None,
         keep_alive: Callable[[], bool] | None = None,
+        rules: list | None = None,
     ):
         self._frame, self._schema, self.config = frame, schema, config
+        self._rules = rules  # business rules to keep (None: those every row obeys)
         self._rows = len(frame)
         self._slots = slots
         self._keep_alive = keep_alive
@@ -227,7 +229,13 @@ class TrainingJob:
         try:
             self._set(RunState.RUNNING)
             synth = Synthesizer(self.config)
-            synth.fit(self._frame, self._schema, progress=self._progress, stop=self._stop)
+            synth.fit(
+                self._frame,
+                self._schema,
+                progress=self._progress,
+                stop=self._stop,
+                rules=self._rules,
+            )
             state = RunState.STOPPED if synth.stopped_early else RunState.FINISHED
             self._progress.finish(state)
             self._set(state, result=synth)

@@ -27,6 +27,8 @@ from synth_core.errors import ModelFileError, SynthError
 from synth_core.models import variants
 from synth_core.models.argn_network import network_size
 from synth_core.models.tokens import TokenLayout
+from synth_core.rules import Rule, check_rule_columns, rules_from_dicts
+from synth_core.schema import Schema
 from synth_core.tables.limits import ReadLimits
 
 MANIFEST = "manifest.json"
@@ -47,6 +49,7 @@ MAX_COLUMN_WIDTH = 10_000
 MAX_TABLE_WIDTH = 100_000
 MAX_GENERATOR_WEIGHTS = 50_000_000
 MAX_SAFETENSORS_HEADER = 1024**2
+MAX_RULES = 10_000  # far above the rules a 500-column table can have found
 DTYPE_BYTES = {"F32": 4, "I64": 8}
 
 
@@ -270,3 +273,18 @@ def mismatched_weights() -> ModelFileError:
         "The weights in this model file do not match its settings. Use the original file, or "
         "train the model again."
     )
+
+
+def check_rules(data: Any, schema: Schema, columns: list[str]) -> tuple[Rule, ...]:
+    """The business rules of model.json (none in a file saved before rules existed), each read
+    as data and checked against the learned columns and their kinds."""
+    if data is None:
+        return ()
+    if isinstance(data, list) and len(data) > MAX_RULES:
+        raise _setting_error("it holds more rules than any table could have")
+    try:
+        rules = rules_from_dicts(data)
+        check_rule_columns(rules, schema, columns)
+    except SynthError as error:
+        raise _setting_error(f"a business rule is not valid ({str(error).rstrip('.')})") from error
+    return tuple(rules)

@@ -33,6 +33,7 @@ from synth_core.models.build import build_core
 from synth_core.parts import ModelParts
 from synth_core.privacy.dp import PrivacyRecord
 from synth_core.privacy.pii import PiiPlan
+from synth_core.rules import rules_to_dicts
 from synth_core.schema import Schema
 from synth_core.training.device import resolve_device
 from synth_core.training.progress import RunState
@@ -102,6 +103,7 @@ def _model_json(parts: ModelParts) -> dict[str, Any]:
         "training_rows": int(parts.training_rows),
         "pii": parts.pii.to_dict(),
         "privacy": parts.privacy.to_dict() if parts.privacy is not None else None,
+        "rules": rules_to_dicts(parts.rules),
         "versions": library_versions(),
     }
 
@@ -197,9 +199,10 @@ def _read_parts(source, target: torch.device) -> ModelParts:
     tensors = load_tensors(raw)
     core = _sampling_core(checked, tensors.get(COUNTS_KEY), target)
     _load_generator(core, found, tensors)
+    schema = Schema.from_dict(model["schema"])
     return ModelParts(
         config=checked.config,
-        schema=Schema.from_dict(model["schema"]),
+        schema=schema,
         transform=checked.transform,
         variant=checked.variant,
         core=core,
@@ -208,6 +211,7 @@ def _read_parts(source, target: torch.device) -> ModelParts:
         training_hashes=tensors[HASHES_KEY].numpy().view(np.uint64),
         training_rows=checked.training_rows,
         state=RunState.LOADED,
+        rules=modelcheck.check_rules(model.get("rules"), schema, checked.transform.columns),
     )
 
 

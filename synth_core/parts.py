@@ -12,6 +12,7 @@ from synth_core.models.core import GanCore
 from synth_core.models.variants import Variant
 from synth_core.privacy.dp import PrivacyRecord
 from synth_core.privacy.pii import PiiPlan
+from synth_core.rules import Rule
 from synth_core.schema import Schema
 from synth_core.training.progress import RunState
 
@@ -28,3 +29,4 @@ class ModelParts:
     training_hashes: np.ndarray  # fingerprints of the training rows, for removing copies
     training_rows: int
     state: RunState  # how training ended, or LOADED
+    rules: tuple[Rule, ...] = ()  # business rules kept in every generated row

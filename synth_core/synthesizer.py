@@ -26,6 +26,14 @@ from synth_core.models.variants import Variant
 from synth_core.parts import ModelParts
 from synth_core.privacy.filters import CopyRule, NearCopyFilter
 from synth_core.privacy.plan import plan_privacy
+from synth_core.rules import (
+    Rule,
+    check_conditions,
+    check_real_shares,
+    check_rule_columns,
+    discover_rules,
+    enforce_rules,
+)
 from synth_core.schema import DISCRETE_KINDS, Schema, infer_schema
 from synth_core.tables.hashing import row_hashes
 from synth_core.training.calibration import calibrate_categories
@@ -35,6 +43,10 @@ from synth_core.training.run import train_model
 
 CHUNK_ROWS = 50_000  # rows generated at a time: bounds memory for any requested size
 MAX_EMPTY_ROUNDS = 50  # chunks in a row with no usable row before giving up
+#: Generation stops when, after this many generated rows, fewer than ``MIN_YIELD`` of them
+#: met the conditions and the rules: asking for more would loop for a very long time.
+MIN_TRIED_ROWS = 20_000
+MIN_YIELD = 0.001
 
 
 @dataclass(frozen=True)
@@ -45,6 +57,7 @@ class SampleResult:
     copies_removed: int  # generated rows identical to a rare training row, dropped
     near_copies_removed: int = 0  # rows dropped by the near-copy filter
     common_copies_kept: int = 0  # rows equal to a combination many training rows share
+    rule_rejected: int = 0  # rows that broke a business rule after mending, dropped
 
 
 class Synthesizer:
@@ -63,6 +76,7 @@ class Synthesizer:
         stop: threading.Event | None = None,
         dp_bounds: dict[str, tuple[float, float]] | None = None,
         dp_categories: dict[str, list[Any]] | None = None,
+        rules: list[Rule] | None = None,
     ) -> Synthesizer:
         """Train on ``frame`` (its included columns). ``progress`` and ``stop`` let another thread
         watch the run and end it: a run stopped after its first epoch keeps what it learned so
@@ -71,19 +85,24 @@ class Synthesizer:
 
         With ``config.dp_epsilon`` the run is differentially private (``synth_core.privacy.dp``);
         ``dp_bounds`` ({column: (low, high)}) and ``dp_categories`` ({column: values}) declare
-        public ranges and category lists, which then cost no budget."""
+        public ranges and category lists, which then cost no budget.
+
+        ``rules`` (``synth_core.rules``) are kept in every generated row; None keeps every rule
+        found that all rows of ``frame`` obey (none for a differentially private run: finding
+        them reads the rows outside the guarantee), and ``[]`` keeps none."""
         # Flushed from the start: the first parallel computation of this thread (before
         # training itself) creates the worker threads, and they copy the setting then.
         with denormals_flushed():
-            return self._fit(frame, schema, progress, stop, dp_bounds, dp_categories)
+            return self._fit(frame, schema, progress, stop, dp_bounds, dp_categories, rules)
 
-    def _fit(self, frame, schema, progress, stop, dp_bounds, dp_categories) -> Synthesizer:
+    def _fit(self, frame, schema, progress, stop, dp_bounds, dp_categories, rules) -> Synthesizer:
         variant = variants.get(self.config.variant)
         config = variants.validated(variant.sized(self.config, len(frame)))
         check_stop(stop)
         schema = schema or infer_schema(frame)
         self.progress_ = progress or TrainingProgress()
         _check_condition_column(schema, config, variant)
+        rules = kept_rules(frame, schema, config, rules)
         check_stop(stop)
         plan = plan_privacy(frame, schema, config, dp_bounds, dp_categories)
         transform = TableTransform(seed=config.seed)
@@ -105,6 +124,7 @@ class Synthesizer:
                 training_hashes=row_hashes(frame[transform.columns]),
                 training_rows=len(frame),
                 state=trained.state,
+                rules=tuple(rules),
             )
         )
         return self
@@ -123,6 +143,7 @@ class Synthesizer:
         self.privacy_, self.state_ = parts.privacy, parts.state
         self.training_hashes_, self.training_rows_ = parts.training_hashes, parts.training_rows
         self.copy_rule_ = CopyRule.of(parts.training_hashes)
+        self.rules_ = list(parts.rules)
 
     @property
     def stopped_early(self) -> bool:
@@ -136,11 +157,9 @@ class Synthesizer:
         """Values that rows can be requested for in ``column`` (empty if it can't be used).
 
         A conditional model (ctgan, cgan) generates rows for its condition columns directly;
-        any other model keeps, from the rows it generates, those with the value (any category
-        column)."""
-        direct = self.variant_.supports_conditions
-        columns = self.core_.sampler.columns if direct else self.transform_.discrete_columns
-        if column not in columns:
+        for any other category column, and with any other model, the rows with the value are
+        kept from the rows it generates."""
+        if column not in self.transform_.discrete_columns:
             return []
         return [v for v in self.transform_.categories(column) if v is not None]
 
@@ -190,6 +209,7 @@ class Synthesizer:
             sum(c.copies_removed for c in chunks),
             sum(c.near_copies_removed for c in chunks),
             sum(c.common_copies_kept for c in chunks),
+            sum(c.rule_rejected for c in chunks),
         )
 
     def iter_chunks(
@@ -203,34 +223,55 @@ class Synthesizer:
         stop: threading.Event | None = None,
     ) -> Iterator[SampleResult]:
         """Generate ``n`` rows in chunks of at most ``chunk_rows``: bounded memory for any n.
-        Raises ``Stopped`` before a chunk once ``stop`` is set."""
+        Every row meets every condition and obeys every kept rule (mended, or else rejected).
+        Raises ``Stopped`` before a chunk once ``stop`` is set, and ``DataError`` when so few
+        generated rows meet the conditions and the rules that more would take too long."""
         if n < 0:
             raise DataError("The number of rows must be 0 or more.")
-        condition = self._resolve_condition(conditions)
+        wanted_values = self._resolve_conditions(conditions)
+        check_conditions({column: value for column, _, value in wanted_values}, self.rules_)
+        direct = self._direct_condition(wanted_values)
         seed = self.config_.seed if seed is None else seed
         rng = np.random.default_rng(seed)
         # Replaced columns draw from their own generator: they never change the model's rows.
         pii_rng, pii = np.random.default_rng([seed, 1]), self.pii_.writer(seed)
-        made, rounds_without_rows = 0, 0
-        direct = condition is not None and self.variant_.supports_conditions
-        share = 1.0  # of generated rows that meet an indirect condition, from the last chunk
-        while made < n:
+        tally = _Yield()
+        share = 1.0  # of generated rows kept by the conditions and rules, from the last chunk
+        while tally.kept < n:
             check_stop(stop)
-            wanted = n - made if condition is None or direct else math.ceil((n - made) / share)
-            frame = self._generate_frame(
-                min(chunk_rows, wanted), rng=rng, condition=condition if direct else None
-            )
-            if condition is not None:
-                made_rows = len(frame)
-                frame = frame[_matches(frame[condition[0]], condition[2])]
-                share = max(len(frame) / max(made_rows, 1), 1 / chunk_rows)
+            wanted = n - tally.kept if share >= 1.0 else math.ceil((n - tally.kept) / share)
+            frame = self._generate_frame(min(chunk_rows, wanted), rng=rng, condition=direct)
+            made_rows = len(frame)
+            enforced = enforce_rules(frame, self.rules_, self.schema_, rng)
+            frame = enforced.frame
+            for column, _, value in wanted_values:
+                frame = frame[_matches(frame[column], value)]
+            met = len(frame)
+            share = max(met / max(made_rows, 1), 1 / chunk_rows)
             frame, dropped, near, common = self._filtered(frame, remove_copies, near_copies)
-            frame, common = frame.iloc[: n - made].reset_index(drop=True), common[: n - made]
-            rounds_without_rows = 0 if len(frame) else rounds_without_rows + 1
-            if rounds_without_rows >= MAX_EMPTY_ROUNDS:
-                raise _nothing_kept(condition is not None)
-            made += len(frame)
-            yield SampleResult(pii.add(frame, pii_rng), dropped, near, int(common.sum()))
+            frame, common = (
+                frame.iloc[: n - tally.kept].reset_index(drop=True),
+                common[: n - tally.kept],
+            )
+            tally.add(made_rows, met, len(frame), enforced.by_rule)
+            self._check_yield(tally, bool(wanted_values), n)
+            yield SampleResult(
+                pii.add(frame, pii_rng), dropped, near, int(common.sum()), enforced.rejected
+            )
+
+    def _check_yield(self, tally: _Yield, conditioned: bool, n: int) -> None:
+        """Stop with a plain message when conditions or rules keep rejecting nearly every row."""
+        hopeless = tally.made >= MIN_TRIED_ROWS and tally.met < MIN_YIELD * tally.made
+        if tally.kept >= n or (tally.empty_rounds < MAX_EMPTY_ROUNDS and not hopeless):
+            return
+        if tally.by_rule and max(tally.by_rule.values()) > tally.made / 2:
+            index = max(tally.by_rule, key=tally.by_rule.get)
+            rule = self.rules_[index].describe(self.schema_)
+            raise DataError(
+                f"Generation stopped: {tally.by_rule[index]:,} of {tally.made:,} generated rows "
+                f"broke the rule '{rule}' even after mending. Train longer, or drop that rule."
+            )
+        raise _nothing_kept(conditioned)
 
     def _filtered(
         self, frame: pd.DataFrame, remove_copies: bool, near_copies: NearCopyFilter | None
@@ -261,12 +302,19 @@ class Synthesizer:
             frame[condition[0]] = pd.Series([condition[2]] * n, dtype=frame[condition[0]].dtype)
         return frame
 
-    def _resolve_condition(self, conditions: dict[str, Any] | None):
-        if not conditions:
+    def _resolve_conditions(self, conditions: dict[str, Any] | None) -> list[tuple[str, int, Any]]:
+        """(column, code, value) for each condition, the value as the model writes it."""
+        return [self._resolve_condition(c, v) for c, v in (conditions or {}).items()]
+
+    def _direct_condition(self, resolved: list[tuple[str, int, Any]]):
+        """The first condition a conditional model can generate rows for directly (the others
+        are met by keeping the rows that have them), or None."""
+        if not self.variant_.supports_conditions:
             return None
-        if len(conditions) > 1:
-            raise DataError("Give one condition at a time, such as income=>50K.")
-        ((column, value),) = conditions.items()
+        direct = [c for c in resolved if c[0] in self.core_.sampler.columns]
+        return direct[0] if direct else None
+
+    def _resolve_condition(self, column: str, value: Any) -> tuple[str, int, Any]:
         if column not in self.columns:
             raise DataError(f"There is no column '{column}' in this model.")
         options = self.condition_values(column)
@@ -299,6 +347,40 @@ class Synthesizer:
     def load(cls, source, device: str = "auto") -> Synthesizer:
         """Read a ``.synth`` file (a path or its bytes); never runs code from it."""
         return cls.from_parts(modelfile.read_parts(source, device))
+
+
+class _Yield:
+    """Rows generated, rows that met the conditions and the rules, rows kept so far, chunks in
+    a row that kept none, and rows each rule rejected."""
+
+    def __init__(self) -> None:
+        self.made = self.met = self.kept = self.empty_rounds = 0
+        self.by_rule: dict[int, int] = {}
+
+    def add(self, made: int, met: int, kept: int, by_rule: dict[int, int]) -> None:
+        self.made += made
+        self.met += met
+        self.kept += kept
+        self.empty_rounds = 0 if kept else self.empty_rounds + 1
+        for index, count in by_rule.items():
+            self.by_rule[index] = self.by_rule.get(index, 0) + count
+
+
+def kept_rules(frame, schema: Schema, config: TrainingConfig, rules: list[Rule] | None):
+    """The rules a fit keeps: those given, checked against the table, or when None every rule
+    found that all its rows obey (none for a differentially private run)."""
+    if rules is None:
+        if config.dp_epsilon is not None:
+            return []
+        return [rule for rule in discover_rules(frame, schema, config.seed) if rule.share >= 1.0]
+    if rules and config.dp_epsilon is not None:
+        raise SchemaError(
+            "Business rules are read from your rows outside the differential-privacy guarantee. "
+            "Train without rules, or without differential privacy."
+        )
+    check_rule_columns(rules, schema, schema.included_names)
+    check_real_shares(rules, frame, schema)
+    return list(rules)
 
 
 def _nothing_kept(conditioned: bool) -> DataError:

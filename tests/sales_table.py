@@ -83,3 +83,50 @@ def _skewed(rng: np.random.Generator, size: int) -> np.ndarray:
     """Shares for ``size`` keys, a few much more common than the rest."""
     weights = rng.pareto(1.5, size) + 0.2
     return weights / weights.sum()
+
+
+#: The product hierarchy and the places of ``sales_with_rules``.
+SUB_CATEGORIES = {
+    "Furniture": ["Bookcases", "Chairs", "Tables", "Furnishings"],
+    "Office Supplies": ["Binders", "Paper", "Storage", "Art", "Labels"],
+    "Technology": ["Phones", "Machines", "Accessories", "Copiers"],
+}
+CITY_STATES = {
+    "New York City": "New York",
+    "Buffalo": "New York",
+    "Los Angeles": "California",
+    "San Francisco": "California",
+    "Seattle": "Washington",
+    "Houston": "Texas",
+    "Dallas": "Texas",
+    "Chicago": "Illinois",
+}
+
+
+def sales_with_rules(rows: int = 2_000, seed: int = 0) -> pd.DataFrame:
+    """Order lines that obey business rules: the ship date is 0 to 7 days after the order date,
+    each sub-category belongs to one category, each city to one state, Sales = Unit Price ×
+    Quantity (to the cent) and the discount is between 0 and 0.8."""
+    rng = np.random.default_rng(seed)
+    subs = [(cat, sub) for cat, names in SUB_CATEGORIES.items() for sub in names]
+    chosen = rng.choice(len(subs), rows)
+    cities = list(CITY_STATES)
+    city = rng.choice(cities, rows)
+    ordered = pd.Timestamp("2016-01-01") + pd.to_timedelta(rng.integers(0, 1000, rows), unit="D")
+    shipped = ordered + pd.to_timedelta(rng.integers(0, 8, rows), unit="D")
+    price = np.round(rng.gamma(2.0, 40.0, rows) + 1, 2)
+    quantity = rng.integers(1, 10, rows)
+    return pd.DataFrame(
+        {
+            "Order Date": ordered.strftime("%Y-%m-%d"),
+            "Ship Date": shipped.strftime("%Y-%m-%d"),
+            "Category": [subs[i][0] for i in chosen],
+            "Sub-Category": [subs[i][1] for i in chosen],
+            "City": city,
+            "State": [CITY_STATES[c] for c in city],
+            "Unit Price": price,
+            "Quantity": quantity,
+            "Sales": np.round(price * quantity, 2),
+            "Discount": rng.choice([0.0, 0.1, 0.2, 0.5, 0.8], rows),
+        }
+    )

@@ -47,12 +47,14 @@ class Generated:
     frame: pd.DataFrame
     requested: int
     copies_removed: int  # rows identical to a rare real row, dropped
-    condition: tuple[str, Any] | None  # (column, value) every row has, or None
+    condition: tuple[tuple[str, Any], ...] | None  # (column, value) pairs every row has, or None
     seed: int
     job_id: int  # ``id`` of the TrainingJob whose model made them
     near_copies_removed: int = 0  # rows dropped by the near-copy filter
     near_copy_rule: str | None = None  # the filter's rule in words; None: it could not run
     common_copies_kept: int = 0  # rows equal to a combination many real rows share, kept
+    rules_kept: int = 0  # business rules every row obeys
+    rule_rejected: int = 0  # generated rows that broke a rule after mending, dropped
 
     @property
     def rows(self) -> int:
@@ -72,7 +74,7 @@ class Scored:
 def generate(
     job: TrainingJob,
     rows: int,
-    condition: tuple[str, Any] | None = None,
+    condition: tuple[tuple[str, Any], ...] | None = None,
     seed: int | None = None,
     store: State | None = None,
     on_rows: Callable[[int], None] | None = None,
@@ -90,14 +92,14 @@ def generate(
 def _make(
     job: TrainingJob,
     rows: int,
-    condition: tuple[str, Any] | None,
+    condition: tuple[tuple[str, Any], ...] | None,
     seed: int | None,
     store: State,
     on_rows: Callable[[int], None] | None = None,
 ) -> Generated:
     synth = _model(job)
     seed = synth.config_.seed if seed is None else int(seed)
-    conditions = {condition[0]: condition[1]} if condition else None
+    conditions = dict(condition) if condition else None
     near = near_copies(job, store)
     result = synth.generate(int(rows), conditions, seed, near_copies=near, on_rows=on_rows)
     return Generated(
@@ -110,6 +112,8 @@ def _make(
         result.near_copies_removed,
         near.describe() if near is not None else None,
         result.common_copies_kept,
+        len(synth.rules_),
+        result.rule_rejected,
     )
 
 
@@ -156,6 +160,15 @@ def filters_sentence(made: Generated) -> str:
     if made.near_copy_rule is None:
         return words + "; the near-copy filter needs real rows kept aside, and there were too few."
     return words + f"; {made.near_copies_removed:,} near copies removed ({made.near_copy_rule})."
+
+
+def rules_sentence(made: Generated) -> str:
+    """The business rules the rows obey, and how many generated rows broke one, or nothing."""
+    if not made.rules_kept:
+        return ""
+    rules = "1 business rule" if made.rules_kept == 1 else f"{made.rules_kept} business rules"
+    rejected = f"{made.rule_rejected:,} generated rows that broke one were left out"
+    return f" Every row obeys the {rules} kept; {rejected}."
 
 
 def privacy_facts(job: TrainingJob, made: Generated) -> dict[str, str]:
@@ -225,6 +238,7 @@ def score(
         target=target,
         seed=synth.config_.seed,
         on_stage=on_stage,
+        rules=synth.rules_,
     )
     done = Scored(evaluation, made, target)
     store[state.EVALUATION] = done

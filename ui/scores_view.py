@@ -5,7 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from synth_core.evaluation.validity import Validity
 from synth_core.evaluation.verdicts import Verdict
+from synth_core.rules import share_words
 from ui.text import plain
 
 #: Verdict level -> (badge colour, icon). Streamlit's badge colours.
@@ -39,3 +41,32 @@ def worst_first(names: list[str], shapes: pd.DataFrame) -> list[str]:
         return names
     scores = dict(zip(shapes["Column"], shapes["Score"], strict=True))
     return sorted(names, key=lambda name: scores.get(name, float("inf")))
+
+
+def validity_panel(validity: Validity | None) -> None:
+    """Each business rule with the share of real and synthetic rows that obey it, and the basic
+    checks (numbers in the real range, known categories, dates in the real format)."""
+    if validity is None:
+        st.caption("Not measured.")
+        return
+    st.markdown("**Business rules**: the share of real and of synthetic rows that obey each.")
+    if validity.rules:
+        rules = pd.DataFrame(
+            {
+                "Rule": [check.words for check in validity.rules],
+                "Real rows": [share_words(check.real) for check in validity.rules],
+                "Synthetic rows": [share_words(check.synthetic) for check in validity.rules],
+            }
+        )
+        st.dataframe(rules, hide_index=True, key="validity_rules")
+    else:
+        st.caption("No business rule was kept: choose rules on the Columns page.")
+    st.markdown("**Basic checks**")
+    basics = pd.DataFrame(
+        {
+            "Check": [check.name for check in validity.basics],
+            "Synthetic values that pass": [share_words(check.share) for check in validity.basics],
+            "Fewest pass in": [check.worst or "–" for check in validity.basics],
+        }
+    )
+    st.dataframe(basics, hide_index=True, key="validity_basics")

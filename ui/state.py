@@ -16,6 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from synth_core.errors import SynthError
+from synth_core.rules import Rule
 from synth_core.schema import Schema, infer_schema
 from synth_core.tables import ReadInfo, ReadResult, read_table
 from synth_core.tables.datasets import DEMO_NAME, load_demo
@@ -45,6 +46,7 @@ EVALUATION = "evaluation"  # ui.results.Scored: the scores of a generated table
 SCORING_STOPPED = "scoring_stopped"  # id of the job whose scoring the person stopped
 GENERATING = "generating"  # set while rows are generated: found set, that run was interrupted
 NEAR_COPY_FILTER = "near_copy_filter"  # (job id, NearCopyFilter or None) for generated rows
+RULES = "rules"  # RuleChoices: the business rules found for the learned columns, and the choices
 
 UPLOAD_WIDGET = "upload_file"
 SAMPLE_BUTTON = "load_sample"
@@ -67,6 +69,8 @@ ROWS_WIDGET = "generate_rows"
 CONDITION_ON_WIDGET = "generate_with_condition"
 WHERE_COLUMN_WIDGET = "generate_where_column"
 WHERE_VALUE_WIDGET = "generate_where_value"
+WHERE_COLUMN_2_WIDGET = "generate_where_column_2"  # a second condition, or none
+WHERE_VALUE_2_WIDGET = "generate_where_value_2"
 GENERATE_SEED_WIDGET = "generate_seed"
 GENERATE_BUTTON = "generate_rows_button"
 EVALUATE_BUTTON = "evaluate_button"
@@ -75,6 +79,11 @@ SCORE_BUTTON = "score_button"
 STOP_GENERATING_BUTTON = "stop_generating"
 MARGINAL_WIDGET = "compare_column"
 TREATMENT_WIDGET_PREFIX = "treatment::"  # + column name: what replaces a personal-data column
+RULE_WIDGET_PREFIX = "rule::"  # + the rule in words: keep it or not
+RULE_KIND_WIDGET = "add_rule_kind"  # the kind of rule a person adds by picking columns
+RULE_COLUMN_WIDGET_PREFIX = "add_rule_column::"  # + position: a column of the rule added
+RULE_OPERATOR_WIDGET = "add_rule_operator"
+ADD_RULE_BUTTON = "add_rule"
 
 #: The Advanced training settings: TrainingConfig field -> widget key.
 ADVANCED_WIDGETS: dict[str, str] = {
@@ -100,6 +109,8 @@ DOWNLOAD_WIDGETS: tuple[str, ...] = (
     CONDITION_ON_WIDGET,
     WHERE_COLUMN_WIDGET,
     WHERE_VALUE_WIDGET,
+    WHERE_COLUMN_2_WIDGET,
+    WHERE_VALUE_2_WIDGET,
 )
 
 UNEXPECTED_LOAD_ERROR = (
@@ -310,6 +321,48 @@ def get_preview(state: State | None = None) -> pd.DataFrame | None:
 
 def set_preview(rows: pd.DataFrame, state: State | None = None) -> None:
     _store(state)[PREVIEW] = rows
+
+
+# ------------------------------------------------------------------------------ business rules
+@dataclass
+class RuleChoices:
+    """The rules found in the loaded table for one set of learned columns, and which the person
+    keeps (by the rule's words; a rule not chosen yet is kept when every real row obeys it)."""
+
+    learned: tuple  # the table revision and learned columns the rules were found for
+    found: list[Rule]
+    kept: dict[str, bool]
+
+
+def get_rule_choices(schema: Schema, state: State | None = None) -> RuleChoices | None:
+    """The rules found for ``schema``'s learned columns of the current table, or None when
+    they were not looked for yet (or the table or columns changed since)."""
+    store = _store(state)
+    choices = store.get(RULES)
+    return choices if choices is not None and choices.learned == _learned(store, schema) else None
+
+
+def set_rules_found(schema: Schema, found: list[Rule], state: State | None = None) -> RuleChoices:
+    store = _store(state)
+    store[RULES] = RuleChoices(_learned(store, schema), list(found), {})
+    return store[RULES]
+
+
+def add_rule(rule: Rule, words: str, state: State | None = None) -> None:
+    """Propose ``rule`` (written ``words``) too, kept; one already proposed is just kept."""
+    choices = _store(state).get(RULES)
+    if choices is None:
+        return
+    if all(found != rule for found in choices.found):
+        choices.found.append(rule)
+    choices.kept[words] = True
+
+
+def set_rule_kept(words: str, kept: bool, state: State | None = None) -> None:
+    """Remember whether the person keeps the rule written ``words``."""
+    choices = _store(state).get(RULES)
+    if choices is not None:
+        choices.kept[words] = kept
 
 
 # ------------------------------------------------------------------------------ widgets

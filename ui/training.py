@@ -26,7 +26,7 @@ from synth_core.training.device import describe_device, resolve_device
 from synth_core.training.presets import preset_config
 from synth_core.training.progress import RunState
 from synth_core.wording import duration
-from ui import state
+from ui import rules, state
 from ui.holdout import split_for_training
 from ui.state import LoadedTable, State
 
@@ -94,8 +94,15 @@ def start_training(
 
     A fifth of the rows is kept aside first (see ``ui.holdout``): the model never sees them."""
     train = split_for_training(table.frame, schema, config.seed, store)
+    # Finding rules reads the rows outside a differential-privacy guarantee: none then.
+    kept = [] if config.dp_epsilon is not None else rules.kept(table, schema, store)
     job = TrainingJob(
-        train, schema, config, slots=training_slots(), keep_alive=session_keep_alive()
+        train,
+        schema,
+        config,
+        slots=training_slots(),
+        keep_alive=session_keep_alive(),
+        rules=kept,
     )
     state.set_job(job.start(), schema, store)
     return job

@@ -13,7 +13,7 @@ import math
 import threading
 import time
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -28,7 +28,9 @@ from synth_core.evaluation.precision_recall import COVERAGE_ROWS, PrecisionRecal
 from synth_core.evaluation.privacy_scores import PrivacyScores, privacy_scores
 from synth_core.evaluation.sampling import at_most
 from synth_core.evaluation.usefulness import MAX_CLASSES, Utility, ml_utility, usefulness_targets
+from synth_core.evaluation.validity import Validity, validity_checks
 from synth_core.evaluation.verdicts import PRIVACY_PARTS, Verdict, verdict_for, worst
+from synth_core.rules import Rule
 from synth_core.schema import (
     DISCRETE_KINDS,
     FORMAT_SEPARATOR,
@@ -115,6 +117,7 @@ class Evaluation:
     timings: dict[str, float] = field(default_factory=dict)  # seconds per part
     detection: Detection | None = None
     precision_recall: PrecisionRecall | None = None
+    validity: Validity | None = None  # business rules and basic checks
 
     def to_dict(self) -> dict:
         """The evaluation as JSON-ready data (NaN as null)."""
@@ -131,6 +134,7 @@ class Evaluation:
             "privacy": self.privacy.to_dict(),
             "detection": self.detection.to_dict() if self.detection else None,
             "precision_recall": self.precision_recall.to_dict() if self.precision_recall else None,
+            "validity": self.validity.to_dict() if self.validity else None,
             "verdicts": {key: verdict.to_dict() for key, verdict in self.verdicts.items()},
             "column_shapes_details": _records(self.column_shapes_details),
             "column_pair_trends_details": _records(self.pair_trends_details),
@@ -177,6 +181,7 @@ def evaluate(
     max_rows: int = DEFAULT_MAX_ROWS,
     stop: threading.Event | None = None,
     on_stage: Callable[[str, float], None] | None = None,
+    rules: Sequence[Rule] = (),
 ) -> Evaluation:
     """Compare ``synthetic`` with ``real`` (the rows the generator learnt from) over the
     schema's included columns.
@@ -187,7 +192,8 @@ def evaluate(
     rows are subsampled with ``seed``, which the notes say. ``stop``: once set (by another
     thread), the evaluation ends before its next part. ``on_stage(part, fraction)``, when
     given, is called as each part starts (a key of :data:`STAGES`, with the share of the parts
-    already done) and once at the end with ``("done", 1.0)``.
+    already done) and once at the end with ``("done", 1.0)``. ``rules``: business rules
+    (``synth_core.rules``) whose real and synthetic shares the validity checks report.
 
     Raises:
         Stopped: ``stop`` was set.
@@ -210,6 +216,7 @@ def evaluate(
     detection, coverage = _realism(timed, real, synthetic, infos, seed, notes)
     verdicts = _verdicts(quality, diagnostic, shapes, trends, utility, privacy, real, infos)
     verdicts |= _fidelity_verdicts(detection, coverage)
+    validity = validity_checks(real, synthetic, infos, schema, rules)
     notes += _reading_notes(quality, utility, verdicts, target)
     if on_stage is not None:
         on_stage("done", 1.0)
@@ -231,6 +238,7 @@ def evaluate(
         timings=timed.timings,
         detection=detection,
         precision_recall=coverage,
+        validity=validity,
     )
 
 

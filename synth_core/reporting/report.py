@@ -28,6 +28,7 @@ from synth_core.reporting.plots import (
     scores_figure,
     utility_figure,
 )
+from synth_core.rules import share_words
 from synth_core.version import __version__
 from synth_core.wording import percent
 
@@ -38,6 +39,7 @@ SECTIONS = (
     ("summary", "Summary"),
     ("quality", "Quality"),
     ("diagnostic", "Diagnostic"),
+    ("validity", "Validity"),
     ("realism", "Realism"),
     ("distributions", "Column distributions"),
     ("correlations", "Correlations"),
@@ -103,6 +105,7 @@ def html_report(
         _summary(evaluation, charts),
         _quality(evaluation),
         _diagnostic(evaluation),
+        _validity(evaluation),
         _realism(evaluation),
         _distributions(evaluation, charts),
         _correlations(evaluation, charts),
@@ -204,6 +207,40 @@ def _diagnostic(evaluation: Evaluation) -> str:
             "ranges and categories, keys unique. <b>Data structure</b>: the same columns.</p>",
             _verdict_line(evaluation.verdicts.get("diagnostic")),
             _table(scores),
+        ],
+    )
+
+
+def _validity(evaluation: Evaluation) -> str:
+    """Each business rule with the share of real and synthetic rows that obey it (the goal:
+    100 % for every rule kept), and the basic checks."""
+    validity = evaluation.validity
+    if validity is None:
+        return _section("validity", ['<p class="muted">Not measured.</p>'])
+    rules = pd.DataFrame(
+        {
+            "Rule": [check.words for check in validity.rules],
+            "Real rows": [share_words(check.real) for check in validity.rules],
+            "Synthetic rows": [share_words(check.synthetic) for check in validity.rules],
+        }
+    )
+    basics = pd.DataFrame(
+        {
+            "Check": [check.name for check in validity.basics],
+            "Synthetic values that pass": [share_words(check.share) for check in validity.basics],
+            "Columns": [check.columns for check in validity.basics],
+            "Fewest pass in": [check.worst or "–" for check in validity.basics],
+        }
+    )
+    shown = _table(rules) if len(rules) else '<p class="muted">No business rule was kept.</p>'
+    return _section(
+        "validity",
+        [
+            "<p>Do the rows make sense? Each business rule with the share of real and of "
+            "synthetic rows that obey it (the goal: 100 % for every rule kept).</p>",
+            shown,
+            "<h3>Basic checks</h3>",
+            _table(basics),
         ],
     )
 

@@ -9,9 +9,12 @@ from streamlit.testing.v1 import AppTest
 
 from synth_core.errors import SchemaError
 from synth_core.schema import Kind, Schema, infer_schema
+from synth_core.tables.datasets import DEMO_PATH
 from synth_core.wording import duration
-from tests.sales_table import sales_orders
+from tests.app.steps import tiny_settings, train_to_the_end
+from tests.sales_table import sales_orders, sales_with_rules
 from ui import columns_table as table_view
+from ui import rules as rules_ui
 from ui import state as state
 
 COLUMNS = "pages/columns.py"
@@ -299,3 +302,93 @@ def test_when_no_column_qualifies_none_is_chosen_and_the_page_says_so(app: AppTe
     app.selectbox(key="target_column").set_value("day").run()
     assert state.get_target(app.session_state) == "day"
     assert not any("No column looks like" in text for text in texts(app.info))
+
+
+# ------------------------------------------------------------------------------ business rules
+EDUCATION_RULE = "education and education-num go together one to one (16 pairs)"
+
+
+def rule_box(app: AppTest, words: str):
+    return app.checkbox(key=f"{state.RULE_WIDGET_PREFIX}{words}")
+
+
+def test_the_rules_found_are_proposed_in_words_with_their_real_share(columns: AppTest) -> None:
+    box = rule_box(columns, EDUCATION_RULE)
+    assert box.value is True  # every real row obeys it: kept at first
+    assert "100 % of your rows" in box.label
+    weaker = rule_box(columns, "fnlwgt is at least capital-gain")
+    assert weaker.value is False and "99.9 % of your rows" in weaker.label
+    assert any("Business rules" in text for text in texts(columns.markdown))
+
+
+def test_a_rule_unticked_is_left_out_of_training_and_stays_unticked(columns: AppTest) -> None:
+    rule_box(columns, EDUCATION_RULE).uncheck().run()
+    rule_box(columns, "fnlwgt is at least capital-gain").check().run()
+    table, schema = state.get_table(columns.session_state), schema_of(columns)
+    kept = [rule.describe(schema) for rule in rules_ui.kept(table, schema, columns.session_state)]
+    assert EDUCATION_RULE not in kept and "fnlwgt is at least capital-gain" in kept
+    columns.switch_page("pages/upload.py").run()
+    columns.switch_page(COLUMNS).run()
+    assert rule_box(columns, EDUCATION_RULE).value is False
+
+
+def test_rules_are_found_again_for_the_columns_learned(columns: AppTest) -> None:
+    position = schema_of(columns).names.index("education-num")
+    edit(columns, {position: {table_view.INCLUDE: False}})
+    labels = [box.label for box in columns.checkbox if box.key.startswith(state.RULE_WIDGET_PREFIX)]
+    assert labels and not any("education-num" in label for label in labels)
+
+
+def test_the_model_trains_with_the_rules_kept_on_the_columns_page(app: AppTest) -> None:
+    app.run()
+    small = pd.read_csv(DEMO_PATH).head(300).to_csv(index=False).encode("utf-8")
+    app.file_uploader(key=state.UPLOAD_WIDGET).set_value(("small.csv", small, "text/csv")).run()
+    app.switch_page(COLUMNS).run()
+    boxes = [box for box in app.checkbox if box.key.startswith(state.RULE_WIDGET_PREFIX)]
+    education = next(box for box in boxes if box.label.startswith("education and education"))
+    education.uncheck().run()
+    expected = {box.key for box in app.checkbox if box.key.startswith("rule::") and box.value}
+    app.switch_page("pages/train.py").run()
+    job = train_to_the_end(tiny_settings(app))
+    schema = job.result.schema_
+    kept = {f"{state.RULE_WIDGET_PREFIX}{rule.describe(schema)}" for rule in job.result.rules_}
+    assert kept == expected and education.key not in kept and kept
+
+
+@pytest.fixture
+def sales_page(app: AppTest) -> AppTest:
+    """The Columns page with a sales table that obeys business rules."""
+    app.run()
+    data = sales_with_rules(300, seed=4).to_csv(index=False).encode("utf-8")
+    app.file_uploader(key=state.UPLOAD_WIDGET).set_value(("sales.csv", data, "text/csv")).run()
+    app.switch_page(COLUMNS).run()
+    assert not app.exception
+    return app
+
+
+def add_rule(app: AppTest, kind: str, *columns: str) -> AppTest:
+    app.selectbox(key=state.RULE_KIND_WIDGET).set_value(kind).run()
+    for position, column in enumerate(columns):
+        app.selectbox(key=f"{state.RULE_COLUMN_WIDGET_PREFIX}{position}").set_value(column).run()
+    return app.button(key=state.ADD_RULE_BUTTON).click().run()
+
+
+def test_a_rule_picked_from_lists_is_added_and_kept(sales_page: AppTest) -> None:
+    words = "Sales is at least Quantity"  # true, but not proposed: the total implies it
+    assert not any(box.label.startswith(words) for box in sales_page.checkbox)
+    add_rule(sales_page, "order", "Quantity", "Sales")
+    assert not sales_page.exception and not sales_page.error
+    assert rule_box(sales_page, words).value is True
+
+
+def test_a_rule_the_table_breaks_is_refused_with_a_plain_message(sales_page: AppTest) -> None:
+    add_rule(sales_page, "order", "Ship Date", "Order Date")
+    assert not sales_page.exception
+    assert "Your table breaks the rule 'Order Date is on or after Ship Date'" in (
+        sales_page.error[0].value.replace("\\", "")
+    )
+
+
+def test_a_rule_between_columns_of_the_wrong_kinds_is_refused(sales_page: AppTest) -> None:
+    add_rule(sales_page, "order", "Order Date", "Quantity")
+    assert "one holds dates and the other numbers" in sales_page.error[0].value

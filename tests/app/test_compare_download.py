@@ -93,8 +93,15 @@ def test_compare_scores_the_model_and_draws_every_part(trained: AppTest) -> None
         "Correlations",
         "Usefulness",
         "Privacy",
+        "Validity",
         "Details",
     ]
+    frames = [frame.value for frame in trained.dataframe]
+    rules = next(frame for frame in frames if "Rule" in frame.columns)
+    kept = state.get_job(trained.session_state).result.rules_
+    assert len(rules) == len(kept) > 0 and set(rules["Synthetic rows"]) == {"100 %"}
+    basics = next(frame for frame in frames if "Check" in frame.columns)
+    assert "Categories from the real set" in set(basics["Check"])
     quality = done.evaluation.quality.quality
     assert f"{quality * 100:.0f} %" in [metric.value for metric in trained.metric]
     assert len(trained.get("plotly_chart")) >= 5  # a column, three maps, usefulness
@@ -202,7 +209,26 @@ def test_download_with_a_condition_gives_only_that_value(trained: AppTest) -> No
     assert not trained.exception and not trained.error
     made = results.generated(state.get_job(trained.session_state), trained.session_state)
     assert made.rows == 40 and set(made.frame["color"]) == {"blue"}
-    assert made.condition == ("color", "blue")
+    assert made.condition == (("color", "blue"),)
+
+
+def test_download_with_two_conditions_gives_rows_with_both(trained: AppTest) -> None:
+    trained.switch_page(DOWNLOAD).run()
+    trained.toggle(key=state.CONDITION_ON_WIDGET).set_value(True).run()
+    trained.selectbox(key=state.WHERE_COLUMN_WIDGET).set_value("color").run()
+    trained.selectbox(key=state.WHERE_VALUE_WIDGET).set_value("red").run()
+    second = trained.selectbox(key=state.WHERE_COLUMN_2_WIDGET)
+    assert "color" not in second.options  # one condition per column
+    second.set_value("member").run()
+    trained.selectbox(key=state.WHERE_VALUE_2_WIDGET).set_value("yes").run()
+    trained.number_input(key=state.ROWS_WIDGET).set_value(30).run()
+    trained.button(key=state.GENERATE_BUTTON).click().run()
+
+    assert not trained.exception and not trained.error
+    made = results.generated(state.get_job(trained.session_state), trained.session_state)
+    assert made.rows == 30 and made.condition == (("color", "red"), ("member", "yes"))
+    assert set(made.frame["color"]) == {"red"} and set(made.frame["member"]) == {"yes"}
+    assert any("all with color = red and member = yes" in t for t in texts(trained.markdown))
 
 
 def test_same_seed_same_rows_other_seed_other_rows(trained: AppTest) -> None:

@@ -47,6 +47,10 @@ def test_upload_train_compare_download(page, screenshot, tmp_path):
     _nav(page, "Columns")
     page.get_by_test_id("stDataFrame").first.wait_for()
     page.get_by_text("6 of 6 columns learned").wait_for()
+    # The rules found are proposed, each ticked when every row obeys it
+    ticked = re.compile(r"^age is between .*100\s%\sof your rows")
+    rule = page.get_by_test_id("stCheckbox").filter(has_text=ticked)
+    assert rule.get_by_role("checkbox").is_checked()
     screenshot(page, "columns")
 
     # Train a short run with small steps, so that the chart moves for a few seconds
@@ -89,6 +93,10 @@ def test_upload_train_compare_download(page, screenshot, tmp_path):
     for tab in ("Correlations", "Privacy"):
         page.get_by_role("tab", name=tab).click()
     screenshot(page, "compare")
+    page.get_by_role("tab", name="Validity").click()
+    page.get_by_text("the share of real and of synthetic rows that obey each").wait_for()
+    page.get_by_text("Basic checks").wait_for()
+    screenshot(page, "compare_validity")
 
     # Download: the rows generated for Compare are offered, as many as the table has
     _nav(page, "Download")
@@ -102,6 +110,7 @@ def test_upload_train_compare_download(page, screenshot, tmp_path):
         page.get_by_role("button", name="Report (HTML)").click()
     html = Path(report_download.value.path()).read_text(encoding="utf-8")
     assert "<html" in html.lower() and "Privacy" in html
+    assert '<section id="validity">' in html and "age is between" in html
     screenshot(page, "download")
     assert not page.get_by_test_id("stException").count()
 

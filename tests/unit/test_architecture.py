@@ -22,6 +22,7 @@ LAYERS = [
     {"errors", "config", "version", "wording"},
     {"tables"},
     {"schema"},
+    {"rules"},
     {"encoding"},
     {"models"},
     {"privacy"},

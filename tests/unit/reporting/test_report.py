@@ -10,6 +10,7 @@ import plotly.graph_objects as go
 import pytest
 
 from synth_core.evaluation.evaluate import evaluate
+from synth_core.evaluation.validity import BasicCheck, RuleCheck, Validity
 from synth_core.reporting.plots import (
     REAL_COLOUR,
     SYNTHETIC_COLOUR,
@@ -168,3 +169,13 @@ def test_realism_lists_detection_precision_and_recall(page, evaluation):
     coverage = evaluation.precision_recall
     assert f"{coverage.precision * 100:.1f} %" in section and f"k = {coverage.k}" in section
     assert "Kynkäänniemi" in section
+
+
+def test_the_validity_section_lists_each_rule_with_its_real_and_synthetic_share(evaluation):
+    rule = RuleCheck(f"{SCRIPT_NAME} is on or after Order Date", real=1.0, synthetic=0.488)
+    checks = Validity((rule,), (BasicCheck("Dates in the real format", 0.9, 2, "Ship Date"),))
+    text = html_report(dataclasses.replace(evaluation, validity=checks))
+    section = text[text.index('<section id="validity">') :].split("</section>")[0]
+    assert "is on or after Order Date" in section and SCRIPT_NAME not in section
+    assert "100 %" in section and "48.8 %" in section
+    assert "Dates in the real format" in section and "Ship Date" in section

@@ -1,0 +1,188 @@
+"""Rules found in a real table, each with the share of its rows that obey it.
+
+Cheap by design: candidates are tried on a seeded sample of rows and only among columns whose
+kinds fit the rule (orders among dates and among numbers, mappings among columns of few values,
+sums and products among number columns), and each survivor is confirmed on the whole table.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pandas as pd
+
+from synth_core.rules.model import (
+    GAP_QUANTILES,
+    ArithmeticRule,
+    MappingRule,
+    OrderRule,
+    RangeRule,
+    Rule,
+    tolerance,
+)
+from synth_core.rules.values import numbers
+from synth_core.schema import DISCRETE_KINDS, Kind, Schema
+
+SAMPLE_ROWS = 5_000  # rows candidates are tried on before the whole table confirms them
+PROBE_ROWS = 200  # rows a sum or product is tried on first
+MIN_SHARE = 0.99  # of the real rows: a weaker pattern is not proposed
+MAX_MAPPING_VALUES = 100  # a determining column has at most this many values
+MAX_MAPPING_COLUMNS = 60  # mappings are tried among at most this many columns (pairs grow as n²)
+MAX_BASELINE = 0.95  # a target this dominated by one value is obeyed by chance
+MAX_NUMBER_COLUMNS = 20  # sums and orders are tried among at most this many number columns
+NUMBER_KINDS = (Kind.NUMERICAL, Kind.INTEGER)
+
+
+def discover_rules(frame: pd.DataFrame, schema: Schema, seed: int = 0) -> list[Rule]:
+    """Rules that at least ``MIN_SHARE`` of ``frame``'s rows obey, among its included
+    columns: ranges, then orders, mappings and sums, each with its real share."""
+    names = [c.name for c in schema.included if c.name in frame.columns and c.distinct > 1]
+    if not names or len(frame) == 0:
+        return []
+    sample = frame.sample(min(len(frame), SAMPLE_ROWS), random_state=seed)
+    values = {n: numbers(sample, n, schema) for n in names if _kind(schema, n) != "other"}
+    sums = _sums(frame, schema, names, values)
+    orders = [o for o in _orders(frame, schema, names, values) if not _implied(o, sums)]
+    return _ranges(frame, schema, names) + orders + _mappings(frame, schema, names, sample) + sums
+
+
+def real_share(rule: Rule, frame: pd.DataFrame, schema: Schema) -> float:
+    """The share of ``frame``'s rows that obey ``rule`` (1.0 for an empty table)."""
+    obeyed = rule.obeyed(frame, schema)
+    return float(obeyed.mean()) if len(obeyed) else 1.0
+
+
+def _implied(order: Rule, sums: list[Rule]) -> bool:
+    """Whether a total keeps the order of two number columns already (Sales ≥ Quantity when
+    Sales = Unit Price × Quantity): such an order is not proposed on its own."""
+    return any(set(order.columns) <= set(rule.columns) for rule in sums)
+
+
+def _kind(schema: Schema, name: str) -> str:
+    kind = schema[name].kind
+    return "date" if kind == Kind.DATETIME else "number" if kind in NUMBER_KINDS else "other"
+
+
+def _ranges(frame: pd.DataFrame, schema: Schema, names: list[str]) -> list[Rule]:
+    found = []
+    for name in names:
+        info = schema[name]
+        if info.kind in NUMBER_KINDS and info.minimum is not None and info.maximum is not None:
+            found.append(RangeRule(name, float(info.minimum), float(info.maximum)))
+    return found
+
+
+def _orders(frame, schema, names, values) -> list[Rule]:
+    found = []
+    for kind in ("date", "number"):
+        group = [n for n in names if n in values and _kind(schema, n) == kind]
+        for before, after in itertools.permutations(group[:MAX_NUMBER_COLUMNS], 2):
+            low, high = values[before], values[after]
+            both = ~np.isnan(low) & ~np.isnan(high)
+            if both.sum() == 0 or (high[both] == low[both]).all():
+                continue
+            if np.nanmax(low) <= np.nanmin(high):  # the ranges alone keep it
+                continue
+            if (high[both] >= low[both]).mean() < MIN_SHARE:
+                continue
+            rule = order_rule(frame, schema, before, after)
+            if rule.share >= MIN_SHARE:
+                found.append(rule)
+    return found
+
+
+def order_rule(frame: pd.DataFrame, schema: Schema, before: str, after: str) -> OrderRule:
+    """``after`` never below ``before``, with the real gaps and the share of rows obeying."""
+    low, high = numbers(frame, before, schema), numbers(frame, after, schema)
+    gaps = (high - low)[~np.isnan(high - low)]
+    kept = gaps[gaps >= 0]
+    if len(kept) == 0:
+        return OrderRule(before, after, (), real_share(OrderRule(before, after, ()), frame, schema))
+    quantiles = np.quantile(kept, np.linspace(0, 1, GAP_QUANTILES), method="inverted_cdf")
+    rule = OrderRule(before, after, tuple(float(q) for q in quantiles))
+    return OrderRule(before, after, rule.gaps, real_share(rule, frame, schema))
+
+
+def _mapping_candidates(schema: Schema, names: list[str], sample: pd.DataFrame) -> list[str]:
+    limit = min(MAX_MAPPING_VALUES, max(len(sample) // 10, 2))
+    fitting = [
+        n
+        for n in names
+        if (schema[n].kind in DISCRETE_KINDS or schema[n].kind in NUMBER_KINDS)
+        and 2 <= sample[n].nunique() <= limit
+    ]
+    return fitting[:MAX_MAPPING_COLUMNS]
+
+
+def _mappings(frame, schema, names, sample) -> list[Rule]:
+    candidates = _mapping_candidates(schema, names, sample)
+    codes = {n: pd.factorize(sample[n])[0] for n in candidates}
+    holds = {}
+    for source, target in itertools.permutations(candidates, 2):
+        share, baseline = _determined_share(codes[source], codes[target])
+        if share >= MIN_SHARE and baseline <= MAX_BASELINE:
+            holds[(source, target)] = True
+    found = []
+    for source, target in holds:
+        one_to_one = (target, source) in holds
+        if one_to_one and names.index(target) < names.index(source):
+            continue  # one rule per pair, from the column that comes first
+        rule = mapping_rule(frame, schema, source, target, one_to_one)
+        if rule.share >= MIN_SHARE:
+            found.append(rule)
+    return found
+
+
+def _determined_share(source: np.ndarray, target: np.ndarray) -> tuple[float, float]:
+    """(share of rows whose target is the most common one for their source, share of the most
+    common target): how well ``source`` determines ``target``, and by chance."""
+    present = (source >= 0) & (target >= 0)
+    source, target = source[present], target[present]
+    if len(source) == 0:
+        return 0.0, 1.0
+    width = int(target.max()) + 1
+    counts = np.bincount(source * width + target, minlength=(int(source.max()) + 1) * width)
+    by_source = counts.reshape(-1, width)
+    share = by_source.max(axis=1).sum() / len(source)
+    return float(share), float(np.bincount(target).max() / len(target))
+
+
+def mapping_rule(frame, schema, source, target, one_to_one) -> MappingRule:
+    """``source`` determines ``target``: each source value's most common target, and the share
+    of rows that pair as it says."""
+    pairs = frame[[source, target]].dropna().value_counts().reset_index(name="rows")
+    best = pairs.drop_duplicates(subset=source, keep="first")  # value_counts sorts by count
+    mapping = tuple(zip(best[source].tolist(), best[target].tolist(), strict=True))
+    rule = MappingRule(source, target, mapping, one_to_one)
+    return MappingRule(source, target, mapping, one_to_one, real_share(rule, frame, schema))
+
+
+def _sums(frame, schema, names, values) -> list[Rule]:
+    group = [n for n in names if n in values and _kind(schema, n) == "number"]
+    group = group[:MAX_NUMBER_COLUMNS]
+    probe = slice(0, PROBE_ROWS)
+    found = []
+    for target in group:
+        close = tolerance(schema[target].decimals)
+        for left, right in itertools.permutations([n for n in group if n != target], 2):
+            for operator in ("+", "-", "*"):
+                if operator != "-" and left > right:
+                    continue  # + and × read the same both ways
+                if _holds(values, target, left, operator, right, close, probe) and _holds(
+                    values, target, left, operator, right, close, slice(None)
+                ):
+                    rule = ArithmeticRule(target, left, operator, right)
+                    share = real_share(rule, frame, schema)
+                    if share >= MIN_SHARE:
+                        found.append(ArithmeticRule(target, left, operator, right, share))
+    return found
+
+
+def _holds(values, target, left, operator, right, close, rows) -> bool:
+    a, b, t = values[left][rows], values[right][rows], values[target][rows]
+    result = {"+": a + b, "-": a - b, "*": a * b}[operator]
+    present = ~np.isnan(result) & ~np.isnan(t)
+    if present.sum() < min(len(t), 10):
+        return False
+    return float((np.abs(result[present] - t[present]) <= close).mean()) >= MIN_SHARE

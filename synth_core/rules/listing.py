@@ -1,0 +1,46 @@
+"""Rules as people read and choose them: numbered lines with the share of real rows that obey
+each, and the rules a fit keeps by default (those every real row obeys), less any dropped."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from synth_core.errors import RuleError
+from synth_core.rules.model import Rule
+from synth_core.schema import Schema
+from synth_core.wording import percent
+
+
+def rule_line(number: int, rule: Rule, schema: Schema) -> str:
+    """``3. Ship Date is on or after Order Date: 100 % of real rows``."""
+    return f"{number}. {rule.describe(schema)}: {share_words(rule.share)} of real rows"
+
+
+def share_words(share: float) -> str:
+    """A share as a percent, never rounded up to 100 % unless every row obeys."""
+    if share < 1.0:
+        return percent(min(share, 0.999), 1)
+    return percent(1.0, 0)
+
+
+def rule_records(rules: Sequence[Rule], schema: Schema) -> list[dict[str, Any]]:
+    """Each rule as JSON for ``inspect --json``: its number, words, share and data."""
+    return [
+        {"number": i, "words": rule.describe(schema), "share": rule.share, "rule": rule.to_dict()}
+        for i, rule in enumerate(rules, start=1)
+    ]
+
+
+def default_rules(found: Sequence[Rule], dropped: Iterable[int] = ()) -> list[Rule]:
+    """The rules a fit keeps from ``found`` (numbered from 1): every one all real rows obey,
+    less the numbers in ``dropped``; ``RuleError`` for a number that is not a rule."""
+    dropped = set(dropped)
+    unknown = sorted(n for n in dropped if not 1 <= n <= len(found))
+    if unknown:
+        listed = f"1 to {len(found)}" if found else "none were found"
+        raise RuleError(
+            f"There is no rule {unknown[0]} to drop (the rules found are numbered {listed}; "
+            "'inspect' lists them)."
+        )
+    return [r for i, r in enumerate(found, start=1) if r.share >= 1.0 and i not in dropped]

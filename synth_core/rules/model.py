@@ -1,0 +1,339 @@
+"""Business rules as data: what each rule says, which rows obey it, and how a row is mended.
+
+Four kinds, each a frozen dataclass with ``to_dict``/``from_dict`` (a model file stores them as
+JSON, never as code):
+
+- :class:`OrderRule`: one date or number column is never below another (``Ship Date`` on or
+  after ``Order Date``); it keeps the real gaps, so that a row that breaks it gets a real gap;
+- :class:`RangeRule`: a number column stays within fixed bounds (``Discount`` 0 to 0.8);
+- :class:`MappingRule`: one column determines another (``Sub-Category`` → ``Category``), or
+  two go together one to one (``education`` ↔ ``education-num``), with the learned pairs;
+- :class:`ArithmeticRule`: a column is the sum, difference or product of two others, within its
+  decimals.
+
+``obeyed(frame, schema)`` says which rows obey (a row with a missing value obeys: the rule does
+not apply to it); ``mend(frame, schema, rng)`` rewrites the dependent column of the rows that
+break it, as far as the rule allows.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import numpy as np
+import pandas as pd
+
+from synth_core.errors import RuleError
+from synth_core.rules.values import numbers, plain_number, write_numbers
+from synth_core.schema import Kind, Schema
+
+#: Gaps kept per order rule: quantiles of the real gaps, drawn from to mend a row.
+GAP_QUANTILES = 41
+#: Pairs a mapping may hold (a determining column has at most this many values).
+MAX_PAIRS = 1_000
+OPERATORS = {"+": "+", "-": "−", "*": "×"}
+
+
+class RuleKind(enum.StrEnum):
+    ORDER = "order"
+    RANGE = "range"
+    MAPPING = "mapping"
+    ARITHMETIC = "arithmetic"
+
+
+@dataclass(frozen=True)
+class OrderRule:
+    """``after`` is never below ``before`` (dates: on or after)."""
+
+    kind: ClassVar[RuleKind] = RuleKind.ORDER
+    before: str
+    after: str
+    gaps: tuple[float, ...]  # quantiles of after − before in the real rows, ≥ 0
+    share: float = 1.0  # of the real rows that obey
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return (self.before, self.after)
+
+    def describe(self, schema: Schema) -> str:
+        if schema[self.after].kind == Kind.DATETIME:
+            return f"{self.after} is on or after {self.before}"
+        return f"{self.after} is at least {self.before}"
+
+    def obeyed(self, frame: pd.DataFrame, schema: Schema) -> np.ndarray:
+        low, high = numbers(frame, self.before, schema), numbers(frame, self.after, schema)
+        return ~(high < low)
+
+    def mend(self, frame: pd.DataFrame, schema: Schema, rng: np.random.Generator) -> None:
+        low, high = numbers(frame, self.before, schema), numbers(frame, self.after, schema)
+        broken = high < low
+        if broken.any() and self.gaps:
+            mended = low + rng.choice(np.asarray(self.gaps), len(low))
+            write_numbers(frame, self.after, mended, schema, broken)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind.value,
+            "before": self.before,
+            "after": self.after,
+            "gaps": list(self.gaps),
+            "share": self.share,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> OrderRule:
+        gaps = tuple(float(g) for g in _list(data, "gaps"))
+        if len(gaps) > GAP_QUANTILES or any(not np.isfinite(g) or g < 0 for g in gaps):
+            raise RuleError("An order rule's gaps must be at most 41 numbers of 0 or more.")
+        return cls(_text(data, "before"), _text(data, "after"), gaps, _share(data))
+
+
+@dataclass(frozen=True)
+class RangeRule:
+    """``column`` stays between ``low`` and ``high``."""
+
+    kind: ClassVar[RuleKind] = RuleKind.RANGE
+    column: str
+    low: float
+    high: float
+    share: float = 1.0
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return (self.column,)
+
+    def describe(self, schema: Schema) -> str:
+        places = schema[self.column].decimals
+        low, high = plain_number(self.low, places), plain_number(self.high, places)
+        return f"{self.column} is between {low} and {high}"
+
+    def obeyed(self, frame: pd.DataFrame, schema: Schema) -> np.ndarray:
+        values = numbers(frame, self.column, schema)
+        return ~((values < self.low) | (values > self.high))
+
+    def mend(self, frame: pd.DataFrame, schema: Schema, rng: np.random.Generator) -> None:
+        values = numbers(frame, self.column, schema)
+        broken = (values < self.low) | (values > self.high)
+        write_numbers(frame, self.column, np.clip(values, self.low, self.high), schema, broken)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind.value,
+            "column": self.column,
+            "low": self.low,
+            "high": self.high,
+            "share": self.share,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> RangeRule:
+        low, high = _number(data, "low"), _number(data, "high")
+        if low > high:
+            raise RuleError("A range rule's lower bound must not be above its upper bound.")
+        return cls(_text(data, "column"), low, high, _share(data))
+
+
+@dataclass(frozen=True)
+class MappingRule:
+    """Each value of ``source`` goes with one value of ``target`` (``pairs``); one to one when
+    each ``target`` value also goes with one ``source`` value."""
+
+    kind: ClassVar[RuleKind] = RuleKind.MAPPING
+    source: str
+    target: str
+    pairs: tuple[tuple[Any, Any], ...]
+    one_to_one: bool = False
+    share: float = 1.0
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return (self.source, self.target)
+
+    @property
+    def lookup(self) -> dict[Any, Any]:
+        return dict(self.pairs)
+
+    def describe(self, schema: Schema) -> str:
+        if self.one_to_one:
+            return (
+                f"{self.source} and {self.target} go together one to one ({len(self.pairs)} pairs)"
+            )
+        return f"each {self.source} belongs to one {self.target} ({len(self.pairs)} values)"
+
+    def expected(self, frame: pd.DataFrame) -> pd.Series:
+        """The ``target`` each row's ``source`` goes with (NaN for a value not in the pairs)."""
+        return frame[self.source].map(_keyed(self.lookup))
+
+    def obeyed(self, frame: pd.DataFrame, schema: Schema) -> np.ndarray:
+        expected = self.expected(frame)
+        known = expected.notna() & frame[self.target].notna()
+        same = _same(frame[self.target], expected)
+        return (~known | same).to_numpy(dtype=bool)
+
+    def mend(self, frame: pd.DataFrame, schema: Schema, rng: np.random.Generator) -> None:
+        expected = self.expected(frame)
+        known = (expected.notna() & ~_same(frame[self.target], expected)).to_numpy(dtype=bool)
+        if known.any():
+            values = expected[known]
+            dtype = frame[self.target].dtype
+            if pd.api.types.is_numeric_dtype(dtype):
+                values = pd.to_numeric(values).astype(dtype)
+            frame.loc[known, self.target] = values.to_numpy()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind.value,
+            "source": self.source,
+            "target": self.target,
+            "pairs": [[_plain(a), _plain(b)] for a, b in self.pairs],
+            "one_to_one": self.one_to_one,
+            "share": self.share,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> MappingRule:
+        pairs = _list(data, "pairs")
+        if len(pairs) > MAX_PAIRS or not all(_is_pair(p) for p in pairs):
+            raise RuleError(f"A mapping rule holds at most {MAX_PAIRS:,} pairs of two values.")
+        one_to_one = data.get("one_to_one", False)
+        if not isinstance(one_to_one, bool):
+            raise RuleError("A mapping rule's 'one_to_one' must be true or false.")
+        found = tuple((a, b) for a, b in pairs)
+        return cls(_text(data, "source"), _text(data, "target"), found, one_to_one, _share(data))
+
+
+@dataclass(frozen=True)
+class ArithmeticRule:
+    """``target`` = ``left`` op ``right`` (op one of + − ×), within ``target``'s decimals."""
+
+    kind: ClassVar[RuleKind] = RuleKind.ARITHMETIC
+    target: str
+    left: str
+    operator: str
+    right: str
+    share: float = 1.0
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return (self.target, self.left, self.right)
+
+    def describe(self, schema: Schema) -> str:
+        return f"{self.target} = {self.left} {OPERATORS[self.operator]} {self.right}"
+
+    def computed(self, frame: pd.DataFrame, schema: Schema) -> np.ndarray:
+        left, right = numbers(frame, self.left, schema), numbers(frame, self.right, schema)
+        result = {"+": left + right, "-": left - right, "*": left * right}[self.operator]
+        return np.round(result, schema[self.target].decimals or 0)
+
+    def obeyed(self, frame: pd.DataFrame, schema: Schema) -> np.ndarray:
+        values, computed = numbers(frame, self.target, schema), self.computed(frame, schema)
+        return ~(np.abs(values - computed) > tolerance(schema[self.target].decimals))
+
+    def mend(self, frame: pd.DataFrame, schema: Schema, rng: np.random.Generator) -> None:
+        computed = self.computed(frame, schema)
+        values = numbers(frame, self.target, schema)
+        broken = ~np.isnan(computed) & ~(
+            np.abs(values - computed) <= tolerance(schema[self.target].decimals)
+        )
+        write_numbers(frame, self.target, computed, schema, broken)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind.value,
+            "target": self.target,
+            "left": self.left,
+            "operator": self.operator,
+            "right": self.right,
+            "share": self.share,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ArithmeticRule:
+        operator = data.get("operator")
+        if operator not in OPERATORS:
+            raise RuleError("An arithmetic rule's operator must be +, - or *.")
+        return cls(
+            _text(data, "target"), _text(data, "left"), operator, _text(data, "right"), _share(data)
+        )
+
+
+Rule = OrderRule | RangeRule | MappingRule | ArithmeticRule
+RULE_TYPES: dict[str, type] = {
+    kind.kind.value: kind for kind in (OrderRule, RangeRule, MappingRule, ArithmeticRule)
+}
+
+
+def tolerance(decimals: int | None) -> float:
+    """How far a computed value may be from the written one: half its last decimal place."""
+    return 0.5 * 10.0 ** -(decimals or 0) + 1e-9
+
+
+def rule_from_dict(data: Any) -> Rule:
+    """A rule read from its ``to_dict`` form; ``RuleError`` for anything else."""
+    if not isinstance(data, dict) or data.get("kind") not in RULE_TYPES:
+        raise RuleError("A rule must be one of: order, range, mapping, arithmetic.")
+    return RULE_TYPES[data["kind"]].from_dict(data)
+
+
+def rules_to_dicts(rules: list[Rule] | tuple[Rule, ...]) -> list[dict[str, Any]]:
+    return [rule.to_dict() for rule in rules]
+
+
+def rules_from_dicts(data: Any) -> list[Rule]:
+    if not isinstance(data, list):
+        raise RuleError("The rules must be a list.")
+    return [rule_from_dict(item) for item in data]
+
+
+def _text(data: dict[str, Any], key: str) -> str:
+    value = data.get(key)
+    if not isinstance(value, str) or not value:
+        raise RuleError(f"A rule's '{key}' must name a column.")
+    return value
+
+
+def _number(data: dict[str, Any], key: str) -> float:
+    value = data.get(key)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not np.isfinite(value):
+        raise RuleError(f"A rule's '{key}' must be a number.")
+    return float(value)
+
+
+def _share(data: dict[str, Any]) -> float:
+    share = _number({"share": data.get("share", 1.0)}, "share")
+    if not 0.0 <= share <= 1.0:
+        raise RuleError("A rule's share of real rows must be between 0 and 1.")
+    return share
+
+
+def _list(data: dict[str, Any], key: str) -> list:
+    value = data.get(key)
+    if not isinstance(value, list):
+        raise RuleError(f"A rule's '{key}' must be a list.")
+    return value
+
+
+def _is_pair(item: Any) -> bool:
+    return (
+        isinstance(item, list)
+        and len(item) == 2
+        and all(v is None or isinstance(v, (str, int, float, bool)) for v in item)
+    )
+
+
+def _plain(value: Any) -> Any:
+    """A value as JSON holds it (numpy scalars as Python ones)."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def _keyed(lookup: dict[Any, Any]) -> dict[Any, Any]:
+    """``lookup`` that also finds a value written as text (``13`` and ``'13'``)."""
+    return lookup | {str(k): v for k, v in lookup.items() if not isinstance(k, str)}
+
+
+def _same(values: pd.Series, expected: pd.Series) -> pd.Series:
+    """Whether each value equals the expected one (compared as text when types differ)."""
+    equal = values == expected
+    return equal | (values.astype(str) == expected.astype(str))

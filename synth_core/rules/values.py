@@ -1,0 +1,47 @@
+"""A column's values as rules compare them (numbers; dates as seconds since 1970), and written
+back in the column's own form (its decimals, its dtype, its date format)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from synth_core.schema import NS_PER_SECOND, Kind, Schema, datetime_seconds, format_datetimes
+
+
+def numbers(frame: pd.DataFrame, column: str, schema: Schema) -> np.ndarray:
+    """``column`` as floats (dates as seconds); NaN where missing or unreadable."""
+    info = schema[column]
+    if info.kind == Kind.DATETIME:
+        return datetime_seconds(frame[column], info.datetime_format)
+    return pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
+
+
+def write_numbers(
+    frame: pd.DataFrame, column: str, values: np.ndarray, schema: Schema, rows: np.ndarray
+) -> None:
+    """Put ``values`` (floats, as :func:`numbers` reads them) into ``rows`` (a mask) of
+    ``column``, rounded and written as the column holds its values."""
+    if not rows.any():
+        return
+    info = schema[column]
+    series = frame[column]
+    if info.kind == Kind.DATETIME:
+        ns = np.round(values[rows] * NS_PER_SECOND).astype(np.int64)
+        stamps = pd.Series(ns.astype("datetime64[ns]"))
+        written = stamps
+        if info.datetime_format and not pd.api.types.is_datetime64_any_dtype(series):
+            written = format_datetimes(stamps, info.datetime_format)
+        frame.loc[rows, column] = written.to_numpy()
+        return
+    rounded = np.round(values[rows], info.decimals or 0)
+    if pd.api.types.is_integer_dtype(series.dtype):
+        frame.loc[rows, column] = rounded.astype(series.dtype)
+    else:
+        frame.loc[rows, column] = rounded
+
+
+def plain_number(value: float, decimals: int | None) -> str:
+    """A bound as people write it: ``1``, ``0.8``, ``1,250.5``."""
+    text = f"{value:,.{decimals or 0}f}" if decimals is not None else f"{value:,g}"
+    return text.rstrip("0").rstrip(".") if "." in text else text

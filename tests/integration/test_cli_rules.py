@@ -1,0 +1,112 @@
+"""The command line's business rules: listed by inspect, kept and printed by fit, left out with
+--no-rules or --drop-rule N, and several --where conditions at once (run in-process)."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from synth_core.cli import main
+from synth_core.synthesizer import Synthesizer
+from tests.sales_table import sales_with_rules
+
+FIT = ("--epochs", "1", "--batch-size", "50", "--variant", "argn", "--device", "cpu")
+
+
+@pytest.fixture(scope="module")
+def table(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("rules") / "sales.csv"
+    sales_with_rules(300, seed=7).to_csv(path, index=False)
+    return path
+
+
+def run(capsys, *argv) -> tuple[int, str, str]:
+    code = main([str(a) for a in argv])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def numbered(out: str) -> dict[str, int]:
+    """{words: number} of the rule lines in ``out``."""
+    lines = [line.strip() for line in out.splitlines() if line.startswith("  ")]
+    return {line.split(". ", 1)[1].split(":")[0]: int(line.split(".")[0]) for line in lines}
+
+
+def test_inspect_lists_the_rules_found_with_their_share(capsys, table):
+    code, out, _ = run(capsys, "inspect", table)
+    assert code == 0
+    assert "  5. Ship Date is on or after Order Date: 100 % of real rows" in out
+    assert "each Sub-Category belongs to one Category (13 values)" in out
+    code, out, _ = run(capsys, "inspect", table, "--json")
+    rules = json.loads(out)["rules"]
+    assert rules[4]["words"] == "Ship Date is on or after Order Date"
+    assert rules[4]["share"] == 1.0 and rules[4]["rule"]["kind"] == "order"
+
+
+@pytest.fixture(scope="module")
+def fitted(table, tmp_path_factory) -> dict[str, tuple[str, Path]]:
+    """fit with every rule, with rule 5 dropped, and with none: (its output, its model)."""
+    folder = tmp_path_factory.mktemp("fits")
+    outputs = {}
+    runs = {"all": (), "dropped": ("--drop-rule", "5"), "none": ("--no-rules",)}
+    for name, extra in runs.items():
+        model, printed = folder / f"{name}.synth", io.StringIO()
+        with contextlib.redirect_stdout(printed), contextlib.redirect_stderr(io.StringIO()):
+            assert main(["fit", str(table), "--out", str(model), *FIT, *extra]) == 0
+        outputs[name] = (printed.getvalue(), model)
+    return outputs
+
+
+def test_fit_prints_and_keeps_every_rule_all_real_rows_obey(fitted):
+    out, model = fitted["all"]
+    shown = numbered(out)
+    assert shown["Ship Date is on or after Order Date"] == 5
+    assert len(Synthesizer.load(model, device="cpu").rules_) == len(shown) > 5
+
+
+def test_drop_rule_leaves_that_rule_out(fitted):
+    out, model = fitted["dropped"]
+    assert "Ship Date is on or after Order Date" not in numbered(out)
+    kept = Synthesizer.load(model, device="cpu").rules_
+    assert all(rule.kind.value != "order" for rule in kept)
+    assert len(kept) == len(numbered(fitted["all"][0])) - 1
+
+
+def test_no_rules_keeps_none(fitted):
+    assert Synthesizer.load(fitted["none"][1], device="cpu").rules_ == []
+
+
+def test_sample_meets_two_conditions_and_says_how_many_rows_the_rules_rejected(
+    capsys, fitted, tmp_path
+):
+    out_csv = tmp_path / "west.csv"
+    code, out, err = run(
+        capsys, "sample", fitted["all"][1], "--rows", "30", "--out", out_csv,
+        "--where", "Category=Technology", "--where", "City=Seattle",
+    )  # fmt: skip
+    assert code == 0, err
+    rows = pd.read_csv(out_csv)
+    assert len(rows) == 30 and set(rows["Category"]) == {"Technology"}
+    assert set(rows["City"]) == {"Seattle"} and set(rows["State"]) == {"Washington"}
+    assert "business rules kept:" in out and "rows rejected" in out
+
+
+def test_an_unknown_rule_number_is_a_one_line_error(capsys, table, tmp_path):
+    code, _, err = run(
+        capsys, "fit", table, "--out", tmp_path / "m.synth", *FIT, "--drop-rule", "99"
+    )
+    assert code == 2 and err.count("\n") == 1
+    assert "There is no rule 99 to drop" in err and not (tmp_path / "m.synth").exists()
+
+
+def test_conditions_the_rules_forbid_together_are_a_one_line_error(capsys, fitted, tmp_path):
+    code, _, err = run(
+        capsys, "sample", fitted["all"][1], "--rows", "5", "--out", tmp_path / "x.csv",
+        "--where", "Sub-Category=Chairs", "--where", "Category=Technology",
+    )  # fmt: skip
+    assert code == 2 and "No row can have Sub-Category=Chairs and Category=Technology" in err

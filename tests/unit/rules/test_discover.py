@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from synth_core.rules import (
+    ArithmeticRule,
+    MappingRule,
+    OrderRule,
+    RangeRule,
+    discover_rules,
+)
+from synth_core.schema import infer_schema
+
+
+def found(rules, kind):
+    return [rule for rule in rules if isinstance(rule, kind)]
+
+
+def test_the_later_date_is_found_on_or_after_the_earlier(sales, sales_schema):
+    orders = found(discover_rules(sales, sales_schema), OrderRule)
+    assert [(o.before, o.after) for o in orders] == [("Order Date", "Ship Date")]
+    assert orders[0].share == 1.0
+    assert orders[0].describe(sales_schema) == "Ship Date is on or after Order Date"
+    assert min(orders[0].gaps) == 0 and max(orders[0].gaps) == 7 * 86_400
+
+
+def test_a_hierarchy_is_found_from_the_finer_column(sales, sales_schema):
+    mappings = {
+        (m.source, m.target): m for m in found(discover_rules(sales, sales_schema), MappingRule)
+    }
+    assert ("Sub-Category", "Category") in mappings and ("City", "State") in mappings
+    assert ("Category", "Sub-Category") not in mappings  # a category has several
+    hierarchy = mappings[("Sub-Category", "Category")]
+    assert not hierarchy.one_to_one and hierarchy.lookup["Chairs"] == "Furniture"
+
+
+def test_a_one_to_one_pair_is_found_once():
+    rng = np.random.default_rng(0)
+    levels = rng.integers(1, 6, 1000)
+    frame = pd.DataFrame({"level": [f"L{v}" for v in levels], "years": levels * 3})
+    rules = found(discover_rules(frame, infer_schema(frame)), MappingRule)
+    assert len(rules) == 1 and rules[0].one_to_one
+    assert (rules[0].source, rules[0].target) == ("level", "years")
+
+
+def test_a_total_is_found_as_a_product_of_its_parts(sales, sales_schema):
+    sums = found(discover_rules(sales, sales_schema), ArithmeticRule)
+    assert [(s.target, s.operator, set(s.columns)) for s in sums] == [
+        ("Sales", "*", {"Sales", "Quantity", "Unit Price"})
+    ]
+
+
+def test_sums_and_differences_are_found_within_the_columns_decimals():
+    rng = np.random.default_rng(1)
+    net = np.round(rng.uniform(10, 100, 500), 2)
+    tax = np.round(net * 0.2, 2)
+    frame = pd.DataFrame({"Net": net, "Tax": tax, "Gross": np.round(net + tax, 2)})
+    sums = found(discover_rules(frame, infer_schema(frame)), ArithmeticRule)
+    words = {s.describe(infer_schema(frame)) for s in sums}
+    assert "Gross = Net + Tax" in words or "Gross = Tax + Net" in words
+    assert {"Net = Gross − Tax", "Tax = Gross − Net"} <= words
+
+
+def test_a_number_column_gets_its_range(sales, sales_schema):
+    ranges = {r.column: r for r in found(discover_rules(sales, sales_schema), RangeRule)}
+    assert ranges["Discount"].low == 0 and ranges["Discount"].high == 0.8
+    assert ranges["Discount"].describe(sales_schema) == "Discount is between 0 and 0.8"
+    assert "Order Date" not in ranges  # dates keep their range in the transform
+
+
+def test_a_pattern_most_rows_break_is_not_proposed():
+    rng = np.random.default_rng(2)
+    frame = pd.DataFrame(
+        {"start": rng.uniform(0, 10, 400).round(1), "end": rng.uniform(0, 10, 400).round(1)}
+    )
+    assert found(discover_rules(frame, infer_schema(frame)), OrderRule) == []
+
+
+def test_a_rule_a_few_real_rows_break_is_proposed_with_its_share(sales, sales_schema):
+    broken = sales.copy()
+    broken.loc[:2, "Ship Date"] = "2015-01-01"  # three rows shipped before they were ordered
+    orders = found(discover_rules(broken, sales_schema), OrderRule)
+    assert len(orders) == 1 and orders[0].share == 1 - 3 / len(sales)
+
+
+def test_an_order_a_total_implies_is_not_proposed(sales, sales_schema):
+    orders = found(discover_rules(sales, sales_schema), OrderRule)
+    assert all("Sales" not in o.columns for o in orders)  # Sales ≥ Quantity follows from ×

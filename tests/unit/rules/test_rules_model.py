@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from synth_core.errors import RuleError
+from synth_core.rules import discover_rules, rule_from_dict, rules_from_dicts, rules_to_dicts
+
+
+def test_every_rule_kind_reads_back_from_json_as_it_was(sales, sales_schema):
+    rules = discover_rules(sales, sales_schema)
+    assert {rule.kind.value for rule in rules} == {"order", "range", "mapping", "arithmetic"}
+    assert rules_from_dicts(json.loads(json.dumps(rules_to_dicts(rules)))) == rules
+
+
+@pytest.mark.parametrize(
+    "data, words",
+    [
+        ({"kind": "formula", "code": "__import__('os')"}, "one of"),
+        ({"kind": "range", "column": "a", "low": 2, "high": 1}, "lower bound"),
+        ({"kind": "range", "column": "a", "low": "0", "high": 1}, "number"),
+        ({"kind": "order", "before": "a", "after": "b", "gaps": [-1.0]}, "gaps"),
+        ({"kind": "mapping", "source": "a", "target": "b", "pairs": [[1, 2, 3]]}, "pairs"),
+        (
+            {"kind": "arithmetic", "target": "a", "left": "b", "operator": "/", "right": "c"},
+            "operator",
+        ),
+        ({"kind": "range", "column": "", "low": 0, "high": 1}, "name a column"),
+        ({"kind": "range", "column": "a", "low": 0, "high": 1, "share": 2}, "share"),
+    ],
+)
+def test_a_rule_that_is_not_data_of_a_known_kind_is_refused(data, words):
+    with pytest.raises(RuleError, match=words):
+        rule_from_dict(data)
