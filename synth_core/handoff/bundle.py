@@ -24,6 +24,7 @@ from synth_core.handoff.generation import Generation, Made
 from synth_core.handoff.layout import CSV, MANIFEST, MODEL, README, REPORT, XLSX
 from synth_core.handoff.manifest import build_manifest
 from synth_core.handoff.readme import WHAT_EACH_FILE_IS, readme_text
+from synth_core.handoff.request import Request
 from synth_core.reporting.report import html_report
 from synth_core.synthesizer import Synthesizer
 from synth_core.tables import to_xlsx_bytes
@@ -49,32 +50,32 @@ class Contents:
 
 
 def make_bundle(
-    synth: Synthesizer,
-    model_file: bytes,
-    rows: int,
-    seed: int | None = None,
-    conditions: dict[str, Any] | None = None,
-    real: pd.DataFrame | None = None,
-    include_model: bool = False,
+    synth: Synthesizer, model_file: bytes, request: Request, real: pd.DataFrame | None = None
 ) -> bytes:
-    """A bundle of ``rows`` new rows from ``synth`` (read from ``model_file``). With ``real``
-    (the table given to ``fit``) the near-copy filter applies and the rows are scored."""
+    """A bundle of new rows from ``synth`` (read from ``model_file``). With ``real`` (the table
+    given to ``fit``) the near-copy filter applies and the rows are scored."""
     split = gen.real_rows(synth, real) if real is not None else None
     near = gen.near_copies_for(synth, split)
-    made = gen.generate(synth, rows, seed, conditions, near)
+    made = gen.generate(synth, request.rows, request.seed, request.conditions, near)
     evaluation = report = None
     if split is not None:
-        evaluation = score(synth, made, split)
+        evaluation = score(synth, made, split, request.target)
         report = recipient_report(synth, made.generation, evaluation)
-    return build_bundle(
-        synth,
-        Contents(
-            made.csv, made.frame, made.generation, model_file, report, evaluation, include_model
-        ),
+    contents = Contents(
+        made.csv,
+        made.frame,
+        made.generation,
+        model_file,
+        report,
+        evaluation,
+        request.include_model,
     )
+    return build_bundle(synth, contents)
 
 
-def score(synth: Synthesizer, made: Made, split: gen.RealRows) -> Evaluation:
+def score(
+    synth: Synthesizer, made: Made, split: gen.RealRows, target: str | None = None
+) -> Evaluation:
     """The scores of ``made`` against the real rows, as the Compare page works them out."""
     columns = synth.columns
     return evaluate(
@@ -82,6 +83,7 @@ def score(synth: Synthesizer, made: Made, split: gen.RealRows) -> Evaluation:
         made.frame[columns],
         synth.schema_,
         holdout=split.holdout[columns] if len(split.holdout) else None,
+        target=target,
         seed=synth.config_.seed,
     )
 
@@ -126,7 +128,7 @@ def build_bundle(synth: Synthesizer, contents: Contents, created=None) -> bytes:
         name: {
             "sha256": hashlib.sha256(data).hexdigest(),
             "bytes": len(data),
-            "what": WHAT_EACH_FILE_IS.get(name, "this file, in plain words"),
+            "what": WHAT_EACH_FILE_IS[name],
         }
         for name, data in files.items()
     }

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import synth_core as sc
 from synth_core.errors import SynthError
+from synth_core.handoff.request import Request
 from synth_core.handoff.verify import NotIntact, verify_bundle
 from synth_core.tables import read_table
 
@@ -37,6 +38,9 @@ def add_commands(sub) -> None:
         help="the table given to fit: scores the rows (the report) and removes near copies",
     )
     bundle.add_argument(
+        "--target", help="with --data: the column to predict in the usefulness test"
+    )
+    bundle.add_argument(
         "--include-model",
         action="store_true",
         help="add the model file (it can remember real rows: only for people who may see them)",
@@ -60,16 +64,13 @@ def run_bundle(args: argparse.Namespace) -> int:
     if args.rows < 1:
         raise SynthError("--rows must be at least 1.")
     synth = sc.Synthesizer.load(args.model)  # refuses a missing, changed or foreign file
+    if args.target and not args.data:
+        raise SynthError("--target needs --data: the usefulness test trains on the real table.")
     real = read_table(args.data).frame if args.data else None
-    zipped = sc.make_bundle(
-        synth,
-        Path(args.model).read_bytes(),
-        args.rows,
-        args.seed,
-        conditions_from(args.where),
-        real,
-        args.include_model,
+    request = Request(
+        args.rows, args.seed, conditions_from(args.where), args.target, args.include_model
     )
+    zipped = sc.make_bundle(synth, Path(args.model).read_bytes(), request, real)
     _write(args.out, zipped)
     scored = "scored, with the report" if real is not None else "not scored (give --data)"
     print(f"wrote {args.out} ({len(zipped):,} bytes; {scored})")
