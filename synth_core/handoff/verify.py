@@ -57,7 +57,9 @@ def verify_bundle(source: str | Path | bytes) -> Verified:
     with _open(source) as archive:
         infos = _checked_infos(archive)
         listed = _listed_files(_manifest(archive, infos))
-        for name in sorted(set(infos) - set(listed) - {MANIFEST}):
+        added = sorted(set(infos) - set(listed) - {MANIFEST})
+        if added:
+            name = added[0]
             raise NotIntact(
                 f"{name} is not listed in {MANIFEST}: it was added after the bundle "
                 "was made. Ask the sender for the original bundle."
@@ -97,7 +99,7 @@ def _checked_infos(archive: zipfile.ZipFile) -> dict[str, zipfile.ZipInfo]:
     found: dict[str, zipfile.ZipInfo] = {}
     for info in infos:
         name = info.filename
-        if not PLAIN_NAME.fullmatch(name) or ".." in name:
+        if not PLAIN_NAME.fullmatch(name) or has_parent_step(name):
             raise BundleError(
                 f"This zip holds a file named {name[:80]!r}, which is not a plain "
                 "file name (a folder or a path out of it). Do not unpack it."
@@ -112,6 +114,11 @@ def _checked_infos(archive: zipfile.ZipFile) -> dict[str, zipfile.ZipInfo]:
             )
         found[name] = info
     return found
+
+
+def has_parent_step(name: str) -> bool:
+    """Whether ``name`` holds ``..``, the step out of a folder."""
+    return ".." in name
 
 
 def _manifest(archive: zipfile.ZipFile, infos: dict[str, zipfile.ZipInfo]) -> dict[str, Any]:
