@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
+import json
+import struct
 import zipfile
 
 import numpy as np
@@ -60,3 +63,31 @@ def members(zipped: bytes) -> dict[str, bytes]:
 def words(data: bytes) -> str:
     """A text file's words on one line (the README is wrapped)."""
     return " ".join(data.decode("utf-8").split())
+
+
+def zipped(files: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def with_listed(files: dict[str, bytes], **extra: bytes) -> bytes:
+    """``files`` plus ``extra``, each listed in the manifest with its true SHA-256."""
+    everything = {**files, **extra}
+    manifest = json.loads(everything["manifest.json"])
+    for name, data in extra.items():
+        manifest["files"][name] = {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
+    everything["manifest.json"] = json.dumps(manifest).encode()
+    return zipped(everything)
+
+
+def with_lying_size(files: dict[str, bytes], name: str, claimed: int) -> bytes:
+    """``files`` plus a member ``name`` whose central directory claims ``claimed`` bytes."""
+    bomb = bytearray(zipped({**files, name: b"0" * 200_000}))
+    end = bomb.rfind(b"PK\x05\x06")
+    directory = struct.unpack("<I", bomb[end + 16 : end + 20])[0]
+    entry = bomb.find(name.encode(), directory) - 46  # the central directory's own entry
+    bomb[entry + 24 : entry + 28] = struct.pack("<I", claimed)
+    return bytes(bomb)

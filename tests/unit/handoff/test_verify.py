@@ -3,7 +3,6 @@ one plain line naming what is wrong. Each crafted payload is shown live before i
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 import struct
@@ -13,25 +12,7 @@ import pytest
 
 from synth_core.handoff import verify
 from synth_core.handoff.verify import BundleError, NotIntact, verify_bundle
-from tests.unit.handoff.handoff_cases import members
-
-
-def zipped(files: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for name, data in files.items():
-            archive.writestr(name, data)
-    return buffer.getvalue()
-
-
-def with_listed(files: dict[str, bytes], **extra: bytes) -> bytes:
-    """``files`` plus ``extra``, each listed in the manifest with its true SHA-256."""
-    everything = {**files, **extra}
-    manifest = json.loads(everything["manifest.json"])
-    for name, data in extra.items():
-        manifest["files"][name] = {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
-    everything["manifest.json"] = json.dumps(manifest).encode()
-    return zipped(everything)
+from tests.unit.handoff.handoff_cases import members, with_listed, with_lying_size, zipped
 
 
 def test_an_intact_bundle_verifies_and_names_its_files(scored_bundle):
@@ -127,15 +108,11 @@ def test_folders_and_absolute_names_are_refused(scored_bundle, name):
 
 
 def test_a_member_that_claims_to_unpack_to_far_more_is_refused(scored_bundle):
-    bomb = bytearray(zipped({**members(scored_bundle), "bomb.csv": b"0" * 200_000}))
-    end = bomb.rfind(b"PK\x05\x06")
-    directory = struct.unpack("<I", bomb[end + 16 : end + 20])[0]
-    entry = bomb.find(b"bomb.csv", directory) - 46  # the central directory's own entry
-    bomb[entry + 24 : entry + 28] = struct.pack("<I", 3_000_000_000)
-    with zipfile.ZipFile(io.BytesIO(bytes(bomb))) as archive:
+    bomb = with_lying_size(members(scored_bundle), "bomb.csv", 3_000_000_000)
+    with zipfile.ZipFile(io.BytesIO(bomb)) as archive:
         assert archive.getinfo("bomb.csv").file_size == 3_000_000_000  # the lie is read
     with pytest.raises(BundleError, match=r"bomb\.csv would unpack to 3,000,000,000 bytes"):
-        verify_bundle(bytes(bomb))
+        verify_bundle(bomb)
 
 
 def test_too_many_files_are_refused():
