@@ -27,7 +27,7 @@ import torch
 from safetensors.torch import load as load_tensors
 from safetensors.torch import save as save_tensors
 
-from synth_core import modelcheck
+from synth_core import modelcheck, modelformat
 from synth_core.errors import ModelFileError, SynthError
 from synth_core.models.build import build_core
 from synth_core.parts import ModelParts
@@ -39,8 +39,7 @@ from synth_core.training.progress import RunState
 from synth_core.version import __version__
 from synth_core.wording import shorten
 
-FORMAT = "synth-studio-model"
-FORMAT_VERSION = 1
+FORMAT, FORMAT_VERSION = modelformat.FORMAT, modelformat.FORMAT_VERSION
 MANIFEST = "manifest.json"
 MEMBERS = ("model.json", "tensors.safetensors")
 GENERATOR_PREFIX = "generator."
@@ -66,8 +65,7 @@ def to_bytes(parts: ModelParts) -> bytes:
         "tensors.safetensors": save_tensors(_tensors(parts)),
     }
     manifest = {
-        "format": FORMAT,
-        "format_version": FORMAT_VERSION,
+        **modelformat.manifest_fields(),
         "sha256": {name: hashlib.sha256(data).hexdigest() for name, data in members.items()},
     }
     buffer = io.BytesIO()
@@ -158,17 +156,14 @@ def _open_archive(raw: bytes) -> zipfile.ZipFile:
     return archive
 
 
-def _check_manifest(manifest: Any) -> dict[str, str]:
-    """The manifest's checksums per member, once its format is known to be ours."""
+def _check_manifest(manifest: Any) -> tuple[dict[str, str], int]:
+    """The manifest's checksums per member and the file's format version, once its format is
+    known to be ours and a version this Synth Studio reads (``modelformat``)."""
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise ModelFileError("This zip file is not a Synth Studio model.")
-    if manifest.get("format_version") != FORMAT_VERSION:
-        raise ModelFileError(
-            f"This model file has format version {manifest.get('format_version')}, but this "
-            f"Synth Studio reads version {FORMAT_VERSION}. Train the model again here."
-        )
+    version = modelformat.check_version(manifest)
     checksums = manifest.get("sha256")
-    return checksums if isinstance(checksums, dict) else {}
+    return (checksums if isinstance(checksums, dict) else {}), version
 
 
 def _checked_member(
@@ -187,8 +182,9 @@ def _read_parts(source, target: torch.device) -> ModelParts:
     zipped = _read_raw(source)
     with _open_archive(zipped) as archive:
         manifest = modelcheck.read_member(zipped, archive, MANIFEST)
-        checksums = _check_manifest(json.loads(manifest))
+        checksums, version = _check_manifest(json.loads(manifest))
         model = json.loads(_checked_member(zipped, archive, "model.json", checksums))
+        model = modelformat.upgrade(model, version)
         checked = modelcheck.check_model(model)
         limit = modelcheck.tensor_bytes_bound(checked)
         raw = _checked_member(zipped, archive, "tensors.safetensors", checksums, limit)

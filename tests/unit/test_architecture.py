@@ -31,6 +31,7 @@ LAYERS = [
     {
         "parts",
         "modelcheck",
+        "modelformat",
         "modelfile",
         "synthesizer",
         "jobs",
