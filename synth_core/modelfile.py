@@ -45,6 +45,7 @@ MEMBERS = ("model.json", "tensors.safetensors")
 GENERATOR_PREFIX = "generator."
 COUNTS_KEY = "condition_counts"
 HASHES_KEY = "training_row_hashes"
+SAVED_AT = (1980, 1, 1, 0, 0, 0)  # the zip format's first date
 
 
 def library_versions() -> dict[str, str]:
@@ -70,9 +71,11 @@ def to_bytes(parts: ModelParts) -> bytes:
     }
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("manifest.json", json.dumps(manifest))
-        for name, data in members.items():
-            archive.writestr(name, data)
+        for name, data in {MANIFEST: json.dumps(manifest).encode("utf-8"), **members}.items():
+            # A fixed date: the same model gives the same bytes (and SHA-256) at every save.
+            info = zipfile.ZipInfo(name, date_time=SAVED_AT)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, data)
     return buffer.getvalue()
 
 

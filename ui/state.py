@@ -68,6 +68,7 @@ WHERE_VALUE_WIDGET = "generate_where_value"
 GENERATE_SEED_WIDGET = "generate_seed"
 GENERATE_BUTTON = "generate_rows_button"
 EVALUATE_BUTTON = "evaluate_button"
+HANDOFF_MODEL_WIDGET = "handoff_include_model"  # off on every visit: the model is added on purpose
 MARGINAL_WIDGET = "compare_column"
 TREATMENT_WIDGET_PREFIX = "treatment::"  # + column name: what replaces a personal-data column
 

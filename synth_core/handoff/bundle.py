@@ -27,7 +27,8 @@ from synth_core.handoff.readme import WHAT_EACH_FILE_IS, readme_text
 from synth_core.handoff.request import Request
 from synth_core.reporting.report import html_report
 from synth_core.synthesizer import Synthesizer
-from synth_core.tables import to_xlsx_bytes
+from synth_core.tables import to_csv_bytes, to_xlsx_bytes
+from synth_core.tables.styles import written_in_styles
 
 if TYPE_CHECKING:
     from synth_core.evaluation.evaluate import Evaluation
@@ -70,6 +71,24 @@ def make_bundle(
         evaluation,
         request.include_model,
     )
+    return build_bundle(synth, contents)
+
+
+def bundle_of_rows(
+    synth: Synthesizer,
+    frame: pd.DataFrame,
+    generation: Generation,
+    evaluation: Evaluation | None = None,
+    include_model: bool = False,
+    settings: dict[str, Any] | None = None,
+) -> bytes:
+    """A bundle of rows already made (the app's): ``evaluation``, when given, scored exactly
+    these rows; ``settings`` go to the report's Settings."""
+    csv = to_csv_bytes(written_in_styles(frame, synth.schema_.number_formats))
+    report = None
+    if evaluation is not None:
+        report = recipient_report(synth, generation, evaluation, settings)
+    contents = Contents(csv, frame, generation, synth.to_bytes(), report, evaluation, include_model)
     return build_bundle(synth, contents)
 
 
