@@ -19,6 +19,10 @@ KEY = "at-a-glance"
 TITLE = "At a glance"
 ANSWERS = {"excellent": "Yes", "good": "Yes", "fair": "Partly", "poor": "No"}
 GOOD_LEVELS = ("excellent", "good")
+NO_GUARANTEE = (
+    "No formal guarantee: the model was not trained with differential privacy, so these are "
+    "measurements, not a promise"
+)
 
 
 @dataclass(frozen=True)
@@ -82,27 +86,26 @@ def useful(evaluation: Evaluation) -> Answer:
 def private(evaluation: Evaluation, facts: Mapping[str, str] | None) -> Answer:
     verdict: Verdict | None = evaluation.verdicts.get("privacy")
     level = verdict.level if verdict else None
-    guarantee = (facts or {}).get(
-        "Differential privacy",
-        "No formal guarantee: the model was not trained with "
-        "differential privacy, so this is a measurement, not a promise.",
+    closeness = (
+        "rows sit no closer to the real rows the model learned than to others"
+        if level in GOOD_LEVELS
+        else "some rows sit close to real rows the model learned"
     )
-    copies = evaluation.privacy.exact_copies
     finding = (
-        f"{copies:,} synthetic rows copy a rare real row; "
-        + (
-            "rows sit no closer to the real rows the model learned than to others. "
-            if level in GOOD_LEVELS
-            else "some rows sit close to real rows the model learned. "
-        )
-        + guarantee.split(". ")[0].rstrip(".")
-        + "."
+        f"{evaluation.privacy.exact_copies:,} synthetic rows copy a rare real row; {closeness}. "
+        f"{_guarantee(facts)}."
     )
     todo = (
         "Do not pass these rows on. Ask the sender to train fewer epochs, to leave out columns "
         "that identify people, or to train with differential privacy."
     )
     return Answer("Are they private?", level, finding, _poor_only(level, todo))
+
+
+def _guarantee(facts: Mapping[str, str] | None) -> str:
+    """The differential-privacy fact's first sentence, or that there is no guarantee."""
+    sentence = (facts or {}).get("Differential privacy")
+    return sentence.split(". ")[0].rstrip(".") if sentence else NO_GUARANTEE
 
 
 def _poor_only(level: str | None, todo: str) -> str:
