@@ -67,8 +67,8 @@ def useful(evaluation: Evaluation) -> Answer:
         return Answer(
             "Are they useful for analysis?",
             None,
-            "Not tested: no column to predict was chosen, or even the real rows predict it "
-            "hardly better than guessing.",
+            "No column to predict was chosen, or even the real rows predict it hardly better "
+            "than guessing.",
         )
     finding = (
         f"A model trained on the synthetic rows predicts '{utility.target}' with "
@@ -99,7 +99,11 @@ def private(evaluation: Evaluation, facts: Mapping[str, str] | None) -> Answer:
         "Do not pass these rows on. Ask the sender to train fewer epochs, to leave out columns "
         "that identify people, or to train with differential privacy."
     )
-    return Answer("Are they private?", level, finding, _poor_only(level, todo))
+    guaranteed = bool(facts) and (facts or {}).get("Differential privacy", "").startswith(
+        "Differentially private"
+    )
+    question = "Are they private?" if guaranteed else "Are they private (as measured)?"
+    return Answer(question, level, finding, _poor_only(level, todo))
 
 
 def _guarantee(facts: Mapping[str, str] | None) -> str:

@@ -55,8 +55,10 @@ def test_shuffled_columns_are_not_alike_nor_useful_and_say_what_to_do(shuffled):
 
 def test_private_says_there_is_no_formal_guarantee_without_differential_privacy(close):
     assert "No formal guarantee" in private(close, None).finding
+    assert private(close, None).question == "Are they private (as measured)?"
     facts = {"Differential privacy": "Differentially private: ε = 2.90 spent. Covers rows."}
     assert "ε = 2.90 spent" in private(close, facts).finding
+    assert private(close, facts).question == "Are they private?"
 
 
 def test_a_poor_privacy_verdict_says_not_to_pass_the_rows_on(close):
@@ -67,7 +69,7 @@ def test_a_poor_privacy_verdict_says_not_to_pass_the_rows_on(close):
 
 def test_without_a_column_to_predict_usefulness_is_not_tested(close):
     answer = useful(dataclasses.replace(close, ml_utility=None))
-    assert answer.level is None and answer.finding.startswith("Not tested")
+    assert answer.level is None and answer.finding.startswith("No column to predict")
 
 
 def test_the_screen_shows_three_answers_and_escapes_names(close):
