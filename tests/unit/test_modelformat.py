@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import json
+import time
 import zipfile
 from pathlib import Path
 
@@ -101,3 +102,11 @@ def test_a_changed_file_of_todays_format_is_refused():
     members["model.json"] = members["model.json"].replace(b'"epochs": 2', b'"epochs": 3')
     with pytest.raises(ModelFileError, match="changed after it was saved"):
         Synthesizer.load(zipped(members), device="cpu")
+
+
+def test_saving_a_model_gives_the_same_bytes_whatever_the_time(monkeypatch):
+    synth = Synthesizer.load(TODAYS, device="cpu")
+    monkeypatch.setattr(time, "time", lambda: 400_000_000.0)
+    early = synth.to_bytes()
+    monkeypatch.setattr(time, "time", lambda: 2_000_000_000.0)
+    assert synth.to_bytes() == early
