@@ -75,14 +75,14 @@ def real_rows(synth: Synthesizer, frame: pd.DataFrame) -> RealRows:
 
 
 def near_copies_for(synth: Synthesizer, real: RealRows | None) -> NearCopyFilter | None:
-    """The near-copy filter set from the held-out rows, or None without enough of them."""
+    """The near-copy filter set from the held-out rows, or None without enough of them. Set
+    exactly as ``sample --near-copy-filter`` sets it, so that the manifest's command gives the
+    same rows again."""
     if real is None or not len(real.holdout):
         return None
     infos = [synth.schema_[name] for name in synth.columns]
     try:
-        return near_copy_filter(
-            real.train[synth.columns], real.holdout[synth.columns], infos, seed=synth.config_.seed
-        )
+        return near_copy_filter(real.train[synth.columns], real.holdout[synth.columns], infos)
     except DataError:
         return None
 

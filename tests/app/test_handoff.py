@@ -44,17 +44,21 @@ def the_bundle(app: AppTest, include_model: bool = False) -> dict[str, bytes]:
         return {name: archive.read(name) for name in archive.namelist()}
 
 
-def test_the_bundle_is_offered_beside_the_other_downloads(generated: AppTest) -> None:
+def test_before_scoring_the_bundle_has_the_rows_and_adds_the_model_only_when_chosen(
+    generated: AppTest,
+) -> None:
     assert not generated.exception
     labels = [button.label for button in generated.get("download_button")]
     assert "Handoff bundle (.zip)" in labels
     assert "once these rows are scored" in " ".join(c.value for c in generated.caption)
-
-
-def test_before_scoring_the_bundle_has_the_rows_but_no_report(generated: AppTest) -> None:
     files = the_bundle(generated)
     assert set(files) == {"synthetic.csv", "synthetic.xlsx", "manifest.json", "README.txt"}
     assert json.loads(files["manifest.json"])["scores"] is None
+
+    generated.checkbox(key=state.HANDOFF_MODEL_WIDGET).check().run()
+    assert not generated.exception
+    job = state.get_job(generated.session_state)
+    assert the_bundle(generated, include_model=True)["model.synth"] == job.result.to_bytes()
 
 
 def test_once_scored_the_bundle_holds_the_report_of_these_rows(generated: AppTest) -> None:
@@ -67,10 +71,3 @@ def test_once_scored_the_bundle_holds_the_report_of_these_rows(generated: AppTes
     manifest = json.loads(files["manifest.json"])
     assert manifest["generation"]["rows"] == ROWS
     assert manifest["scores"]["usefulness"]["target"] == "color"
-
-
-def test_the_model_file_is_added_only_when_chosen(generated: AppTest) -> None:
-    generated.checkbox(key=state.HANDOFF_MODEL_WIDGET).check().run()
-    assert not generated.exception
-    job = state.get_job(generated.session_state)
-    assert the_bundle(generated, include_model=True)["model.synth"] == job.result.to_bytes()
