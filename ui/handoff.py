@@ -37,6 +37,7 @@ def generation_of(made: results.Generated) -> Generation:
         common_copies_kept=made.common_copies_kept,
         near_copies_removed=made.near_copies_removed if made.near_copy_rule else None,
         near_copy_rule=made.near_copy_rule,
+        same_as_sample=made.near_copy_rule is None,
     )
 
 

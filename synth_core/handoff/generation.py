@@ -34,6 +34,9 @@ class Generation:
     common_copies_kept: int = 0  # rows equal to a combination k or more training rows share
     near_copies_removed: int | None = None  # None: the near-copy filter was not applied
     near_copy_rule: str | None = None  # the filter's rule in words
+    # Whether ``sample`` with these settings gives the same bytes: not for the app's rows when
+    # its near-copy filter was set from the rows the app held out (a split of its own).
+    same_as_sample: bool = True
 
 
 @dataclass(frozen=True)

@@ -142,8 +142,15 @@ def regenerate(generation: Generation) -> dict[str, Any]:
         "seed": generation.seed,
         "conditions": {str(k): _plain(v) for k, v in generation.conditions.items()},
         "near_copy_filter": generation.near_copies_removed is not None,
+        "same_bytes": generation.same_as_sample,
         "note": "MODEL.synth: the model file whose SHA-256 is model.file_sha256; REAL.csv: the "
-        "table it was trained on. The same platform and library versions give the same bytes.",
+        "table it was trained on. "
+        + (
+            "The same platform and library versions give the same bytes."
+            if generation.same_as_sample
+            else "The app set the near-copy filter from the rows it held out, so this command "
+            "can give other rows."
+        ),
     }
 
 

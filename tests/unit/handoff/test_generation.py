@@ -32,6 +32,7 @@ def test_the_manifests_settings_make_the_same_csv_again_with_sample(
     files = members(bundle.read_bytes())
     settings = json.loads(files["manifest.json"])["regenerate"]
     assert settings["near_copy_filter"] is True  # the command needs the real table too
+    assert settings["same_bytes"] is True
     paths = {"MODEL.synth": model, "REAL.csv": real, "synthetic.csv": tmp_path / "again.csv"}
     command = [str(paths.get(part, part)) for part in settings["command"]]
     assert command[:4] == ["python", "-m", "synth_core", "sample"]
