@@ -52,8 +52,9 @@ def bundle_bytes(
     is passed in: the download runs it on a click, outside the page's run."""
     evaluation = done.evaluation if done is not None and done.generated is made else None
     settings = {"Table": table.name, "Rows in the table": table.rows}
+    training = job.snapshot().progress
     return bundle_of_rows(
-        job.result, made.frame, generation_of(made), evaluation, include_model, settings
+        job.result, made.frame, generation_of(made), evaluation, include_model, settings, training
     )
 
 

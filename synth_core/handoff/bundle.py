@@ -32,6 +32,7 @@ from synth_core.tables.styles import written_in_styles
 
 if TYPE_CHECKING:
     from synth_core.evaluation.evaluate import Evaluation
+    from synth_core.training.progress import ProgressSnapshot
 
 EXCEL_MAX_ROWS = 1_048_575  # an Excel sheet's rows, less the header
 EXCEL_MAX_COLUMNS = 16_384
@@ -81,13 +82,14 @@ def bundle_of_rows(
     evaluation: Evaluation | None = None,
     include_model: bool = False,
     settings: dict[str, Any] | None = None,
+    training: ProgressSnapshot | None = None,
 ) -> bytes:
     """A bundle of rows already made (the app's): ``evaluation``, when given, scored exactly
-    these rows; ``settings`` go to the report's Settings."""
+    these rows; ``settings`` and the ``training`` record go to the report."""
     csv = to_csv_bytes(written_in_styles(frame, synth.schema_.number_formats))
     report = None
     if evaluation is not None:
-        report = recipient_report(synth, generation, evaluation, settings)
+        report = recipient_report(synth, generation, evaluation, settings, training)
     contents = Contents(csv, frame, generation, synth.to_bytes(), report, evaluation, include_model)
     return build_bundle(synth, contents)
 
@@ -112,6 +114,7 @@ def recipient_report(
     generation: Generation,
     evaluation: Evaluation,
     settings: dict[str, Any] | None = None,
+    training: ProgressSnapshot | None = None,
 ) -> str:
     """The HTML report for a recipient: no real row in it (the closest pairs are left out)."""
     run = {
@@ -127,6 +130,7 @@ def recipient_report(
         settings=run,
         privacy_facts=privacy_facts(synth, generation),
         real_rows=False,
+        training=training,
     )
 
 

@@ -25,6 +25,8 @@ from synth_core.reporting import first_screen
 from synth_core.reporting.plots import (
     LEVEL_COLOURS,
     association_figures,
+    fidelity_figure,
+    loss_figure,
     marginal_figure,
     scores_figure,
     utility_figure,
@@ -34,6 +36,7 @@ from synth_core.wording import percent
 
 if TYPE_CHECKING:  # annotations only: the report loads without SDMetrics or scikit-learn
     from synth_core.evaluation.evaluate import Evaluation
+    from synth_core.training.progress import ProgressSnapshot
 
 SECTIONS = (
     (first_screen.KEY, first_screen.TITLE),
@@ -89,6 +92,7 @@ def html_report(
     settings: Mapping[str, Any] | None = None,
     privacy_facts: Mapping[str, str] | None = None,
     real_rows: bool = True,
+    training: ProgressSnapshot | None = None,
 ) -> str:
     """The whole evaluation as one HTML page: scores with verdicts, details, charts, settings.
 
@@ -97,6 +101,7 @@ def html_report(
     ``privacy_facts`` (label -> sentence: the differential-privacy guarantee or its absence,
     the filters and the replaced columns) head the Privacy section. ``real_rows=False`` leaves
     out the closest pairs (real rows), for a report that goes to someone who may not see them.
+    ``training`` (the run's progress record, when known) adds its charts before Settings.
     """
     charts = _Charts()
     body = [
@@ -113,6 +118,7 @@ def html_report(
         _correlations(evaluation, charts),
         _usefulness(evaluation, charts),
         _privacy(evaluation, privacy_facts, real_rows),
+        _training(training, charts) if training is not None and training.steps else "",
         _settings(evaluation, settings or {}),
     ]
     return (
@@ -351,6 +357,21 @@ def _privacy(
         )
         out.append(_table(privacy.closest_pairs))
     return _section("privacy", out)
+
+
+def _training(training: ProgressSnapshot, charts: _Charts) -> str:
+    """The training run's loss and quality charts (no section of its own in the menu: only the
+    app knows how a model was trained)."""
+    quality = fidelity_figure(training)
+    return (
+        '<section id="training">\n<h2>Training</h2>\n'
+        f"<p>How the model learned: {training.epoch} epochs, the losses per step"
+        + (" and the quality estimate while it trained" if quality is not None else "")
+        + ".</p>\n"
+        + charts.html(loss_figure(training))
+        + (charts.html(quality) if quality is not None else "")
+        + "\n</section>"
+    )
 
 
 def _settings(evaluation: Evaluation, settings: Mapping[str, Any]) -> str:

@@ -68,6 +68,7 @@ def test_once_scored_the_bundle_holds_the_report_of_these_rows(generated: AppTes
     assert "report.html" in files and "model.synth" not in files
     report = files["report.html"].decode()
     assert "At a glance" in report and "Closest pairs" not in report
+    assert "<h2>Training</h2>" in report  # the run's charts, which only the app knows
     manifest = json.loads(files["manifest.json"])
     assert manifest["generation"]["rows"] == ROWS
     assert manifest["scores"]["usefulness"]["target"] == "color"

@@ -168,3 +168,15 @@ def test_realism_lists_detection_precision_and_recall(page, evaluation):
     coverage = evaluation.precision_recall
     assert f"{coverage.precision * 100:.1f} %" in section and f"k = {coverage.k}" in section
     assert "Kynkäänniemi" in section
+
+
+def test_a_training_record_adds_its_charts_before_the_settings(evaluation, trained):
+    training = trained("ctgan").progress_.snapshot()
+    assert headings(html_report(evaluation, training=training))[-2:] == ["Training", "Settings"]
+    assert "Training" not in headings(html_report(evaluation))
+
+
+def headings(text: str) -> list[str]:
+    parser = Page()
+    parser.feed(text)
+    return parser.headings
