@@ -1,4 +1,5 @@
-"""Step 5: generate as many synthetic rows as needed and download them, the report and the model."""
+"""Step 5: generate as many synthetic rows as needed and download them, the report, the model
+and the handoff bundle."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import streamlit as st
 from synth_core.errors import SynthError
 from synth_core.tables import to_csv_bytes, to_xlsx_bytes
 from synth_core.tables.styles import written_in_styles
-from ui import results, state
+from ui import handoff, results, state
 from ui.text import plain
 
 MODEL_WARNING = (
@@ -133,6 +134,7 @@ def downloads(made: results.Generated) -> None:
     )
     with report:
         report_button()
+    handoff.bundle_button(job, made, table)
     st.caption(
         "Cells that a spreadsheet would run as a formula (starting with =, +, - or @) are "
         "written with a leading apostrophe, so that opening the file runs nothing. " + MODEL_WARNING

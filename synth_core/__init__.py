@@ -37,6 +37,8 @@ _LAZY = {
     "TrainingProgress": "synth_core.training.loop",
     "Synthesizer": "synth_core.synthesizer",
     "TrainingJob": "synth_core.jobs",
+    "make_bundle": "synth_core.handoff.bundle",
+    "verify_bundle": "synth_core.handoff.verify",
     "near_copy_filter": "synth_core.privacy.filters",
     "evaluate": "synth_core.evaluation.evaluate",
     "exact_copy_mask": "synth_core.evaluation.privacy_scores",
@@ -64,9 +66,11 @@ __all__ = [
     "html_report",
     "infer_schema",
     "load_demo",
+    "make_bundle",
     "near_copy_filter",
     "preset_config",
     "read_table",
+    "verify_bundle",
     "write_csv",
 ]
 
@@ -87,6 +91,8 @@ if TYPE_CHECKING:
     from synth_core.config import TrainingConfig
     from synth_core.evaluation.evaluate import evaluate
     from synth_core.evaluation.privacy_scores import exact_copy_mask
+    from synth_core.handoff.bundle import make_bundle
+    from synth_core.handoff.verify import verify_bundle
     from synth_core.jobs import TrainingJob
     from synth_core.models.variants import VARIANTS, config_for
     from synth_core.privacy.filters import near_copy_filter

@@ -1,4 +1,4 @@
-"""The command line: ``python -m synth_core inspect | fit | sample | evaluate``.
+"""The command line: ``python -m synth_core inspect | fit | sample | evaluate | bundle | verify``.
 
 A thin front end on the public API. Errors print one line ``error: ...`` on stderr and exit with
 status 2, never a traceback.
@@ -17,6 +17,7 @@ import synth_core as sc
 from synth_core.config import DEVICES, TrainingConfig
 from synth_core.errors import SynthError
 from synth_core.evaluation.verdicts import THRESHOLDS
+from synth_core.handoff import commands as handoff
 from synth_core.models.variants import VARIANTS, config_for, validated
 from synth_core.rules import default_rules, discover_rules, rule_line, rule_records
 from synth_core.schema import infer_schema
@@ -46,6 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
             "evaluate", help="score a synthetic table against the real one it was learnt from"
         )
     )
+    handoff.add_commands(sub)
     return parser
 
 
@@ -141,6 +143,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
         commands = {"inspect": _inspect, "fit": _fit, "sample": _sample, "evaluate": _evaluate}
+        commands |= handoff.COMMANDS
         return commands[args.command](args)
     except SynthError as error:
         print(f"error: {error}", file=sys.stderr)

@@ -27,7 +27,7 @@ import torch
 from safetensors.torch import load as load_tensors
 from safetensors.torch import save as save_tensors
 
-from synth_core import modelcheck
+from synth_core import modelcheck, modelformat
 from synth_core.errors import ModelFileError, SynthError
 from synth_core.models.build import build_core
 from synth_core.parts import ModelParts
@@ -40,13 +40,13 @@ from synth_core.training.progress import RunState
 from synth_core.version import __version__
 from synth_core.wording import shorten
 
-FORMAT = "synth-studio-model"
-FORMAT_VERSION = 1
+FORMAT, FORMAT_VERSION = modelformat.FORMAT, modelformat.FORMAT_VERSION
 MANIFEST = "manifest.json"
 MEMBERS = ("model.json", "tensors.safetensors")
 GENERATOR_PREFIX = "generator."
 COUNTS_KEY = "condition_counts"
 HASHES_KEY = "training_row_hashes"
+SAVED_AT = (1980, 1, 1, 0, 0, 0)  # the zip format's first date
 
 
 def library_versions() -> dict[str, str]:
@@ -67,15 +67,16 @@ def to_bytes(parts: ModelParts) -> bytes:
         "tensors.safetensors": save_tensors(_tensors(parts)),
     }
     manifest = {
-        "format": FORMAT,
-        "format_version": FORMAT_VERSION,
+        **modelformat.manifest_fields(),
         "sha256": {name: hashlib.sha256(data).hexdigest() for name, data in members.items()},
     }
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("manifest.json", json.dumps(manifest))
-        for name, data in members.items():
-            archive.writestr(name, data)
+        for name, data in {MANIFEST: json.dumps(manifest).encode("utf-8"), **members}.items():
+            # A fixed date: the same model gives the same bytes (and SHA-256) at every save.
+            info = zipfile.ZipInfo(name, date_time=SAVED_AT)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, data)
     return buffer.getvalue()
 
 
@@ -160,17 +161,14 @@ def _open_archive(raw: bytes) -> zipfile.ZipFile:
     return archive
 
 
-def _check_manifest(manifest: Any) -> dict[str, str]:
-    """The manifest's checksums per member, once its format is known to be ours."""
+def _check_manifest(manifest: Any) -> tuple[dict[str, str], int]:
+    """The manifest's checksums per member and the file's format version, once its format is
+    known to be ours and a version this Synth Studio reads (``modelformat``)."""
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise ModelFileError("This zip file is not a Synth Studio model.")
-    if manifest.get("format_version") != FORMAT_VERSION:
-        raise ModelFileError(
-            f"This model file has format version {manifest.get('format_version')}, but this "
-            f"Synth Studio reads version {FORMAT_VERSION}. Train the model again here."
-        )
+    version = modelformat.check_version(manifest)
     checksums = manifest.get("sha256")
-    return checksums if isinstance(checksums, dict) else {}
+    return (checksums if isinstance(checksums, dict) else {}), version
 
 
 def _checked_member(
@@ -189,8 +187,9 @@ def _read_parts(source, target: torch.device) -> ModelParts:
     zipped = _read_raw(source)
     with _open_archive(zipped) as archive:
         manifest = modelcheck.read_member(zipped, archive, MANIFEST)
-        checksums = _check_manifest(json.loads(manifest))
+        checksums, version = _check_manifest(json.loads(manifest))
         model = json.loads(_checked_member(zipped, archive, "model.json", checksums))
+        model = modelformat.upgrade(model, version)
         checked = modelcheck.check_model(model)
         limit = modelcheck.tensor_bytes_bound(checked)
         raw = _checked_member(zipped, archive, "tensors.safetensors", checksums, limit)

@@ -258,7 +258,10 @@ def report(done: Scored, job: TrainingJob, table: LoadedTable) -> str:
     }
     title = f"Synth Studio report: {table.name}"
     facts = privacy_facts(job, done.generated)
-    return html_report(done.evaluation, title=title, settings=settings, privacy_facts=facts)
+    training = job.snapshot().progress
+    return html_report(
+        done.evaluation, title=title, settings=settings, privacy_facts=facts, training=training
+    )
 
 
 # ------------------------------------------------------------------------------ page helpers

@@ -77,6 +77,7 @@ EVALUATE_BUTTON = "evaluate_button"
 STOP_SCORING_BUTTON = "stop_scoring"
 SCORE_BUTTON = "score_button"
 STOP_GENERATING_BUTTON = "stop_generating"
+HANDOFF_MODEL_WIDGET = "handoff_include_model"  # off on every visit: the model is added on purpose
 MARGINAL_WIDGET = "compare_column"
 TREATMENT_WIDGET_PREFIX = "treatment::"  # + column name: what replaces a personal-data column
 RULE_WIDGET_PREFIX = "rule::"  # + the rule in words: keep it or not

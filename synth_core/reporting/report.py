@@ -21,9 +21,12 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from synth_core.evaluation.verdicts import THRESHOLDS, Verdict
+from synth_core.reporting import first_screen
 from synth_core.reporting.plots import (
     LEVEL_COLOURS,
     association_figures,
+    fidelity_figure,
+    loss_figure,
     marginal_figure,
     scores_figure,
     utility_figure,
@@ -34,8 +37,10 @@ from synth_core.wording import percent
 
 if TYPE_CHECKING:  # annotations only: the report loads without SDMetrics or scikit-learn
     from synth_core.evaluation.evaluate import Evaluation
+    from synth_core.training.progress import ProgressSnapshot
 
 SECTIONS = (
+    (first_screen.KEY, first_screen.TITLE),
     ("summary", "Summary"),
     ("quality", "Quality"),
     ("diagnostic", "Diagnostic"),
@@ -88,13 +93,17 @@ def html_report(
     title: str = "Synth Studio report",
     settings: Mapping[str, Any] | None = None,
     privacy_facts: Mapping[str, str] | None = None,
+    real_rows: bool = True,
+    training: ProgressSnapshot | None = None,
 ) -> str:
     """The whole evaluation as one HTML page: scores with verdicts, details, charts, settings.
 
     ``settings`` (for example the training configuration, the seed and the file name) is listed
     under Settings, together with the evaluation's own settings and the library versions.
     ``privacy_facts`` (label -> sentence: the differential-privacy guarantee or its absence,
-    the filters and the replaced columns) head the Privacy section.
+    the filters and the replaced columns) head the Privacy section. ``real_rows=False`` leaves
+    out the closest pairs (real rows), for a report that goes to someone who may not see them.
+    ``training`` (the run's progress record, when known) adds its charts before Settings.
     """
     charts = _Charts()
     body = [
@@ -102,6 +111,7 @@ def html_report(
         f'<p class="muted">Made {_dt.datetime.now().strftime("%Y-%m-%d %H:%M")} by Synth '
         f"Studio {_e(__version__)}.</p>",
         "<nav>" + "".join(f'<a href="#{key}">{name}</a>' for key, name in SECTIONS) + "</nav>",
+        first_screen.first_screen(evaluation, privacy_facts),
         _summary(evaluation, charts),
         _quality(evaluation),
         _diagnostic(evaluation),
@@ -110,7 +120,8 @@ def html_report(
         _distributions(evaluation, charts),
         _correlations(evaluation, charts),
         _usefulness(evaluation, charts),
-        _privacy(evaluation, privacy_facts),
+        _privacy(evaluation, privacy_facts, real_rows),
+        _training(training, charts) if training is not None and training.steps else "",
         _settings(evaluation, settings or {}),
     ]
     return (
@@ -335,7 +346,9 @@ def _usefulness(evaluation: Evaluation, charts: _Charts) -> str:
     )
 
 
-def _privacy(evaluation: Evaluation, facts: Mapping[str, str] | None = None) -> str:
+def _privacy(
+    evaluation: Evaluation, facts: Mapping[str, str] | None = None, real_rows: bool = True
+) -> str:
     privacy = evaluation.privacy
     rows = {
         "Copies of rare training rows": f"{privacy.exact_copies:,} "
@@ -373,7 +386,7 @@ def _privacy(evaluation: Evaluation, facts: Mapping[str, str] | None = None) -> 
     out.append(_key_values(rows))
     if privacy.note:
         out.append(f'<p class="muted">{_e(privacy.note)}</p>')
-    if len(privacy.closest_pairs):
+    if real_rows and len(privacy.closest_pairs):
         out.append(
             "<h3>Closest pairs</h3><p>The synthetic rows closest to a real training row, each "
             "below that real row. These are real rows: share this report only with people "
@@ -381,6 +394,21 @@ def _privacy(evaluation: Evaluation, facts: Mapping[str, str] | None = None) -> 
         )
         out.append(_table(privacy.closest_pairs))
     return _section("privacy", out)
+
+
+def _training(training: ProgressSnapshot, charts: _Charts) -> str:
+    """The training run's loss and quality charts (no section of its own in the menu: only the
+    app knows how a model was trained)."""
+    quality = fidelity_figure(training)
+    return (
+        '<section id="training">\n<h2>Training</h2>\n'
+        f"<p>How the model learned: {training.epoch} epochs, the losses per step"
+        + (" and the quality estimate while it trained" if quality is not None else "")
+        + ".</p>\n"
+        + charts.html(loss_figure(training))
+        + (charts.html(quality) if quality is not None else "")
+        + "\n</section>"
+    )
 
 
 def _settings(evaluation: Evaluation, settings: Mapping[str, Any]) -> str:

@@ -1,15 +1,20 @@
 """The whole flow in a real browser: upload a CSV, keep its columns, train a quick model while the
-live chart moves, compare, then download the synthetic CSV and the report and check them."""
+live chart moves, compare, then download the synthetic CSV, the report and the handoff bundle and
+check them."""
 
 from __future__ import annotations
 
+import io
+import json
 import re
 import time
+import zipfile
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from synth_core.handoff.verify import verify_bundle
 from tests.helpers import make_mixed_frame
 
 pytestmark = pytest.mark.e2e
@@ -111,8 +116,28 @@ def test_upload_train_compare_download(page, screenshot, tmp_path):
     html = Path(report_download.value.path()).read_text(encoding="utf-8")
     assert "<html" in html.lower() and "Privacy" in html
     assert '<section id="validity">' in html and "age is between" in html
+    with page.expect_download() as bundle_download:
+        page.get_by_role("button", name="Handoff bundle (.zip)").click()
+    _check_bundle(Path(bundle_download.value.path()))
     screenshot(page, "download")
     assert not page.get_by_test_id("stException").count()
+
+
+def _check_bundle(path: Path) -> None:
+    """The handoff zip: intact, the rows on offer, their report, and no model file."""
+    assert verify_bundle(path).names
+    with zipfile.ZipFile(path) as archive:
+        files = {name: archive.read(name) for name in archive.namelist()}
+    assert set(files) == {
+        "synthetic.csv",
+        "synthetic.xlsx",
+        "report.html",
+        "manifest.json",
+        "README.txt",
+    }
+    assert len(pd.read_csv(io.BytesIO(files["synthetic.csv"]))) == ROWS
+    assert json.loads(files["manifest.json"])["generation"]["rows"] == ROWS
+    assert b"At a glance" in files["report.html"]
 
 
 SESSIONS = 4

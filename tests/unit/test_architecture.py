@@ -29,7 +29,18 @@ LAYERS = [
     {"training"},
     {"evaluation"},
     {"reporting"},
-    {"parts", "modelcheck", "modelfile", "synthesizer", "jobs", "cli", "__init__", "__main__"},
+    {
+        "parts",
+        "modelcheck",
+        "modelformat",
+        "modelfile",
+        "synthesizer",
+        "jobs",
+        "handoff",
+        "cli",
+        "__init__",
+        "__main__",
+    },
 ]
 #: Imports that may stay inside a function, each for a reason a reader accepts.
 LAZY_IMPORTS = {

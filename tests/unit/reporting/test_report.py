@@ -179,3 +179,15 @@ def test_the_validity_section_lists_each_rule_with_its_real_and_synthetic_share(
     assert "is on or after Order Date" in section and SCRIPT_NAME not in section
     assert "100 %" in section and "48.8 %" in section
     assert "Dates in the real format" in section and "Ship Date" in section
+
+
+def test_a_training_record_adds_its_charts_before_the_settings(evaluation, trained):
+    training = trained("ctgan").progress_.snapshot()
+    assert headings(html_report(evaluation, training=training))[-2:] == ["Training", "Settings"]
+    assert "Training" not in headings(html_report(evaluation))
+
+
+def headings(text: str) -> list[str]:
+    parser = Page()
+    parser.feed(text)
+    return parser.headings
