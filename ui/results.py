@@ -16,10 +16,10 @@ import streamlit as st
 
 from synth_core.errors import DataError, SynthError
 from synth_core.evaluation.evaluate import STAGES, Evaluation, evaluate, usefulness_targets
+from synth_core.handoff.facts import personal_data_sentence
 from synth_core.privacy import dp
 from synth_core.privacy.filters import RARE_BELOW, NearCopyFilter, near_copy_filter
 from synth_core.reporting.report import html_report
-from synth_core.schema import ALLOWED_TREATMENTS
 from synth_core.wording import copies_in_words
 from ui import flow, state
 from ui.holdout import real_rows
@@ -179,16 +179,9 @@ def privacy_facts(job: TrainingJob, made: Generated) -> dict[str, str]:
         "Differential privacy": dp.describe(getattr(synth, "privacy_", None)),
         "Filters": filters_sentence(made),
     }
-    replaced = synth.pii_.describe()
-    private = [
-        c.name for c in synth.schema_.columns if c.kind in ALLOWED_TREATMENTS and not c.include
-    ]
-    left_out = [name for name in private if name not in replaced]
-    words = [f"{name}: {what}" for name, what in replaced.items()]
-    if left_out:
-        words.append(f"left out: {', '.join(left_out)}")
-    if words:
-        facts["Personal data and identifiers"] = "; ".join(words) + "."
+    personal = personal_data_sentence(synth)
+    if personal is not None:
+        facts["Personal data and identifiers"] = personal
     return facts
 
 

@@ -29,6 +29,15 @@ def privacy_facts(synth: Synthesizer, generation: Generation) -> dict[str, str]:
         "Differential privacy": dp.describe(synth.privacy_),
         "Filters": filters_sentence(generation),
     }
+    personal = personal_data_sentence(synth)
+    if personal is not None:
+        facts["Personal data and identifiers"] = personal
+    return facts
+
+
+def personal_data_sentence(synth: Synthesizer) -> str | None:
+    """What replaced each personal-data or identifier column, and which were left out; None
+    when the table had none."""
     replaced = synth.pii_.describe()
     private = [
         c.name for c in synth.schema_.columns if c.kind in ALLOWED_TREATMENTS and not c.include
@@ -37,6 +46,4 @@ def privacy_facts(synth: Synthesizer, generation: Generation) -> dict[str, str]:
     words = [f"{name}: {what}" for name, what in replaced.items()]
     if left_out:
         words.append(f"left out: {', '.join(left_out)}")
-    if words:
-        facts["Personal data and identifiers"] = "; ".join(words) + "."
-    return facts
+    return "; ".join(words) + "." if words else None
