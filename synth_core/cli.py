@@ -19,7 +19,8 @@ from synth_core.errors import SynthError
 from synth_core.evaluation.verdicts import THRESHOLDS
 from synth_core.models.variants import VARIANTS, config_for, validated
 from synth_core.schema import infer_schema
-from synth_core.tables import read_table, write_csv
+from synth_core.tables import ReadLimits, read_table, write_csv
+from synth_core.tables.limits import MB, ROW_LIMIT_ENV, SIZE_LIMIT_ENV
 from synth_core.tables.styles import written_in_styles
 from synth_core.training.presets import PRESETS, RECOMMENDED_VARIANT, preset_config
 from synth_core.wording import copies_in_words, percent
@@ -38,6 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
     inspect = sub.add_parser("inspect", help="read a table and print the inferred column kinds")
     inspect.add_argument("file")
     inspect.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    _add_limits(inspect)
     _add_fit(sub.add_parser("fit", help="train a model on a table and save it"))
     _add_sample(sub.add_parser("sample", help="generate rows from a saved model"))
     _add_evaluate(
@@ -48,8 +50,29 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _add_limits(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--row-limit",
+        type=int,
+        metavar="N",
+        help=f"refuse tables of more rows (default {ReadLimits.max_rows:,}, or {ROW_LIMIT_ENV})",
+    )
+    command.add_argument(
+        "--size-limit",
+        type=int,
+        metavar="MB",
+        help=f"refuse larger files (default {ReadLimits.max_bytes // MB} MB, or {SIZE_LIMIT_ENV})",
+    )
+
+
+def _read(path: str, args):
+    """The table at ``path``, read within the limits the command line or environment set."""
+    return read_table(path, limits=ReadLimits.from_settings(args.row_limit, args.size_limit))
+
+
 def _add_fit(fit: argparse.ArgumentParser) -> None:
     fit.add_argument("data")
+    _add_limits(fit)
     fit.add_argument("--out", required=True, help="model file to write (.synth)")
     fit.add_argument(
         "--variant",
@@ -142,7 +165,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _inspect(args) -> int:
 
-    result = read_table(args.file)
+    result = _read(args.file, args)
     schema = infer_schema(result.frame)
     rows = schema.summary_rows()
     if args.json:
@@ -162,7 +185,7 @@ def _fit(args) -> int:
 
     if args.holdout_out and args.holdout == 0:
         raise SynthError("--holdout-out needs rows held out: give --holdout a share above 0.")
-    frame = read_table(args.data).frame
+    frame = _read(args.data, args).frame
     schema = infer_schema(frame)
     if args.columns:
         schema = schema.with_only(_names(args.columns))

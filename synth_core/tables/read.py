@@ -71,7 +71,8 @@ def read_table(
     """Read a CSV, TSV, Excel (.xlsx), Parquet or gzip-compressed table into a clean frame.
 
     ``source`` is a path, the file's bytes, or a binary file object; ``filename`` (optional) is
-    the original name of an upload, used for hints such as ``.tsv`` and in messages.
+    the original name of an upload, used for hints such as ``.tsv`` and in messages; ``limits``
+    default to the settings (``ReadLimits.from_settings``).
 
     The returned frame has string column names (stripped, no BOM) and a fresh RangeIndex. Text
     cells are stripped; the values in :data:`MISSING_MARKERS` become NaN. A column whose present
@@ -84,7 +85,7 @@ def read_table(
         DataError: the input is missing, empty, too small or too large, not a table, or
             malformed. The message says what is wrong and what to do.
     """
-    limits = limits or ReadLimits()
+    limits = limits or ReadLimits.from_settings()
     if not isinstance(source, (str, os.PathLike, bytes, bytearray, memoryview)) and not hasattr(
         source, "read"
     ):
