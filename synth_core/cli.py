@@ -185,10 +185,12 @@ def _fit(args) -> int:
 
     if args.holdout_out and args.holdout == 0:
         raise SynthError("--holdout-out needs rows held out: give --holdout a share above 0.")
+    started = time.monotonic()
     frame = _read(args.data, args).frame
     schema = infer_schema(frame)
     if args.columns:
         schema = schema.with_only(_names(args.columns))
+    read_in = time.monotonic() - started
     frame, holdout = sc.holdout_split(frame, args.holdout, seed=args.seed)
     overrides = {
         "variant": args.variant,
@@ -205,6 +207,11 @@ def _fit(args) -> int:
     else:
         overrides["variant"] = args.variant or TrainingConfig.variant
         config = validated(config_for(**overrides))
+    print(
+        f"read {len(frame) + len(holdout):,} rows and inferred {len(schema.columns)} column "
+        f"kinds in {read_in:.1f} s",
+        file=sys.stderr,
+    )
     progress = sc.TrainingProgress()
     done = threading.Event()
     reporter = threading.Thread(target=_report, args=(progress, done), daemon=True)
@@ -218,7 +225,10 @@ def _fit(args) -> int:
     snap = progress.snapshot()
     for note in snap.notes:
         print(f"note: {note}", file=sys.stderr)
-    print(f"saved {args.out} ({config.variant}, {snap.epoch} epochs, {snap.elapsed:.1f} s)")
+    print(
+        f"saved {args.out} ({config.variant}, {snap.epoch} epochs, {snap.rows_seen:,} rows seen, "
+        f"{snap.elapsed:.1f} s)"
+    )
     if len(holdout):
         kept = f"held out {len(holdout)} of {len(frame) + len(holdout)} rows from training"
         if args.holdout_out:
@@ -236,9 +246,13 @@ def _report(progress, done: threading.Event) -> None:
     """Draw a progress bar on a terminal; plain lines every 10 % otherwise. Health warnings
     print as they appear, and those still holding at the end once more if not yet shown."""
     tty = sys.stderr.isatty()
-    last_decile, shown = -1, set()
+    last_decile, shown, stage = -1, set(), ""
     while not done.wait(0.5 if tty else 1.0):
         snap = progress.snapshot()
+        if snap.stage != stage and snap.stage != "training":
+            stage = snap.stage
+            clear = "\r\033[K" if tty else ""  # the progress bar's line, on a terminal
+            print(f"{clear}{stage}", file=sys.stderr)
         if not snap.total_steps:
             continue
         _print_warnings(snap, shown, tty)
@@ -270,6 +284,8 @@ def progress_line(snap) -> str:
         parts.append(f"D right {real * 100:.0f} % real / {fake * 100:.0f} % synthetic")
     if snap.fidelity:
         parts.append(f"quality {snap.fidelity[-1][1] * 100:.0f} %")
+    if snap.rows_seen:
+        parts.append(f"{snap.rows_seen:,} rows seen")
     if snap.eta is not None:
         parts.append(f"{snap.eta:.0f} s left")
     return "  ".join(parts)

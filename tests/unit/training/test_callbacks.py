@@ -348,6 +348,29 @@ def test_the_time_limit_ends_the_run_after_the_epoch_that_passes_it(monkeypatch)
     assert run.progress.snapshot().notes == ("Reached the time limit (30 s) after epoch 2.",)
 
 
+def test_the_time_limit_cuts_short_an_epoch_that_would_run_on_well_past_it(monkeypatch) -> None:
+    now = [100.0]
+    monkeypatch.setattr(callbacks.time, "monotonic", lambda: now[0])
+    run, limit = make_run(max_seconds=30.0), TimeLimit(30.0)
+    run.started, run.epoch, run.steps_per_epoch = 100.0, 1, 1_000
+    run.step, now[0] = 100, 129.0
+    assert not limit.on_step_start(run)  # within the limit
+    run.step, now[0] = 101, 130.5  # 899 steps left at 0.3 s each: far past the limit
+    assert limit.on_step_start(run) and run.time_up
+    assert run.progress.snapshot().notes == (
+        "Reached the time limit (30 s) 10 % into epoch 1, after 5,050 rows seen.",
+    )
+
+
+def test_the_time_limit_lets_an_epoch_that_ends_soon_after_it_finish(monkeypatch) -> None:
+    now = [100.0]
+    monkeypatch.setattr(callbacks.time, "monotonic", lambda: now[0])
+    run, limit = make_run(max_seconds=30.0), TimeLimit(30.0)
+    run.started, run.epoch, run.steps_per_epoch = 100.0, 1, 1_000
+    run.step, now[0] = 990, 130.5  # 10 steps left at 0.03 s each
+    assert not limit.on_step_start(run) and not run.time_up
+
+
 def test_how_far_the_run_is_counts_epochs_or_time_whichever_is_further(monkeypatch) -> None:
     now = [100.0]
     monkeypatch.setattr(callbacks.time, "monotonic", lambda: now[0])
