@@ -148,14 +148,20 @@ def hold_back(matrix: np.ndarray, seed: int, pac: int) -> tuple[np.ndarray, np.n
 
     At most ``PROBE_ROWS`` rows and a tenth of the table, a whole number of ``pac`` groups, drawn
     with ``seed``; a table too small to spare a group keeps every row and has no held-back rows.
+    The rows to train on are a view of ``matrix``, never a copy of it: the held-back rows swap
+    places with rows at its end, so ``matrix`` keeps every row, in another order.
     """
     size = min(PROBE_ROWS, len(matrix) // 10) // pac * pac
     if size == 0:
         return matrix, None
-    held = np.random.default_rng([seed, PROBE_SEED]).choice(len(matrix), size, replace=False)
-    keep = np.ones(len(matrix), dtype=bool)
-    keep[held] = False
-    return matrix[keep], matrix[np.sort(held)]
+    held = np.sort(np.random.default_rng([seed, PROBE_SEED]).choice(len(matrix), size, False))
+    probe = matrix[held]
+    kept = len(matrix) - size
+    in_tail = np.zeros(size, dtype=bool)
+    in_tail[held[held >= kept] - kept] = True
+    holes, movers = held[held < kept], np.flatnonzero(~in_tail) + kept
+    matrix[holes], matrix[movers] = matrix[movers], matrix[holes]
+    return matrix[:kept], probe
 
 
 class AccuracyProbe(Callback):
