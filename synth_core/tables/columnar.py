@@ -39,9 +39,14 @@ class ColumnBatches:
             chunks.append(as_text_codes(array))
 
     def columns(self) -> list[FactorisedColumn]:
-        return [
-            factorised(name, chunks) for name, chunks in zip(self.names, self._chunks, strict=True)
-        ]
+        """The factorised columns; each column's batches are let go once it is made, and the
+        memory Arrow kept for them is handed back at the end."""
+        columns = []
+        for index, name in enumerate(self.names):
+            columns.append(factorised(name, self._chunks[index]))
+            self._chunks[index] = []
+        pa.default_memory_pool().release_unused()
+        return columns
 
 
 def as_text_codes(array: pa.Array) -> pa.Array:
