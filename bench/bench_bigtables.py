@@ -20,6 +20,7 @@ with ``--row-limit`` and ``--size-limit``.
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import subprocess
 import sys
@@ -43,9 +44,15 @@ class Measure:
     last_line: str
 
     def cells(self) -> str:
+        if self is SKIPPED:
+            return f"{'-':>8} {'':>8} {'':>8}"
         if not self.ok:
-            return f"{'refused':>8} {'':>8} {'':>8}"
+            word = "timeout" if self.last_line.startswith("ended after") else "refused"
+            return f"{word:>8} {'':>8} {'':>8}"
         return f"{self.wall:7.1f}s {self.cpu:7.1f}s {self.peak_mb:6.0f}MB"
+
+
+SKIPPED = Measure(math.nan, math.nan, math.nan, False, "")
 
 
 def build_table(rows: int, path: Path) -> Path:
@@ -58,13 +65,19 @@ def build_table(rows: int, path: Path) -> Path:
     return path
 
 
-def measure(code: Path, argv: list[str], folder: Path) -> Measure:
-    """Run ``python -m synth_core ARGV`` with ``code`` on PYTHONPATH, in ``folder``."""
+def measure(code: Path, argv: list[str], folder: Path, timeout: float) -> Measure:
+    """Run ``python -m synth_core ARGV`` with ``code`` on PYTHONPATH, in ``folder``; a run
+    past ``timeout`` seconds is ended and reported as such."""
     report = folder / "time.txt"
     env = {**os.environ, "PYTHONPATH": str(code), "PYTHONWARNINGS": "ignore"}
     command = ["/usr/bin/time", "-o", str(report), "-f", "%e %U %S %M"]
     command += [sys.executable, "-m", "synth_core", *argv]
-    done = subprocess.run(command, cwd=folder, env=env, capture_output=True, text=True)
+    try:
+        done = subprocess.run(
+            command, cwd=folder, env=env, capture_output=True, text=True, timeout=timeout
+        )
+    except subprocess.TimeoutExpired:
+        return Measure(timeout, math.nan, math.nan, False, f"ended after {timeout:g} s")
     wall, user, system, peak_kb = report.read_text().split()[-4:]
     lines = (done.stdout + done.stderr).strip().splitlines()
     return Measure(
@@ -76,10 +89,10 @@ def measure(code: Path, argv: list[str], folder: Path) -> Measure:
     )
 
 
-def best_of(repeat: int, code: Path, argv: list[str], folder: Path) -> Measure:
+def best_of(repeat: int, code: Path, argv: list[str], folder: Path, timeout: float) -> Measure:
     """The run with the least wall time of ``repeat`` runs (other work on the machine only ever
     slows a run down)."""
-    runs = [measure(code, argv, folder) for _ in range(repeat)]
+    runs = [measure(code, argv, folder, timeout) for _ in range(repeat)]
     return min(runs, key=lambda run: (not run.ok, run.wall))
 
 
@@ -108,6 +121,10 @@ def main() -> None:
     parser.add_argument("--before", type=Path, default=Path("/work/main"))
     parser.add_argument("--no-5m", action="store_true", help="only the 1,000,000-row table")
     parser.add_argument("--repeat", type=int, default=1, help="runs per command (best kept)")
+    parser.add_argument("--timeout", type=float, default=600, help="seconds per command at most")
+    parser.add_argument(
+        "--only", choices=["before", "after"], help="measure one side (the other shows '-')"
+    )
     args = parser.parse_args()
     sides = {"before": args.before.resolve(), "after": ROOT}
     print(f"before: {sides['before']}   after: {ROOT}   python: {sys.executable}")
@@ -131,8 +148,12 @@ def main() -> None:
                 )
             )
             for label, before_argv, after_argv in steps:
-                before = best_of(args.repeat, sides["before"], before_argv, folder)
-                after = best_of(args.repeat, sides["after"], after_argv, folder)
+                before, after = (
+                    SKIPPED
+                    if args.only and args.only != side
+                    else best_of(args.repeat, sides[side], argv, folder, args.timeout)
+                    for side, argv in (("before", before_argv), ("after", after_argv))
+                )
                 print(
                     f"{label:<34} {before.cells():>28} {after.cells():>28} "
                     f"{ratio(after, before, 'wall')} {ratio(after, before, 'cpu')} "
