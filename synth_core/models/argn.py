@@ -92,11 +92,12 @@ class ArgnCore:
             self.generator.edges.copy_(self.layout.fit_edges(data))
         tokens = self.layout.tokenize(data, self.generator.edges)
         self.generator.start_from_shares(tokens)
+        # Kept as int32 (half the memory of a big table's tokens), made int64 a batch at a time.
+        tokens = tokens.int()
         held = min(VALIDATION_ROWS, int(len(tokens) * VALIDATION_SHARE))
         shuffled = torch.randperm(len(tokens), generator=self.rng, device=self.device)
         self.validation_tokens = tokens.index_select(0, shuffled[:held])
-        # Kept as int32 (half the memory of a big table's tokens), made int64 a batch at a time.
-        self.train_tokens = (tokens.index_select(0, shuffled[held:]) if held else tokens).int()
+        self.train_tokens = tokens.index_select(0, shuffled[held:]) if held else tokens
         self._validation.loss = torch.tensor(self.validation_loss())
 
     def set_progress(self, fraction: float) -> None:
