@@ -100,8 +100,8 @@ def _one_line_header(text: str, delimiter: str, lines_to_skip: int) -> list[str]
     if re.search(re.escape(delimiter) + r'[ \t]+"', text):
         return None
     line = lines[lines_to_skip].rstrip("\r")
-    if '"' in line or not line.strip():
-        return None
+    if not line.strip() or line.count('"') % 2:
+        return None  # a blank line, or a quoted name that goes on to the next line
     return next(csv.reader(io.StringIO(line), delimiter=delimiter))
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -55,6 +57,14 @@ def test_a_table_read_in_many_batches_equals_the_whole_file_read(small_blocks, d
     frame = read_table(data, limits=ANY_SIZE).frame
     pd.testing.assert_frame_equal(frame, whole_file_frame(data))
     assert infer_schema(frame).to_dict() == infer_schema(whole_file_frame(data)).to_dict()
+
+
+def test_a_table_quoted_everywhere_is_streamed_as_the_whole_file_reads_it(small_blocks):
+    frame = read_table(messy_table(), limits=ANY_SIZE).frame
+    data = frame.to_csv(index=False, quoting=csv.QUOTE_ALL).encode()
+    assert data.startswith(b'"city","count"')
+    assert streamed.stream_columns(pa.BufferReader(data), data[:65536], "", ANY_SIZE, [])
+    pd.testing.assert_frame_equal(read_table(data, limits=ANY_SIZE).frame, whole_file_frame(data))
 
 
 def test_a_streamed_file_on_disk_reads_as_its_bytes_do(small_blocks, tmp_path):
