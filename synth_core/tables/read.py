@@ -14,7 +14,6 @@ Nothing here logs or prints cell values: uploaded data is private.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import gc
 import gzip
 import io
@@ -134,22 +133,27 @@ def _read_table(source: Source, filename: str | None, limits: ReadLimits) -> Rea
         raise empty_file_error()
     _reject_known_binary(head)
     if head.startswith(b"PAR1"):
-        columns = read_parquet(table.arrow(), limits)
+        with table.arrow() as source:
+            columns = read_parquet(source, limits)
         frame, _, _ = frame_from_columns(columns, limits, notes, detect_numbers=False)
         return ReadResult(frame, ReadInfo("parquet", None, None, ".", None, tuple(notes)))
     if head.startswith(b"PK\x03\x04"):
         return _from_workbook(table.whole(), limits, notes)
     streamed = None
     if not table.holds_zero_byte():
-        streamed = stream_columns(table.arrow(), head, table.name, limits, notes)
+        with table.arrow() as source:
+            streamed = stream_columns(source, head, table.name, limits, notes)
     if streamed is None:
         return _from_text(table.whole(), table.name, limits, notes)
     frame, decimal, thousands = frame_from_columns(
         streamed.columns, limits, notes, detect_numbers=True
     )
     file_format = "tsv" if streamed.delimiter == "\t" else "csv"
-    info = ReadInfo(file_format, streamed.encoding, streamed.delimiter, decimal, thousands, ())
-    return ReadResult(frame, dataclasses.replace(info, notes=tuple(notes)))
+    notes_made = tuple(notes)
+    info = ReadInfo(
+        file_format, streamed.encoding, streamed.delimiter, decimal, thousands, notes_made
+    )
+    return ReadResult(frame, info)
 
 
 def _from_text(data: bytes, name: str, limits: ReadLimits, notes: list[str]) -> ReadResult:
