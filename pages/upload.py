@@ -19,10 +19,11 @@ st.write(
 
 uploaded = st.file_uploader(
     "Your table",
-    type=["csv", "tsv", "txt", "xlsx", "gz"],
+    type=["csv", "tsv", "txt", "xlsx", "parquet", "gz"],
     key=state.UPLOAD_WIDGET,
     help=(
-        "A CSV or TSV text file, or an Excel workbook (.xlsx; the first sheet is read). "
+        "A CSV or TSV text file, an Excel workbook (.xlsx; the first sheet is read) or a "
+        "Parquet file. "
         "A file compressed as .gz works too. Separators, text encoding and decimal commas "
         "are recognised by themselves."
     ),

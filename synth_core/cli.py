@@ -21,7 +21,8 @@ from synth_core.handoff import commands as handoff
 from synth_core.models.variants import VARIANTS, config_for, validated
 from synth_core.rules import default_rules, discover_rules, rule_line, rule_records
 from synth_core.schema import infer_schema
-from synth_core.tables import read_table, write_csv
+from synth_core.tables import ReadLimits, read_table, write_csv
+from synth_core.tables.limits import MB, ROW_LIMIT_ENV, SIZE_LIMIT_ENV
 from synth_core.tables.styles import written_in_styles
 from synth_core.training.presets import PRESETS, RECOMMENDED_VARIANT, preset_config
 from synth_core.wording import copies_in_words, percent
@@ -40,6 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     inspect = sub.add_parser("inspect", help="read a table and print the inferred column kinds")
     inspect.add_argument("file")
     inspect.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    _add_limits(inspect)
     _add_fit(sub.add_parser("fit", help="train a model on a table and save it"))
     _add_sample(sub.add_parser("sample", help="generate rows from a saved model"))
     _add_evaluate(
@@ -51,8 +53,29 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _add_limits(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--row-limit",
+        type=int,
+        metavar="N",
+        help=f"refuse tables of more rows (default {ReadLimits.max_rows:,}, or {ROW_LIMIT_ENV})",
+    )
+    command.add_argument(
+        "--size-limit",
+        type=int,
+        metavar="MB",
+        help=f"refuse larger files (default {ReadLimits.max_bytes // MB} MB, or {SIZE_LIMIT_ENV})",
+    )
+
+
+def _read(path: str, args):
+    """The table at ``path``, read within the limits the command line or environment set."""
+    return read_table(path, limits=ReadLimits.from_settings(args.row_limit, args.size_limit))
+
+
 def _add_fit(fit: argparse.ArgumentParser) -> None:
     fit.add_argument("data")
+    _add_limits(fit)
     fit.add_argument("--out", required=True, help="model file to write (.synth)")
     fit.add_argument(
         "--variant",
@@ -160,7 +183,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _inspect(args) -> int:
 
-    result = read_table(args.file)
+    result = _read(args.file, args)
     schema = infer_schema(result.frame)
     rows = schema.summary_rows()
     rules = discover_rules(result.frame, schema)
@@ -185,10 +208,12 @@ def _fit(args) -> int:
 
     if args.holdout_out and args.holdout == 0:
         raise SynthError("--holdout-out needs rows held out: give --holdout a share above 0.")
-    frame = read_table(args.data).frame
+    started = time.monotonic()
+    frame = _read(args.data, args).frame
     schema = infer_schema(frame)
     if args.columns:
         schema = schema.with_only(_names(args.columns))
+    read_in = time.monotonic() - started
     rules = _fit_rules(args, frame, schema)
     frame, holdout = sc.holdout_split(frame, args.holdout, seed=args.seed)
     overrides = {
@@ -206,6 +231,11 @@ def _fit(args) -> int:
     else:
         overrides["variant"] = args.variant or TrainingConfig.variant
         config = validated(config_for(**overrides))
+    print(
+        f"read {len(frame) + len(holdout):,} rows and inferred {len(schema.columns)} column "
+        f"kinds in {read_in:.1f} s",
+        file=sys.stderr,
+    )
     progress = sc.TrainingProgress()
     done = threading.Event()
     reporter = threading.Thread(target=_report, args=(progress, done), daemon=True)
@@ -219,7 +249,10 @@ def _fit(args) -> int:
     snap = progress.snapshot()
     for note in snap.notes:
         print(f"note: {note}", file=sys.stderr)
-    print(f"saved {args.out} ({config.variant}, {snap.epoch} epochs, {snap.elapsed:.1f} s)")
+    print(
+        f"saved {args.out} ({config.variant}, {snap.epoch} epochs, {snap.rows_seen:,} rows seen, "
+        f"{snap.elapsed:.1f} s)"
+    )
     if len(holdout):
         kept = f"held out {len(holdout)} of {len(frame) + len(holdout)} rows from training"
         if args.holdout_out:
@@ -252,9 +285,13 @@ def _report(progress, done: threading.Event) -> None:
     """Draw a progress bar on a terminal; plain lines every 10 % otherwise. Health warnings
     print as they appear, and those still holding at the end once more if not yet shown."""
     tty = sys.stderr.isatty()
-    last_decile, shown = -1, set()
+    last_decile, shown, stage = -1, set(), ""
     while not done.wait(0.5 if tty else 1.0):
         snap = progress.snapshot()
+        if snap.stage != stage and snap.stage != "training":
+            stage = snap.stage
+            clear = "\r\033[K" if tty else ""  # the progress bar's line, on a terminal
+            print(f"{clear}{stage}", file=sys.stderr)
         if not snap.total_steps:
             continue
         _print_warnings(snap, shown, tty)
@@ -286,6 +323,8 @@ def progress_line(snap) -> str:
         parts.append(f"D right {real * 100:.0f} % real / {fake * 100:.0f} % synthetic")
     if snap.fidelity:
         parts.append(f"quality {snap.fidelity[-1][1] * 100:.0f} %")
+    if snap.rows_seen:
+        parts.append(f"{snap.rows_seen:,} rows seen")
     if snap.eta is not None:
         parts.append(f"{snap.eta:.0f} s left")
     return "  ".join(parts)

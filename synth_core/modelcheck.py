@@ -29,7 +29,7 @@ from synth_core.models.argn_network import network_size
 from synth_core.models.tokens import TokenLayout
 from synth_core.rules import Rule, check_rule_columns, rules_from_dicts
 from synth_core.schema import Schema
-from synth_core.tables.limits import ReadLimits
+from synth_core.tables.limits import ROW_LIMIT_ENV, ReadLimits
 
 MANIFEST = "manifest.json"
 MODEL_JSON = "model.json"
@@ -131,8 +131,16 @@ def check_model(model: Any) -> CheckedModel:
     rows = model.get("training_rows")
     if isinstance(rows, bool) or not isinstance(rows, int):
         raise changed_file()
-    if not 0 <= rows <= ReadLimits().max_rows:
+    if rows < 0:
         raise _setting_error(f"it says it learned from {rows:,} rows")
+    limits = ReadLimits.from_settings()  # a model of a table over the row limit: a hint
+    if rows > limits.max_rows:
+        raise ModelFileError(
+            f"This model file says it learned from {rows:,} rows, more than the row limit of "
+            f"{limits.max_rows:,} that this computer reads. If that is right, set "
+            f"{ROW_LIMIT_ENV} to at least {rows:,} and load it again; otherwise use the "
+            "original file, or train the model again."
+        )
     variant = variants.get(config.variant)
     cond_width = sum(s.width for s in transform.spans if _conditions(s, columns))
     if generator_weights_bound(config, transform, cond_width) > MAX_GENERATOR_WEIGHTS:

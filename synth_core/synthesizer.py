@@ -106,6 +106,9 @@ class Synthesizer:
         check_stop(stop)
         plan = plan_privacy(frame, schema, config, dp_bounds, dp_categories)
         transform = TableTransform(seed=config.seed)
+        self.progress_.set_stage(
+            f"preparing: fitting the encoding of {len(schema.included)} columns"
+        )
         transform.fit(frame, schema, domain=plan.domain, stop=stop)
         trained = train_model(frame, transform, variant, plan, self.progress_, stop)
         if variant.objective != "likelihood":

@@ -29,6 +29,7 @@ from synth_core.schema import (
 )
 
 MAX_CATEGORIES = 100  # outputs per category column; rarer categories share one bucket
+TRANSFORM_ROWS = 100_000  # rows encoded at a time
 
 
 @dataclass(frozen=True)
@@ -152,15 +153,21 @@ class TableTransform:
         stop: threading.Event | None = None,
     ) -> np.ndarray:
         """Encode ``frame`` into a float32 matrix of shape (rows, width); raises ``Stopped``
-        between columns once ``stop`` is set."""
+        between columns once ``stop`` is set.
+
+        A big table is encoded ``TRANSFORM_ROWS`` rows at a time, which bounds the encoders'
+        temporary arrays (a number column's posterior over its modes is rows x modes floats)."""
         rng = rng if rng is not None else np.random.default_rng(self.seed)
         out = np.zeros((len(frame), self.width), dtype=np.float32)
-        start = 0
-        for plan, encoder in zip(self.plans_, self.encoders_, strict=True):
-            check_stop(stop)
-            values = _plan_and_values(frame[plan.name], plan.kind, plan.datetime_format)[1]
-            encoder.transform(values, rng, out[:, start : start + encoder.width])
-            start += encoder.width
+        for first in range(0, len(frame), TRANSFORM_ROWS):
+            rows = slice(first, first + TRANSFORM_ROWS)
+            start = 0
+            for plan, encoder in zip(self.plans_, self.encoders_, strict=True):
+                check_stop(stop)
+                series = frame[plan.name].iloc[rows]
+                values = _plan_and_values(series, plan.kind, plan.datetime_format)[1]
+                encoder.transform(values, rng, out[rows, start : start + encoder.width])
+                start += encoder.width
         return out
 
     def inverse(self, matrix: np.ndarray, rng: np.random.Generator | None = None) -> pd.DataFrame:

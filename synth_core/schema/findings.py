@@ -20,6 +20,18 @@ HIGH_CARDINALITY_MIN_DISTINCT = 20  # names/addresses: at least this many differ
 HIGH_CARDINALITY_MIN_SHARE = 0.5  # ... or this share of rows different (small tables)
 
 
+def seeded_sample(values: pd.Series) -> pd.Series:
+    """Up to ``SAMPLE_SIZE`` of ``values``, drawn with ``SAMPLE_SEED``: all of them if fewer.
+
+    Generator.choice draws a few thousand of a million rows without shuffling them all, as
+    Series.sample does.
+    """
+    if len(values) <= SAMPLE_SIZE:
+        return values
+    rows = np.random.default_rng(SAMPLE_SEED).choice(len(values), SAMPLE_SIZE, replace=False)
+    return values.iloc[rows]
+
+
 @dataclass
 class Finding:
     """A rule's verdict: the kind, why, and facts to record."""
@@ -42,10 +54,7 @@ class TextSample:
     @classmethod
     def of(cls, name: str, values: pd.Series, distinct: int) -> TextSample:
         """Up to ``SAMPLE_SIZE`` of the values (seeded), counted: most common first."""
-        sample = values
-        if len(values) > SAMPLE_SIZE:
-            sample = values.sample(n=SAMPLE_SIZE, random_state=SAMPLE_SEED)
-        counts = sample.value_counts()
+        counts = seeded_sample(values).value_counts()
         return cls(
             name=name,
             values=values,

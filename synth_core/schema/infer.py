@@ -20,7 +20,7 @@ from pandas.api import types as ptypes
 from synth_core.errors import SchemaError
 from synth_core.schema.dates import datetime_values, text_datetime
 from synth_core.schema.decimals import decimal_places
-from synth_core.schema.findings import Finding, TextSample
+from synth_core.schema.findings import Finding, TextSample, seeded_sample
 from synth_core.schema.kinds import MODELLED_KINDS, Kind
 from synth_core.schema.messages import join_quoted, quote, quoted_list
 from synth_core.schema.model import EXCLUDE_MISSING, ColumnInfo, Schema
@@ -144,7 +144,11 @@ def _family(present: pd.Series) -> tuple[str, pd.Series]:
         return "number", present
     if isinstance(dtype, pd.CategoricalDtype) or not ptypes.is_object_dtype(dtype):
         present = present.astype(object)
-    inferred = pd.api.types.infer_dtype(present, skipna=True)
+    # Text in a sample is text in the whole column (a column holding text is never numbers,
+    # booleans or dates), so only a sample that is not all text is checked in full.
+    inferred = pd.api.types.infer_dtype(seeded_sample(present), skipna=True)
+    if inferred != "string":
+        inferred = pd.api.types.infer_dtype(present, skipna=True)
     if inferred == "boolean":
         return "boolean", present.astype(bool)
     if inferred in ("integer", "floating", "mixed-integer-float", "decimal"):

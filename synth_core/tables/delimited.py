@@ -17,8 +17,10 @@ from synth_core.tables.rows import is_blank
 
 _DELIMITERS = (",", ";", "\t", "|")
 _DELIMITER_NAMES = {",": "commas", ";": "semicolons (;)", "\t": "tabs", "|": "vertical bars (|)"}
-_SAMPLE_CHARS = 65_536
+SAMPLE_CHARS = 65_536
 _SAMPLE_ROWS = 200
+BOM_NOTE = "Read as UTF-8 text with a byte-order mark (BOM), which was removed."
+EXCEL_NAME_NOTE = "The file is named like an Excel workbook but holds plain text; read as CSV."
 
 
 @dataclass(frozen=True)
@@ -43,21 +45,30 @@ def read_delimited(data: bytes, name: str, notes: list[str]) -> DelimitedRows:
     ``name`` is the file's name (may be ''), for hints such as ``.tsv``.
     """
     text, encoding = _decode(data, notes)
-    if _looks_binary(text[:_SAMPLE_CHARS]):
-        raise _not_text_error()
-    if name.lower().endswith((".xlsx", ".xlsm", ".xls")):
-        notes.append("The file is named like an Excel workbook but holds plain text; read as CSV.")
-    delimiter, lines_to_skip = _choose_delimiter(text, name)
-    if delimiter is None:
-        notes.append("Found a single column.")
-    elif delimiter != ",":
-        notes.append(f"Columns are separated by {_DELIMITER_NAMES[delimiter]}.")
+    if looks_binary(text[:SAMPLE_CHARS]):
+        raise not_text_error()
+    if named_like_workbook(name):
+        notes.append(EXCEL_NAME_NOTE)
+    delimiter, lines_to_skip = choose_delimiter(text, name)
+    note_delimiter(delimiter, notes)
     split_on = delimiter or _unused_character(text)
     rows = _parse_csv(text, split_on)[lines_to_skip:]
     return DelimitedRows(rows, encoding, delimiter, text, split_on, lines_to_skip)
 
 
-def _choose_delimiter(text: str, name: str) -> tuple[str | None, int]:
+def named_like_workbook(name: str) -> bool:
+    return name.lower().endswith((".xlsx", ".xlsm", ".xls"))
+
+
+def note_delimiter(delimiter: str | None, notes: list[str]) -> None:
+    """Add the remark on an unusual separator (or a single column) to ``notes``."""
+    if delimiter is None:
+        notes.append("Found a single column.")
+    elif delimiter != ",":
+        notes.append(f"Columns are separated by {_DELIMITER_NAMES[delimiter]}.")
+
+
+def choose_delimiter(text: str, name: str) -> tuple[str | None, int]:
     """The separator (None: a single column) and how many lines before the header to skip."""
     hinted = re.match(r"sep=(.)\r?\n", text[:8])  # Excel's "sep=;" first line
     if hinted and hinted.group(1) in _DELIMITERS:
@@ -65,7 +76,7 @@ def _choose_delimiter(text: str, name: str) -> tuple[str | None, int]:
     return _detect_delimiter(text, prefer_tab=name.lower().endswith((".tsv", ".tab"))), 0
 
 
-def _not_text_error() -> DataError:
+def not_text_error() -> DataError:
     return DataError(
         "The file does not look like a table: it contains binary data, as images, PDFs and "
         "program files do. Save the table as CSV or Excel (.xlsx) and pick that file."
@@ -78,19 +89,19 @@ def _decode(data: bytes, notes: list[str]) -> tuple[str, str]:
         try:
             text = data.decode("utf-16")
         except UnicodeDecodeError as error:
-            raise _not_text_error() from error
+            raise not_text_error() from error
         notes.append("Read as UTF-16 text.")
         return text, "utf-16"
-    unmarked = _utf16_without_bom(data[:_SAMPLE_CHARS])
+    unmarked = utf16_without_bom(data[:SAMPLE_CHARS])
     if unmarked is not None:
         try:
             text = data.decode(unmarked)
         except UnicodeDecodeError as error:
-            raise _not_text_error() from error
+            raise not_text_error() from error
         notes.append("Read as UTF-16 text (the file has no byte-order mark).")
         return text, unmarked
-    if b"\x00" in data[:_SAMPLE_CHARS]:
-        raise _not_text_error()
+    if b"\x00" in data[:SAMPLE_CHARS]:
+        raise not_text_error()
     nul = data.find(b"\x00")
     if nul >= 0:
         raise DataError(
@@ -104,7 +115,7 @@ def _decode(data: bytes, notes: list[str]) -> tuple[str, str]:
         except UnicodeDecodeError:
             data = data[3:]
         else:
-            notes.append("Read as UTF-8 text with a byte-order mark (BOM), which was removed.")
+            notes.append(BOM_NOTE)
             return text, "utf-8-sig"
     try:
         return data.decode("utf-8"), "utf-8"
@@ -124,7 +135,7 @@ def _decode(data: bytes, notes: list[str]) -> tuple[str, str]:
     return text, encoding
 
 
-def _utf16_without_bom(sample: bytes) -> str | None:
+def utf16_without_bom(sample: bytes) -> str | None:
     """'utf-16-le' or 'utf-16-be' when ``sample`` reads as UTF-16 text without a byte-order
     mark (Western text: every other byte zero, on the same side), else None."""
     pairs = len(sample) // 2
@@ -140,7 +151,7 @@ def _utf16_without_bom(sample: bytes) -> str | None:
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 
 
-def _looks_binary(sample: str) -> bool:
+def looks_binary(sample: str) -> bool:
     """True when control characters make up more than 1% of a decoded sample."""
     return len(_CONTROL_CHARS.findall(sample)) > max(1, len(sample) // 100)
 
@@ -152,7 +163,7 @@ def _detect_delimiter(text: str, *, prefer_tab: bool) -> str | None:
     respected). A candidate qualifies when it splits the header into two or more names and at
     least half the rows have that many fields. Returns None for a single-column file.
     """
-    sample = text[:_SAMPLE_CHARS]
+    sample = text[:SAMPLE_CHARS]
     truncated = len(text) > len(sample)
     best: tuple[float, int, int] | None = None
     chosen: str | None = None

@@ -15,6 +15,8 @@ from synth_core.tables.styles import NUMBER_STYLES
 from synth_core.tables.totals import without_totals_row
 from synth_core.wording import shorten
 
+_MOST_BLOCKS = 100
+
 
 def build_frame(
     header: list[str],
@@ -30,6 +32,17 @@ def build_frame(
     with a decimal point and no thousands separator.
     """
     columns = [factorise(name, cells) for name, cells in zip(header, raw_columns, strict=True)]
+    return frame_from_columns(columns, limits, notes, detect_numbers=detect_numbers)
+
+
+def frame_from_columns(
+    columns: list[FactorisedColumn],
+    limits: ReadLimits,
+    notes: list[str],
+    *,
+    detect_numbers: bool,
+) -> tuple[pd.DataFrame, str, str | None]:
+    """``build_frame`` for columns already factorised (a reader that streams its rows)."""
     _drop_empty_rows(columns, notes)
     rows = len(columns[0].codes)
     if rows == 0:
@@ -47,9 +60,11 @@ def build_frame(
     parser = NumberParser(decimal, thousands)
     columns = without_totals_row(columns, lambda column: _numbers(parser, column), notes)
     styles: dict[str, str] = {}
-    frame = pd.DataFrame(
-        {column.name: _convert(parser, column, notes, styles) for column in columns}
-    )
+    arrays = {column.name: _convert(parser, column, notes, styles) for column in columns}
+    # Each array becomes its own block, uncopied: merging them into one block per type copies
+    # every cell twice. A wide table is merged all the same, as pandas warns about inserting
+    # columns into a frame of more than 100 blocks.
+    frame = pd.DataFrame(arrays, copy=len(arrays) > _MOST_BLOCKS)
     frame.attrs[NUMBER_STYLES] = styles
     return frame, decimal, thousands
 

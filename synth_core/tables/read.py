@@ -1,10 +1,12 @@
-"""Read a table from CSV, TSV or Excel into a clean DataFrame: the one way in.
+"""Read a table from CSV, TSV, Excel or Parquet into a clean DataFrame: the one way in.
 
 :func:`read_table` accepts a path, raw bytes (an upload) or a binary file object, unpacks gzip,
-refuses what is too large or not a table, and hands the bytes to the delimited-text or the
-workbook reader; both give rows of text cells that become the frame the same way. Every problem
-with the input is reported as a :class:`~synth_core.errors.DataError` whose message a
-non-programmer can act on.
+refuses what is too large or not a table, and hands it to a reader: delimited text in the
+common case is streamed in batches by Arrow (``streamed``), Parquet too (``parquet``); other
+text (other encodings, ragged rows, unclosed quotes) is read whole (``delimited``), workbooks
+by ``xlsx``. All give factorised columns that become the frame the same way (``frame``).
+Every problem with the input is reported as a :class:`~synth_core.errors.DataError` whose
+message a non-programmer can act on.
 
 Nothing here logs or prints cell values: uploaded data is private.
 """
@@ -16,21 +18,22 @@ import gc
 import gzip
 import io
 import os
-import typing
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import pandas as pd
 
 from synth_core.errors import DataError
 from synth_core.tables.delimited import read_delimited
-from synth_core.tables.frame import build_frame
-from synth_core.tables.limits import ReadLimits, too_many_bytes
+from synth_core.tables.frame import build_frame, frame_from_columns
+from synth_core.tables.limits import ReadLimits
+from synth_core.tables.parquet import read_parquet
 from synth_core.tables.rows import empty_file_error, split_rows
+from synth_core.tables.source import Source, TableInput, table_input
+from synth_core.tables.streamed import stream_columns
 from synth_core.tables.xlsx import read_workbook
-from synth_core.wording import human_bytes, shorten
+from synth_core.wording import human_bytes
 
 _GENERIC_READ_ERROR = (
     "The file could not be read as a table. Save it again as CSV (UTF-8) or Excel (.xlsx) "
@@ -58,19 +61,17 @@ class ReadResult:
     info: ReadInfo
 
 
-Source = str | os.PathLike | bytes | bytearray | memoryview | typing.BinaryIO
-
-
 def read_table(
     source: Source,
     *,
     filename: str | None = None,
     limits: ReadLimits | None = None,
 ) -> ReadResult:
-    """Read a CSV, TSV, Excel (.xlsx) or gzip-compressed table into a clean frame.
+    """Read a CSV, TSV, Excel (.xlsx), Parquet or gzip-compressed table into a clean frame.
 
     ``source`` is a path, the file's bytes, or a binary file object; ``filename`` (optional) is
-    the original name of an upload, used for hints such as ``.tsv`` and in messages.
+    the original name of an upload, used for hints such as ``.tsv`` and in messages; ``limits``
+    default to the settings (``ReadLimits.from_settings``).
 
     The returned frame has string column names (stripped, no BOM) and a fresh RangeIndex. Text
     cells are stripped; the values in :data:`MISSING_MARKERS` become NaN. A column whose present
@@ -83,7 +84,7 @@ def read_table(
         DataError: the input is missing, empty, too small or too large, not a table, or
             malformed. The message says what is wrong and what to do.
     """
-    limits = limits or ReadLimits()
+    limits = limits or ReadLimits.from_settings()
     if not isinstance(source, (str, os.PathLike, bytes, bytearray, memoryview)) and not hasattr(
         source, "read"
     ):
@@ -120,17 +121,39 @@ def _gc_paused() -> Iterator[None]:
 
 
 def _read_table(source: Source, filename: str | None, limits: ReadLimits) -> ReadResult:
-    data, name = _load_bytes(source, filename, limits)
+    table = table_input(source, filename, limits)
+    head = table.head()
     notes: list[str] = []
-    if data.startswith(b"\x1f\x8b"):
-        data, name = _gunzip(data, name, limits)
+    if head.startswith(b"\x1f\x8b"):
+        data, name = _gunzip(table.whole(), table.name, limits)
         notes.append("Unpacked the gzip-compressed (.gz) file.")
-    if not data or data.isspace():
+        table = TableInput(name, data=data)
+        head = table.head()
+    if not head or (head.isspace() and table.whole().isspace()):
         raise empty_file_error()
-    _reject_known_binary(data)
-    if data.startswith(b"PK\x03\x04"):
-        return _from_workbook(data, limits, notes)
-    return _from_text(data, name, limits, notes)
+    _reject_known_binary(head)
+    if head.startswith(b"PAR1"):
+        with table.arrow() as source:
+            columns = read_parquet(source, limits)
+        frame, _, _ = frame_from_columns(columns, limits, notes, detect_numbers=False)
+        return ReadResult(frame, ReadInfo("parquet", None, None, ".", None, tuple(notes)))
+    if head.startswith(b"PK\x03\x04"):
+        return _from_workbook(table.whole(), limits, notes)
+    streamed = None
+    if not table.holds_zero_byte():
+        with table.arrow() as source:
+            streamed = stream_columns(source, head, table.name, limits, notes)
+    if streamed is None:
+        return _from_text(table.whole(), table.name, limits, notes)
+    frame, decimal, thousands = frame_from_columns(
+        streamed.columns, limits, notes, detect_numbers=True
+    )
+    file_format = "tsv" if streamed.delimiter == "\t" else "csv"
+    notes_made = tuple(notes)
+    info = ReadInfo(
+        file_format, streamed.encoding, streamed.delimiter, decimal, thousands, notes_made
+    )
+    return ReadResult(frame, info)
 
 
 def _from_text(data: bytes, name: str, limits: ReadLimits, notes: list[str]) -> ReadResult:
@@ -154,48 +177,6 @@ def _from_workbook(data: bytes, limits: ReadLimits, notes: list[str]) -> ReadRes
     frame, _, _ = build_frame(header, columns, limits, notes, detect_numbers=False)
     info = ReadInfo("xlsx", None, None, ".", None, tuple(notes))
     return ReadResult(frame, info)
-
-
-def _load_bytes(source: Source, filename: str | None, limits: ReadLimits) -> tuple[bytes, str]:
-    """Return the raw bytes of ``source`` and the best name known for it (may be '')."""
-    if isinstance(source, (str, os.PathLike)):
-        return _read_path(Path(source), filename, limits)
-    if isinstance(source, (bytes, bytearray, memoryview)):
-        data = bytes(source)
-    else:
-        data = source.read(limits.max_bytes + 1)
-        if isinstance(data, str):  # a text-mode file object; be forgiving
-            data = data.encode("utf-8")
-        filename = filename or os.path.basename(str(getattr(source, "name", "") or ""))
-    if len(data) > limits.max_bytes:
-        raise too_many_bytes(limits, len(data))
-    return data, filename or ""
-
-
-def _read_path(path: Path, filename: str | None, limits: ReadLimits) -> tuple[bytes, str]:
-    shown = shorten(str(path))
-    try:
-        exists = path.exists()
-    except (OSError, ValueError):  # a name too long, or with a NUL character
-        exists = False
-    if not exists:
-        raise DataError(
-            f"The file '{shown}' was not found. Check the name and the folder, "
-            "or pick another file."
-        )
-    if not path.is_file():
-        raise DataError(f"'{shown}' is a folder, not a file. Pick a table file inside it.")
-    size = path.stat().st_size
-    if size > limits.max_bytes:
-        raise too_many_bytes(limits, size)
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise DataError(
-            f"The file '{shown}' could not be opened ({error.strerror or 'access denied'}). "
-            "Check that it is not open in another program and that you may read it."
-        ) from error
-    return data, filename or path.name
 
 
 def _gunzip(data: bytes, name: str, limits: ReadLimits) -> tuple[bytes, str]:
@@ -222,7 +203,6 @@ _SIGNATURES: tuple[tuple[bytes, str], ...] = (
     (b"GIF8", "a GIF image"),
     (b"%PDF", "a PDF document"),
     (b"\xd0\xcf\x11\xe0", "an old Excel (.xls) workbook or a password-protected file"),
-    (b"PAR1", "a Parquet file"),
     (b"SQLite format 3", "an SQLite database"),
     (b"7z\xbc\xaf", "a 7-Zip archive"),
     (b"Rar!", "a RAR archive"),

@@ -4,7 +4,8 @@ Each ``Callback`` sees the ``Run`` (the core, its config, the progress record an
 stands) at a few points of ``synth_core.training.loop.train``:
 
 - ``on_train_start`` once, before the first step;
-- ``on_step_start`` before every step: True stops the run now, before that step;
+- ``on_step_start`` before every step: True stops the run now, before that step (a stop, or
+  the end of the run when the time limit set ``Run.time_up``);
 - ``on_step_end`` after every step;
 - ``on_epoch_end`` after each epoch's metrics are recorded: True ends the run after this epoch,
   and the callbacks after the one that said so are not called for it;
@@ -37,6 +38,7 @@ from synth_core.training.progress import Estimate, TrainingProgress
 PROBE_EVERY = 10  # steps between two measures of the discriminator's accuracy
 PROBE_ROWS = 256  # real rows held back from training to measure it on (at most a tenth)
 PROBE_SEED = 7919  # added to the run's seed for the probe's own random numbers
+OVERRUN_SHARE = 0.1  # of the time limit: an epoch that would end later is cut short
 
 FidelityEstimate = Callable[[GanCore], float | Estimate]
 
@@ -57,6 +59,7 @@ class Run:
     judged: list[tuple[int, dict[str, torch.Tensor]]] = field(default_factory=list)
     score: float | None = None  # this epoch's fidelity estimate; None when none was made
     improved: bool = False  # ``score`` beat every estimate before it
+    time_up: bool = False  # the time limit ended the run within an epoch
 
     def elapsed(self) -> float:
         return time.monotonic() - self.started
@@ -145,14 +148,20 @@ def hold_back(matrix: np.ndarray, seed: int, pac: int) -> tuple[np.ndarray, np.n
 
     At most ``PROBE_ROWS`` rows and a tenth of the table, a whole number of ``pac`` groups, drawn
     with ``seed``; a table too small to spare a group keeps every row and has no held-back rows.
+    The rows to train on are a view of ``matrix``, never a copy of it: the held-back rows swap
+    places with rows at its end, so ``matrix`` keeps every row, in another order.
     """
     size = min(PROBE_ROWS, len(matrix) // 10) // pac * pac
     if size == 0:
         return matrix, None
-    held = np.random.default_rng([seed, PROBE_SEED]).choice(len(matrix), size, replace=False)
-    keep = np.ones(len(matrix), dtype=bool)
-    keep[held] = False
-    return matrix[keep], matrix[np.sort(held)]
+    held = np.sort(np.random.default_rng([seed, PROBE_SEED]).choice(len(matrix), size, False))
+    probe = matrix[held]
+    kept = len(matrix) - size
+    in_tail = np.zeros(size, dtype=bool)
+    in_tail[held[held >= kept] - kept] = True
+    holes, movers = held[held < kept], np.flatnonzero(~in_tail) + kept
+    matrix[holes], matrix[movers] = matrix[movers], matrix[holes]
+    return matrix[:kept], probe
 
 
 class AccuracyProbe(Callback):
@@ -250,10 +259,27 @@ class EarlyStopping(Callback):
 
 
 class TimeLimit(Callback):
-    """Ends the run after the first epoch that ends past ``seconds`` of training."""
+    """Ends the run after the first epoch that ends past ``seconds`` of training, or within an
+    epoch that would run on well past them (a big table: an epoch can outlast the budget)."""
 
     def __init__(self, seconds: float):
         self.seconds = seconds
+
+    def on_step_start(self, run: Run) -> bool:
+        elapsed = run.elapsed()
+        if elapsed <= self.seconds or run.step == 0:
+            return False
+        steps_left = run.epoch * run.steps_per_epoch - run.step
+        if steps_left * elapsed / run.step <= OVERRUN_SHARE * self.seconds:
+            return False  # the epoch ends soon after the limit: it ends there
+        run.time_up = True
+        seen = run.step * run.batch
+        share = seen / (run.steps_per_epoch * run.batch) - (run.epoch - 1)
+        run.progress.note(
+            f"Reached the time limit ({self.seconds:g} s) {round(share * 100)} % into epoch "
+            f"{run.epoch}, after {seen:,} rows seen."
+        )
+        return True
 
     def on_epoch_end(self, run: Run) -> bool:
         if run.elapsed() <= self.seconds:

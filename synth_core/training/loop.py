@@ -84,7 +84,7 @@ def _epochs(run: Run, hooks: Hooks) -> RunState:
         for _ in range(run.steps_per_epoch):
             if any(hook(run) for hook in hooks.step_start):
                 steps.flush()
-                return RunState.STOPPED
+                return RunState.FINISHED if run.time_up else RunState.STOPPED
             steps.add(core.step(run.batch, discriminator_steps))
             run.step += 1
             for hook in hooks.step_end:

@@ -61,6 +61,8 @@ class ProgressSnapshot:
     #: ``callbacks.PROBE_EVERY`` steps
     accuracy: tuple[tuple[int, float, float], ...] = ()
     warnings: tuple[HealthWarning, ...] = ()  # what looks wrong now, in health.ORDER
+    rows_seen: int = 0  # training rows the steps have looked at (a row may count twice)
+    stage: str = ""  # what the run is doing now, in words: "preparing: ...", "training"
 
     @property
     def fraction(self) -> float:
@@ -94,6 +96,7 @@ class TrainingProgress:
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _state: RunState = RunState.PENDING
     _message: str = ""
+    _stage: str = ""
     _notes: list[str] = field(default_factory=list)
     _epoch: int = 0
     _step: int = 0
@@ -118,9 +121,15 @@ class TrainingProgress:
             self.total_epochs, self.steps_per_epoch = total_epochs, steps_per_epoch
             self.device, self.time_limit = device, time_limit
             self._state, self._started, self._ended = RunState.RUNNING, time.monotonic(), None
+            self._stage = "training"
             self._epoch = self._step = self._rows_seen = 0
             self._steps, self._epochs, self._fidelity = {}, {}, []
             self._accuracy, self._warnings = [], {}
+
+    def set_stage(self, text: str) -> None:
+        """Say what the run is doing before training starts ("preparing: ...")."""
+        with self._lock:
+            self._stage = text
 
     def note(self, text: str) -> None:
         """A remark for the user (for example a fallback to the CPU)."""
@@ -207,4 +216,6 @@ class TrainingProgress:
                 time_limit=self.time_limit,
                 accuracy=tuple(self._accuracy),
                 warnings=tuple(self._warnings[k] for k in health.ORDER if k in self._warnings),
+                rows_seen=self._rows_seen,
+                stage=self._stage,
             )

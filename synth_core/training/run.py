@@ -62,6 +62,7 @@ def train_model(
 ) -> Trained:
     """Train ``variant`` on ``frame`` as encoded by the fitted ``transform``."""
     config = plan.config
+    progress.set_stage(f"preparing: encoding {len(frame):,} rows")
     matrix = transform.transform(frame, np.random.default_rng(config.seed), stop)
     check_stop(stop)
     real_sample = frame[transform.columns].sample(
@@ -102,6 +103,7 @@ class _Run:
         data = torch.from_numpy(matrix).to(device)
         probe = None if held is None else torch.from_numpy(held).to(device)
         columns = condition_columns(self.variant, self.transform, config.condition_column)
+        self.progress.set_stage("preparing: building the model")
         counts = plan.condition_counts(columns)
         core = build_core(
             self.variant, config, self.transform.spans, columns, data, rng, counts=counts

@@ -32,7 +32,7 @@ def test_opens_on_upload_without_a_table(app: AppTest) -> None:
     assert not app.exception
     assert app.title[0].value == "Upload a table"
     uploader = app.file_uploader(key="upload_file")
-    assert set(uploader.allowed_type) >= {".csv", ".tsv", ".txt", ".xlsx", ".gz"}
+    assert set(uploader.allowed_type) >= {".csv", ".tsv", ".txt", ".xlsx", ".parquet", ".gz"}
     assert uploader.help
     assert any("200 MB" in caption for caption in texts(app.caption))
     assert app.button(key="load_sample").label == "Try it with sample data"

@@ -16,6 +16,7 @@ import pytest
 
 from synth_core.cli import main
 from synth_core.synthesizer import Synthesizer
+from synth_core.tables.limits import MB
 from tests.cli_runs import FIXTURES, RUNS, TRAINED_COLUMNS, Run
 from tests.helpers import check_valid_rows, make_mixed_frame
 
@@ -260,3 +261,25 @@ def test_top_level_usage_error_points_to_the_right_help(capsys):
     err = capsys.readouterr().err
     assert "synth_core synth_core" not in err
     assert "'python -m synth_core --help'" in err
+
+
+# ------------------------------------------------------------------------------ limits
+def limit_table(rows: int) -> bytes:
+    return ("n,label\n" + "".join(f"{i},x{i % 3}\n" for i in range(rows))).encode()
+
+
+def test_the_command_lines_row_limit_refuses_a_longer_table(tmp_path, capsys):
+    path = tmp_path / "table.csv"
+    path.write_bytes(limit_table(60))
+    assert main(["inspect", str(path), "--row-limit", "50"]) == 2
+    assert "more than 50 rows" in capsys.readouterr().err
+    assert main(["inspect", str(path), "--row-limit", "60"]) == 0
+    assert capsys.readouterr().out.startswith("60 rows")
+
+
+def test_the_command_lines_size_limit_refuses_a_larger_file(tmp_path, capsys):
+    path = tmp_path / "table.csv"
+    path.write_bytes(limit_table(200_000))
+    assert path.stat().st_size > MB
+    assert main(["inspect", str(path), "--size-limit", "1"]) == 2
+    assert "larger than the limit of 1 MB" in capsys.readouterr().err

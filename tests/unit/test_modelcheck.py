@@ -145,6 +145,15 @@ def test_an_impossible_count_of_training_rows_is_refused(members, rows):
     refused(with_model(members, lambda model: model.update(training_rows=rows)), "model file")
 
 
+def test_a_model_of_more_rows_than_the_row_limit_loads_once_the_limit_is_raised(
+    monkeypatch, members
+):
+    data = with_model(members, lambda model: model.update(training_rows=4_000_000))
+    refused(data, "set SYNTH_MAX_ROWS to at least 4,000,000")
+    monkeypatch.setenv("SYNTH_MAX_ROWS", "4000000")
+    assert Synthesizer.load(data, device="cpu").training_rows_ == 4_000_000
+
+
 def test_networks_beyond_any_real_model_are_refused_before_they_are_built(monkeypatch, members):
     def built(*args, **kwargs):
         raise AssertionError("the networks were built before the sizes were checked")

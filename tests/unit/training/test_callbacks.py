@@ -187,12 +187,16 @@ def test_the_probe_reads_its_interval_when_it_runs(monkeypatch) -> None:
 
 
 def test_rows_held_back_are_a_tenth_at_most_in_whole_groups_and_repeat_with_the_seed() -> None:
-    matrix = np.arange(2000, dtype=np.float32).reshape(1000, 2)
+    original = np.arange(2000, dtype=np.float32).reshape(1000, 2)
+    matrix = original.copy()
     kept, held = hold_back(matrix, seed=3, pac=10)
     assert len(held) == 100 and len(kept) == 900
     assert not set(kept[:, 0]) & set(held[:, 0])
-    np.testing.assert_array_equal(hold_back(matrix, seed=3, pac=10)[1], held)
-    assert not np.array_equal(hold_back(matrix, seed=4, pac=10)[1], held)
+    assert set(kept[:, 0]) | set(held[:, 0]) == set(original[:, 0])
+    assert np.shares_memory(kept, matrix)  # a view: a big table is not copied
+    assert sorted(matrix[:, 0]) == sorted(original[:, 0])  # every row, in another order
+    np.testing.assert_array_equal(hold_back(original.copy(), seed=3, pac=10)[1], held)
+    assert not np.array_equal(hold_back(original.copy(), seed=4, pac=10)[1], held)
 
     big = np.zeros((10_000, 2), dtype=np.float32)
     assert len(hold_back(big, seed=0, pac=10)[1]) == callbacks.PROBE_ROWS // 10 * 10
@@ -346,6 +350,29 @@ def test_the_time_limit_ends_the_run_after_the_epoch_that_passes_it(monkeypatch)
     now[0] = 130.5
     assert end_epoch(run, 2, limit) == [True]
     assert run.progress.snapshot().notes == ("Reached the time limit (30 s) after epoch 2.",)
+
+
+def test_the_time_limit_cuts_short_an_epoch_that_would_run_on_well_past_it(monkeypatch) -> None:
+    now = [100.0]
+    monkeypatch.setattr(callbacks.time, "monotonic", lambda: now[0])
+    run, limit = make_run(max_seconds=30.0), TimeLimit(30.0)
+    run.started, run.epoch, run.steps_per_epoch = 100.0, 1, 1_000
+    run.step, now[0] = 100, 129.0
+    assert not limit.on_step_start(run)  # within the limit
+    run.step, now[0] = 101, 130.5  # 899 steps left at 0.3 s each: far past the limit
+    assert limit.on_step_start(run) and run.time_up
+    assert run.progress.snapshot().notes == (
+        "Reached the time limit (30 s) 10 % into epoch 1, after 5,050 rows seen.",
+    )
+
+
+def test_the_time_limit_lets_an_epoch_that_ends_soon_after_it_finish(monkeypatch) -> None:
+    now = [100.0]
+    monkeypatch.setattr(callbacks.time, "monotonic", lambda: now[0])
+    run, limit = make_run(max_seconds=30.0), TimeLimit(30.0)
+    run.started, run.epoch, run.steps_per_epoch = 100.0, 1, 1_000
+    run.step, now[0] = 990, 130.5  # 10 steps left at 0.03 s each
+    assert not limit.on_step_start(run) and not run.time_up
 
 
 def test_how_far_the_run_is_counts_epochs_or_time_whichever_is_further(monkeypatch) -> None:

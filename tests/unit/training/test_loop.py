@@ -85,7 +85,7 @@ def test_the_first_hook_that_ends_the_run_is_the_last_called(clock) -> None:
     scores = iter([0.9, 0.5])
     core, progress = CountingCore(clock), TrainingProgress()
     # Epoch 2 is both the second estimate without a better one and past the time limit.
-    settings = {"eval_every": 1, "early_stopping": 1, "max_seconds": 15.0}
+    settings = {"eval_every": 1, "early_stopping": 1, "max_seconds": 19.0}
     state = train(core, config(**settings), progress, fidelity=lambda c: next(scores))
 
     snap = progress.snapshot()

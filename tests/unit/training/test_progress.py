@@ -82,3 +82,14 @@ def test_progress_line_tells_the_cli_the_same_story() -> None:
     line = progress_line(progress.snapshot())
     assert line.startswith("epoch 0/4  G +1.500  D -0.250")
     assert "D right 62 % real / 48 % synthetic" in line and "quality 81 %" in line
+    assert "10 rows seen" in line
+
+
+def test_the_stage_says_what_the_run_does_before_and_during_training() -> None:
+    progress = TrainingProgress()
+    progress.set_stage("preparing: encoding 1,000 rows")
+    assert progress.snapshot().stage == "preparing: encoding 1,000 rows"
+    progress.start(total_epochs=4, steps_per_epoch=10, device="cpu")
+    progress.add_steps({"likelihood_loss": [1.5]}, 2, 1_000)
+    snap = progress.snapshot()
+    assert (snap.stage, snap.rows_seen) == ("training", 1_000)
