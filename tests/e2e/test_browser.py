@@ -148,19 +148,24 @@ def _sidebar_status(tab) -> str:
     return found.group(0) if found else ""
 
 
+def _ready_to_train(browser, app_url: str, csv_path: Path):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    tab = context.new_page()
+    tab.set_default_timeout(60_000)
+    tab.goto(app_url)
+    tab.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(csv_path))
+    tab.get_by_text("120 rows").first.wait_for()
+    _nav(tab, "Train")
+    return tab
+
+
 def test_four_sessions_pressing_start_together_all_finish_in_line(browser, app_url, tmp_path):
     csv_path = tmp_path / "tiny.csv"
     make_mixed_frame(120, seed=7).to_csv(csv_path, index=False)
     tabs = []
     try:
         for _ in range(SESSIONS):
-            context = browser.new_context(viewport={"width": 1400, "height": 1000})
-            tab = context.new_page()
-            tab.set_default_timeout(60_000)
-            tab.goto(app_url)
-            tab.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(csv_path))
-            tab.get_by_text("120 rows").first.wait_for()
-            _nav(tab, "Train")
+            tab = _ready_to_train(browser, app_url, csv_path)
             tab.get_by_text("Advanced").click()
             field = tab.get_by_label("Epochs", exact=True)
             field.fill("20")
@@ -208,17 +213,6 @@ def test_names_in_a_file_are_shown_as_text_and_never_fetched(page, screenshot, t
     screenshot(page, "markdown-header")
     assert page.locator("img[src*='x.png']").count() == 0
     assert [url for url in fetched if "x.png" in url] == []
-
-
-def _ready_to_train(browser, app_url: str, csv_path: Path):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    tab = context.new_page()
-    tab.set_default_timeout(60_000)
-    tab.goto(app_url)
-    tab.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(csv_path))
-    tab.get_by_text("120 rows").first.wait_for()
-    _nav(tab, "Train")
-    return tab
 
 
 def test_a_closed_tab_gives_up_its_training_and_the_next_in_line_starts(browser, app_url, tmp_path):
