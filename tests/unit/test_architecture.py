@@ -28,7 +28,8 @@ LAYERS = [
     {"training"},
     {"evaluation"},
     {"reporting"},
-    {"parts", "modelcheck", "modelfile", "synthesizer", "jobs", "cli", "__init__", "__main__"},
+    {"parts", "modelcheck", "modelfile", "synthesizer", "jobs", "backends", "cli"}
+    | {"__init__", "__main__"},
 ]
 #: Imports that may stay inside a function, each for a reason a reader accepts.
 LAZY_IMPORTS = {
@@ -37,6 +38,7 @@ LAZY_IMPORTS = {
     "openpyxl.cell": "as openpyxl",
     "openpyxl.cell.cell": "as openpyxl",
     "torch": "the report names torch's version only when it is already loaded",
+    "ray": "optional (requirements-ray.txt): only the Ray backend and its workers need it",
 }
 
 
