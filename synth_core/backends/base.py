@@ -23,7 +23,7 @@ from synth_core.config import TrainingConfig
 from synth_core.errors import DataError
 from synth_core.evaluation.evaluate import evaluate
 from synth_core.jobs import JobSnapshot, TrainingJob, TrainingSlots
-from synth_core.schema import Schema
+from synth_core.schema import DISCRETE_KINDS, Schema
 from synth_core.synthesizer import Synthesizer
 
 #: Rows of each table the SDMetrics and scikit-learn scores read (a seeded sample).
@@ -68,8 +68,10 @@ class Backend(abc.ABC):
         """Write every shard of ``plan`` (each one file), in plan order."""
 
     @abc.abstractmethod
-    def map_columns(self, frame: pd.DataFrame, names: list[str]) -> list[ColumnStats]:
-        """The exact statistics of each of ``names``, in order."""
+    def map_columns(
+        self, frame: pd.DataFrame, names: list[str], discrete: list[bool]
+    ) -> list[ColumnStats]:
+        """The exact statistics of each of ``names`` (category shares where ``discrete``)."""
 
     def close(self) -> None:
         """Release what the backend started (nothing, unless it says otherwise)."""
@@ -107,8 +109,9 @@ class Backend(abc.ABC):
             raise DataError("The number of rows must be 0 or more.")
         if workers < 1:
             raise DataError("The number of workers must be 1 or more.")
+        checked = Synthesizer.load(model, device="cpu")  # a foreign file is refused here
+        seed = checked.config_.seed if seed is None else seed
         folder = shard_files.prepare_folder(out_dir)
-        seed = Synthesizer.load(model, device="cpu").config_.seed if seed is None else seed
         request = shard_files.ShardRequest(str(folder), fmt, remove_copies, workers)
         plan = shard_files.plan_shards(rows, seed, shard_rows)
         started = time.monotonic()
@@ -135,10 +138,9 @@ class Backend(abc.ABC):
         scores on a seeded sample of at most ``sample_rows`` rows of each."""
         started = time.monotonic()
         names = [name for name in schema.included_names if name in synthetic.columns]
-        real_stats, synthetic_stats = (
-            self.map_columns(real, names),
-            self.map_columns(synthetic, names),
-        )
+        discrete = [schema[name].kind in DISCRETE_KINDS for name in names]
+        real_stats = self.map_columns(real, names, discrete)
+        synthetic_stats = self.map_columns(synthetic, names, discrete)
         # evaluate() reads a seeded sample of at most ``sample_rows`` rows and notes it
         scores = evaluate(real, synthetic, schema, target=target, seed=seed, max_rows=sample_rows)
         return BigEvaluation(
@@ -151,6 +153,6 @@ class Backend(abc.ABC):
         )
 
 
-def stats_here(frame: pd.DataFrame, names: list[str]) -> list[ColumnStats]:
+def stats_here(frame: pd.DataFrame, names: list[str], discrete: list[bool]) -> list[ColumnStats]:
     """Every column's statistics, one after the other, in this process."""
-    return [stats_of(name, frame[name]) for name in names]
+    return [stats_of(name, frame[name], d) for name, d in zip(names, discrete, strict=True)]

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import os
 
+from synth_core.backends import BACKEND_ENV, BACKEND_NAMES
 from synth_core.backends.base import Backend
 from synth_core.backends.embedded import EmbeddedBackend
 from synth_core.backends.ray_backend import RayBackend
 from synth_core.errors import SynthError
 from synth_core.jobs import TrainingSlots
 
-BACKEND_ENV = "SYNTH_BACKEND"
-BACKENDS = {"embedded": EmbeddedBackend, "ray": RayBackend}
+BACKENDS = dict(zip(BACKEND_NAMES, (EmbeddedBackend, RayBackend), strict=True))
 
 
 def backend_name(name: str | None = None) -> str:

@@ -1,8 +1,9 @@
 """Exact statistics of one column over a whole table: what a big table's scoring reads first.
 
-Numbers (and dates, as read) get their count, gaps, mean, spread and quantiles; every other
-column its category shares (the most common ``TOP_CATEGORIES``, the rest as one share). Each
-column is computed on its own, so a backend can spread the columns over its workers.
+Numbers get their count, gaps, mean, spread and quantiles; categories and yes/no columns
+(``discrete``, from the schema), and any column not held as numbers, their shares (the most
+common ``TOP_CATEGORIES``, the rest as one share). Each column is computed on its own, so a
+backend can spread the columns over its workers.
 """
 
 from __future__ import annotations
@@ -32,10 +33,11 @@ class ColumnStats:
         return asdict(self)
 
 
-def stats_of(name: str, values: pd.Series) -> ColumnStats:
+def stats_of(name: str, values: pd.Series, discrete: bool = False) -> ColumnStats:
     present = values.dropna()
     count, missing = len(present), len(values) - len(present)
-    if pd.api.types.is_bool_dtype(present) or not pd.api.types.is_numeric_dtype(present):
+    numeric = pd.api.types.is_numeric_dtype(present) and not pd.api.types.is_bool_dtype(present)
+    if discrete or not numeric:
         return ColumnStats(name, count, missing, int(present.nunique()), shares=_shares(present))
     numbers = present.to_numpy(dtype=float)
     if not len(numbers):

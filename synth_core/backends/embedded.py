@@ -41,5 +41,7 @@ class EmbeddedBackend(Backend):
         with ThreadPoolExecutor(request.workers, thread_name_prefix="synth-shard") as pool:
             return list(pool.map(write_shard, repeat(synth), plan, repeat(request)))
 
-    def map_columns(self, frame: pd.DataFrame, names: list[str]) -> list[ColumnStats]:
-        return stats_here(frame, names)
+    def map_columns(
+        self, frame: pd.DataFrame, names: list[str], discrete: list[bool]
+    ) -> list[ColumnStats]:
+        return stats_here(frame, names, discrete)

@@ -130,10 +130,13 @@ class RayBackend(Backend):
         [done], _ = self.ray.wait(list(running), num_returns=1)
         written[running.pop(done)] = self.ray.get(done)
 
-    def map_columns(self, frame: pd.DataFrame, names: list[str]) -> list[ColumnStats]:
+    def map_columns(
+        self, frame: pd.DataFrame, names: list[str], discrete: list[bool]
+    ) -> list[ColumnStats]:
         ray = self.ray
         task = ray.remote(num_cpus=1)(stats_of)
-        refs = [task.remote(name, ray.put(frame[name])) for name in names]
+        calls = zip(names, discrete, strict=True)
+        refs = [task.remote(name, ray.put(frame[name]), d) for name, d in calls]
         with plain_ray_errors(ray):
             return ray.get(refs)
 

@@ -18,13 +18,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from synth_core.backends import SHARD_FORMATS
 from synth_core.errors import DataError
 from synth_core.synthesizer import Synthesizer
 from synth_core.tables.styles import written_in_styles
 from synth_core.tables.write import write_csv
 
 SHARD_ROWS = 100_000  # rows per shard: one shard's rows are in a worker's memory at a time
-FORMATS = ("parquet", "csv")
+FORMATS = SHARD_FORMATS
 MANIFEST = "manifest.json"
 
 
