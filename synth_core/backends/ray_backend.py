@@ -21,10 +21,10 @@ import time
 import warnings
 from collections.abc import Iterator
 from dataclasses import replace
+from pathlib import Path
 
 import pandas as pd
 
-import synth_core
 from synth_core.backends.base import Backend, FitSpec
 from synth_core.backends.board import ProgressBoard
 from synth_core.backends.column_stats import ColumnStats, stats_of
@@ -41,6 +41,8 @@ from synth_core.training.progress import ProgressSnapshot, RunState, TrainingPro
 log = logging.getLogger(__name__)
 
 ADDRESS_ENV = "RAY_ADDRESS"
+#: The synth_core package folder, which a cluster's workers get from the server.
+PACKAGE_DIR = str(Path(__file__).resolve().parents[1])
 POLL_SECONDS = 0.2  # how often the server reads a fit's board
 CANCEL_AFTER_SECONDS = 3.0  # a fit still running this long after Stop is cancelled
 MISSING_RAY = (
@@ -147,7 +149,7 @@ def connect(ray, address: str | None) -> None:
     os.environ.setdefault("RAY_ACCEL_ENV_VAR_OVERRIDE_ON_ZERO", "0")
     options = {"log_to_driver": False, "logging_level": logging.ERROR}
     if address:  # the cluster's workers get this package from the server
-        options |= {"address": address, "runtime_env": {"py_modules": [synth_core]}}
+        options |= {"address": address, "runtime_env": {"py_modules": [PACKAGE_DIR]}}
     else:
         options |= {"include_dashboard": False}
     try:
