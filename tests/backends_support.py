@@ -1,5 +1,5 @@
-"""Fixtures of the integration tests: the backends under test, the embedded one and Ray on one
-local instance per test session (2 CPUs, one logical GPU, a small object store, no dashboard).
+"""The backends under test, as fixtures: the embedded one, and Ray on one local instance per
+test session (2 CPUs, one logical GPU, a small object store, no dashboard).
 
 Without the ray package the Ray cases are skipped on a developer's machine and fail in CI
 (``make test`` installs requirements-ray.txt)."""
