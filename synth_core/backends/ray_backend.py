@@ -222,7 +222,8 @@ class RemoteFit:
         task = ray.remote(fit_on_worker).options(**self.resources, max_retries=0)
         ref = task.remote(ray.put(frame), schema, config, board)
         try:
-            outcome = self.follow(ref, board, progress, stop)
+            with plain_ray_errors(ray):  # the board's node failing counts as the task's
+                outcome = self.follow(ref, board, progress, stop)
         finally:
             ray.kill(board)
         if outcome.stopped_before_model:
