@@ -14,7 +14,11 @@ to Parquet shards, and the overhead Ray adds to a Quick demo fit.
 Needs ray (requirements-ray.txt). A local Ray instance with this machine's CPUs is started
 once (its start-up time is printed apart).
 
+Torch runs one thread per worker in both backends (``--threads``), as Ray gives a task of one
+CPU; the command line's embedded workers share the cores the same way.
+
 Run: .venv/bin/python bench/bench_backends.py [--rows 400000] [--big 10000000] [--skip-big]
+     [--skip-fit] [--big-workers 2]
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import ray  # noqa: E402
+import torch  # noqa: E402
 
 from synth_core.backends.base import FitSpec  # noqa: E402
 from synth_core.backends.embedded import EmbeddedBackend  # noqa: E402
@@ -93,12 +98,13 @@ def throughput(backends: dict, model: bytes, rows: int) -> None:
               f"{(many - one) / 19 * 1000:6.1f} ms per extra shard")  # fmt: skip
 
 
-def big_generation(model_path: Path, rows: int) -> None:
-    print("\n## Parquet shards by the command line (a child process each)")
+def big_generation(model_path: Path, rows: int, workers: int) -> None:
+    print(f"\n## Parquet shards by the command line, embedded, {workers} workers (a child each)")
     for count in (rows // 10, rows):
         with tempfile.TemporaryDirectory() as folder:
             command = [sys.executable, "-m", "synth_core", "sample", str(model_path), "--rows",
-                       str(count), "--out", f"{folder}/out/", "--format", "parquet"]  # fmt: skip
+                       str(count), "--out", f"{folder}/out/", "--format", "parquet",
+                       "--workers", str(workers)]  # fmt: skip
             start = time.perf_counter()
             child = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, text=True)
             _, status, usage = os.wait4(child.pid, 0)
@@ -130,6 +136,9 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=400_000)
     parser.add_argument("--big", type=int, default=10_000_000)
     parser.add_argument("--skip-big", action="store_true")
+    parser.add_argument("--big-workers", type=int, default=2)
+    parser.add_argument("--skip-fit", action="store_true", help="use a 5-s fit's model")
+    parser.add_argument("--threads", type=int, default=1, help="torch threads, embedded")
     args = parser.parse_args()
     print(f"load average at the start: {os.getloadavg()[0]:.1f}, CPUs: {os.cpu_count()}")
     os.environ.setdefault("RAY_ACCEL_ENV_VAR_OVERRIDE_ON_ZERO", "0")
@@ -139,20 +148,26 @@ def main() -> None:
                            logging_level=logging.ERROR)  # fmt: skip
     print(f"local Ray instance started in {started:.1f} s")
     embedded, on_ray = EmbeddedBackend(), RayBackend()
+    torch.set_num_threads(args.threads)  # as many as each Ray worker has (its num_cpus)
     backends = {
         "embedded, 1 worker": (embedded, 1),
+        "embedded, 2 workers": (embedded, 2),
         "ray, 1 worker": (on_ray, 1),
         "ray, 2 workers": (on_ray, 2),
     }
     frame, _ = holdout_split(load_demo().frame, 0.2, seed=0)
     schema = infer_schema(frame)
-    model_bytes = quick_fit(backends, frame, schema).to_bytes()
+    if args.skip_fit:
+        _, model = fit_seconds(embedded, frame, schema, preset_config("quick", max_seconds=5.0))
+    else:
+        model = quick_fit(backends, frame, schema)
+    model_bytes = model.to_bytes()
     throughput(backends, model_bytes, args.rows)
     if not args.skip_big:
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / "quick.synth"
             path.write_bytes(model_bytes)
-            big_generation(path, args.big)
+            big_generation(path, args.big, args.big_workers)
     print(json.dumps({"load_average_at_end": os.getloadavg()[0]}))
     ray.shutdown()
 

@@ -6,23 +6,18 @@ Without the ray package the Ray cases are skipped on a developer's machine and f
 
 from __future__ import annotations
 
-import logging
 import os
-import warnings
 
 import pytest
 
 from synth_core.backends.embedded import EmbeddedBackend
-from synth_core.backends.ray_backend import RayBackend
+from synth_core.backends.ray_backend import RayBackend, connect
 from synth_core.jobs import TrainingSlots
 
 RAY_OPTIONS = {
     "num_cpus": 2,
     "num_gpus": 1,  # logical: lets the tests check that fits asking for a GPU take turns
     "object_store_memory": 128 * 2**20,
-    "include_dashboard": False,
-    "log_to_driver": False,
-    "logging_level": logging.ERROR,
 }
 
 
@@ -39,10 +34,7 @@ def ray_or_skip():
 @pytest.fixture(scope="session")
 def local_ray():
     ray = ray_or_skip()
-    os.environ.setdefault("RAY_ACCEL_ENV_VAR_OVERRIDE_ON_ZERO", "0")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        ray.init(**RAY_OPTIONS)
+    connect(ray, None, **RAY_OPTIONS)  # no dashboard, Ray's logs kept out of the terminal
     yield ray
     ray.shutdown()
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import sys
 import threading
 import time
 import warnings
@@ -143,17 +144,20 @@ class RayBackend(Backend):
             return ray.get(refs)
 
 
-def connect(ray, address: str | None) -> None:
-    """Join the cluster at ``address``, or start a local instance; Ray's own warnings and logs
-    stay out of the terminal."""
+def connect(ray, address: str | None, **local: object) -> None:
+    """Join the cluster at ``address``, or start a local instance (with the ``local`` options of
+    ``ray.init``, such as ``num_cpus``); Ray's own warnings and logs stay out of the terminal."""
     os.environ.setdefault("RAY_ACCEL_ENV_VAR_OVERRIDE_ON_ZERO", "0")
+    # Ray's C++ core logs to this process's stderr (a missing metrics agent, every start):
+    # fatal errors only; its log files under /tmp/ray keep the rest.
+    os.environ.setdefault("RAY_BACKEND_LOG_LEVEL", "fatal")
     options = {"log_to_driver": False, "logging_level": logging.ERROR}
     if address:  # the cluster's workers get this package from the server
         options |= {"address": address, "runtime_env": {"py_modules": [PACKAGE_DIR]}}
     else:
-        options |= {"include_dashboard": False}
+        options |= {"include_dashboard": False, **local}
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), stderr_silenced():
             warnings.simplefilter("ignore")
             ray.init(**options)
     except (ConnectionError, RuntimeError, ValueError) as error:
@@ -163,6 +167,21 @@ def connect(ray, address: str | None) -> None:
             if address
             else f"Cannot start a local Ray instance: {error}."
         ) from error
+
+
+@contextlib.contextmanager
+def stderr_silenced() -> Iterator[None]:
+    """Nothing written to file descriptor 2 reaches the terminal meanwhile (Ray's C++ core
+    announces its log level there as it starts)."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    try:
+        with open(os.devnull, "w") as devnull:
+            os.dup2(devnull.fileno(), 2)
+            yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
 
 
 @contextlib.contextmanager
