@@ -159,7 +159,7 @@ def connect(ray, address: str | None, **local: object) -> None:
     try:
         with warnings.catch_warnings(), stderr_silenced():
             warnings.simplefilter("ignore")
-            ray.init(**options)
+            init_in_lasting_thread(ray, options)
     except (ConnectionError, RuntimeError, ValueError) as error:
         raise SynthError(
             f"Cannot reach the Ray cluster at {address}: {error}. Check {ADDRESS_ENV} "
@@ -167,6 +167,28 @@ def connect(ray, address: str | None, **local: object) -> None:
             if address
             else f"Cannot start a local Ray instance: {error}."
         ) from error
+
+
+def init_in_lasting_thread(ray, options: dict) -> None:
+    """``ray.init`` in a thread that lives as long as this process. A local instance's processes
+    are tied to the thread that started them and end with it (Linux's parent-death signal),
+    and a Streamlit script run's thread ends with the run."""
+    done, failures = threading.Event(), []
+
+    def start_and_stay() -> None:
+        try:
+            ray.init(**options)
+        except Exception as error:  # handed to the caller below
+            failures.append(error)
+        finally:
+            done.set()
+        if not failures:
+            threading.Event().wait()  # never set: the thread lasts as long as the process
+
+    threading.Thread(target=start_and_stay, name="ray-instance", daemon=True).start()
+    done.wait()
+    if failures:
+        raise failures[0]
 
 
 @contextlib.contextmanager
