@@ -119,14 +119,24 @@ class RayBackend(Backend):
         ray = self.ray
         task = ray.remote(num_cpus=1, max_retries=0)(write_shard_on_worker)
         model_ref, running, written = ray.put(model), {}, {}
-        with plain_ray_errors(ray):
-            for shard in plan:
-                if len(running) >= request.workers:
+        try:
+            with plain_ray_errors(ray):
+                for shard in plan:
+                    if len(running) >= request.workers:
+                        self.collect(running, written)
+                    running[task.remote(model_ref, shard, request)] = shard.number
+                while running:
                     self.collect(running, written)
-                running[task.remote(model_ref, shard, request)] = shard.number
-            while running:
-                self.collect(running, written)
+        except BaseException:
+            self.end_all(list(running))  # none may write a shard after the caller cleans up
+            raise
         return [written[shard.number] for shard in plan]
+
+    def end_all(self, refs: list) -> None:
+        for ref in refs:
+            self.ray.cancel(ref, force=True)
+        if refs:
+            self.ray.wait(refs, num_returns=len(refs), timeout=CANCEL_AFTER_SECONDS)
 
     def collect(self, running: dict, written: dict) -> None:
         """Wait for one running shard and keep what it wrote."""
