@@ -19,6 +19,11 @@ $(VENV)/.dev-installed: requirements-dev.txt $(VENV)/.app-installed
 	$(PY) -m pip install -q -r requirements-dev.txt
 	touch $@
 
+# Optional for the app; the tests of the Ray backend need it, so `make test` installs it.
+$(VENV)/.ray-installed: requirements-ray.txt $(VENV)/.app-installed
+	$(PY) -m pip install -q -r requirements-ray.txt
+	touch $@
+
 run: $(VENV)/.app-installed
 	$(PY) -m streamlit run app.py --server.port $(PORT)
 
@@ -26,7 +31,7 @@ lint: $(VENV)/.dev-installed
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 
-test: lint
+test: lint $(VENV)/.ray-installed
 	$(PY) -m pytest
 
 format: $(VENV)/.dev-installed

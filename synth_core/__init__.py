@@ -43,6 +43,10 @@ _LAZY = {
     "evaluate": "synth_core.evaluation.evaluate",
     "exact_copy_mask": "synth_core.evaluation.privacy_scores",
     "html_report": "synth_core.reporting.report",
+    "backend_for": "synth_core.backends.choice",
+    "fit_on_backend": "synth_core.backends.commands",
+    "sample_to_shards": "synth_core.backends.commands",
+    "evaluate_on_backend": "synth_core.backends.commands",
 }
 
 __all__ = [
@@ -59,9 +63,12 @@ __all__ = [
     "TrainingJob",
     "TrainingProgress",
     "__version__",
+    "backend_for",
     "config_for",
     "evaluate",
+    "evaluate_on_backend",
     "exact_copy_mask",
+    "fit_on_backend",
     "holdout_split",
     "html_report",
     "infer_schema",
@@ -70,6 +77,7 @@ __all__ = [
     "near_copy_filter",
     "preset_config",
     "read_table",
+    "sample_to_shards",
     "verify_bundle",
     "write_csv",
 ]
@@ -88,6 +96,12 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:
+    from synth_core.backends.choice import backend_for
+    from synth_core.backends.commands import (
+        evaluate_on_backend,
+        fit_on_backend,
+        sample_to_shards,
+    )
     from synth_core.config import TrainingConfig
     from synth_core.evaluation.evaluate import evaluate
     from synth_core.evaluation.privacy_scores import exact_copy_mask

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import threading
 import time
 from collections.abc import Sequence
 
 import synth_core as sc
+from synth_core.backends import BACKEND_ENV, BACKEND_NAMES, SHARD_FORMATS
 from synth_core.config import DEVICES, TrainingConfig
 from synth_core.errors import SynthError
 from synth_core.evaluation.verdicts import THRESHOLDS
@@ -124,12 +126,27 @@ def _add_fit(fit: argparse.ArgumentParser) -> None:
         help="leave out rule N as 'inspect' numbers it (repeat for several); by default every "
         "rule all real rows obey is kept",
     )
+    _add_backend(fit)
+
+
+def _add_backend(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--backend",
+        choices=BACKEND_NAMES,
+        help="where the work runs: embedded (this process, the default) or ray (RAY_ADDRESS's "
+        "cluster, else a local Ray instance; pip install -r requirements-ray.txt); "
+        "default: the SYNTH_BACKEND setting",
+    )
 
 
 def _add_sample(sample: argparse.ArgumentParser) -> None:
     sample.add_argument("model")
     sample.add_argument("--rows", type=int, required=True)
-    sample.add_argument("--out", required=True, help="CSV file to write")
+    sample.add_argument(
+        "--out",
+        required=True,
+        help="CSV file to write; a folder (DIR/) for numbered shards plus manifest.json",
+    )
     sample.add_argument(
         "--where", action="append", default=[], help="only rows where COL=VALUE (repeatable)"
     )
@@ -142,6 +159,13 @@ def _add_sample(sample: argparse.ArgumentParser) -> None:
         "the table given to fit (split again with fit's default holdout share and this model's "
         "seed; the held-out part sets the threshold)",
     )
+    sample.add_argument(
+        "--format", choices=SHARD_FORMATS, help="shards' format (default parquet): --out DIR/"
+    )
+    sample.add_argument(
+        "--workers", type=int, help="shards generated at once (default 1); same rows for any N"
+    )
+    _add_backend(sample)
 
 
 def _add_evaluate(evaluate: argparse.ArgumentParser) -> None:
@@ -160,6 +184,7 @@ def _add_evaluate(evaluate: argparse.ArgumentParser) -> None:
     evaluate.add_argument(
         "--max-rows", type=int, help="compare at most this many rows per table (default 50,000)"
     )
+    _add_backend(evaluate)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -236,17 +261,22 @@ def _fit(args) -> int:
         f"kinds in {read_in:.1f} s",
         file=sys.stderr,
     )
-    progress = sc.TrainingProgress()
-    done = threading.Event()
-    reporter = threading.Thread(target=_report, args=(progress, done), daemon=True)
-    reporter.start()
-    try:
-        synth = sc.Synthesizer(config).fit(frame, schema, progress=progress, rules=rules)
-    finally:
-        done.set()
-        reporter.join()
+    if args.backend or os.environ.get(BACKEND_ENV):
+        synth, snap = sc.fit_on_backend(
+            args.backend, frame, schema, config, watch=_watch_job, rules=rules
+        )
+    else:
+        progress = sc.TrainingProgress()
+        done = threading.Event()
+        reporter = threading.Thread(target=_report, args=(progress, done), daemon=True)
+        reporter.start()
+        try:
+            synth = sc.Synthesizer(config).fit(frame, schema, progress=progress, rules=rules)
+        finally:
+            done.set()
+            reporter.join()
+        snap = progress.snapshot()
     synth.save(args.out)
-    snap = progress.snapshot()
     for note in snap.notes:
         print(f"note: {note}", file=sys.stderr)
     print(
@@ -279,6 +309,18 @@ def _fit_rules(args, frame, schema) -> list:
 
 def _names(text: str) -> list[str]:
     return [name.strip() for name in text.split(",") if name.strip()]
+
+
+def _watch_job(progress) -> None:
+    """The progress bar of a fit running on a backend (``progress.job``), until it ends."""
+    done = threading.Event()
+    reporter = threading.Thread(target=_report, args=(progress, done), daemon=True)
+    reporter.start()
+    try:
+        progress.job.join()
+    finally:
+        done.set()
+        reporter.join()
 
 
 def _report(progress, done: threading.Event) -> None:
@@ -344,6 +386,8 @@ def _sample(args) -> int:
 
     if args.rows < 0:
         raise SynthError("--rows must be 0 or more.")
+    if _wants_shards(args):
+        return _sample_shards(args)
     conditions = {}
     for where in args.where:
         column, sep, value = where.partition("=")
@@ -378,6 +422,42 @@ def _sample(args) -> int:
     return 0
 
 
+def _wants_shards(args) -> bool:
+    folder = args.out.endswith(("/", os.sep)) or os.path.isdir(args.out)
+    return folder or any(v is not None for v in (args.format, args.workers, args.backend))
+
+
+def _sample_shards(args) -> int:
+    """Numbered shards plus a manifest in the folder --out, on the chosen backend."""
+    if args.where or args.near_copy_filter:
+        raise SynthError(
+            "--where and --near-copy-filter write one CSV file: give --out FILE.csv, without "
+            "--format, --workers or --backend."
+        )
+    manifest = sc.sample_to_shards(
+        args.backend,
+        args.model,
+        args.rows,
+        args.out,
+        fmt=args.format or "parquet",
+        seed=args.seed,
+        workers=args.workers or 1,
+        remove_copies=not args.keep_copies,
+    )
+    removed = (
+        "copies kept"
+        if args.keep_copies
+        else f"{manifest.copies_removed} rare copies removed, {manifest.common_copies_kept} "
+        "common combinations kept"
+    )
+    print(
+        f"wrote {manifest.rows} rows to {args.out} in {len(manifest.shards)} {manifest.fmt} "
+        f"shards with {manifest.workers} worker(s) on {manifest.backend} in "
+        f"{manifest.seconds:.1f} s ({removed}); list: manifest.json"
+    )
+    return 0
+
+
 def _near_copy_filter(synth, path: str):
     """The near-copy filter for ``synth`` from the table it was fitted on."""
 
@@ -394,6 +474,8 @@ def _evaluate(args) -> int:
     real, synthetic, holdout, schema = _evaluation_inputs(args)
     if args.max_rows is not None and args.max_rows < 100:
         raise SynthError("--max-rows must be at least 100.")
+    if args.backend:
+        return _evaluate_on_backend(args, real, synthetic, holdout, schema)
     evaluation = sc.evaluate(
         real,
         synthetic,
@@ -419,6 +501,24 @@ def _evaluate(args) -> int:
         }
         _write_text(args.html_out, sc.html_report(evaluation, settings=settings))
         print(f"wrote {args.html_out}")
+    return 0
+
+
+def _evaluate_on_backend(args, real, synthetic, holdout, schema) -> int:
+    """Exact statistics over the whole tables on the backend, the scores on a seeded sample."""
+    if holdout is not None or args.html_out:
+        raise SynthError("--backend scores big tables without --holdout or --html.")
+    scored = sc.evaluate_on_backend(
+        args.backend, real, synthetic, schema, args.max_rows or 50_000, args.seed, args.target
+    )
+    _print_summary(scored.scores)
+    print(f"note: {scored.describe_sample()}")
+    for name, gap in sorted(scored.gaps().items(), key=lambda item: -item[1])[:5]:
+        print(f"  largest difference in '{name}': {percent(gap)}")
+    if args.json_out:
+        text = json.dumps(scored.to_dict(), indent=2, ensure_ascii=False, allow_nan=False)
+        _write_text(args.json_out, text)
+        print(f"wrote {args.json_out}")
     return 0
 
 

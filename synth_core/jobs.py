@@ -32,6 +32,27 @@ WATCHDOG_SECONDS = 1.0
 PREPARATION_SECONDS = 5.0
 NO_MODEL = "Stopped before the model learned anything, so there is no model."
 
+#: How a job's fit runs: (rows, schema, config, progress to write, stop event, business rules
+#: or None for those every row obeys) -> the fitted model; raises ``Stopped`` when stopped
+#: before it learned anything. ``fit_here`` trains in the job's own thread; a backend may run
+#: it elsewhere (``synth_core.backends``).
+FitRunner = Callable[
+    [pd.DataFrame, Schema, TrainingConfig, TrainingProgress, threading.Event, list | None],
+    Synthesizer,
+]
+
+
+def fit_here(
+    frame: pd.DataFrame,
+    schema: Schema,
+    config: TrainingConfig,
+    progress: TrainingProgress,
+    stop: threading.Event,
+    rules: list | None = None,
+) -> Synthesizer:
+    """Train in the calling thread: the embedded backend's way."""
+    return Synthesizer(config).fit(frame, schema, progress=progress, stop=stop, rules=rules)
+
 
 class TrainingSlots:
     """At most ``capacity`` jobs train at once; the others wait in the order they entered.
@@ -140,15 +161,18 @@ class TrainingJob:
         config: TrainingConfig,
         slots: TrainingSlots | None = None,
         keep_alive: Callable[[], bool] | None = None,
+        fit: FitRunner = fit_here,
+        progress: TrainingProgress | None = None,
         rules: list | None = None,
     ):
         self._frame, self._schema, self.config = frame, schema, config
+        self._fit = fit
         self._rules = rules  # business rules to keep (None: those every row obeys)
         self._rows = len(frame)
         self._slots = slots
         self._keep_alive = keep_alive
         self._stop = threading.Event()
-        self._progress = TrainingProgress()
+        self._progress = progress if progress is not None else TrainingProgress()
         self._state = RunState.QUEUED
         self._error: str | None = None
         self._result: Synthesizer | None = None
@@ -228,13 +252,8 @@ class TrainingJob:
             return
         try:
             self._set(RunState.RUNNING)
-            synth = Synthesizer(self.config)
-            synth.fit(
-                self._frame,
-                self._schema,
-                progress=self._progress,
-                stop=self._stop,
-                rules=self._rules,
+            synth = self._fit(
+                self._frame, self._schema, self.config, self._progress, self._stop, self._rules
             )
             state = RunState.STOPPED if synth.stopped_early else RunState.FINISHED
             self._progress.finish(state)

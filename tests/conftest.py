@@ -67,3 +67,6 @@ def trained(mixed_schema) -> Callable[[str], object]:
         return cache[variant]
 
     return get
+
+
+from tests.backends_support import backend, local_ray  # noqa: E402, F401  (fixtures)

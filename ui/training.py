@@ -16,8 +16,10 @@ import streamlit as st
 from streamlit import runtime
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
+from synth_core.backends.base import Backend, FitSpec
+from synth_core.backends.choice import backend_for
 from synth_core.config import TrainingConfig
-from synth_core.errors import TrainingError
+from synth_core.errors import SynthError, TrainingError
 from synth_core.jobs import JobSnapshot, TrainingJob, TrainingSlots
 from synth_core.models.variants import VARIANTS, dp_titles, validated
 from synth_core.privacy.dp import EPSILONS
@@ -87,6 +89,12 @@ def session_keep_alive() -> Callable[[], bool]:
     return alive
 
 
+def training_backend() -> Backend:
+    """Where trainings run (``SYNTH_BACKEND``: this server's threads unless set to ray),
+    behind this server's queue. Raises ``SynthError`` when the choice cannot be used."""
+    return backend_for(slots=training_slots())
+
+
 def start_training(
     table: LoadedTable, schema: Schema, config: TrainingConfig, store: State | None = None
 ) -> TrainingJob:
@@ -96,15 +104,9 @@ def start_training(
     train = split_for_training(table.frame, schema, config.seed, store)
     # Finding rules reads the rows outside a differential-privacy guarantee: none then.
     kept = [] if config.dp_epsilon is not None else rules.kept(table, schema, store)
-    job = TrainingJob(
-        train,
-        schema,
-        config,
-        slots=training_slots(),
-        keep_alive=session_keep_alive(),
-        rules=kept,
-    )
-    state.set_job(job.start(), schema, store)
+    spec = FitSpec(train, schema, config, keep_alive=session_keep_alive(), rules=kept)
+    job = training_backend().submit_fit(spec)
+    state.set_job(job, schema, store)
     return job
 
 
@@ -207,10 +209,14 @@ def build_config(
 
 
 def device_words(choice: str) -> tuple[str | None, str | None]:
-    """(what trains, in words; None) for an available device, else (None, why not)."""
+    """(what trains, in words; None) for an available device, else (None, why not). On a Ray
+    backend: the cluster and what it has free."""
     try:
+        backend = training_backend()
+        if backend.name != "embedded":
+            return backend.describe(), None
         return describe_device(resolve_device(choice)), None
-    except TrainingError as error:
+    except SynthError as error:
         return None, str(error)
 
 

@@ -55,11 +55,12 @@ def _wait_healthy(url: str, process: subprocess.Popen, timeout: float) -> None:
 
 
 @contextlib.contextmanager
-def running_app(log: Path) -> Iterator[str]:
-    """The real app under ``streamlit run`` on a free port (one training at a time), its output
-    in ``log``; yields its URL once it answers, and stops it after."""
+def running_app(log: Path, settings: dict[str, str] | None = None) -> Iterator[str]:
+    """The real app under ``streamlit run`` on a free port (one training at a time, and the
+    environment ``settings``), its output in ``log``; yields its URL once it answers, and stops
+    it after."""
     port = _free_port()
-    env = {**os.environ, "SYNTH_MAX_TRAININGS": "1", "PYTHONUNBUFFERED": "1"}
+    env = {**os.environ, "SYNTH_MAX_TRAININGS": "1", "PYTHONUNBUFFERED": "1", **(settings or {})}
     command = [
         sys.executable,
         "-m",

@@ -36,6 +36,7 @@ LAYERS = [
         "modelfile",
         "synthesizer",
         "jobs",
+        "backends",
         "handoff",
         "cli",
         "__init__",
@@ -49,6 +50,7 @@ LAZY_IMPORTS = {
     "openpyxl.cell": "as openpyxl",
     "openpyxl.cell.cell": "as openpyxl",
     "torch": "the report names torch's version only when it is already loaded",
+    "ray": "optional (requirements-ray.txt): only the Ray backend and its workers need it",
 }
 
 

@@ -1,0 +1,30 @@
+"""What the server makes of Ray's errors: a failed worker is one plain message, a plain error
+raised on a worker comes back as itself. (No Ray instance needed.)"""
+
+from __future__ import annotations
+
+import pytest
+
+from synth_core.backends.ray_backend import WORKER_LOST, plain_ray_errors
+from synth_core.errors import DataError, SynthError
+from tests.backends_support import ray_or_skip
+
+
+def test_a_worker_that_died_gives_one_plain_message():
+    ray = ray_or_skip()
+    with pytest.raises(SynthError) as raised, plain_ray_errors(ray):
+        raise ray.exceptions.WorkerCrashedError()
+    assert str(raised.value) == WORKER_LOST
+
+
+def test_a_plain_error_raised_on_a_worker_comes_back_as_itself():
+    ray = ray_or_skip()
+    wrapped = ray.exceptions.RayTaskError("write_shard", "traceback", DataError("Bad rows."))
+    with pytest.raises(DataError, match=r"^Bad rows\.$"), plain_ray_errors(ray):
+        raise wrapped
+
+
+def test_other_errors_pass_through_untouched():
+    ray = ray_or_skip()
+    with pytest.raises(KeyError), plain_ray_errors(ray):
+        raise KeyError("x")
