@@ -84,6 +84,9 @@ def _is_sum(convert: Convert, above: FactorisedColumn, cell: str | None) -> bool
     value = convert(FactorisedColumn(above.name, np.zeros(1, np.intp), one, np.zeros(1, bool)))
     if value.dtype == object:
         return False  # text where the column has numbers: the label, or not a totals row
-    total = float(present.sum())
+    with np.errstate(over="ignore"):
+        total = float(present.sum())
+    if not np.isfinite(total):  # numbers near float's limit: no sum to compare with
+        return False
     gap = abs(float(value[0]) - total)
     return total != 0 and gap <= max(ABSOLUTE_TOLERANCE, RELATIVE_TOLERANCE * abs(total))

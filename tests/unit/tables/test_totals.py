@@ -54,3 +54,12 @@ def test_a_last_row_that_is_not_a_totals_row_is_kept(last: str) -> None:
 def test_a_table_of_three_rows_keeps_its_last_row() -> None:
     result = read("a,b\nx,1\ny,2\n,3\n")
     assert len(result.frame) == 3
+
+
+def test_numbers_whose_sum_overflows_never_make_a_totals_row() -> None:
+    """Above, two numbers near float's limit add up to infinity; the mostly empty last row must
+    not be taken for their sum (infinity is not within any tolerance of a number)."""
+    text = "a,b\n1,1e308\n2,1.5e308\n3,9e307\n,0\n"
+    result = read(text)
+    assert len(result.frame) == 4
+    assert not any("totals row" in note for note in result.info.notes)
