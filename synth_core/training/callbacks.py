@@ -38,6 +38,7 @@ from synth_core.training.progress import Estimate, TrainingProgress
 PROBE_EVERY = 10  # steps between two measures of the discriminator's accuracy
 PROBE_ROWS = 256  # real rows held back from training to measure it on (at most a tenth)
 PROBE_SEED = 7919  # added to the run's seed for the probe's own random numbers
+COMPACT_ROWS = 65_536  # rows moved at a time by hold_back: bounds its temporary copy
 OVERRUN_SHARE = 0.1  # of the time limit: an epoch that would end later is cut short
 
 FidelityEstimate = Callable[[GanCore], float | Estimate]
@@ -148,20 +149,24 @@ def hold_back(matrix: np.ndarray, seed: int, pac: int) -> tuple[np.ndarray, np.n
 
     At most ``PROBE_ROWS`` rows and a tenth of the table, a whole number of ``pac`` groups, drawn
     with ``seed``; a table too small to spare a group keeps every row and has no held-back rows.
-    The rows to train on are a view of ``matrix``, never a copy of it: the held-back rows swap
-    places with rows at its end, so ``matrix`` keeps every row, in another order.
+    The rows to train on are a view of ``matrix``, never a copy of it: the kept rows move up over
+    the held-back ones a block at a time, in their order (the order a training draws its rows
+    from; moving rows out of order changed the trained models), and ``matrix`` is overwritten.
     """
     size = min(PROBE_ROWS, len(matrix) // 10) // pac * pac
     if size == 0:
         return matrix, None
     held = np.sort(np.random.default_rng([seed, PROBE_SEED]).choice(len(matrix), size, False))
     probe = matrix[held]
-    kept = len(matrix) - size
-    in_tail = np.zeros(size, dtype=bool)
-    in_tail[held[held >= kept] - kept] = True
-    holes, movers = held[held < kept], np.flatnonzero(~in_tail) + kept
-    matrix[holes], matrix[movers] = matrix[movers], matrix[holes]
-    return matrix[:kept], probe
+    keep = np.ones(len(matrix), dtype=bool)
+    keep[held] = False
+    sources = np.flatnonzero(keep)
+    # Each kept row moves to a place at or before its own, so a block read before it is written
+    # never overwrites a row that a later block still has to read.
+    for start in range(0, len(sources), COMPACT_ROWS):
+        block = sources[start : start + COMPACT_ROWS]
+        matrix[start : start + len(block)] = matrix[block]
+    return matrix[: len(sources)], probe
 
 
 class AccuracyProbe(Callback):

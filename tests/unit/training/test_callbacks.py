@@ -186,7 +186,9 @@ def test_the_probe_reads_its_interval_when_it_runs(monkeypatch) -> None:
     assert run.judged == []
 
 
-def test_rows_held_back_are_a_tenth_at_most_in_whole_groups_and_repeat_with_the_seed() -> None:
+def test_rows_held_back_are_a_tenth_at_most_in_whole_groups_and_repeat_with_the_seed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     original = np.arange(2000, dtype=np.float32).reshape(1000, 2)
     matrix = original.copy()
     kept, held = hold_back(matrix, seed=3, pac=10)
@@ -194,12 +196,16 @@ def test_rows_held_back_are_a_tenth_at_most_in_whole_groups_and_repeat_with_the_
     assert not set(kept[:, 0]) & set(held[:, 0])
     assert set(kept[:, 0]) | set(held[:, 0]) == set(original[:, 0])
     assert np.shares_memory(kept, matrix)  # a view: a big table is not copied
-    assert sorted(matrix[:, 0]) == sorted(original[:, 0])  # every row, in another order
+    np.testing.assert_array_equal(kept, original[~np.isin(original[:, 0], held[:, 0])])  # in order
     np.testing.assert_array_equal(hold_back(original.copy(), seed=3, pac=10)[1], held)
     assert not np.array_equal(hold_back(original.copy(), seed=4, pac=10)[1], held)
 
     big = np.zeros((10_000, 2), dtype=np.float32)
     assert len(hold_back(big, seed=0, pac=10)[1]) == callbacks.PROBE_ROWS // 10 * 10
+
+    monkeypatch.setattr(callbacks, "COMPACT_ROWS", 7)  # blocks much smaller than the table
+    kept, held = hold_back(original.copy(), seed=5, pac=10)
+    np.testing.assert_array_equal(kept, original[~np.isin(original[:, 0], held[:, 0])])
 
     small = matrix[:60]
     kept, held = hold_back(small, seed=3, pac=10)  # a tenth is 6 rows: not one group of 10
