@@ -22,9 +22,10 @@ from synth_core.backends.scoring import BigEvaluation
 from synth_core.config import TrainingConfig
 from synth_core.errors import DataError
 from synth_core.evaluation.evaluate import evaluate
-from synth_core.jobs import JobSnapshot, TrainingJob, TrainingSlots
+from synth_core.jobs import FitRunner, JobSnapshot, TrainingJob, TrainingSlots, fit_here
 from synth_core.schema import DISCRETE_KINDS, Schema
 from synth_core.synthesizer import Synthesizer
+from synth_core.training.progress import TrainingProgress
 
 #: Rows of each table the SDMetrics and scikit-learn scores read (a seeded sample).
 SCORE_SAMPLE_ROWS = 50_000
@@ -61,6 +62,22 @@ class Backend(abc.ABC):
     @abc.abstractmethod
     def submit_fit(self, spec: FitSpec) -> TrainingJob:
         """Start ``spec`` in the background and return its job (started)."""
+
+    def start_job(
+        self, spec: FitSpec, fit: FitRunner = fit_here, progress: TrainingProgress | None = None
+    ) -> TrainingJob:
+        """``spec`` as a started job in this server's queue, its fit run by ``fit``."""
+        job = TrainingJob(
+            spec.frame,
+            spec.schema,
+            spec.config,
+            slots=self.slots,
+            keep_alive=spec.keep_alive,
+            fit=fit,
+            progress=progress,
+            rules=spec.rules,
+        )
+        return job.start()
 
     @abc.abstractmethod
     def map_shards(

@@ -31,15 +31,7 @@ class EmbeddedBackend(Backend):
         return f"this computer ({describe_device(resolve_device('auto'))})"
 
     def submit_fit(self, spec: FitSpec) -> TrainingJob:
-        job = TrainingJob(
-            spec.frame,
-            spec.schema,
-            spec.config,
-            slots=self.slots,
-            keep_alive=spec.keep_alive,
-            rules=spec.rules,
-        )
-        return job.start()
+        return self.start_job(spec)
 
     def map_shards(
         self, model: bytes, plan: list[Shard], request: ShardRequest

@@ -91,17 +91,7 @@ class RayBackend(Backend):
 
     def submit_fit(self, spec: FitSpec) -> TrainingJob:
         runner = RemoteFit(self.ray, self.fit_resources(spec))
-        job = TrainingJob(
-            spec.frame,
-            spec.schema,
-            spec.config,
-            slots=self.slots,
-            keep_alive=spec.keep_alive,
-            fit=runner,
-            progress=MirroredProgress(),
-            rules=spec.rules,
-        )
-        return job.start()
+        return self.start_job(spec, fit=runner, progress=MirroredProgress())
 
     def fit_resources(self, spec: FitSpec) -> dict[str, float]:
         """One GPU (or ``spec.gpus``) when the cluster has GPUs and the fit may use one; CPUs
