@@ -85,7 +85,35 @@ class ContinuousEncoder:
         self.means_ = np.concatenate([distinct[spikes], means])
         self.stds_ = np.concatenate([SPIKE_STD * np.maximum(np.abs(distinct[spikes]), 1.0), stds])
         self.weights_ = np.concatenate([share[spikes], weights * len(rest) / len(fit_values)])
+        self._cover_outliers(present)
         return self
+
+    def _cover_outliers(self, present: np.ndarray) -> None:
+        """Add a mode below and one above for the values no mode can hold.
+
+        The mixture is fitted on a sample and drops its lightest components, so the largest
+        values of a skewed column can lie beyond every mode; without a mode of their own they
+        would be clipped and come back smaller than they are.
+        """
+        reach = CLIP * SCALE_SIGMAS * self.stds_
+        covered = np.zeros(len(present), dtype=bool)
+        for mean, limit in zip(self.means_, reach, strict=True):
+            covered |= np.abs(present - mean) <= limit
+        outliers = present[~covered]
+        if len(outliers) == 0:
+            return
+        centre = float(np.dot(self.weights_, self.means_))
+        sides = [outliers[outliers < centre], outliers[outliers >= centre]]
+        sides = [side for side in sides if len(side)]
+        floor = 1e-3 * (np.ptp(present) or 1.0)
+        # Slightly wider than the outliers' span so that its ends stay inside the reach.
+        stds = [max(np.ptp(side) / 2 / (0.999 * CLIP * SCALE_SIGMAS), floor) for side in sides]
+        shares = np.array([len(side) / len(present) for side in sides])
+        self.means_ = np.concatenate(
+            [self.means_, [(side.min() + side.max()) / 2 for side in sides]]
+        )
+        self.stds_ = np.concatenate([self.stds_, stds])
+        self.weights_ = np.concatenate([self.weights_ * (1.0 - shares.sum()), shares])
 
     @staticmethod
     def _mixture(values, n_modes, floor, rng) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -159,9 +187,12 @@ class ContinuousEncoder:
         modes = np.minimum((cumulative < u[:, None]).sum(axis=1), len(self.means_) - 1)
         rows = np.arange(len(x))
         # A draw that lands on a mode too far away to hold the value exactly falls back to the
-        # most likely mode, so only values beyond every mode are clipped.
-        too_far = np.abs(z[rows, modes]) > CLIP * SCALE_SIGMAS
-        modes[too_far] = np.argmax(log_post[too_far], axis=1)
+        # most likely mode among those that hold it, so only values beyond every mode are clipped.
+        holds = np.abs(z) <= CLIP * SCALE_SIGMAS
+        too_far = ~holds[rows, modes]
+        holding, odds = holds[too_far], log_post[too_far]
+        odds[holding.any(axis=1)] = np.where(holding, odds, -np.inf)[holding.any(axis=1)]
+        modes[too_far] = np.argmax(odds, axis=1)
         k = len(self.means_)
         out[:, 0] = np.clip(z[rows, modes] / SCALE_SIGMAS, -CLIP, CLIP)
         _one_hot(modes, out[:, 1 : 1 + k])
