@@ -158,7 +158,7 @@ def connect(ray, address: str | None, **local: object) -> None:
     else:
         options |= {"include_dashboard": False, **local}
     try:
-        with warnings.catch_warnings(), stderr_silenced():
+        with warnings.catch_warnings(), stderr_silenced(), root_logging_kept():
             warnings.simplefilter("ignore")
             init_in_lasting_thread(ray, options)
     except (ConnectionError, RuntimeError, ValueError) as error:
@@ -193,6 +193,20 @@ def init_in_lasting_thread(ray, options: dict) -> None:
 
 
 @contextlib.contextmanager
+def root_logging_kept() -> Iterator[None]:
+    """The root logger's handlers and level as they were: ``ray.init`` gives the root logger a
+    handler of its own, which would print every library's warnings to the terminal from then
+    on."""
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    try:
+        yield
+    finally:
+        root.handlers[:] = handlers
+        root.setLevel(level)
+
+
+@contextlib.contextmanager
 def stderr_silenced() -> Iterator[None]:
     """Nothing written to file descriptor 2 reaches the terminal meanwhile (Ray's C++ core
     announces its log level there as it starts)."""
@@ -217,7 +231,7 @@ def plain_ray_errors(ray) -> Iterator[None]:
         cause = getattr(error, "cause", None)
         if isinstance(cause, SynthError):
             raise cause from None
-        log.error("Ray work failed: %s", type(error).__name__)
+        log.info("Ray work failed: %s", type(error).__name__)  # the user gets WORKER_LOST
         raise SynthError(WORKER_LOST) from error
 
 
