@@ -12,14 +12,20 @@ replacement, seed 0) and then:
 
 Printed per scenario: the seconds, and the server's peak resident memory (VmHWM) at the end.
 
+``--gaps`` measures the engine alone instead, in this process: the longest time between two
+progress calls (``read_table``'s ``on_progress``, then ``infer_schema``'s ``on_column``), which
+bounds how late a Stop can take effect, for the CSV as it is (streamed by Arrow), as cp1252
+text (the whole-file reader), as Parquet, and for its first 100,000 rows as a workbook.
+
     .venv/bin/python bench/bench_upload_stop.py --csv /tmp/big.csv [--make 1500000] \
-        [--before /work/main] [--repeat N]
+        [--before /work/main] [--repeat N] [--gaps]
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import itertools
 import os
 import re
 import socket
@@ -31,8 +37,14 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
+import pandas as pd
+import pyarrow.csv as pa_csv
+import pyarrow.parquet as pq
 from bench_bigtables import build_table  # bench/ is on the path when this script runs
 from playwright.sync_api import sync_playwright
+
+from synth_core.schema import infer_schema
+from synth_core.tables import read_table, to_xlsx_bytes
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -101,17 +113,47 @@ def scenario(browser, url: str, csv: Path, kind: str) -> float:
         context.close()
 
 
+def longest_gap(data: bytes, name: str) -> str:
+    """The read's and inference's seconds, calls, and the longest time between two calls."""
+    times = [time.perf_counter()]
+    frame = read_table(data, filename=name, on_progress=lambda _: times.append(time.perf_counter()))
+    read_calls = len(times) - 1
+    infer_schema(frame.frame, on_column=lambda *_: times.append(time.perf_counter()))
+    times.append(time.perf_counter())
+    gaps = [later - earlier for earlier, later in itertools.pairwise(times)]
+    return (
+        f"{name:12} {times[-1] - times[0]:6.2f} s, {read_calls} + {len(times) - read_calls - 2} "
+        f"calls, longest gap {max(gaps):.2f} s"
+    )
+
+
+def gaps(csv: Path) -> None:
+    data = csv.read_bytes()
+    print(longest_gap(data, "csv"))
+    print(longest_gap(data.replace(b"Private", "Privé".encode("cp1252"), 1), "cp1252 csv"))
+    sink = pa_csv.read_csv(csv)
+    with tempfile.TemporaryDirectory() as folder:
+        parquet = Path(folder) / "table.parquet"
+        pq.write_table(sink, parquet)
+        print(longest_gap(parquet.read_bytes(), "parquet"))
+    print(longest_gap(to_xlsx_bytes(pd.read_csv(csv, nrows=100_000)), "xlsx 100k"))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--csv", type=Path, required=True)
     parser.add_argument("--make", type=int, help="write the CSV first, with this many rows")
     parser.add_argument("--before", type=Path, help="a checkout without Stop while reading")
     parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--gaps", action="store_true", help="the engine alone (see above)")
     args = parser.parse_args()
     if args.make:
         build_table(args.make, args.csv)
     size = args.csv.stat().st_size / 2**20
     print(f"{args.csv.name}: {size:.0f} MB; load average {os.getloadavg()[0]:.1f}")
+    if args.gaps:
+        gaps(args.csv)
+        return
     runs = [(args.before, "full")] if args.before else []
     runs += [(ROOT, kind) for kind in ("full", *STAGES)]
     with sync_playwright() as playwright, tempfile.TemporaryDirectory() as folder:

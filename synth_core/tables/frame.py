@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
@@ -21,7 +22,7 @@ _MOST_BLOCKS = 100
 
 def build_frame(
     header: list[str],
-    raw_columns: list[tuple],
+    raw_columns: list[Sequence[str]],
     limits: ReadLimits,
     notes: list[str],
     *,
@@ -32,12 +33,14 @@ def build_frame(
 
     Without ``detect_numbers`` (Excel cells, whose numbers need no guessing) numbers are read
     with a decimal point and no thousands separator. ``steps`` hears each column made.
+    ``raw_columns`` is emptied column by column as each is coded (its cells let go).
     """
     steps = steps or ReadSteps()
     steps.start_columns(len(header))
     columns = []
-    for name, cells in zip(header, raw_columns, strict=True):
+    for index, (name, cells) in enumerate(zip(header, raw_columns, strict=True)):
         columns.append(factorise(name, cells))
+        raw_columns[index] = ()
         steps.column_done()
     return frame_from_columns(columns, limits, notes, detect_numbers=detect_numbers, steps=steps)
 

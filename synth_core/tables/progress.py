@@ -48,10 +48,17 @@ class ReadSteps:
         self.on_progress = on_progress
         self.column_steps = 0
         self.columns_done = 0
+        self._last: ReadProgress | None = None
 
     def read(self, done: int, total: int | None, unit: str) -> None:
         """``done`` of ``total`` bytes or rows read (kept within ``total``)."""
         self._tell(READING, done if total is None else min(done, total), total, unit)
+
+    def again(self) -> None:
+        """Tell the last progress again: a long piece of work that moves no count (the rows
+        turned into columns) still gives the caller its chance to stop."""
+        if self._last is not None and self.on_progress is not None:
+            self.on_progress(self._last)
 
     def start_columns(self, columns: int) -> None:
         """The cells are read: ``columns`` columns are now coded, then converted."""
@@ -67,5 +74,6 @@ class ReadSteps:
         self._tell(COLUMNS, self.columns_done, self.column_steps, "steps")
 
     def _tell(self, stage: str, done: int, total: int | None, unit: str) -> None:
+        self._last = ReadProgress(stage, done, total, unit)
         if self.on_progress is not None:
-            self.on_progress(ReadProgress(stage, done, total, unit))
+            self.on_progress(self._last)

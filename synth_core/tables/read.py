@@ -172,7 +172,7 @@ def _from_text(
     data: bytes, name: str, limits: ReadLimits, notes: list[str], steps: ReadSteps
 ) -> ReadResult:
     parsed = read_delimited(data, name, notes, steps)
-    header, columns = split_rows(parsed.rows, limits, "Line", parsed.line_of)
+    header, columns = split_rows(parsed.rows, limits, "Line", parsed.line_of, steps)
     frame, decimal, thousands = build_frame(
         header, columns, limits, notes, detect_numbers=True, steps=steps
     )
@@ -191,7 +191,7 @@ def _from_workbook(
     data: bytes, limits: ReadLimits, notes: list[str], steps: ReadSteps
 ) -> ReadResult:
     rows = read_workbook(data, limits, notes, steps)
-    header, columns = split_rows(rows, limits, "Row", lambda index: index + 1)
+    header, columns = split_rows(rows, limits, "Row", lambda index: index + 1, steps)
     frame, _, _ = build_frame(header, columns, limits, notes, detect_numbers=False, steps=steps)
     info = ReadInfo("xlsx", None, None, ".", None, tuple(notes))
     return ReadResult(frame, info)

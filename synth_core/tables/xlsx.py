@@ -125,7 +125,7 @@ def _damaged_xlsx() -> DataError:
 
 
 #: Rows read are told every this many cells.
-CELLS_PER_STEP = 300_000
+CELLS_PER_STEP = 30_000
 
 
 def _bounded(

@@ -18,6 +18,7 @@ from synth_core.tables import (
     delimited,
     parquet,
     read_table,
+    rows,
     streamed,
     to_xlsx_bytes,
     xlsx,
@@ -104,7 +105,7 @@ def test_a_workbook_is_heard_every_few_cells_and_its_total_is_known_at_the_end(m
 
     heard, frame = heard_reading(data)
 
-    reading = stage(heard, READING)
+    reading = list(dict.fromkeys(stage(heard, READING)))  # each once: see the next tests
     assert len(frame) == 1_000
     assert [progress.done for progress in reading[:-1]] == list(range(100, 1_001, 100))
     assert {progress.total for progress in reading[:-1]} == {None}
@@ -117,12 +118,26 @@ def test_the_whole_file_reader_is_heard_as_it_parses_and_ends_at_the_size(monkey
 
     heard, frame = heard_reading(data)
 
-    reading = stage(heard, READING)
+    reading = list(dict.fromkeys(stage(heard, READING)))
     assert frame["city"].str.startswith("Ly").sum() > 0
     assert {(progress.total, progress.unit) for progress in reading} == {(len(data), "bytes")}
     assert len(reading) == 6  # a step per 1,000 lines of three cells: 5,001 lines
     done = [progress.done for progress in reading]
     assert done == sorted(done) and done[-1] == len(data)
+
+
+def test_the_rows_of_the_whole_file_reader_turned_into_columns_are_heard_by_the_step(
+    monkeypatch,
+):
+    monkeypatch.setattr(rows, "_ROWS_PER_STEP", 1_000)
+    data = csv_bytes().replace(b"Lyon", b"Ly\xf6n")
+
+    heard, _ = heard_reading(data)
+
+    reading = stage(heard, READING)
+    end = ReadProgress(READING, len(data), len(data), "bytes")
+    assert reading[-6:] == [end] * 6  # parsed to the end, then 5,000 rows in five steps
+    assert heard[len(reading)].stage == COLUMNS
 
 
 def test_a_read_stopped_between_blocks_raises_stopped_and_gives_no_table(monkeypatch):
