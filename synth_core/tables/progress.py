@@ -1,10 +1,10 @@
 """How far a read has come: what ``read_table`` tells a caller after each block, batch or step.
 
 A reader calls ``on_progress`` with a :class:`ReadProgress` after every block of text, batch of
-Parquet rows, few thousand rows of a workbook or column made. A caller draws it; a caller that
-wants the read to end raises from the callback (``synth_core.errors.Stopped`` for a cooperative
-stop, which ``read_table`` lets through): the read then stops between two steps and returns
-nothing, never a partial table.
+Parquet rows, few tens of thousands of workbook cells, step of rows made into columns, and column
+made. A caller draws it; a caller that wants the read to end raises from the callback
+(``synth_core.errors.Stopped`` for a cooperative stop, which ``read_table`` lets through): the
+read then stops between two steps and returns nothing, never a partial table.
 """
 
 from __future__ import annotations

@@ -85,10 +85,10 @@ def read_table(
     and NaN. Rows in which every cell is missing are skipped.
 
     ``on_progress`` (optional) hears a :class:`~synth_core.tables.progress.ReadProgress` after
-    every block of text, batch of Parquet rows, few thousand workbook rows and column made: the
-    bytes or rows read, then the columns made. To stop the read, raise from it: the read ends
-    between two steps with that exception (``Stopped``, a ``SynthError``, passes as it is) and
-    no table.
+    every block of text, batch of Parquet rows, few tens of thousands of workbook cells and
+    column made: the bytes or rows read, then the columns made. To stop the read, raise from
+    it: the read ends between two steps with that exception (``Stopped``, a ``SynthError``,
+    passes as it is) and no table.
 
     Raises:
         DataError: the input is missing, empty, too small or too large, not a table, or

@@ -27,7 +27,7 @@ def read_workbook(
     data: bytes, limits: ReadLimits, notes: list[str], steps: ReadSteps | None = None
 ) -> list[list[str]]:
     """The rows of the workbook's first sheet, adding remarks worth showing to ``notes``;
-    ``steps`` hears the rows read every few hundred thousand cells (their total is not known
+    ``steps`` hears the rows read every few tens of thousands of cells (their total is not known
     before the end)."""
     import openpyxl  # imported here: only Excel uploads pay for it
 
