@@ -9,6 +9,7 @@ from synth_core.errors import SynthError
 from synth_core.tables import to_csv_bytes, to_xlsx_bytes
 from synth_core.tables.styles import written_in_styles
 from ui import handoff, results, state
+from ui.stoppable import progress_with_stop
 from ui.text import plain
 
 MODEL_WARNING = (
@@ -172,22 +173,19 @@ def report_button() -> None:
 
 
 def generate_on_screen(rows: int, condition, seed: int) -> results.Generated:
-    """Generate with a progress bar and a Stop button. A click ends a script run at its next
-    screen update, which comes after every chunk of rows; the flag left set tells the next run
-    that this one was cut short."""
-    stop = st.empty()
-    stop.button("Stop", key=state.STOP_GENERATING_BUTTON, icon=":material/stop:")
-    bar = st.progress(0.0, text=f"Generating {rows:,} rows…")
+    """Generate with a progress bar and a Stop button (``ui.stoppable``): the bar moves after
+    every chunk of rows; the GENERATING flag left set tells the next run that this one was cut
+    short."""
+    with progress_with_stop(
+        f"Generating {rows:,} rows…",
+        stop_key=state.STOP_GENERATING_BUTTON,
+        running=state.GENERATING,
+    ) as show:
 
-    def on_rows(made: int) -> None:
-        bar.progress(min(made / rows, 1.0), text=f"{made:,} of {rows:,} rows made…")
+        def on_rows(made: int) -> None:
+            show(made / rows, f"{made:,} of {rows:,} rows made…")
 
-    st.session_state[state.GENERATING] = True
-    made = results.generate(job, rows, condition, seed, on_rows=on_rows)
-    st.session_state.pop(state.GENERATING, None)
-    bar.empty()
-    stop.empty()
-    return made
+        return results.generate(job, rows, condition, seed, on_rows=on_rows)
 
 
 def generate_step() -> None:
@@ -210,7 +208,6 @@ def generate_step() -> None:
         try:
             made, fresh = generate_on_screen(rows, condition, seed), True
         except SynthError as error:
-            st.session_state.pop(state.GENERATING, None)
             st.error(plain(error), icon=":material/error:")
     if made is None:
         st.caption("Choose how many rows you want, then press Generate rows.")

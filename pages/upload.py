@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from synth_core.tables.datasets import DEMO_DESCRIPTION
-from ui import flow, state
+from ui import flow, reading, state
 from ui.text import plain
 
 PREVIEW_ROWS = 50
@@ -33,11 +33,13 @@ st.caption(
     "it is never saved or logged, and it is gone when you close the tab."
 )
 
+stopped = False  # reading the file in the upload box was stopped: nothing of it is loaded
 if uploaded is None:
     state.forget_upload()
-elif state.upload_is_new((uploaded.file_id, uploaded.name, uploaded.size)):
-    with st.spinner(f"Reading {plain(uploaded.name)}…"):
-        state.set_load_error(state.load_upload(uploaded.name, uploaded.getvalue()))
+elif state.upload_is_new(reading.signature(uploaded)):
+    reading.read_on_screen(uploaded)
+elif state.reading_stopped(reading.signature(uploaded)):
+    stopped = reading.offer_to_read_again(uploaded)
 
 st.write("No table at hand?")
 if st.button("Try it with sample data", key=state.SAMPLE_BUTTON, icon=":material/science:"):
@@ -57,7 +59,7 @@ if error:
 
 if table is not None:
     st.divider()
-    if not error:
+    if not error and not stopped:
         what = "The sample table" if table.is_sample else plain(table.name)
         st.success(f"{what} is loaded and ready.", icon=":material/check_circle:")
     rows, columns, _ = st.columns([1, 1, 3])

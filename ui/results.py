@@ -24,6 +24,7 @@ from synth_core.wording import copies_in_words
 from ui import flow, state
 from ui.holdout import real_rows
 from ui.state import LoadedTable, State
+from ui.stoppable import progress_with_stop
 from ui.text import plain
 
 if TYPE_CHECKING:
@@ -280,33 +281,32 @@ def ready_or_point_back(table: LoadedTable | None, job: TrainingJob | None, purp
 
 
 def score_on_screen(job: TrainingJob, table: LoadedTable) -> Scored | None:
-    """``score`` with a progress bar naming each stage and a Stop button; a failure is shown as
-    a plain message (None returned).
+    """``score`` with a progress bar naming each stage and a Stop button (``ui.stoppable``); a
+    failure is shown as a plain message (None returned).
 
-    A click anywhere on the page ends a script run at its next screen update, and each stage
-    updates the bar: so Stop ends the scoring within a stage, and the next run remembers it
-    (``scoring_stopped``) instead of starting again."""
+    Each stage updates the bar, so Stop ends the scoring within a stage, and the next run
+    remembers it (``scoring_stopped``) instead of starting again."""
     store = _session()
     store.pop(state.SCORING_STOPPED, None)
-    stop = st.empty()
-    if stop.button("Stop scoring", key=state.STOP_SCORING_BUTTON, icon=":material/stop:"):
-        store[state.SCORING_STOPPED] = id(job)
-        st.rerun()
-    bar = st.progress(0.0, text="Scoring the synthetic rows against yours…")
 
-    def on_stage(part: str, fraction: float) -> None:
-        bar.progress(fraction, text=f"{STAGES.get(part, 'Done')}…")
+    def remember_stop() -> None:
+        store[state.SCORING_STOPPED] = id(job)
 
     try:
-        return score(job, table, on_stage=on_stage)
+        with progress_with_stop(
+            "Scoring the synthetic rows against yours…",
+            stop_key=state.STOP_SCORING_BUTTON,
+            stop_label="Stop scoring",
+            on_stop=remember_stop,
+        ) as show:
+            return score(
+                job, table, on_stage=lambda part, done: show(done, f"{STAGES.get(part, 'Done')}…")
+            )
     except SynthError as error:
         st.error(plain(error), icon=":material/error:")
     except Exception as error:  # a bug: never show a traceback, never log cell values
         logger.error("scoring failed: %s", type(error).__name__)
         st.error(SCORING_FAILED, icon=":material/error:")
-    finally:
-        bar.empty()
-        stop.empty()
     return None
 
 

@@ -20,6 +20,7 @@ from synth_core.rules import Rule
 from synth_core.schema import Schema, infer_schema
 from synth_core.tables import ReadInfo, ReadResult, read_table
 from synth_core.tables.datasets import DEMO_NAME, load_demo
+from synth_core.tables.progress import OnProgress
 
 if TYPE_CHECKING:
     from synth_core.jobs import TrainingJob
@@ -32,6 +33,7 @@ SCHEMA = "schema"  # Schema of the loaded table, with the person's changes
 TARGET = "target"  # name of the column to predict, kept when the Columns page is left
 LOAD_ERROR = "load_error"  # message of the last failed load, shown on the Upload page
 UPLOAD_SEEN = "upload_seen"  # (file id, name, size) of the upload already read
+READING = "reading"  # (file id, name, size) while that upload is read: found set, it was stopped
 EDITOR_REVISION = "editor_revision"  # bumped to redraw the column editor from the schema
 COLUMNS_ERROR = "columns_error"  # message of the last rejected column change
 TABLE_REVISION = "table_revision"  # bumped by every newly loaded table
@@ -50,6 +52,8 @@ RULES = "rules"  # RuleChoices: the business rules found for the learned columns
 
 UPLOAD_WIDGET = "upload_file"
 SAMPLE_BUTTON = "load_sample"
+STOP_READING_BUTTON = "stop_reading"
+READ_AGAIN_BUTTON = "read_again"
 COLUMNS_EDITOR = "columns_editor"
 TARGET_WIDGET = "target_column"
 VARIANT_WIDGET = "variant"
@@ -204,13 +208,26 @@ def target_choice(
 
 
 # ------------------------------------------------------------------------------ loading
-def load_upload(name: str, data: bytes, state: State | None = None) -> str | None:
+def load_upload(
+    name: str,
+    data: bytes,
+    state: State | None = None,
+    *,
+    on_progress: OnProgress | None = None,
+    on_column: Callable[[int, int], None] | None = None,
+) -> str | None:
     """Read an uploaded file and make it the current table.
 
     Returns None on success, else a message for the person. On failure the table loaded before
-    (if any) stays as it was.
+    (if any) stays as it was. ``on_progress`` hears each step of the read (``read_table``),
+    ``on_column(done, total)`` each column whose kind is decided (``infer_schema``).
     """
-    return _load(lambda: read_table(data, filename=name), name, state)
+    return _load(
+        lambda: read_table(data, filename=name, on_progress=on_progress),
+        name,
+        state,
+        on_column=on_column,
+    )
 
 
 def load_sample(state: State | None = None) -> str | None:
@@ -219,13 +236,18 @@ def load_sample(state: State | None = None) -> str | None:
 
 
 def _load(
-    read: Callable[[], ReadResult], name: str, state: State | None, *, is_sample: bool = False
+    read: Callable[[], ReadResult],
+    name: str,
+    state: State | None,
+    *,
+    is_sample: bool = False,
+    on_column: Callable[[int, int], None] | None = None,
 ) -> str | None:
     what = "sample" if is_sample else "upload"
     store = _store(state)
     try:
         result = read()
-        schema = infer_schema(result.frame)
+        schema = infer_schema(result.frame, on_column=on_column)
     except SynthError as error:
         return str(error)
     except Exception as error:
@@ -259,6 +281,13 @@ def forget_upload(state: State | None = None) -> None:
     store = _store(state)
     store.pop(UPLOAD_SEEN, None)
     store.pop(LOAD_ERROR, None)
+    store.pop(READING, None)
+
+
+def reading_stopped(signature: tuple, state: State | None = None) -> bool:
+    """True when reading the upload of this (file id, name, size) was cut short (by Stop, or
+    by leaving the page) and it was not read since: nothing of it is loaded."""
+    return _store(state).get(READING) == signature
 
 
 # ------------------------------------------------------------------------------ column editor

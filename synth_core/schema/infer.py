@@ -62,8 +62,13 @@ _TEXT_RULES: tuple[Callable[[TextSample], Finding | None], ...] = (
 )
 
 
-def infer_schema(frame: pd.DataFrame) -> Schema:
-    """Decide every column's kind, whether it is learned by default, and why."""
+def infer_schema(
+    frame: pd.DataFrame, on_column: Callable[[int, int], None] | None = None
+) -> Schema:
+    """Decide every column's kind, whether it is learned by default, and why.
+
+    ``on_column(done, total)``, when given, hears each column decided (a caller that raises
+    from it stops the inference between two columns)."""
     if not isinstance(frame, pd.DataFrame):
         raise TypeError(f"infer_schema needs a pandas DataFrame, not {type(frame).__name__}")
     names = [str(name) for name in frame.columns]
@@ -74,10 +79,11 @@ def infer_schema(frame: pd.DataFrame) -> Schema:
             "Give every column its own name, then load the table again."
         )
     styles = frame.attrs.get(NUMBER_STYLES, {})
-    columns = [
-        _with_style(_infer_column(name, frame.iloc[:, i]), styles.get(name))
-        for i, name in enumerate(names)
-    ]
+    columns = []
+    for i, name in enumerate(names):
+        columns.append(_with_style(_infer_column(name, frame.iloc[:, i]), styles.get(name)))
+        if on_column is not None:
+            on_column(i + 1, len(names))
     return Schema(columns, len(frame))
 
 

@@ -7,6 +7,7 @@ imported from their modules, so that importing this package stays light.
 
 from synth_core.tables.cells import MISSING_MARKERS
 from synth_core.tables.limits import MIN_ROWS, ReadLimits
+from synth_core.tables.progress import ReadProgress
 from synth_core.tables.read import ReadInfo, ReadResult, read_table
 from synth_core.tables.write import (
     FORMULA_PREFIXES,
@@ -22,6 +23,7 @@ __all__ = [
     "MISSING_MARKERS",
     "ReadInfo",
     "ReadLimits",
+    "ReadProgress",
     "ReadResult",
     "neutralise_formulas",
     "read_table",

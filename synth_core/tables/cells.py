@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -50,7 +51,7 @@ class FactorisedColumn:
         return self.values[~self.missing].tolist()
 
 
-def factorise(name: str, cells: tuple) -> FactorisedColumn:
+def factorise(name: str, cells: Sequence[str]) -> FactorisedColumn:
     """Strip cells and spot missing markers, working on distinct values only (fast)."""
     codes, uniques = pd.factorize(np.asarray(cells, dtype=object))
     values = np.empty(len(uniques), dtype=object)

@@ -16,6 +16,7 @@ import pyarrow.compute as pc
 
 from synth_core.tables.cells import MISSING_MARKERS, FactorisedColumn
 from synth_core.tables.limits import ReadLimits, too_many_rows
+from synth_core.tables.progress import ReadSteps
 
 #: How a text column is held while it is read: a code per cell, each distinct text once.
 TEXT_CODES = pa.dictionary(pa.int32(), pa.string())
@@ -38,13 +39,16 @@ class ColumnBatches:
         for chunks, array in zip(self._chunks, arrays, strict=True):
             chunks.append(as_text_codes(array))
 
-    def columns(self) -> list[FactorisedColumn]:
-        """The factorised columns; each column's batches are let go once it is made, and the
-        memory Arrow kept for them is handed back at the end."""
+    def columns(self, steps: ReadSteps | None = None) -> list[FactorisedColumn]:
+        """The factorised columns, each told to ``steps`` when made; each column's batches are
+        let go once it is made, and the memory Arrow kept for them is handed back at the end."""
+        steps = steps or ReadSteps()
+        steps.start_columns(len(self.names))
         columns = []
         for index, name in enumerate(self.names):
             columns.append(factorised(name, self._chunks[index]))
             self._chunks[index] = []
+            steps.column_done()
         pa.default_memory_pool().release_unused()
         return columns
 

@@ -9,16 +9,19 @@ import contextlib
 import csv
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from itertools import islice
 
 from synth_core.errors import DataError
+from synth_core.tables.progress import ReadSteps
 from synth_core.tables.rows import is_blank
 
 _DELIMITERS = (",", ";", "\t", "|")
 _DELIMITER_NAMES = {",": "commas", ";": "semicolons (;)", "\t": "tabs", "|": "vertical bars (|)"}
 SAMPLE_CHARS = 65_536
 _SAMPLE_ROWS = 200
+_CELLS_PER_STEP = 300_000  # rows are parsed, and the bytes read told, this many cells at a time
 BOM_NOTE = "Read as UTF-8 text with a byte-order mark (BOM), which was removed."
 EXCEL_NAME_NOTE = "The file is named like an Excel workbook but holds plain text; read as CSV."
 
@@ -39,10 +42,13 @@ class DelimitedRows:
         return _row_start_line(self.text, self.split_on, index + self.skipped_lines)
 
 
-def read_delimited(data: bytes, name: str, notes: list[str]) -> DelimitedRows:
+def read_delimited(
+    data: bytes, name: str, notes: list[str], steps: ReadSteps | None = None
+) -> DelimitedRows:
     """Decode ``data`` and parse it into rows, adding remarks worth showing to ``notes``.
 
-    ``name`` is the file's name (may be ''), for hints such as ``.tsv``.
+    ``name`` is the file's name (may be ''), for hints such as ``.tsv``; ``steps`` hears the
+    bytes parsed every few hundred thousand cells.
     """
     text, encoding = _decode(data, notes)
     if looks_binary(text[:SAMPLE_CHARS]):
@@ -52,7 +58,12 @@ def read_delimited(data: bytes, name: str, notes: list[str]) -> DelimitedRows:
     delimiter, lines_to_skip = choose_delimiter(text, name)
     note_delimiter(delimiter, notes)
     split_on = delimiter or _unused_character(text)
-    rows = _parse_csv(text, split_on)[lines_to_skip:]
+    steps = steps or ReadSteps()
+
+    def parsed(chars: int) -> None:
+        steps.read(len(data) * chars // max(len(text), 1), len(data), "bytes")
+
+    rows = _parse_csv(text, split_on, parsed)[lines_to_skip:]
     return DelimitedRows(rows, encoding, delimiter, text, split_on, lines_to_skip)
 
 
@@ -213,10 +224,21 @@ def _csv_reader(text: str, delimiter: str) -> Iterator[list[str]]:
     return csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, skipinitialspace=True)
 
 
-def _parse_csv(text: str, delimiter: str) -> list[list[str]]:
-    """All rows of the text, quotes and embedded newlines respected."""
+def _parse_csv(
+    text: str, delimiter: str, parsed: Callable[[int], None] | None = None
+) -> list[list[str]]:
+    """All rows of the text, quotes and embedded newlines respected; ``parsed`` hears the
+    characters parsed so far after every step of rows."""
+    first_line = text[: text.find("\n")]
+    rows_per_step = max(1, _CELLS_PER_STEP // (first_line.count(delimiter) + 1))
+    buffer = io.StringIO(text, newline="")
+    reader = csv.reader(buffer, delimiter=delimiter, skipinitialspace=True)
+    rows: list[list[str]] = []
     try:
-        rows = list(_csv_reader(text, delimiter))
+        while step := list(islice(reader, rows_per_step)):
+            rows.extend(step)
+            if parsed is not None:
+                parsed(buffer.tell())
     except csv.Error as error:
         raise _unclosed_quote(_row_start_line(text, delimiter, None)) from error
     # The csv module silently ends a value whose quote is never closed at the end of the file.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
@@ -11,6 +12,7 @@ from synth_core.errors import DataError
 from synth_core.tables.cells import FactorisedColumn, factorise
 from synth_core.tables.limits import ReadLimits
 from synth_core.tables.numbers import NumberParser, detect_number_style, formatted_numbers
+from synth_core.tables.progress import ReadSteps
 from synth_core.tables.styles import NUMBER_STYLES
 from synth_core.tables.totals import without_totals_row
 from synth_core.wording import shorten
@@ -20,19 +22,27 @@ _MOST_BLOCKS = 100
 
 def build_frame(
     header: list[str],
-    raw_columns: list[tuple],
+    raw_columns: list[Sequence[str]],
     limits: ReadLimits,
     notes: list[str],
     *,
     detect_numbers: bool,
+    steps: ReadSteps | None = None,
 ) -> tuple[pd.DataFrame, str, str | None]:
     """The clean frame, with the decimal and thousands separators its numbers were read with.
 
     Without ``detect_numbers`` (Excel cells, whose numbers need no guessing) numbers are read
-    with a decimal point and no thousands separator.
+    with a decimal point and no thousands separator. ``steps`` hears each column made.
+    ``raw_columns`` is emptied column by column as each is coded (its cells let go).
     """
-    columns = [factorise(name, cells) for name, cells in zip(header, raw_columns, strict=True)]
-    return frame_from_columns(columns, limits, notes, detect_numbers=detect_numbers)
+    steps = steps or ReadSteps()
+    steps.start_columns(len(header))
+    columns = []
+    for index, (name, cells) in enumerate(zip(header, raw_columns, strict=True)):
+        columns.append(factorise(name, cells))
+        raw_columns[index] = ()
+        steps.column_done()
+    return frame_from_columns(columns, limits, notes, detect_numbers=detect_numbers, steps=steps)
 
 
 def frame_from_columns(
@@ -41,8 +51,10 @@ def frame_from_columns(
     notes: list[str],
     *,
     detect_numbers: bool,
+    steps: ReadSteps | None = None,
 ) -> tuple[pd.DataFrame, str, str | None]:
     """``build_frame`` for columns already factorised (a reader that streams its rows)."""
+    steps = steps or ReadSteps()
     _drop_empty_rows(columns, notes)
     rows = len(columns[0].codes)
     if rows == 0:
@@ -60,12 +72,16 @@ def frame_from_columns(
     parser = NumberParser(decimal, thousands)
     columns = without_totals_row(columns, lambda column: _numbers(parser, column), notes)
     styles: dict[str, str] = {}
-    arrays = {column.name: _convert(parser, column, notes, styles) for column in columns}
+    arrays = {}
+    for column in columns:
+        arrays[column.name] = _convert(parser, column, notes, styles)
+        steps.column_done()
     # Each array becomes its own block, uncopied: merging them into one block per type copies
     # every cell twice. A wide table is merged all the same, as pandas warns about inserting
     # columns into a frame of more than 100 blocks.
     frame = pd.DataFrame(arrays, copy=len(arrays) > _MOST_BLOCKS)
     frame.attrs[NUMBER_STYLES] = styles
+    steps.end_columns()
     return frame, decimal, thousands
 
 

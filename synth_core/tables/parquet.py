@@ -17,6 +17,7 @@ from synth_core.errors import DataError
 from synth_core.tables.cells import FactorisedColumn
 from synth_core.tables.columnar import ColumnBatches
 from synth_core.tables.limits import ReadLimits, too_many_columns, too_many_rows
+from synth_core.tables.progress import ReadSteps
 from synth_core.wording import shorten
 
 _BATCH_ROWS = 65_536
@@ -27,8 +28,11 @@ _DAMAGED = (
 )
 
 
-def read_parquet(source: pa.NativeFile, limits: ReadLimits) -> list[FactorisedColumn]:
-    """The columns of the Parquet file in ``source``, read a batch of rows at a time.
+def read_parquet(
+    source: pa.NativeFile, limits: ReadLimits, steps: ReadSteps | None = None
+) -> list[FactorisedColumn]:
+    """The columns of the Parquet file in ``source``, read a batch of rows at a time (each
+    batch's rows told to ``steps``).
 
     Raises:
         DataError: the file is damaged, too large, or holds columns a table cannot hold.
@@ -43,15 +47,19 @@ def read_parquet(source: pa.NativeFile, limits: ReadLimits) -> list[FactorisedCo
     if parquet.metadata.num_rows > limits.max_rows:
         raise too_many_rows(limits)
     _refuse_nested(schema)
+    steps = steps or ReadSteps()
     batches = ColumnBatches([str(name) for name in schema.names], limits)
+    total = parquet.metadata.num_rows
     try:
         for batch in parquet.iter_batches(batch_size=_BATCH_ROWS):
             batches.add(batch.columns)
+            steps.read(batches.rows, total, "rows")
     except pa.ArrowInvalid as error:
         raise DataError(_unreadable_values(schema)) from error
     except (pa.ArrowException, OSError) as error:
         raise DataError(_DAMAGED) from error
-    return batches.columns()
+    steps.read(total, total, "rows")
+    return batches.columns(steps)
 
 
 def _refuse_nested(schema: pa.Schema) -> None:

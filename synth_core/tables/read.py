@@ -4,7 +4,9 @@
 refuses what is too large or not a table, and hands it to a reader: delimited text in the
 common case is streamed in batches by Arrow (``streamed``), Parquet too (``parquet``); other
 text (other encodings, ragged rows, unclosed quotes) is read whole (``delimited``), workbooks
-by ``xlsx``. All give factorised columns that become the frame the same way (``frame``).
+by ``xlsx``. All give factorised columns that become the frame the same way (``frame``), and
+tell an optional ``on_progress`` each step they take (``progress``), so that a caller can draw
+the progress and stop the read between two steps.
 Every problem with the input is reported as a :class:`~synth_core.errors.DataError` whose
 message a non-programmer can act on.
 
@@ -24,11 +26,12 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from synth_core.errors import DataError
+from synth_core.errors import DataError, SynthError
 from synth_core.tables.delimited import read_delimited
 from synth_core.tables.frame import build_frame, frame_from_columns
 from synth_core.tables.limits import ReadLimits
 from synth_core.tables.parquet import read_parquet
+from synth_core.tables.progress import OnProgress, ReadSteps
 from synth_core.tables.rows import empty_file_error, split_rows
 from synth_core.tables.source import Source, TableInput, table_input
 from synth_core.tables.streamed import stream_columns
@@ -66,6 +69,7 @@ def read_table(
     *,
     filename: str | None = None,
     limits: ReadLimits | None = None,
+    on_progress: OnProgress | None = None,
 ) -> ReadResult:
     """Read a CSV, TSV, Excel (.xlsx), Parquet or gzip-compressed table into a clean frame.
 
@@ -80,6 +84,12 @@ def read_table(
     dates, codes with leading zeros and true/false words, stays text: ``object`` holding ``str``
     and NaN. Rows in which every cell is missing are skipped.
 
+    ``on_progress`` (optional) hears a :class:`~synth_core.tables.progress.ReadProgress` after
+    every block of text, batch of Parquet rows, few tens of thousands of workbook cells and
+    column made: the bytes or rows read, then the columns made. To stop the read, raise from
+    it: the read ends between two steps with that exception (``Stopped``, a ``SynthError``,
+    passes as it is) and no table.
+
     Raises:
         DataError: the input is missing, empty, too small or too large, not a table, or
             malformed. The message says what is wrong and what to do.
@@ -91,8 +101,8 @@ def read_table(
         raise TypeError(f"read_table() cannot read from a {type(source).__name__}")
     try:
         with _gc_paused():
-            return _read_table(source, filename, limits)
-    except DataError:
+            return _read_table(source, filename, limits, ReadSteps(on_progress))
+    except SynthError:  # a DataError, or a Stopped raised by on_progress
         raise
     except MemoryError as error:
         raise DataError(
@@ -120,7 +130,9 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _read_table(source: Source, filename: str | None, limits: ReadLimits) -> ReadResult:
+def _read_table(
+    source: Source, filename: str | None, limits: ReadLimits, steps: ReadSteps
+) -> ReadResult:
     table = table_input(source, filename, limits)
     head = table.head()
     notes: list[str] = []
@@ -134,19 +146,19 @@ def _read_table(source: Source, filename: str | None, limits: ReadLimits) -> Rea
     _reject_known_binary(head)
     if head.startswith(b"PAR1"):
         with table.arrow() as source:
-            columns = read_parquet(source, limits)
-        frame, _, _ = frame_from_columns(columns, limits, notes, detect_numbers=False)
+            columns = read_parquet(source, limits, steps)
+        frame, _, _ = frame_from_columns(columns, limits, notes, detect_numbers=False, steps=steps)
         return ReadResult(frame, ReadInfo("parquet", None, None, ".", None, tuple(notes)))
     if head.startswith(b"PK\x03\x04"):
-        return _from_workbook(table.whole(), limits, notes)
+        return _from_workbook(table.whole(), limits, notes, steps)
     streamed = None
     if not table.holds_zero_byte():
         with table.arrow() as source:
-            streamed = stream_columns(source, head, table.name, limits, notes)
+            streamed = stream_columns(source, head, table.name, limits, notes, steps)
     if streamed is None:
-        return _from_text(table.whole(), table.name, limits, notes)
+        return _from_text(table.whole(), table.name, limits, notes, steps)
     frame, decimal, thousands = frame_from_columns(
-        streamed.columns, limits, notes, detect_numbers=True
+        streamed.columns, limits, notes, detect_numbers=True, steps=steps
     )
     file_format = "tsv" if streamed.delimiter == "\t" else "csv"
     notes_made = tuple(notes)
@@ -156,10 +168,14 @@ def _read_table(source: Source, filename: str | None, limits: ReadLimits) -> Rea
     return ReadResult(frame, info)
 
 
-def _from_text(data: bytes, name: str, limits: ReadLimits, notes: list[str]) -> ReadResult:
-    parsed = read_delimited(data, name, notes)
-    header, columns = split_rows(parsed.rows, limits, "Line", parsed.line_of)
-    frame, decimal, thousands = build_frame(header, columns, limits, notes, detect_numbers=True)
+def _from_text(
+    data: bytes, name: str, limits: ReadLimits, notes: list[str], steps: ReadSteps
+) -> ReadResult:
+    parsed = read_delimited(data, name, notes, steps)
+    header, columns = split_rows(parsed.rows, limits, "Line", parsed.line_of, steps)
+    frame, decimal, thousands = build_frame(
+        header, columns, limits, notes, detect_numbers=True, steps=steps
+    )
     info = ReadInfo(
         format="tsv" if parsed.delimiter == "\t" else "csv",
         encoding=parsed.encoding,
@@ -171,10 +187,12 @@ def _from_text(data: bytes, name: str, limits: ReadLimits, notes: list[str]) -> 
     return ReadResult(frame, info)
 
 
-def _from_workbook(data: bytes, limits: ReadLimits, notes: list[str]) -> ReadResult:
-    rows = read_workbook(data, limits, notes)
-    header, columns = split_rows(rows, limits, "Row", lambda index: index + 1)
-    frame, _, _ = build_frame(header, columns, limits, notes, detect_numbers=False)
+def _from_workbook(
+    data: bytes, limits: ReadLimits, notes: list[str], steps: ReadSteps
+) -> ReadResult:
+    rows = read_workbook(data, limits, notes, steps)
+    header, columns = split_rows(rows, limits, "Row", lambda index: index + 1, steps)
+    frame, _, _ = build_frame(header, columns, limits, notes, detect_numbers=False, steps=steps)
     info = ReadInfo("xlsx", None, None, ".", None, tuple(notes))
     return ReadResult(frame, info)
 

@@ -8,6 +8,9 @@ import numpy as np
 
 from synth_core.errors import DataError
 from synth_core.tables.limits import ReadLimits, too_many_columns, too_many_rows
+from synth_core.tables.progress import ReadSteps
+
+_ROWS_PER_STEP = 100_000  # rows turned into columns at a time, between two progress calls
 
 
 def is_blank(row: Sequence[str]) -> bool:
@@ -21,13 +24,19 @@ def empty_file_error() -> DataError:
 
 
 def split_rows(
-    rows: list[list[str]], limits: ReadLimits, unit: str, line_of: Callable[[int], int]
-) -> tuple[list[str], list[tuple]]:
-    """Split rows into the header and per-column tuples of raw cells, enforcing the limits.
+    rows: list[list[str]],
+    limits: ReadLimits,
+    unit: str,
+    line_of: Callable[[int], int],
+    steps: ReadSteps | None = None,
+) -> tuple[list[str], list[Sequence[str]]]:
+    """Split rows into the header and per-column sequences of raw cells, enforcing the limits.
 
     Leading blank rows are skipped. Rows shorter than the header are padded with empty cells;
     empty fields past the header's width (a trailing separator) are dropped; any other extra
     field is an error naming the ``unit`` ("Line"/"Row") given by ``line_of(row index)``.
+    ``steps`` hears every :data:`_ROWS_PER_STEP` rows turned into columns. ``rows`` is emptied
+    on success: each step lets its rows go, so that millions of them are not freed at once.
     """
     first = next((i for i, row in enumerate(rows) if not is_blank(row)), None)
     if first is None:
@@ -42,8 +51,21 @@ def split_rows(
         body = [row for row in body if not is_blank(row)]  # rows of spaces are not rows either
         if len(body) > limits.max_rows:
             raise too_many_rows(limits)
-    columns = list(zip(*body, strict=True)) if body else [() for _ in header]
-    return header, columns
+    rows.clear()  # the body holds the rows now
+    return header, _columns(body, width, steps or ReadSteps())
+
+
+def _columns(body: list[list[str]], width: int, steps: ReadSteps) -> list[Sequence[str]]:
+    """The rows' cells column by column, a step of rows at a time, each step's rows let go (the
+    read is not moved on by a step, only told again: a caller may stop between two)."""
+    columns: list[list[str]] = [[] for _ in range(width)]
+    for start in range(0, len(body), _ROWS_PER_STEP):
+        block = body[start : start + _ROWS_PER_STEP]
+        for column, cells in zip(columns, zip(*block, strict=True), strict=True):
+            column.extend(cells)
+        body[start : start + len(block)] = [None] * len(block)
+        steps.again()
+    return columns
 
 
 def _fit_to_header(

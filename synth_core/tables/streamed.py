@@ -32,6 +32,7 @@ from synth_core.tables.delimited import (
     utf16_without_bom,
 )
 from synth_core.tables.limits import ReadLimits, too_many_columns
+from synth_core.tables.progress import ReadSteps
 
 BLOCK_BYTES = 4 * 1024 * 1024  # Arrow parses this much text at a time
 _UTF8_BOM = b"\xef\xbb\xbf"
@@ -47,11 +48,16 @@ class StreamedText:
 
 
 def stream_columns(
-    source: pa.NativeFile, head: bytes, name: str, limits: ReadLimits, notes: list[str]
+    source: pa.NativeFile,
+    head: bytes,
+    name: str,
+    limits: ReadLimits,
+    notes: list[str],
+    steps: ReadSteps | None = None,
 ) -> StreamedText | None:
     """Read the text in ``source`` (whose first bytes are ``head``) in batches; None when it is
     not the common case, for the whole-file reader to take. ``notes`` is only added to when the
-    text is read here."""
+    text is read here; ``steps`` hears the bytes read after every block."""
     text = _utf8_head(head)
     if text is None or looks_binary(text[:SAMPLE_CHARS]):
         return None
@@ -63,7 +69,7 @@ def stream_columns(
         return None
     if len(header) > limits.max_columns:
         raise too_many_columns(limits, len(header))
-    columns = _read_batches(source, header, delimiter, lines_to_skip + 1, limits)
+    columns = _read_batches(source, header, delimiter, lines_to_skip + 1, limits, steps)
     if columns is None:
         return None
     encoding = "utf-8-sig" if head.startswith(_UTF8_BOM) else "utf-8"
@@ -106,10 +112,18 @@ def _one_line_header(text: str, delimiter: str, lines_to_skip: int) -> list[str]
 
 
 def _read_batches(
-    source: pa.NativeFile, header: list[str], delimiter: str, skip: int, limits: ReadLimits
+    source: pa.NativeFile,
+    header: list[str],
+    delimiter: str,
+    skip: int,
+    limits: ReadLimits,
+    steps: ReadSteps | None,
 ) -> list[FactorisedColumn] | None:
     """The data rows in batches; None when Arrow cannot parse them as ``len(header)`` columns
-    of UTF-8 text, or a value opened in the last row runs to the end of the file."""
+    of UTF-8 text, or a value opened in the last row runs to the end of the file.
+
+    Each batch is one block of the text (Arrow cuts blocks at row ends), so the bytes read are
+    counted in blocks: the file's position runs ahead, as Arrow reads the next blocks early."""
     keys = [f"f{index}" for index in range(len(header))]
     reader_options = {
         "read_options": pa_csv.ReadOptions(
@@ -125,13 +139,17 @@ def _read_batches(
             quoted_strings_can_be_null=False,
         ),
     }
+    steps = steps or ReadSteps()
     batches = ColumnBatches(header, limits)
+    total = source.size()
     try:
-        for batch in pa_csv.open_csv(source, **reader_options):
+        for blocks, batch in enumerate(pa_csv.open_csv(source, **reader_options), start=1):
             batches.add(batch.columns)
+            steps.read(blocks * BLOCK_BYTES, total, "bytes")
     except pa.ArrowInvalid:
         return None
-    columns = batches.columns()
+    steps.read(total, total, "bytes")
+    columns = batches.columns(steps)
     if _last_row_spans_lines(columns):
         return None
     return columns

@@ -18,12 +18,17 @@ from datetime import date, datetime, time, timedelta
 
 from synth_core.errors import DataError
 from synth_core.tables.limits import ReadLimits, too_many_columns, too_many_rows
+from synth_core.tables.progress import ReadSteps
 from synth_core.tables.rows import is_blank
 from synth_core.wording import human_bytes
 
 
-def read_workbook(data: bytes, limits: ReadLimits, notes: list[str]) -> list[list[str]]:
-    """The rows of the workbook's first sheet, adding remarks worth showing to ``notes``."""
+def read_workbook(
+    data: bytes, limits: ReadLimits, notes: list[str], steps: ReadSteps | None = None
+) -> list[list[str]]:
+    """The rows of the workbook's first sheet, adding remarks worth showing to ``notes``;
+    ``steps`` hears the rows read every few tens of thousands of cells (their total is not known
+    before the end)."""
     import openpyxl  # imported here: only Excel uploads pay for it
 
     _check_packing(_check_is_workbook(data), limits)
@@ -43,7 +48,7 @@ def read_workbook(data: bytes, limits: ReadLimits, notes: list[str]) -> list[lis
         try:
             rows = [
                 _trim_trailing_blanks([_cell_text(value) for value in values])
-                for values in _bounded(sheet.iter_rows(values_only=True), limits)
+                for values in _bounded(sheet.iter_rows(values_only=True), limits, steps)
             ]
         except DataError:
             raise
@@ -119,17 +124,30 @@ def _damaged_xlsx() -> DataError:
     )
 
 
-def _bounded(rows: Iterable[tuple], limits: ReadLimits) -> Iterator[tuple]:
+#: Rows read are told every this many cells.
+CELLS_PER_STEP = 30_000
+
+
+def _bounded(
+    rows: Iterable[tuple], limits: ReadLimits, steps: ReadSteps | None = None
+) -> Iterator[tuple]:
     """The rows, stopped at the first one wider than the column limit or past the row limit
-    (header row included)."""
-    for count, row in enumerate(rows):
-        if count > limits.max_rows:
+    (header row included), and told to ``steps`` every :data:`CELLS_PER_STEP` cells."""
+    steps = steps or ReadSteps()
+    count, cells = 0, 0
+    for count, row in enumerate(rows, start=1):
+        if count > limits.max_rows + 1:
             raise too_many_rows(limits)
         if len(row) > limits.max_columns:
             width = len(_trim_trailing_blanks([_cell_text(value) for value in row]))
             if width > limits.max_columns:
                 raise too_many_columns(limits, width)
         yield row
+        cells += len(row)
+        if cells >= CELLS_PER_STEP:
+            steps.read(count, None, "rows")
+            cells = 0
+    steps.read(count, count, "rows")
 
 
 def _trim_trailing_blanks(row: list[str]) -> list[str]:

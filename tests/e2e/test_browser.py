@@ -245,3 +245,35 @@ def test_a_closed_tab_gives_up_its_training_and_the_next_in_line_starts(browser,
         staying.get_by_text("Model trained").first.wait_for(timeout=TRAIN_TIMEOUT)
     finally:
         staying.context.close()
+
+
+BIG_ROWS = 1_500_000  # some 47 MB of CSV: reading it takes seconds, long enough to click Stop
+READING = re.compile(
+    r"Reading big\.csv: \d|Reading the values of each column|Finding what each column holds"
+)
+
+
+def test_stop_while_a_big_file_is_read_keeps_the_table_and_reads_again_on_request(
+    page, screenshot, tmp_path
+):
+    small_path, big_path = tmp_path / "members.csv", tmp_path / "big.csv"
+    make_mixed_frame(ROWS, seed=5).to_csv(small_path, index=False)
+    lines = make_mixed_frame(1_000, seed=6).to_csv(index=False).splitlines(keepends=True)
+    big_path.write_text(lines[0] + "".join(lines[1:]) * (BIG_ROWS // 1_000), encoding="utf-8")
+    uploader = page.get_by_test_id("stFileUploaderDropzoneInput")
+    uploader.set_input_files(str(small_path))
+    page.get_by_text("members.csv is loaded and ready").wait_for()
+
+    uploader.set_input_files(str(big_path))
+    page.get_by_text(READING).first.wait_for()
+    page.get_by_role("button", name="Stop", exact=True).click()
+    page.get_by_text("Reading big.csv was stopped, so nothing from it was loaded.").wait_for()
+    page.get_by_text("Your table members.csv is still loaded").wait_for()
+    screenshot(page, "reading-stopped")
+    assert page.get_by_text(f"{ROWS:,}").first.is_visible()  # the earlier table's rows
+
+    page.get_by_role("button", name="Read big.csv again").click()
+    page.get_by_text("big.csv is loaded and ready").wait_for(timeout=TRAIN_TIMEOUT)
+    page.get_by_text(f"{BIG_ROWS:,}").first.wait_for()
+    assert not page.get_by_text("was stopped").count()
+    assert not page.get_by_test_id("stException").count()

@@ -479,3 +479,14 @@ def test_the_same_numbers_out_of_order_or_starting_at_a_year_stay_numbers() -> N
     years = np.arange(1900, 2000)
     assert infer_schema(pd.DataFrame({"n": numbers}))["n"].kind is Kind.INTEGER
     assert infer_schema(pd.DataFrame({"year": years}))["year"].kind is Kind.INTEGER
+
+
+# ---------------------------------------------------------------------------------- progress
+def test_each_column_decided_is_heard_with_the_count_of_columns() -> None:
+    frame = pd.DataFrame({"a": [1, 2, 3], "b": ["x", "y", "z"], "c": [0.5, 1.5, 2.5]})
+    heard: list[tuple[int, int]] = []
+
+    schema = infer_schema(frame, on_column=lambda done, total: heard.append((done, total)))
+
+    assert schema.names == ["a", "b", "c"]
+    assert heard == [(1, 3), (2, 3), (3, 3)]
