@@ -124,7 +124,7 @@ class Synthesizer:
                 core=trained.core,
                 pii=plan.pii,
                 privacy=trained.privacy,
-                training_hashes=row_hashes(frame[transform.columns]),
+                training_hashes=row_hashes(frame, transform.columns),
                 training_rows=len(frame),
                 state=trained.state,
                 rules=tuple(rules),
