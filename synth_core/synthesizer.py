@@ -79,10 +79,12 @@ class Synthesizer:
         dp_categories: dict[str, list[Any]] | None = None,
         rules: list[Rule] | None = None,
     ) -> Synthesizer:
-        """Train on ``frame`` (its included columns). ``progress`` and ``stop`` let another thread
-        watch the run and end it: a run stopped after its first epoch keeps what it learned so
-        far; one stopped earlier (while the table is prepared, or in the first epoch) raises
-        ``Stopped`` and makes no model.
+        """Train on ``frame`` (its included columns; a table of more rows than a training learns
+        from trains on a seeded sample of them: ``synth_core.training.rows``, noted in
+        ``progress``). ``progress`` and ``stop`` let another thread watch the run and end it: a
+        run stopped after its first epoch keeps what it learned so far; one stopped earlier
+        (while the table is prepared, or in the first epoch) raises ``Stopped`` and makes no
+        model.
 
         With ``config.dp_epsilon`` the run is differentially private (``synth_core.privacy.dp``);
         ``dp_bounds`` ({column: (low, high)}) and ``dp_categories`` ({column: values}) declare
