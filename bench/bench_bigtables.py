@@ -10,9 +10,10 @@ code on PYTHONPATH, not in the current folder) with the code of one side:
 - after: this checkout.
 
 Printed per command: wall time, CPU time (user + system: less sensitive than wall time to other
-work on a shared machine), peak resident memory, and the after/before ratios. The 5M-row table
-is over the old code's fixed 2,000,000-row limit, so its "before" is the refusal; "after" runs
-with ``--row-limit`` and ``--size-limit``.
+work on a shared machine), peak resident memory, the load average as it started, the after/before
+ratios, and what each fit said about its run. Every command runs with ``SYNTH_MAX_ROWS`` and
+``SYNTH_MAX_FILE_MB`` raised for the 5M-row table (code from before those settings refuses it);
+"after" also passes ``--row-limit`` and ``--size-limit``.
 
     .venv/bin/python bench/bench_bigtables.py [--before /work/main] [--no-5m] [--repeat N]
 """
@@ -44,14 +45,16 @@ class Measure:
     peak_mb: float
     ok: bool
     last_line: str
+    load: float = math.nan  # the load average (1 minute) as the command started
+    notes: tuple[str, ...] = ()  # the lines a fit prints about its run ("note: ...", "saved ...")
 
     def cells(self) -> str:
         if self is SKIPPED:
-            return f"{'-':>8} {'':>8} {'':>8}"
+            return f"{'-':>8} {'':>8} {'':>8} {'':>10}"
         if not self.ok:
             word = "timeout" if self.last_line.startswith("ended after") else "refused"
-            return f"{word:>8} {'':>8} {'':>8}"
-        return f"{self.wall:7.1f}s {self.cpu:7.1f}s {self.peak_mb:6.0f}MB"
+            return f"{word:>8} {'':>8} {'':>8} {'':>10}"
+        return f"{self.wall:7.1f}s {self.cpu:7.1f}s {self.peak_mb:6.0f}MB (load {self.load:.1f})"
 
 
 SKIPPED = Measure(math.nan, math.nan, math.nan, False, "")
@@ -70,7 +73,7 @@ def build_table(rows: int, path: Path) -> Path:
 def measure(code: Path, argv: list[str], folder: Path, timeout: float) -> Measure:
     """Run ``python -m synth_core ARGV`` with ``code`` on PYTHONPATH, in ``folder``; a run
     past ``timeout`` seconds is ended and reported as such."""
-    report = folder / "time.txt"
+    report, load = folder / "time.txt", os.getloadavg()[0]
     env = {**os.environ, "PYTHONPATH": str(code), "PYTHONWARNINGS": "ignore", **BIG_ENVIRONMENT}
     command = ["/usr/bin/time", "-o", str(report), "-f", "%e %U %S %M"]
     command += [sys.executable, "-m", "synth_core", *argv]
@@ -79,7 +82,7 @@ def measure(code: Path, argv: list[str], folder: Path, timeout: float) -> Measur
             command, cwd=folder, env=env, capture_output=True, text=True, timeout=timeout
         )
     except subprocess.TimeoutExpired:
-        return Measure(timeout, math.nan, math.nan, False, f"ended after {timeout:g} s")
+        return Measure(timeout, math.nan, math.nan, False, f"ended after {timeout:g} s", load)
     wall, user, system, peak_kb = report.read_text().split()[-4:]
     lines = (done.stdout + done.stderr).strip().splitlines()
     return Measure(
@@ -88,6 +91,8 @@ def measure(code: Path, argv: list[str], folder: Path, timeout: float) -> Measur
         peak_mb=int(peak_kb) / 1024,
         ok=done.returncode == 0,
         last_line=lines[-1] if lines else "",
+        load=load,
+        notes=tuple(line for line in lines if line.startswith(("note:", "saved"))),
     )
 
 
@@ -112,6 +117,13 @@ def commands(table: Path, name: str, big: bool) -> list[tuple[str, list[str], li
     ]
 
 
+def said(label: str, run: Measure) -> tuple[str, ...]:
+    """What to show under a command: what a fit said about its run, or why a command failed."""
+    if not run.ok:
+        return (run.last_line,) if run.last_line else ()
+    return run.notes if label.startswith("fit") else ()
+
+
 def ratio(after: Measure, before: Measure, field: str) -> str:
     if not (after.ok and before.ok):
         return "     -"
@@ -131,7 +143,8 @@ def main() -> None:
     sides = {"before": args.before.resolve(), "after": ROOT}
     print(f"before: {sides['before']}   after: {ROOT}   python: {sys.executable}")
     print(
-        f"{'command':<34} {'before: wall, cpu, peak':>28} {'after: wall, cpu, peak':>28}"
+        f"{'command':<34} {'before: wall, cpu, peak, load':>39} "
+        f"{'after: wall, cpu, peak, load':>39}"
         f" {'wall':>6} {'cpu':>6} {'peak':>6}"
     )
     with tempfile.TemporaryDirectory(prefix="bigtables-") as folder_name:
@@ -157,14 +170,14 @@ def main() -> None:
                     for side, argv in (("before", before_argv), ("after", after_argv))
                 )
                 print(
-                    f"{label:<34} {before.cells():>28} {after.cells():>28} "
+                    f"{label:<34} {before.cells():>39} {after.cells():>39} "
                     f"{ratio(after, before, 'wall')} {ratio(after, before, 'cpu')} "
                     f"{ratio(after, before, 'peak_mb')}",
                     flush=True,
                 )
                 for side, run in (("before", before), ("after", after)):
-                    if run.last_line and (label.startswith("fit") or not run.ok):
-                        print(f"     {side}: {run.last_line[:150]}")
+                    for line in said(label, run):
+                        print(f"     {side}: {line[:200]}")
             table.unlink()
 
 

@@ -23,6 +23,7 @@ from synth_core.schema import Schema
 from synth_core.synthesizer import Synthesizer
 from synth_core.training.estimate import estimate_model
 from synth_core.training.progress import ProgressSnapshot, RunState, TrainingProgress
+from synth_core.training.rows import max_training_rows
 
 log = logging.getLogger(__name__)
 
@@ -213,7 +214,8 @@ class TrainingJob:
     def expected_seconds(self) -> float:
         """About how long the whole run takes, from the schema and the config (on a 2-core CPU;
         the time limit when it comes first), preparation included."""
-        epochs = estimate_model(self._schema, self._rows, self.config).seconds_per_epoch
+        rows = min(self._rows, max_training_rows(self.config))  # a bigger table: a sample
+        epochs = estimate_model(self._schema, rows, self.config).seconds_per_epoch
         seconds = epochs * self.config.epochs
         if self.config.max_seconds:
             seconds = min(seconds, self.config.max_seconds)

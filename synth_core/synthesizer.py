@@ -25,6 +25,7 @@ from synth_core.models.build import generate_frame
 from synth_core.models.variants import Variant
 from synth_core.parts import ModelParts
 from synth_core.privacy.filters import CopyRule, NearCopyFilter
+from synth_core.privacy.pii import IdSlot
 from synth_core.privacy.plan import plan_privacy
 from synth_core.rules import (
     Rule,
@@ -78,10 +79,12 @@ class Synthesizer:
         dp_categories: dict[str, list[Any]] | None = None,
         rules: list[Rule] | None = None,
     ) -> Synthesizer:
-        """Train on ``frame`` (its included columns). ``progress`` and ``stop`` let another thread
-        watch the run and end it: a run stopped after its first epoch keeps what it learned so
-        far; one stopped earlier (while the table is prepared, or in the first epoch) raises
-        ``Stopped`` and makes no model.
+        """Train on ``frame`` (its included columns; a table of more rows than a training learns
+        from trains on a seeded sample of them: ``synth_core.training.rows``, noted in
+        ``progress``). ``progress`` and ``stop`` let another thread watch the run and end it: a
+        run stopped after its first epoch keeps what it learned so far; one stopped earlier
+        (while the table is prepared, or in the first epoch) raises ``Stopped`` and makes no
+        model.
 
         With ``config.dp_epsilon`` the run is differentially private (``synth_core.privacy.dp``);
         ``dp_bounds`` ({column: (low, high)}) and ``dp_categories`` ({column: values}) declare
@@ -124,7 +127,7 @@ class Synthesizer:
                 core=trained.core,
                 pii=plan.pii,
                 privacy=trained.privacy,
-                training_hashes=row_hashes(frame[transform.columns]),
+                training_hashes=row_hashes(frame, transform.columns),
                 training_rows=len(frame),
                 state=trained.state,
                 rules=tuple(rules),
@@ -224,11 +227,14 @@ class Synthesizer:
         chunk_rows: int = CHUNK_ROWS,
         near_copies: NearCopyFilter | None = None,
         stop: threading.Event | None = None,
+        id_slot: IdSlot | None = None,
     ) -> Iterator[SampleResult]:
         """Generate ``n`` rows in chunks of at most ``chunk_rows``: bounded memory for any n.
         Every row meets every condition and obeys every kept rule (mended, or else rejected).
         Raises ``Stopped`` before a chunk once ``stop`` is set, and ``DataError`` when so few
-        generated rows meet the conditions and the rules that more would take too long."""
+        generated rows meet the conditions and the rules that more would take too long.
+        ``id_slot``: this generation's share of new IDs when it is one part of a bigger one
+        (``synth_core.privacy.pii.IdSlot``: the shards of a sharded sample)."""
         if n < 0:
             raise DataError("The number of rows must be 0 or more.")
         wanted_values = self._resolve_conditions(conditions)
@@ -237,7 +243,7 @@ class Synthesizer:
         seed = self.config_.seed if seed is None else seed
         rng = np.random.default_rng(seed)
         # Replaced columns draw from their own generator: they never change the model's rows.
-        pii_rng, pii = np.random.default_rng([seed, 1]), self.pii_.writer(seed)
+        pii_rng, pii = np.random.default_rng([seed, 1]), self.pii_.writer(seed, id_slot)
         tally = _Yield()
         share = 1.0  # of generated rows kept by the conditions and rules, from the last chunk
         while tally.kept < n:

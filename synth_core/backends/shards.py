@@ -2,7 +2,8 @@
 
 A request for N rows is cut into shards of at most ``SHARD_ROWS`` rows; shard k is generated
 from a seed made of (seed, k), so the rows are the same whatever the number of workers and
-whichever worker writes which shard. Each shard is written under a temporary name and renamed
+whichever worker writes which shard; its new IDs come from its own share of one counter, so no
+two shards make the same ID. Each shard is written under a temporary name and renamed
 when complete: a file is either whole or absent. The manifest (``manifest.json``) is written
 last, once every shard is there.
 """
@@ -20,6 +21,7 @@ import pandas as pd
 
 from synth_core.backends import SHARD_FORMATS
 from synth_core.errors import DataError
+from synth_core.privacy.pii import IdSlot
 from synth_core.synthesizer import Synthesizer
 from synth_core.tables.styles import written_in_styles
 from synth_core.tables.write import write_csv
@@ -31,9 +33,13 @@ MANIFEST = "manifest.json"
 
 @dataclass(frozen=True)
 class Shard:
+    """Shard ``number`` of a request: its rows, its seed, and its share of the new IDs (None:
+    the shard alone, as if it were the whole request)."""
+
     number: int
     rows: int
     seed: int
+    ids: IdSlot | None = None
 
     def file_name(self, fmt: str) -> str:
         return f"part-{self.number:05d}.{fmt}"
@@ -89,10 +95,21 @@ def chunk_seed(seed: int, number: int) -> int:
 
 
 def plan_shards(rows: int, seed: int, shard_rows: int = SHARD_ROWS) -> list[Shard]:
+    """The shards of a request for ``rows`` rows. New IDs never repeat across them: every shard
+    takes its own share of one counter (``IdSlot``), and row-number IDs go on from the rows of
+    the shards before it."""
     if shard_rows < 1:
         raise DataError("Each shard needs at least one row.")
-    counts = [min(shard_rows, rows - start) for start in range(0, rows, shard_rows)]
-    return [Shard(k, count, chunk_seed(seed, k)) for k, count in enumerate(counts)]
+    starts = range(0, rows, shard_rows)
+    return [
+        Shard(
+            k,
+            min(shard_rows, rows - start),
+            chunk_seed(seed, k),
+            IdSlot(seed, parts=len(starts), part=k, first_row=start),
+        )
+        for k, start in enumerate(starts)
+    ]
 
 
 def prepare_folder(out_dir: str | Path) -> Path:
@@ -117,7 +134,11 @@ def write_shard(synth: Synthesizer, shard: Shard, request: ShardRequest) -> Shar
     copies = common = 0
     frames = []
     for chunk in synth.iter_chunks(
-        shard.rows, seed=shard.seed, remove_copies=request.remove_copies, chunk_rows=shard.rows
+        shard.rows,
+        seed=shard.seed,
+        remove_copies=request.remove_copies,
+        chunk_rows=shard.rows,
+        id_slot=shard.ids,
     ):
         copies, common = copies + chunk.copies_removed, common + chunk.common_copies_kept
         frames.append(chunk.frame)

@@ -248,10 +248,24 @@ class PiiPlan:
         """Column -> what was done to it, in words."""
         return {column.name: TREATMENT_LABELS[column.treatment].lower() for column in self.columns}
 
-    def writer(self, seed: int) -> PiiWriter:
+    def writer(self, seed: int, slot: IdSlot | None = None) -> PiiWriter:
         """A writer that adds the replaced columns to generated chunks (IDs unique across all
-        chunks of one generation)."""
-        return PiiWriter(self, seed)
+        chunks of one generation, and across the parts of one when each has its ``slot``)."""
+        return PiiWriter(self, seed, slot or IdSlot(seed))
+
+
+@dataclass(frozen=True)
+class IdSlot:
+    """Where one part of a generation takes its new IDs, so that parts made apart (the shards of
+    a sharded sample, each with its own seed) never make the same one: every part pushes its
+    counter through the permutation of ``seed``, part ``part`` of ``parts`` takes every
+    ``parts``-th value of it, and its row numbers (IDs that count rows) follow the
+    ``first_row`` rows of the parts before it. One part alone (the default) takes every value."""
+
+    seed: int
+    parts: int = 1
+    part: int = 0
+    first_row: int = 0
 
 
 @dataclass
@@ -260,6 +274,7 @@ class PiiWriter:
 
     plan: PiiPlan
     seed: int
+    slot: IdSlot
     _made: dict[tuple[str, int], int] = field(default_factory=dict)  # IDs used per format
     _pools: dict[str, np.ndarray] = field(default_factory=dict)
     _keys: dict[str, tuple[int, int]] = field(default_factory=dict)  # per-format permutation
@@ -306,7 +321,8 @@ class PiiWriter:
             start = int(column.style.removeprefix("sequence from "))
             made = self._made.get((column.name, -1), 0)
             self._made[(column.name, -1)] = made + n
-            return np.arange(start + made, start + made + n, dtype=np.int64)
+            first = start + self.slot.first_row + made
+            return np.arange(first, first + n, dtype=np.int64)
         if not column.rows_per_key:
             return self._fresh(column, n, rng)
         sizes = _key_sizes(column.rows_per_key, n, rng)
@@ -330,7 +346,8 @@ class PiiWriter:
         self, name: str, index: int, fmt: Format, n: int, rng: np.random.Generator
     ) -> np.ndarray:
         """``n`` values of ``fmt`` never made before in this generation: a counter pushed
-        through a seeded affine permutation of the format's values, read digit by digit."""
+        through a seeded affine permutation of the format's values, read digit by digit (this
+        part's share of the counter: ``IdSlot``)."""
         sizes = fmt.sizes
         # Only the last classes take part in the counter (at most 2**62 values); the others
         # are drawn freely, which cannot break uniqueness.
@@ -338,21 +355,21 @@ class PiiWriter:
         while counted and capacity * sizes[counted - 1] <= COUNTER_LIMIT:
             capacity *= sizes[counted - 1]
             counted -= 1
-        start = self._made.get((name, index), 0)
-        if start + n > capacity:
+        start, slot = self._made.get((name, index), 0), self.slot
+        if (start + n - 1) * slot.parts + slot.part >= capacity:
             raise DataError(
                 f"Column '{name}' has room for only {capacity:,} different IDs in its format, "
                 "too few for the rows asked for. Ask for fewer rows, or leave the column out."
             )
         self._made[(name, index)] = start + n
         if (name, index) not in self._keys:
-            key_rng = np.random.default_rng([self.seed, index, len(name)])
+            key_rng = np.random.default_rng([slot.seed, index, len(name)])
             a = int(key_rng.integers(1, 2**61)) | 1
             while math.gcd(a, capacity) != 1:
                 a += 2
             self._keys[(name, index)] = (a, int(key_rng.integers(0, 2**61)) % capacity)
         a, b = self._keys[(name, index)]
-        codes = [(a * i + b) % capacity for i in range(start, start + n)]
+        codes = [(a * (i * slot.parts + slot.part) + b) % capacity for i in range(start, start + n)]
         picks = np.empty((n, len(sizes)), dtype=np.int64)
         for k in range(counted):
             picks[:, k] = rng.integers(sizes[k], size=n)

@@ -38,8 +38,8 @@ class ReadLimits:
         environ: Mapping[str, str] = os.environ,
     ) -> ReadLimits:
         """The limits set by the arguments, else by the environment, else the defaults."""
-        rows = max_rows if max_rows is not None else _setting(environ, ROW_LIMIT_ENV)
-        size = max_mb if max_mb is not None else _setting(environ, SIZE_LIMIT_ENV)
+        rows = max_rows if max_rows is not None else whole_number_setting(environ, ROW_LIMIT_ENV)
+        size = max_mb if max_mb is not None else whole_number_setting(environ, SIZE_LIMIT_ENV)
         limits = cls()
         if rows is not None:
             limits = dataclasses.replace(limits, max_rows=_at_least(rows, MIN_ROWS, "row"))
@@ -48,7 +48,9 @@ class ReadLimits:
         return limits
 
 
-def _setting(environ: Mapping[str, str], name: str) -> int | None:
+def whole_number_setting(environ: Mapping[str, str], name: str) -> int | None:
+    """The whole number set as ``name`` in ``environ`` (``5_000_000`` and ``5,000,000`` read
+    too), None when unset; a refusal naming the setting when it is not a whole number."""
     raw = environ.get(name, "").strip()
     if not raw:
         return None

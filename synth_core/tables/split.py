@@ -52,7 +52,14 @@ def holdout_split(
     train, holdout = train_test_split(
         frame, test_size=held, random_state=seed, shuffle=True, stratify=labels
     )
-    return train.reset_index(drop=True), holdout.reset_index(drop=True)
+    return _renumbered(train), _renumbered(holdout)
+
+
+def _renumbered(part: pd.DataFrame) -> pd.DataFrame:
+    """``part`` (the split's own copy of some rows) numbered 0, 1, 2 ... in place: ``reset_index``
+    would copy every column once more, a second copy of a big table."""
+    part.index = pd.RangeIndex(len(part))
+    return part
 
 
 def _stratify_labels(frame: pd.DataFrame, column: str | None, held: int) -> pd.Series | None:

@@ -1,8 +1,9 @@
 """The training stage of a fit: from an encoded table to a trained core.
 
-It prepares the matrix and the rows held back for the accuracy probe, builds the model type's
-core (with a DP-SGD critic when the privacy plan asks for one), gives the loop its fidelity
-estimate, runs the loop, and falls back to the CPU when a GPU runs out of memory.
+It prepares the matrix (of every row, or of a seeded sample of a big table: ``training.rows``)
+and the rows held back for the accuracy probe, builds the model type's core (with a DP-SGD
+critic when the privacy plan asks for one), gives the loop its fidelity estimate, runs the loop,
+and falls back to the CPU when a GPU runs out of memory.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from synth_core.training.fidelity import fidelity_estimate
 from synth_core.training.health import RowSummary, mode_collapse
 from synth_core.training.loop import train
 from synth_core.training.progress import Estimate, RunState, TrainingProgress
+from synth_core.training.rows import training_rows
 
 FIDELITY_ROWS = 2000  # rows compared by the in-training fidelity estimate
 
@@ -60,10 +62,18 @@ def train_model(
     progress: TrainingProgress,
     stop: threading.Event | None = None,
 ) -> Trained:
-    """Train ``variant`` on ``frame`` as encoded by the fitted ``transform``."""
+    """Train ``variant`` on ``frame`` as encoded by the fitted ``transform``: on every row, or
+    on a seeded sample of a table bigger than the training bound (``training.rows``)."""
     config = plan.config
-    progress.set_stage(f"preparing: encoding {len(frame):,} rows")
-    matrix = transform.transform(frame, np.random.default_rng(config.seed), stop)
+    drawn = training_rows(len(frame), config)
+    training = frame
+    if drawn.sampled:
+        training = frame.iloc[drawn.positions]
+        progress.note(drawn.sentence())
+    sample = f" (a sample of {drawn.table:,})" if drawn.sampled else ""
+    progress.set_stage(f"preparing: encoding {drawn.count:,} rows{sample}")
+    matrix = transform.transform(training, np.random.default_rng(config.seed), stop)
+    del training
     check_stop(stop)
     real_sample = frame[transform.columns].sample(
         min(FIDELITY_ROWS, len(frame)), random_state=config.seed

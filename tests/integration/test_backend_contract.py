@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import time
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -35,6 +36,20 @@ def table():
 def model(table) -> bytes:
     frame, schema = table
     return Synthesizer(config_for("gan", epochs=2)).fit(frame, schema).to_bytes()
+
+
+@pytest.fixture(scope="module")
+def model_with_ids(table) -> bytes:
+    """A model that makes new IDs: row numbers, and codes of a small format (``OR-`` and three
+    digits: a thousand values, 300 of them real), where shards drawing apart would collide."""
+    frame, _ = table
+    codes = np.random.default_rng(0).choice(1000, len(frame), replace=False)
+    frame = frame.assign(**{"Row ID": np.arange(1, len(frame) + 1)})
+    frame = frame.assign(**{"Order ID": [f"OR-{code:03d}" for code in codes]})
+    schema = infer_schema(frame)
+    for name in ("Row ID", "Order ID"):
+        schema = schema.with_changes(name, treatment="new_ids")
+    return Synthesizer(config_for("gan", epochs=1)).fit(frame, schema).to_bytes()
 
 
 def wait_for(condition, seconds: float = 60.0) -> bool:
@@ -86,14 +101,14 @@ def test_two_fits_that_each_ask_for_the_one_gpu_run_one_after_the_other(backend,
     assert [backend.progress(job).state for job in jobs] == ["finished"] * 2
 
 
-def test_sampled_shards_hold_the_exact_rows_whatever_the_number_of_workers(
-    backend, model, tmp_path
+def test_sampled_shards_hold_the_exact_rows_and_unique_new_ids_whatever_the_number_of_workers(
+    backend, model_with_ids, tmp_path
 ):
     written = {}
     for workers in (1, 2):
         out = tmp_path / f"workers-{workers}"
         manifest = backend.sample(
-            model, 250, out, fmt="parquet", seed=7, workers=workers, shard_rows=100
+            model_with_ids, 250, out, fmt="parquet", seed=7, workers=workers, shard_rows=100
         )
         assert [shard.rows for shard in manifest.shards] == [100, 100, 50]
         on_disk = json.loads((out / "manifest.json").read_text())
@@ -103,6 +118,8 @@ def test_sampled_shards_hold_the_exact_rows_whatever_the_number_of_workers(
         )
     assert len(written[1]) == 250
     pd.testing.assert_frame_equal(written[1], written[2])
+    assert written[1]["Order ID"].is_unique
+    assert written[1]["Row ID"].tolist() == list(range(1, 251))  # counted on across the shards
 
 
 def test_big_table_scoring_gives_the_single_process_figures(backend, table, model):

@@ -13,6 +13,7 @@ from synth_core.backends.shards import (
     remove_shards,
 )
 from synth_core.errors import DataError
+from synth_core.privacy.pii import IdSlot
 
 
 def test_a_request_is_cut_into_full_shards_and_one_rest():
@@ -25,6 +26,15 @@ def test_each_shard_seed_depends_on_the_seed_and_the_shard_number_only():
     assert plan_shards(300, seed=3, shard_rows=100)[1].seed == chunk_seed(3, 1)
     seeds = {chunk_seed(seed, number) for seed in range(3) for number in range(3)}
     assert len(seeds) == 9
+
+
+def test_each_shard_takes_its_own_share_of_the_new_ids_after_the_rows_before_it():
+    plan = plan_shards(250, seed=3, shard_rows=100)
+    assert [shard.ids for shard in plan] == [
+        IdSlot(3, parts=3, part=0, first_row=0),
+        IdSlot(3, parts=3, part=1, first_row=100),
+        IdSlot(3, parts=3, part=2, first_row=200),
+    ]
 
 
 def test_a_folder_that_holds_files_is_refused(tmp_path):

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from synth_core.errors import DataError, SchemaError
-from synth_core.privacy.pii import Format, PiiPlan, learn_formats
+from synth_core.privacy.pii import Format, IdSlot, PiiPlan, learn_formats
 from synth_core.schema import Schema, infer_schema
 from synth_core.synthesizer import Synthesizer
 from synth_core.tables import read_table
@@ -117,6 +117,44 @@ def test_a_format_too_small_for_the_rows_asked_is_refused() -> None:
     assert made.is_unique and not set(made) & set(frame["code"])
     with pytest.raises(DataError, match="room for only 100 different IDs"):
         writer.add(pd.DataFrame({"v": np.zeros(1)}), rng)
+
+
+def test_parts_of_one_generation_with_their_own_seeds_never_make_the_same_id() -> None:
+    frame = pd.DataFrame(
+        {"code": [f"X{i}" for i in range(10, 50)], "row": np.arange(1, 41), "v": np.arange(40.0)}
+    )
+    schema = infer_schema(frame)
+    for name in ("code", "row"):
+        schema = schema.with_changes(name, kind="identifier").with_changes(
+            name, treatment="new_ids"
+        )
+    plan = PiiPlan.fit(frame, schema)
+
+    parts = [
+        plan.writer(seed=100 + k, slot=IdSlot(seed=7, parts=3, part=k, first_row=20 * k)).add(
+            pd.DataFrame({"v": np.zeros(20)}), np.random.default_rng(100 + k)
+        )
+        for k in range(3)
+    ]
+    made = pd.concat(parts, ignore_index=True)
+    assert made["code"].is_unique and not set(made["code"]) & set(frame["code"])
+    assert made["row"].tolist() == list(range(1, 61))  # each part counts on from the one before
+    alone = [
+        plan.writer(100 + k).add(pd.DataFrame({"v": np.zeros(20)}), np.random.default_rng(0))
+        for k in range(3)
+    ]
+    assert not pd.concat(alone)["row"].is_unique  # without slots each part counts from 1
+
+
+def test_one_part_alone_makes_the_ids_of_a_writer_without_a_slot() -> None:
+    frame = pd.DataFrame({"code": [f"X{i}" for i in range(10, 50)], "v": np.arange(40.0)})
+    schema = infer_schema(frame).with_changes("code", kind="identifier")
+    plan = PiiPlan.fit(frame, schema.with_changes("code", treatment="new_ids"))
+    rows = pd.DataFrame({"v": np.zeros(30)})
+
+    plain = plan.writer(3).add(rows, np.random.default_rng(1))
+    slotted = plan.writer(3, IdSlot(3)).add(rows, np.random.default_rng(1))
+    pd.testing.assert_frame_equal(plain, slotted)
 
 
 def test_treatments_that_do_not_fit_the_column_are_refused(orders, treated) -> None:
