@@ -68,7 +68,7 @@ class TrainingConfig:
     value_bins: int = 20
     column_order: str = "fixed"
     temperature: float = 1.0
-    validation_patience: int = 3
+    validation_patience: int = 6
     dropout: float = 0.0
     condition_column: str | None = None  # cgan: the column whose values rows are generated for
     seed: int = 0

@@ -37,6 +37,7 @@ def test_a_handler_given_to_the_root_logger_while_ray_starts_is_taken_away_again
     root = logging.getLogger()
     before, level = list(root.handlers), root.level
     with root_logging_kept():
-        logging.basicConfig(level=logging.INFO, force=True)  # what ray.init does to the root
+        root.addHandler(logging.StreamHandler())  # what ray.init does to the root logger
+        root.setLevel(logging.INFO)
         assert root.handlers != before
     assert root.handlers == before and root.level == level
