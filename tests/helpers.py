@@ -13,7 +13,8 @@ import pandas as pd
 
 from synth_core.config import TrainingConfig
 from synth_core.encoding.encoders import SOFTMAX, TANH, Span
-from synth_core.schema import ColumnInfo, Kind, Schema
+from synth_core.schema import ColumnInfo, Kind, Schema, infer_schema
+from synth_core.synthesizer import Synthesizer
 
 DATE_FORMAT = "%Y-%m-%d"
 
@@ -136,6 +137,16 @@ def config_for(variant: str, **changes) -> TrainingConfig:
     """``TINY_CONFIG`` for ``variant`` (the conditional GAN conditioned on ``color``)."""
     condition = "color" if variant == "cgan" else None
     return TINY_CONFIG.replace(variant=variant, condition_column=condition, **changes)
+
+
+def table_and_model_files(folder: Path, rows: int, seed: int, epochs: int) -> Path:
+    """``folder`` with ``data.csv`` (``make_mixed_frame``) and ``m.synth``, a tiny GAN trained
+    ``epochs`` epochs on it: what a command-line test reads."""
+    frame = make_mixed_frame(rows, seed=seed)
+    frame.to_csv(folder / "data.csv", index=False)
+    synth = Synthesizer(config_for("gan", epochs=epochs)).fit(frame, infer_schema(frame))
+    synth.save(folder / "m.synth")
+    return folder
 
 
 REPO = Path(__file__).resolve().parents[1]

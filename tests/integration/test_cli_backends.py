@@ -9,20 +9,12 @@ import pandas as pd
 import pytest
 
 from synth_core.cli import main
-from synth_core.schema import infer_schema
-from synth_core.synthesizer import Synthesizer
-from tests.helpers import config_for, make_mixed_frame
+from tests.helpers import table_and_model_files
 
 
 @pytest.fixture(scope="module")
 def files(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("cli-backends")
-    frame = make_mixed_frame(200, seed=4)
-    frame.to_csv(folder / "data.csv", index=False)
-    Synthesizer(config_for("gan", epochs=2)).fit(frame, infer_schema(frame)).save(
-        folder / "m.synth"
-    )
-    return folder
+    return table_and_model_files(tmp_path_factory.mktemp("cli-backends"), 200, seed=4, epochs=2)
 
 
 def read_shards(folder) -> pd.DataFrame:

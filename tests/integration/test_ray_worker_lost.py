@@ -16,9 +16,7 @@ import pytest
 
 from synth_core.backends.ray_backend import WORKER_LOST
 from synth_core.cli import main
-from synth_core.schema import infer_schema
-from synth_core.synthesizer import Synthesizer
-from tests.helpers import config_for, make_mixed_frame
+from tests.helpers import table_and_model_files
 
 FIND_SECONDS = 60  # a worker's first task imports torch before it runs
 
@@ -62,13 +60,7 @@ def run_and_kill(argv: list[str], function: str) -> tuple[int, list[int]]:
 def files(tmp_path_factory):
     if not Path("/proc/self/cmdline").exists():
         pytest.skip("finds Ray's worker processes through /proc (Linux)")
-    folder = tmp_path_factory.mktemp("worker-lost")
-    frame = make_mixed_frame(300, seed=6)
-    frame.to_csv(folder / "data.csv", index=False)
-    Synthesizer(config_for("gan", epochs=1)).fit(frame, infer_schema(frame)).save(
-        folder / "m.synth"
-    )
-    return folder
+    return table_and_model_files(tmp_path_factory.mktemp("worker-lost"), 300, seed=6, epochs=1)
 
 
 def test_a_fit_whose_worker_dies_says_so_plainly_and_saves_no_model(files, local_ray, capsys):
