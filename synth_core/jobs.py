@@ -23,7 +23,7 @@ from synth_core.schema import Schema
 from synth_core.synthesizer import Synthesizer
 from synth_core.training.estimate import estimate_model
 from synth_core.training.progress import ProgressSnapshot, RunState, TrainingProgress
-from synth_core.training.rows import max_training_rows
+from synth_core.training.rows import rows_learned
 
 log = logging.getLogger(__name__)
 
@@ -214,7 +214,7 @@ class TrainingJob:
     def expected_seconds(self) -> float:
         """About how long the whole run takes, from the schema and the config (on a 2-core CPU;
         the time limit when it comes first), preparation included."""
-        rows = min(self._rows, max_training_rows(self.config))  # a bigger table: a sample
+        rows = rows_learned(self._rows, self.config)
         epochs = estimate_model(self._schema, rows, self.config).seconds_per_epoch
         seconds = epochs * self.config.epochs
         if self.config.max_seconds:

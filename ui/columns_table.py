@@ -22,7 +22,7 @@ from synth_core.schema import (
 from synth_core.tables.split import DEFAULT_FRACTION
 from synth_core.training.estimate import estimate_model
 from synth_core.training.presets import DEFAULT_PRESET, PRESETS, preset_config
-from synth_core.training.rows import max_training_rows
+from synth_core.training.rows import rows_learned
 from synth_core.wording import duration
 
 INCLUDE = "Include"
@@ -120,8 +120,7 @@ def size_and_time(schema: Schema, rows: int) -> str:
     learned = round(rows * (1 - DEFAULT_FRACTION))  # a fifth is kept aside to test the model
     configs = {name: preset_config(name) for name in PRESETS}
     estimates = {  # a table over a preset's training rows trains on a sample of them
-        name: estimate_model(schema, min(learned, max_training_rows(c)), c)
-        for name, c in configs.items()
+        name: estimate_model(schema, rows_learned(learned, c), c) for name, c in configs.items()
     }
     times = []
     for name, preset in PRESETS.items():

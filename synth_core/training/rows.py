@@ -68,6 +68,12 @@ def max_training_rows(config: TrainingConfig, environ: Mapping[str, str] = os.en
     return _bound(config, environ)[0]
 
 
+def rows_learned(rows: int, config: TrainingConfig, environ: Mapping[str, str] = os.environ) -> int:
+    """How many of a table's ``rows`` a training with ``config`` learns from (for estimates: the
+    rows themselves are drawn by ``training_rows``)."""
+    return min(rows, max_training_rows(config, environ))
+
+
 def training_rows(
     rows: int, config: TrainingConfig, environ: Mapping[str, str] = os.environ
 ) -> TrainingRows:

@@ -14,6 +14,7 @@ from synth_core.training.rows import (
     ROWS_PER_BUDGET_SECOND,
     TRAINING_ROWS_ENV,
     max_training_rows,
+    rows_learned,
     training_rows,
 )
 
@@ -66,3 +67,9 @@ def test_the_sentence_says_how_many_rows_of_how_many_and_why():
     assert "time limit" in by_time and TRAINING_ROWS_ENV in by_time
     by_memory = training_rows(500, TrainingConfig(), {TRAINING_ROWS_ENV: "100"}).sentence()
     assert "Trained on 100 of the 500 training rows" in by_memory and "memory" in by_memory
+
+
+def test_an_estimate_counts_the_rows_learned_not_a_big_tables_every_row():
+    quick = TrainingConfig(max_seconds=20.0)
+    assert rows_learned(10**7, quick, NO_SETTING) == max_training_rows(quick, NO_SETTING)
+    assert rows_learned(26_000, quick, NO_SETTING) == 26_000
