@@ -191,7 +191,8 @@ class ContinuousEncoder:
         holds = np.abs(z) <= CLIP * SCALE_SIGMAS
         too_far = ~holds[rows, modes]
         holding, odds = holds[too_far], log_post[too_far]
-        odds[holding.any(axis=1)] = np.where(holding, odds, -np.inf)[holding.any(axis=1)]
+        held = holding.any(axis=1)  # rows beyond every mode keep the likeliest mode
+        odds[held] = np.where(holding[held], odds[held], -np.inf)
         modes[too_far] = np.argmax(odds, axis=1)
         k = len(self.means_)
         out[:, 0] = np.clip(z[rows, modes] / SCALE_SIGMAS, -CLIP, CLIP)
