@@ -18,6 +18,7 @@ MAX_LAYER_WIDTH = 4096
 MAX_LAYERS = 8
 MAX_PAC = 64
 MAX_BINS = 1000
+MAX_MEMBERS = 16
 COLUMN_ORDERS = ("fixed", "random")
 
 
@@ -63,13 +64,16 @@ class TrainingConfig:
     # number inside its mixture mode, the column order it trains on ("fixed": the table's;
     # "random": a new order every step, so that any column learns to follow any others), the
     # sampling temperature, after how many epochs without a lower validation loss a run ends
-    # (0: never), and the share of the regressors' hidden units dropped in each training step.
+    # (0: never), the share of the regressors' hidden units dropped in each training step, and
+    # how many networks train side by side as an ensemble (generation draws every token from
+    # the mean of their distributions).
     embedding_dim: int = 8
     value_bins: int = 20
     column_order: str = "fixed"
     temperature: float = 1.0
     validation_patience: int = 6
     dropout: float = 0.0
+    members: int = 1
     condition_column: str | None = None  # cgan: the column whose values rows are generated for
     seed: int = 0
     device: str = "auto"
@@ -114,6 +118,10 @@ class TrainingConfig:
             (self.temperature > 0, "The sampling temperature must be above 0."),
             (self.validation_patience >= 0, "The validation patience must be 0 or more."),
             (0 <= self.dropout < 1, "The dropout share must be at least 0 and below 1."),
+            (
+                1 <= self.members <= MAX_MEMBERS,
+                f"The ensemble must have 1 to {MAX_MEMBERS} members.",
+            ),
             (
                 self.lr_schedule in LR_SCHEDULES,
                 f"Learning-rate schedule must be one of: {', '.join(LR_SCHEDULES)}.",

@@ -223,7 +223,9 @@ def generator_weights_bound(
     table's layout alone: nothing is built."""
     if variants.get(config.variant).family == "argn":
         layout = TokenLayout(transform.spans, config.value_bins)
-        return network_size(layout, config.embedding_dim, tuple(config.generator_dims))
+        return network_size(
+            layout, config.embedding_dim, tuple(config.generator_dims), config.members
+        )
     width = transform.width
     size, total = config.noise_dim + cond_width, 0
     for hidden in config.generator_dims:

@@ -82,6 +82,7 @@ class ArgnCore:
             c.embedding_dim,
             tuple(c.generator_dims),
             (max(layout.value_count, 1), layout.max_modes, layout.bins + 1),
+            c.members,
         )
         network.reset_parameters(self.rng)
         return network.to(self.device)
@@ -124,11 +125,13 @@ class ArgnCore:
 
     def step(self, batch: int, discriminator_steps: int = 1) -> dict[str, torch.Tensor]:
         """One Adam step on the negative log-likelihood of ``batch`` training rows (nats per
-        row, summed over the sub-columns)."""
+        row, summed over the sub-columns); each ensemble member draws its own rows."""
+        members = self.config.members
         rows = torch.randint(
-            len(self.train_tokens), (batch,), generator=self.rng, device=self.device
+            len(self.train_tokens), (batch, members), generator=self.rng, device=self.device
         )
-        tokens = self.train_tokens.index_select(0, rows).long()
+        tokens = self.train_tokens.index_select(0, rows.reshape(-1)).long()
+        tokens = tokens.reshape(batch, members, -1)
         visible = self.generator.visibility(self._training_order())
         log_p = self.generator.log_likelihood(tokens, visible, self.config.dropout, self.rng)
         loss = -log_p.mean()
@@ -139,12 +142,12 @@ class ArgnCore:
 
     @torch.no_grad()
     def validation_loss(self) -> float:
-        """Mean negative log-likelihood of the held-out rows in the generation order (the
-        training rows' when none are held out)."""
+        """Mean negative log-likelihood of the held-out rows under the ensemble, in the
+        generation order (the training rows' when none are held out)."""
         tokens = self.validation_tokens if len(self.validation_tokens) else self.train_tokens
         visible = self.generator.visibility(self.order)
         total = sum(
-            -self.generator.log_likelihood(chunk.long(), visible).sum().item()
+            -self.generator.ensemble_log_likelihood(chunk.long(), visible).sum().item()
             for chunk in tokens.split(VALIDATION_CHUNK)
         )
         return total / len(tokens)

@@ -99,7 +99,8 @@ def _autoregressive_estimate(
 ) -> ModelEstimate:
     """The autoregressive model (``synth_core.models.argn``): a numeric column is a mode and a
     fine bin (and a missing flag), a category column one token; each token has a regressor that
-    reads every token's embedding, and a softmax head. No critic."""
+    reads every token's embedding, and a softmax head; ``config.members`` such networks. No
+    critic."""
     sizes = []
     for column in schema.included:
         if column.kind in NUMERIC_KINDS:
@@ -117,8 +118,10 @@ def _autoregressive_estimate(
         )
     )
     heads = (hidden + 1) * max(sizes, default=1)
-    weights = sum(sizes) * config.embedding_dim + tokens * (regressors + heads)
-    seconds = rows * GENERATOR_PASSES * tokens * (regressors + heads) / CPU_MACS_PER_SECOND
+    members = config.members
+    weights = members * (sum(sizes) * config.embedding_dim + tokens * (regressors + heads))
+    macs_per_row = members * GENERATOR_PASSES * tokens * (regressors + heads)
+    seconds = rows * macs_per_row / CPU_MACS_PER_SECOND
     return ModelEstimate(width, weights, 0, seconds)
 
 

@@ -122,6 +122,8 @@ def test_a_header_that_understates_a_member_cannot_inflate_more_than_it_claims(
         ("noise_dim", 10**7, "Noise size must be 1 to"),
         ("embedding_dim", 10**6, "The embedding size must be 1 to"),
         ("value_bins", 10**6, "the value bins 1 to"),
+        ("members", 0, "The ensemble must have 1 to 16 members"),
+        ("members", 10**6, "The ensemble must have 1 to 16 members"),
         ("lr_schedule", "sideways", "Learning-rate schedule"),
     ],
 )

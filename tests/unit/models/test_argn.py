@@ -139,3 +139,70 @@ def test_a_run_ends_when_the_validation_loss_stops_improving_and_keeps_its_best_
     assert snap.epoch < 200
     assert any("validation loss" in note and "Stopped early" in note for note in snap.notes)
     assert len(set(snap.steps["validation_loss"])) > 2  # measured after every epoch
+
+
+# ---------------------------------------------------------------------------- ensembles
+def ensemble_of_copies(members: int) -> tuple[ArgnNetwork, ArgnNetwork]:
+    """A one-member network with trained-looking heads, and a ``members`` network whose every
+    member holds the same weights."""
+    single = ArgnNetwork([3, 4, 2], [0, 1, 1], 2, (8,), (1, 1, 2))
+    single.reset_parameters(torch.Generator().manual_seed(0))
+    torch.nn.init.normal_(single.out_weight, generator=torch.Generator().manual_seed(1))
+    ensemble = ArgnNetwork([3, 4, 2], [0, 1, 1], 2, (8,), (1, 1, 2), members=members)
+    with torch.no_grad():
+        for mine, theirs in zip(ensemble.parameters(), single.parameters(), strict=True):
+            mine.copy_(theirs.repeat(members, *[1] * (theirs.dim() - 1)))
+    return single, ensemble
+
+
+def test_a_single_network_keeps_the_parameter_shapes_that_saved_model_files_hold():
+    network = ArgnNetwork([3, 4, 2], [0, 1, 1], 2, (8,), (1, 1, 2))
+    shapes = {name: tuple(p.shape) for name, p in network.state_dict().items()}
+    assert shapes["embedding"] == (9, 2)
+    assert shapes["weights.0"] == (3, 6, 8)
+    assert shapes["out_weight"] == (3, 8, 4)
+    tripled = ArgnNetwork([3, 4, 2], [0, 1, 1], 2, (8,), (1, 1, 2), members=3)
+    assert tripled.state_dict()["weights.0"].shape == (9, 6, 8)
+
+
+def test_members_with_the_same_weights_are_the_one_network_they_copy():
+    single, ensemble = ensemble_of_copies(3)
+    tokens = torch.tensor([[0, 1, 1], [2, 3, 0], [1, 0, 1]])
+    visible = single.visibility(torch.tensor([0, 1]))
+    expected = single.log_likelihood(tokens, visible)
+    assert torch.allclose(ensemble.log_likelihood(tokens, visible), expected, atol=1e-6)
+    assert torch.allclose(ensemble.ensemble_log_likelihood(tokens, visible), expected, atol=1e-6)
+    order = torch.tensor([0, 1])
+    drawn = single.sample(200, order, torch.Generator().manual_seed(5))
+    assert torch.equal(ensemble.sample(200, order, torch.Generator().manual_seed(5)), drawn)
+
+
+def test_the_ensemble_draws_each_token_from_the_mean_of_its_members_distributions():
+    ensemble = ArgnNetwork([2], [0], 2, (4,), (1, 1, 2), members=2)
+    ensemble.reset_parameters(torch.Generator().manual_seed(0))
+    with torch.no_grad():  # member 0 always draws token 0, member 1 draws 0 or 1 evenly
+        ensemble.out_bias.copy_(torch.tensor([[20.0, -20.0], [0.0, 0.0]]))
+    tokens = ensemble.sample(4000, torch.tensor([0]), torch.Generator().manual_seed(1))
+    assert tokens.float().mean().item() == pytest.approx(0.25, abs=0.03)
+    ones = torch.ones(1, 1, dtype=torch.long)
+    likelihood = ensemble.ensemble_log_likelihood(ones, ensemble.visibility(torch.tensor([0])))
+    assert likelihood.exp().item() == pytest.approx(0.25, abs=1e-6)
+
+
+def test_each_member_learns_from_its_own_rows_alone():
+    _, ensemble = ensemble_of_copies(2)
+    visible = ensemble.visibility(torch.tensor([0, 1]))
+    rows = torch.tensor([[[0, 1, 1], [2, 3, 0]]])  # one row each: member 0 and member 1
+    ensemble.token_log_probs(rows, visible)[:, 0].sum().backward()
+    gradient = ensemble.out_weight.grad
+    assert gradient[:3].abs().sum() > 0 and gradient[3:].abs().sum() == 0
+
+
+def test_an_ensemble_trains_saves_and_loads_to_the_same_rows(tmp_path):
+    frame = related_frame()
+    config = config_for("argn", epochs=30, generator_lr=1e-2, members=2)
+    synth = Synthesizer(config).fit(frame, infer_schema(frame), rules=[])
+    assert consistent_share(synth.sample(500, seed=1)) > 0.9
+    synth.save(tmp_path / "ensemble.synth")
+    loaded = Synthesizer.load(tmp_path / "ensemble.synth", device="cpu")
+    assert loaded.sample(50, seed=3).equals(synth.sample(50, seed=3))
