@@ -39,7 +39,9 @@ from synth_core.schema import DISCRETE_KINDS, Schema, infer_schema
 from synth_core.tables.hashing import row_hashes
 from synth_core.training.calibration import calibrate_categories
 from synth_core.training.device import denormals_flushed
+from synth_core.training.estimate import ensemble_members
 from synth_core.training.progress import RunState, TrainingProgress
+from synth_core.training.rows import rows_learned
 from synth_core.training.run import train_model
 
 CHUNK_ROWS = 50_000  # rows generated at a time: bounds memory for any requested size
@@ -103,7 +105,16 @@ class Synthesizer:
         config = variants.validated(variant.sized(self.config, len(frame)))
         check_stop(stop)
         schema = schema or infer_schema(frame)
+        config = config.replace(
+            members=ensemble_members(schema, rows_learned(len(frame), config), config)
+        )
         self.progress_ = progress or TrainingProgress()
+        if config.members < self.config.members:
+            self.progress_.note(
+                f"Trains {_networks(config.members)} instead of "
+                f"{_networks(self.config.members)}: on a table this size each network takes "
+                "long, so the ensemble keeps only as many as train in reasonable time."
+            )
         _check_condition_column(schema, config, variant)
         rules = kept_rules(frame, schema, config, rules)
         check_stop(stop)
@@ -418,3 +429,7 @@ def _check_condition_column(schema: Schema, config: TrainingConfig, variant: Var
 
 def _matches(series: pd.Series, value: Any) -> np.ndarray:
     return (series == value).to_numpy(dtype=bool, na_value=False)
+
+
+def _networks(count: int) -> str:
+    return "one network" if count == 1 else f"an ensemble of {count} networks"

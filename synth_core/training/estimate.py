@@ -29,6 +29,11 @@ GENERATOR_PASSES, DISCRIMINATOR_PASSES = 3, 5
 #: on as many random codes, and the critic every ``adversarial_every``-th step (its passes as
 #: above, plus the decoder's pass through it).
 AUTOENCODER_PASSES = 3
+#: An ensemble (``TrainingConfig.members``) keeps only as many members as keep the estimate of
+#: one of its epochs within this many seconds (at least one member): on a wide or long table
+#: each member costs so much that the peers finish first (bench/README.md, "Best trains an
+#: ensemble").
+ENSEMBLE_EPOCH_SECONDS = 6.0
 
 
 @dataclass(frozen=True)
@@ -67,7 +72,8 @@ def estimate_model(
     variant = variants.get(config.variant)
     pac = variant.pac(config)
     if variant.family == "argn":
-        return _autoregressive_estimate(schema, rows, config, width)
+        members = ensemble_members(schema, rows, config)
+        return _autoregressive_estimate(schema, rows, config.replace(members=members), width)
     if variant.family == "vae-gan":
         decoder = _dense_weights(config.noise_dim, config.generator_dims, width)
         encoder = _dense_weights(width, config.generator_dims[::-1], 2 * config.noise_dim)
@@ -92,6 +98,16 @@ def estimate_model(
     discriminator = _dense_weights((width + condition) * pac, config.discriminator_dims, 1)
     macs_per_row = GENERATOR_PASSES * generator + DISCRIMINATOR_PASSES * discriminator / pac
     return ModelEstimate(width, generator, discriminator, rows * macs_per_row / CPU_MACS_PER_SECOND)
+
+
+def ensemble_members(schema: Schema, rows: int, config: TrainingConfig) -> int:
+    """How many of ``config.members`` an ensemble of the autoregressive model trains on
+    ``rows`` rows of ``schema``'s columns: as many as ``ENSEMBLE_EPOCH_SECONDS`` allows."""
+    if config.members == 1 or variants.get(config.variant).family != "argn":
+        return config.members
+    one = _autoregressive_estimate(schema, rows, config.replace(members=1), 0).seconds_per_epoch
+    affordable = int(ENSEMBLE_EPOCH_SECONDS // one) if one > 0 else config.members
+    return max(1, min(config.members, affordable))
 
 
 def _autoregressive_estimate(

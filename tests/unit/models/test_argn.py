@@ -206,3 +206,14 @@ def test_an_ensemble_trains_saves_and_loads_to_the_same_rows(tmp_path):
     synth.save(tmp_path / "ensemble.synth")
     loaded = Synthesizer.load(tmp_path / "ensemble.synth", device="cpu")
     assert loaded.sample(50, seed=3).equals(synth.sample(50, seed=3))
+
+
+def test_a_table_too_big_for_the_whole_ensemble_trains_fewer_members_and_says_so(monkeypatch):
+    from synth_core.training import estimate
+
+    monkeypatch.setattr(estimate, "ENSEMBLE_EPOCH_SECONDS", 1e-9)
+    frame = related_frame(300)
+    synth = Synthesizer(config_for("argn", epochs=2, members=3)).fit(frame, infer_schema(frame))
+    assert synth.config_.members == 1 and synth.core_.generator.members == 1
+    notes = synth.progress_.snapshot().notes
+    assert any("Trains one network instead of an ensemble of 3 networks" in n for n in notes)

@@ -80,3 +80,29 @@ def test_vaegan_weights_match_its_decoder_and_critic(mixed_frame) -> None:
     assert sum(p.numel() for p in critic.parameters()) == estimate.discriminator_weights
     rarer = estimate_model(schema, 1000, config.replace(adversarial_every=8))
     assert rarer.seconds_per_epoch < estimate.seconds_per_epoch
+
+
+def test_best_quality_trains_an_ensemble_and_its_estimate_counts_every_member(mixed_frame):
+    from synth_core.training.presets import preset_config
+
+    schema = infer_schema(mixed_frame)
+    best, balanced = preset_config("best"), preset_config("balanced")
+    assert (best.members, balanced.members, preset_config("quick").members) == (3, 1, 1)
+    assert preset_config("best", variant="ctgan").members == 1  # no ensemble of GANs
+    one, three = estimate_model(schema, 1000, balanced), estimate_model(schema, 1000, best)
+    assert three.seconds_per_epoch == pytest.approx(3 * one.seconds_per_epoch)
+    assert three.generator_weights == 3 * one.generator_weights
+
+
+def test_an_ensemble_keeps_only_the_members_whose_epochs_fit_the_budget(monkeypatch, mixed_frame):
+    from synth_core.training import estimate
+    from synth_core.training.presets import preset_config
+
+    schema, best = infer_schema(mixed_frame), preset_config("best")
+    one = estimate_model(schema, 1000, best.replace(members=1)).seconds_per_epoch
+    monkeypatch.setattr(estimate, "ENSEMBLE_EPOCH_SECONDS", 2.5 * one)
+    assert estimate.ensemble_members(schema, 1000, best) == 2
+    assert estimate_model(schema, 1000, best).seconds_per_epoch == pytest.approx(2 * one)
+    assert estimate.ensemble_members(schema, 100, best) == 3  # fewer rows: cheaper epochs
+    assert estimate.ensemble_members(schema, 10_000, best) == 1  # never fewer than one
+    assert estimate.ensemble_members(schema, 10_000, config_for("ctgan", members=3)) == 3
