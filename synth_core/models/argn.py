@@ -133,8 +133,8 @@ class ArgnCore:
         tokens = self.train_tokens.index_select(0, rows.reshape(-1)).long()
         tokens = tokens.reshape(batch, members, -1)
         visible = self.generator.visibility(self._training_order())
-        log_p = self.generator.log_likelihood(tokens, visible, self.config.dropout, self.rng)
-        loss = -log_p.mean()
+        log_p = self.generator.token_log_probs(tokens, visible, self.config.dropout, self.rng)
+        loss = -log_p.sum(2).mean()  # each member learns alone: the mean of their losses
         self.optimiser.zero_grad(set_to_none=True)
         loss.backward()
         self.optimiser.step()

@@ -107,8 +107,7 @@ class ArgnNetwork(nn.Module):
         """The first dense layer's weights (members x sub-columns x inputs x units), the inputs
         that ``visible`` hides zeroed."""
         mask = visible.repeat_interleave(self.embedding_dim, dim=1)
-        weight = self.weights[0].view(self.members, len(self.sizes), *self.weights[0].shape[1:])
-        return weight * mask[None, :, :, None]
+        return self._per_member(self.weights[0]) * mask[None, :, :, None]
 
     def _per_member(self, parameter: torch.Tensor) -> torch.Tensor:
         return parameter.view(self.members, len(self.sizes), *parameter.shape[1:])
@@ -139,17 +138,6 @@ class ArgnNetwork(nn.Module):
         logits = logits + self._per_member(self.out_bias)
         log_p = F.log_softmax(logits.masked_fill(self.padding, -math.inf), dim=3)
         return log_p.gather(3, tokens.unsqueeze(3)).squeeze(3)
-
-    def log_likelihood(
-        self,
-        tokens: torch.Tensor,
-        visible: torch.Tensor,
-        dropout: float = 0.0,
-        generator: torch.Generator | None = None,
-    ) -> torch.Tensor:
-        """Log-probability of each row of ``tokens`` (see ``token_log_probs``) under each member,
-        averaged over the members: one value per row. Every member learns alone from it."""
-        return self.token_log_probs(tokens, visible, dropout, generator).sum(2).mean(1)
 
     def ensemble_log_likelihood(self, tokens: torch.Tensor, visible: torch.Tensor) -> torch.Tensor:
         """Log-probability of each row of ``tokens`` (rows x sub-columns) under the ensemble,

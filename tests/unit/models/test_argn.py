@@ -73,11 +73,11 @@ def test_dropout_changes_the_training_likelihood_reproducibly_and_only_when_aske
     torch.nn.init.normal_(network.out_weight, generator=torch.Generator().manual_seed(1))
     tokens = torch.tensor([[0, 1, 1], [2, 3, 0]])
     visible = network.visibility(torch.tensor([0, 1, 2]))
-    plain = network.log_likelihood(tokens, visible)
-    assert torch.equal(network.log_likelihood(tokens, visible, 0.0), plain)
+    plain = network.token_log_probs(tokens, visible)
+    assert torch.equal(network.token_log_probs(tokens, visible, 0.0), plain)
 
     def dropped(seed: int) -> torch.Tensor:
-        return network.log_likelihood(tokens, visible, 0.5, torch.Generator().manual_seed(seed))
+        return network.token_log_probs(tokens, visible, 0.5, torch.Generator().manual_seed(seed))
 
     assert torch.equal(dropped(3), dropped(3))
     assert not torch.allclose(dropped(3), plain)
@@ -169,9 +169,11 @@ def test_members_with_the_same_weights_are_the_one_network_they_copy():
     single, ensemble = ensemble_of_copies(3)
     tokens = torch.tensor([[0, 1, 1], [2, 3, 0], [1, 0, 1]])
     visible = single.visibility(torch.tensor([0, 1]))
-    expected = single.log_likelihood(tokens, visible)
-    assert torch.allclose(ensemble.log_likelihood(tokens, visible), expected, atol=1e-6)
-    assert torch.allclose(ensemble.ensemble_log_likelihood(tokens, visible), expected, atol=1e-6)
+    expected = single.token_log_probs(tokens, visible)  # rows x 1 member x sub-columns
+    each = ensemble.token_log_probs(tokens, visible)
+    assert torch.allclose(each, expected.expand(-1, 3, -1), atol=1e-6)
+    together = ensemble.ensemble_log_likelihood(tokens, visible)
+    assert torch.allclose(together, expected.sum((1, 2)), atol=1e-6)
     order = torch.tensor([0, 1])
     drawn = single.sample(200, order, torch.Generator().manual_seed(5))
     assert torch.equal(ensemble.sample(200, order, torch.Generator().manual_seed(5)), drawn)
