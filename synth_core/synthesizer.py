@@ -102,9 +102,10 @@ class Synthesizer:
 
     def _fit(self, frame, schema, progress, stop, dp_bounds, dp_categories, rules) -> Synthesizer:
         variant = variants.get(self.config.variant)
-        config = variants.validated(variant.sized(self.config, len(frame)))
         check_stop(stop)
         schema = schema or infer_schema(frame)
+        sized = variant.sized(self.config, len(frame), len(schema.included))
+        config = variants.validated(sized)
         config = config.replace(
             members=ensemble_members(schema, rows_learned(len(frame), config), config)
         )

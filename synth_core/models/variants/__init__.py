@@ -51,6 +51,9 @@ class Variant:
     #: (rows, settings): a table with fewer rows than ``rows`` trains with ``settings`` on top
     #: of the config (a smaller network that does not learn the rows by heart).
     small_table: tuple[int, Mapping[str, Any]] | None = None
+    #: (columns, settings): a table that is not small and learns at most ``columns`` columns
+    #: trains with ``settings`` on top of the config.
+    narrow_table: tuple[int, Mapping[str, Any]] | None = None
     #: Critic updates per generator update at the least, whatever ``discriminator_steps`` says
     #: (an unconditioned Wasserstein critic trained once per step falls behind its generator).
     min_critic_steps: int = 1
@@ -75,12 +78,15 @@ class Variant:
             return 1  # the guarantee is per critic input: one row, not a pac group
         return config.pac if config.pac is not None else self.default_pac
 
-    def sized(self, config: TrainingConfig, rows: int) -> TrainingConfig:
-        """``config`` for a table of ``rows`` rows: with the ``small_table`` settings below its
-        size, unchanged otherwise."""
-        if self.small_table is None or rows >= self.small_table[0]:
-            return config
-        return config.replace(**self.small_table[1])
+    def sized(self, config: TrainingConfig, rows: int, columns: int) -> TrainingConfig:
+        """``config`` for a table of ``rows`` rows and ``columns`` learned columns: with the
+        ``small_table`` settings below its size, else the ``narrow_table`` ones up to its width,
+        unchanged otherwise."""
+        if self.small_table is not None and rows < self.small_table[0]:
+            return config.replace(**self.small_table[1])
+        if self.narrow_table is not None and columns <= self.narrow_table[0]:
+            return config.replace(**self.narrow_table[1])
+        return config
 
     def check(self, config: TrainingConfig) -> None:
         """Raise ``TrainingError`` when ``config`` asks this type for what it cannot do."""

@@ -136,3 +136,22 @@ def test_the_registry_loads_without_torch():
     )
     result = run_python(code)
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("rows", "columns", "bins", "hidden"),
+    [(500, 5, 5, (16,)), (500, 60, 5, (16,)), (5000, 8, 40, (64,)), (5000, 40, 20, (64,))],
+)
+def test_the_recommended_model_is_sized_to_the_tables_rows_and_columns(rows, columns, bins, hidden):
+    config = VARIANTS["argn"].sized(preset_config("balanced"), rows, columns)
+    assert (config.value_bins, config.generator_dims) == (bins, hidden)
+    assert VARIANTS["ctgan"].sized(TrainingConfig(), rows, columns) == TrainingConfig()
+
+
+def test_a_narrow_table_is_trained_with_the_narrow_settings():
+    from tests.helpers import make_mixed_frame
+
+    frame = make_mixed_frame(rows=2500, seed=1)
+    synth = Synthesizer(config_for("argn", epochs=1)).fit(frame)
+    assert synth.config_.value_bins == VARIANTS["argn"].narrow_table[1]["value_bins"]
+    assert synth.core_.layout.bins == synth.config_.value_bins
