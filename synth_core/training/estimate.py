@@ -66,12 +66,14 @@ def encoded_width(schema: Schema) -> int:
 def estimate_model(
     schema: Schema, rows: int, config: TrainingConfig | None = None
 ) -> ModelEstimate:
-    """About how many weights the networks have and how long one pass over ``rows`` rows takes."""
+    """About how many weights the networks have and how long one pass over ``rows`` rows takes
+    (the recommended model with the settings its table's size gives it: ``Variant.sized``)."""
     config = config or TrainingConfig()
     width = encoded_width(schema)
     variant = variants.get(config.variant)
     pac = variant.pac(config)
     if variant.family == "argn":
+        config = variant.sized(config, rows, len(schema.included))
         members = ensemble_members(schema, rows, config)
         return _autoregressive_estimate(schema, rows, config.replace(members=members), width)
     if variant.family == "vae-gan":
@@ -103,9 +105,11 @@ def estimate_model(
 def ensemble_members(schema: Schema, rows: int, config: TrainingConfig) -> int:
     """How many of ``config.members`` an ensemble of the autoregressive model trains on
     ``rows`` rows of ``schema``'s columns: as many as ``ENSEMBLE_EPOCH_SECONDS`` allows."""
-    if config.members == 1 or variants.get(config.variant).family != "argn":
+    variant = variants.get(config.variant)
+    if config.members == 1 or variant.family != "argn":
         return config.members
-    one = _autoregressive_estimate(schema, rows, config.replace(members=1), 0).seconds_per_epoch
+    one_network = variant.sized(config, rows, len(schema.included)).replace(members=1)
+    one = _autoregressive_estimate(schema, rows, one_network, 0).seconds_per_epoch
     affordable = int(ENSEMBLE_EPOCH_SECONDS // one) if one > 0 else config.members
     return max(1, min(config.members, affordable))
 

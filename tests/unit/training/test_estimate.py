@@ -106,3 +106,11 @@ def test_an_ensemble_keeps_only_the_members_whose_epochs_fit_the_budget(monkeypa
     assert estimate.ensemble_members(schema, 100, best) == 3  # fewer rows: cheaper epochs
     assert estimate.ensemble_members(schema, 10_000, best) == 1  # never fewer than one
     assert estimate.ensemble_members(schema, 10_000, config_for("ctgan", members=3)) == 3
+
+
+def test_the_estimate_is_of_the_network_a_table_of_that_size_trains(mixed_frame):
+    from synth_core.training.presets import preset_config
+
+    schema, config = infer_schema(mixed_frame), preset_config("balanced")
+    small, big = estimate_model(schema, 500, config), estimate_model(schema, 5000, config)
+    assert small.generator_weights < big.generator_weights  # tables under 2,000 rows: smaller
