@@ -32,7 +32,9 @@ ACCURACY_EXPLAINED = (
 LIKELIHOOD_EXPLAINED = (
     "How unlikely the model finds rows (negative log-likelihood): on the rows it learns from, "
     "and on rows held out from learning. Both fall as it learns; when the held-out line stops "
-    "falling, training ends and the model of the best epoch is kept."
+    "falling, training ends and the model of the best epoch is kept. With Best quality several "
+    "networks learn side by side: the held-out line measures them together, which is why it "
+    "can lie below the other."
 )
 PROBE_EXPLAINED = (
     "How often a small classifier, trained afresh every few hundred steps, tells real rows it "

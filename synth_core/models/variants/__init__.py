@@ -101,6 +101,11 @@ class Variant:
                     "Differential privacy trains with pac 1 (one row per critic score), so the "
                     "guarantee is per row. Leave pac unset."
                 )
+        if config.members != 1 and self.family != "argn":
+            raise TrainingError(
+                "An ensemble of several networks is available for the autoregressive model "
+                f"type only, not '{self.name}'. Leave members at 1."
+            )
         if self.needs_condition_column and not config.condition_column:
             raise TrainingError(
                 f"The {self.title} needs a column to condition on (for example a label such as "

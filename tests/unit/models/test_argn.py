@@ -198,12 +198,31 @@ def test_each_member_learns_from_its_own_rows_alone():
     ensemble.token_log_probs(rows, visible)[:, 0].sum().backward()
     gradient = ensemble.out_weight.grad
     assert gradient[:3].abs().sum() > 0 and gradient[3:].abs().sum() == 0
+    tables = ensemble.embedding.grad  # member 0's embedding tables, then member 1's
+    assert tables[:9].abs().sum() > 0 and tables[9:].abs().sum() == 0
+
+
+def test_each_member_is_the_network_its_own_weights_make():
+    members = [ArgnNetwork([3, 4, 2], [0, 1, 1], 2, (8,), (1, 1, 2)) for _ in range(2)]
+    for seed, network in enumerate(members):
+        network.reset_parameters(torch.Generator().manual_seed(seed))
+        torch.nn.init.normal_(network.out_weight, generator=torch.Generator().manual_seed(9 + seed))
+    ensemble = ArgnNetwork([3, 4, 2], [0, 1, 1], 2, (8,), (1, 1, 2), members=2)
+    with torch.no_grad():
+        for mine, *theirs in zip(*(n.parameters() for n in [ensemble, *members]), strict=True):
+            mine.copy_(torch.cat(theirs))
+    tokens = torch.tensor([[0, 1, 1], [2, 3, 0], [1, 2, 1]])
+    visible = ensemble.visibility(torch.tensor([1, 0]))
+    each = ensemble.token_log_probs(tokens, visible)
+    for m, network in enumerate(members):
+        assert torch.allclose(each[:, m], network.token_log_probs(tokens, visible)[:, 0])
 
 
 def test_an_ensemble_trains_saves_and_loads_to_the_same_rows(tmp_path):
     frame = related_frame()
     config = config_for("argn", epochs=30, generator_lr=1e-2, members=2)
     synth = Synthesizer(config).fit(frame, infer_schema(frame), rules=[])
+    assert synth.core_.generator.members == 2 and synth.config_.members == 2
     assert consistent_share(synth.sample(500, seed=1)) > 0.9
     synth.save(tmp_path / "ensemble.synth")
     loaded = Synthesizer.load(tmp_path / "ensemble.synth", device="cpu")

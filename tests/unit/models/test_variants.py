@@ -155,3 +155,9 @@ def test_a_narrow_table_is_trained_with_the_narrow_settings():
     synth = Synthesizer(config_for("argn", epochs=1)).fit(frame)
     assert synth.config_.value_bins == VARIANTS["argn"].narrow_table[1]["value_bins"]
     assert synth.core_.layout.bins == synth.config_.value_bins
+
+
+def test_an_ensemble_is_refused_for_a_model_type_without_one():
+    with pytest.raises(TrainingError, match="ensemble of several networks is available for"):
+        variants.validated(config_for("ctgan", members=3))
+    assert variants.validated(config_for("argn", members=3)).members == 3

@@ -105,7 +105,6 @@ def test_an_ensemble_keeps_only_the_members_whose_epochs_fit_the_budget(monkeypa
     assert estimate_model(schema, 1000, best).seconds_per_epoch == pytest.approx(2 * one)
     assert estimate.ensemble_members(schema, 100, best) == 3  # fewer rows: cheaper epochs
     assert estimate.ensemble_members(schema, 10_000, best) == 1  # never fewer than one
-    assert estimate.ensemble_members(schema, 10_000, config_for("ctgan", members=3)) == 3
 
 
 def test_the_estimate_is_of_the_network_a_table_of_that_size_trains(mixed_frame):
