@@ -195,10 +195,19 @@ class ArgnCore:
     def generate(
         self, n: int, generator: torch.Generator, condition: tuple[str, int] | None = None
     ) -> torch.Tensor:
-        """``n`` rows in the transform's encoded layout, drawn token by token."""
+        """``n`` rows in the transform's encoded layout, drawn token by token. An ensemble draws
+        them in as many pieces as it has members: each member holds the embeddings of the rows
+        being drawn, so a piece takes the memory that one network drawing ``n`` rows takes."""
         if condition is not None:
             raise ValueError("the autoregressive model generates without conditions")
-        tokens = self.generator.sample(n, self.order, generator, self.config.temperature)
+        piece = max(1, math.ceil(n / self.config.members))
+        sizes = [min(piece, n - start) for start in range(0, n, piece)] or [0]
+        tokens = torch.cat(
+            [
+                self.generator.sample(size, self.order, generator, self.config.temperature)
+                for size in sizes
+            ]
+        )
         return self.layout.detokenize(tokens, self.generator.edges, self.width, generator)
 
 

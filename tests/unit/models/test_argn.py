@@ -238,3 +238,19 @@ def test_a_table_too_big_for_the_whole_ensemble_trains_fewer_members_and_says_so
     assert synth.config_.members == 1 and synth.core_.generator.members == 1
     notes = synth.progress_.snapshot().notes
     assert any("Trains one network instead of an ensemble of 3 networks" in n for n in notes)
+
+
+def test_an_ensemble_draws_its_rows_in_pieces_no_bigger_than_one_network_would_hold():
+    frame = related_frame(300)
+    synth = Synthesizer(config_for("argn", epochs=2, members=3)).fit(frame, infer_schema(frame))
+    network, drawn = synth.core_.generator, []
+    original = network.sample
+
+    def counted(n, *args):
+        drawn.append(n)
+        return original(n, *args)
+
+    network.sample = counted
+    rows = synth.core_.generate(100, torch.Generator().manual_seed(0))
+    assert rows.shape[0] == 100 and drawn == [34, 34, 32]
+    assert synth.core_.generate(0, torch.Generator()).shape[0] == 0
