@@ -104,8 +104,7 @@ class Synthesizer:
         variant = variants.get(self.config.variant)
         check_stop(stop)
         schema = schema or infer_schema(frame)
-        sized = variant.sized(self.config, len(frame), len(schema.included))
-        config = variants.validated(sized)
+        config = variants.validated(variant.sized(self.config, len(frame), len(schema.included)))
         config = config.replace(
             members=ensemble_members(schema, rows_learned(len(frame), config), config)
         )

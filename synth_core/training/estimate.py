@@ -104,12 +104,11 @@ def estimate_model(
 
 def ensemble_members(schema: Schema, rows: int, config: TrainingConfig) -> int:
     """How many of ``config.members`` an ensemble of the autoregressive model trains on
-    ``rows`` rows of ``schema``'s columns: as many as ``ENSEMBLE_EPOCH_SECONDS`` allows."""
-    variant = variants.get(config.variant)
-    if config.members == 1 or variant.family != "argn":
+    ``rows`` rows of ``schema``'s columns: as many as ``ENSEMBLE_EPOCH_SECONDS`` allows.
+    ``config`` is sized for the table already (``Variant.sized``)."""
+    if config.members == 1 or variants.get(config.variant).family != "argn":
         return config.members
-    one_network = variant.sized(config, rows, len(schema.included)).replace(members=1)
-    one = _autoregressive_estimate(schema, rows, one_network, 0).seconds_per_epoch
+    one = _autoregressive_estimate(schema, rows, config.replace(members=1), 0).seconds_per_epoch
     affordable = int(ENSEMBLE_EPOCH_SECONDS // one) if one > 0 else config.members
     return max(1, min(config.members, affordable))
 

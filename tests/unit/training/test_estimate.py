@@ -99,12 +99,17 @@ def test_an_ensemble_keeps_only_the_members_whose_epochs_fit_the_budget(monkeypa
     from synth_core.training.presets import preset_config
 
     schema, best = infer_schema(mixed_frame), preset_config("best")
+
+    def members(rows: int) -> int:  # for the network a table of ``rows`` rows trains
+        sized = VARIANTS["argn"].sized(best, rows, len(schema.included))
+        return estimate.ensemble_members(schema, rows, sized)
+
     one = estimate_model(schema, 1000, best.replace(members=1)).seconds_per_epoch
     monkeypatch.setattr(estimate, "ENSEMBLE_EPOCH_SECONDS", 2.5 * one)
-    assert estimate.ensemble_members(schema, 1000, best) == 2
+    assert members(1000) == 2
     assert estimate_model(schema, 1000, best).seconds_per_epoch == pytest.approx(2 * one)
-    assert estimate.ensemble_members(schema, 100, best) == 3  # fewer rows: cheaper epochs
-    assert estimate.ensemble_members(schema, 10_000, best) == 1  # never fewer than one
+    assert members(100) == 3  # fewer rows: cheaper epochs
+    assert members(10_000) == 1  # never fewer than one
 
 
 def test_the_estimate_is_of_the_network_a_table_of_that_size_trains(mixed_frame):
