@@ -16,17 +16,22 @@ from collections.abc import Sequence
 
 import synth_core as sc
 from synth_core.backends import BACKEND_ENV, BACKEND_NAMES, SHARD_FORMATS
-from synth_core.config import DEVICES, TrainingConfig
+from synth_core.config import DEVICES
 from synth_core.errors import SynthError
 from synth_core.evaluation.verdicts import THRESHOLDS
 from synth_core.handoff import commands as handoff
-from synth_core.models.variants import VARIANTS, config_for, validated
+from synth_core.models.variants import VARIANTS, validated
 from synth_core.rules import default_rules, discover_rules, rule_line, rule_records
 from synth_core.schema import infer_schema
 from synth_core.tables import ReadLimits, read_table, write_csv
 from synth_core.tables.limits import MB, ROW_LIMIT_ENV, SIZE_LIMIT_ENV
 from synth_core.tables.styles import written_in_styles
-from synth_core.training.presets import PRESETS, RECOMMENDED_VARIANT, preset_config
+from synth_core.training.presets import (
+    DEFAULT_PRESET,
+    PRESETS,
+    RECOMMENDED_VARIANT,
+    preset_config,
+)
 from synth_core.wording import copies_in_words, percent
 
 EXIT_USAGE = 2
@@ -82,15 +87,16 @@ def _add_fit(fit: argparse.ArgumentParser) -> None:
     fit.add_argument(
         "--variant",
         choices=list(VARIANTS),
-        help=f"model type (default: {TrainingConfig.variant}; with --preset, the preset's: "
-        f"{RECOMMENDED_VARIANT})",
+        help=f"model type (default: the recommended one, {RECOMMENDED_VARIANT})",
     )
     fit.add_argument("--condition", help="cgan: the column to condition on")
     fit.add_argument("--columns", help="comma-separated columns to keep (default: inferred)")
     fit.add_argument(
         "--preset",
         choices=list(PRESETS),
-        help="quick, balanced or best: tuned settings; options given here override them",
+        default=DEFAULT_PRESET,
+        help=f"quick, balanced or best: tuned settings, as in the app (default: "
+        f"{DEFAULT_PRESET}); options given here override them",
     )
     fit.add_argument("--epochs", type=int)
     fit.add_argument("--batch-size", type=int)
@@ -251,11 +257,7 @@ def _fit(args) -> int:
         "batch_size": args.batch_size,
         "dp_epsilon": args.dp_epsilon,
     }
-    if args.preset:
-        config = validated(preset_config(args.preset, **overrides))
-    else:
-        overrides["variant"] = args.variant or TrainingConfig.variant
-        config = validated(config_for(**overrides))
+    config = validated(preset_config(args.preset, **overrides))
     print(
         f"read {len(frame) + len(holdout):,} rows and inferred {len(schema.columns)} column "
         f"kinds in {read_in:.1f} s",

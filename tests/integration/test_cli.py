@@ -17,6 +17,7 @@ import pytest
 from synth_core.cli import main
 from synth_core.synthesizer import Synthesizer
 from synth_core.tables.limits import MB
+from synth_core.training.presets import DEFAULT_PRESET, RECOMMENDED_VARIANT, preset_config
 from tests.cli_runs import FIXTURES, RUNS, TRAINED_COLUMNS, Run
 from tests.helpers import check_valid_rows, make_mixed_frame
 
@@ -110,6 +111,10 @@ def test_fit_saves_a_model_of_the_chosen_columns(runs, work):
     synth = Synthesizer.load(work / "model.synth", device="cpu")
     assert synth.columns == TRAINED_COLUMNS
     assert synth.config.epochs == 1 and synth.config.batch_size == 50
+    # Without --preset or --variant, the app's default: the Quick demo of the recommended type.
+    quick = preset_config(DEFAULT_PRESET)
+    assert synth.config.variant == RECOMMENDED_VARIANT == quick.variant
+    assert synth.config.max_seconds == quick.max_seconds
 
 
 def test_sample_writes_the_requested_rows(runs, work):
