@@ -19,10 +19,13 @@ needs its own venv (bench/README.md).
 Run:   .venv/bin/python bench/bench_race.py [--tables adult,penguins_raw,...|corpus]
            [--systems tvae-300,tvae-50,tabularargn,quick,balanced,best] [--seed 0]
            [--tabularargn-minutes 2] [--tabularargn-python PATH] [--json results.json]
-           [--set key=value ...]
+           [--repeats 3] [--set key=value ...]
 A preset name trains the recommended model type; ``TYPE:PRESET`` another one (``vaegan:best``).
 ``--set`` overrides a setting of this project's presets (for trying variations), for example
 ``--set adversarial_weight=0``. ``tabularargn-N`` gives TabularARGN N minutes.
+``--repeats N`` trains every system N times on the same split, with model seeds ``--seed`` to
+``--seed`` + N - 1, and reports the means (TSTR with its lowest and highest): on a table of a few
+hundred rows one run's TSTR moves by more than the systems differ.
 """
 
 from __future__ import annotations
@@ -137,6 +140,7 @@ def unique_copies(train, synthetic, infos) -> int:
 
 
 def run(system: str, table, train, test, schema, seed: int, settings: dict, args) -> dict:
+    """One fit of ``system`` with model seed ``seed``, scored with ``args.seed``."""
     start = time.perf_counter()
     if system.startswith("tvae-"):
         sample, info = fit_tvae(train, schema, int(system.split("-")[1]), seed)
@@ -154,12 +158,12 @@ def run(system: str, table, train, test, schema, seed: int, settings: dict, args
     infos = schema.included
     scores = quality_scores(train, synthetic, schema)
     try:
-        utility = ml_utility(train, synthetic, test, infos, table.target, seed=seed)
+        utility = ml_utility(train, synthetic, test, infos, table.target, seed=args.seed)
         tstr, real, metric = utility.synthetic, utility.real, utility.metric
     except DataError:  # the target is left out of the schema
         tstr, real, metric = math.nan, math.nan, "-"
-    privacy = privacy_scores(train, synthetic, infos, holdout=test, seed=seed)
-    detection = detection_score(train, synthetic, infos, seed=seed)
+    privacy = privacy_scores(train, synthetic, infos, holdout=test, seed=args.seed)
+    detection = detection_score(train, synthetic, infos, seed=args.seed)
     return {
         "system": system,
         "fit_s": fit_s,
@@ -179,15 +183,38 @@ def run(system: str, table, train, test, schema, seed: int, settings: dict, args
 
 
 def run_peer_or_preset(system, table, train, test, schema, settings, args) -> dict | None:
-    """``run``; a peer that fails on a table is reported and left out of it (None), so that one
-    peer's limits do not end the race. This project's presets fail loudly."""
+    """``run`` with each of the ``args.repeats`` model seeds, averaged; a peer that fails on a
+    table is reported and left out of it (None), so that one peer's limits do not end the race.
+    This project's presets fail loudly."""
     try:
-        return run(system, table, train, test, schema, args.seed, settings, args)
+        return averaged(
+            [
+                run(system, table, train, test, schema, args.seed + i, settings, args)
+                for i in range(args.repeats)
+            ]
+        )
     except Exception as error:
         if not is_competitor(system):
             raise
         print(f"{system} failed on {table.name}: {type(error).__name__}: {error}", flush=True)
         return None
+
+
+def averaged(runs: list[dict]) -> dict:
+    """One result from the runs of a system: the means of its figures (times included), the
+    TSTR's lowest and highest, and every run's epochs."""
+    if len(runs) == 1:
+        return runs[0]
+    result = dict(runs[0])
+    for key, value in runs[0].items():
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            values = [r[key] for r in runs if r[key] is not None]
+            result[key] = float(np.mean(values)) if values else None
+    result["unique_copies"] = sum(r["unique_copies"] for r in runs)
+    result["epochs"] = ", ".join(str(r["epochs"]) for r in runs)
+    result["best epoch"] = None
+    result["tstr range"] = (min(r["tstr"] for r in runs), max(r["tstr"] for r in runs))
+    return result
 
 
 def print_table(results: list[dict]) -> None:
@@ -202,10 +229,16 @@ def print_table(results: list[dict]) -> None:
         print(
             f"| {r['system']} | {r['fit_s']:.1f} | {r['total_s']:.1f} | {r['epochs']}{kept} | "
             f"{r['quality']:.3f} | {r['shapes']:.3f} | {r['trends']:.3f} | "
-            f"{r['detection']:.3f} | {r['tstr']:.3f} | {r['real']:.3f} | {dcr} | "
+            f"{r['detection']:.3f} | {tstr_text(r)} | {r['real']:.3f} | {dcr} | "
             f"{r['unique_copies']} |",
             flush=True,
         )
+
+
+def tstr_text(result: dict) -> str:
+    low_high = result.get("tstr range")
+    text = f"{result['tstr']:.3f}"
+    return text if low_high is None else f"{text} ({low_high[0]:.3f} to {low_high[1]:.3f})"
 
 
 def against_best_competitor(results: list[dict]) -> list[dict]:
@@ -263,6 +296,9 @@ def main() -> None:
         "/work/venvs/mostly/bin/python)",
     )
     parser.add_argument("--json", help="also write every result to this JSON file")
+    parser.add_argument(
+        "--repeats", type=int, default=1, help="runs of each system, one model seed each"
+    )
     args = parser.parse_args()
     settings = {}
     for item in args.set:
@@ -282,7 +318,8 @@ def main() -> None:
     warnings.filterwarnings("ignore")
     print(
         f"load average at the start {os.getloadavg()[0]:.2f}; torch threads "
-        f"{torch.get_num_threads()}; preset overrides {settings or 'none'}"
+        f"{torch.get_num_threads()}; preset overrides {settings or 'none'}; "
+        f"{args.repeats} run(s) of each system per table"
     )
     everything: dict[str, list[dict]] = {}
     comparisons: dict[str, list[dict]] = {}
