@@ -41,7 +41,10 @@ def without_totals_row(
         return columns
     above = [_without_last_row(column) for column in columns]
     numbers = [None if i == at else cell for i, cell in enumerate(cells)]
-    sums = [_is_sum(convert, column, cell) for column, cell in zip(above, numbers, strict=True)]
+    sums = [
+        _is_sum(convert, column, cell, labelled)
+        for column, cell in zip(above, numbers, strict=True)
+    ]
     checked = [same for same in sums if same is not None]
     if not checked or not any(checked):
         return columns
@@ -68,9 +71,12 @@ def _without_last_row(column: FactorisedColumn) -> FactorisedColumn:
     return FactorisedColumn(column.name, codes, column.values[used], column.missing[used])
 
 
-def _is_sum(convert: Convert, above: FactorisedColumn, cell: str | None) -> bool | None:
+def _is_sum(
+    convert: Convert, above: FactorisedColumn, cell: str | None, labelled: bool
+) -> bool | None:
     """Whether ``cell`` is the sum of the numbers above it; None when there is nothing to check
-    (an empty cell, a text column, or too few numbers above)."""
+    (an empty cell, a text column, or too few numbers above). Without a label, a sum that is
+    also one of the numbers above (0, 0, 1 and then 1) proves nothing: it is not one."""
     if cell is None:
         return None
     numbers = convert(above)
@@ -89,4 +95,6 @@ def _is_sum(convert: Convert, above: FactorisedColumn, cell: str | None) -> bool
     if not np.isfinite(total):  # numbers near float's limit: no sum to compare with
         return False
     gap = abs(float(value[0]) - total)
+    if not labelled and np.any(present == float(value[0])):
+        return False
     return total != 0 and gap <= max(ABSOLUTE_TOLERANCE, RELATIVE_TOLERANCE * abs(total))

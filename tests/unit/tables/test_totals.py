@@ -51,6 +51,14 @@ def test_a_last_row_that_is_not_a_totals_row_is_kept(last: str) -> None:
     assert not any("totals row" in note for note in result.info.notes)
 
 
+def test_an_unlabelled_sum_that_is_also_a_number_above_is_a_row_of_data() -> None:
+    """0, 0, 1 and then 1 with an empty cell beside it: the 1 adds up, but proves nothing."""
+    result = read("c0,c1\n0,0.0\n0,\n1,\n1,\n")
+    assert result.frame["c0"].tolist() == [0, 0, 1, 1]
+    labelled = read("c0,c1\n0,0.0\n0,\n1,\n1,Total\n")
+    assert labelled.frame["c0"].tolist() == [0, 0, 1]
+
+
 def test_a_table_of_three_rows_keeps_its_last_row() -> None:
     result = read("a,b\nx,1\ny,2\n,3\n")
     assert len(result.frame) == 3
