@@ -39,6 +39,7 @@ from synth_core.schema.patterns import (
     text_person_name,
     text_phone,
     text_postal_code,
+    text_row_label,
 )
 from synth_core.tables.styles import NUMBER_STYLES
 from synth_core.wording import rough_percent
@@ -59,6 +60,7 @@ _TEXT_RULES: tuple[Callable[[TextSample], Finding | None], ...] = (
     text_identifier,
     text_postal_code,
     text_free,
+    text_row_label,
 )
 
 

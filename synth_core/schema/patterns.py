@@ -272,6 +272,21 @@ def text_free(column: TextSample) -> Finding | None:
     )
 
 
+def text_row_label(column: TextSample) -> Finding | None:
+    """Short text that differs in (almost) every row ('Mazda RX4', airport codes such as 'ABQ'):
+    a label of one row each. A model learns such a column as categories seen once, so it could
+    only copy real labels, each pointing at the real row it names."""
+    unique = column.unique_share
+    if len(column.values) < IDENTIFIER_MIN_VALUES or unique < NAMED_IDENTIFIER_MIN_UNIQUE:
+        return None
+    return Finding(
+        Kind.IDENTIFIER,
+        f"{_unique_phrase(unique)}, such as {quote(column.texts.iloc[0])}: a label of one row "
+        "each (a name or code), which a model could only copy; an identifier, left out by "
+        "default",
+    )
+
+
 def _notes(column: TextSample) -> bool:
     """Sentences typed by people ('Not enough blood for isotopes.'), even when a few repeat."""
     return column.matches(SENTENCE_PATTERN, SENTENCE_MIN_SHARE)

@@ -305,6 +305,28 @@ def test_identifier_codes_by_value() -> None:
     assert infer_one(uuids, name="token").kind is Kind.IDENTIFIER
 
 
+def test_a_label_of_each_row_is_an_identifier() -> None:
+    """Names or codes that differ in every row ('Mazda RX4', airport codes of letters only):
+    as categories seen once, a model could only copy them, so they are left out."""
+    cars = [
+        f"{make} {model}"
+        for make in ("Mazda", "Fiat", "Volvo", "Honda")
+        for model in ("RX4", "Wagon", "Coupe", "Sport", "GT", "Turbo")
+    ]
+    info = infer_one(cars, name="model")
+    assert (info.kind, info.include) == (Kind.IDENTIFIER, False)
+    assert "a label of one row each" in info.reason and "left out by default" in info.reason
+    letters = [a + b + c for a in "ABC" for b in "DEF" for c in "GHJ"]
+    assert infer_one(letters, name="iata").kind is Kind.IDENTIFIER
+    # A few repeats among many labels still mean one row each; more repeats are categories.
+    assert infer_one(cars[:-1] + cars[:1], name="model").kind is Kind.IDENTIFIER
+    assert infer_one(cars[:16] + cars[:8], name="model").kind is Kind.CATEGORICAL
+    # Too few rows to tell, and long sentences stay free text.
+    assert infer_one(cars[:19], name="model").kind is Kind.CATEGORICAL
+    notes = [f"Customer {i} called twice about the late delivery of the order." for i in range(30)]
+    assert infer_one(notes, name="comment").kind is Kind.TEXT
+
+
 def test_identifier_numbers() -> None:
     assert infer_one(list(range(1, 51)), name="row").kind is Kind.IDENTIFIER  # 1..N
     named = infer_one([7, 3, 99, 1024, 5, 61], name="customer_id")
