@@ -121,13 +121,14 @@ class ContinuousEncoder:
         with at most ``n_modes`` components fitted to ``values`` (nothing for no values)."""
         if len(values) == 0:
             return np.empty(0), np.empty(0), np.empty(0)
+        one_mode = (
+            np.array([float(np.mean(values))]),
+            np.array([max(float(np.std(values)), floor)]),
+            np.array([1.0]),
+        )
         n_components = int(min(n_modes, len(np.unique(values))))
         if n_components <= 1:
-            return (
-                np.array([float(np.mean(values))]),
-                np.array([max(float(np.std(values)), floor)]),
-                np.array([1.0]),
-            )
+            return one_mode
         mixture = BayesianGaussianMixture(
             n_components=n_components,
             weight_concentration_prior_type="dirichlet_process",
@@ -137,12 +138,20 @@ class ContinuousEncoder:
             n_init=1,
             random_state=int(rng.integers(2**31 - 1)),
         )
-        mixture.fit(values.reshape(-1, 1))
+        # The mixture's bound can pass through -inf while a component collapses, and its
+        # convergence check then subtracts -inf from -inf: numpy's warning about that is noise
+        # (numpy's error state is per thread, unlike the warning filters). The result is
+        # checked instead.
+        with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+            mixture.fit(values.reshape(-1, 1))
         keep = mixture.weights_ > MODE_WEIGHT_FLOOR
         # A degenerate component gets a floor so that scaling stays finite.
         stds = np.maximum(np.sqrt(mixture.covariances_.ravel()[keep]), floor)
         weights = mixture.weights_[keep] / mixture.weights_[keep].sum()
-        return mixture.means_.ravel()[keep], stds, weights
+        means = mixture.means_.ravel()[keep]
+        if not all(np.isfinite(part).all() for part in (means, stds, weights)):
+            return one_mode
+        return means, stds, weights
 
     @classmethod
     def fixed_range(

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 
+from synth_core.encoding import encoders
 from synth_core.encoding.encoders import CLIP, SCALE_SIGMAS, ContinuousEncoder
 
 
@@ -36,3 +39,36 @@ def test_outliers_on_both_sides_each_get_a_mode_that_holds_them():
     encoder, decoded = encode_and_decode(values)
     np.testing.assert_allclose(decoded, values, atol=1e-3)
     assert np.isclose(encoder.weights_.sum(), 1.0)
+
+
+class BoundThroughInfinity(encoders.BayesianGaussianMixture):
+    """A mixture whose convergence check meets -inf - -inf on the way, as sklearn's does when a
+    component collapses (seen on the weights of ChickWeight); ``broken`` also leaves NaN means."""
+
+    broken = False
+
+    def fit(self, X, y=None):
+        bound = np.float64(-np.inf)
+        _ = bound - bound  # numpy: "invalid value encountered in scalar subtract"
+        super().fit(X, y)
+        if self.broken:
+            self.means_ = np.full_like(self.means_, np.nan)
+        return self
+
+
+def test_the_mixtures_numeric_noise_never_reaches_the_terminal(monkeypatch):
+    monkeypatch.setattr(encoders, "BayesianGaussianMixture", BoundThroughInfinity)
+    values = np.random.default_rng(4).normal(50.0, 5.0, 300)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        _, decoded = encode_and_decode(values)
+    np.testing.assert_allclose(decoded, values, atol=1e-3)
+
+
+def test_a_mixture_that_ends_with_no_numbers_falls_back_to_one_mode(monkeypatch):
+    monkeypatch.setattr(encoders, "BayesianGaussianMixture", BoundThroughInfinity)
+    monkeypatch.setattr(BoundThroughInfinity, "broken", True)
+    values = np.random.default_rng(4).normal(50.0, 5.0, 300)
+    encoder = ContinuousEncoder("x").fit(values, np.random.default_rng(0))
+    assert np.isfinite(encoder.means_).all() and np.isfinite(encoder.stds_).all()
+    assert np.isclose(encoder.means_[0], values.mean()) and np.isclose(encoder.weights_.sum(), 1)
