@@ -41,7 +41,8 @@ class PrivacyScores:
     exact_copy_share: float
     dcr_share: float | None  # None without a holdout
     nndr: float | None  # median; None with fewer than two training rows
-    closest_pairs: pd.DataFrame  # columns: pair, source ("real"/"synthetic"), distance, table...
+    closest_pairs: pd.DataFrame  # pair, source ("real"/"synthetic"), distance, table columns;
+    # the first three in brackets when the table has a column of that name
     note: str  # why a score is missing, or ""
     nndr_holdout: float | None = None  # the same ratio for holdout rows: what new rows score
     common_copies: int = 0  # rows equal to a combination ``rare_below`` training rows share
@@ -172,12 +173,12 @@ def _closest_pairs(train, synthetic, rows, distances, indices) -> pd.DataFrame:
     order = np.argsort(distances, kind="stable")[:CLOSEST_PAIRS]
     if len(order) == 0:
         return _empty_pairs(list(train.columns))
-    pairs = np.repeat(np.arange(1, len(order) + 1), 2)
+    pair, source, distance = _meta_names(list(train.columns))
     meta = pd.DataFrame(
         {
-            "pair": pairs,
-            "source": ["real", "synthetic"] * len(order),
-            "distance": np.repeat(distances[order], 2),
+            pair: np.repeat(np.arange(1, len(order) + 1), 2),
+            source: ["real", "synthetic"] * len(order),
+            distance: np.repeat(distances[order], 2),
         }
     )
     real_rows = train.iloc[indices[order]].astype(object).to_numpy()
@@ -188,7 +189,18 @@ def _closest_pairs(train, synthetic, rows, distances, indices) -> pd.DataFrame:
 
 
 def _empty_pairs(names: list[str]) -> pd.DataFrame:
-    return pd.DataFrame(columns=["pair", "source", "distance", *names])
+    return pd.DataFrame(columns=[*_meta_names(names), *names])
+
+
+def _meta_names(names: list[str]) -> list[str]:
+    """'pair', 'source' and 'distance', each in brackets while the table has a column of that
+    name (a column 'source' would otherwise hide which row is real)."""
+    meta = []
+    for name in ("pair", "source", "distance"):
+        while name in names:
+            name = f"[{name}]"
+        meta.append(name)
+    return meta
 
 
 def _records(frame: pd.DataFrame) -> list[dict]:

@@ -3,6 +3,8 @@ privacy distances."""
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -17,7 +19,13 @@ from synth_core.evaluation.marginals import MAX_CATEGORIES, column_marginals
 from synth_core.evaluation.privacy_scores import CLOSEST_PAIRS, exact_copy_mask, privacy_scores
 from synth_core.evaluation.usefulness import ml_utility
 from synth_core.schema import Kind
-from tests.evaluation_tables import related_frame, related_schema, shuffled_columns
+from tests.evaluation_tables import (
+    DATE_FORMAT,
+    RELATED_KINDS,
+    related_frame,
+    related_schema,
+    shuffled_columns,
+)
 from tests.helpers import make_schema
 
 
@@ -212,6 +220,28 @@ def test_copies_sit_at_distance_zero_and_are_shown_first(real, infos):
     columns = [info.name for info in infos]
     assert first.iloc[0][columns].tolist() == first.iloc[1][columns].tolist()
     assert 0.0 < scores.nndr < 1.0 and scores.nndr_holdout > 0.2
+
+
+def test_columns_named_like_the_pairs_labels_keep_both(real):
+    """A table with columns 'source' and 'distance': the pairs' own labels go in brackets, so
+    that which row is real stays known and the table's values stay too."""
+    renamed = {"group": "source", "z": "distance"}
+    named = related_frame(400, seed=0).rename(columns=renamed)
+    kinds = {renamed.get(name, name): kind for name, kind in RELATED_KINDS.items()}
+    infos = make_schema(named, kinds, {"day": DATE_FORMAT}).included
+    synthetic = pd.concat([related_frame(90, seed=9), real.iloc[:10]], ignore_index=True)
+    synthetic.columns = named.columns
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        holdout = related_frame(100, seed=5).rename(columns=renamed)
+        scores = privacy_scores(named, synthetic, infos, holdout)
+        records = scores.to_dict()["closest_pairs"]
+    pairs = scores.closest_pairs
+    assert list(pairs.columns[:3]) == ["pair", "[source]", "[distance]"]
+    assert pairs["[source]"].tolist() == ["real", "synthetic"] * CLOSEST_PAIRS
+    assert set(pairs["source"]) <= set(named["source"])  # the table's own values
+    assert pairs["source"].iloc[0] == pairs["source"].iloc[1]  # a copy: the same row twice
+    assert records[0]["[source]"] == "real" and records[0]["source"] == pairs["source"].iloc[0]
 
 
 def test_dcr_share_is_near_half_for_new_rows(real, infos):
