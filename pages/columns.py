@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from synth_core.evaluation.targets import default_target
 from ui import columns_table as table_view
 from ui import flow, rules, state
 from ui.text import plain
@@ -161,9 +162,7 @@ else:
         )
         state.set_target(None)
     else:
-        st.session_state[state.TARGET_WIDGET] = state.target_choice(
-            options, table_view.default_target(schema)
-        )
+        st.session_state[state.TARGET_WIDGET] = state.target_choice(options, default_target(schema))
         target = st.selectbox(
             "Column to predict",
             [None, *options],

@@ -6,6 +6,7 @@ import streamlit as st
 
 from synth_core.config import DEVICES, TrainingConfig
 from synth_core.errors import SynthError, TrainingError
+from synth_core.evaluation.targets import default_target
 from synth_core.jobs import TrainingJob
 from synth_core.models.variants import VARIANTS
 from synth_core.reporting.plots import accuracy_figure, fidelity_figure, loss_figure
@@ -13,7 +14,7 @@ from synth_core.training.device import describe_device
 from synth_core.training.presets import DEFAULT_PRESET, PRESETS, RECOMMENDED_VARIANT, preset_config
 from synth_core.training.progress import ProgressSnapshot, RunState
 from synth_core.wording import duration
-from ui import columns_table, flow, state, training
+from ui import flow, state, training
 from ui.text import plain
 
 PREVIEW_ROWS = 10
@@ -145,7 +146,7 @@ def condition_column(variant: str) -> tuple[str | None, bool]:
         return None, True
     if st.session_state.get(state.CONDITION_WIDGET) not in options:
         target = state.get_target()
-        default = target if target in options else columns_table.default_target(schema)
+        default = target if target in options else default_target(schema)
         st.session_state[state.CONDITION_WIDGET] = default if default in options else options[0]
     condition = st.selectbox(
         "Column to learn rows for",

@@ -18,6 +18,7 @@ import synth_core as sc
 from synth_core.backends import BACKEND_ENV, BACKEND_NAMES, SHARD_FORMATS
 from synth_core.config import DEVICES
 from synth_core.errors import SynthError
+from synth_core.evaluation.targets import default_target, default_target_note
 from synth_core.evaluation.verdicts import THRESHOLDS
 from synth_core.handoff import commands as handoff
 from synth_core.models.variants import VARIANTS, validated
@@ -177,7 +178,11 @@ def _add_sample(sample: argparse.ArgumentParser) -> None:
 def _add_evaluate(evaluate: argparse.ArgumentParser) -> None:
     evaluate.add_argument("real", help="the real rows the model was trained on")
     evaluate.add_argument("synthetic", help="the synthetic rows")
-    evaluate.add_argument("--target", help="the column to predict in the usefulness test")
+    evaluate.add_argument(
+        "--target",
+        help="the column to predict in the usefulness test (default: the last column of labels, "
+        "as the app picks it)",
+    )
     evaluate.add_argument(
         "--holdout", metavar="FILE", help="real rows the model never saw (fit --holdout-out)"
     )
@@ -476,6 +481,7 @@ def _evaluate(args) -> int:
     real, synthetic, holdout, schema = _evaluation_inputs(args)
     if args.max_rows is not None and args.max_rows < 100:
         raise SynthError("--max-rows must be at least 100.")
+    args.target = args.target or _default_target(schema)
     if args.backend:
         return _evaluate_on_backend(args, real, synthetic, holdout, schema)
     evaluation = sc.evaluate(
@@ -504,6 +510,13 @@ def _evaluate(args) -> int:
         _write_text(args.html_out, sc.html_report(evaluation, settings=settings))
         print(f"wrote {args.html_out}")
     return 0
+
+
+def _default_target(schema) -> str | None:
+    """The column the app would offer to predict; what was chosen is said on stderr."""
+    target = default_target(schema)
+    print(f"note: {default_target_note(target)}", file=sys.stderr)
+    return target
 
 
 def _evaluate_on_backend(args, real, synthetic, holdout, schema) -> int:

@@ -10,8 +10,6 @@ import pandas as pd
 
 from synth_core.errors import SchemaError
 from synth_core.schema import (
-    DISCRETE_KINDS,
-    NUMERIC_KINDS,
     PRIVATE_KINDS,
     TREATMENT_LABELS,
     ColumnInfo,
@@ -51,8 +49,6 @@ KIND_OPTIONS: tuple[str, ...] = tuple(kind.value for kind in Kind)
 
 MANY_CATEGORIES = 100  # more distinct values than this: hard to learn well
 MOSTLY_MISSING = 0.5  # more missing than this: little to learn from
-TARGET_MAX_CATEGORIES = 20  # a column to predict: a label, not one of hundreds of names ...
-TARGET_MAX_MISSING = 0.2  # ... filled in most rows
 
 
 def kind_label(value: str) -> str:
@@ -197,20 +193,6 @@ def replaceable(schema: Schema) -> list[ColumnInfo]:
 
 def treatment_label(treatment: str | None) -> str:
     return TREATMENT_LABELS[treatment]
-
-
-def default_target(schema: Schema) -> str | None:
-    """The column a person would predict: the last included label (a category or yes/no column
-    of a few values, filled in most rows); else the last such number; else None (no column
-    qualifies, and the page asks the person to pick one or skip the test)."""
-    filled = [column for column in schema.included if column.missing <= TARGET_MAX_MISSING]
-    for column in reversed(filled):
-        if column.kind in DISCRETE_KINDS and 2 <= column.distinct <= TARGET_MAX_CATEGORIES:
-            return column.name
-    for column in reversed(filled):
-        if column.kind in NUMERIC_KINDS and column.kind is not Kind.DATETIME:
-            return column.name
-    return None
 
 
 def _names(names: list[str], limit: int = 8) -> str:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import synth_core as sc
 from synth_core.errors import SynthError
+from synth_core.evaluation.targets import default_target, default_target_note
 from synth_core.handoff.request import Request
 from synth_core.handoff.verify import NotIntact, verify_bundle
 from synth_core.tables import read_table
@@ -67,9 +68,11 @@ def run_bundle(args: argparse.Namespace) -> int:
     if args.target and not args.data:
         raise SynthError("--target needs --data: the usefulness test trains on the real table.")
     real = read_table(args.data).frame if args.data else None
-    request = Request(
-        args.rows, args.seed, conditions_from(args.where), args.target, args.include_model
-    )
+    target = args.target
+    if real is not None and target is None:
+        target = default_target(synth.schema_)
+        print(f"note: {default_target_note(target)}", file=sys.stderr)
+    request = Request(args.rows, args.seed, conditions_from(args.where), target, args.include_model)
     zipped = sc.make_bundle(synth, Path(args.model).read_bytes(), request, real)
     _write(args.out, zipped)
     scored = "scored, with the report" if real is not None else "not scored (give --data)"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -12,7 +11,7 @@ from synth_core.schema import Kind, Schema, infer_schema
 from synth_core.tables.datasets import DEMO_PATH
 from synth_core.wording import duration
 from tests.app.steps import tiny_settings, train_to_the_end
-from tests.sales_table import sales_orders, sales_with_rules
+from tests.sales_table import sales_with_rules
 from ui import columns_table as table_view
 from ui import rules as rules_ui
 from ui import state as state
@@ -251,7 +250,6 @@ def test_no_programmer_words_on_the_columns_page(shop: AppTest) -> None:
 
 def test_size_and_time_gives_each_preset_the_time_of_the_model_it_trains():
     from synth_core.config import TrainingConfig
-    from synth_core.schema import infer_schema
     from synth_core.tables.datasets import load_demo
     from synth_core.tables.split import DEFAULT_FRACTION
     from synth_core.training.estimate import estimate_model
@@ -269,23 +267,6 @@ def test_size_and_time_gives_each_preset_the_time_of_the_model_it_trains():
     weights = estimate_model(schema, learned, preset_config("quick"))
     total = (weights.generator_weights + weights.discriminator_weights) / 1e6
     assert f"about {total:.1f} million weights" in sentence
-
-
-def test_the_default_target_is_a_label_never_a_mostly_empty_list_of_names() -> None:
-    sales = sales_orders(orders=300, seed=5)
-    names = pd.Series([f"Product {i}" for i in range(len(sales))], dtype=object)
-    sales["Product Name"] = names.where(np.arange(len(sales)) % 5 == 0)  # 80 % empty
-    schema = infer_schema(sales).with_changes("Product Name", include=True, kind="categorical")
-
-    assert table_view.default_target(schema) == "Category"
-    numbers_only = schema.with_changes("Category", include=False)
-    for name in ("Segment", "Region", "Postal Code"):
-        numbers_only = numbers_only.with_changes(name, include=False)
-    assert table_view.default_target(numbers_only) == "Quantity"
-    nothing = numbers_only.with_changes("Quantity", include=False).with_changes(
-        "Sales", include=False
-    )
-    assert table_view.default_target(nothing) is None  # only a date left: nothing to predict
 
 
 def test_when_no_column_qualifies_none_is_chosen_and_the_page_says_so(app: AppTest) -> None:

@@ -15,6 +15,8 @@ import pandas as pd
 import pytest
 
 from synth_core.cli import main
+from synth_core.evaluation.targets import default_target
+from synth_core.schema import infer_schema
 from synth_core.synthesizer import Synthesizer
 from synth_core.tables.limits import MB
 from synth_core.training.presets import DEFAULT_PRESET, RECOMMENDED_VARIANT, preset_config
@@ -215,6 +217,24 @@ def test_evaluate_refuses_an_unknown_target(capsys, tables):
     argv += ["--columns", ",".join(TRAINED_COLUMNS), "--target", "colour"]
     line = one_line_error(capsys, argv)
     assert "'colour'" in line and "color" in line
+
+
+def test_evaluate_without_a_target_predicts_the_apps_default_and_says_so(capsys, tables):
+    argv = ["evaluate", str(tables / "real.csv"), str(tables / "synth.csv")]
+    assert main([*argv, "--columns", ",".join(TRAINED_COLUMNS)]) == 0
+    captured = capsys.readouterr()
+    schema = infer_schema(pd.read_csv(tables / "real.csv")).with_only(TRAINED_COLUMNS)
+    chosen = default_target(schema)
+    assert chosen in TRAINED_COLUMNS
+    assert f"note: the usefulness test predicts '{chosen}' (name another with --target)" in (
+        captured.err
+    )
+    assert "(real rows: " in captured.out  # the usefulness line
+    # Only a date left: nothing to predict, and the note says how to name a column.
+    assert main([*argv, "--columns", "joined"]) == 0
+    captured = capsys.readouterr()
+    assert "so there is no usefulness test; name one with --target" in captured.err
+    assert "(real rows: " not in captured.out
 
 
 def test_evaluate_refuses_a_missing_holdout_file(capsys, tables):

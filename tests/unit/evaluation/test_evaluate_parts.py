@@ -17,8 +17,9 @@ from synth_core.evaluation.associations import (
 )
 from synth_core.evaluation.marginals import MAX_CATEGORIES, column_marginals
 from synth_core.evaluation.privacy_scores import CLOSEST_PAIRS, exact_copy_mask, privacy_scores
+from synth_core.evaluation.targets import default_target
 from synth_core.evaluation.usefulness import ml_utility
-from synth_core.schema import Kind
+from synth_core.schema import Kind, infer_schema
 from tests.evaluation_tables import (
     DATE_FORMAT,
     RELATED_KINDS,
@@ -27,6 +28,7 @@ from tests.evaluation_tables import (
     shuffled_columns,
 )
 from tests.helpers import make_schema
+from tests.sales_table import sales_orders
 
 
 @pytest.fixture(scope="module")
@@ -264,3 +266,20 @@ def test_distance_rows_above_the_bound_are_subsampled_and_noted(real, infos):
     assert "100 of the 402 synthetic rows" in scores.note
     assert scores.exact_copies == 2  # counted over every row
     assert scores.closest_pairs["distance"].iloc[0] == 0.0  # copies shown although not sampled
+
+
+def test_the_default_target_is_a_label_never_a_mostly_empty_list_of_names() -> None:
+    sales = sales_orders(orders=300, seed=5)
+    names = pd.Series([f"Product {i}" for i in range(len(sales))], dtype=object)
+    sales["Product Name"] = names.where(np.arange(len(sales)) % 5 == 0)  # 80 % empty
+    schema = infer_schema(sales).with_changes("Product Name", include=True, kind="categorical")
+
+    assert default_target(schema) == "Category"
+    numbers_only = schema.with_changes("Category", include=False)
+    for name in ("Segment", "Region", "Postal Code"):
+        numbers_only = numbers_only.with_changes(name, include=False)
+    assert default_target(numbers_only) == "Quantity"
+    nothing = numbers_only.with_changes("Quantity", include=False).with_changes(
+        "Sales", include=False
+    )
+    assert default_target(nothing) is None  # only a date left: nothing to predict

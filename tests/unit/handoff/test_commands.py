@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from synth_core.cli import main
+from synth_core.evaluation.targets import default_target
 from tests.unit.handoff.handoff_cases import members, with_listed, with_lying_size, zipped
 
 
@@ -29,6 +32,20 @@ def test_a_bundle_is_written_and_verifies_in_one_line(model_path, tmp_path, caps
     code, out, err = run(capsys, "verify", bundle)
     assert (code, err) == (0, [])
     assert len(out) == 1 and out[0].startswith("intact: 3 files match")
+
+
+def test_a_scored_bundle_without_a_target_predicts_the_apps_default(
+    model_path, real_table, synth, tmp_path, capsys
+):
+    real, bundle = tmp_path / "real.csv", tmp_path / "handoff.zip"
+    real_table.to_csv(real, index=False)
+    argv = ["bundle", model_path, "--rows", "60", "--data", real, "--out", bundle]
+    code, _, err = run(capsys, *argv)
+    chosen = default_target(synth.schema_)
+    assert code == 0 and chosen is not None
+    assert err == [f"note: the usefulness test predicts '{chosen}' (name another with --target)"]
+    manifest = json.loads(members(bundle.read_bytes())["manifest.json"])
+    assert manifest["scores"]["usefulness"]["target"] == chosen
 
 
 def test_a_tampered_bundle_fails_verify_with_one_line_naming_the_file(model_path, tmp_path, capsys):
