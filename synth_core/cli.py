@@ -7,6 +7,7 @@ status 2, never a traceback.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import sys
@@ -24,7 +25,7 @@ from synth_core.handoff import commands as handoff
 from synth_core.models.variants import VARIANTS, validated
 from synth_core.rules import default_rules, discover_rules, rule_line, rule_records
 from synth_core.schema import infer_schema
-from synth_core.tables import ReadLimits, read_table, write_csv
+from synth_core.tables import MIN_ROWS, ReadLimits, read_table, write_csv
 from synth_core.tables.limits import MB, ROW_LIMIT_ENV, SIZE_LIMIT_ENV
 from synth_core.tables.styles import written_in_styles
 from synth_core.training.presets import (
@@ -541,7 +542,7 @@ def _evaluation_inputs(args):
     """(real rows the model saw, synthetic rows, holdout or None, schema) from the files."""
     real = read_table(args.real).frame
     synthetic = read_table(args.synthetic).frame
-    holdout = read_table(args.holdout).frame if args.holdout else None
+    holdout = _holdout_rows(args.holdout) if args.holdout else None
     schema = infer_schema(real)
     if args.columns:
         schema = schema.with_only(_names(args.columns))
@@ -565,6 +566,18 @@ def _evaluation_inputs(args):
                 file=sys.stderr,
             )
     return real, synthetic, holdout, schema
+
+
+def _holdout_rows(path: str):
+    """The rows of the holdout file; refused, naming the file, when too few to score with."""
+    frame = read_table(path, limits=dataclasses.replace(ReadLimits.from_settings(), min_rows=1))
+    if len(frame.frame) < MIN_ROWS:
+        raise SynthError(
+            f"The holdout file {path} has only {len(frame.frame)} rows; the usefulness test and "
+            f"the privacy distances need at least {MIN_ROWS}. Evaluate without --holdout, or "
+            "hold out a larger share when you fit (fit --holdout 0.3)."
+        )
+    return frame.frame
 
 
 def _without_holdout_rows(real, holdout, columns):

@@ -243,6 +243,16 @@ def test_evaluate_refuses_a_missing_holdout_file(capsys, tables):
     assert "gone.csv" in one_line_error(capsys, argv)
 
 
+def test_evaluate_refuses_a_holdout_too_small_to_score_naming_the_file(capsys, tables):
+    real = pd.read_csv(tables / "real.csv")
+    real.iloc[:13].to_csv(tables / "small_holdout.csv", index=False)
+    argv = ["evaluate", str(tables / "real.csv"), str(tables / "synth.csv")]
+    argv += ["--columns", ",".join(TRAINED_COLUMNS), "--holdout", str(tables / "small_holdout.csv")]
+    line = one_line_error(capsys, argv)
+    assert "small_holdout.csv has only 13 rows" in line
+    assert "Evaluate without --holdout" in line and "fit --holdout 0.3" in line
+
+
 def test_fit_refuses_a_holdout_that_leaves_too_few_rows(capsys, tables):
     argv = ["fit", str(tables / "real.csv"), "--out", str(tables / "m.synth")]
     line = one_line_error(capsys, [*argv, "--holdout", "0.9"])
