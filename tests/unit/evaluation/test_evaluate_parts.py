@@ -283,3 +283,16 @@ def test_the_default_target_is_a_label_never_a_mostly_empty_list_of_names() -> N
         "Sales", include=False
     )
     assert default_target(nothing) is None  # only a date left: nothing to predict
+
+
+def test_usefulness_of_a_big_table_with_a_class_of_one_row():
+    """Over 10,000 rows the classifier holds out a stratified share to stop early, which cannot
+    hold a class seen once (a tweet's rare client app): the test still scores."""
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=12_000)
+    label = np.where(x > 0, "web", "phone").astype(object)
+    label[7] = "fax"  # one row of its own
+    frame = pd.DataFrame({"x": x, "label": label})
+    infos = make_schema(frame, {"x": Kind.NUMERICAL, "label": Kind.CATEGORICAL}).included
+    utility = ml_utility(frame, frame, frame.iloc[:2000], infos, "label", seed=0)
+    assert utility.synthetic > 0.6 and utility.real > 0.6
