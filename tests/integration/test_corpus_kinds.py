@@ -31,9 +31,6 @@ EXPECTED = json.loads((CORPUS / "expected_kinds.json").read_text(encoding="utf-8
 
 # table -> {column: the kind inferred today}. Measured on the engine of 2026-12-06 (issue 16).
 KNOWN_GAPS: dict[str, dict[str, str]] = {
-    "fertility": {
-        "Country Name": "categorical",  # unique per row: the row's key
-    },
     "flights": {
         "flight": "integer",  # flight numbers: a repeating code, not an amount
     },
@@ -42,9 +39,6 @@ KNOWN_GAPS: dict[str, dict[str, str]] = {
     },
     "loans": {
         "emp_title": "categorical",  # job titles typed by people: free text
-    },
-    "billboard": {
-        "track": "categorical",  # song titles, nearly one per row
     },
 }
 
