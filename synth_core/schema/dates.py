@@ -56,6 +56,12 @@ _TIME_PART = (
     r"(?:(?P<tsep>[ T])(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<sec>\d{2}))?"
     r"(?:(?P<psep> ?)(?P<ampm>[AaPp][Mm]))?(?P<zone>Z?))?"  # 'Z': ISO 8601's UTC mark
 )
+# A time of day alone ('11:38:36', '9:05 PM'): read as that time on 1 January 1900, and written
+# back without the date.
+_TIME_OF_DAY = (
+    r"(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<sec>\d{2}))?"
+    r"(?:(?P<psep> ?)(?P<ampm>[AaPp][Mm]))?(?P<zone>)(?P<tsep>)"
+)
 _UNPADDED = re.compile(r"%-([dmHIMSjy])")
 _DIRECTIVE = re.compile(r"%(-?)(.)", re.DOTALL)
 _FORMAT_LETTERS = frozenset("YymdbBHIMSpfjaAzZ%")
@@ -215,7 +221,11 @@ def datetime_values(values: pd.Series) -> Finding:
 
 
 def text_datetime(column: TextSample) -> Finding | None:
-    """Dates written as text, when one format reads nearly all of them."""
+    """Dates (or times of day) written as text, when one format reads nearly all of them."""
+    if column.matches(_TIME_OF_DAY, DATETIME_MIN_SHARE):
+        parts = column.texts.str.extract(f"^{_TIME_OF_DAY}$")
+        matched = parts["hour"].notna().to_numpy()
+        return _confirm_datetime(column, _time_format(parts[matched], column.weights[matched]), "")
     if not column.matches(_DATE_PREFILTER, DATETIME_MIN_SHARE):
         return None
     found = []  # (share, format, note) of each shape that reads some values
@@ -327,6 +337,8 @@ def _confirm_datetime(column: TextSample, fmt: str, note: str) -> Finding | None
         return None
     with_time = any(letter in fmt for letter in "HIMS")
     what = "dates and times" if with_time else "dates"
+    if not any(f"%{letter}" in fmt.replace("-", "") for letter in "YydmbBj"):
+        what = "times of day"
     reason = f"{what} like {quote(column.values[read].iloc[0])} (format {fmt})"
     if note:
         reason += f"; {note}"

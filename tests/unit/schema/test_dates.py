@@ -192,6 +192,31 @@ def test_month_and_year_written_like_mar_2018_are_dates() -> None:
     assert (info.earliest, info.latest) == ("2015-12-01", "2018-03-01")
 
 
+@pytest.mark.parametrize(
+    ("values", "fmt"),
+    [
+        (["11:38:36", "09:05:00", "23:59:59"], "%H:%M:%S"),
+        (["11:38", "09:05", "00:00"], "%H:%M"),
+        (["9:05 PM", "10:15 AM", "12:00 PM"], "%-I:%M %p"),
+        (["1:05:30", "0:59:59", "14:10:00"], "%-H:%M:%S"),
+    ],
+)
+def test_times_of_day_alone_are_read_and_written_back_without_a_date(values, fmt) -> None:
+    """A shop's order times ('11:38:36'): learned as a time, never as categories to copy."""
+    info = infer_one(values * 10)
+    assert (info.kind, info.datetime_format) == (Kind.DATETIME, fmt)
+    assert info.reason.startswith(f"times of day like '{values[0]}'")
+    series = pd.Series(values)
+    assert format_datetimes(parse_datetimes(series, fmt), fmt).tolist() == values
+
+
+def test_clock_like_text_that_is_not_a_time_stays_text() -> None:
+    scores = ["3:1", "2:0", "10:7"] * 10  # match results
+    assert infer_one(scores).kind is Kind.CATEGORICAL
+    laps = ["75:12", "61:30", "59:59"] * 10  # minutes above 23: not a time of day
+    assert infer_one(laps).kind is not Kind.DATETIME
+
+
 def test_a_mix_with_a_part_that_is_not_a_date_format_is_refused() -> None:
     with pytest.raises(SchemaError, match="'%Q' is not a date code"):
         check_datetime_format("%Y-%m-%d | %Q")
