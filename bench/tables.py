@@ -36,6 +36,10 @@ def corpus_table(name: str) -> BenchTable:
     table = CORPUS[name]
     whole = table.load()
     frame = sample_rows(whole, BENCH_ROWS)
+    if table.read_as_upload:
+        from synth_core.tables import read_table
+
+        frame = read_table(frame.to_csv(index=False).encode()).frame
     about = f"{len(frame):,} x {frame.shape[1]}"
     if len(frame) < len(whole):
         about += f", a seeded sample of {len(whole):,} rows"
