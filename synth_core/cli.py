@@ -22,7 +22,7 @@ from synth_core.errors import SynthError
 from synth_core.evaluation.targets import default_target, default_target_note
 from synth_core.evaluation.verdicts import THRESHOLDS
 from synth_core.handoff import commands as handoff
-from synth_core.models.variants import VARIANTS, validated
+from synth_core.models.variants import VARIANTS, recommended_private, validated
 from synth_core.rules import default_rules, discover_rules, rule_line, rule_records
 from synth_core.schema import infer_schema
 from synth_core.tables import MIN_ROWS, ReadLimits, read_table, write_csv
@@ -181,8 +181,8 @@ def _add_evaluate(evaluate: argparse.ArgumentParser) -> None:
     evaluate.add_argument("synthetic", help="the synthetic rows")
     evaluate.add_argument(
         "--target",
-        help="the column to predict in the usefulness test (default: the last column of labels, "
-        "as the app picks it)",
+        help="the column to predict in the usefulness test (default: as the app picks it, the "
+        "last label filled in most rows, else the last number)",
     )
     evaluate.add_argument(
         "--holdout", metavar="FILE", help="real rows the model never saw (fit --holdout-out)"
@@ -263,7 +263,17 @@ def _fit(args) -> int:
         "batch_size": args.batch_size,
         "dp_epsilon": args.dp_epsilon,
     }
+    if args.dp_epsilon is not None and not args.variant:
+        overrides["variant"] = recommended_private().name
+        print(
+            f"note: --dp-epsilon trains {overrides['variant']}, the recommended model type of "
+            f"those with differential privacy ({RECOMMENDED_VARIANT} has none); choose another "
+            "with --variant",
+            file=sys.stderr,
+        )
     config = validated(preset_config(args.preset, **overrides))
+    if args.epochs is not None:  # as many epochs as asked for: no time limit of the preset
+        config = config.replace(max_seconds=None)
     print(
         f"read {len(frame) + len(holdout):,} rows and inferred {len(schema.columns)} column "
         f"kinds in {read_in:.1f} s",

@@ -113,10 +113,20 @@ def test_fit_saves_a_model_of_the_chosen_columns(runs, work):
     synth = Synthesizer.load(work / "model.synth", device="cpu")
     assert synth.columns == TRAINED_COLUMNS
     assert synth.config.epochs == 1 and synth.config.batch_size == 50
-    # Without --preset or --variant, the app's default: the Quick demo of the recommended type.
+    # Without --preset or --variant, the app's default: the Quick demo of the recommended type,
+    # whose time limit goes when --epochs asks for a number of epochs.
     quick = preset_config(DEFAULT_PRESET)
     assert synth.config.variant == RECOMMENDED_VARIANT == quick.variant
-    assert synth.config.max_seconds == quick.max_seconds
+    assert quick.max_seconds is not None and synth.config.max_seconds is None
+
+
+def test_fit_with_every_default_keeps_the_quick_demos_time_limit(tables):
+    model = tables / "defaults.synth"
+    argv = ["fit", str(tables / "real.csv"), "--out", str(model), "--holdout", "0"]
+    assert main(argv) == 0
+    config = Synthesizer.load(model, device="cpu").config
+    quick = preset_config(DEFAULT_PRESET)
+    assert (config.variant, config.max_seconds) == (quick.variant, quick.max_seconds)
 
 
 def test_sample_writes_the_requested_rows(runs, work):
@@ -230,11 +240,13 @@ def test_evaluate_without_a_target_predicts_the_apps_default_and_says_so(capsys,
         captured.err
     )
     assert "(real rows: " in captured.out  # the usefulness line
-    # Only a date left: nothing to predict, and the note says how to name a column.
+    # One column alone: nothing to predict it from, and the note says how to name a column.
     assert main([*argv, "--columns", "joined"]) == 0
     captured = capsys.readouterr()
     assert "so there is no usefulness test; name one with --target" in captured.err
     assert "(real rows: " not in captured.out
+    assert main([*argv, "--columns", "age"]) == 0  # a number alone: none either
+    assert "so there is no usefulness test" in capsys.readouterr().err
 
 
 def test_evaluate_refuses_a_missing_holdout_file(capsys, tables):

@@ -150,6 +150,12 @@ def recommended() -> Variant:
     return next(v for v in _REGISTRY.values() if v.recommended)
 
 
+def recommended_private() -> Variant:
+    """The model type to train with differential privacy when none is named: the best ranked
+    of those that support it."""
+    return min((v for v in _REGISTRY.values() if v.supports_dp), key=lambda v: v.rank)
+
+
 def dp_titles() -> str:
     """'CTGAN and WGAN-GP': the model types that train with differential privacy."""
     return " and ".join(v.title for v in _REGISTRY.values() if v.supports_dp)

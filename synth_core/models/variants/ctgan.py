@@ -1,4 +1,4 @@
-"""CTGAN (Xu et al., NeurIPS 2019): the default of ``fit`` without a preset."""
+"""CTGAN (Xu et al., NeurIPS 2019): mixed tables, and training with differential privacy."""
 
 from synth_core.models.variants import Variant
 

@@ -15,7 +15,7 @@ from synth_core.cli import main
 from synth_core.encoding.transform import TableTransform
 from synth_core.errors import TrainingError
 from synth_core.modelfile import HASHES_KEY
-from synth_core.models.variants import VARIANTS, validated
+from synth_core.models.variants import VARIANTS, recommended_private, validated
 from synth_core.privacy import dp
 from synth_core.privacy.plan import plan_privacy
 from synth_core.schema import infer_schema
@@ -145,6 +145,12 @@ def test_cli_fit_with_dp_epsilon(tmp_path, capsys) -> None:
     assert main(["fit", *common, "--variant", "wgan-gp", "--dp-epsilon", "10"]) == 0
     assert "ε = " in capsys.readouterr().err
     assert Synthesizer.load(model).privacy_.epsilon_target == 10.0
+    # Without --variant: the recommended type has no differential privacy, so the best ranked
+    # type that has it trains, and a note says so.
+    assert main(["fit", *common, "--dp-epsilon", "10"]) == 0
+    err = capsys.readouterr().err
+    assert f"note: --dp-epsilon trains {recommended_private().name}" in err
+    assert Synthesizer.load(model).config.variant == recommended_private().name
     assert main(["fit", *common, "--variant", "gan", "--dp-epsilon", "10"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("error: ") and err.count("\n") == 1
