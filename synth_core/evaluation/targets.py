@@ -13,7 +13,9 @@ MAX_MISSING = 0.2  # ... filled in most rows
 def default_target(schema: Schema) -> str | None:
     """The column a person would predict: the last included label (a category or yes/no column
     of a few values, filled in most rows); else the last such number; else None (no column
-    qualifies)."""
+    qualifies, or one column alone is learned: there is nothing to predict it from)."""
+    if len(schema.included) < 2:
+        return None
     filled = [c for c in schema.included if c.missing <= MAX_MISSING]
     for column in reversed(filled):
         if column.kind in DISCRETE_KINDS and 2 <= column.distinct <= MAX_CATEGORIES:

@@ -75,8 +75,8 @@ def _is_sum(
     convert: Convert, above: FactorisedColumn, cell: str | None, labelled: bool
 ) -> bool | None:
     """Whether ``cell`` is the sum of the numbers above it; None when there is nothing to check
-    (an empty cell, a text column, or too few numbers above). Without a label, a sum that is
-    also one of the numbers above (0, 0, 1 and then 1) proves nothing: it is not one."""
+    (an empty cell, a text column, too few numbers above, or, without a label, a sum that is
+    also one of the numbers above: 0, 0, 1 and then 1 proves nothing either way)."""
     if cell is None:
         return None
     numbers = convert(above)
@@ -96,5 +96,5 @@ def _is_sum(
         return False
     gap = abs(float(value[0]) - total)
     if not labelled and np.any(present == float(value[0])):
-        return False
+        return None
     return total != 0 and gap <= max(ABSOLUTE_TOLERANCE, RELATIVE_TOLERANCE * abs(total))

@@ -59,6 +59,14 @@ def test_an_unlabelled_sum_that_is_also_a_number_above_is_a_row_of_data() -> Non
     assert labelled.frame["c0"].tolist() == [0, 0, 1]
 
 
+def test_a_sparse_column_whose_total_is_its_one_amount_does_not_hide_a_totals_row() -> None:
+    """'bonus' is 0, 0, 12, 0, so its total 12 is also a number above: it proves nothing, and
+    'sales' still shows the last row for a totals row."""
+    text = "sales,bonus,rep,region\n100,0,a,N\n250,0,b,S\n80,12,c,E\n70,0,d,W\n500,12,,\n"
+    result = read(text)
+    assert result.frame["sales"].tolist() == [100, 250, 80, 70]
+
+
 def test_a_table_of_three_rows_keeps_its_last_row() -> None:
     result = read("a,b\nx,1\ny,2\n,3\n")
     assert len(result.frame) == 3
