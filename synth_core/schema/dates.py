@@ -223,9 +223,7 @@ def datetime_values(values: pd.Series) -> Finding:
 def text_datetime(column: TextSample) -> Finding | None:
     """Dates (or times of day) written as text, when one format reads nearly all of them."""
     if column.matches(_TIME_OF_DAY, DATETIME_MIN_SHARE):
-        parts = column.texts.str.extract(f"^{_TIME_OF_DAY}$")
-        matched = parts["hour"].notna().to_numpy()
-        return _confirm_datetime(column, _time_format(parts[matched], column.weights[matched]), "")
+        return _time_of_day(column)
     if not column.matches(_DATE_PREFILTER, DATETIME_MIN_SHARE):
         return None
     found = []  # (share, format, note) of each shape that reads some values
@@ -240,6 +238,17 @@ def text_datetime(column: TextSample) -> Finding | None:
             fmt, note = _date_format(shape, parts[matched], column.weights[matched], column)
             found.append((share, fmt, note))
     return _mixed_datetime(column, found)
+
+
+def _time_of_day(column: TextSample) -> Finding | None:
+    """Times of day alone; None for durations ('75:12', '26:30:00'): an hour past 23 anywhere
+    in the column means they are not times of day."""
+    hours = column.values.str.extract(r"^(\d{1,2}):")[0].dropna().astype(int)
+    if (hours > 23).any():
+        return None
+    parts = column.texts.str.extract(f"^{_TIME_OF_DAY}$")
+    matched = parts["hour"].notna().to_numpy()
+    return _confirm_datetime(column, _time_format(parts[matched], column.weights[matched]), "")
 
 
 def _mixed_datetime(column: TextSample, found: list[tuple[float, str, str]]) -> Finding | None:

@@ -69,6 +69,7 @@ SENTENCE_PATTERN = r"[A-Z][^.!?]*\w(?: \S+){3,}[.!?]"  # five words or more, end
 # Letters and digits together, maybe in groups joined by separators: 'CG-12520', 'N949UW'.
 KEY_CODE_PATTERN = r"(?=[^ ]*\d)(?=[^ ]*[A-Za-z])[A-Za-z0-9]+(?:[-_./:#][A-Za-z0-9]+)*"
 SINGLE_WORD_PATTERN = r"\S+"
+NUMBER_LIKE_PATTERN = r"[-+]?\d.*"  # amounts with units, time stamps: measures, not labels
 REPEATING_KEY_REASON = (
     "repeats: a key that links rows, such as one customer's orders ({distinct:,} different "
     "values{example}); left out by default"
@@ -278,6 +279,8 @@ def text_row_label(column: TextSample) -> Finding | None:
     only copy real labels, each pointing at the real row it names."""
     unique = column.unique_share
     if len(column.values) < IDENTIFIER_MIN_VALUES or unique < NAMED_IDENTIFIER_MIN_UNIQUE:
+        return None
+    if column.matches(NUMBER_LIKE_PATTERN, CODE_MIN_SHARE):  # '5.00 kg', unread time stamps
         return None
     return Finding(
         Kind.IDENTIFIER,

@@ -210,11 +210,13 @@ def test_times_of_day_alone_are_read_and_written_back_without_a_date(values, fmt
     assert format_datetimes(parse_datetimes(series, fmt), fmt).tolist() == values
 
 
-def test_clock_like_text_that_is_not_a_time_stays_text() -> None:
-    scores = ["3:1", "2:0", "10:7"] * 10  # match results
-    assert infer_one(scores).kind is Kind.CATEGORICAL
-    laps = ["75:12", "61:30", "59:59"] * 10  # minutes above 23: not a time of day
+def test_durations_past_a_day_are_not_times_of_day() -> None:
+    """Elapsed times with a first field past 23 somewhere ('75:12' minutes, '26:30:00'
+    hours) are durations: never read as times, which would blank the long ones."""
+    laps = ["75:12", "61:30", "59:59"] * 10
     assert infer_one(laps).kind is not Kind.DATETIME
+    rides = ["1:10:00", "16:10:00"] * 30 + ["26:30:00"]  # one in 61 past a day
+    assert infer_one(rides).kind is not Kind.DATETIME
 
 
 def test_a_mix_with_a_part_that_is_not_a_date_format_is_refused() -> None:

@@ -325,6 +325,11 @@ def test_a_label_of_each_row_is_an_identifier() -> None:
     assert infer_one(cars[:19], name="model").kind is Kind.CATEGORICAL
     notes = [f"Customer {i} called twice about the late delivery of the order." for i in range(30)]
     assert infer_one(notes, name="comment").kind is Kind.TEXT
+    # Amounts with units and time stamps are measures, not labels.
+    weights = [f"{5 + i * 0.25:.2f} kg" for i in range(30)]
+    assert infer_one(weights, name="weight").kind is not Kind.IDENTIFIER
+    stamps = [f"2024-03-01T10:{i:02d}:00+01:00" for i in range(30)]
+    assert infer_one(stamps, name="at").kind is not Kind.IDENTIFIER
 
 
 def test_identifier_numbers() -> None:
