@@ -10,9 +10,10 @@ and exact copies, and two checks that must stay at zero:
 
 - foreign lines: anything on stderr that is not the command line's own (``note:``,
   ``warning:``, ``error:``, progress), such as a library's warning or a traceback;
-- leaked values: real values of a column the inference left out as an identifier or personal
-  data, found verbatim in the same column of the synthetic file (a replaced column must hold
-  new values only).
+- leaked values: real values of a column a person would call an identifier or personal data
+  (``check_tables.PRIVATE_COLUMNS``, and any the inference leaves out as such), found
+  verbatim in the same column of the synthetic file (a replaced column must hold new values
+  only).
 
 Run: .venv/bin/python bench/bench_defaults.py [--tables mtcars,airports] [--timeout 300]
 Needs the bench-only packages (requirements-bench.txt). Files go to a temporary folder.
@@ -35,7 +36,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from check_tables import CHECK_TABLES  # noqa: E402
+from check_tables import CHECK_TABLES, PRIVATE_COLUMNS  # noqa: E402
 
 from synth_core.schema import PRIVATE_KINDS, infer_schema  # noqa: E402
 from synth_core.tables import MIN_ROWS, read_table  # noqa: E402
@@ -64,15 +65,15 @@ def command(args: list[str], timeout: float) -> tuple[int, float, list[str]]:
     return done.returncode, time.perf_counter() - start, foreign
 
 
-def leaked(real: pd.DataFrame, synthetic: pd.DataFrame) -> dict[str, int]:
-    """Per private column in both files: real values found verbatim in the synthetic one."""
-    schema = infer_schema(real)
+def leaked(name: str, real: pd.DataFrame, synthetic: pd.DataFrame) -> dict[str, int]:
+    """Per private column in both files (listed in ``PRIVATE_COLUMNS``, and any the inference
+    leaves out as private): real values found verbatim in the synthetic one."""
+    inferred = [c.name for c in infer_schema(real).columns if c.kind in PRIVATE_KINDS]
     found = {}
-    for column in schema.columns:
-        if column.kind in PRIVATE_KINDS and column.name in synthetic.columns:
-            real_values = set(real[column.name].dropna().astype(str))
-            shared = real_values & set(synthetic[column.name].dropna().astype(str))
-            found[column.name] = len(shared)
+    for column in dict.fromkeys([*PRIVATE_COLUMNS.get(name, ()), *inferred]):
+        if column in synthetic.columns:
+            real_values = set(real[column].dropna().astype(str))
+            found[column] = len(real_values & set(synthetic[column].dropna().astype(str)))
     return found
 
 
@@ -99,7 +100,7 @@ def check(name: str, frame: pd.DataFrame, folder: Path, timeout: float) -> dict:
     result["evaluate"] = command(evaluate, timeout)
     if result["evaluate"][0] == 0:
         result["scores"] = json.loads(scores.read_text())
-    result["leaked"] = leaked(real, read_table(synthetic).frame)
+    result["leaked"] = leaked(name, real, read_table(synthetic).frame)
     return result
 
 

@@ -75,3 +75,14 @@ CHECK_TABLES: dict[str, tuple[Callable[[], pd.DataFrame], str]] = {
         "49,574 rows: an order number that repeats, dates, times of day, prices",
     ),
 }
+
+#: name -> the columns a person would call identifiers or personal data, written down here rather
+#: than taken from the inference, so that the check of ``bench_defaults.py`` can fail: none of
+#: their real values may appear in the synthetic file.
+PRIVATE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "mtcars": ("model",),
+    "la_riots": ("first_name", "last_name", "address"),
+    "airports": ("iata", "name"),
+    "trump_tweets": ("id_str", "text"),
+    "pizzaplace": ("id",),
+}
