@@ -580,14 +580,15 @@ def _evaluation_inputs(args):
 
 def _holdout_rows(path: str):
     """The rows of the holdout file; refused, naming the file, when too few to score with."""
-    frame = read_table(path, limits=dataclasses.replace(ReadLimits.from_settings(), min_rows=1))
-    if len(frame.frame) < MIN_ROWS:
+    limits = dataclasses.replace(ReadLimits.from_settings(), min_rows=1)
+    frame = read_table(path, limits=limits).frame
+    if len(frame) < MIN_ROWS:
         raise SynthError(
-            f"The holdout file {path} has only {len(frame.frame)} rows; the usefulness test and "
+            f"The holdout file {path} has only {len(frame)} rows; the usefulness test and "
             f"the privacy distances need at least {MIN_ROWS}. Evaluate without --holdout, or "
             "hold out a larger share when you fit (fit --holdout 0.3)."
         )
-    return frame.frame
+    return frame
 
 
 def _without_holdout_rows(real, holdout, columns):

@@ -174,11 +174,12 @@ class FeatureEncoder:
 def _fit(task, x, y, categorical, seed):
     x = _empty_numbers_as_constant(x, categorical)
     if task == CLASSIFICATION:
-        if len(np.unique(y)) < 2:  # nothing to learn: always that one class
+        counts = np.unique(y, return_counts=True)[1]
+        if len(counts) < 2:  # nothing to learn: always that one class
             return DummyClassifier().fit(x, y)
         # On more than 10,000 rows the classifier holds out a stratified share for its early
         # stopping, which cannot hold a class of one row: it then trains without.
-        single = np.unique(y, return_counts=True)[1].min() < 2
+        single = counts.min() < 2
         model = HistGradientBoostingClassifier(
             max_iter=MAX_ITER,
             categorical_features=categorical,

@@ -57,7 +57,8 @@ _TIME_PART = (
     r"(?:(?P<psep> ?)(?P<ampm>[AaPp][Mm]))?(?P<zone>Z?))?"  # 'Z': ISO 8601's UTC mark
 )
 # A time of day alone ('11:38:36', '9:05 PM'): read as that time on 1 January 1900, and written
-# back without the date.
+# back without the date. The empty 'zone' and 'tsep' groups let ``_time_format`` read it as it
+# reads the time part of a date.
 _TIME_OF_DAY = (
     r"(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<sec>\d{2}))?"
     r"(?:(?P<psep> ?)(?P<ampm>[AaPp][Mm]))?(?P<zone>)(?P<tsep>)"

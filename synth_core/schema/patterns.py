@@ -29,6 +29,7 @@ from synth_core.schema.names import (
 PII_MIN_SHARE = 0.80  # of values that must look like emails, phone numbers, names ...
 IDENTIFIER_MIN_UNIQUE = 0.99  # share of distinct values for an identifier found by its values
 NAMED_IDENTIFIER_MIN_UNIQUE = 0.95  # ... for one whose name says so ('id', 'key', 'code')
+ROW_LABEL_MIN_UNIQUE = 0.95  # ... for short text unnamed: a label of each row ('Mazda RX4')
 IDENTIFIER_MIN_VALUES = 20  # uniqueness in a handful of rows proves nothing
 CODE_MIN_SHARE = 0.95  # of values that must look like codes ('CA-2016-152156')
 KEY_MIN_DISTINCT = 50  # a key that repeats: at least this many different values
@@ -278,7 +279,7 @@ def text_row_label(column: TextSample) -> Finding | None:
     a label of one row each. A model learns such a column as categories seen once, so it could
     only copy real labels, each pointing at the real row it names."""
     unique = column.unique_share
-    if len(column.values) < IDENTIFIER_MIN_VALUES or unique < NAMED_IDENTIFIER_MIN_UNIQUE:
+    if len(column.values) < IDENTIFIER_MIN_VALUES or unique < ROW_LABEL_MIN_UNIQUE:
         return None
     if column.matches(NUMBER_LIKE_PATTERN, CODE_MIN_SHARE):  # '5.00 kg', unread time stamps
         return None
