@@ -13,9 +13,14 @@ def quote(value: Any, limit: int = 30) -> str:
     return f"'{shorten(str(value), limit)}'"
 
 
-def join_quoted(values: list[Any]) -> str:
-    """'a', 'b' and 'c'."""
-    quoted = [quote(value) for value in values]
+def join_quoted(values: list[Any], limit: int = 30) -> str:
+    """'a', 'b' and 'c', each shortened to ``limit`` characters, or longer where shortening
+    would make two different values look the same."""
+    texts = [str(value) for value in values]
+    longest = max(map(len, texts), default=0)
+    while limit < longest and len({shorten(t, limit) for t in texts}) < len(set(texts)):
+        limit += 10
+    quoted = [quote(text, limit) for text in texts]
     return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
 
 
