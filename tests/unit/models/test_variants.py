@@ -148,6 +148,14 @@ def test_the_recommended_model_is_sized_to_the_tables_rows_and_columns(rows, col
     assert VARIANTS["ctgan"].sized(TrainingConfig(), rows, columns) == TrainingConfig()
 
 
+def test_best_regularises_its_networks_with_dropout_except_on_a_small_table():
+    best, argn = preset_config("best"), VARIANTS["argn"]
+    assert best.dropout > 0
+    assert argn.sized(best, 5000, 15).dropout == best.dropout
+    assert argn.sized(best, 500, 15).dropout == 0
+    assert preset_config("quick").dropout == preset_config("balanced").dropout == 0
+
+
 def test_a_narrow_table_is_trained_with_the_narrow_settings():
     from tests.helpers import make_mixed_frame
 
