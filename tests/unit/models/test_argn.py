@@ -9,7 +9,7 @@ import pytest
 import torch
 
 from synth_core.encoding.transform import TableTransform
-from synth_core.models.argn_network import ArgnNetwork
+from synth_core.models.argn_network import ArgnNetwork, drop_units
 from synth_core.models.realism_probe import classifier_accuracy
 from synth_core.models.tokens import CHOICE, FINE, TokenLayout, fine_bin
 from synth_core.schema import infer_schema
@@ -81,6 +81,18 @@ def test_dropout_changes_the_training_likelihood_reproducibly_and_only_when_aske
 
     assert torch.equal(dropped(3), dropped(3))
     assert not torch.allclose(dropped(3), plain)
+
+
+def test_dropout_zeroes_its_share_of_each_regressors_units_and_keeps_the_mean():
+    h = torch.ones(4000, 2, 3, 8)
+    out = drop_units(h, 0.25, torch.Generator().manual_seed(0))
+    zeroed = (out == 0).float()
+    assert abs(zeroed.mean().item() - 0.25) < 0.01
+    assert abs(out.mean().item() - 1.0) < 0.02
+    assert torch.allclose(out.unique(), torch.tensor([0.0, 1 / 0.75]))
+    # One mask per row and member, shared by the regressors: independent across rows.
+    assert torch.equal(zeroed[:, :, 0], zeroed[:, :, 2])
+    assert not torch.equal(zeroed[0], zeroed[1])
 
 
 def test_the_realism_probe_guesses_on_alike_rows_and_tells_different_ones_apart():
