@@ -14,6 +14,7 @@ import pandas as pd
 
 from synth_core.rules.model import (
     GAP_QUANTILES,
+    MAX_PAIRS,
     ArithmeticRule,
     MappingRule,
     OrderRule,
@@ -27,7 +28,7 @@ from synth_core.schema import DISCRETE_KINDS, Kind, Schema
 SAMPLE_ROWS = 5_000  # rows candidates are tried on before the whole table confirms them
 PROBE_ROWS = 200  # rows a sum or product is tried on first
 MIN_SHARE = 0.99  # of the real rows: a weaker pattern is not proposed
-MAX_MAPPING_VALUES = 100  # a determining column has at most this many values
+MAX_MAPPING_VALUES = MAX_PAIRS  # a determining column has at most this many values
 MAX_MAPPING_COLUMNS = 60  # mappings are tried among at most this many columns (pairs grow as n²)
 MAX_BASELINE = 0.95  # a target this dominated by one value is obeyed by chance
 MAX_NUMBER_COLUMNS = 20  # sums and orders are tried among at most this many number columns
@@ -141,10 +142,12 @@ def _determined_share(source: np.ndarray, target: np.ndarray) -> tuple[float, fl
     source, target = source[present], target[present]
     if len(source) == 0:
         return 0.0, 1.0
+    # Counts of the pairs that occur (sorted by source), not a table of every possible pair:
+    # two columns of hundreds of values each would make one of hundreds of thousands of cells.
     width = int(target.max()) + 1
-    counts = np.bincount(source * width + target, minlength=(int(source.max()) + 1) * width)
-    by_source = counts.reshape(-1, width)
-    share = by_source.max(axis=1).sum() / len(source)
+    pairs, counts = np.unique(source.astype(np.int64) * width + target, return_counts=True)
+    starts = np.flatnonzero(np.diff(pairs // width, prepend=-1))  # each source's first pair
+    share = np.maximum.reduceat(counts, starts).sum() / len(source)
     return float(share), float(np.bincount(target).max() / len(target))
 
 

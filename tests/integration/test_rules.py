@@ -9,6 +9,7 @@ import io
 import json
 import zipfile
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -163,3 +164,24 @@ def test_a_differentially_private_fit_finds_no_rules_and_refuses_given_ones(sale
     assert kept_rules(sales, schema, private, None) == []
     with pytest.raises(SchemaError, match="outside the differential-privacy guarantee"):
         kept_rules(sales, schema, private, [RangeRule("Quantity", 1, 9)])
+
+
+def test_codes_of_hundreds_of_names_stay_paired_in_every_generated_row():
+    # More names than a category column gets outputs of its own: the rarer ones share one and
+    # are drawn back apart from the other columns, so only the found mapping keeps the pairs.
+    codes = [chr(65 + i // 26) + chr(65 + i % 26) for i in range(150)]
+    frame = pd.DataFrame(
+        {
+            "country": [f"Land of {code.lower()}" for code in codes] * 20,
+            "iso": codes * 20,
+            "rate": np.random.default_rng(0).gamma(2.0, 10.0, 3000).round(2),
+        }
+    )
+    schema = infer_schema(frame)
+    synth = Synthesizer(TINY_CONFIG.replace(variant="argn")).fit(frame, schema)
+    mappings = [rule for rule in synth.rules_ if isinstance(rule, MappingRule)]
+    assert [(m.source, m.target, m.one_to_one, len(m.pairs)) for m in mappings] == [
+        ("country", "iso", True, 150)
+    ]
+    rows = synth.sample(1000, seed=2)
+    assert (rows["iso"].str.lower() == rows["country"].str[-2:]).all()
