@@ -1,8 +1,8 @@
 """Rules found in a real table, each with the share of its rows that obey it.
 
 Cheap by design: candidates are tried on a seeded sample of rows and only among columns whose
-kinds fit the rule (orders among dates and among numbers, mappings among columns of few values,
-sums and products among number columns), and each survivor is confirmed on the whole table.
+kinds fit the rule (orders among dates and among numbers, mappings among columns whose values
+repeat, sums and products among number columns), and each survivor is confirmed on the whole table.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from synth_core.schema import DISCRETE_KINDS, Kind, Schema
 SAMPLE_ROWS = 5_000  # rows candidates are tried on before the whole table confirms them
 PROBE_ROWS = 200  # rows a sum or product is tried on first
 MIN_SHARE = 0.99  # of the real rows: a weaker pattern is not proposed
-MAX_MAPPING_VALUES = MAX_PAIRS  # a determining column has at most this many values
+MAPPING_REPEATS = 10  # a determining column's values are seen this often in the sample, on average
 MAX_MAPPING_COLUMNS = 60  # mappings are tried among at most this many columns (pairs grow as n²)
 MAX_BASELINE = 0.95  # a target this dominated by one value is obeyed by chance
 MAX_NUMBER_COLUMNS = 20  # sums and orders are tried among at most this many number columns
@@ -106,7 +106,7 @@ def order_rule(frame: pd.DataFrame, schema: Schema, before: str, after: str) -> 
 
 
 def _mapping_candidates(schema: Schema, names: list[str], sample: pd.DataFrame) -> list[str]:
-    limit = min(MAX_MAPPING_VALUES, max(len(sample) // 10, 2))
+    limit = max(len(sample) // MAPPING_REPEATS, 2)
     fitting = [
         n
         for n in names
@@ -129,6 +129,8 @@ def _mappings(frame, schema, names, sample) -> list[Rule]:
         one_to_one = (target, source) in holds
         if one_to_one and names.index(target) < names.index(source):
             continue  # one rule per pair, from the column that comes first
+        if frame[source].nunique() > MAX_PAIRS:
+            continue  # a long tail of values the sample missed: more pairs than a rule holds
         rule = mapping_rule(frame, schema, source, target, one_to_one)
         if rule.share >= MIN_SHARE:
             found.append(rule)

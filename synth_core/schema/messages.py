@@ -7,6 +7,8 @@ from typing import Any
 
 from synth_core.wording import shorten
 
+LONGEST_EXAMPLE = 80  # characters of a value quoted in full in a message
+
 
 def quote(value: Any, limit: int = 30) -> str:
     """``value`` in single quotes, shortened to ``limit`` characters."""
@@ -14,10 +16,10 @@ def quote(value: Any, limit: int = 30) -> str:
 
 
 def join_quoted(values: list[Any], limit: int = 30) -> str:
-    """'a', 'b' and 'c', each shortened to ``limit`` characters, or longer where shortening
-    would make two different values look the same."""
+    """'a', 'b' and 'c', each shortened to ``limit`` characters, or longer (up to
+    ``LONGEST_EXAMPLE``) where shortening would make two different values look the same."""
     texts = [str(value) for value in values]
-    longest = max(map(len, texts), default=0)
+    longest = min(max(map(len, texts), default=0), LONGEST_EXAMPLE)
     while limit < longest and len({shorten(t, limit) for t in texts}) < len(set(texts)):
         limit += 10
     quoted = [quote(text, limit) for text in texts]
@@ -25,8 +27,8 @@ def join_quoted(values: list[Any], limit: int = 30) -> str:
 
 
 def quoted_list(values: list[Any]) -> str:
-    """'a', 'b', 'c' (longer values kept whole up to 80 characters)."""
-    return ", ".join(quote(value, limit=80) for value in values)
+    """'a', 'b', 'c' (longer values kept whole up to ``LONGEST_EXAMPLE`` characters)."""
+    return ", ".join(quote(value, limit=LONGEST_EXAMPLE) for value in values)
 
 
 def describe_value(value: Any) -> str:

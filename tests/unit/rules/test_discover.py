@@ -10,6 +10,7 @@ from synth_core.rules import (
     RangeRule,
     discover_rules,
 )
+from synth_core.rules.model import MAX_PAIRS
 from synth_core.schema import infer_schema
 
 
@@ -87,3 +88,18 @@ def test_a_rule_a_few_real_rows_break_is_proposed_with_its_share(sales, sales_sc
 def test_an_order_a_total_implies_is_not_proposed(sales, sales_schema):
     orders = found(discover_rules(sales, sales_schema), OrderRule)
     assert all("Sales" not in o.columns for o in orders)  # Sales ≥ Quantity follows from ×
+
+
+def test_a_mapping_with_more_pairs_than_a_rule_holds_is_not_proposed():
+    # Common cities the sample sees, and a long tail of cities seen once that it mostly misses:
+    # each tail city trivially "maps" to its state, so the rule would hold in every row.
+    common = [f"City {i}" for i in range(300)] * 196
+    tail = [f"Town {i}" for i in range(1_200)]
+    cities = common + tail
+    frame = pd.DataFrame(
+        {"city": cities, "state": [f"State {sum(map(ord, city)) % 40}" for city in cities]}
+    )
+    assert frame["city"].nunique() > MAX_PAIRS
+    rules = found(discover_rules(frame, infer_schema(frame)), MappingRule)
+    assert all(len(rule.pairs) <= MAX_PAIRS for rule in rules)
+    assert ("city", "state") not in {(rule.source, rule.target) for rule in rules}
