@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -37,6 +38,9 @@ MISSING_MARKERS: tuple[str, ...] = (
     "#NULL!",
 )
 
+TWO_LETTER_CODES_MIN = 3  # other codes beside 'NA' before 'NA' is read as one of them
+_TWO_LETTERS = re.compile(r"[A-Z]{2}")
+
 
 @dataclass
 class FactorisedColumn:
@@ -56,5 +60,15 @@ def factorise(name: str, cells: Sequence[str]) -> FactorisedColumn:
     codes, uniques = pd.factorize(np.asarray(cells, dtype=object))
     values = np.empty(len(uniques), dtype=object)
     values[:] = list(map(str.strip, uniques))
+    return FactorisedColumn(name, codes, values, missing_markers(values))
+
+
+def missing_markers(values: np.ndarray) -> np.ndarray:
+    """Which of a column's distinct stripped texts mean "missing": the ``MISSING_MARKERS``,
+    except 'NA' among codes of two capital letters, where it is Namibia or North America."""
     missing = pd.Index(values, dtype=object).isin(MISSING_MARKERS)
-    return FactorisedColumn(name, codes, values, missing)
+    if "NA" in values:
+        others = values[~missing]
+        if len(others) >= TWO_LETTER_CODES_MIN and all(map(_TWO_LETTERS.fullmatch, others)):
+            missing &= values != "NA"
+    return missing

@@ -10,11 +10,10 @@ from, exactly as the whole-file reader's columns are.
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from synth_core.tables.cells import MISSING_MARKERS, FactorisedColumn
+from synth_core.tables.cells import FactorisedColumn, missing_markers
 from synth_core.tables.limits import ReadLimits, too_many_rows
 from synth_core.tables.progress import ReadSteps
 
@@ -82,5 +81,4 @@ def factorised(name: str, chunks: list[pa.Array]) -> FactorisedColumn:
     codes = np.concatenate([chunk.indices.to_numpy() for chunk in unified.chunks])
     values = np.empty(len(dictionary), dtype=object)
     values[:] = [text.strip() for text in dictionary.to_pylist()]
-    missing = pd.Index(values, dtype=object).isin(MISSING_MARKERS)
-    return FactorisedColumn(name, codes, values, missing)
+    return FactorisedColumn(name, codes, values, missing_markers(values))

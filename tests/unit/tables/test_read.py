@@ -235,6 +235,20 @@ def test_every_missing_marker_becomes_nan(marker):
     assert only_str(result.frame["t"])
 
 
+def test_na_among_two_letter_codes_is_a_code_and_elsewhere_missing():
+    text = "country,iso2,continent,note\nNamibia,NA,AF,NA\nFrance,FR,EU,x\n"
+    text += "Canada,CA,NA,y\nJapan,JP,AS,z\nPeru,PE,SA,NA\n"
+    frame = read(text).frame
+    assert frame["iso2"].tolist() == ["NA", "FR", "CA", "JP", "PE"]
+    assert frame["continent"].tolist() == ["AF", "EU", "NA", "AS", "SA"]
+    assert frame["note"].isna().tolist() == [True, False, False, False, True]
+
+
+def test_na_beside_too_few_two_letter_codes_stays_missing():
+    frame = read("code,n\nUS,1\nNA,2\nFR,3\n").frame
+    assert frame["code"].isna().tolist() == [False, True, False]
+
+
 def test_required_markers_are_listed():
     required = {"", "NA", "N/A", "null", "NaN", "?", "-", "na", "n/a", "NULL", "nan", "None"}
     assert required <= set(MISSING_MARKERS)

@@ -117,3 +117,13 @@ def test_a_quote_never_closed_in_the_last_row_is_named_by_its_line():
 def test_the_row_limit_stops_a_streamed_read(small_blocks):
     with pytest.raises(DataError, match="more than 100 rows"):
         read_table(messy_table(1_000), limits=ReadLimits(max_rows=100))
+
+
+def test_na_among_two_letter_codes_is_a_code_in_many_batches_too(small_blocks):
+    codes = ["NA", "FR", "DE", "US", ""]
+    lines = ["iso,n"] + [f"{codes[i % len(codes)]},{i}" for i in range(2_000)]
+    data = ("\n".join(lines) + "\n").encode()
+    assert streamed.stream_columns(pa.BufferReader(data), data[:65536], "", ANY_SIZE, [])
+    frame = read_table(data, limits=ANY_SIZE).frame
+    pd.testing.assert_frame_equal(frame, whole_file_frame(data))
+    assert frame["iso"].value_counts().to_dict() == {"NA": 400, "FR": 400, "DE": 400, "US": 400}
