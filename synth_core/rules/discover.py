@@ -129,10 +129,9 @@ def _mappings(frame, schema, names, sample) -> list[Rule]:
         one_to_one = (target, source) in holds
         if one_to_one and names.index(target) < names.index(source):
             continue  # one rule per pair, from the column that comes first
-        if frame[source].nunique() > MAX_PAIRS:
-            continue  # a long tail of values the sample missed: more pairs than a rule holds
         rule = mapping_rule(frame, schema, source, target, one_to_one)
-        if rule.share >= MIN_SHARE:
+        # A long tail of values the sample missed can give more pairs than a rule may hold.
+        if rule.share >= MIN_SHARE and len(rule.pairs) <= MAX_PAIRS:
             found.append(rule)
     return found
 
