@@ -39,7 +39,7 @@ PERSON_WORDS = _words(
 # Names of things rather than people: 'Product Name', 'City', 'Customer Segment'.
 NOT_PERSON_WORDS = _words(
     "account brand business category city class code company country county department district "
-    "domain event file group host hospital hotel id item job level location model org "
+    "domain entity event file group host hospital hotel id item job level location model org "
     "organisation organization place product project region role school segment shop state "
     "status store street supplier team title town type vendor"
 )

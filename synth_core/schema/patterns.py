@@ -198,7 +198,8 @@ def text_person_name(column: TextSample) -> Finding | None:
         return (
             texts.str.fullmatch(NAME_PATTERN)
             & (texts.str.count(r"\s+") < NAME_MAX_WORDS)
-            & texts.str.slice(0, 1).str.isupper()
+            # Capitalised, or all in lower case as some exports and systems write them.
+            & (texts.str.slice(0, 1).str.isupper() | texts.str.islower())
         )
 
     if column.passes(looks_like_name, PII_MIN_SHARE):

@@ -250,6 +250,12 @@ def test_many_categories_are_mentioned() -> None:
             "name",
             "people's names",
         ),
+        (  # exported in lower case
+            "fake_last_name",
+            ["westerling", "targaryen", "rivers", "swyft", "stark", "lannister", "tully", "frey"],
+            "name",
+            "people's names",
+        ),
         (
             "where",
             ["12 Main Street", "221B Baker St", "5 rue de la Paix", "Hauptstraße 5", "7 Elm Road"],
@@ -284,6 +290,9 @@ def test_names_need_a_hint_and_many_values() -> None:
     assert infer_one(cities, name="city").kind is Kind.CATEGORICAL
     segments = ["Consumer", "Corporate", "Home Office"] * 10
     assert infer_one(segments, name="Customer Segment").kind is Kind.CATEGORICAL
+    towns = ["Brooke", "Mercy", "Valley", "Lake", "Ridge", "Grace", "Hope", "Saint Ann"]
+    entities = [f"{town} {what}" for town in towns for what in ("Clinic", "Medical Center")]
+    assert infer_one(entities, name="Name.of.Covered.Entity").kind is not Kind.PII
 
 
 def test_not_phone_numbers() -> None:
