@@ -29,6 +29,7 @@ MISSING_MARKERS: tuple[str, ...] = (
     "?",
     "-",
     "--",
+    "\\N",  # MySQL, MariaDB and Hive exports write an empty cell as backslash-N
     # Excel error values: a formula that failed has no value to learn from.
     "#DIV/0!",
     "#VALUE!",

@@ -159,12 +159,18 @@ def utf16_without_bom(sample: bytes) -> str | None:
     return None
 
 
-_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+# Tab, line feed, carriage return and form feed are left out as layout; SUB (0x1a) because an
+# encoding conversion writes it for every character it could not map. Binary files mostly hold
+# zero bytes or a known signature, both refused earlier: this catches the rest.
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x19\x1b-\x1f\x7f-\x9f]")
+BINARY_CONTROL_SHARE = 0.05
 
 
 def looks_binary(sample: str) -> bool:
-    """True when control characters make up more than 1% of a decoded sample."""
-    return len(_CONTROL_CHARS.findall(sample)) > max(1, len(sample) // 100)
+    """True when control characters other than layout and SUB make up more than
+    ``BINARY_CONTROL_SHARE`` of a decoded sample."""
+    limit = max(1, int(len(sample) * BINARY_CONTROL_SHARE))
+    return len(_CONTROL_CHARS.findall(sample)) > limit
 
 
 def _detect_delimiter(text: str, *, prefer_tab: bool) -> str | None:

@@ -25,5 +25,26 @@ def test_a_zero_byte_after_the_first_64_kb_is_named_not_taken_as_data():
     assert "binary" not in message and "images" not in message
 
 
+def text_with_sub_characters(rows: int = 400) -> str:
+    """A table whose curly quotes an encoding conversion turned into SUB (0x1a)."""
+    lines = ["id,comment,amount"]
+    lines += [f"{i},the \x1astaff\x1a said the file was lost,{i}" for i in range(rows)]
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("codec", ["utf-8", "cp1252"])
+def test_sub_characters_left_by_an_encoding_conversion_are_read_as_text(codec):
+    frame = read(text_with_sub_characters().encode(codec)).frame
+    assert len(frame) == 400
+    assert frame["comment"][0] == "the \x1astaff\x1a said the file was lost"
+    assert frame["amount"].tolist() == list(range(400))
+
+
+@pytest.mark.parametrize("control", ["\x01", "\x1b", "\x7f"])
+def test_text_thick_with_other_control_characters_is_still_called_binary(control):
+    text = "".join(f"{i},{control * 3}x\n" for i in range(200))
+    assert_read_error(text, "binary data")
+
+
 def test_real_binary_data_is_still_called_binary():
     assert_read_error(bytes(range(256)) * 10, "binary data")

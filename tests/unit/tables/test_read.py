@@ -235,6 +235,15 @@ def test_every_missing_marker_becomes_nan(marker):
     assert only_str(result.frame["t"])
 
 
+def test_backslash_n_of_database_exports_is_missing_but_not_inside_longer_text():
+    text = "id,description\n"
+    text += "".join(f"{i},\\N\n" for i in range(8))
+    text += "8,Laptop stolen from a car\n9,Path C:\\Notes\\N was shared\n"
+    description = read(text).frame["description"]
+    assert description.isna().tolist() == [True] * 8 + [False, False]
+    assert description[9] == "Path C:\\Notes\\N was shared"
+
+
 def test_na_among_two_letter_codes_is_a_code_and_elsewhere_missing():
     text = "country,iso2,continent,note\nNamibia,NA,AF,NA\nFrance,FR,EU,x\n"
     text += "Canada,CA,NA,y\nJapan,JP,AS,z\nPeru,PE,SA,NA\n"

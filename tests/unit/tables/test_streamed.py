@@ -127,3 +127,13 @@ def test_na_among_two_letter_codes_is_a_code_in_many_batches_too(small_blocks):
     frame = read_table(data, limits=ANY_SIZE).frame
     pd.testing.assert_frame_equal(frame, whole_file_frame(data))
     assert frame["iso"].value_counts().to_dict() == {"NA": 400, "FR": 400, "DE": 400, "US": 400}
+
+
+def test_backslash_n_is_missing_in_many_batches_too(small_blocks):
+    notes = ["\\N", "Laptop stolen", "\\N", "Mail sent to the wrong address"]
+    lines = ["id,note"] + [f"{i},{notes[i % len(notes)]}" for i in range(2_000)]
+    data = ("\n".join(lines) + "\n").encode()
+    assert streamed.stream_columns(pa.BufferReader(data), data[:65536], "", ANY_SIZE, [])
+    frame = read_table(data, limits=ANY_SIZE).frame
+    pd.testing.assert_frame_equal(frame, whole_file_frame(data))
+    assert frame["note"].isna().sum() == 1_000
