@@ -10,6 +10,7 @@ early, and a run kept by them lost what later epochs learnt about how columns go
 from __future__ import annotations
 
 import itertools
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -21,6 +22,12 @@ from synth_core.schema import NUMERIC_KINDS
 
 MISSING_TOKEN = "<missing>"
 MAX_PAIRS = 24
+# KSComplement reads only the KS statistic; scipy warns when the p-value it also computes falls
+# back to an approximation (a nearly constant sample). Set once, not around each call: swapping
+# the filters per call is not thread-safe.
+warnings.filterwarnings(
+    "ignore", message="ks_2samp: Exact calculation unsuccessful", category=RuntimeWarning
+)
 
 
 def fidelity_estimate(

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import textwrap
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -64,3 +68,20 @@ def test_the_estimate_repeats_with_its_seed_and_handles_one_column(fitted):
     alike = fidelity_estimate(single, one, fresh[["x"]])
     shifted = fidelity_estimate(single, one, fresh[["x"]] + 3 * one["x"].std())
     assert 0.8 < alike <= 1.0 and 0.0 <= shifted < alike - 0.3
+
+
+def test_a_nearly_constant_column_prints_no_library_warning() -> None:
+    # A fresh process, as the command line runs: pytest resets warning filters per test.
+    code = textwrap.dedent(
+        """
+        import numpy as np
+        from synth_core.training import fidelity
+        real, synthetic = np.array([0.0] * 192 + [1.0]), np.zeros(193)
+        print(fidelity._shape("numerical", real, synthetic))
+        """
+    )
+    run = subprocess.run(
+        [sys.executable, "-W", "default", "-c", code], capture_output=True, text=True, check=True
+    )
+    assert float(run.stdout) == pytest.approx(1 - 1 / 193)
+    assert run.stderr == ""
