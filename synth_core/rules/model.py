@@ -11,9 +11,9 @@ JSON, never as code):
 - :class:`ArithmeticRule`: a column is the sum, difference or product of two others, within its
   decimals.
 
-``obeyed(frame, schema)`` says which rows obey (a row with a missing value obeys: the rule does
-not apply to it); ``mend(frame, schema, rng)`` rewrites the dependent column of the rows that
-break it, as far as the rule allows.
+``obeyed(frame, schema)`` says which rows obey, comparing numbers as their columns are written
+(a row with a missing value obeys: the rule does not apply to it); ``mend(frame, schema, rng)``
+rewrites the dependent column of the rows that break it, as far as the rule allows.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from synth_core.errors import RuleError
-from synth_core.rules.values import numbers, plain_number, write_numbers
+from synth_core.rules.values import as_written, not_below, numbers, plain_number, write_numbers
 from synth_core.schema import Kind, Schema
 
 #: Gaps kept per order rule: quantiles of the real gaps, drawn from to mend a row.
@@ -71,6 +71,7 @@ class OrderRule:
         broken = high < low
         if broken.any() and self.gaps:
             mended = low + rng.choice(np.asarray(self.gaps), len(low))
+            mended = not_below(mended, low, schema[self.after])
             write_numbers(frame, self.after, mended, schema, broken)
 
     def to_dict(self) -> dict[str, Any]:
@@ -110,12 +111,14 @@ class RangeRule:
         return f"{self.column} is between {low} and {high}"
 
     def obeyed(self, frame: pd.DataFrame, schema: Schema) -> np.ndarray:
-        values = numbers(frame, self.column, schema)
-        return ~((values < self.low) | (values > self.high))
+        info = schema[self.column]
+        values = as_written(numbers(frame, self.column, schema), info)
+        low, high = as_written(self.low, info), as_written(self.high, info)
+        return ~((values < low) | (values > high))
 
     def mend(self, frame: pd.DataFrame, schema: Schema, rng: np.random.Generator) -> None:
         values = numbers(frame, self.column, schema)
-        broken = (values < self.low) | (values > self.high)
+        broken = ~self.obeyed(frame, schema)
         write_numbers(frame, self.column, np.clip(values, self.low, self.high), schema, broken)
 
     def to_dict(self) -> dict[str, Any]:
@@ -162,19 +165,23 @@ class MappingRule:
             )
         return f"each {self.source} belongs to one {self.target} ({len(self.pairs)} values)"
 
-    def expected(self, frame: pd.DataFrame) -> pd.Series:
-        """The ``target`` each row's ``source`` goes with (NaN for a value not in the pairs)."""
-        return frame[self.source].map(_keyed(self.lookup))
+    def expected(self, frame: pd.DataFrame, schema: Schema) -> pd.Series:
+        """The ``target`` each row's ``source`` goes with (NaN for a value not in the pairs),
+        both as their columns are written."""
+        source, target = schema[self.source], schema[self.target]
+        lookup = {as_written(a, source): as_written(b, target) for a, b in self.pairs}
+        return as_written(frame[self.source], source).map(_keyed(lookup))
 
     def obeyed(self, frame: pd.DataFrame, schema: Schema) -> np.ndarray:
-        expected = self.expected(frame)
-        known = expected.notna() & frame[self.target].notna()
-        same = _same(frame[self.target], expected)
-        return (~known | same).to_numpy(dtype=bool)
+        expected = self.expected(frame, schema)
+        values = as_written(frame[self.target], schema[self.target])
+        known = expected.notna() & values.notna()
+        return (~known | _same(values, expected)).to_numpy(dtype=bool)
 
     def mend(self, frame: pd.DataFrame, schema: Schema, rng: np.random.Generator) -> None:
-        expected = self.expected(frame)
-        known = (expected.notna() & ~_same(frame[self.target], expected)).to_numpy(dtype=bool)
+        expected = self.expected(frame, schema)
+        written = as_written(frame[self.target], schema[self.target])
+        known = (expected.notna() & ~_same(written, expected)).to_numpy(dtype=bool)
         if known.any():
             values = expected[known]
             dtype = frame[self.target].dtype

@@ -3,10 +3,21 @@ back in the column's own form (its decimals, its dtype, its date format)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
-from synth_core.schema import NS_PER_SECOND, Kind, Schema, datetime_seconds, format_datetimes
+from synth_core.schema import (
+    NS_PER_SECOND,
+    ColumnInfo,
+    Kind,
+    Schema,
+    datetime_seconds,
+    format_datetimes,
+)
+
+NUMBER_KINDS = (Kind.NUMERICAL, Kind.INTEGER)
 
 
 def numbers(frame: pd.DataFrame, column: str, schema: Schema) -> np.ndarray:
@@ -15,6 +26,32 @@ def numbers(frame: pd.DataFrame, column: str, schema: Schema) -> np.ndarray:
     if info.kind == Kind.DATETIME:
         return datetime_seconds(frame[column], info.datetime_format)
     return pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
+
+
+def as_written(values: Any, info: ColumnInfo) -> Any:
+    """``values`` (a number, an array or a series) as ``info``'s column is written: numbers
+    rounded to its decimals, anything else as it is.
+
+    Rules compare values in this form: a real value with more decimals than the column writes
+    (a bound, a paired value) would otherwise never equal, or lie within, its own rounding."""
+    if info.kind not in NUMBER_KINDS or info.decimals is None:
+        return values
+    if isinstance(values, np.ndarray):
+        return np.round(values, info.decimals)
+    if isinstance(values, float):
+        return round(values, info.decimals)
+    if isinstance(values, pd.Series) and pd.api.types.is_float_dtype(values.dtype):
+        return values.round(info.decimals)
+    return values
+
+
+def not_below(values: np.ndarray, floor: np.ndarray, info: ColumnInfo) -> np.ndarray:
+    """``values`` (all at or above ``floor``) raised half a last decimal place where rounding
+    to ``info``'s decimals would write them below ``floor``."""
+    if info.kind not in NUMBER_KINDS or info.decimals is None:
+        return values
+    below = np.round(values, info.decimals) < floor
+    return np.where(below, values + 0.5 * 10.0**-info.decimals, values)
 
 
 def write_numbers(

@@ -185,3 +185,19 @@ def test_codes_of_hundreds_of_names_stay_paired_in_every_generated_row():
     ]
     rows = synth.sample(1000, seed=2)
     assert (rows["iso"].str.lower() == rows["country"].str[-2:]).all()
+
+
+def test_a_two_valued_column_finer_than_it_is_written_keeps_both_values():
+    # Both values have more decimals than a column writes: the rounded smaller one lies below
+    # the real minimum, which the range rule found on the real rows must still accept.
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(
+        {
+            "flag": rng.choice([-0.044641636506989144, 0.05068011873981862], 400),
+            "x": rng.normal(0.0, 0.05, 400).round(6),
+        }
+    )
+    synth = Synthesizer(TINY_CONFIG.replace(variant="argn")).fit(frame, infer_schema(frame))
+    result = synth.generate(300, seed=1)
+    assert sorted(result.frame["flag"].unique()) == [-0.044642, 0.05068]
+    assert result.rule_rejected == 0

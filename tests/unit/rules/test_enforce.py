@@ -82,3 +82,60 @@ def test_rows_with_missing_values_obey_every_rule(sales_schema):
     rows = pd.DataFrame({"Order Date": [None], "Ship Date": ["2016-01-01"]})
     rule = OrderRule("Order Date", "Ship Date", (0.0,))
     assert obeyed_shares(rows, [rule], sales_schema) == [1.0]
+
+
+def finer_than_written(rows: int = 400, seed: int = 0) -> pd.DataFrame:
+    """Numbers with more decimals than their columns write: a two-valued ``flag``
+    whose smallest value rounds down and ``level`` whose largest rounds up, ``flag`` paired
+    one to one with ``label``, and ``billed`` (cents) never below ``cost``."""
+    rng = np.random.default_rng(seed)
+    flag = np.where(rng.random(rows) < 0.5, -0.044641636506989144, 0.05068011873981862)
+    cost = rng.uniform(1.0, 5.0, rows) + rng.uniform(0.0, 1e-6, rows)
+    return pd.DataFrame(
+        {
+            "flag": flag,
+            "label": np.where(flag < 0, "low", "high"),
+            "level": rng.choice([-0.2, 0.1533026], rows),
+            "cost": cost,
+            "billed": np.ceil(cost * 100) / 100,
+        }
+    )
+
+
+def as_written(frame: pd.DataFrame, schema) -> pd.DataFrame:
+    """``frame`` as generated rows come out: each number rounded to its column's decimals."""
+    return frame.round({c.name: c.decimals for c in schema.columns if c.decimals is not None})
+
+
+def test_numbers_rounded_to_the_written_decimals_obey_the_rules_found_on_finer_ones():
+    real = finer_than_written()
+    schema = infer_schema(real)
+    rules = discover_rules(real, schema)
+    kinds = {type(rule) for rule in rules}
+    assert {RangeRule, MappingRule, OrderRule} <= kinds
+    written = as_written(real, schema)
+    assert obeyed_shares(written, rules, schema) == [1.0] * len(rules)
+    result = enforce_rules(written, rules, schema, np.random.default_rng(0))
+    assert result.rejected == 0
+    assert sorted(result.frame["flag"].unique()) == [-0.044642, 0.05068]
+    assert sorted(result.frame["level"].unique()) == [-0.2, 0.153303]
+
+
+def test_a_mapping_from_finer_numbers_is_kept_in_rows_written_rounded():
+    real = finer_than_written()
+    schema = infer_schema(real)
+    rule = next(r for r in discover_rules(real, schema) if isinstance(r, MappingRule))
+    rows = as_written(real, schema).assign(label="high")
+    assert obeyed_shares(rows, [rule], schema)[0] < 0.6
+    mended = enforce_rules(rows, [rule], schema, np.random.default_rng(0)).frame
+    assert (mended["label"] == np.where(mended["flag"] < 0, "low", "high")).all()
+
+
+def test_an_order_mended_onto_a_column_of_fewer_decimals_is_not_rounded_away():
+    real = finer_than_written()
+    schema = infer_schema(real)
+    rule = next(r for r in discover_rules(real, schema) if isinstance(r, OrderRule))
+    assert (rule.before, rule.after) == ("cost", "billed")
+    rows = as_written(real, schema).assign(billed=0.0)
+    result = enforce_rules(rows, [rule], schema, np.random.default_rng(0))
+    assert result.rejected == 0 and (result.frame["billed"] >= result.frame["cost"]).all()
