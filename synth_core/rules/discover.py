@@ -28,7 +28,7 @@ from synth_core.schema import DISCRETE_KINDS, Kind, Schema
 SAMPLE_ROWS = 5_000  # rows candidates are tried on before the whole table confirms them
 PROBE_ROWS = 200  # rows a sum or product is tried on first
 MIN_SHARE = 0.99  # of the real rows: a weaker pattern is not proposed
-MAPPING_REPEATS = 10  # a determining column's values are seen this often in the sample, on average
+MAPPING_REPEATS = 5  # a determining column's values are seen this often in the sample, on average
 MAX_MAPPING_COLUMNS = 60  # mappings are tried among at most this many columns (pairs grow as n²)
 MAX_BASELINE = 0.95  # a target this dominated by one value is obeyed by chance
 MAX_NUMBER_COLUMNS = 20  # sums and orders are tried among at most this many number columns

@@ -103,3 +103,23 @@ def test_a_mapping_with_more_pairs_than_a_rule_holds_is_not_proposed():
     rules = found(discover_rules(frame, infer_schema(frame)), MappingRule)
     assert all(len(rule.pairs) <= MAX_PAIRS for rule in rules)
     assert ("city", "state") not in {(rule.source, rule.target) for rule in rules}
+
+
+def test_a_panel_keeps_each_country_in_its_region():
+    # 160 countries seen in each of 7 years: every country belongs to one region.
+    rng = np.random.default_rng(4)
+    countries = [f"Country {i}" for i in range(160)]
+    region_of = {c: f"Region {rng.integers(7)}" for c in countries}
+    frame = pd.DataFrame(
+        {
+            "country": countries * 7,
+            "year": np.repeat(np.arange(2010, 2017), 160),
+            "region": [region_of[c] for c in countries] * 7,
+            "score": rng.normal(5, 1, 1120).round(2),
+        }
+    )
+    rules = {
+        (m.source, m.target): m
+        for m in found(discover_rules(frame, infer_schema(frame)), MappingRule)
+    }
+    assert len(rules[("country", "region")].pairs) == 160
