@@ -37,6 +37,7 @@ from synth_core.training.presets import (
 from synth_core.wording import copies_in_words, percent
 
 EXIT_USAGE = 2
+FIT_RULES_SHOWN = 15  # fit lists this many of the rules it keeps; inspect lists every one
 
 
 class _Parser(argparse.ArgumentParser):
@@ -319,9 +320,11 @@ def _fit_rules(args, frame, schema) -> list:
     found = discover_rules(frame, schema)
     kept = default_rules(found, args.drop_rule)
     print(f"rules kept ({len(kept)} of {len(found)} found; --drop-rule N leaves one out):")
-    for number, rule in enumerate(found, start=1):
-        if rule in kept:
-            print(f"  {rule_line(number, rule, schema)}")
+    shown = [(number, rule) for number, rule in enumerate(found, start=1) if rule in kept]
+    for number, rule in shown[:FIT_RULES_SHOWN]:
+        print(f"  {rule_line(number, rule, schema)}")
+    if len(shown) > FIT_RULES_SHOWN:
+        print(f"  … and {len(shown) - FIT_RULES_SHOWN} more ('inspect {args.data}' lists them all)")
     return kept
 
 

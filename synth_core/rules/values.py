@@ -79,6 +79,9 @@ def write_numbers(
 
 
 def plain_number(value: float, decimals: int | None) -> str:
-    """A bound as people write it: ``1``, ``0.8``, ``1,250.5``."""
-    text = f"{value:,.{decimals or 0}f}" if decimals is not None else f"{value:,g}"
+    """A bound as people write it: ``1``, ``0.8``, ``2016`` (a year, say), ``12,500.5``."""
+    grouping = "," if abs(value) >= 10_000 else ""
+    text = (
+        f"{value:{grouping}.{decimals or 0}f}" if decimals is not None else f"{value:{grouping}g}"
+    )
     return text.rstrip("0").rstrip(".") if "." in text else text

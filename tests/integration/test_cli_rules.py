@@ -6,12 +6,14 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
-from synth_core.cli import main
+from synth_core.cli import FIT_RULES_SHOWN, main
 from synth_core.synthesizer import Synthesizer
 from tests.sales_table import sales_with_rules
 
@@ -110,3 +112,15 @@ def test_conditions_the_rules_forbid_together_are_a_one_line_error(capsys, fitte
         "--where", "Sub-Category=Chairs", "--where", "Category=Technology",
     )  # fmt: skip
     assert code == 2 and "No row can have Sub-Category=Chairs and Category=Technology" in err
+
+
+def test_fit_lists_the_first_rules_of_many_and_says_where_the_rest_are(capsys, tmp_path):
+    rng = np.random.default_rng(3)
+    wide = pd.DataFrame({f"m{i}": rng.uniform(i, i + 5, 80).round(2) for i in range(20)})
+    path = tmp_path / "wide.csv"
+    wide.to_csv(path, index=False)
+    code, out, _ = run(capsys, "fit", path, "--out", tmp_path / "wide.synth", *FIT)
+    kept = int(out.split("rules kept (")[1].split(" ")[0])
+    assert code == 0 and kept > FIT_RULES_SHOWN
+    assert len(re.findall(r"^  \d+\. ", out, flags=re.MULTILINE)) == FIT_RULES_SHOWN
+    assert f"… and {kept - FIT_RULES_SHOWN} more ('inspect {path}' lists them all)" in out
