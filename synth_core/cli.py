@@ -631,7 +631,7 @@ def _print_summary(evaluation) -> None:
         f"{privacy.common_copies:,} equal common combinations (≥ {privacy.rare_below} real rows)",
         "dcr": percent(privacy.dcr_share),
         "nndr": "–" if privacy.nndr is None else f"{privacy.nndr:.2f}",
-        "privacy": "",
+        "privacy": evaluation.verdicts["privacy"].sentence,  # the part that sets the level
     }
     titles = {key: rule.title for key, rule in THRESHOLDS.items()} | {"privacy": "Privacy"}
     width = max(len(titles[key]) for key in values)

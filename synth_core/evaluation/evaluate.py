@@ -29,7 +29,13 @@ from synth_core.evaluation.privacy_scores import PrivacyScores, privacy_scores
 from synth_core.evaluation.sampling import at_most
 from synth_core.evaluation.usefulness import MAX_CLASSES, Utility, ml_utility, usefulness_targets
 from synth_core.evaluation.validity import Validity, validity_checks
-from synth_core.evaluation.verdicts import PRIVACY_PARTS, Verdict, verdict_for, worst
+from synth_core.evaluation.verdicts import (
+    PRIVACY_PARTS,
+    Verdict,
+    nndr_verdict,
+    verdict_for,
+    worst,
+)
 from synth_core.rules import Rule
 from synth_core.schema import (
     DISCRETE_KINDS,
@@ -495,7 +501,9 @@ def _verdicts(quality, diagnostic, shapes, trends, utility, privacy, real, infos
     for key, (value, hint) in scores.items():
         if value is None or math.isnan(value):
             continue
-        verdict = verdict_for(key, value)
+        verdict = (
+            nndr_verdict(value, privacy.nndr_holdout) if key == "nndr" else verdict_for(key, value)
+        )
         if hint and verdict.level != "excellent":  # advice only where something is off
             verdict = verdict_for(key, value, hint=hint)
         verdicts[key] = verdict

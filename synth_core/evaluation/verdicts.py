@@ -223,6 +223,7 @@ THRESHOLDS: dict[str, Rule] = {
     ),
 }
 PRIVACY_PARTS = ("exact_copies", "dcr", "nndr")
+NNDR_AS_UNSEEN = 0.9  # an NNDR at least this share of unseen real rows' own is theirs, in noise
 
 
 def verdict_for(metric_key: str, value: float, *, hint: str | None = None) -> Verdict:
@@ -237,6 +238,23 @@ def verdict_for(metric_key: str, value: float, *, hint: str | None = None) -> Ve
     if hint:
         sentence = f"{sentence} {hint}"
     return Verdict(level, rule.title, sentence)
+
+
+def nndr_verdict(nndr: float, unseen: float | None) -> Verdict:
+    """The verdict on the synthetic rows' nearest-neighbour distance ratio, given ``unseen``,
+    the ratio of real rows the model never saw (None without a holdout).
+
+    In a table of many alike rows every row, real or not, sits right on top of a real one: a
+    ratio as high as unseen rows' own is no sign of copying, however low both are."""
+    verdict = verdict_for("nndr", nndr)
+    if unseen is None or verdict.level == LEVELS[0] or nndr < NNDR_AS_UNSEEN * unseen:
+        return verdict
+    return Verdict(
+        LEVELS[0],
+        verdict.title,
+        f"Synthetic rows sit as close to one real row as real rows the model never saw "
+        f"({unseen:.2f}): many rows of this table are alike, which is no sign of copying.",
+    )
 
 
 def worst(title: str, verdicts: list[Verdict]) -> Verdict:

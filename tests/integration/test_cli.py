@@ -180,6 +180,8 @@ def test_evaluate_prints_a_summary_and_writes_json_and_html(runs, work):
         assert title in run.stdout
     assert "left out 40 rows" in run.stderr  # train.csv holds the holdout rows too
     data = json.loads((work / "evaluation.json").read_text(encoding="utf-8"))
+    privacy = data["verdicts"]["privacy"]
+    assert f"{privacy['level']:<9}  {privacy['sentence']}" in run.stdout  # says why
     for key in ("quality", "column_shapes", "column_pair_trends", "diagnostic", "verdicts"):
         assert key in data
     assert data["ml_utility"]["target"] == "color" and data["ml_utility"]["test_rows"] == 40

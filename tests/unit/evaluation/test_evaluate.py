@@ -299,3 +299,16 @@ def test_a_target_of_many_values_is_scored_on_its_most_common_with_a_note() -> N
     assert any("'code' has 60 different values" in note for note in result.notes)
     assert any("19 most common and groups the rest as one" in note for note in result.notes)
     assert result.ml_utility.real > result.ml_utility.baseline
+
+
+def test_rows_as_alike_as_unseen_ones_pass_the_distance_ratio():
+    # Three columns of three values: every row, seen by the model or not, has twins.
+    def draw(rows: int, seed: int) -> pd.DataFrame:
+        rng = np.random.default_rng(seed)
+        return pd.DataFrame({c: rng.choice(["a", "b", "c"], rows) for c in ("x", "y", "z")})
+
+    real = draw(600, seed=1)
+    result = evaluate(real, draw(600, seed=2), infer_schema(real), holdout=draw(200, seed=3))
+    assert result.privacy.nndr == 0.0 and result.privacy.nndr_holdout == 0.0
+    assert result.verdicts["nndr"].level == "excellent"
+    assert "alike" in result.verdicts["nndr"].sentence

@@ -11,6 +11,7 @@ from synth_core.evaluation.verdicts import (
     PRIVACY_PARTS,
     THRESHOLDS,
     Verdict,
+    nndr_verdict,
     verdict_for,
     worst,
 )
@@ -72,3 +73,11 @@ def test_worst_keeps_the_lowest_level_and_its_reason():
     assert combined.title == "Privacy"
     assert combined.sentence == parts[1].sentence
     assert set(PRIVACY_PARTS) <= set(THRESHOLDS)
+
+
+def test_a_low_ratio_is_no_sign_of_copying_where_unseen_rows_score_as_low():
+    assert nndr_verdict(0.01, None).level == "poor"  # no holdout to compare with
+    assert nndr_verdict(0.01, 0.6).level == "poor"  # unseen rows sit among several real ones
+    alike = nndr_verdict(0.01, 0.01)  # every row, seen or not, sits on a real one
+    assert alike.level == "excellent" and "alike" in alike.sentence
+    assert nndr_verdict(0.8, 0.9) == verdict_for("nndr", 0.8)
