@@ -34,7 +34,7 @@ from synth_core.training.presets import (
     RECOMMENDED_VARIANT,
     preset_config,
 )
-from synth_core.wording import copies_in_words, percent
+from synth_core.wording import copies_in_words, counted, percent
 
 EXIT_USAGE = 2
 FIT_RULES_SHOWN = 15  # fit lists this many of the rules it keeps; inspect lists every one
@@ -438,7 +438,10 @@ def _sample(args) -> int:
     if near is not None:
         removed += f", {near_copies} near copies removed ({near.describe()})"
     if synth.rules_:
-        removed += f", {len(synth.rules_)} business rules kept: {rejected} rows rejected"
+        removed += (
+            f", {counted(len(synth.rules_), 'business rule')} kept: "
+            f"{counted(rejected, 'row')} rejected"
+        )
     print(f"wrote {written} rows to {args.out} in {elapsed:.1f} s ({removed})")
     return 0
 

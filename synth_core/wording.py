@@ -49,10 +49,15 @@ def duration(seconds: float) -> str:
     return f"{hours} h {minutes} min" if minutes else f"{hours} h"
 
 
+def counted(number: int, noun: str) -> str:
+    """'1 row', '1,250 rows': ``number`` with ``noun`` made plural (an s) where it needs to be."""
+    return f"{number:,} {noun}{'' if number == 1 else 's'}"
+
+
 def copies_in_words(removed: int, kept: int, rare_below: int) -> str:
     """What the copy filter did, both counts in words (``synth_core.privacy.filters.CopyRule``)."""
     return (
-        f"{removed:,} rows removed: copies of real rows that fewer than {rare_below} real rows "
-        f"share; {kept:,} rows kept that equal common combinations, shared by ≥ {rare_below} "
-        "real rows"
+        f"{counted(removed, 'row')} removed: copies of real rows that fewer than {rare_below} "
+        f"real rows share; {counted(kept, 'row')} kept that equal common combinations, shared "
+        f"by ≥ {rare_below} real rows"
     )

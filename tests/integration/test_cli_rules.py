@@ -95,7 +95,7 @@ def test_sample_meets_two_conditions_and_says_how_many_rows_the_rules_rejected(
     rows = pd.read_csv(out_csv)
     assert len(rows) == 30 and set(rows["Category"]) == {"Technology"}
     assert set(rows["City"]) == {"Seattle"} and set(rows["State"]) == {"Washington"}
-    assert "business rules kept:" in out and "rows rejected" in out
+    assert re.search(r"business rules kept: [\d,]+ rows? rejected", out)
 
 
 def test_an_unknown_rule_number_is_a_one_line_error(capsys, table, tmp_path):

@@ -6,7 +6,14 @@ import math
 
 import pytest
 
-from synth_core.wording import human_bytes, percent, rough_percent, shorten
+from synth_core.wording import (
+    copies_in_words,
+    counted,
+    human_bytes,
+    percent,
+    rough_percent,
+    shorten,
+)
 
 
 @pytest.mark.parametrize(
@@ -40,3 +47,10 @@ def test_human_bytes_picks_the_largest_unit():
 def test_shorten_cuts_long_text_with_an_ellipsis():
     assert shorten("abc", 5) == "abc"
     assert shorten("abcdefgh", 5) == "abcd…"
+
+
+def test_counts_name_one_thing_in_the_singular():
+    assert counted(1, "row") == "1 row" and counted(0, "row") == "0 rows"
+    assert counted(1250, "business rule") == "1,250 business rules"
+    assert copies_in_words(1, 2, 5).startswith("1 row removed: copies of real rows")
+    assert "; 2 rows kept that equal common combinations" in copies_in_words(1, 2, 5)
