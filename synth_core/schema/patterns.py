@@ -11,6 +11,7 @@ import pandas as pd
 from synth_core.schema.findings import Finding, TextSample
 from synth_core.schema.kinds import Kind
 from synth_core.schema.messages import quote
+from synth_core.wording import rough_percent
 from synth_core.schema.names import (
     ADDRESS_WORDS,
     CODE_WORDS,
@@ -29,7 +30,7 @@ from synth_core.schema.names import (
 PII_MIN_SHARE = 0.80  # of values that must look like emails, phone numbers, names ...
 IDENTIFIER_MIN_UNIQUE = 0.99  # share of distinct values for an identifier found by its values
 NAMED_IDENTIFIER_MIN_UNIQUE = 0.95  # ... for one whose name says so ('id', 'key', 'code')
-ROW_LABEL_MIN_UNIQUE = 0.95  # ... for short text unnamed: a label of each row ('Mazda RX4')
+ROW_LABEL_MIN_UNIQUE = 0.85  # ... for short text unnamed: a label of each row ('Mazda RX4')
 IDENTIFIER_MIN_VALUES = 20  # uniqueness in a handful of rows proves nothing
 CODE_MIN_SHARE = 0.95  # of values that must look like codes ('CA-2016-152156')
 KEY_MIN_DISTINCT = 50  # a key that repeats: at least this many different values
@@ -304,4 +305,8 @@ def _pii(pii_type: str, what: str) -> Finding:
 
 
 def _unique_phrase(unique: float) -> str:
-    return "unique in every row" if unique >= 1 else "unique in almost every row"
+    if unique >= 1:
+        return "unique in every row"
+    if unique >= NAMED_IDENTIFIER_MIN_UNIQUE:
+        return "unique in almost every row"
+    return f"a different value in {rough_percent(unique)} of rows"

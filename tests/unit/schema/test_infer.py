@@ -330,6 +330,10 @@ def test_a_label_of_each_row_is_an_identifier() -> None:
     # A few repeats among many labels still mean one row each; more repeats are categories.
     assert infer_one(cars[:-1] + cars[:1], name="model").kind is Kind.IDENTIFIER
     assert infer_one(cars[:16] + cars[:8], name="model").kind is Kind.CATEGORICAL
+    # Names of organisations, a few of them in several rows: still a label of one row each.
+    clinics = [f"{town} {what}" for town in ("Brooke", "Mercy", "Valley") for what in cars[:9]]
+    info = infer_one(clinics + clinics[:3], name="Covered Entity")
+    assert info.kind is Kind.IDENTIFIER and "a different value in 90 % of rows" in info.reason
     # Too few rows to tell, and long sentences stay free text.
     assert infer_one(cars[:19], name="model").kind is Kind.CATEGORICAL
     notes = [f"Customer {i} called twice about the late delivery of the order." for i in range(30)]
