@@ -11,7 +11,6 @@ import pandas as pd
 from synth_core.schema.findings import Finding, TextSample
 from synth_core.schema.kinds import Kind
 from synth_core.schema.messages import quote
-from synth_core.wording import rough_percent
 from synth_core.schema.names import (
     ADDRESS_WORDS,
     CODE_WORDS,
@@ -26,6 +25,7 @@ from synth_core.schema.names import (
     has_word,
     is_id_name,
 )
+from synth_core.wording import rough_percent
 
 PII_MIN_SHARE = 0.80  # of values that must look like emails, phone numbers, names ...
 IDENTIFIER_MIN_UNIQUE = 0.99  # share of distinct values for an identifier found by its values
