@@ -18,6 +18,7 @@ import pandas as pd
 from synth_core.encoding.encoders import MAX_MODES, CategoricalEncoder, ContinuousEncoder, Span
 from synth_core.errors import SchemaError, check_stop
 from synth_core.schema import (
+    MAX_DECIMALS,
     MODELLED_KINDS,
     NS_PER_SECOND,
     NUMERIC_KINDS,
@@ -29,6 +30,7 @@ from synth_core.schema import (
 )
 
 MAX_CATEGORIES = 100  # outputs per category column; rarer categories share one bucket
+PLACES_ATOL = 1e-9  # float noise tolerated when counting a column's decimal places
 TRANSFORM_ROWS = 100_000  # rows encoded at a time
 
 
@@ -250,12 +252,26 @@ def _plan_and_values(
         present = values[~np.isnan(values)]
         if len(present) == 0:
             raise SchemaError(f"Column '{series.name}' is empty. Leave it out.")
-        decimals = 0 if kind == Kind.INTEGER else decimal_places(present, rtol=0, atol=1e-9)
+        decimals = 0 if kind == Kind.INTEGER else _places(present)
         plan = ColumnPlan(
             series.name, kind.value, dtype, float(present.min()), float(present.max()), decimals
         )
         return plan, values
     return ColumnPlan(series.name, kind.value, dtype), series.to_numpy(dtype=object)
+
+
+def _places(present: np.ndarray) -> int | None:
+    """Decimal places generated numbers are rounded to; None (left unrounded) for numbers finer
+    than ``MAX_DECIMALS`` places (0.05068011873981862): rounding would move even the real values
+    the model gives back exactly, and set every such value apart from the real one."""
+    places = decimal_places(present, rtol=0, atol=PLACES_ATOL)
+    if places == MAX_DECIMALS and not _written_in(present, places):
+        return None
+    return places
+
+
+def _written_in(values: np.ndarray, places: int) -> bool:
+    return bool(np.isclose(np.round(values, places), values, rtol=0, atol=PLACES_ATOL).all())
 
 
 def _restore_continuous(plan: ColumnPlan, values: np.ndarray) -> pd.Series:
@@ -270,7 +286,7 @@ def _restore_continuous(plan: ColumnPlan, values: np.ndarray) -> pd.Series:
         if plan.datetime_format and not plan.dtype.startswith("datetime64"):
             return format_datetimes(stamps, plan.datetime_format)
         return stamps.astype(plan.dtype) if plan.dtype.startswith("datetime64") else stamps
-    series = pd.Series(np.round(values, plan.decimals or 0))
+    series = pd.Series(values if plan.decimals is None else np.round(values, plan.decimals))
     if plan.dtype.startswith(("int", "uint", "Int", "UInt")):
         return series.astype(plan.dtype)  # NaN only occurs when the column had gaps (nullable)
     return series.astype(plan.dtype) if plan.dtype.startswith("float") else series

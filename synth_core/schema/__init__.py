@@ -10,7 +10,7 @@ from synth_core.schema.dates import (
     format_datetimes,
     parse_datetimes,
 )
-from synth_core.schema.decimals import decimal_places
+from synth_core.schema.decimals import MAX_DECIMALS, decimal_places
 from synth_core.schema.infer import infer_schema
 from synth_core.schema.kinds import (
     DISCRETE_KINDS,
@@ -36,6 +36,7 @@ __all__ = [
     "DISCRETE_KINDS",
     "FAKE",
     "FORMAT_SEPARATOR",
+    "MAX_DECIMALS",
     "MODELLED_KINDS",
     "NEW_IDS",
     "NS_PER_SECOND",
