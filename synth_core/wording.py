@@ -49,6 +49,14 @@ def duration(seconds: float) -> str:
     return f"{hours} h {minutes} min" if minutes else f"{hours} h"
 
 
+def plain_number(value: float, decimals: int | None = None) -> str:
+    """A number as people write it: ``1``, ``0.8``, ``1990`` (a year, say), ``12,500.5``;
+    rounded to ``decimals`` places, or in the shortest form when None."""
+    grouping = "," if abs(value) >= 10_000 else ""
+    text = f"{value:{grouping}.{decimals}f}" if decimals is not None else f"{value:{grouping}g}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 def counted(number: int, noun: str) -> str:
     """'1 row', '1,250 rows': ``number`` with ``noun`` made plural (an s) where it needs to be."""
     return f"{number:,} {noun}{'' if number == 1 else 's'}"

@@ -26,8 +26,9 @@ import numpy as np
 import pandas as pd
 
 from synth_core.errors import RuleError
-from synth_core.rules.values import as_written, not_below, numbers, plain_number, write_numbers
+from synth_core.rules.values import as_written, not_below, numbers, write_numbers
 from synth_core.schema import Kind, Schema
+from synth_core.wording import plain_number
 
 #: Gaps kept per order rule: quantiles of the real gaps, drawn from to mend a row.
 GAP_QUANTILES = 41

@@ -76,12 +76,3 @@ def write_numbers(
         frame.loc[rows, column] = rounded.astype(series.dtype)
     else:
         frame.loc[rows, column] = rounded
-
-
-def plain_number(value: float, decimals: int | None) -> str:
-    """A bound as people write it: ``1``, ``0.8``, ``2016`` (a year, say), ``12,500.5``."""
-    grouping = "," if abs(value) >= 10_000 else ""
-    text = (
-        f"{value:{grouping}.{decimals or 0}f}" if decimals is not None else f"{value:{grouping}g}"
-    )
-    return text.rstrip("0").rstrip(".") if "." in text else text

@@ -42,7 +42,7 @@ from synth_core.schema.patterns import (
     text_row_label,
 )
 from synth_core.tables.styles import NUMBER_STYLES
-from synth_core.wording import rough_percent
+from synth_core.wording import plain_number, rough_percent
 
 MANY_CATEGORIES = 100
 FEW_WHOLE_NUMBERS = 5  # at most this many: suggest categorical in the reason
@@ -200,26 +200,20 @@ def _number_values(name: str, values: pd.Series, distinct: int) -> Finding:
     places = "decimal" if decimals == 1 else "decimals"
     return Finding(
         Kind.NUMERICAL,
-        f"numbers from {_number(low, decimals)} to {_number(high, decimals)} "
+        f"numbers from {plain_number(low, decimals)} to {plain_number(high, decimals)} "
         f"with up to {decimals} {places}",
         {"minimum": low, "maximum": high, "decimals": decimals},
     )
 
 
 def _whole_numbers(low: float, high: float, distinct: int) -> Finding:
-    reason = f"whole numbers from {_number(low, 0)} to {_number(high, 0)}"
+    reason = f"whole numbers from {plain_number(low, 0)} to {plain_number(high, 0)}"
     if distinct <= FEW_WHOLE_NUMBERS:
         reason += (
             f" (only {distinct} different values: if they are labels rather than amounts, "
             "set it to categorical)"
         )
     return Finding(Kind.INTEGER, reason, {"minimum": low, "maximum": high, "decimals": 0})
-
-
-def _number(value: float, decimals: int) -> str:
-    grouping = "," if abs(value) >= 10_000 else ""  # 12,285 but not 1,990 (years)
-    text = f"{value:{grouping}.{decimals}f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 # ------------------------------------------------------------------------------ text

@@ -11,6 +11,7 @@ from synth_core.wording import (
     counted,
     human_bytes,
     percent,
+    plain_number,
     rough_percent,
     shorten,
 )
@@ -54,3 +55,8 @@ def test_counts_name_one_thing_in_the_singular():
     assert counted(1250, "business rule") == "1,250 business rules"
     assert copies_in_words(1, 2, 5).startswith("1 row removed: copies of real rows")
     assert "; 2 rows kept that equal common combinations" in copies_in_words(1, 2, 5)
+
+
+def test_plain_numbers_group_thousands_from_ten_thousand_on():
+    assert plain_number(1990, 0) == "1990" and plain_number(12_285, 0) == "12,285"
+    assert plain_number(0.80, 2) == "0.8" and plain_number(2.5e-05) == "2.5e-05"
