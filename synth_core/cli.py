@@ -24,7 +24,7 @@ from synth_core.evaluation.verdicts import THRESHOLDS
 from synth_core.handoff import commands as handoff
 from synth_core.models.variants import VARIANTS, recommended_private, validated
 from synth_core.rules import default_rules, discover_rules, rule_line, rule_records
-from synth_core.schema import infer_schema
+from synth_core.schema import FAKE, NEW_IDS, TREATMENTS, Kind, Schema, infer_schema
 from synth_core.tables import MIN_ROWS, ReadLimits, read_table, write_csv
 from synth_core.tables.limits import MB, ROW_LIMIT_ENV, SIZE_LIMIT_ENV
 from synth_core.tables.styles import written_in_styles
@@ -37,6 +37,8 @@ from synth_core.training.presets import (
 from synth_core.wording import copies_in_words, counted, percent
 
 EXIT_USAGE = 2
+_EXAMPLES = {"--kind": "categorical", "--replace": "fake"}
+FILLED_WITH = {FAKE: "made-up values", NEW_IDS: "new IDs"}  # what --replace does, in words
 FIT_RULES_SHOWN = 15  # fit lists this many of the rules it keeps; inspect lists every one
 
 
@@ -51,6 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     inspect = sub.add_parser("inspect", help="read a table and print the inferred column kinds")
     inspect.add_argument("file")
     inspect.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    _add_column_changes(inspect)
     _add_limits(inspect)
     _add_fit(sub.add_parser("fit", help="train a model on a table and save it"))
     _add_sample(sub.add_parser("sample", help="generate rows from a saved model"))
@@ -83,6 +86,44 @@ def _read(path: str, args):
     return read_table(path, limits=ReadLimits.from_settings(args.row_limit, args.size_limit))
 
 
+def _add_column_changes(parser: argparse.ArgumentParser) -> None:
+    """What a person changes of the inferred columns, as on the app's Columns page."""
+    parser.add_argument(
+        "--kind",
+        action="append",
+        default=[],
+        metavar="COLUMN=KIND",
+        help=f"read COLUMN as KIND instead of the inferred kind (repeat for several): "
+        f"{', '.join(kind.value for kind in Kind)}",
+    )
+    parser.add_argument(
+        "--replace",
+        action="append",
+        default=[],
+        metavar="COLUMN=HOW",
+        help=f"fill a left-out COLUMN instead of dropping it (repeat for several): "
+        f"{' or '.join(TREATMENTS)} (made-up values of the same shape, or new IDs that never "
+        "repeat a real one)",
+    )
+
+
+def _changed_columns(schema: Schema, args) -> Schema:
+    for text in args.kind:
+        name, kind = _column_setting(text, "--kind", "COLUMN=KIND")
+        schema = schema.with_changes(name, kind=kind)
+    for text in args.replace:
+        name, how = _column_setting(text, "--replace", "COLUMN=HOW")
+        schema = schema.with_changes(name, treatment=how)
+    return schema
+
+
+def _column_setting(text: str, option: str, form: str) -> tuple[str, str]:
+    name, sign, value = text.rpartition("=")
+    if not sign or not name.strip() or not value.strip():
+        raise SynthError(f"{option} takes {form}, such as {option} 'Zip code={_EXAMPLES[option]}'.")
+    return name.strip(), value.strip()
+
+
 def _add_fit(fit: argparse.ArgumentParser) -> None:
     fit.add_argument("data")
     _add_limits(fit)
@@ -94,6 +135,7 @@ def _add_fit(fit: argparse.ArgumentParser) -> None:
     )
     fit.add_argument("--condition", help="cgan: the column to condition on")
     fit.add_argument("--columns", help="comma-separated columns to keep (default: inferred)")
+    _add_column_changes(fit)
     fit.add_argument(
         "--preset",
         choices=list(PRESETS),
@@ -222,7 +264,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _inspect(args) -> int:
 
     result = _read(args.file, args)
-    schema = infer_schema(result.frame)
+    schema = _changed_columns(infer_schema(result.frame), args)
     rows = schema.summary_rows()
     rules = discover_rules(result.frame, schema)
     if args.json:
@@ -235,7 +277,8 @@ def _inspect(args) -> int:
     width = max(len(r["name"]) for r in rows)
     for r in rows:
         mark = "+" if r["include"] else "-"
-        print(f"{mark} {r['name']:<{width}}  {r['kind']:<11}  {r['reason']}")
+        filled = f"; filled with {FILLED_WITH[r['treatment']]}" if "treatment" in r else ""
+        print(f"{mark} {r['name']:<{width}}  {r['kind']:<11}  {r['reason']}{filled}")
     print(f"rules found ({len(rules)}; fit keeps those all real rows obey):")
     for number, rule in enumerate(rules, start=1):
         print(f"  {rule_line(number, rule, schema)}")
@@ -248,7 +291,7 @@ def _fit(args) -> int:
         raise SynthError("--holdout-out needs rows held out: give --holdout a share above 0.")
     started = time.monotonic()
     frame = _read(args.data, args).frame
-    schema = infer_schema(frame)
+    schema = _changed_columns(infer_schema(frame), args)
     if args.columns:
         schema = schema.with_only(_names(args.columns))
     read_in = time.monotonic() - started
@@ -295,6 +338,7 @@ def _fit(args) -> int:
             done.set()
             reporter.join()
         snap = progress.snapshot()
+    synth.keep_ids_of(holdout)
     synth.save(args.out)
     for note in snap.notes:
         print(f"note: {note}", file=sys.stderr)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -145,6 +145,11 @@ class Synthesizer:
             )
         )
         return self
+
+    def keep_ids_of(self, rows: pd.DataFrame) -> None:
+        """Never make a new ID equal to one in ``rows``: real rows kept away from training (a
+        holdout) are real people too, and the model only knows the IDs it learnt from."""
+        self._set_parts(replace(self.parts_, pii=self.pii_.with_ids_of(rows)))
 
     @classmethod
     def from_parts(cls, parts: ModelParts) -> Synthesizer:

@@ -1,0 +1,78 @@
+"""The command line's column changes, as on the app's Columns page: --kind reads a column as
+another kind, --replace fills a left-out column with made-up values or new IDs (run in-process)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from synth_core.cli import main
+from synth_core.synthesizer import Synthesizer
+
+FIT = ("--epochs", "1", "--batch-size", "50", "--variant", "argn", "--device", "cpu")
+
+
+@pytest.fixture(scope="module")
+def table(tmp_path_factory) -> Path:
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(
+        {
+            "store": rng.choice([3, 7, 12], 120),  # store numbers: labels, read as amounts
+            "sales": rng.gamma(2.0, 50.0, 120).round(2),
+            "customer": [f"C-{i:04d}" for i in range(120)],  # a label of one row each
+        }
+    )
+    path = tmp_path_factory.mktemp("columns") / "sales.csv"
+    frame.to_csv(path, index=False)
+    return path
+
+
+def run(capsys, *argv) -> tuple[int, str, str]:
+    code = main([str(a) for a in argv])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_inspect_shows_the_changed_kind_and_the_filled_column(capsys, table):
+    code, out, _ = run(capsys, "inspect", table, "--kind", "store=categorical")
+    assert code == 0 and "+ store     categorical  set by you (was: integer)" in out
+    code, out, _ = run(capsys, "inspect", table, "--replace", "customer=new_ids")
+    assert code == 0 and "left out by default; filled with new IDs" in out
+
+
+def test_fit_keeps_the_changes_and_sample_fills_the_column(capsys, table, tmp_path):
+    model, rows = tmp_path / "sales.synth", tmp_path / "rows.csv"
+    code, _, err = run(
+        capsys, "fit", table, "--out", model, *FIT,
+        "--kind", "store=categorical", "--replace", "customer=new_ids",
+    )  # fmt: skip
+    assert code == 0, err
+    schema = Synthesizer.load(model).schema_
+    assert schema["store"].kind == "categorical" and schema["customer"].treatment == "new_ids"
+    assert run(capsys, "sample", model, "--rows", "40", "--out", rows)[0] == 0
+    synthetic = pd.read_csv(rows)
+    assert list(synthetic.columns) == ["store", "sales", "customer"]
+    assert set(synthetic["store"]) <= {3, 7, 12}
+    real = set(pd.read_csv(table)["customer"])
+    assert synthetic["customer"].is_unique and not real & set(synthetic["customer"])
+
+
+@pytest.mark.parametrize(
+    ("option", "phrase"),
+    [
+        ("--kind", "--kind takes COLUMN=KIND, such as --kind 'Zip code=categorical'"),
+        ("--kind=store=colour", "'colour' is not a column kind. Choose one of: numerical"),
+        ("--kind=stores=categorical", "There is no column called 'stores'. Did you mean 'store'?"),
+        ("--replace=customer=fake", "It can only be: new ids"),
+        ("--replace=sales=new_ids", "is learned by the model, so it cannot also be replaced"),
+    ],
+)
+def test_a_change_that_cannot_be_made_is_one_line_naming_it(capsys, table, option, phrase):
+    argv = ["inspect", table, *(["--kind", "store"] if option == "--kind" else [option])]
+    code, out, err = run(capsys, *argv)
+    assert code == 2 and out == ""
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ") and phrase in lines[0]
