@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -46,6 +47,8 @@ CLASSES = {
     "a": "abcdefghijklmnopqrstuvwxyz",
 }
 COUNTER_LIMIT = 2**62  # unique IDs come from a counter over at most this many formats' values
+SEQUENCE = -1  # counter key of IDs counted up; the longer formats' keys go on: -2, -3 ...
+MAX_LONGER = 6  # digits added at most, when the real formats are full
 # Address words and column-name words that point at a locale; the first match wins.
 LOCALE_HINTS = (
     ("de_DE", r"\b(straße|strasse|gasse|allee|vorname|nachname|kunde|kundin)\b|\w+(weg|platz)\b"),
@@ -113,8 +116,8 @@ def _shape(text: str, numeric: bool) -> tuple[str, ...]:
 
 def learn_formats(values: pd.Series, numeric: bool = False) -> list[Format]:
     """The most common shapes of ``values``. A position keeps its character only when every
-    value of that shape has it and at least ``MIN_SHARED`` values do (a shared prefix or a
-    separator), so no single real value is kept."""
+    value of that shape has it and at least ``MIN_SHARED`` values of the column have it there
+    (a shared prefix or a separator), so no single real value is kept."""
     texts = values.dropna().astype(str)
     if numeric:
         texts = texts.str.replace(r"\.0$", "", regex=True)
@@ -128,15 +131,15 @@ def learn_formats(values: pd.Series, numeric: bool = False) -> list[Format]:
     ranked = sorted(groups.items(), key=lambda item: -len(item[1]))[:MAX_FORMATS]
     ranked = [item for item in ranked if len(item[1]) >= MIN_FORMAT_SHARE * len(texts)]
     total = sum(len(members) for _, members in ranked)
+    shared = Counter((i, char) for text in texts.tolist() for i, char in enumerate(text))
     formats = []
     for shape, members in ranked:
         tokens = list(shape)
-        if len(members) >= MIN_SHARED:
-            for i, token in enumerate(shape):
-                if _is_class(token):
-                    chars = {member[i] for member in members}
-                    if len(chars) == 1:
-                        tokens[i] = chars.pop()
+        for i, token in enumerate(shape):
+            if _is_class(token):
+                chars = {member[i] for member in members}
+                if len(chars) == 1 and shared[(i, next(iter(chars)))] >= MIN_SHARED:
+                    tokens[i] = chars.pop()
         formats.append(Format(tuple(tokens), len(members) / total))
     return formats
 
@@ -330,8 +333,8 @@ class PiiWriter:
     def _new_ids(self, column: PiiColumn, n: int, rng: np.random.Generator) -> np.ndarray:
         if column.style.startswith("sequence from "):
             start = int(column.style.removeprefix("sequence from "))
-            made = self._made.get((column.name, -1), 0)
-            self._made[(column.name, -1)] = made + n
+            made = self._made.get((column.name, SEQUENCE), 0)
+            self._made[(column.name, SEQUENCE)] = made + n
             first = start + self.slot.first_row + made
             return np.arange(first, first + n, dtype=np.int64)
         if not column.rows_per_key:
@@ -347,8 +350,20 @@ class PiiWriter:
         real = np.array(column.real_hashes, dtype=np.int64)
         for i, fmt, rows in _rows_per_format(column.formats, n, rng):
             made = np.empty(0, dtype=object)
+            longer = 0
             while len(made) < len(rows):
                 more = self._unique(column.name, i, fmt, len(rows) - len(made), rng)
+                if len(more) == 0:
+                    # Every value of this format is real or made already (IDs counted up from
+                    # 1 fill the short formats): go on in longer ones than any real ID has.
+                    longer += 1
+                    i, fmt = SEQUENCE - longer, _longer(column.formats, longer)
+                    if longer > MAX_LONGER:
+                        raise DataError(
+                            f"Column '{column.name}' has no room for more different IDs in its "
+                            "format. Ask for fewer rows, or leave the column out."
+                        )
+                    continue
                 made = np.concatenate([made, more[~np.isin(value_hashes(more), real)]])
             out[rows] = made
         return out
@@ -367,14 +382,14 @@ class PiiWriter:
             capacity *= sizes[counted - 1]
             counted -= 1
         start, slot = self._made.get((name, index), 0), self.slot
-        if (start + n - 1) * slot.parts + slot.part >= capacity:
-            raise DataError(
-                f"Column '{name}' has room for only {capacity:,} different IDs in its format, "
-                "too few for the rows asked for. Ask for fewer rows, or leave the column out."
-            )
+        room = max(0, (capacity - 1 - slot.part) // slot.parts + 1 - start)
+        n = min(n, room)
+        if n == 0:
+            return np.empty(0, dtype=object)
         self._made[(name, index)] = start + n
         if (name, index) not in self._keys:
-            key_rng = np.random.default_rng([slot.seed, index, len(name)])
+            where = [index, len(name)] if index >= 0 else [len(name), -index, 0]  # no negatives
+            key_rng = np.random.default_rng([slot.seed, *where])
             a = int(key_rng.integers(1, 2**61)) | 1
             while math.gcd(a, capacity) != 1:
                 a += 2
@@ -519,6 +534,14 @@ def _emails(parts: np.ndarray, domains: np.ndarray, n: int, rng: np.random.Gener
     with_digits = rng.random(n) < 0.5
     local = local.to_numpy(dtype=object) + np.where(with_digits, digits, "")
     return local + "@" + domains[rng.integers(len(domains), size=n)]
+
+
+def _longer(formats: tuple[Format, ...], extra: int) -> Format:
+    """The longest of ``formats`` with ``extra`` more digits after its last class: longer than
+    any value of ``formats``, so none of its values can be one of theirs."""
+    tokens = list(max(formats, key=lambda f: len(f.tokens)).tokens)
+    last = max((k for k, token in enumerate(tokens) if _is_class(token)), default=len(tokens) - 1)
+    return Format(tuple(tokens[: last + 1] + ["<9>"] * extra + tokens[last + 1 :]), 1.0)
 
 
 def _rows_per_format(formats: tuple[Format, ...], n: int, rng: np.random.Generator):

@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from synth_core.errors import DataError, SchemaError
+from synth_core.privacy import pii
 from synth_core.privacy.pii import Format, IdSlot, PiiPlan, learn_formats
 from synth_core.schema import Schema, infer_schema
 from synth_core.synthesizer import Synthesizer
@@ -106,7 +107,7 @@ def test_shared_characters_are_kept_only_when_many_values_share_them() -> None:
     assert many[0].tokens[:4] == ("A", "B", "-", "1")
 
 
-def test_a_format_too_small_for_the_rows_asked_is_refused() -> None:
+def test_a_full_format_goes_on_in_longer_ids_up_to_a_limit(monkeypatch) -> None:
     frame = pd.DataFrame({"code": [f"X{i}" for i in range(10, 50)], "v": np.arange(40.0)})
     schema = infer_schema(frame).with_changes("code", kind="identifier")
     schema = schema.with_changes("code", treatment="new_ids")
@@ -115,7 +116,13 @@ def test_a_format_too_small_for_the_rows_asked_is_refused() -> None:
     writer, rng = plan.writer(0), np.random.default_rng(0)
     made = writer.add(pd.DataFrame({"v": np.zeros(60)}), rng)["code"]  # X00 .. X99, not X10 .. X49
     assert made.is_unique and not set(made) & set(frame["code"])
-    with pytest.raises(DataError, match="room for only 100 different IDs"):
+    more = writer.add(pd.DataFrame({"v": np.zeros(5)}), rng)["code"]
+    assert more.str.fullmatch(r"X\d{3}").all() and not set(more) & set(made)
+
+    monkeypatch.setattr(pii, "MAX_LONGER", 0)
+    writer = plan.writer(0)
+    writer.add(pd.DataFrame({"v": np.zeros(60)}), rng)
+    with pytest.raises(DataError, match="no room for more different IDs in its format"):
         writer.add(pd.DataFrame({"v": np.zeros(1)}), rng)
 
 
@@ -212,3 +219,13 @@ def test_new_ids_never_repeat_an_id_of_rows_kept_away_from_training() -> None:
     assert set(made["learnt"]["id"]) & set(holdout["id"])  # the format has little room
     assert not set(made["kept away"]["id"]) & set(ids["id"])
     assert made["kept away"]["id"].is_unique
+
+
+def test_ids_counted_up_get_new_ids_in_their_own_words_when_their_formats_are_full() -> None:
+    # 'Order 1' ... 'Order 150': every one- and two-digit value is real, so new IDs go on in
+    # longer ones; the shared word is kept though each length has fewer values than it needs.
+    orders = pd.DataFrame({"order": [f"Order {i}" for i in range(1, 151)], "x": np.ones(150)})
+    schema = infer_schema(orders).with_changes("order", treatment="new_ids")
+    made = PiiPlan.fit(orders, schema).writer(5).add(orders[["x"]], np.random.default_rng(2))
+    assert made["order"].str.fullmatch(r"Order \d+").all()
+    assert made["order"].is_unique and not set(made["order"]) & set(orders["order"])
