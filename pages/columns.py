@@ -122,7 +122,7 @@ else:
         st.warning(plain(note), icon=":material/warning:")
 
     if replaceable := table_view.replaceable(schema):
-        st.markdown("**Personal data and identifiers in the synthetic copy**")
+        st.markdown("**Columns the model does not learn, in the synthetic copy**")
         st.caption(table_view.TREATMENT_HELP)
         cells = st.columns(3)
         for position, info in enumerate(replaceable):

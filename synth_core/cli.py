@@ -39,6 +39,7 @@ from synth_core.wording import copies_in_words, counted, percent
 EXIT_USAGE = 2
 _EXAMPLES = {"--kind": "categorical", "--replace": "fake"}
 FILLED_WITH = {FAKE: "made-up values", NEW_IDS: "new IDs"}  # what --replace does, in words
+LEAVE_OUT = "none"  # --replace COLUMN=none: no column in the synthetic file
 FIT_RULES_SHOWN = 15  # fit lists this many of the rules it keeps; inspect lists every one
 
 
@@ -101,9 +102,9 @@ def _add_column_changes(parser: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="COLUMN=HOW",
-        help=f"fill a left-out COLUMN instead of dropping it (repeat for several): "
-        f"{' or '.join(TREATMENTS)} (made-up values of the same shape, or new IDs that never "
-        "repeat a real one)",
+        help=f"what fills a COLUMN the model does not learn (repeat for several): "
+        f"{', '.join(TREATMENTS)} or {LEAVE_OUT} (made-up values of the same shape, new IDs "
+        "that never repeat a real one, a constant column's one value, or no column)",
     )
 
 
@@ -113,7 +114,7 @@ def _changed_columns(schema: Schema, args) -> Schema:
         schema = schema.with_changes(name, kind=kind)
     for text in args.replace:
         name, how = _column_setting(text, "--replace", "COLUMN=HOW")
-        schema = schema.with_changes(name, treatment=how)
+        schema = schema.with_changes(name, treatment=None if how == LEAVE_OUT else how)
     return schema
 
 
@@ -277,7 +278,8 @@ def _inspect(args) -> int:
     width = max(len(r["name"]) for r in rows)
     for r in rows:
         mark = "+" if r["include"] else "-"
-        filled = f"; filled with {FILLED_WITH[r['treatment']]}" if "treatment" in r else ""
+        how = FILLED_WITH.get(r.get("treatment"))
+        filled = f"; filled with {how}" if how else ""
         print(f"{mark} {r['name']:<{width}}  {r['kind']:<11}  {r['reason']}{filled}")
     print(f"rules found ({len(rules)}; fit keeps those all real rows obey):")
     for number, rule in enumerate(rules, start=1):

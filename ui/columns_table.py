@@ -182,7 +182,9 @@ TREATMENT_HELP = (
     "the same format) or new IDs in the same format. No real value is copied. A key that "
     "repeats (one customer's many orders) gets as many new keys, with as many rows each, as "
     "the real one; which rows share a new key is random, so one key's rows need not agree "
-    "with each other (one customer's orders may be in different regions)."
+    "with each other (one customer's orders may be in different regions). A column of one "
+    "value, or none, can be kept as it is, so that the file keeps the table's columns; an "
+    "empty one is kept unless you leave it out."
 )
 
 

@@ -12,12 +12,15 @@ stored in the schema (``ColumnInfo.treatment``):
   its structure: as many different keys per row and the same spread of rows per key as the
   real column; which rows share a key is random, so the other columns of one key's rows are
   not promised to agree with each other.
+- ``"keep"``: a column of one value (or none) written as it is, with its share of empty cells:
+  the default for an empty column, a choice for a constant one.
 
 ``PiiPlan.fit`` reads only the *shape* of the values: per format, the characters that every one
-of at least ``MIN_SHARED`` values has in common (separators, a fixed prefix), the share of empty
-cells, how many keys have 1, 2, 3 ... rows, and a locale guessed from address words and column
-names. For new IDs it also keeps 64-bit hashes of the real IDs, so that no real one is ever made;
-it never stores a real value, so the plan can travel in a model file as JSON.
+of its values has and at least ``MIN_SHARED`` values share (separators, a fixed prefix), the
+share of empty cells, how many keys have 1, 2, 3 ... rows, and a locale guessed from address
+words and column names. For new IDs it also keeps 64-bit hashes of the real IDs, so that no
+real one is ever made. It never stores a real value of a row (a column kept as it is stores
+its one value, which every row shares), so the plan can travel in a model file as JSON.
 """
 
 from __future__ import annotations
@@ -26,12 +29,21 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from synth_core.errors import DataError, SchemaError
-from synth_core.schema import NEW_IDS, TREATMENT_LABELS, ColumnInfo, Kind, Schema, check_treatment
+from synth_core.schema import (
+    KEEP,
+    NEW_IDS,
+    TREATMENT_LABELS,
+    ColumnInfo,
+    Kind,
+    Schema,
+    check_treatment,
+)
 
 DEFAULT_LOCALE = "en_US"
 MIN_SHARED = 20  # a character is kept as it is only when this many values share it
@@ -167,6 +179,7 @@ class PiiColumn:
     style: str = ""  # names: "first last" or "last, first"; text: words per value
     rows_per_key: tuple[tuple[int, int], ...] = ()  # a key that repeats: (rows, keys with them)
     real_hashes: tuple[int, ...] = ()  # new IDs: hashes of the real IDs, never to be made
+    value: str | int | float | bool | None = None  # kept as it is: the column's one value
 
     def to_dict(self) -> dict:
         return {
@@ -180,6 +193,7 @@ class PiiColumn:
             "style": self.style,
             "rows_per_key": [list(pair) for pair in self.rows_per_key],
             "real_hashes": list(self.real_hashes),
+            "value": self.value,
         }
 
     @classmethod
@@ -195,6 +209,7 @@ class PiiColumn:
             style=str(data.get("style", "")),
             rows_per_key=tuple((int(r), int(k)) for r, k in data.get("rows_per_key", [])),
             real_hashes=tuple(int(h) for h in data.get("real_hashes", [])),
+            value=_plain_value(data.get("value")),
         )
 
 
@@ -238,7 +253,7 @@ class PiiPlan:
         return replace(self, columns=columns)
 
     def to_dict(self) -> dict:
-        """Plain JSON for the model file: formats and settings, never a real value."""
+        """Plain JSON for the model file: formats and settings, never a real value of a row."""
         return {
             "columns": [column.to_dict() for column in self.columns],
             "order": list(self.order),
@@ -310,6 +325,8 @@ class PiiWriter:
 
     # ---------------------------------------------------------------------------- values
     def _values(self, column: PiiColumn, n: int, rng: np.random.Generator) -> np.ndarray:
+        if column.treatment == KEEP:
+            return np.full(n, column.value, dtype=object)
         if column.treatment == NEW_IDS:
             return self._new_ids(column, n, rng)
         kind = column.pii_type or "free_text"
@@ -429,6 +446,10 @@ def _plan_column(info: ColumnInfo, series: pd.Series) -> PiiColumn:
         words = series.dropna().astype(str).str.split().str.len()
         style = str(int(min(30, max(3, round(words.mean()))))) if len(words) else "8"
     missing = float(series.isna().mean()) if len(series) else 0.0
+    if info.treatment == KEEP:
+        present = series.dropna()
+        value = _plain_value(present.iloc[0] if len(present) else None)
+        return PiiColumn(info.name, KEEP, info.kind.value, None, missing, numeric, value=value)
     return PiiColumn(
         info.name,
         info.treatment,
@@ -565,8 +586,19 @@ def _draw_formats(formats: tuple[Format, ...], n: int, rng: np.random.Generator)
     return out
 
 
+def _plain_value(value: Any) -> str | int | float | bool | None:
+    """A cell as JSON keeps it: a number, text or yes/no (a date as it reads)."""
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, np.generic):
+        return value.item()
+    return str(value)
+
+
 def _as_series(values: np.ndarray, column: PiiColumn) -> pd.Series:
     series = pd.Series(values, dtype=object)
+    if column.treatment == KEEP:
+        return series.infer_objects()
     if column.numeric:
         numbers = pd.to_numeric(series, errors="coerce")
         return numbers.astype("Int64") if numbers.isna().any() else numbers.astype("int64")

@@ -24,6 +24,7 @@ from synth_core.schema.model import ColumnInfo, Schema, parse_schema_json
 from synth_core.schema.treatments import (
     ALLOWED_TREATMENTS,
     FAKE,
+    KEEP,
     NEW_IDS,
     TREATMENT_LABELS,
     TREATMENTS,
@@ -36,6 +37,7 @@ __all__ = [
     "DISCRETE_KINDS",
     "FAKE",
     "FORMAT_SEPARATOR",
+    "KEEP",
     "MAX_DECIMALS",
     "MODELLED_KINDS",
     "NEW_IDS",

@@ -41,6 +41,7 @@ from synth_core.schema.patterns import (
     text_postal_code,
     text_row_label,
 )
+from synth_core.schema.treatments import DEFAULT_TREATMENTS
 from synth_core.tables.styles import NUMBER_STYLES
 from synth_core.wording import plain_number, rough_percent
 
@@ -104,7 +105,7 @@ def _infer_column(name: str, series: pd.Series) -> ColumnInfo:
     missing = float(missing_mask.mean()) if rows else 0.0
     present = series[~missing_mask]
     if present.empty:
-        finding = Finding(Kind.EMPTY, "every cell is empty: nothing to learn, left out")
+        finding = Finding(Kind.EMPTY, "every cell is empty: nothing to learn, kept empty")
         return _column(name, str(series.dtype), missing, 0, finding)
     family, values = _family(present)
     distinct = int(values.nunique())
@@ -137,6 +138,7 @@ def _column(name: str, dtype: str, missing: float, distinct: int, finding: Findi
         missing=missing,
         distinct=distinct,
         dtype=dtype,
+        treatment=DEFAULT_TREATMENTS.get(finding.kind),
         **finding.facts,
     )
 

@@ -23,7 +23,7 @@ from synth_core.schema.dates import check_datetime_format
 from synth_core.schema.decimals import MAX_DECIMALS
 from synth_core.schema.kinds import MODELLED_KINDS, PII_TYPES, Kind
 from synth_core.schema.messages import describe_value, quote, quoted_list, unknown_columns_message
-from synth_core.schema.treatments import TREATMENTS, check_treatment
+from synth_core.schema.treatments import DEFAULT_TREATMENTS, TREATMENTS, check_treatment
 from synth_core.tables.styles import NumberStyle
 
 SCHEMA_VERSION = 1
@@ -126,7 +126,8 @@ class Schema:
         if include is not None:
             new = _with_include(new, _as_bool(include, "include"))
         if new.include or new.kind != old.kind:
-            new = dataclasses.replace(new, treatment=None)
+            default = None if new.include else DEFAULT_TREATMENTS.get(new.kind)
+            new = dataclasses.replace(new, treatment=default)
         if treatment is not _UNCHANGED and treatment != new.treatment:
             check_treatment(new, treatment)
             new = dataclasses.replace(new, treatment=treatment, overridden=True)

@@ -1,4 +1,5 @@
-"""What may become of a column that is not learned: left out, fake values, or new unique IDs.
+"""What may become of a column that is not learned: left out, fake values, new unique IDs, or,
+for a column of one value, that value as it is.
 
 The rule lives here, beside the kinds; ``synth_core.privacy.pii`` makes the values.
 """
@@ -12,16 +13,28 @@ from synth_core.schema.kinds import Kind
 
 #: Values of ``ColumnInfo.treatment``; None (not listed): left out.
 #: "fake": realistic made-up values of the same shape; "new_ids": new identifiers (never a real
-#: one; a key that repeats keeps its rows per key).
-TREATMENTS = ("fake", "new_ids")
-FAKE, NEW_IDS = TREATMENTS
+#: one; a key that repeats keeps its rows per key); "keep": a constant or empty column written
+#: as it is (its one value, in as many rows), so that the file keeps the table's columns.
+TREATMENTS = ("fake", "new_ids", "keep")
+FAKE, NEW_IDS, KEEP = TREATMENTS
 #: Treatments each kind may have, besides None (leave out).
 ALLOWED_TREATMENTS = {
     Kind.PII: (FAKE,),
     Kind.TEXT: (FAKE,),
     Kind.IDENTIFIER: (NEW_IDS,),
+    Kind.CONSTANT: (KEEP,),
+    Kind.EMPTY: (KEEP,),
 }
-TREATMENT_LABELS = {None: "Leave out", FAKE: "Replace with fake values", NEW_IDS: "New IDs"}
+#: What a column gets unless a person says otherwise. An empty column is kept, empty: the file
+#: keeps the table's columns and shows nothing. A constant one is left out: its one value may
+#: name where the data comes from (a clinic, a client), which a person may keep on purpose.
+DEFAULT_TREATMENTS = {Kind.EMPTY: KEEP}
+TREATMENT_LABELS = {
+    None: "Leave out",
+    FAKE: "Replace with fake values",
+    NEW_IDS: "New IDs",
+    KEEP: "Keep as it is",
+}
 
 
 class _Column(Protocol):

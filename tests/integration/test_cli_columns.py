@@ -76,3 +76,19 @@ def test_a_change_that_cannot_be_made_is_one_line_naming_it(capsys, table, optio
     assert code == 2 and out == ""
     lines = err.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: ") and phrase in lines[0]
+
+
+def test_a_column_of_one_value_is_kept_or_left_out_on_request(capsys, tmp_path):
+    path = tmp_path / "terms.csv"
+    rng = np.random.default_rng(1)
+    pd.DataFrame({"x": rng.normal(size=60), "term": "Fall", "notes": np.nan}).to_csv(path)
+    code, out, _ = run(capsys, "inspect", path, "--replace", "term=keep", "--replace", "notes=none")
+    assert code == 0
+    assert "- term " in out and "- notes" in out
+    model = tmp_path / "terms.synth"
+    code, _, err = run(capsys, "fit", path, "--out", model, *FIT, "--replace", "term=keep")
+    assert code == 0, err
+    treatments = {c.name: c.treatment for c in Synthesizer.load(model).schema_.columns}
+    assert (treatments["term"], treatments["notes"]) == ("keep", "keep")  # empty: kept by default
+    code, _, err = run(capsys, "fit", path, "--out", model, *FIT, "--replace", "notes=none")
+    assert code == 0 and Synthesizer.load(model).schema_["notes"].treatment is None

@@ -229,3 +229,24 @@ def test_ids_counted_up_get_new_ids_in_their_own_words_when_their_formats_are_fu
     made = PiiPlan.fit(orders, schema).writer(5).add(orders[["x"]], np.random.default_rng(2))
     assert made["order"].str.fullmatch(r"Order \d+").all()
     assert made["order"].is_unique and not set(made["order"]) & set(orders["order"])
+
+
+def test_a_column_kept_as_it_is_comes_back_with_its_one_value_and_its_gaps() -> None:
+    frame = pd.DataFrame(
+        {
+            "x": np.random.default_rng(0).normal(size=100).round(3),
+            "year": [2018] * 100,
+            "term": ["Fall"] * 90 + [np.nan] * 10,
+            "notes": [np.nan] * 100,
+        }
+    )
+    schema = infer_schema(frame)
+    assert [schema[c].treatment for c in ("year", "term", "notes")] == [None, None, "keep"]
+    out = Synthesizer(TINY_CONFIG).fit(frame, schema).sample(200, seed=1)
+    assert list(out.columns) == ["x", "notes"]  # a constant is left out by default
+    schema = schema.with_changes("year", treatment="keep").with_changes("term", treatment="keep")
+    out = Synthesizer(TINY_CONFIG).fit(frame, schema).sample(200, seed=1)
+    assert list(out.columns) == list(frame.columns)
+    assert (out["year"] == 2018).all() and out["year"].dtype == np.int64
+    assert set(out["term"].dropna()) == {"Fall"} and 0 < out["term"].isna().mean() < 0.25
+    assert out["notes"].isna().all()

@@ -136,12 +136,14 @@ def test_adult_kinds(adult: Schema) -> None:
 def test_empty_column() -> None:
     info = infer_one([np.nan] * 5)
     assert (info.kind, info.include, info.missing, info.distinct) == (Kind.EMPTY, False, 1.0, 0)
-    assert info.reason == "every cell is empty: nothing to learn, left out"
+    assert info.reason == "every cell is empty: nothing to learn, kept empty"
+    assert info.treatment == "keep"  # the file keeps the table's columns
 
 
 def test_constant_column() -> None:
     info = infer_one(["Acme"] * 4 + [np.nan])
     assert (info.kind, info.include, info.distinct) == (Kind.CONSTANT, False, 1)
+    assert info.treatment is None  # its value may say where the data comes from
     assert info.reason.startswith("the same value ('Acme') in every filled row")
 
 

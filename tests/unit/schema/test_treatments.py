@@ -8,6 +8,7 @@ from synth_core.errors import SchemaError
 from synth_core.schema import (
     ALLOWED_TREATMENTS,
     FAKE,
+    KEEP,
     NEW_IDS,
     TREATMENT_LABELS,
     TREATMENTS,
@@ -29,7 +30,8 @@ def _column(kind: Kind, include: bool = False) -> ColumnInfo:
         (Kind.TEXT, (None, FAKE)),
         (Kind.IDENTIFIER, (None, NEW_IDS)),
         (Kind.CATEGORICAL, (None,)),
-        (Kind.EMPTY, (None,)),
+        (Kind.EMPTY, (None, KEEP)),
+        (Kind.CONSTANT, (None, KEEP)),
     ],
 )
 def test_options_per_kind(kind: Kind, options: tuple) -> None:
