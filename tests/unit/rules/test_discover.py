@@ -123,3 +123,13 @@ def test_a_panel_keeps_each_country_in_its_region():
         for m in found(discover_rules(frame, infer_schema(frame)), MappingRule)
     }
     assert len(rules[("country", "region")].pairs) == 160
+
+
+def test_a_mapping_late_in_a_wide_table_of_codes_is_found():
+    # A survey of 80 coded answers, then an age and the flag derived from it.
+    rng = np.random.default_rng(6)
+    frame = pd.DataFrame({f"q{i}": rng.integers(1, 6, 1000) for i in range(80)})
+    frame["age"] = rng.integers(20, 80, 1000)
+    frame["older"] = (frame["age"] >= 50).astype(int)
+    mappings = found(discover_rules(frame, infer_schema(frame)), MappingRule)
+    assert ("age", "older") in {(m.source, m.target) for m in mappings}
