@@ -166,11 +166,14 @@ class MappingRule:
             )
         return f"each {self.source} belongs to one {self.target} ({len(self.pairs)} values)"
 
-    def expected(self, frame: pd.DataFrame, schema: Schema) -> pd.Series:
+    def expected(self, frame: pd.DataFrame, schema: Schema, *, written: bool = True) -> pd.Series:
         """The ``target`` each row's ``source`` goes with (NaN for a value not in the pairs),
-        both as their columns are written."""
+        looked up as the source column is written; the target as its column is written too,
+        or (``written=False``) the real value itself, to put in a row."""
         source, target = schema[self.source], schema[self.target]
-        lookup = {as_written(a, source): as_written(b, target) for a, b in self.pairs}
+        lookup = {
+            as_written(a, source): as_written(b, target) if written else b for a, b in self.pairs
+        }
         return as_written(frame[self.source], source).map(_keyed(lookup))
 
     def obeyed(self, frame: pd.DataFrame, schema: Schema) -> np.ndarray:
@@ -184,7 +187,9 @@ class MappingRule:
         written = as_written(frame[self.target], schema[self.target])
         known = (expected.notna() & ~_same(written, expected)).to_numpy(dtype=bool)
         if known.any():
-            values = expected[known]
+            # The real value, not its rounding: a value finer than the column's places comes
+            # back as it is (``encoding.transform``), and must match its real twin.
+            values = self.expected(frame, schema, written=False)[known]
             dtype = frame[self.target].dtype
             if pd.api.types.is_numeric_dtype(dtype):
                 values = pd.to_numeric(values).astype(dtype)

@@ -139,3 +139,16 @@ def test_an_order_mended_onto_a_column_of_fewer_decimals_is_not_rounded_away():
     rows = as_written(real, schema).assign(billed=0.0)
     result = enforce_rules(rows, [rule], schema, np.random.default_rng(0))
     assert result.rejected == 0 and (result.frame["billed"] >= result.frame["cost"]).all()
+
+
+def test_a_mended_value_is_the_real_one_not_its_rounding():
+    # A state's price and tax, both binary fractions finer than six places.
+    rng = np.random.default_rng(1)
+    price = rng.choice([2.19970703125, 1.506591796875, 2.16796875], 300)
+    tax = np.select([price > 2.18, price > 2.0], [1.0498046875, 0.52490234375], 0.6099853515625)
+    real = pd.DataFrame({"price": price, "tax": tax})
+    schema = infer_schema(real)
+    rule = next(r for r in discover_rules(real, schema) if isinstance(r, MappingRule))
+    rows = real.assign(tax=0.5)
+    mended = enforce_rules(rows, [rule], schema, np.random.default_rng(0)).frame
+    assert mended["tax"].to_numpy().tolist() == real["tax"].to_numpy().tolist()
