@@ -80,7 +80,7 @@ STAGES = {
 }
 DEFAULT_MAX_ROWS = 50_000  # rows per table; larger tables are subsampled (seeded)
 IDENTIFIER_SHARE = {Kind.CATEGORICAL: 0.5, Kind.INTEGER: 0.95}  # distinct values / rows
-FEW_TEST_ROWS = 500  # below this the usefulness scores are noisy, and the notes say so
+FEW_TEST_ROWS = 500  # below this the usefulness and DCR scores are noisy, and the notes say so
 NO_SIGNAL = 0.05  # a real-data model beats guessing by less than this: nothing to compare
 
 
@@ -223,7 +223,7 @@ def evaluate(
     verdicts = _verdicts(quality, diagnostic, shapes, trends, utility, privacy, real, infos)
     verdicts |= _fidelity_verdicts(detection, coverage)
     validity = validity_checks(real, synthetic, infos, schema, rules)
-    notes += _reading_notes(quality, utility, verdicts, target)
+    notes += _reading_notes(quality, utility, privacy, holdout, verdicts, target)
     if on_stage is not None:
         on_stage("done", 1.0)
     return Evaluation(
@@ -552,13 +552,18 @@ def _identifier_like(real: pd.DataFrame, infos: list[ColumnInfo]) -> list[str]:
 
 
 # ------------------------------------------------------------------------------ notes
-def _reading_notes(quality, utility, verdicts, target) -> list[str]:
+def _reading_notes(quality, utility, privacy, holdout, verdicts, target) -> list[str]:
     """What to keep in mind when reading the scores: where a score says less than it seems."""
     notes = []
     if utility is not None and utility.test_rows < FEW_TEST_ROWS:
         notes.append(
             f"The usefulness test scored on only {utility.test_rows:,} real rows, so its scores "
             "can move by several points from one run to the next."
+        )
+    if privacy.dcr_share is not None and len(holdout) < FEW_TEST_ROWS:
+        notes.append(
+            f"The distance-to-closest-record share compares with only {len(holdout):,} rows "
+            "the model never saw, so it can move by several points from one run to the next."
         )
     if utility is not None and "ml_utility" not in verdicts:
         notes.append(

@@ -312,3 +312,10 @@ def test_rows_as_alike_as_unseen_ones_pass_the_distance_ratio():
     assert result.privacy.nndr == 0.0 and result.privacy.nndr_holdout == 0.0
     assert result.verdicts["nndr"].level == "excellent"
     assert "alike" in result.verdicts["nndr"].sentence
+
+
+def test_a_small_holdout_makes_a_note_that_the_distance_share_is_noisy(copied, real, schema):
+    assert any("distance-to-closest-record share compares with only 400" in n for n in copied.notes)
+    big = related_frame(600, seed=2)
+    result = evaluate(real, real.copy(), schema, holdout=big, target="label")
+    assert not any("distance-to-closest-record share compares" in n for n in result.notes)
