@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import math
 import os
+import re
 import typing
 from collections.abc import Iterable
 from datetime import date, datetime, time
@@ -20,6 +21,9 @@ import pandas as pd
 from synth_core.errors import DataError
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# A signed number written as text ('-0.62%', '-$1,234.50', '-9.876,25 €') runs nothing: a
+# spreadsheet reads it as the number it is, and an apostrophe would turn it into text.
+SIGNED_NUMBER = r"[+-] ?[$€£¥]? ?\d[\d.,' \u00a0\u202f]*(?: ?[%€$£¥])?"
 
 _CSV_LINE_END = "\r\n"  # RFC 4180; also makes the writer quote a lone "\r" inside a value
 _XLSX_MAX_ROWS = 1_048_576
@@ -45,7 +49,11 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _neutralise_text(value: object) -> object:
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+    if (
+        isinstance(value, str)
+        and value.startswith(FORMULA_PREFIXES)
+        and not re.fullmatch(SIGNED_NUMBER, value)
+    ):
         return "'" + value
     return value
 
@@ -63,6 +71,7 @@ def _neutralise_series(column: pd.Series) -> pd.Series:
         return column
     try:
         risky = column.str.startswith(FORMULA_PREFIXES, na=False)
+        risky &= ~column.str.fullmatch(SIGNED_NUMBER, na=False)
     except AttributeError:
         return column  # an object column without any text
     risky = risky.fillna(False).astype(bool)

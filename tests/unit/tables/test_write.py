@@ -36,7 +36,7 @@ ANY_SIZE = ReadLimits(min_rows=1)
 def test_neutralise_formulas_prefixes_text_only():
     frame = pd.DataFrame(
         {
-            "t": ["=SUM(A1)", "+1", "-5 apples", "@cmd", "\tx", "\ry", "plain", np.nan, "-"],
+            "t": ["=SUM(A1)", "+1+A1", "-5 apples", "@cmd", "\tx", "\ry", "plain", np.nan, "-"],
             "i": [-5, 1, 2, 3, 4, 5, 6, 7, -8],
             "f": [-1.5, np.nan, 2.0, -0.0, 1, 2, 3, 4, 5],
             "o": pd.Series([-5, "=x", None, 2.5, "ok", "a", "b", "c", "d"], dtype=object),
@@ -46,7 +46,7 @@ def test_neutralise_formulas_prefixes_text_only():
     safe = neutralise_formulas(frame)
     assert safe["t"].tolist()[:7] == [
         "'=SUM(A1)",
-        "'+1",
+        "'+1+A1",
         "'-5 apples",
         "'@cmd",
         "'\tx",
@@ -59,6 +59,14 @@ def test_neutralise_formulas_prefixes_text_only():
     assert safe["o"].tolist()[:2] == [-5, "'=x"] and safe.loc[2, "o"] is None
     pd.testing.assert_frame_equal(frame, before)  # the input is untouched
     pd.testing.assert_frame_equal(neutralise_formulas(safe), safe)  # idempotent
+
+
+def test_signed_numbers_written_as_text_stay_numbers():
+    # Money and shares in the column's own style: a spreadsheet reads them as numbers.
+    kept = ["-0.62%", "-$1,234.50", "-9.876,25 €", "+1", "-1 003,25 €", "-12"]
+    risky = ["-2+3", "-1)*cmd|' /C calc'!A0", "+A1", "-$", "-1%%"]
+    safe = neutralise_formulas(pd.DataFrame({"t": kept + risky}))
+    assert safe["t"].tolist() == kept + ["'" + text for text in risky]
 
 
 def test_neutralise_formulas_handles_categories_strings_and_names():
