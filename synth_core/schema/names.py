@@ -31,7 +31,8 @@ ADDRESS_WORDS = frozenset({"address", "addr", "street", "streetaddress"})
 NOT_ADDRESS_WORDS = frozenset({"email", "mail", "ip", "mac", "web", "url", "wallet"})
 PERSON_WORDS = _words(
     "name names firstname lastname surname forename fullname customer contact person client "
-    "patient employee passenger "
+    "patient employee passenger agent owner member student teacher doctor "
+    "physician nurse driver guest applicant buyer seller "
     # the same in the languages of common European exports (German, French, Spanish, Italian, Dutch)
     "kunde kundin vorname nachname nom prenom prénom nombre apellido cliente nome cognome klant "
     "naam achternaam"

@@ -196,6 +196,7 @@ def text_person_name(column: TextSample) -> Finding | None:
         return None
 
     def looks_like_name(texts: pd.Series) -> pd.Series:
+        texts = texts.str.replace("_", " ", regex=False)  # 'devin_rivera_borrego', as systems write
         return (
             texts.str.fullmatch(NAME_PATTERN)
             & (texts.str.count(r"\s+") < NAME_MAX_WORDS)

@@ -252,6 +252,18 @@ def test_many_categories_are_mentioned() -> None:
             "name",
             "people's names",
         ),
+        (
+            "owner",
+            ["Auerbach, Frank", "Hepworth, Barbara", "Turner, Joseph", "Riley, Bridget"] * 2,
+            "name",
+            "people's names",
+        ),
+        (  # as a booking system writes its users
+            "agent",
+            ["devin_rivera_borrego", "ann_lee", "tom_ford", "li_wei", "sara_kim", "jo_park"],
+            "name",
+            "people's names",
+        ),
         (  # exported in lower case
             "fake_last_name",
             ["westerling", "targaryen", "rivers", "swyft", "stark", "lannister", "tully", "frey"],
