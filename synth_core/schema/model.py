@@ -28,6 +28,7 @@ from synth_core.tables.styles import NumberStyle
 
 SCHEMA_VERSION = 1
 EXCLUDE_MISSING = 0.9  # modelled columns emptier than this are left out by default
+WHOLE_NUMBERS = "0"  # the number pattern of whole numbers: no separators, no decimals
 _KINDS = ", ".join(kind.value for kind in Kind)  # for messages
 _INCLUDED_NOTE = " (included by you)"
 _LEFT_OUT_NOTE = " (left out by you)"
@@ -91,8 +92,16 @@ class Schema:
 
     @property
     def number_formats(self) -> dict[str, str]:
-        """{column: pattern} of the number columns read from money or percentages."""
-        return {c.name: c.number_format for c in self.columns if c.number_format}
+        """{column: pattern} of the number columns a written file shows in a style of their
+        own: money and percentages as they were read, and whole numbers with gaps without
+        decimals (read as floats, they would be written 181.0)."""
+        formats = {}
+        for c in self.columns:
+            if c.number_format:
+                formats[c.name] = c.number_format
+            elif c.kind is Kind.INTEGER and c.dtype.startswith("float"):
+                formats[c.name] = WHOLE_NUMBERS
+        return formats
 
     @property
     def included_names(self) -> list[str]:

@@ -12,6 +12,8 @@ from hypothesis import strategies as st
 
 from synth_core.errors import SchemaError
 from synth_core.schema import PII_TYPES, ColumnInfo, Kind, Schema, infer_schema, parse_schema_json
+from synth_core.tables import to_csv_bytes
+from synth_core.tables.styles import written_in_styles
 from tests.unit.schema.schema_cases import SUPPORTED_FORMATS, schema_json
 
 
@@ -247,3 +249,14 @@ def test_a_schema_file_with_a_broken_number_pattern_is_refused() -> None:
     data["columns"][0]["number_format"] = "$#,##"
     with pytest.raises(SchemaError, match="'number_format' must be a number pattern such as"):
         Schema.from_dict(data)
+
+
+def test_whole_numbers_with_gaps_are_written_without_decimals():
+    frame = pd.DataFrame(
+        {"mass": [3750.0, np.nan, 4050.0, 3800.0] * 10, "bill": [39.1, 39.5, np.nan, 40.3] * 10}
+    )
+    schema = infer_schema(frame)
+    assert schema.number_formats == {"mass": "0"}  # read as floats for the gaps
+    written = written_in_styles(frame, schema.number_formats)
+    assert written["mass"].tolist()[:4] == ["3750", np.nan, "4050", "3800"]
+    assert to_csv_bytes(written).decode().splitlines()[1] == "3750,39.1"
