@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 NO_VALUE = "–"
+GROUPED_FROM = 10_000  # thousands are grouped from here on: 1990 (a year), 12,500
 
 
 def percent(share: float | None, decimals: int = 1) -> str:
@@ -49,10 +50,16 @@ def duration(seconds: float) -> str:
     return f"{hours} h {minutes} min" if minutes else f"{hours} h"
 
 
-def plain_number(value: float, decimals: int | None = None) -> str:
-    """A number as people write it: ``1``, ``0.8``, ``1990`` (a year, say), ``12,500.5``;
-    rounded to ``decimals`` places, or in the shortest form when None."""
-    grouping = "," if abs(value) >= 10_000 else ""
+def plain_range(low: float, high: float, decimals: int | None = None) -> tuple[str, str]:
+    """Both ends of a range as people write numbers: ``0.8``, ``1990`` (a year, say),
+    ``12,500.5``, rounded to ``decimals`` places or in the shortest form when None; thousands
+    grouped in both or in neither ('2,710.3 to 13,415.3', not '2710.3 to 13,415.3')."""
+    grouped = max(abs(low), abs(high)) >= GROUPED_FROM
+    return _plain(low, decimals, grouped), _plain(high, decimals, grouped)
+
+
+def _plain(value: float, decimals: int | None, grouped: bool) -> str:
+    grouping = "," if grouped else ""
     text = f"{value:{grouping}.{decimals}f}" if decimals is not None else f"{value:{grouping}g}"
     return text.rstrip("0").rstrip(".") if "." in text else text
 

@@ -28,7 +28,7 @@ import pandas as pd
 from synth_core.errors import RuleError
 from synth_core.rules.values import as_written, not_below, numbers, write_numbers
 from synth_core.schema import Kind, Schema
-from synth_core.wording import plain_number
+from synth_core.wording import plain_range
 
 #: Gaps kept per order rule: quantiles of the real gaps, drawn from to mend a row.
 GAP_QUANTILES = 41
@@ -108,7 +108,7 @@ class RangeRule:
 
     def describe(self, schema: Schema) -> str:
         places = schema[self.column].decimals
-        low, high = plain_number(self.low, places), plain_number(self.high, places)
+        low, high = plain_range(self.low, self.high, places)
         return f"{self.column} is between {low} and {high}"
 
     def obeyed(self, frame: pd.DataFrame, schema: Schema) -> np.ndarray:

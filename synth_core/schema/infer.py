@@ -43,7 +43,7 @@ from synth_core.schema.patterns import (
 )
 from synth_core.schema.treatments import DEFAULT_TREATMENTS
 from synth_core.tables.styles import NUMBER_STYLES
-from synth_core.wording import plain_number, rough_percent
+from synth_core.wording import plain_range, rough_percent
 
 MANY_CATEGORIES = 100
 FEW_WHOLE_NUMBERS = 5  # at most this many: suggest categorical in the reason
@@ -200,16 +200,17 @@ def _number_values(name: str, values: pd.Series, distinct: int) -> Finding:
         )
     decimals = decimal_places(finite)
     places = "decimal" if decimals == 1 else "decimals"
+    first, last = plain_range(low, high, decimals)
     return Finding(
         Kind.NUMERICAL,
-        f"numbers from {plain_number(low, decimals)} to {plain_number(high, decimals)} "
-        f"with up to {decimals} {places}",
+        f"numbers from {first} to {last} with up to {decimals} {places}",
         {"minimum": low, "maximum": high, "decimals": decimals},
     )
 
 
 def _whole_numbers(low: float, high: float, distinct: int) -> Finding:
-    reason = f"whole numbers from {plain_number(low, 0)} to {plain_number(high, 0)}"
+    first, last = plain_range(low, high, 0)
+    reason = f"whole numbers from {first} to {last}"
     if distinct <= FEW_WHOLE_NUMBERS:
         reason += (
             f" (only {distinct} different values: if they are labels rather than amounts, "

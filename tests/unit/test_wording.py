@@ -11,7 +11,7 @@ from synth_core.wording import (
     counted,
     human_bytes,
     percent,
-    plain_number,
+    plain_range,
     rough_percent,
     shorten,
 )
@@ -57,6 +57,7 @@ def test_counts_name_one_thing_in_the_singular():
     assert "; 2 rows kept that equal common combinations" in copies_in_words(1, 2, 5)
 
 
-def test_plain_numbers_group_thousands_from_ten_thousand_on():
-    assert plain_number(1990, 0) == "1990" and plain_number(12_285, 0) == "12,285"
-    assert plain_number(0.80, 2) == "0.8" and plain_number(2.5e-05) == "2.5e-05"
+def test_plain_ranges_group_thousands_from_ten_thousand_on_at_both_ends():
+    assert plain_range(1982, 1988, 0) == ("1982", "1988")
+    assert plain_range(2710.349, 13_415.266, 3) == ("2,710.349", "13,415.266")
+    assert plain_range(0.80, 2.5e-05) == ("0.8", "2.5e-05")
