@@ -173,6 +173,10 @@ def formatted_numbers(column: FactorisedColumn) -> tuple[np.ndarray, str] | None
     numbers = plain.astype(np.float64).to_numpy() * np.where(parts["sign"] == "-", -1.0, 1.0)
     full = np.full(len(column.values), np.nan)
     full[~column.missing] = numbers
+    # Thousands grouped by spaces ('1 007,50 €') are read without them, and written with them.
+    spaces = parts["body"].str.extract(rf"\d({_GROUP_SPACES})\d{{3}}")[0].dropna()
+    if len(spaces):
+        body, thousands = parts["body"], _commonest(spaces)
     pattern = style_of(
         _commonest(parts["pre"]), _commonest(parts["post"]), body, decimal, thousands
     )

@@ -65,3 +65,16 @@ def test_the_reader_records_each_columns_style_and_the_writer_applies_it() -> No
 def test_styles_of_columns_the_frame_lacks_are_ignored() -> None:
     frame = pd.DataFrame({"a": [1.0]})
     assert written_in_styles(frame, {"gone": "$0"}) is frame
+
+
+def test_thousands_grouped_by_spaces_are_written_with_them() -> None:
+    text = 'price;count\n"1 007,50 €";1\n"30 210,50 €";2\n"99,00 €";3\n'
+    frame = read_table(text.encode(), limits=ReadLimits(min_rows=1)).frame
+    styles = frame.attrs[NUMBER_STYLES]
+    assert styles["price"] == "# ##0,00 €"
+    assert frame["price"].tolist() == [1007.5, 30210.5, 99.0]
+    assert written_in_styles(frame, styles)["price"].tolist() == [
+        "1 007,50 €",
+        "30 210,50 €",
+        "99,00 €",
+    ]
