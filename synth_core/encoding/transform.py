@@ -31,6 +31,11 @@ from synth_core.schema import (
 
 MAX_CATEGORIES = 100  # outputs per category column; rarer categories share one bucket
 PLACES_ATOL = 1e-9  # float noise tolerated when counting a column's decimal places
+# Grids generated values are put back on when every real value lies on one: seconds of a
+# minute, an hour, a day; multiples of 5, 10, 100 ... of a number's last decimal place.
+DATETIME_STEPS = (60.0, 3600.0, 86400.0)
+NUMBER_STEPS = (5, 10, 25, 50, 100, 1000)
+MIN_STEP_VALUES = 20  # a grid a handful of values share may be chance
 TRANSFORM_ROWS = 100_000  # rows encoded at a time
 
 
@@ -45,6 +50,7 @@ class ColumnPlan:
     maximum: float | None = None
     decimals: int | None = None
     datetime_format: str | None = None
+    step: float | None = None  # every real value is a multiple of it: generated ones too
 
 
 class TableTransform:
@@ -239,6 +245,7 @@ def _plan_and_values(
             float(present.max()) if len(present) else None,
             None,
             datetime_format,
+            _step(present, DATETIME_STEPS),
         )
         return plan, seconds
     if kind in NUMERIC_KINDS:
@@ -253,8 +260,15 @@ def _plan_and_values(
         if len(present) == 0:
             raise SchemaError(f"Column '{series.name}' is empty. Leave it out.")
         decimals = 0 if kind == Kind.INTEGER else _places(present)
+        steps = NUMBER_STEPS if decimals is not None else ()
         plan = ColumnPlan(
-            series.name, kind.value, dtype, float(present.min()), float(present.max()), decimals
+            series.name,
+            kind.value,
+            dtype,
+            float(present.min()),
+            float(present.max()),
+            decimals,
+            step=_step(present, [s * 10.0**-decimals for s in steps] if steps else ()),
         )
         return plan, values
     return ColumnPlan(series.name, kind.value, dtype), series.to_numpy(dtype=object)
@@ -270,6 +284,17 @@ def _places(present: np.ndarray) -> int | None:
     return places
 
 
+def _step(present: np.ndarray, steps) -> float | None:
+    """The coarsest of ``steps`` that every value is a multiple of (readings on the hour, wind
+    directions in tens), if it is coarser than the values' own precision; else None."""
+    if len(present) < MIN_STEP_VALUES:
+        return None
+    for step in sorted(steps, reverse=True):
+        if np.allclose(np.round(present / step) * step, present, rtol=0, atol=step * 1e-6):
+            return float(step)
+    return None
+
+
 def _written_in(values: np.ndarray, places: int) -> bool:
     return bool(np.isclose(np.round(values, places), values, rtol=0, atol=PLACES_ATOL).all())
 
@@ -279,13 +304,15 @@ def _restore_continuous(plan: ColumnPlan, values: np.ndarray) -> pd.Series:
     if plan.minimum is not None:
         values = np.clip(values, plan.minimum, plan.maximum)
     if plan.kind == Kind.DATETIME:
-        step = _datetime_resolution(plan.datetime_format)
+        step = max(_datetime_resolution(plan.datetime_format), plan.step or 0.0)
         values = np.round(values / step) * step  # a date-only column comes back at midnight
         ns = np.where(missing, 0, np.round(values * NS_PER_SECOND)).astype(np.int64)
         stamps = pd.Series(ns.astype("datetime64[ns]")).mask(missing)
         if plan.datetime_format and not plan.dtype.startswith("datetime64"):
             return format_datetimes(stamps, plan.datetime_format)
         return stamps.astype(plan.dtype) if plan.dtype.startswith("datetime64") else stamps
+    if plan.step:
+        values = np.round(values / plan.step) * plan.step
     series = pd.Series(values if plan.decimals is None else np.round(values, plan.decimals))
     if plan.dtype.startswith(("int", "uint", "Int", "UInt")):
         return series.astype(plan.dtype)  # NaN only occurs when the column had gaps (nullable)

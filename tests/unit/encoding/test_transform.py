@@ -446,3 +446,24 @@ def test_a_column_of_a_few_values_is_all_exact_modes():
     encoder.transform(values, np.random.default_rng(0), out)
     out[:, 0] = 0.9  # a scalar at the edge
     assert np.allclose(encoder.inverse(out), values, atol=1e-6)
+
+
+def test_values_on_a_grid_come_back_on_it():
+    # Hourly readings, wind directions in tens, prices in steps of 0.05, and a plain amount.
+    rng = np.random.default_rng(4)
+    hours = pd.Timestamp("2013-01-01") + pd.to_timedelta(rng.integers(0, 8000, 300), unit="h")
+    frame = pd.DataFrame(
+        {
+            "time_hour": hours.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "wind_dir": rng.integers(0, 36, 300) * 10,
+            "price": (rng.integers(20, 400, 300) * 0.05).round(2),
+            "amount": rng.gamma(2.0, 30.0, 300).round(2),
+        }
+    )
+    transform = TableTransform().fit(frame, infer_schema(frame))
+    out = transform.inverse(rng.normal(0.0, 1.0, size=(500, transform.width)), rng)
+    stamps = pd.to_datetime(out["time_hour"], format="%Y-%m-%dT%H:%M:%SZ")
+    assert (stamps.dt.minute == 0).all() and (stamps.dt.second == 0).all()
+    assert (out["wind_dir"] % 10 == 0).all() and out["wind_dir"].nunique() > 10
+    assert np.allclose(np.round(out["price"] / 0.05) * 0.05, out["price"])
+    assert (np.round(out["amount"] * 100) % 5 != 0).any()  # no grid where the data has none
