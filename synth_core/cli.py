@@ -621,10 +621,17 @@ def _evaluation_inputs(args):
         if absent:
             raise SynthError(f"The holdout file lacks {_quoted(absent)}, which the real file has.")
         real, left_out = _without_holdout_rows(real, holdout, schema.included_names)
+        if left_out and len(real) == 0:
+            raise SynthError(
+                f"Every row of {args.real} equals a row of the holdout file {args.holdout} in "
+                "the columns compared, so no real row is left to compare with. Evaluate "
+                "without --holdout, or compare more columns (--columns)."
+            )
         if left_out:
             print(
-                f"note: left out {left_out} rows of {args.real} that are also in the holdout "
-                "file (the model did not train on them)",
+                f"note: left out {counted(left_out, 'row')} of {args.real} equal to a row of "
+                "the holdout file in the columns compared (the held-out rows, which the model "
+                "did not train on, and any training rows just like them)",
                 file=sys.stderr,
             )
     return real, synthetic, holdout, schema
@@ -644,7 +651,7 @@ def _holdout_rows(path: str):
 
 
 def _without_holdout_rows(real, holdout, columns):
-    """REAL without the rows that are also in the holdout file: the model never saw those."""
+    """REAL without the rows equal to a row of the holdout file in ``columns``."""
 
     shared = sc.exact_copy_mask(real[columns], holdout[columns])
     return real[~shared].reset_index(drop=True), int(shared.sum())

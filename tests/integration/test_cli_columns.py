@@ -92,3 +92,37 @@ def test_a_column_of_one_value_is_kept_or_left_out_on_request(capsys, tmp_path):
     assert (treatments["term"], treatments["notes"]) == ("keep", "keep")  # empty: kept by default
     code, _, err = run(capsys, "fit", path, "--out", model, *FIT, "--replace", "notes=none")
     assert code == 0 and Synthesizer.load(model).schema_["notes"].treatment is None
+
+
+def test_evaluate_says_rows_equal_to_holdout_rows_are_left_out_whichever_they_are(capsys, tmp_path):
+    # Few values per column: training rows often equal a held-out row in every column.
+    rng = np.random.default_rng(2)
+    table = pd.DataFrame(
+        {
+            "size": rng.choice(["S", "M"], 200),
+            "colour": rng.choice(["red", "blue"], 200),
+            "items": rng.integers(1, 8, 200),
+        }
+    )
+    paths = {name: tmp_path / f"{name}.csv" for name in ("real", "holdout", "synthetic")}
+    table.to_csv(paths["real"], index=False)
+    table.iloc[:40].to_csv(paths["holdout"], index=False)
+    table.sample(100, random_state=1).to_csv(paths["synthetic"], index=False)
+    code, _, err = run(
+        capsys, "evaluate", paths["real"], paths["synthetic"], "--holdout", paths["holdout"]
+    )
+    left_out = int(err.split("left out ")[1].split(" ")[0].replace(",", ""))
+    assert code == 0 and left_out > 40  # more than the 40 held-out rows
+    assert "equal to a row of the holdout file in the columns compared" in err
+    assert "any training rows just like them" in err
+
+
+def test_evaluate_refuses_a_holdout_equal_to_every_real_row_saying_so(capsys, tmp_path):
+    table = pd.DataFrame({"size": ["S", "M"] * 30, "colour": ["red", "blue", "red"] * 20})
+    real, holdout = tmp_path / "real.csv", tmp_path / "holdout.csv"
+    table.to_csv(real, index=False)
+    table.iloc[:30].to_csv(holdout, index=False)  # holds every combination there is
+    code, out, err = run(capsys, "evaluate", real, real, "--holdout", holdout)
+    assert code == 2 and out == ""
+    line = err.strip().splitlines()[-1]
+    assert line.startswith("error: Every row of") and "Evaluate without --holdout" in line
