@@ -106,10 +106,10 @@ def _extra_values(where: str, count: int, width: int, first: bool) -> DataError:
     text, a value holding the separator without quotes."""
     if where.startswith("Row") and first:
         return DataError(
-            f"{where} has {count} values, but the row above it, read as the column names, has "
-            f"only {width}. The sheet seems to start with a title or notes above the table. "
-            "Delete the rows above the column names (or copy the table to a new sheet), save, "
-            "and try again."
+            f"{where} has {count} values, but the first row that is not empty, read as the "
+            f"column names, has only {width}. The sheet seems to start with a title or notes "
+            "above the table. Delete the rows above the column names (or copy the table to a "
+            "new sheet), save, and try again."
         )
     if where.startswith("Row"):
         return DataError(

@@ -118,6 +118,6 @@ def test_a_title_above_the_table_gets_advice_about_the_title_not_separators():
         sheet.append(["north" if i % 2 else "south", i % 12 + 1, 10.5 * i])
     buffer = io.BytesIO()
     book.save(buffer)
-    facts = ("Row 3 has 3 values", "title", "rows above the column names")
+    facts = ("Row 3 has 3 values", "the first row that is not empty", "title", "rows above")
     message = assert_read_error(buffer.getvalue(), *facts)
     assert "separator" not in message and "quotes" not in message
