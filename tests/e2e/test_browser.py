@@ -231,7 +231,10 @@ def test_a_closed_tab_gives_up_its_training_and_the_next_in_line_starts(browser,
         field.fill("100000")
         field.press("Enter")
         leaving.get_by_role("button", name="Start training").click()
-        leaving.get_by_text(re.compile(r"Epoch \d+ of 100,?000")).first.wait_for()
+        # The first epoch shows once the run is prepared: seconds, a loaded CI machine more.
+        leaving.get_by_text(re.compile(r"Epoch \d+ of 100,?000")).first.wait_for(
+            timeout=TRAIN_TIMEOUT
+        )
 
         staying.get_by_role("button", name="Start training").click()
         staying.get_by_text(re.compile("number 1 in line")).first.wait_for()
