@@ -37,7 +37,6 @@ from synth_core.training.presets import (
 from synth_core.wording import copies_in_words, counted, percent
 
 EXIT_USAGE = 2
-_EXAMPLES = {"--kind": "categorical", "--replace": "fake"}
 FILLED_WITH = {FAKE: "made-up values", NEW_IDS: "new IDs"}  # what --replace does, in words
 LEAVE_OUT = "none"  # --replace COLUMN=none: no column in the synthetic file
 FIT_RULES_SHOWN = 15  # fit lists this many of the rules it keeps; inspect lists every one
@@ -110,18 +109,18 @@ def _add_column_changes(parser: argparse.ArgumentParser) -> None:
 
 def _changed_columns(schema: Schema, args) -> Schema:
     for text in args.kind:
-        name, kind = _column_setting(text, "--kind", "COLUMN=KIND")
+        name, kind = _column_setting(text, "--kind", "COLUMN=KIND", "categorical")
         schema = schema.with_changes(name, kind=kind)
     for text in args.replace:
-        name, how = _column_setting(text, "--replace", "COLUMN=HOW")
+        name, how = _column_setting(text, "--replace", "COLUMN=HOW", "fake")
         schema = schema.with_changes(name, treatment=None if how == LEAVE_OUT else how)
     return schema
 
 
-def _column_setting(text: str, option: str, form: str) -> tuple[str, str]:
+def _column_setting(text: str, option: str, form: str, example: str) -> tuple[str, str]:
     name, sign, value = text.rpartition("=")
     if not sign or not name.strip() or not value.strip():
-        raise SynthError(f"{option} takes {form}, such as {option} 'Zip code={_EXAMPLES[option]}'.")
+        raise SynthError(f"{option} takes {form}, such as {option} 'Zip code={example}'.")
     return name.strip(), value.strip()
 
 

@@ -260,7 +260,6 @@ def _plan_and_values(
         if len(present) == 0:
             raise SchemaError(f"Column '{series.name}' is empty. Leave it out.")
         decimals = 0 if kind == Kind.INTEGER else _places(present)
-        steps = NUMBER_STEPS if decimals is not None else ()
         plan = ColumnPlan(
             series.name,
             kind.value,
@@ -268,7 +267,7 @@ def _plan_and_values(
             float(present.min()),
             float(present.max()),
             decimals,
-            step=_step(present, [s * 10.0**-decimals for s in steps] if steps else ()),
+            step=None if decimals is None else _step(present, _number_steps(decimals)),
         )
         return plan, values
     return ColumnPlan(series.name, kind.value, dtype), series.to_numpy(dtype=object)
@@ -284,9 +283,13 @@ def _places(present: np.ndarray) -> int | None:
     return places
 
 
+def _number_steps(decimals: int) -> list[float]:
+    return [step * 10.0**-decimals for step in NUMBER_STEPS]
+
+
 def _step(present: np.ndarray, steps) -> float | None:
     """The coarsest of ``steps`` that every value is a multiple of (readings on the hour, wind
-    directions in tens), if it is coarser than the values' own precision; else None."""
+    directions in tens); None when there is none."""
     if len(present) < MIN_STEP_VALUES:
         return None
     for step in sorted(steps, reverse=True):
