@@ -7,7 +7,6 @@ import streamlit as st
 
 from synth_core.errors import SynthError
 from synth_core.tables import to_csv_bytes, to_xlsx_bytes
-from synth_core.tables.styles import written_in_styles
 from ui import handoff, results, state
 from ui.stoppable import progress_with_stop
 from ui.text import plain
@@ -96,11 +95,11 @@ def downloads(made: results.Generated) -> None:
     stem = results.file_stem(table)
     frame = made.frame
     synth = job.result
-    styles = synth.schema_.number_formats  # money and percentages as the real table wrote them
+    written = synth.schema_.written_as  # separators, decimals and money as the real file
     csv, excel, model, report = st.columns(4)
     csv.download_button(
         "Synthetic rows (CSV)",
-        data=lambda: to_csv_bytes(written_in_styles(frame, styles)),
+        data=lambda: to_csv_bytes(frame, written),
         file_name=f"{stem}_synthetic.csv",
         mime="text/csv",
         icon=":material/table:",

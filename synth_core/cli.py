@@ -27,7 +27,6 @@ from synth_core.rules import default_rules, discover_rules, rule_line, rule_reco
 from synth_core.schema import FAKE, NEW_IDS, TREATMENTS, Kind, Schema, infer_schema
 from synth_core.tables import MIN_ROWS, ReadLimits, read_table, write_csv
 from synth_core.tables.limits import MB, ROW_LIMIT_ENV, SIZE_LIMIT_ENV
-from synth_core.tables.styles import written_in_styles
 from synth_core.training.presets import (
     DEFAULT_PRESET,
     PRESETS,
@@ -474,9 +473,9 @@ def _sample(args) -> int:
             near_copies += chunk.near_copies_removed
             common += chunk.common_copies_kept
             rejected += chunk.rule_rejected
-            yield written_in_styles(chunk.frame, synth.schema_.number_formats)
+            yield chunk.frame
 
-    written = write_csv(chunks(), args.out)
+    written = write_csv(chunks(), args.out, synth.schema_.written_as)
     elapsed = time.monotonic() - started
     rare_below = synth.copy_rule_.rare_below
     removed = "copies kept" if args.keep_copies else copies_in_words(copies, common, rare_below)

@@ -23,7 +23,6 @@ from synth_core.backends import SHARD_FORMATS
 from synth_core.errors import DataError
 from synth_core.privacy.pii import IdSlot
 from synth_core.synthesizer import Synthesizer
-from synth_core.tables.styles import written_in_styles
 from synth_core.tables.write import write_csv
 
 SHARD_ROWS = 100_000  # rows per shard: one shard's rows are in a worker's memory at a time
@@ -148,7 +147,7 @@ def write_shard(synth: Synthesizer, shard: Shard, request: ShardRequest) -> Shar
     if request.fmt == "parquet":
         frame.to_parquet(partial, index=False)
     else:
-        write_csv(written_in_styles(frame, synth.schema_.number_formats), partial)
+        write_csv(frame, partial, synth.schema_.written_as)
     os.replace(partial, final)
     return ShardWritten(final.name, len(frame), copies, common)
 

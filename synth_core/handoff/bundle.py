@@ -28,7 +28,6 @@ from synth_core.handoff.request import Request
 from synth_core.reporting.report import html_report
 from synth_core.synthesizer import Synthesizer
 from synth_core.tables import to_csv_bytes, to_xlsx_bytes
-from synth_core.tables.styles import written_in_styles
 
 if TYPE_CHECKING:
     from synth_core.evaluation.evaluate import Evaluation
@@ -86,7 +85,7 @@ def bundle_of_rows(
 ) -> bytes:
     """A bundle of rows already made (the app's): ``evaluation``, when given, scored exactly
     these rows; ``settings`` and the ``training`` record go to the report."""
-    csv = to_csv_bytes(written_in_styles(frame, synth.schema_.number_formats))
+    csv = to_csv_bytes(frame, synth.schema_.written_as)
     report = None
     if evaluation is not None:
         report = recipient_report(synth, generation, evaluation, settings, training)

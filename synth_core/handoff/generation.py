@@ -19,7 +19,6 @@ from synth_core.privacy.filters import NearCopyFilter, near_copy_filter
 from synth_core.synthesizer import Synthesizer
 from synth_core.tables import write_csv
 from synth_core.tables.split import holdout_split
-from synth_core.tables.styles import written_in_styles
 
 
 @dataclass(frozen=True)
@@ -102,10 +101,9 @@ def generate(
         raise DataError("A handoff needs at least 1 row: ask for more rows.")
     seed = synth.config_.seed if seed is None else int(seed)
     chunks = list(synth.iter_chunks(rows, conditions or None, seed, True, near_copies=near_copies))
-    styles = synth.schema_.number_formats
     with tempfile.TemporaryDirectory(prefix="synth-handoff-") as folder:
         path = Path(folder) / "synthetic.csv"
-        write_csv((written_in_styles(c.frame, styles) for c in chunks), path)
+        write_csv((c.frame for c in chunks), path, synth.schema_.written_as)
         csv = path.read_bytes()
     frame = pd.concat([c.frame for c in chunks], ignore_index=True)
     generation = Generation(

@@ -42,6 +42,7 @@ from synth_core.schema.patterns import (
     text_row_label,
 )
 from synth_core.schema.treatments import DEFAULT_TREATMENTS
+from synth_core.tables.dialect import CsvDialect
 from synth_core.tables.styles import NUMBER_STYLES
 from synth_core.wording import plain_range, rough_percent
 
@@ -87,7 +88,7 @@ def infer_schema(
         columns.append(_with_style(_infer_column(name, frame.iloc[:, i]), styles.get(name)))
         if on_column is not None:
             on_column(i + 1, len(names))
-    return Schema(columns, len(frame))
+    return Schema(columns, len(frame), CsvDialect.of_frame(frame))
 
 
 def _with_style(info: ColumnInfo, pattern: str | None) -> ColumnInfo:

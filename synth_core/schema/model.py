@@ -24,6 +24,7 @@ from synth_core.schema.decimals import MAX_DECIMALS
 from synth_core.schema.kinds import MODELLED_KINDS, PII_TYPES, Kind
 from synth_core.schema.messages import describe_value, quote, quoted_list, unknown_columns_message
 from synth_core.schema.treatments import DEFAULT_TREATMENTS, TREATMENTS, check_treatment
+from synth_core.tables.dialect import CsvDialect, WrittenAs
 from synth_core.tables.styles import NumberStyle
 
 SCHEMA_VERSION = 1
@@ -69,10 +70,12 @@ class ColumnInfo:
 
 @dataclass
 class Schema:
-    """The columns of a table, in order, with how many rows it had."""
+    """The columns of a table, in order, with how many rows it had and how its file was
+    written."""
 
     columns: list[ColumnInfo]
     rows: int
+    dialect: CsvDialect = dataclasses.field(default_factory=CsvDialect)
 
     def __getitem__(self, name: str) -> ColumnInfo:
         for column in self.columns:
@@ -102,6 +105,11 @@ class Schema:
             elif c.kind is Kind.INTEGER and c.dtype.startswith("float"):
                 formats[c.name] = WHOLE_NUMBERS
         return formats
+
+    @property
+    def written_as(self) -> WrittenAs:
+        """How to write a synthetic copy as the real file was written."""
+        return WrittenAs(self.dialect, self.number_formats)
 
     @property
     def included_names(self) -> list[str]:
@@ -140,7 +148,9 @@ class Schema:
         if treatment is not _UNCHANGED and treatment != new.treatment:
             check_treatment(new, treatment)
             new = dataclasses.replace(new, treatment=treatment, overridden=True)
-        return Schema([new if c.name == name else c for c in self.columns], self.rows)
+        return dataclasses.replace(
+            self, columns=[new if c.name == name else c for c in self.columns]
+        )
 
     def with_only(self, names: Iterable[str]) -> Schema:
         """A copy that learns exactly these columns and leaves the rest out."""
@@ -161,7 +171,7 @@ class Schema:
                     treatment=None if include else column.treatment,
                 )
             columns.append(column)
-        return Schema(columns, self.rows)
+        return dataclasses.replace(self, columns=columns)
 
     def summary_rows(self) -> list[dict[str, Any]]:
         """One JSON-friendly dict per column, for listings (no NaN, numbers rounded)."""
@@ -173,6 +183,7 @@ class Schema:
             "version": SCHEMA_VERSION,
             "rows": self.rows,
             "columns": [column.to_dict() for column in self.columns],
+            "file": self.dialect.to_dict(),
         }
 
     @classmethod
@@ -182,7 +193,7 @@ class Schema:
             raise _invalid(
                 f"it must be an object with 'rows' and 'columns', not {describe_value(data)}"
             )
-        unknown = sorted(set(data) - {"version", "rows", "columns"})
+        unknown = sorted(set(data) - {"version", "rows", "columns", "file"})
         if unknown:
             raise _invalid(f"it has unknown settings {quoted_list(unknown)}")
         _check_version(data.get("version", SCHEMA_VERSION))
@@ -202,7 +213,11 @@ class Schema:
         duplicates = sorted({name for name in names if names.count(name) > 1})
         if duplicates:
             raise _invalid(f"more than one column is called {quoted_list(duplicates)}")
-        return cls(columns, int(rows))
+        try:  # a schema saved before files kept their dialect has none: the plain one
+            dialect = CsvDialect.from_dict(data.get("file", {}))
+        except (TypeError, ValueError) as error:
+            raise _invalid(f"'file' is not valid: {error}") from None
+        return cls(columns, int(rows), dialect)
 
 
 def parse_schema_json(text: str | bytes) -> Schema:

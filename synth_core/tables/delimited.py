@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from itertools import islice
 
 from synth_core.errors import DataError
+from synth_core.tables.dialect import DELIMITERS
 from synth_core.tables.progress import ReadSteps
 from synth_core.tables.rows import is_blank
 
-_DELIMITERS = (",", ";", "\t", "|")
 _DELIMITER_NAMES = {",": "commas", ";": "semicolons (;)", "\t": "tabs", "|": "vertical bars (|)"}
 SAMPLE_CHARS = 65_536
 _SAMPLE_ROWS = 200
@@ -82,7 +82,7 @@ def note_delimiter(delimiter: str | None, notes: list[str]) -> None:
 def choose_delimiter(text: str, name: str) -> tuple[str | None, int]:
     """The separator (None: a single column) and how many lines before the header to skip."""
     hinted = re.match(r"sep=(.)\r?\n", text[:8])  # Excel's "sep=;" first line
-    if hinted and hinted.group(1) in _DELIMITERS:
+    if hinted and hinted.group(1) in DELIMITERS:
         return hinted.group(1), 1
     return _detect_delimiter(text, prefer_tab=name.lower().endswith((".tsv", ".tab"))), 0
 
@@ -184,7 +184,7 @@ def _detect_delimiter(text: str, *, prefer_tab: bool) -> str | None:
     truncated = len(text) > len(sample)
     best: tuple[float, int, int] | None = None
     chosen: str | None = None
-    for rank, delimiter in enumerate(_DELIMITERS):
+    for rank, delimiter in enumerate(DELIMITERS):
         rows = [row for row in _sample_rows(sample, delimiter) if not is_blank(row)]
         if truncated and len(rows) > 1:
             rows.pop()  # the sample may end in the middle of a row

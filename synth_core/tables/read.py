@@ -28,6 +28,7 @@ import pandas as pd
 
 from synth_core.errors import DataError, SynthError
 from synth_core.tables.delimited import read_delimited
+from synth_core.tables.dialect import FILE_DIALECT, CsvDialect
 from synth_core.tables.frame import build_frame, frame_from_columns
 from synth_core.tables.limits import ReadLimits
 from synth_core.tables.parquet import read_parquet
@@ -166,7 +167,7 @@ def _read_table(
     info = ReadInfo(
         file_format, streamed.encoding, streamed.delimiter, decimal, thousands, notes_made
     )
-    return ReadResult(frame, info)
+    return _text_result(frame, info)
 
 
 def _from_text(
@@ -185,6 +186,14 @@ def _from_text(
         thousands=thousands,
         notes=tuple(notes),
     )
+    return _text_result(frame, info)
+
+
+def _text_result(frame: pd.DataFrame, info: ReadInfo) -> ReadResult:
+    """The result of reading a delimited text, its dialect kept with the frame for writers (as
+    plain data: pandas and Streamlit copy and serialise a frame's attrs)."""
+    dialect = CsvDialect.read_as(info.delimiter, info.decimal, info.encoding)
+    frame.attrs[FILE_DIALECT] = dialect.to_dict()
     return ReadResult(frame, info)
 
 

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from synth_core.errors import DataError
+from synth_core.tables.dialect import PLAIN, WrittenAs
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 # A signed number written as text ('-0.62%', '-$1,234.50', '-9.876,25 €') runs nothing: a
@@ -82,16 +83,31 @@ def _neutralise_series(column: pd.Series) -> pd.Series:
     return column
 
 
-def to_csv_bytes(frame: pd.DataFrame) -> bytes:
-    """Return ``frame`` as formula-safe UTF-8 CSV (comma-separated, header row, no index)."""
-    text = neutralise_formulas(frame).to_csv(index=False, lineterminator=_CSV_LINE_END)
-    return text.encode("utf-8")
+def to_csv_bytes(frame: pd.DataFrame, written: WrittenAs = PLAIN) -> bytes:
+    """Return ``frame`` as formula-safe UTF-8 CSV with a header row and no index, written as
+    ``written`` says (by default comma-separated, decimal points, numbers as they are)."""
+    text = _csv_text(frame, written, header=True)
+    return text.encode(written.dialect.encoding)
+
+
+def _csv_text(frame: pd.DataFrame, written: WrittenAs, header: bool) -> str:
+    dialect = written.dialect
+    return neutralise_formulas(written.styled(frame)).to_csv(
+        index=False,
+        header=header,
+        sep=dialect.delimiter,
+        decimal=dialect.decimal,
+        lineterminator=_CSV_LINE_END,
+    )
 
 
 def write_csv(
-    frame_or_chunks: pd.DataFrame | Iterable[pd.DataFrame], path: str | os.PathLike
+    frame_or_chunks: pd.DataFrame | Iterable[pd.DataFrame],
+    path: str | os.PathLike,
+    written: WrittenAs = PLAIN,
 ) -> int:
-    """Write one frame or a stream of frames to ``path`` as formula-safe UTF-8 CSV.
+    """Write one frame or a stream of frames to ``path`` as formula-safe UTF-8 CSV, written as
+    ``written`` says (see ``to_csv_bytes``).
 
     Chunks must share the same columns; the header is written once. The file appears only when
     complete (written beside it, then renamed). Returns the number of data rows written.
@@ -99,24 +115,23 @@ def write_csv(
     chunks = [frame_or_chunks] if isinstance(frame_or_chunks, pd.DataFrame) else frame_or_chunks
     target = Path(path)
     partial = target.with_name(target.name + ".part")
-    written = 0
+    rows = 0
     columns: list | None = None
     try:
-        with open(partial, "w", encoding="utf-8", newline="") as handle:
+        with open(partial, "w", encoding=written.dialect.encoding, newline="") as handle:
             for chunk in chunks:
                 first = columns is None
                 if first:
                     columns = list(chunk.columns)
                 elif list(chunk.columns) != columns:
                     raise ValueError("every chunk passed to write_csv() needs the same columns")
-                safe = neutralise_formulas(chunk)
-                safe.to_csv(handle, index=False, header=first, lineterminator=_CSV_LINE_END)
-                written += len(chunk)
+                handle.write(_csv_text(chunk, written, header=first))
+                rows += len(chunk)
         os.replace(partial, target)
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
-    return written
+    return rows
 
 
 def to_xlsx_bytes(frame: pd.DataFrame) -> bytes:

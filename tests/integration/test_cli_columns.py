@@ -3,6 +3,7 @@ another kind, --replace fills a left-out column with made-up values or new IDs (
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -126,3 +127,28 @@ def test_evaluate_refuses_a_holdout_equal_to_every_real_row_saying_so(capsys, tm
     assert code == 2 and out == ""
     line = err.strip().splitlines()[-1]
     assert line.startswith("error: Every row of") and "Evaluate without --holdout" in line
+
+
+def test_a_european_export_comes_back_with_its_separator_decimals_and_money(capsys, tmp_path):
+    """A ';' file with decimal commas, saved by Windows software: the synthetic file is written
+    the same way (and with a byte-order mark, so that a spreadsheet reads its accents)."""
+    rng = np.random.default_rng(2)
+    lines = ["Filiale;Gewicht;Betrag"]
+    for i in range(150):
+        amount = f"{rng.gamma(2.0, 800.0):,.2f}".replace(",", " ")  # '1 234.50'
+        lines.append(f"{('Köln', 'Zürich')[i % 2]};{rng.normal(70, 8):.1f};{amount} €")
+    path = tmp_path / "filialen.csv"
+    path.write_bytes("\r\n".join(lines).replace(".", ",").encode("cp1252"))
+    model, rows = tmp_path / "filialen.synth", tmp_path / "synthetic.csv"
+
+    assert run(capsys, "fit", path, "--out", model, *FIT)[0] == 0
+    assert run(capsys, "sample", model, "--rows", "60", "--out", rows)[0] == 0
+
+    data = rows.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    header, *body = data.decode("utf-8-sig").splitlines()
+    assert header == "Filiale;Gewicht;Betrag"
+    cells = [line.split(";") for line in body]
+    assert all(row[0] in ("Köln", "Zürich") for row in cells)
+    assert all("." not in row[1] for row in cells) and any("," in row[1] for row in cells)
+    assert all(re.fullmatch(r"\d{1,3}( \d{3})*,\d\d €", row[2]) for row in cells)

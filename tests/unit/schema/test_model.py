@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 from synth_core.errors import SchemaError
 from synth_core.schema import PII_TYPES, ColumnInfo, Kind, Schema, infer_schema, parse_schema_json
-from synth_core.tables import to_csv_bytes
+from synth_core.tables import read_table, to_csv_bytes
+from synth_core.tables.dialect import CsvDialect
 from synth_core.tables.styles import written_in_styles
 from tests.unit.schema.schema_cases import SUPPORTED_FORMATS, schema_json
 
@@ -175,6 +176,8 @@ def _valid_column(**changes) -> dict:
         ({"rows": 3, "columns": [{"name": "age"}]}, r"column 1 \('age'\) lacks 'kind'"),
         ({"rows": 3, "columns": [_valid_column(), _valid_column()]}, "more than one column"),
         ({"rows": 3, "columns": [_valid_column(kind="empty")]}, "every cell is empty"),
+        ({"rows": 3, "columns": [], "file": {"delimiter": ":"}}, "'file' is not valid: the col"),
+        ({"rows": 3, "columns": [], "file": "csv"}, "'file' is not valid: it must be an object"),
     ],
 )
 def test_from_dict_rejects_malformed_schemas(data, message: str) -> None:
@@ -260,3 +263,15 @@ def test_whole_numbers_with_gaps_are_written_without_decimals():
     written = written_in_styles(frame, schema.number_formats)
     assert written["mass"].tolist()[:4] == ["3750", np.nan, "4050", "3800"]
     assert to_csv_bytes(written).decode().splitlines()[1] == "3750,39.1"
+
+
+def test_a_schema_keeps_the_dialect_of_its_file_and_an_older_one_reads_as_plain() -> None:
+    text = "Stadt;Preis\n" + "".join(f"{('Köln', 'Münster')[i % 2]};{i},5\n" for i in range(30))
+    schema = infer_schema(read_table(text.encode("cp1252")).frame)
+    assert schema.dialect == CsvDialect(";", ",", bom=True)
+    changed = schema.with_only(["Preis"]).with_changes("Stadt", include=True)
+    assert changed.dialect == schema.dialect
+    assert Schema.from_dict(json.loads(json.dumps(schema.to_dict()))) == schema
+    older = {key: value for key, value in schema.to_dict().items() if key != "file"}
+    assert Schema.from_dict(older).dialect == CsvDialect()
+    assert schema.written_as.dialect == schema.dialect

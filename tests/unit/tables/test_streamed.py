@@ -56,7 +56,10 @@ def test_a_table_read_in_many_batches_equals_the_whole_file_read(small_blocks, d
     assert streamed.stream_columns(pa.BufferReader(data), data[:65536], "", ANY_SIZE, notes)
     frame = read_table(data, limits=ANY_SIZE).frame
     pd.testing.assert_frame_equal(frame, whole_file_frame(data))
-    assert infer_schema(frame).to_dict() == infer_schema(whole_file_frame(data)).to_dict()
+    assert (
+        infer_schema(frame).to_dict()["columns"]
+        == (infer_schema(whole_file_frame(data)).to_dict()["columns"])
+    )
 
 
 def test_a_table_quoted_everywhere_is_streamed_as_the_whole_file_reads_it(small_blocks):
