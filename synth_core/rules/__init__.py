@@ -15,6 +15,7 @@ from synth_core.rules.enforce import Enforced, enforce_rules, obeyed_shares
 from synth_core.rules.listing import default_rules, rule_line, rule_records, share_words
 from synth_core.rules.model import (
     ArithmeticRule,
+    LinearRule,
     MappingRule,
     OrderRule,
     RangeRule,
@@ -30,6 +31,7 @@ __all__ = [
     "MIN_KEPT_SHARE",
     "ArithmeticRule",
     "Enforced",
+    "LinearRule",
     "MappingRule",
     "OrderRule",
     "RangeRule",

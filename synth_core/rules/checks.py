@@ -23,6 +23,7 @@ ALLOWED_KINDS = {
     RuleKind.RANGE: NUMBERS,
     RuleKind.MAPPING: NUMBERS | DISCRETE_KINDS,
     RuleKind.ARITHMETIC: NUMBERS,
+    RuleKind.LINEAR: NUMBERS,
 }
 
 
@@ -95,6 +96,7 @@ def _allowed(kind: RuleKind) -> str:
         RuleKind.RANGE: "Range rules bound a number column.",
         RuleKind.MAPPING: "Mapping rules pair category or whole-number columns.",
         RuleKind.ARITHMETIC: "Sums, differences and products need number columns.",
+        RuleKind.LINEAR: "A column computed from another at a fixed rate needs number columns.",
     }[kind]
 
 

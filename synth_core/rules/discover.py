@@ -2,7 +2,8 @@
 
 Cheap by design: candidates are tried on a seeded sample of rows and only among columns whose
 kinds fit the rule (orders among dates and among numbers, mappings among columns whose values
-repeat, sums and products among number columns), and each survivor is confirmed on the whole table.
+repeat, sums, products and fixed rates among number columns), and each survivor is confirmed on
+the whole table.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from synth_core.rules.model import (
     GAP_QUANTILES,
     MAX_PAIRS,
     ArithmeticRule,
+    LinearRule,
     MappingRule,
     OrderRule,
     RangeRule,
@@ -26,7 +28,9 @@ from synth_core.rules.values import numbers
 from synth_core.schema import DISCRETE_KINDS, Kind, Schema
 
 SAMPLE_ROWS = 5_000  # rows candidates are tried on before the whole table confirms them
-PROBE_ROWS = 200  # rows a sum or product is tried on first
+PROBE_ROWS = 200  # rows a sum, product or rate is tried on first
+MIN_RATE_VALUES = 3  # a rate between columns of fewer values is a mapping, found as one
+MAX_FACTOR_DIGITS = 10  # a rate is written with the fewest significant digits that fit
 MIN_SHARE = 0.99  # of the real rows: a weaker pattern is not proposed
 MAPPING_REPEATS = 5  # a determining column's values are seen this often in the sample, on average
 MAX_MAPPING_COLUMNS = 100  # mappings are tried among at most this many columns (pairs grow as n²)
@@ -43,9 +47,15 @@ def discover_rules(frame: pd.DataFrame, schema: Schema, seed: int = 0) -> list[R
         return []
     sample = frame.sample(min(len(frame), SAMPLE_ROWS), random_state=seed)
     values = {n: numbers(sample, n, schema) for n in names if _kind(schema, n) != "other"}
-    sums = _sums(frame, schema, names, values)
+    rates = _linear(frame, schema, names, values)
+    # Numbers at a fixed rate also pair one to one; the rate says more (it holds for new values).
+    paired = {frozenset(rule.columns) for rule in rates}
+    mappings = [
+        m for m in _mappings(frame, schema, names, sample) if frozenset(m.columns) not in paired
+    ]
+    sums = rates + _sums(frame, schema, names, values)
     orders = [o for o in _orders(frame, schema, names, values) if not _implied(o, sums)]
-    return _ranges(frame, schema, names) + orders + _mappings(frame, schema, names, sample) + sums
+    return _ranges(frame, schema, names) + orders + mappings + sums
 
 
 def real_share(rule: Rule, frame: pd.DataFrame, schema: Schema) -> float:
@@ -55,8 +65,8 @@ def real_share(rule: Rule, frame: pd.DataFrame, schema: Schema) -> float:
 
 
 def _implied(order: Rule, sums: list[Rule]) -> bool:
-    """Whether a total keeps the order of two number columns already (Sales ≥ Quantity when
-    Sales = Unit Price × Quantity): such an order is not proposed on its own."""
+    """Whether a total or a rate keeps the order of two number columns already (Sales ≥
+    Quantity when Sales = Unit Price × Quantity): such an order is not proposed on its own."""
     return any(set(order.columns) <= set(rule.columns) for rule in sums)
 
 
@@ -180,7 +190,21 @@ def _sums(frame, schema, names, values) -> list[Rule]:
                     share = real_share(rule, frame, schema)
                     if share >= MIN_SHARE:
                         found.append(ArithmeticRule(target, left, operator, right, share))
-    return found
+    return _one_per_sum(found)
+
+
+def _one_per_sum(found: list[ArithmeticRule]) -> list[Rule]:
+    """One rule for three columns that add up: the total as the sum of its parts (Gross = Net +
+    Tax), not also each part as a difference, which would mend a part from the total."""
+    totals = {frozenset(rule.columns) for rule in found if rule.operator == "+"}
+    kept, seen = [], set()
+    for rule in found:
+        columns = frozenset(rule.columns)
+        if rule.operator == "-" and (columns in totals or columns in seen):
+            continue
+        seen.add(columns)
+        kept.append(rule)
+    return kept
 
 
 def _holds(values, target, left, operator, right, close, rows) -> bool:
@@ -190,3 +214,51 @@ def _holds(values, target, left, operator, right, close, rows) -> bool:
     if present.sum() < min(len(t), 10):
         return False
     return float((np.abs(result[present] - t[present]) <= close).mean()) >= MIN_SHARE
+
+
+def _linear(frame, schema, names, values) -> list[Rule]:
+    """Columns computed from an earlier one at a fixed rate (and amount): each column from the
+    first column it follows, so that a group of columns in other units gives one rule each."""
+    group = [n for n in names if n in values and _kind(schema, n) == "number"]
+    group = [n for n in group[:MAX_NUMBER_COLUMNS] if _distinct(values[n]) >= MIN_RATE_VALUES]
+    found: list[Rule] = []
+    for position, target in enumerate(group):
+        for source in group[:position]:
+            rule = _rate(values, schema, target, source)
+            if rule is None:
+                continue
+            share = real_share(rule, frame, schema)
+            if share >= MIN_SHARE:
+                found.append(LinearRule(target, source, rule.factor, rule.offset, share))
+                break
+    return found
+
+
+def _distinct(values: np.ndarray) -> int:
+    return len(np.unique(values[~np.isnan(values)][:PROBE_ROWS]))
+
+
+def _rate(values, schema: Schema, target: str, source: str) -> LinearRule | None:
+    """The rule ``target`` = ``source`` × factor + amount that the sample obeys, with the
+    factor and amount written as briefly as they fit; None when none does."""
+    x, y = values[source], values[target]
+    present = ~np.isnan(x) & ~np.isnan(y)
+    probe_x, probe_y = x[present][:PROBE_ROWS], y[present][:PROBE_ROWS]
+    if len(probe_x) < 10 or np.ptp(probe_x) == 0:
+        return None
+    factor = np.polyfit(probe_x, probe_y, 1)[0]
+    if not np.isfinite(factor) or factor == 0:
+        return None
+    close = tolerance(schema[target].decimals)
+    for digits in range(1, MAX_FACTOR_DIGITS + 1):
+        brief = float(f"{factor:.{digits}g}")
+        amount = float(np.round(np.median(probe_y - brief * probe_x), digits))
+        amount = 0.0 if abs(amount) <= close else amount
+        if _fits(brief, amount, probe_x, probe_y, close):
+            rule = LinearRule(target, source, brief, amount)
+            return rule if _fits(brief, amount, x[present], y[present], close) else None
+    return None
+
+
+def _fits(factor: float, offset: float, x: np.ndarray, y: np.ndarray, close: float) -> bool:
+    return float((np.abs(y - (x * factor + offset)) <= close).mean()) >= MIN_SHARE

@@ -14,9 +14,15 @@ import pandas as pd
 from synth_core.rules.model import Rule, RuleKind
 from synth_core.schema import Schema
 
-#: The order rules are mended in: a mapping or a total rewrites a column an order or a range
-#: then reads.
-MEND_ORDER = (RuleKind.MAPPING, RuleKind.ARITHMETIC, RuleKind.ORDER, RuleKind.RANGE)
+#: The order rules are mended in: a mapping, a column at a fixed rate or a total rewrites a
+#: column that a total, an order or a range then reads.
+MEND_ORDER = (
+    RuleKind.MAPPING,
+    RuleKind.LINEAR,
+    RuleKind.ARITHMETIC,
+    RuleKind.ORDER,
+    RuleKind.RANGE,
+)
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,9 @@ JSON, never as code):
 - :class:`MappingRule`: one column determines another (``Sub-Category`` → ``Category``), or
   two go together one to one (``education`` ↔ ``education-num``), with the learned pairs;
 - :class:`ArithmeticRule`: a column is the sum, difference or product of two others, within its
-  decimals.
+  decimals;
+- :class:`LinearRule`: a column is another times a fixed factor, plus a fixed amount (a charge
+  at a rate per minute, a price with tax, a length in other units), within its decimals.
 
 ``obeyed(frame, schema)`` says which rows obey, comparing numbers as their columns are written
 (a row with a missing value obeys: the rule does not apply to it); ``mend(frame, schema, rng)``
@@ -42,6 +44,7 @@ class RuleKind(enum.StrEnum):
     RANGE = "range"
     MAPPING = "mapping"
     ARITHMETIC = "arithmetic"
+    LINEAR = "linear"
 
 
 @dataclass(frozen=True)
@@ -272,9 +275,70 @@ class ArithmeticRule:
         )
 
 
-Rule = OrderRule | RangeRule | MappingRule | ArithmeticRule
+@dataclass(frozen=True)
+class LinearRule:
+    """``target`` = ``source`` × ``factor`` + ``offset``, within ``target``'s decimals."""
+
+    kind: ClassVar[RuleKind] = RuleKind.LINEAR
+    target: str
+    source: str
+    factor: float
+    offset: float = 0.0
+    share: float = 1.0
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return (self.target, self.source)
+
+    def describe(self, schema: Schema) -> str:
+        words = f"{self.target} = {self.source}"
+        if self.factor != 1:
+            words += f" × {_constant(self.factor)}"
+        if self.offset:
+            words += f" {'+' if self.offset > 0 else '−'} {_constant(abs(self.offset))}"
+        return words
+
+    def exact(self, frame: pd.DataFrame, schema: Schema) -> np.ndarray:
+        """Each row's target as the rule computes it, before rounding."""
+        return numbers(frame, self.source, schema) * self.factor + self.offset
+
+    def _breaks(self, frame: pd.DataFrame, schema: Schema) -> np.ndarray:
+        # Compared before rounding: a value exactly between two written ones may have been
+        # rounded either way by the software that wrote the real table.
+        gap = np.abs(numbers(frame, self.target, schema) - self.exact(frame, schema))
+        return gap > tolerance(schema[self.target].decimals)
+
+    def obeyed(self, frame: pd.DataFrame, schema: Schema) -> np.ndarray:
+        return ~self._breaks(frame, schema)
+
+    def mend(self, frame: pd.DataFrame, schema: Schema, rng: np.random.Generator) -> None:
+        exact = self.exact(frame, schema)
+        broken = ~np.isnan(exact) & self._breaks(frame, schema)
+        write_numbers(frame, self.target, exact, schema, broken)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind.value,
+            "target": self.target,
+            "source": self.source,
+            "factor": self.factor,
+            "offset": self.offset,
+            "share": self.share,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> LinearRule:
+        factor = _number(data, "factor")
+        offset = _number({"offset": data.get("offset", 0.0)}, "offset")
+        if factor == 0:
+            raise RuleError("A linear rule's factor must not be 0.")
+        return cls(_text(data, "target"), _text(data, "source"), factor, offset, _share(data))
+
+
+Rule = OrderRule | RangeRule | MappingRule | ArithmeticRule | LinearRule
 RULE_TYPES: dict[str, type] = {
-    kind.kind.value: kind for kind in (OrderRule, RangeRule, MappingRule, ArithmeticRule)
+    kind.kind.value: kind
+    for kind in (OrderRule, RangeRule, MappingRule, ArithmeticRule, LinearRule)
 }
 
 
@@ -286,7 +350,7 @@ def tolerance(decimals: int | None) -> float:
 def rule_from_dict(data: Any) -> Rule:
     """A rule read from its ``to_dict`` form; ``RuleError`` for anything else."""
     if not isinstance(data, dict) or data.get("kind") not in RULE_TYPES:
-        raise RuleError("A rule must be one of: order, range, mapping, arithmetic.")
+        raise RuleError(f"A rule must be one of: {', '.join(RULE_TYPES)}.")
     return RULE_TYPES[data["kind"]].from_dict(data)
 
 
@@ -334,6 +398,11 @@ def _is_pair(item: Any) -> bool:
         and len(item) == 2
         and all(v is None or isinstance(v, (str, int, float, bool)) for v in item)
     )
+
+
+def _constant(value: float) -> str:
+    """A rule's factor or amount in words: at most ten significant digits, no exponent."""
+    return np.format_float_positional(float(f"{value:.10g}"), trim="-")
 
 
 def _plain(value: Any) -> Any:
