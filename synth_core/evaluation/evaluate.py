@@ -39,7 +39,6 @@ from synth_core.evaluation.verdicts import (
 from synth_core.rules import Rule
 from synth_core.schema import (
     DISCRETE_KINDS,
-    FORMAT_SEPARATOR,
     ColumnInfo,
     Kind,
     Schema,
@@ -162,11 +161,9 @@ def sdmetrics_metadata(schema: Schema, columns: list[str] | None = None) -> dict
     out = {}
     for name in names:
         info = schema[name]
-        entry = {"sdtype": _SDTYPES.get(info.kind, "categorical")}
-        fmt = info.datetime_format or ""
-        if info.kind == Kind.DATETIME and fmt and FORMAT_SEPARATOR not in fmt:
-            entry["datetime_format"] = fmt  # a mix of formats is read before (_dated)
-        out[name] = entry
+        # Dates reach SDMetrics read already (``_dated``): its own reading knows neither a mix
+        # of formats nor the formats of this project's own (such as '%-H' for '9:05').
+        out[name] = {"sdtype": _SDTYPES.get(info.kind, "categorical")}
     return {"columns": out}
 
 
@@ -374,18 +371,19 @@ def _report(report, real, synthetic, schema, columns):
 
 
 def _dated(frame: pd.DataFrame, schema: Schema, columns: list[str]) -> pd.DataFrame:
-    """``frame[columns]`` with the date columns written in mixed formats read as dates (one
-    format each is what SDMetrics reads)."""
+    """``frame[columns]`` with the date columns written as text read as dates, each with its
+    column's format."""
     frame = frame[columns]
-    mixed = [
+    written = [
         name
         for name in columns
         if schema[name].kind == Kind.DATETIME
-        and FORMAT_SEPARATOR in (schema[name].datetime_format or "")
+        and schema[name].datetime_format
+        and not pd.api.types.is_datetime64_any_dtype(frame[name])
     ]
-    if mixed:
+    if written:
         frame = frame.assign(
-            **{name: parse_datetimes(frame[name], schema[name].datetime_format) for name in mixed}
+            **{name: parse_datetimes(frame[name], schema[name].datetime_format) for name in written}
         )
     return frame
 

@@ -286,6 +286,23 @@ def test_dates_in_mixed_formats_are_compared_as_dates() -> None:
     assert scores.column_shapes == pytest.approx(1.0)
 
 
+def test_times_written_without_a_leading_zero_are_scored_with_the_other_columns() -> None:
+    """'1:41:00' has the format '%-H:%M:%S', which SDMetrics cannot read itself: the times
+    must count in the scores, not be left out of them without a word."""
+    rng = np.random.default_rng(0)
+    seconds = rng.normal(5400, 600, 400).astype(int)
+    times = pd.Series([f"{s // 3600}:{s % 3600 // 60:02d}:{s % 60:02d}" for s in seconds])
+    frame = pd.DataFrame({"time": times, "age": rng.integers(12, 60, 400)})
+    schema = infer_schema(frame)
+    assert schema["time"].datetime_format == "%-H:%M:%S"
+    later = [f"{s // 3600 + 1}:{s % 3600 // 60:02d}:{s % 60:02d}" for s in seconds]
+
+    scores = quality_scores(frame, frame.assign(time=later), schema)
+
+    assert scores.column_shapes < 0.75  # age matches; the times are an hour off
+    assert quality_scores(frame, frame.copy(), schema).column_shapes == pytest.approx(1.0)
+
+
 def test_a_target_of_many_values_is_scored_on_its_most_common_with_a_note() -> None:
     rng = np.random.default_rng(0)
     frame = pd.DataFrame({"code": [f"c{i % 60}" for i in range(600)], "x": rng.normal(size=600)})
