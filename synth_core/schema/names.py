@@ -12,10 +12,11 @@ def _words(text: str) -> frozenset[str]:
 ID_WORDS = frozenset({"id", "ids", "uuid", "guid", "pid", "sku"})
 ID_LAST_WORDS = frozenset({"key", "code", "uid", "ref", "reference", "number", "no", "nr", "num"})
 # Codes that name a place or a class rather than count something: 'Postal Code', 'MS.SubClass'.
-POSTAL_WORDS = frozenset({"zip", "zipcode", "postal", "postcode", "plz"})
+POSTAL_WORDS = frozenset({"zip", "zipcode", "postal", "postcode", "plz", "郵便番号", "邮编"})
 CODE_WORDS = POSTAL_WORDS | frozenset({"code", "class", "subclass", "type", "category", "cat"})
 PHONE_WORDS = frozenset(
     {"phone", "telephone", "tel", "mobile", "cell", "cellphone", "fax", "phonenumber"}
+    | {"電話", "電話番号", "携帯", "携帯番号", "电话", "手机"}
 )
 NATIONAL_ID_PHRASES = (
     ("ssn",),
@@ -27,7 +28,7 @@ NATIONAL_ID_PHRASES = (
     ("national", "insurance"),
     ("tax", "id"),
 )
-ADDRESS_WORDS = frozenset({"address", "addr", "street", "streetaddress"})
+ADDRESS_WORDS = frozenset({"address", "addr", "street", "streetaddress", "住所", "地址"})
 NOT_ADDRESS_WORDS = frozenset({"email", "mail", "ip", "mac", "web", "url", "wallet"})
 PERSON_WORDS = _words(
     "name names firstname lastname surname forename fullname customer contact person client "
@@ -35,7 +36,10 @@ PERSON_WORDS = _words(
     "physician nurse driver guest applicant buyer seller "
     # the same in the languages of common European exports (German, French, Spanish, Italian, Dutch)
     "kunde kundin vorname nachname nom prenom prénom nombre apellido cliente nome cognome klant "
-    "naam achternaam"
+    "naam achternaam kundenname familienname ansprechpartner inhaber "
+    # Japanese and Chinese headers (a name, a customer's or member's name, a contact person)
+    "氏名 名前 お名前 姓名 名字 苗字 フリガナ 顧客名 会員名 患者名 担当者 担当者名 "
+    "客户 客户名 联系人"
 )
 # Names of things rather than people: 'Product Name', 'City', 'Customer Segment'.
 NOT_PERSON_WORDS = _words(

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from synth_core.schema.findings import Finding, TextSample
+from synth_core.schema.given_names import holds_given_name
 from synth_core.schema.kinds import Kind
 from synth_core.schema.messages import quote
 from synth_core.schema.names import (
@@ -42,6 +43,7 @@ TEXT_MIN_MEAN_LENGTH = 40  # ... and values are long ...
 TEXT_MIN_MEAN_WORDS = 6  # ... or have many words
 SENTENCE_MIN_SHARE = 0.5  # of values written as sentences: notes, free text
 NAME_MAX_WORDS = 8  # 'Cumings, Mrs. John Bradley (Florence Briggs Thayer)' is 7
+GIVEN_NAME_MIN_SHARE = 0.6  # of values holding a known first name: names whatever the header
 
 BOOLEAN_PAIRS = frozenset(
     frozenset(pair)
@@ -160,7 +162,7 @@ def text_phone(column: TextSample) -> Finding | None:
     # Without a name hint, only formatted numbers count ('+44 20 7946 0018', '(555) 010-2345'),
     # and never in a column named 'id' ('Order ID': '100-2345-67').
     hinted = has_word(column.tokens, PHONE_WORDS)
-    if not hinted and has_word(column.tokens, ID_WORDS):
+    if not hinted and has_word(column.tokens, ID_WORDS | POSTAL_WORDS):
         return None
 
     def looks_like_phone(texts: pd.Series) -> pd.Series:
@@ -189,35 +191,57 @@ def text_address(column: TextSample) -> Finding | None:
 
 
 def text_person_name(column: TextSample) -> Finding | None:
+    """Named for people and written as names; or, whatever the column's name (a header in
+    another language), written as names most of which hold a known first name."""
     tokens = column.tokens
-    if not has_word(tokens, PERSON_WORDS) or has_word(tokens, NOT_PERSON_WORDS):
+    if has_word(tokens, NOT_PERSON_WORDS) or not column.high_cardinality:
         return None
-    if not column.high_cardinality:
+    if not column.passes(_looks_like_name, PII_MIN_SHARE):
         return None
-
-    def looks_like_name(texts: pd.Series) -> pd.Series:
-        texts = texts.str.replace("_", " ", regex=False)  # 'devin_rivera_borrego', as systems write
-        return (
-            texts.str.fullmatch(NAME_PATTERN)
-            & (texts.str.count(r"\s+") < NAME_MAX_WORDS)
-            # Capitalised, or all in lower case as some exports and systems write them.
-            & (texts.str.slice(0, 1).str.isupper() | texts.str.islower())
-        )
-
-    if column.passes(looks_like_name, PII_MIN_SHARE):
+    if has_word(tokens, PERSON_WORDS):
         return _pii("name", "people's names")
+    if column.passes(holds_given_name, GIVEN_NAME_MIN_SHARE):
+        return _pii("name", f"people's names, such as {quote(column.texts.iloc[0])}")
     return None
+
+
+def _looks_like_name(texts: pd.Series) -> pd.Series:
+    texts = texts.str.replace("_", " ", regex=False)  # 'devin_rivera_borrego', as systems write
+    first = texts.str.slice(0, 1)
+    return (
+        texts.str.fullmatch(NAME_PATTERN)
+        & (texts.str.count(r"\s+") < NAME_MAX_WORDS)
+        # Capitalised, all in lower case as some exports and systems write them, or in a script
+        # without capitals (Japanese, Chinese).
+        & (first.str.isupper() | texts.str.islower() | (first.str.upper() == first.str.lower()))
+    )
 
 
 def text_postal_code(column: TextSample) -> Finding | None:
     """Postal codes are places shared by many rows: categories, never keys or amounts (codes of
-    digits only are categories too, see ``_categorical`` in ``infer``)."""
-    if has_word(column.tokens, POSTAL_WORDS) and not column.matches(DIGITS_PATTERN, 1.0):
+    digits only are categories too, see ``_categorical`` in ``infer``); unless nearly every row
+    has its own, when they point at the real rows as labels do (``text_row_label``)."""
+    if not has_word(column.tokens, POSTAL_WORDS):
+        return None
+    if rare_codes(column):
         return Finding(
-            Kind.CATEGORICAL,
-            f"postal codes like {quote(column.texts.iloc[0])}: {column.distinct:,} categories",
+            Kind.IDENTIFIER,
+            f"postal codes, {_unique_phrase(column.unique_share)}: as categories a model could "
+            "only copy them, each pointing at its real row; an identifier, left out by default",
         )
-    return None
+    if column.matches(DIGITS_PATTERN, 1.0):
+        return None
+    return Finding(
+        Kind.CATEGORICAL,
+        f"postal codes like {quote(column.texts.iloc[0])}: {column.distinct:,} categories",
+    )
+
+
+def rare_codes(column: TextSample) -> bool:
+    """Whether nearly every row has a code of its own (as a label of one row each)."""
+    return len(column.values) >= IDENTIFIER_MIN_VALUES and column.unique_share >= (
+        ROW_LABEL_MIN_UNIQUE
+    )
 
 
 def text_identifier(column: TextSample) -> Finding | None:
@@ -282,9 +306,11 @@ def text_row_label(column: TextSample) -> Finding | None:
     a label of one row each. A model learns such a column as categories seen once, so it could
     only copy real labels, each pointing at the real row it names."""
     unique = column.unique_share
-    if len(column.values) < IDENTIFIER_MIN_VALUES or unique < ROW_LABEL_MIN_UNIQUE:
+    if not rare_codes(column):
         return None
-    if column.matches(NUMBER_LIKE_PATTERN, CODE_MIN_SHARE):  # '5.00 kg', unread time stamps
+    # '5.00 kg', unread time stamps: measures; but codes of digits written with leading zeros
+    # ('06269') are labels.
+    if column.matches(NUMBER_LIKE_PATTERN, CODE_MIN_SHARE) and not _zero_padded(column):
         return None
     return Finding(
         Kind.IDENTIFIER,
@@ -292,6 +318,10 @@ def text_row_label(column: TextSample) -> Finding | None:
         "each (a name or code), which a model could only copy; an identifier, left out by "
         "default",
     )
+
+
+def _zero_padded(column: TextSample) -> bool:
+    return bool(column.texts.str.match(r"0\d").any()) and column.matches(DIGITS_PATTERN, 1.0)
 
 
 def _notes(column: TextSample) -> bool:

@@ -309,6 +309,44 @@ def test_names_need_a_hint_and_many_values() -> None:
     assert infer_one(entities, name="Name.of.Covered.Entity").kind is not Kind.PII
 
 
+def test_names_under_any_header_are_found_by_their_first_names() -> None:
+    """A customer's name in a German, Dutch or unnamed column: most values hold a first name."""
+    first = ["Ilse", "Prof. Peer", "Claus-Dieter", "Jan", "Sophie", "Wendelin", "Greta", "Tomasz"]
+    last = ["Meyer", "Hesse", "Hertrampf-Hahn", "de Vries", "Martin", "Nowak"]
+    people = [f"{a} {b}" for a in first for b in last]
+    info = infer_one(people, name="Käufer")
+    assert (info.kind, info.pii_type) == (Kind.PII, "name")
+    assert info.reason.startswith("looks like people's names, such as ")
+    # Places named after people are not people: too few hold a first name.
+    cities = ["San Diego", "Santa Rosa", "New York", "Grand Rapids", "Fort Collins", "Salt Lake"]
+    cities += ["Las Vegas", "Port Elizabeth", "El Paso", "Kansas City", "Long Beach", "Boise"]
+    assert infer_one(cities * 2, name="Ort").kind is Kind.CATEGORICAL
+
+
+def test_japanese_headers_name_people_addresses_phones_and_postcodes() -> None:
+    names = [
+        f"{a} {b}"
+        for a in ("太田", "鈴木", "佐藤", "高橋", "田中")
+        for b in ["真綾", "英樹", "花子", "健一", "翔太", "明美"]
+    ]
+    assert infer_one(names, name="氏名").pii_type == "name"
+    phones = [f"090-{1000 + i:04d}-{2000 + i:04d}" for i in range(30)]
+    assert infer_one(phones, name="電話番号").pii_type == "phone"
+    postcodes = [f"{100 + i % 3:03d}-{i % 4:04d}" for i in range(30)]
+    assert infer_one(postcodes, name="郵便番号").kind is Kind.CATEGORICAL  # not phone numbers
+
+
+def test_postal_codes_nearly_every_row_has_its_own_are_left_out() -> None:
+    rare = [f"{i * 37 % 99999:05d}" for i in range(54)] + ["00037"] * 6
+    info = infer_one(rare, name="zip")
+    assert (info.kind, info.include) == (Kind.IDENTIFIER, False)
+    assert info.reason.startswith("postal codes, a different value in 90 % of rows: as categ")
+    shared = [f"{i % 12:05d}" for i in range(60)]
+    assert infer_one(shared, name="zip").kind is Kind.CATEGORICAL
+    padded = [f"0{i * 7919 % 9999:04d}" for i in range(60)]  # unnamed codes of one row each
+    assert infer_one(padded, name="ref").kind is Kind.IDENTIFIER
+
+
 def test_not_phone_numbers() -> None:
     ips = [f"192.168.1.{i}" for i in range(30)]
     assert infer_one(ips, name="host").kind is not Kind.PII
