@@ -296,6 +296,7 @@ def _fit(args) -> int:
         schema = schema.with_only(_names(args.columns))
     read_in = time.monotonic() - started
     rules = _fit_rules(args, frame, schema)
+    real = frame
     frame, holdout = sc.holdout_split(frame, args.holdout, seed=args.seed)
     overrides = {
         "variant": args.variant,
@@ -338,7 +339,7 @@ def _fit(args) -> int:
             done.set()
             reporter.join()
         snap = progress.snapshot()
-    synth.keep_ids_of(holdout)
+    synth.plan_ids_on(real)
     synth.save(args.out)
     for note in snap.notes:
         print(f"note: {note}", file=sys.stderr)

@@ -165,10 +165,12 @@ class TrainingJob:
         fit: FitRunner = fit_here,
         progress: TrainingProgress | None = None,
         rules: list | None = None,
+        real: pd.DataFrame | None = None,
     ):
         self._frame, self._schema, self.config = frame, schema, config
         self._fit = fit
         self._rules = rules  # business rules to keep (None: those every row obeys)
+        self._real = real  # every real row: new IDs are planned on them (None: on ``frame``)
         self._rows = len(frame)
         self._slots = slots
         self._keep_alive = keep_alive
@@ -257,6 +259,8 @@ class TrainingJob:
             synth = self._fit(
                 self._frame, self._schema, self.config, self._progress, self._stop, self._rules
             )
+            if self._real is not None:
+                synth.plan_ids_on(self._real)
             state = RunState.STOPPED if synth.stopped_early else RunState.FINISHED
             self._progress.finish(state)
             self._set(state, result=synth)
@@ -275,7 +279,7 @@ class TrainingJob:
             self._progress.finish(RunState.FAILED, message)
             self._set(RunState.FAILED, message)
         finally:
-            self._frame = None  # the job no longer holds the user's data
+            self._frame = self._real = None  # the job no longer holds the user's data
             if self._slots is not None:
                 self._slots.release(self)
 

@@ -25,7 +25,7 @@ from synth_core.models.build import generate_frame
 from synth_core.models.variants import Variant
 from synth_core.parts import ModelParts
 from synth_core.privacy.filters import CopyRule, NearCopyFilter
-from synth_core.privacy.pii import IdSlot
+from synth_core.privacy.pii import IdSlot, PiiPlan
 from synth_core.privacy.plan import plan_privacy
 from synth_core.rules import (
     Rule,
@@ -146,10 +146,13 @@ class Synthesizer:
         )
         return self
 
-    def keep_ids_of(self, rows: pd.DataFrame) -> None:
-        """Never make a new ID equal to one in ``rows``: real rows kept away from training (a
-        holdout) are real people too, and the model only knows the IDs it learnt from."""
-        self._set_parts(replace(self.parts_, pii=self.pii_.with_ids_of(rows)))
+    def plan_ids_on(self, real: pd.DataFrame) -> None:
+        """Plan the columns replaced by new IDs or made-up values on ``real``, every real row
+        (the training rows and those kept away from training, such as a holdout): new IDs never
+        equal a real one, and a key that repeats keeps the real table's rows per key. The model
+        itself only learnt from the training rows."""
+        plan = PiiPlan.fit(real, self.schema_, self.config_.seed)
+        self._set_parts(replace(self.parts_, pii=plan))
 
     @classmethod
     def from_parts(cls, parts: ModelParts) -> Synthesizer:

@@ -104,7 +104,9 @@ def start_training(
     train = split_for_training(table.frame, schema, config.seed, store)
     # Finding rules reads the rows outside a differential-privacy guarantee: none then.
     kept = [] if config.dp_epsilon is not None else rules.kept(table, schema, store)
-    spec = FitSpec(train, schema, config, keep_alive=session_keep_alive(), rules=kept)
+    spec = FitSpec(
+        train, schema, config, keep_alive=session_keep_alive(), rules=kept, real=table.frame
+    )
     job = training_backend().submit_fit(spec)
     state.set_job(job, schema, store)
     return job

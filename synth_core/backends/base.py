@@ -45,6 +45,9 @@ class FitSpec:
     gpus: float | None = None
     keep_alive: Callable[[], bool] | None = None
     rules: list | None = None  # business rules to keep (None: those every real row obeys)
+    # Every real row, the ones kept away from training too: new IDs are planned on them
+    # (``Synthesizer.plan_ids_on``); None: on the training rows.
+    real: pd.DataFrame | None = None
 
 
 class Backend(abc.ABC):
@@ -76,6 +79,7 @@ class Backend(abc.ABC):
             fit=fit,
             progress=progress,
             rules=spec.rules,
+            real=spec.real,
         )
         return job.start()
 

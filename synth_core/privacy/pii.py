@@ -28,7 +28,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -240,17 +240,6 @@ class PiiPlan:
     @property
     def names(self) -> list[str]:
         return [column.name for column in self.columns]
-
-    def with_ids_of(self, rows: pd.DataFrame) -> PiiPlan:
-        """This plan, with the identifiers of ``rows`` (real rows the model did not learn, such
-        as a holdout) never to be made as new IDs either."""
-        columns = tuple(
-            replace(column, real_hashes=_hashes_with(column, rows[column.name]))
-            if column.real_hashes and column.name in rows
-            else column
-            for column in self.columns
-        )
-        return replace(self, columns=columns)
 
     def to_dict(self) -> dict:
         """Plain JSON for the model file: formats and settings, never a real value of a row."""
@@ -468,11 +457,6 @@ def value_hashes(values: np.ndarray) -> np.ndarray:
     """A 64-bit hash of each ID as text (numbers without a trailing '.0')."""
     texts = np.asarray(values, dtype=object).astype(str).astype(object)
     return pd.util.hash_array(texts, categorize=False).view(np.int64)
-
-
-def _hashes_with(column: PiiColumn, series: pd.Series) -> tuple[int, ...]:
-    more = value_hashes(_id_texts(series, column.numeric).to_numpy(dtype=object))
-    return tuple(int(h) for h in np.union1d(np.array(column.real_hashes, dtype=np.int64), more))
 
 
 def _id_texts(series: pd.Series, numeric: bool) -> pd.Series:

@@ -35,6 +35,25 @@ def test_no_real_key_of_a_sales_export_appears_in_any_generated_row() -> None:
     assert made["Customer ID"].value_counts().max() > 1  # keys still repeat
 
 
+def test_new_keys_avoid_every_real_key_and_repeat_as_often_as_in_the_whole_table() -> None:
+    """The model learns from the training rows; new IDs are planned on every real row, the
+    held-out ones too: none is made again, and each key has as many rows as a real one."""
+    sales = sales_orders(orders=600, seed=5)
+    schema = infer_schema(sales).with_changes("Customer ID", treatment="new_ids")
+    train = sales.sample(frac=0.8, random_state=0)
+    synth = Synthesizer(TINY_CONFIG).fit(train, schema)
+    learnt = synth.sample(len(sales), seed=1)["Customer ID"]
+
+    synth.plan_ids_on(sales)
+    made = synth.sample(len(sales), seed=1)["Customer ID"]
+
+    real_keys = set(sales["Customer ID"])
+    rows_per_key = len(sales) / len(real_keys)
+    assert len(made) / made.nunique() == pytest.approx(rows_per_key, rel=0.05)
+    assert len(learnt) / learnt.nunique() < 0.9 * rows_per_key  # the training rows' spread
+    assert not real_keys & set(made)
+
+
 def test_a_one_category_table_gives_all_its_rows() -> None:
     frame = pd.DataFrame({"colour": np.resize(["red", "green", "blue"], 500)})
     synth = Synthesizer(TINY_CONFIG).fit(frame)
