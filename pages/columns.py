@@ -118,8 +118,8 @@ else:
     st.markdown(f"**{table_view.learned_summary(schema)}**")
     if schema.included:
         st.caption(table_view.size_and_time(schema, table.rows))
-    for note in table_view.warnings(schema):
-        st.warning(plain(note), icon=":material/warning:")
+    # Filled after the choices below, which may change what the warnings say.
+    warnings_shown = st.container()
 
     if replaceable := table_view.replaceable(schema):
         st.markdown("**Columns the model does not learn, in the synthetic copy**")
@@ -137,6 +137,8 @@ else:
             if choice != info.treatment:
                 schema = schema.with_changes(info.name, treatment=choice)
                 state.set_schema(schema)
+    for note in table_view.warnings(schema):
+        warnings_shown.warning(plain(note), icon=":material/warning:")
 
     if found := rules.proposed(table, schema):
         st.markdown("**Business rules**")

@@ -240,6 +240,8 @@ if results.ready_or_point_back(table, job, "to compare its rows with yours"):
             flow.TRAIN,
         )
     else:
+        if state.trained_on_other_data() == "columns":
+            flow.other_columns_note(generating=False)
         done = results.scores(job)
         if done is None and results.scoring_stopped(job):
             st.info("Scoring was stopped, so there are no scores yet.", icon=":material/stop:")

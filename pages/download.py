@@ -7,7 +7,7 @@ import streamlit as st
 
 from synth_core.errors import SynthError
 from synth_core.tables import to_csv_bytes, to_xlsx_bytes
-from ui import handoff, results, state
+from ui import flow, handoff, results, state
 from ui.stoppable import progress_with_stop
 from ui.text import plain
 
@@ -222,9 +222,12 @@ def generate_step() -> None:
 
 
 if results.ready_or_point_back(table, job, "to generate rows"):
-    if state.trained_on_other_data() == "table":
+    changed = state.trained_on_other_data()
+    if changed == "table":
         st.caption(
             "This model was trained on a table loaded earlier; the report needs the table it "
             "learned from, so train again to score it."
         )
+    elif changed == "columns":
+        flow.other_columns_note(generating=True)
     generate_step()

@@ -64,3 +64,15 @@ def point_back(message: str, path: str) -> None:
     step = next(step for step in STEPS if step.path == path)
     st.info(message, icon=":material/info:")
     st.page_link(step.path, label=f"Go to {step.title}", icon=step.icon)
+
+
+def other_columns_note(generating: bool) -> None:
+    """Say that the model follows the columns chosen when it started training, not today's."""
+    what = "generates rows" if generating else "made these rows"
+    st.warning(
+        f"The columns chosen on the Columns page changed after this model started training, "
+        f"and it {what} with the earlier choice: a column left out now, or filled in "
+        "another way, may still come out as it was then. Train again to use the columns "
+        "chosen now.",
+        icon=":material/warning:",
+    )

@@ -341,7 +341,13 @@ def trained_on_other_data(state: State | None = None) -> str | None:
 
 
 def _learned(store: State, schema: Schema) -> tuple[int, tuple[tuple[str, str], ...]]:
-    columns = tuple((column.name, column.kind.value) for column in schema.included)
+    """The table's revision, and each column the model writes: learned (with its kind) or
+    filled in (with its treatment, which the model keeps from the start of its training)."""
+    columns = tuple(
+        (column.name, column.kind.value if column.include else f"filled: {column.treatment}")
+        for column in schema.columns
+        if column.include or column.treatment is not None
+    )
     return store.get(TABLE_REVISION, 0), columns
 
 

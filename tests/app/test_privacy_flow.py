@@ -69,3 +69,16 @@ def test_private_training_with_replaced_columns_end_to_end(private: AppTest) -> 
     assert not set(synthetic["order_id"]) & set(made.frame["order_id"])  # held-out rows' too
     assert not set(synthetic["customer_email"]) & set(made.frame["customer_email"])
     assert any("Filters:" in m.value for m in private.markdown)
+    assert not private.warning  # the model follows the columns chosen now
+
+
+def test_columns_filled_another_way_after_training_are_pointed_out(private: AppTest) -> None:
+    private.switch_page("pages/columns.py").run()
+    identify = [w.value for w in private.warning if "identify people or rows" in w.value]
+    assert not any("order_id" in w for w in identify)  # filled with new IDs, so not left out
+    private.selectbox(key=f"{state.TREATMENT_WIDGET_PREFIX}order_id").select_index(0).run()  # out
+    identify = [w.value for w in private.warning if "identify people or rows" in w.value]
+    assert any("order_id" in w for w in identify)  # said in the run that made the choice
+    for page in ("pages/download.py", "pages/compare.py"):
+        private.switch_page(page).run()
+        assert any("Train again to use the columns" in w.value for w in private.warning), page

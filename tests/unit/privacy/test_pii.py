@@ -206,8 +206,6 @@ def test_the_plan_keeps_rows_per_key_and_hashes_but_no_real_key() -> None:
     assert len(restored.real_hashes) == sales["Customer ID"].nunique()
 
 
-
-
 def test_ids_counted_up_get_new_ids_in_their_own_words_when_their_formats_are_full() -> None:
     # 'Order 1' ... 'Order 150': every one- and two-digit value is real, so new IDs go on in
     # longer ones; the shared word is kept though each length has fewer values than it needs.
