@@ -11,7 +11,7 @@ import streamlit as st
 from ui import flow, state, training
 from ui.text import plain
 
-st.set_page_config(page_title="Synth Studio", page_icon=":material/auto_awesome:", layout="wide")
+st.set_page_config(page_title="Synth Studio", page_icon="✨", layout="wide")
 
 page = st.navigation(flow.navigation())
 

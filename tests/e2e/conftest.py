@@ -16,6 +16,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -115,10 +116,19 @@ def browser() -> Iterator[object]:
 
 @pytest.fixture
 def page(browser, app_url: str) -> Iterator[object]:
-    """A fresh browser tab (a new app session) on the app, wide enough for its layout."""
+    """A fresh browser tab (a new app session) on the app, wide enough for its layout.
+    ``tab.elsewhere`` lists the requests it sent to any other host (a page icon, a font)."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
     tab = context.new_page()
     tab.set_default_timeout(30_000)
+    own = urlsplit(app_url).netloc
+    tab.elsewhere = []
+    tab.on(
+        "request",
+        lambda request: (
+            urlsplit(request.url).netloc in ("", own) or tab.elsewhere.append(request.url)
+        ),
+    )
     tab.goto(app_url)
     try:
         yield tab

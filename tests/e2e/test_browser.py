@@ -121,6 +121,7 @@ def test_upload_train_compare_download(page, screenshot, tmp_path):
     _check_bundle(Path(bundle_download.value.path()))
     screenshot(page, "download")
     assert not page.get_by_test_id("stException").count()
+    assert page.elsewhere == []  # no icon, font or script from another host: it works offline
 
 
 def _check_bundle(path: Path) -> None:
