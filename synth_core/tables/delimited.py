@@ -16,7 +16,7 @@ from itertools import islice
 from synth_core.errors import DataError
 from synth_core.tables.dialect import DELIMITERS
 from synth_core.tables.progress import ReadSteps
-from synth_core.tables.rows import is_blank
+from synth_core.tables.rows import is_blank, title_note, title_rows
 
 _DELIMITER_NAMES = {",": "commas", ";": "semicolons (;)", "\t": "tabs", "|": "vertical bars (|)"}
 SAMPLE_CHARS = 65_536
@@ -63,8 +63,16 @@ def read_delimited(
     def parsed(chars: int) -> None:
         steps.read(len(data) * chars // max(len(text), 1), len(data), "bytes")
 
-    rows = _parse_csv(text, split_on, parsed)[lines_to_skip:]
-    return DelimitedRows(rows, encoding, delimiter, text, split_on, lines_to_skip)
+    every = _parse_csv(text, split_on, parsed)
+    found = DelimitedRows(every[lines_to_skip:], encoding, delimiter, text, split_on, lines_to_skip)
+    titles = [row for row in every[:lines_to_skip] if not _excel_hint(row)]
+    if titles:
+        notes.append(title_note("Line", found.line_of(0), titles))
+    return found
+
+
+def _excel_hint(row: list[str]) -> bool:
+    return len(row) == 1 and re.fullmatch(r"sep=.", row[0]) is not None
 
 
 def named_like_workbook(name: str) -> bool:
@@ -80,11 +88,12 @@ def note_delimiter(delimiter: str | None, notes: list[str]) -> None:
 
 
 def choose_delimiter(text: str, name: str) -> tuple[str | None, int]:
-    """The separator (None: a single column) and how many lines before the header to skip."""
-    hinted = re.match(r"sep=(.)\r?\n", text[:8])  # Excel's "sep=;" first line
+    """The separator (None: a single column) and how many rows before the header to skip:
+    Excel's "sep=;" line, or a title and notes above the table (``rows.title_rows``)."""
+    hinted = re.match(r"sep=(.)\r?\n", text[:8])
     if hinted and hinted.group(1) in DELIMITERS:
         return hinted.group(1), 1
-    return _detect_delimiter(text, prefer_tab=name.lower().endswith((".tsv", ".tab"))), 0
+    return _detect_delimiter(text, prefer_tab=name.lower().endswith((".tsv", ".tab")))
 
 
 def not_text_error() -> DataError:
@@ -173,8 +182,9 @@ def looks_binary(sample: str) -> bool:
     return len(_CONTROL_CHARS.findall(sample)) > limit
 
 
-def _detect_delimiter(text: str, *, prefer_tab: bool) -> str | None:
-    """Pick the separator that splits the first rows into a steady number of columns.
+def _detect_delimiter(text: str, *, prefer_tab: bool) -> tuple[str | None, int]:
+    """Pick the separator that splits the first rows into a steady number of columns, and the
+    rows of a title above them.
 
     The header and up to ``_SAMPLE_ROWS`` rows are parsed with each candidate (quotes
     respected). A candidate qualifies when it splits the header into two or more names and at
@@ -183,9 +193,11 @@ def _detect_delimiter(text: str, *, prefer_tab: bool) -> str | None:
     sample = text[:SAMPLE_CHARS]
     truncated = len(text) > len(sample)
     best: tuple[float, int, int] | None = None
-    chosen: str | None = None
+    chosen: tuple[str | None, int] = (None, 0)
     for rank, delimiter in enumerate(DELIMITERS):
-        rows = [row for row in _sample_rows(sample, delimiter) if not is_blank(row)]
+        parsed = _sample_rows(sample, delimiter)
+        titles = title_rows(parsed)
+        rows = [row for row in parsed[titles:] if not is_blank(row)]
         if truncated and len(rows) > 1:
             rows.pop()  # the sample may end in the middle of a row
         if not rows or len(rows[0]) < 2:
@@ -197,10 +209,10 @@ def _detect_delimiter(text: str, *, prefer_tab: bool) -> str | None:
         if share < 0.5:
             continue
         if prefer_tab and delimiter == "\t":
-            return "\t"
+            return "\t", titles
         score = (share, width, -rank)
         if best is None or score > best:
-            best, chosen = score, delimiter
+            best, chosen = score, (delimiter, titles)
     return chosen
 
 

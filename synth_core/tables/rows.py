@@ -11,10 +11,41 @@ from synth_core.tables.limits import ReadLimits, too_many_columns, too_many_rows
 from synth_core.tables.progress import ReadSteps
 
 _ROWS_PER_STEP = 100_000  # rows turned into columns at a time, between two progress calls
+MAX_TITLE_ROWS = 5  # rows of a title or notes above a table's column names, at most
+_TITLE_CHECK_ROWS = 50  # rows under the column names that must look like the table's
 
 
 def is_blank(row: Sequence[str]) -> bool:
     return not any(cell.strip() for cell in row)
+
+
+def _filled(row: Sequence[str]) -> int:
+    return sum(1 for cell in row if cell.strip())
+
+
+def title_rows(rows: Sequence[Sequence[str]]) -> int:
+    """How many rows at the top are a title or notes above the table, as spreadsheets export
+    them ('Quarterly staff report', 'Exported 2024-03-01'): rows of one filled cell (or none)
+    before the first row of two or more, which most rows under it match. 0 when there are none."""
+    for index, row in enumerate(rows[: MAX_TITLE_ROWS + 1]):
+        if _filled(row) < 2:
+            continue
+        if index == 0 or not any(_filled(above) for above in rows[:index]):
+            return 0  # the first row that is not blank holds the column names
+        under = [r for r in rows[index + 1 : index + 1 + _TITLE_CHECK_ROWS] if not is_blank(r)]
+        table_like = sum(_filled(r) >= 2 for r in under)
+        return index if under and table_like >= len(under) / 2 else 0
+    return 0
+
+
+def title_note(unit: str, number: int, skipped: Sequence[Sequence[str]]) -> str:
+    """The remark for rows left out above the column names, read on ``unit`` ``number``."""
+    texts = [cell.strip() for row in skipped for cell in row if cell.strip()]
+    shown = "; ".join(f"'{text[:40]}'" for text in texts[:2])
+    return (
+        f"Read the column names from {unit.lower()} {number}: the rows above them look like a "
+        f"title or notes ({shown}), so they were left out."
+    )
 
 
 def empty_file_error() -> DataError:
@@ -29,10 +60,13 @@ def split_rows(
     unit: str,
     line_of: Callable[[int], int],
     steps: ReadSteps | None = None,
+    notes: list[str] | None = None,
 ) -> tuple[list[str], list[Sequence[str]]]:
     """Split rows into the header and per-column sequences of raw cells, enforcing the limits.
 
-    Leading blank rows are skipped. Rows shorter than the header are padded with empty cells;
+    Leading blank rows are skipped, and a title or notes above the column names
+    (``title_rows``), with a remark added to ``notes``. Rows shorter than the header are padded
+    with empty cells;
     empty fields past the header's width (a trailing separator) are dropped; any other extra
     field is an error naming the ``unit`` ("Line"/"Row") given by ``line_of(row index)``.
     ``steps`` hears every :data:`_ROWS_PER_STEP` rows turned into columns. ``rows`` is emptied
@@ -41,6 +75,11 @@ def split_rows(
     first = next((i for i, row in enumerate(rows) if not is_blank(row)), None)
     if first is None:
         raise empty_file_error()
+    titles = title_rows(rows[first:])
+    if titles:
+        if notes is not None:
+            notes.append(title_note(unit, line_of(first + titles), rows[first : first + titles]))
+        first = next(i for i in range(first + titles, len(rows)) if not is_blank(rows[i]))
     header, width = rows[first], len(rows[first])
     if width > limits.max_columns:
         raise too_many_columns(limits, width)
@@ -96,8 +135,9 @@ def _fit_to_header(
 
 
 def _rows_before(body: list[list[str]], index: int) -> bool:
-    """Whether a row that is not blank comes before row ``index`` of the body."""
-    return any(row and not is_blank(row) for row in body[:index])
+    """Whether a row of the table (two filled cells or more, not a title's) comes before row
+    ``index`` of the body."""
+    return any(_filled(row) >= 2 for row in body[:index])
 
 
 def _extra_values(where: str, count: int, width: int, first: bool) -> DataError:

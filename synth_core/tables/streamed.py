@@ -62,8 +62,8 @@ def stream_columns(
     if text is None or looks_binary(text[:SAMPLE_CHARS]):
         return None
     delimiter, lines_to_skip = choose_delimiter(text, name)
-    if delimiter is None:
-        return None
+    if delimiter is None or (lines_to_skip and not text.startswith("sep=")):
+        return None  # a title above the table: the whole-file reader skips it, with a note
     header = _one_line_header(text, delimiter, lines_to_skip)
     if header is None:
         return None

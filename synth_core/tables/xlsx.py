@@ -1,4 +1,4 @@
-"""Excel workbooks (.xlsx) into rows: the first sheet's cells as the text a CSV would hold.
+"""Excel workbooks (.xlsx) into rows: a sheet's cells as the text a CSV would hold.
 
 A hostile workbook (a few megabytes that unpack to millions of cells) is refused before it is
 parsed when a part unpacks to far more than any real workbook of its size, or more than a table
@@ -20,15 +20,16 @@ from synth_core.errors import DataError
 from synth_core.tables.limits import ReadLimits, too_many_columns, too_many_rows
 from synth_core.tables.progress import ReadSteps
 from synth_core.tables.rows import is_blank
-from synth_core.wording import human_bytes
+from synth_core.wording import counted, human_bytes
 
 
 def read_workbook(
     data: bytes, limits: ReadLimits, notes: list[str], steps: ReadSteps | None = None
 ) -> list[list[str]]:
-    """The rows of the workbook's first sheet, adding remarks worth showing to ``notes``;
-    ``steps`` hears the rows read every few tens of thousands of cells (their total is not known
-    before the end)."""
+    """The rows of the workbook's table, adding remarks worth showing to ``notes``: the first
+    sheet with rows enough for a table (a cover or notes sheet before it is passed over), else
+    the sheet with the most rows. ``steps`` hears the rows read every few tens of thousands of
+    cells (their total is not known before the end)."""
     import openpyxl  # imported here: only Excel uploads pay for it
 
     _check_packing(_check_is_workbook(data), limits)
@@ -37,31 +38,54 @@ def read_workbook(
     except Exception as error:
         raise _damaged_xlsx() from error
     try:
-        if not workbook.worksheets:
+        sheets = workbook.worksheets
+        if not sheets:
             raise _damaged_xlsx()
-        sheet = workbook.worksheets[0]
-        sheet.reset_dimensions()  # some programs store a wrong size, which would cut columns off
-        if len(workbook.worksheets) > 1:
-            notes.append(
-                f"Read the first sheet, '{sheet.title}', of {len(workbook.worksheets)} sheets."
-            )
-        try:
-            rows = [
-                _trim_trailing_blanks([_cell_text(value) for value in values])
-                for values in _bounded(sheet.iter_rows(values_only=True), limits, steps)
-            ]
-        except DataError:
-            raise
-        except Exception as error:
-            raise _damaged_xlsx() from error
+        passed: list[tuple[str, int]] = []  # sheets too small for a table: (title, rows)
+        best: tuple[int, str, list[list[str]]] | None = None
+        for sheet in sheets:
+            rows = _sheet_rows(sheet, limits, steps)
+            filled = sum(not is_blank(row) for row in rows)
+            if best is None or filled > best[0]:
+                best = (filled, sheet.title, rows)
+            if filled > limits.min_rows:  # the column names and enough rows under them
+                break
+            passed.append((sheet.title, filled))
     finally:
         workbook.close()
-    if all(is_blank(row) for row in rows):
+    filled, title, rows = best
+    if filled == 0:
         raise DataError(
-            "The first sheet of the workbook is empty. Put the table on the first sheet, "
-            "or pick another file."
+            "Every sheet of the workbook is empty. Save the table in it, or pick another file."
         )
+    _note_sheet(notes, title, len(sheets), [p for p in passed if p[0] != title])
     return rows
+
+
+def _sheet_rows(sheet, limits: ReadLimits, steps: ReadSteps | None) -> list[list[str]]:
+    sheet.reset_dimensions()  # some programs store a wrong size, which would cut columns off
+    try:
+        return [
+            _trim_trailing_blanks([_cell_text(value) for value in values])
+            for values in _bounded(sheet.iter_rows(values_only=True), limits, steps)
+        ]
+    except DataError:
+        raise
+    except Exception as error:
+        raise _damaged_xlsx() from error
+
+
+def _note_sheet(notes: list[str], title: str, sheets: int, passed: list[tuple[str, int]]) -> None:
+    if sheets == 1:
+        return
+    if not passed:
+        notes.append(f"Read the first sheet, '{title}', of {sheets} sheets.")
+        return
+    skipped = "; ".join(f"'{name}': {counted(rows, 'filled row')}" for name, rows in passed)
+    notes.append(
+        f"Read the sheet '{title}' of {sheets} sheets: the sheets before it hold too few rows "
+        f"for a table ({skipped})."
+    )
 
 
 def _check_is_workbook(data: bytes) -> list[zipfile.ZipInfo]:

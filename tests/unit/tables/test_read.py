@@ -555,12 +555,34 @@ def test_impossible_path_is_reported_as_not_found():
         read_table("bad\x00name.csv")
 
 
-def test_empty_first_sheet():
+def test_a_workbook_of_empty_sheets():
     workbook = openpyxl.Workbook()
-    workbook.create_sheet("Second").append(["a", "b"])
+    workbook.create_sheet("Second")
     buffer = io.BytesIO()
     workbook.save(buffer)
-    assert_read_error(buffer.getvalue(), "first sheet", "empty")
+    assert_read_error(buffer.getvalue(), "Every sheet of the workbook is empty")
+
+
+def test_a_cover_sheet_before_the_table_is_passed_over_with_a_note():
+    workbook = openpyxl.Workbook()
+    workbook.active.title = "Cover"
+    workbook.active.append(["Staff report"])
+    workbook.active.append(["Prepared by HR"])
+    data = workbook.create_sheet("Data")
+    data.append(["team", "hours"])
+    for i in range(40):
+        data.append([f"t{i % 3}", i])
+    workbook.create_sheet("Charts")
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+
+    result = read_table(buffer.getvalue())
+
+    assert list(result.frame.columns) == ["team", "hours"] and len(result.frame) == 40
+    assert (
+        "Read the sheet 'Data' of 3 sheets: the sheets before it hold too few rows for a table "
+        "('Cover': 2 filled rows)."
+    ) in result.info.notes
 
 
 def test_xlsx_row_limit():
@@ -611,3 +633,28 @@ def test_money_and_percentages_are_read_as_numbers_each_column_in_its_own_style(
     assert any(
         "Read 'income' as numbers, written like '$90,000.00'" in n for n in result.info.notes
     )
+
+
+def test_title_lines_above_a_csv_table_are_left_out_with_a_note():
+    """As spreadsheets and reporting tools export them: a title, a line of notes, a blank
+    line of separators, then the table."""
+    body = "".join(f"{('admin', 'manage')[i % 2]},{8 + i % 9},no\n" for i in range(40))
+    text = "Bank wages report,,\nExported 2024-03-01 by HR,,\n,,\njob,education,minority\n" + body
+
+    result = read_table(text.encode())
+
+    assert list(result.frame.columns) == ["job", "education", "minority"]
+    assert len(result.frame) == 40 and result.frame["education"].dtype.kind == "i"
+    assert (
+        "Read the column names from line 4: the rows above them look like a title or notes "
+        "('Bank wages report'; 'Exported 2024-03-01 by HR'), so they were left out."
+    ) in result.info.notes
+    plain = read_table(("job,education,minority\n" + body).encode())
+    assert not any("title" in note for note in plain.info.notes)
+
+
+def test_a_single_column_with_a_stray_separator_is_still_one_column():
+    lines = ["comment"] + [f"fine {i}" for i in range(30)]
+    lines[3] = "good, but slow"  # a value with a comma, not a header
+    result = read_table(("\n".join(lines) + "\n").encode())
+    assert list(result.frame.columns) == ["comment"] and len(result.frame) == 30

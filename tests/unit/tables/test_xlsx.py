@@ -8,7 +8,7 @@ import zipfile
 import openpyxl
 import pytest
 
-from synth_core.tables import ReadLimits
+from synth_core.tables import ReadLimits, read_table
 from synth_core.tables import xlsx as xlsx_module
 from tests.unit.tables.test_read import assert_read_error, read
 
@@ -108,16 +108,31 @@ def test_a_workbook_that_unpacks_past_the_byte_limit_is_refused_before_it_is_par
     assert_read_error(data, "Unpacked, the workbook is larger than the limit", limits=limits)
 
 
-def test_a_title_above_the_table_gets_advice_about_the_title_not_separators():
+def _titled_sheet(titles: int) -> bytes:
     book = openpyxl.Workbook()
     sheet = book.active
-    sheet.append(["Sales report, 2024"])
+    for i in range(titles):
+        sheet.append([f"Sales report, 2024 (part {i + 1})"])
     sheet.append([])
     sheet.append(["region", "month", "amount"])
     for i in range(30):
         sheet.append(["north" if i % 2 else "south", i % 12 + 1, 10.5 * i])
     buffer = io.BytesIO()
     book.save(buffer)
-    facts = ("Row 3 has 3 values", "the first row that is not empty", "title", "rows above")
-    message = assert_read_error(buffer.getvalue(), *facts)
+    return buffer.getvalue()
+
+
+def test_a_title_above_the_table_is_left_out_with_a_note():
+    result = read_table(_titled_sheet(titles=2))
+    assert list(result.frame.columns) == ["region", "month", "amount"]
+    assert len(result.frame) == 30
+    assert (
+        "Read the column names from row 4: the rows above them look like a title or notes "
+        "('Sales report, 2024 (part 1)'; 'Sales report, 2024 (part 2)'), so they were left out."
+    ) in result.info.notes
+
+
+def test_notes_longer_than_a_title_get_advice_about_the_title_not_separators():
+    facts = ("Row 9 has 3 values", "the first row that is not empty", "title", "rows above")
+    message = assert_read_error(_titled_sheet(titles=7), *facts)
     assert "separator" not in message and "quotes" not in message
