@@ -39,6 +39,15 @@ MISSING_MARKERS: tuple[str, ...] = (
     "#NULL!",
 )
 
+# Words that mean "no value" in a column of numbers ('unknown' years of schooling); in a column
+# of text they are a category like any other. Compared in lower case.
+NUMBER_GAP_WORDS: frozenset[str] = frozenset(
+    {
+        "unknown", "unk", "missing", "n.a.", "n.a", "n/d", "nd", "not available",
+        "not applicable", "not known", "no data", "no answer", "refused", "don't know",
+        "dont know", "dk", "blank", "empty", "undefined", ".", "..", "x", "*", "—", "–",
+    }
+)  # fmt: skip
 TWO_LETTER_CODES_MIN = 3  # other codes beside 'NA' before 'NA' is read as one of them
 _TWO_LETTERS = re.compile(r"[A-Z]{2}")
 

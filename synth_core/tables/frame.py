@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from synth_core.errors import DataError
-from synth_core.tables.cells import FactorisedColumn, factorise
+from synth_core.tables.cells import NUMBER_GAP_WORDS, FactorisedColumn, factorise
 from synth_core.tables.limits import ReadLimits
 from synth_core.tables.numbers import NumberParser, detect_number_style, formatted_numbers
 from synth_core.tables.progress import ReadSteps
@@ -100,6 +100,16 @@ def _convert(
     values = parser.convert(column)
     if values.dtype != object:
         return values
+    gaps = _number_gaps(parser, column)
+    if gaps is not None:
+        values, words = gaps
+        said = [f"'{shorten(word, 20)}'" for word in words]
+        said = said[0] if len(said) == 1 else ", ".join(said[:-1]) + " or " + said[-1]
+        notes.append(
+            f"Read '{shorten(column.name, 40)}' as numbers; the cells that say {said} have no "
+            "number, so they count as empty."
+        )
+        return values
     found = formatted_numbers(column)
     if found is None:
         return values
@@ -110,6 +120,25 @@ def _convert(
         "table writes them the same way)."
     )
     return numbers
+
+
+def _number_gaps(
+    parser: NumberParser, column: FactorisedColumn
+) -> tuple[np.ndarray, list[str]] | None:
+    """The column as numbers when its only other cells are words for "no value"
+    (``NUMBER_GAP_WORDS``), with those words; None otherwise. The column's missing cells then
+    include them."""
+    words = pd.Index(column.values, dtype=object).str.lower().isin(NUMBER_GAP_WORDS)
+    gaps = np.asarray(words, dtype=bool) & ~column.missing
+    if not gaps.any() or gaps.sum() == (~column.missing).sum():
+        return None
+    trial = FactorisedColumn(column.name, column.codes, column.values, column.missing | gaps)
+    values = parser.convert(trial)
+    if values.dtype == object:
+        return None
+    column.missing = trial.missing
+    words = {str(word).lower(): str(word) for word in sorted(column.values[gaps])}
+    return values, sorted(words.values(), key=str.lower)
 
 
 def _number_style(columns: list[FactorisedColumn], notes: list[str]) -> tuple[str, str | None]:

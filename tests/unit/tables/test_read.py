@@ -658,3 +658,21 @@ def test_a_single_column_with_a_stray_separator_is_still_one_column():
     lines[3] = "good, but slow"  # a value with a comma, not a header
     result = read_table(("\n".join(lines) + "\n").encode())
     assert list(result.frame.columns) == ["comment"] and len(result.frame) == 30
+
+
+def test_words_for_no_value_in_a_column_of_numbers_count_as_empty_cells():
+    years = [str(8 + i % 12) for i in range(40)]
+    years[3], years[9], years[20] = "unknown", "Unknown", "not available"
+    kinds = [("cat", "dog", "unknown")[i % 3] for i in range(40)]
+    text = "education,pet\n" + "".join(f"{y},{k}\n" for y, k in zip(years, kinds, strict=True))
+
+    result = read_table(text.encode())
+
+    education = result.frame["education"]
+    assert education.dtype.kind == "f" and education.isna().sum() == 3
+    assert education.max() == 19
+    assert "unknown" in set(result.frame["pet"])  # in text, a category like any other
+    assert (
+        "Read 'education' as numbers; the cells that say 'not available' or 'unknown' have no "
+        "number, so they count as empty."
+    ) in result.info.notes
