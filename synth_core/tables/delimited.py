@@ -192,7 +192,7 @@ def _detect_delimiter(text: str, *, prefer_tab: bool) -> tuple[str | None, int]:
     """
     sample = text[:SAMPLE_CHARS]
     truncated = len(text) > len(sample)
-    best: tuple[float, int, int] | None = None
+    best: tuple[float, int, int, int] | None = None
     chosen: tuple[str | None, int] = (None, 0)
     for rank, delimiter in enumerate(DELIMITERS):
         parsed = _sample_rows(sample, delimiter)
@@ -210,7 +210,7 @@ def _detect_delimiter(text: str, *, prefer_tab: bool) -> tuple[str | None, int]:
             continue
         if prefer_tab and delimiter == "\t":
             return "\t", titles
-        score = (share, width, -rank)
+        score = (share, -titles, width, -rank)  # a separator that needs no title skipped first
         if best is None or score > best:
             best, chosen = score, (delimiter, titles)
     return chosen
