@@ -141,18 +141,54 @@ def _decode(data: bytes, notes: list[str]) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
-    # Not UTF-8: almost always an export from Windows software in Western Europe or America.
-    try:
-        text, encoding = data.decode("cp1252"), "cp1252"
-        label = "Windows (cp1252)"
-    except UnicodeDecodeError:
-        text, encoding = data.decode("latin-1"), "latin-1"
-        label = "Latin-1 (ISO-8859-1)"
+    # Not UTF-8: an export from Windows software, mostly of Western Europe or America; Excel in
+    # Japan and China saves CSV in its own code page, told apart by the letters it decodes to.
+    east_asian = _east_asian_text(data)
+    if east_asian is not None:
+        text, encoding, label = east_asian
+    else:
+        try:
+            text, encoding = data.decode("cp1252"), "cp1252"
+            label = "Windows (cp1252)"
+        except UnicodeDecodeError:
+            text, encoding = data.decode("latin-1"), "latin-1"
+            label = "Latin-1 (ISO-8859-1)"
     notes.append(
         f"Read as {label} text, because the file is not UTF-8. If some letters look wrong, "
         "save the file as CSV UTF-8 and try again."
     )
     return text, encoding
+
+
+_KANA = re.compile(r"[\u3040-\u30ff]")  # hiragana and katakana, full width
+_EAST_ASIAN = re.compile(r"[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff01-\uff60\uffe0-\uffe6]")
+EAST_ASIAN_MIN_CHARS = 20  # letters beyond ASCII needed before a code page is judged by them
+EAST_ASIAN_MIN_SHARE = 0.95  # of those letters, in the code page's scripts
+KANA_MIN_SHARE = 0.05  # Japanese text: some kana among them, which Chinese has none of
+
+
+def _east_asian_text(data: bytes) -> tuple[str, str, str] | None:
+    """``data`` decoded as Japanese (Shift-JIS, cp932) or Chinese (GBK) Windows text when it
+    decodes cleanly and nearly every letter beyond ASCII is one of that language's; else None.
+    Western text decoded so turns into few such letters, or fails to decode."""
+    for codec, label, kana in (
+        ("cp932", "Japanese Windows (Shift-JIS)", True),
+        ("gbk", "Chinese Windows (GBK)", False),
+    ):
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        sample = text[:SAMPLE_CHARS]
+        beyond = sum(1 for char in sample if ord(char) > 127)
+        if beyond < EAST_ASIAN_MIN_CHARS:
+            continue
+        if len(_EAST_ASIAN.findall(sample)) < EAST_ASIAN_MIN_SHARE * beyond:
+            continue
+        if kana and len(_KANA.findall(sample)) < KANA_MIN_SHARE * beyond:
+            continue
+        return text, codec, label
+    return None
 
 
 def utf16_without_bom(sample: bytes) -> str | None:

@@ -676,3 +676,27 @@ def test_words_for_no_value_in_a_column_of_numbers_count_as_empty_cells():
         "Read 'education' as numbers; the cells that say 'not available' or 'unknown' have no "
         "number, so they count as empty."
     ) in result.info.notes
+
+
+@pytest.mark.parametrize(
+    ("codec", "label", "header", "cities"),
+    [
+        ("cp932", "Japanese Windows (Shift-JIS)", "氏名,年齢,都市", ("東京", "大阪", "さいたま")),
+        ("gbk", "Chinese Windows (GBK)", "姓名,年龄,城市", ("北京", "上海", "广州")),
+    ],
+)
+def test_japanese_and_chinese_excel_csv_is_read_in_its_code_page(codec, label, header, cities):
+    rows = [f"{cities[i % 3]}の人{i},{20 + i % 40},{cities[(i + 1) % 3]}" for i in range(60)]
+    if codec == "gbk":
+        rows = [row.replace("の人", "人") for row in rows]
+    result = read_table(("\n".join([header, *rows]) + "\n").encode(codec))
+    assert list(result.frame.columns) == header.split(",")
+    assert set(result.frame.iloc[:, 2]) == set(cities)
+    assert any(note.startswith(f"Read as {label} text") for note in result.info.notes)
+
+
+def test_western_windows_text_with_many_accents_stays_cp1252():
+    rows = [f"Société Générale {i},Müller,{i},Élodie à Zürich" for i in range(60)]
+    result = read_table(("entreprise,nom,n,lieu\n" + "\n".join(rows)).encode("cp1252"))
+    assert result.frame["nom"].iloc[0] == "Müller"
+    assert result.info.encoding == "cp1252"
