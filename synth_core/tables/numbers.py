@@ -41,6 +41,7 @@ _DOT_DECIMAL_EVIDENCE = _every_line(
 _NUMBERISH = _each_line(r"[+-]?[.,' \xa0\u202f]*\d[\d.,' \xa0\u202f]*(?:[eE][+-]?\d+)?")
 _EVIDENCE_SAMPLE = 5_000  # distinct values per column: plenty to judge a style, and fast
 _PLAIN_INTEGERS = _each_line(r"[+-]?\d+")
+_IPV4 = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}")  # an address such as '196.106.235.163'
 _INTEGER_CHARACTERS = re.compile(r"[0-9+\-\n]*", re.ASCII)
 _LEADING_ZERO = re.compile(r"^[+-]?0\d", re.ASCII | re.MULTILINE)
 _THOUSANDS_CANDIDATES = (".", ",", " ", "\xa0", "\u202f", "'")
@@ -56,8 +57,11 @@ def detect_number_style(columns: list[FactorisedColumn]) -> tuple[str, str | Non
     """
     texts = []
     for column in columns:
-        joined = _joined(column.present()[:_EVIDENCE_SAMPLE])
-        if joined and _NUMBERISH.fullmatch(joined) and not _PLAIN_INTEGERS.fullmatch(joined):
+        present = column.present()[:_EVIDENCE_SAMPLE]
+        joined = _joined(present)
+        if not joined or not _NUMBERISH.fullmatch(joined) or _PLAIN_INTEGERS.fullmatch(joined):
+            continue
+        if sum(map(bool, map(_IPV4.fullmatch, present))) * 2 < len(present):
             texts.append(joined)
     comma = sum(len(_COMMA_DECIMAL_EVIDENCE.findall(text)) for text in texts)
     dot = sum(len(_DOT_DECIMAL_EVIDENCE.findall(text)) for text in texts)

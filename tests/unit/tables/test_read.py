@@ -700,3 +700,11 @@ def test_western_windows_text_with_many_accents_stays_cp1252():
     result = read_table(("entreprise,nom,n,lieu\n" + "\n".join(rows)).encode("cp1252"))
     assert result.frame["nom"].iloc[0] == "Müller"
     assert result.info.encoding == "cp1252"
+
+
+def test_ip_addresses_do_not_make_the_file_one_of_decimal_commas():
+    rows = [f"{100 + i}.{106 + i}.{235 - i}.{163 + i},{i * 1000},{20 + i}" for i in range(40)]
+    result = read_table(("ip_address,income,age\n" + "\n".join(rows)).encode())
+    assert result.info.decimal == "." and result.info.thousands is None
+    assert not any("decimal comma" in note or "Thousands" in note for note in result.info.notes)
+    assert result.frame["income"].tolist()[:2] == [0, 1000]
