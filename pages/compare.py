@@ -9,11 +9,19 @@ import streamlit as st
 from synth_core.reporting.plots import association_figures, marginal_figure, utility_figure
 from synth_core.wording import percent
 from ui import flow, results, state
-from ui.scores_view import score_card, validity_panel, worst_first
+from ui.scores_view import (
+    NOT_SCORED_NOTE,
+    score_card,
+    score_table,
+    validity_panel,
+    worst_first,
+)
 from ui.text import plain
 
 CORRELATIONS_EXPLAINED = (
-    "Each square shows how strongly two columns move together (0: not at all, 1: completely). "
+    "Each square shows how strongly two columns move together: 0 not at all, 1 or −1 "
+    "completely (−1: one goes down as the other goes up; pairs with categories run from 0 to "
+    "1). "
     "The left map is your table, the middle one the synthetic table; the right one shows where "
     "they differ. A pale right map means the relationships between columns were kept."
 )
@@ -59,10 +67,11 @@ def summary(done: results.Scored) -> None:
     with cards[2]:
         score_card(
             "Privacy",
-            percent(privacy.dcr_share, 0),
+            f"{privacy.exact_copies:,} {'copy' if privacy.exact_copies == 1 else 'copies'}",
             verdicts.get("privacy"),
-            help="Share of synthetic rows closer to a training row than to a kept-aside row. "
-            "About 50 % means the model did not memorise the rows it learned from.",
+            help="Synthetic rows identical to a rare real row, and (on the Privacy tab) how "
+            "close the synthetic rows are to the rows the model learned from compared with "
+            "rows it never saw: the verdict is the weakest of these.",
         )
     with cards[3]:
         score_card(
@@ -86,8 +95,7 @@ def columns_tab(done: results.Scored) -> None:
     details = evaluation.column_shapes_details
     if len(details):
         st.caption("How alike each column is (100 % is identical), worst first.")
-        shown = details.sort_values("Score").assign(Score=lambda d: (d["Score"] * 100).round(1))
-        st.dataframe(shown.rename(columns={"Score": "Score (%)"}), hide_index=True)
+        st.dataframe(score_table(details), hide_index=True)
 
 
 def correlations_tab(done: results.Scored) -> None:
@@ -199,7 +207,11 @@ def details_tab(done: results.Scored) -> None:
     evaluation = done.evaluation
     realism(evaluation)
     st.markdown("**Column pairs** (how alike the relationship between two columns is)")
-    st.dataframe(evaluation.pair_trends_details, hide_index=True)
+    pairs = evaluation.pair_trends_details
+    if len(pairs):
+        st.dataframe(score_table(pairs), hide_index=True)
+        if pairs["Score"].isna().any():
+            st.caption(NOT_SCORED_NOTE)
     diagnostic = evaluation.diagnostic
     st.markdown(
         f"**Validity**: data validity {percent(diagnostic.data_validity, 0)}, "

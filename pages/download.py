@@ -87,7 +87,10 @@ def describe(made: results.Generated) -> str:
     if made.condition is not None:
         words += ", all with " + " and ".join(f"{plain(c)} = {plain(v)}" for c, v in made.condition)
     return (
-        words + ". " + plain(results.filters_sentence(made)) + plain(results.rules_sentence(made))
+        words
+        + ". Filters: "
+        + plain(results.filters_sentence(made))
+        + plain(results.rules_sentence(made))
     )
 
 

@@ -20,7 +20,7 @@ from synth_core.handoff.facts import personal_data_sentence
 from synth_core.privacy import dp
 from synth_core.privacy.filters import RARE_BELOW, NearCopyFilter, near_copy_filter
 from synth_core.reporting.report import html_report
-from synth_core.wording import copies_in_words
+from synth_core.wording import copies_in_words, counted
 from ui import flow, state
 from ui.holdout import real_rows
 from ui.state import LoadedTable, State
@@ -156,8 +156,9 @@ def condition_columns(synth: Synthesizer) -> list[str]:
 
 
 def filters_sentence(made: Generated) -> str:
-    """What the filters removed from ``made``, in one or two sentences."""
-    words = f"Filters: {copies_in_words(made.copies_removed, made.common_copies_kept, RARE_BELOW)}"
+    """What the filters removed from ``made``, in one or two sentences (after a "Filters:"
+    label)."""
+    words = copies_in_words(made.copies_removed, made.common_copies_kept, RARE_BELOW)
     if made.near_copy_rule is None:
         return words + "; the near-copy filter needs real rows kept aside, and there were too few."
     return words + f"; {made.near_copies_removed:,} near copies removed ({made.near_copy_rule})."
@@ -167,8 +168,8 @@ def rules_sentence(made: Generated) -> str:
     """The business rules the rows obey, and how many generated rows broke one, or nothing."""
     if not made.rules_kept:
         return ""
-    rules = "1 business rule" if made.rules_kept == 1 else f"{made.rules_kept} business rules"
-    rejected = f"{made.rule_rejected:,} generated rows that broke one were left out"
+    rules = counted(made.rules_kept, "business rule")
+    rejected = f"{counted(made.rule_rejected, 'generated row')} that broke one left out"
     return f" Every row obeys the {rules} kept; {rejected}."
 
 

@@ -19,6 +19,38 @@ LEVEL_STYLE: dict[str, tuple[str, str]] = {
 }
 
 
+#: SDMetrics' metric names, as the score tables say them.
+METRIC_WORDS = {
+    "KSComplement": "shape of the numbers",
+    "TVComplement": "shares of the categories",
+    "CorrelationSimilarity": "correlation",
+    "ContingencySimilarity": "categories found together",
+}
+NOT_SCORED = "–"
+NOT_SCORED_NOTE = (
+    f"{NOT_SCORED}: not scored, because the two columns are hardly related in your table, so "
+    "there is no relation to keep."
+)
+
+
+def score_table(details: pd.DataFrame) -> pd.DataFrame:
+    """SDMetrics' details of column shapes or pairs, in plain words: each metric named for what
+    it compares, scores and correlations in per cent and hundredths, worst first; a score
+    SDMetrics left out shown as ``NOT_SCORED``."""
+    shown = details.sort_values("Score", na_position="last").copy()
+    shown["Metric"] = shown["Metric"].map(lambda name: METRIC_WORDS.get(name, name))
+    shown = shown.rename(columns={"Metric": "Compared", "Score": "Score (%)"})
+    shown["Score (%)"] = [_number(v * 100, 1) for v in shown["Score (%)"]]
+    for name in ("Real Correlation", "Synthetic Correlation"):
+        if name in shown:
+            shown[name] = [_number(v, 2) for v in shown[name]]
+    return shown
+
+
+def _number(value: float, decimals: int) -> str:
+    return NOT_SCORED if pd.isna(value) else f"{value:.{decimals}f}"
+
+
 def verdict_badge(verdict: Verdict) -> None:
     """A coloured badge with the verdict's level, such as "Good"."""
     colour, icon = LEVEL_STYLE.get(verdict.level, ("gray", ":material/help:"))

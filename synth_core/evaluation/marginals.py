@@ -19,7 +19,8 @@ from synth_core.schema import ColumnInfo, Kind
 
 MAX_BINS = 30
 MAX_CATEGORIES = 20  # drawn one by one; the rest are grouped
-MIN_CATEGORY_SHARE = 0.005  # ... as are categories this rare in both tables
+MIN_CATEGORY_SHARE = 0.005  # ... as are categories this rare in both tables ...
+MAX_OTHER_SHARE = 0.5  # ... unless they hold more than this share of the real rows
 SECONDS_PER_DAY = 86_400
 OTHER, MISSING_LABEL = "Other", "Missing"
 
@@ -109,6 +110,10 @@ def _categorical(name: str, real: pd.Series, synthetic: pd.Series) -> Marginal:
     present = both.drop(index=MISSING, errors="ignore")
     largest = present.max(axis=1)
     kept = largest[largest >= MIN_CATEGORY_SHARE]
+    if present.drop(index=kept.index)["real"].sum() > MAX_OTHER_SHARE:
+        # Most rows hold rare values (a city in a customer list): the most common are drawn all
+        # the same, or the chart is one bar of "Other" in both tables, which says nothing.
+        kept = largest
     # Most common in the real table first; ties (and synthetic-only values) by name.
     order = sorted(kept.index, key=lambda label: (-both.at[label, "real"], -kept[label], label))
     order = order[:MAX_CATEGORIES]

@@ -9,6 +9,7 @@ every second stays cheap on long runs. The evaluation charts read an ``Evaluatio
 from __future__ import annotations
 
 import html
+import math
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -48,6 +49,7 @@ BASELINE_COLOUR = "#7f7f7f"
 #: Verdict level -> bar colour in the scores chart.
 LEVEL_COLOURS = {"excellent": "#2ca02c", "good": "#1f77b4", "fair": "#ff7f0e", "poor": "#d62728"}
 CELL_PIXELS = 28  # heatmap height per column
+MAX_BIN_TICKS = 10  # histogram bins named on the axis, at most
 
 
 def loss_figure(snapshot: ProgressSnapshot) -> go.Figure:
@@ -215,6 +217,12 @@ def marginal_figure(marginal: Marginal) -> go.Figure:
     _layout(figure, as_text(marginal.column), x_title="", y_title="share of rows")
     figure.update_layout(barmode="overlay" if numeric else "group", bargap=0.02 if numeric else 0.2)
     figure.update_xaxes(type="category", rangemode="normal")
+    if numeric and len(marginal.labels) > MAX_BIN_TICKS:
+        # Every bin's range side by side overlaps: a few bins are named by where they start
+        # (each bar's hover still gives its range).
+        step = math.ceil(len(marginal.labels) / MAX_BIN_TICKS)
+        ticks = [as_text(label) for label in marginal.labels[::step]]
+        figure.update_xaxes(tickvals=ticks, ticktext=[tick.split(" – ")[0] for tick in ticks])
     figure.update_yaxes(ticksuffix=" %", rangemode="tozero")
     return figure
 
@@ -250,8 +258,8 @@ def association_figures(associations: Associations) -> tuple[go.Figure, go.Figur
         )
         _layout(figure, title, x_title="", y_title="")
         figure.update_layout(height=max(HEIGHT, 120 + CELL_PIXELS * len(names)))
-        figure.update_xaxes(rangemode="normal", tickangle=-45)
-        figure.update_yaxes(autorange="reversed")
+        figure.update_xaxes(rangemode="normal", tickangle=-45, dtick=1)  # every column named
+        figure.update_yaxes(autorange="reversed", dtick=1)
         figures.append(figure)
     return figures[0], figures[1], figures[2]
 
@@ -329,7 +337,8 @@ def _layout(figure: go.Figure, title: str, *, x_title: str, y_title: str) -> Non
         title={"text": title, "font": {"size": 14}, "x": 0, "xanchor": "left"},
         height=HEIGHT,
         margin={"l": 10, "r": 10, "t": 60, "b": 10},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0, "xanchor": "left"},
+        # Under the title, not over it.
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 1, "xanchor": "right"},
     )
     figure.update_xaxes(title_text=x_title, rangemode="tozero")
     figure.update_yaxes(title_text=y_title)

@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from synth_core.errors import DataError
 from tests.app.steps import tiny_settings, train_to_the_end
 from tests.helpers import make_mixed_frame
-from ui import results, state
+from ui import results, scores_view, state
 from ui.holdout import real_rows
 
 COMPARE = "pages/compare.py"
@@ -283,3 +283,35 @@ def test_report_is_offered_once_scored(trained: AppTest) -> None:
         done, state.get_job(trained.session_state), state.get_table(trained.session_state)
     )
     assert "members.csv" in html
+
+
+def test_score_tables_name_what_each_metric_compares_and_show_unscored_pairs_as_a_dash():
+    pairs = pd.DataFrame(
+        {
+            "Column 1": ["city", "age"],
+            "Column 2": ["team", "hours"],
+            "Metric": ["ContingencySimilarity", "CorrelationSimilarity"],
+            "Score": [np.nan, 0.9312],
+            "Real Correlation": [np.nan, 0.4567],
+            "Synthetic Correlation": [np.nan, 0.5],
+        }
+    )
+    shown = scores_view.score_table(pairs)
+    assert shown.to_dict("records") == [
+        {
+            "Column 1": "age",
+            "Column 2": "hours",
+            "Compared": "correlation",
+            "Score (%)": "93.1",
+            "Real Correlation": "0.46",
+            "Synthetic Correlation": "0.50",
+        },
+        {
+            "Column 1": "city",
+            "Column 2": "team",
+            "Compared": "categories found together",
+            "Score (%)": "–",
+            "Real Correlation": "–",
+            "Synthetic Correlation": "–",
+        },
+    ]

@@ -59,6 +59,9 @@ def test_private_training_with_replaced_columns_end_to_end(private: AppTest) -> 
     assert any("Differentially private: ε = " in s.value for s in private.success)
     captions = " ".join(c.value for c in private.caption)
     assert "near copies removed" in captions and "customer_email: replace with fake" in captions
+    assert "**Filters**: Filters" not in captions
+    privacy = next(m for m in private.metric if m.label == "Privacy")
+    assert privacy.value.endswith(("copy", "copies"))  # what the card's sentence speaks of
 
     private.switch_page("pages/download.py").run()
     made = state.get_table(private.session_state)  # the real rows

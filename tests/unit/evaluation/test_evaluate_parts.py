@@ -125,6 +125,17 @@ def test_whole_numbers_get_one_bin_each_and_dates_get_date_labels(real, infos):
     assert pd.Timestamp(day.labels[0]).timestamp() == pytest.approx(day.edges[0])
 
 
+def test_a_column_of_rare_values_draws_its_most_common_beside_the_rest():
+    cities = [f"city {i % 900}" for i in range(1000)]  # each under 0.5 % of the rows
+    real = pd.DataFrame({"city": cities})
+    synthetic = pd.DataFrame({"city": cities[::-1]})
+    infos = make_schema(real, {"city": Kind.CATEGORICAL}).included
+    marginal = column_marginals(real, synthetic, infos)["city"]
+    assert len(marginal.labels) == MAX_CATEGORIES + 1 and marginal.labels[-1] == "Other"
+    assert marginal.labels[0] == "city 0" and marginal.real[0] == pytest.approx(0.002)
+    assert marginal.real[-1] == pytest.approx(1 - 0.002 * MAX_CATEGORIES)
+
+
 def test_rare_categories_are_grouped_and_missing_cells_counted():
     rng = np.random.default_rng(0)
     common = [f"c{i:02d}" for i in range(MAX_CATEGORIES + 5)]

@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import math
 
 import numpy as np
 import plotly.graph_objects as go
 import pytest
 
+from synth_core.evaluation.marginals import Marginal
 from synth_core.reporting.plots import (
     ACCURACY_SMOOTHING,
+    MAX_BIN_TICKS,
     MAX_POINTS,
     SMOOTHING_STEPS,
     accuracy_figure,
     fidelity_figure,
     loss_figure,
+    marginal_figure,
 )
 from synth_core.training.progress import ProgressSnapshot, RunState
 
@@ -157,3 +161,18 @@ def test_loss_figure_draws_each_network_on_its_own_scale() -> None:
     assert figure.layout.yaxis2.overlaying == "y" and figure.layout.yaxis2.side == "right"
     assert figure.layout.yaxis.title.text == "Generator loss"
     assert figure.layout.yaxis2.title.text == "Discriminator loss"
+
+
+def test_a_histogram_of_many_bins_names_a_few_by_their_start_and_legends_leave_the_title():
+    edges = np.linspace(30.5, 121.7, 31)
+    labels = [f"{a:.1f} – {b:.1f}" for a, b in itertools.pairwise(edges)]
+    shares = [1 / 30] * 30
+    figure = marginal_figure(Marginal("rate", "numeric", labels, edges.tolist(), shares, shares))
+    axis = figure.layout.xaxis
+    assert len(axis.ticktext) <= MAX_BIN_TICKS and axis.ticktext[0] == "30.5"
+    assert list(axis.tickvals) == labels[:: math.ceil(30 / MAX_BIN_TICKS)]
+    assert figure.layout.legend.xanchor == "right" and figure.layout.title.x == 0
+    few = marginal_figure(
+        Marginal("n", "numeric", labels[:5], edges[:6].tolist(), [0.2] * 5, [0.2] * 5)
+    )
+    assert few.layout.xaxis.tickvals is None  # a few bins keep their ranges
