@@ -4,26 +4,49 @@ scikit-learn), so the command line starts fast."""
 
 from __future__ import annotations
 
-from synth_core.schema import DISCRETE_KINDS, NUMERIC_KINDS, Kind, Schema
+from synth_core.schema import DISCRETE_KINDS, NUMERIC_KINDS, ColumnInfo, Kind, Schema
+from synth_core.schema.names import name_tokens
 
 MAX_CATEGORIES = 20  # a label, not one of hundreds of names ...
 MAX_MISSING = 0.2  # ... filled in most rows
+# Columns named for what a model predicts ('Churn', 'Survived', 'income', 'label').
+TARGET_WORDS = frozenset(
+    {"target", "label", "class", "outcome", "churn", "churned", "survived", "survival"}
+    | {"default", "fraud", "diagnosis", "response", "result", "income", "salary", "price"}
+    | {"species", "y"}
+)
+# Numbers that say when or which row, not something to predict.
+NOT_TARGET_WORDS = frozenset(
+    {"timestamp", "time", "date", "year", "month", "day", "id", "index", "row"}
+)
 
 
 def default_target(schema: Schema) -> str | None:
-    """The column a person would predict: the last included label (a category or yes/no column
-    of a few values, filled in most rows); else the last such number; else None (no column
-    qualifies, or one column alone is learned: there is nothing to predict it from)."""
+    """The column a person would predict: one named for it ('Churn', 'income') if it can be
+    predicted; else the last included label (a category or yes/no column of a few values,
+    filled in most rows); else the last such number that is not a time or a row's number; else
+    None (no column qualifies, or one column alone is learned: there is nothing to predict it
+    from)."""
     if len(schema.included) < 2:
         return None
     filled = [c for c in schema.included if c.missing <= MAX_MISSING]
-    for column in reversed(filled):
-        if column.kind in DISCRETE_KINDS and 2 <= column.distinct <= MAX_CATEGORIES:
-            return column.name
-    for column in reversed(filled):
-        if column.kind in NUMERIC_KINDS and column.kind is not Kind.DATETIME:
-            return column.name
-    return None
+    labels = [c for c in filled if c.kind in DISCRETE_KINDS and 2 <= c.distinct <= MAX_CATEGORIES]
+    amounts = [
+        c
+        for c in filled
+        if c.kind in NUMERIC_KINDS
+        and c.kind is not Kind.DATETIME
+        and not _named(c, NOT_TARGET_WORDS)
+    ]
+    named = [c for c in labels + amounts if _named(c, TARGET_WORDS)]
+    if named:
+        return named[0].name
+    chosen = labels or amounts
+    return chosen[-1].name if chosen else None
+
+
+def _named(column: ColumnInfo, words: frozenset[str]) -> bool:
+    return not words.isdisjoint(name_tokens(column.name))
 
 
 def default_target_note(target: str | None) -> str:

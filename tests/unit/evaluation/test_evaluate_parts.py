@@ -307,3 +307,22 @@ def test_usefulness_of_a_big_table_with_a_class_of_one_row():
     infos = make_schema(frame, {"x": Kind.NUMERICAL, "label": Kind.CATEGORICAL}).included
     utility = ml_utility(frame, frame, frame.iloc[:2000], infos, "label", seed=0)
     assert utility.synthetic > 0.6 and utility.real > 0.6
+
+
+def test_the_default_target_is_a_column_named_for_it_and_never_a_time_stamp() -> None:
+    rng = np.random.default_rng(3)
+    frame = pd.DataFrame(
+        {
+            "Churn": rng.choice(["yes", "no"], 200),
+            "plan": rng.choice(["basic", "pro", "max"], 200),
+            "minutes": rng.gamma(3, 40, 200).round(1),
+        }
+    )
+    assert default_target(infer_schema(frame)) == "Churn"  # not the last label, 'plan'
+    ratings = pd.DataFrame(
+        {
+            "rating": rng.integers(1, 6, 200).astype(float) / 2 + rng.random(200).round(1),
+            "timestamp": rng.integers(800_000_000, 1_500_000_000, 200),
+        }
+    )
+    assert default_target(infer_schema(ratings)) == "rating"
