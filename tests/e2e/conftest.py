@@ -56,25 +56,18 @@ def _wait_healthy(url: str, process: subprocess.Popen, timeout: float) -> None:
 
 
 @contextlib.contextmanager
-def running_app(log: Path, settings: dict[str, str] | None = None) -> Iterator[str]:
+def running_app(
+    log: Path, settings: dict[str, str] | None = None, address: str | None = "127.0.0.1"
+) -> Iterator[str]:
     """The real app under ``streamlit run`` on a free port (one training at a time, and the
     environment ``settings``), its output in ``log``; yields its URL once it answers, and stops
-    it after."""
+    it after. ``address`` None: on every address, as the quick start runs it."""
     port = _free_port()
     env = {**os.environ, "SYNTH_MAX_TRAININGS": "1", "PYTHONUNBUFFERED": "1", **(settings or {})}
-    command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(ROOT / "app.py"),
-        "--server.port",
-        str(port),
-        "--server.address",
-        "127.0.0.1",
-        "--server.headless",
-        "true",
-    ]
+    command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py")]
+    command += ["--server.port", str(port), "--server.headless", "true"]
+    if address is not None:
+        command += ["--server.address", address]
     with log.open("wb") as out:
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"

@@ -8,6 +8,7 @@ import io
 import json
 import re
 import time
+import urllib.request
 import zipfile
 from pathlib import Path
 
@@ -15,6 +16,7 @@ import pandas as pd
 import pytest
 
 from synth_core.handoff.verify import verify_bundle
+from tests.e2e.conftest import running_app
 from tests.helpers import make_mixed_frame
 
 pytestmark = pytest.mark.e2e
@@ -281,3 +283,17 @@ def test_stop_while_a_big_file_is_read_keeps_the_table_and_reads_again_on_reques
     page.get_by_text(f"{BIG_ROWS:,}").first.wait_for()
     assert not page.get_by_text("was stopped").count()
     assert not page.get_by_test_id("stException").count()
+
+
+def test_the_quick_start_server_prints_its_address_and_nothing_else(tmp_path):
+    """Started as the quick start starts it: the banner with the address, and no warning or
+    note of a library (such as the external-address lookup of a headless server, a request to
+    a third party that warns when offline)."""
+    log = tmp_path / "server.log"
+    with running_app(log, address=None) as url:
+        urllib.request.urlopen(url, timeout=10).read()
+        printed = [line.strip() for line in log.read_text().splitlines() if line.strip()]
+    assert printed == [
+        "You can now view your Streamlit app in your browser.",
+        f"URL: http://localhost:{url.rsplit(':', 1)[1]}",
+    ]
