@@ -49,7 +49,7 @@ ADDABLE = {
     RuleKind.MAPPING: "One column determines another",
     RuleKind.ARITHMETIC: "A column is the sum, difference or product of two others",
 }
-OPERATOR_WORDS = {"+": "sum (+)", "-": "difference (−)", "*": "product (×)"}
+OPERATOR_WORDS = {"+": "sum (+)", "-": "difference (−)", "*": "product (×)", "/": "ratio (÷)"}
 
 
 def columns_needed(kind: RuleKind) -> tuple[str, ...]:

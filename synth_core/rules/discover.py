@@ -2,8 +2,8 @@
 
 Cheap by design: candidates are tried on a seeded sample of rows and only among columns whose
 kinds fit the rule (orders among dates and among numbers, mappings among columns whose values
-repeat, sums, products and fixed rates among number columns), and each survivor is confirmed on
-the whole table.
+repeat, sums, products, ratios and fixed rates among number columns), and each survivor is
+confirmed on the whole table.
 """
 
 from __future__ import annotations
@@ -16,12 +16,14 @@ import pandas as pd
 from synth_core.rules.model import (
     GAP_QUANTILES,
     MAX_PAIRS,
+    OPERATORS,
     ArithmeticRule,
     LinearRule,
     MappingRule,
     OrderRule,
     RangeRule,
     Rule,
+    combine,
     tolerance,
 )
 from synth_core.rules.values import numbers
@@ -97,10 +99,20 @@ def _orders(frame, schema, names, values) -> list[Rule]:
                 continue
             if (high[both] >= low[both]).mean() < MIN_SHARE:
                 continue
+            if _by_chance(low[both], high[both]):
+                continue
             rule = order_rule(frame, schema, before, after)
             if rule.share >= MIN_SHARE:
                 found.append(rule)
     return found
+
+
+def _by_chance(low: np.ndarray, high: np.ndarray) -> bool:
+    """Whether ``high`` ≥ ``low`` holds as often with the rows paired at random: the ranges of
+    the two columns barely overlap (years of schooling and a code of 1 to 3), so the order says
+    nothing about a row."""
+    shuffled = np.random.default_rng(0).permutation(high)
+    return float((shuffled >= low).mean()) >= MIN_SHARE
 
 
 def order_rule(frame: pd.DataFrame, schema: Schema, before: str, after: str) -> OrderRule:
@@ -180,8 +192,8 @@ def _sums(frame, schema, names, values) -> list[Rule]:
     for target in group:
         close = tolerance(schema[target].decimals)
         for left, right in itertools.permutations([n for n in group if n != target], 2):
-            for operator in ("+", "-", "*"):
-                if operator != "-" and left > right:
+            for operator in OPERATORS:
+                if operator in "+*" and left > right:
                     continue  # + and × read the same both ways
                 if _holds(values, target, left, operator, right, close, probe) and _holds(
                     values, target, left, operator, right, close, slice(None)
@@ -193,23 +205,28 @@ def _sums(frame, schema, names, values) -> list[Rule]:
     return _one_per_sum(found)
 
 
+_INVERSE = {"-": "+", "/": "*"}  # a difference reads a sum backwards, a ratio a product
+
+
 def _one_per_sum(found: list[ArithmeticRule]) -> list[Rule]:
-    """One rule for three columns that add up: the total as the sum of its parts (Gross = Net +
-    Tax), not also each part as a difference, which would mend a part from the total."""
-    totals = {frozenset(rule.columns) for rule in found if rule.operator == "+"}
-    kept, seen = [], set()
-    for rule in found:
-        columns = frozenset(rule.columns)
-        if rule.operator == "-" and (columns in totals or columns in seen):
-            continue
-        seen.add(columns)
-        kept.append(rule)
-    return kept
+    """One rule for three columns that add up or multiply: the total as the sum or product of
+    its parts (Gross = Net + Tax, Sales = Unit Price × Quantity), not also each part as a
+    difference or ratio, which would mend a part from the total; one difference or ratio where
+    no total holds (an average price: Volume ÷ Sales, rounded), for the column that comes last,
+    as a column computed from others usually does."""
+    totals = {(frozenset(r.columns), r.operator) for r in found if r.operator not in _INVERSE}
+    last: dict[tuple[frozenset[str], str], ArithmeticRule] = {}
+    for rule in found:  # in the order of their targets' columns
+        key = (frozenset(rule.columns), _INVERSE.get(rule.operator, ""))
+        if key[1] and key not in totals:
+            last[key] = rule
+    chosen = set(map(id, last.values()))
+    return [rule for rule in found if rule.operator not in _INVERSE or id(rule) in chosen]
 
 
 def _holds(values, target, left, operator, right, close, rows) -> bool:
     a, b, t = values[left][rows], values[right][rows], values[target][rows]
-    result = {"+": a + b, "-": a - b, "*": a * b}[operator]
+    result = combine(a, operator, b)
     present = ~np.isnan(result) & ~np.isnan(t)
     if present.sum() < min(len(t), 10):
         return False

@@ -8,8 +8,8 @@ JSON, never as code):
 - :class:`RangeRule`: a number column stays within fixed bounds (``Discount`` 0 to 0.8);
 - :class:`MappingRule`: one column determines another (``Sub-Category`` → ``Category``), or
   two go together one to one (``education`` ↔ ``education-num``), with the learned pairs;
-- :class:`ArithmeticRule`: a column is the sum, difference or product of two others, within its
-  decimals;
+- :class:`ArithmeticRule`: a column is the sum, difference, product or ratio of two others,
+  within its decimals (an average price: volume ÷ sales);
 - :class:`LinearRule`: a column is another times a fixed factor, plus a fixed amount (a charge
   at a rate per minute, a price with tax, a length in other units), within its decimals.
 
@@ -36,7 +36,7 @@ from synth_core.wording import plain_range
 GAP_QUANTILES = 41
 #: Pairs a mapping may hold (a determining column has at most this many values).
 MAX_PAIRS = 1_000
-OPERATORS = {"+": "+", "-": "−", "*": "×"}
+OPERATORS = {"+": "+", "-": "−", "*": "×", "/": "÷"}
 
 
 class RuleKind(enum.StrEnum):
@@ -222,7 +222,8 @@ class MappingRule:
 
 @dataclass(frozen=True)
 class ArithmeticRule:
-    """``target`` = ``left`` op ``right`` (op one of + − ×), within ``target``'s decimals."""
+    """``target`` = ``left`` op ``right`` (op one of + − × ÷), within ``target``'s decimals
+    (a ratio whose ``right`` is 0 does not apply)."""
 
     kind: ClassVar[RuleKind] = RuleKind.ARITHMETIC
     target: str
@@ -240,8 +241,7 @@ class ArithmeticRule:
 
     def computed(self, frame: pd.DataFrame, schema: Schema) -> np.ndarray:
         left, right = numbers(frame, self.left, schema), numbers(frame, self.right, schema)
-        result = {"+": left + right, "-": left - right, "*": left * right}[self.operator]
-        return np.round(result, schema[self.target].decimals or 0)
+        return np.round(combine(left, self.operator, right), schema[self.target].decimals or 0)
 
     def obeyed(self, frame: pd.DataFrame, schema: Schema) -> np.ndarray:
         values, computed = numbers(frame, self.target, schema), self.computed(frame, schema)
@@ -269,7 +269,7 @@ class ArithmeticRule:
     def from_dict(cls, data: dict[str, Any]) -> ArithmeticRule:
         operator = data.get("operator")
         if operator not in OPERATORS:
-            raise RuleError("An arithmetic rule's operator must be +, - or *.")
+            raise RuleError("An arithmetic rule's operator must be +, -, * or /.")
         return cls(
             _text(data, "target"), _text(data, "left"), operator, _text(data, "right"), _share(data)
         )
@@ -340,6 +340,15 @@ RULE_TYPES: dict[str, type] = {
     kind.kind.value: kind
     for kind in (OrderRule, RangeRule, MappingRule, ArithmeticRule, LinearRule)
 }
+
+
+def combine(left: np.ndarray, operator: str, right: np.ndarray) -> np.ndarray:
+    """``left`` op ``right``, element by element; a ratio by 0 is NaN (the rule does not
+    apply), never infinite."""
+    if operator == "/":
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(right == 0, np.nan, left / np.where(right == 0, 1.0, right))
+    return {"+": left + right, "-": left - right, "*": left * right}[operator]
 
 
 def tolerance(decimals: int | None) -> float:

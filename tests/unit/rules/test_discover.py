@@ -71,6 +71,23 @@ def test_a_difference_is_found_when_no_column_is_the_others_sum_written_as_one()
     assert [s.describe(infer_schema(frame)) for s in sums] == ["Start = Balance + Paid"]
 
 
+def test_an_average_is_found_as_a_ratio_and_mended_from_its_parts():
+    rng = np.random.default_rng(5)
+    sales = rng.integers(20, 400, 600)
+    volume = np.round(sales * rng.gamma(20, 8000, 600), -3)
+    frame = pd.DataFrame({"sales": sales, "volume": volume, "avg_price": np.round(volume / sales)})
+    schema = infer_schema(frame)
+    sums = found(discover_rules(frame, schema), ArithmeticRule)
+    assert [s.describe(schema) for s in sums] == ["avg_price = volume ÷ sales"]
+    broken = frame.head(3).assign(avg_price=1.0, sales=[10, 0, 20])
+    sums[0].mend(broken, schema, np.random.default_rng(0))
+    assert broken["avg_price"].tolist() == [
+        round(broken["volume"][0] / 10),
+        1.0,
+        round(broken["volume"][2] / 20),
+    ]
+
+
 def test_columns_at_a_fixed_rate_are_found_with_the_rate_as_written():
     """A charge per minute, a price with tax, degrees in two scales: each computed column from
     the first one it follows, the rate written briefly, rounding either way allowed."""
@@ -113,6 +130,20 @@ def test_a_number_column_gets_its_range(sales, sales_schema):
     assert ranges["Discount"].low == 0 and ranges["Discount"].high == 0.8
     assert ranges["Discount"].describe(sales_schema) == "Discount is between 0 and 0.8"
     assert "Order Date" not in ranges  # dates keep their range in the transform
+
+
+def test_an_order_that_rows_paired_at_random_keep_as_well_is_not_proposed():
+    rng = np.random.default_rng(6)
+    frame = pd.DataFrame(
+        {
+            "race": rng.integers(1, 4, 800),  # a code of 1 to 3
+            "educ": np.clip(rng.normal(13, 3, 800).round(), 3, 20),  # years of schooling
+            "start": rng.uniform(0, 100, 800).round(1),
+        }
+    )
+    frame["end"] = frame["start"] + rng.gamma(2, 5, 800).round(1)
+    orders = found(discover_rules(frame, infer_schema(frame)), OrderRule)
+    assert [(o.before, o.after) for o in orders] == [("start", "end")]
 
 
 def test_a_pattern_most_rows_break_is_not_proposed():
