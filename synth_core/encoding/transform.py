@@ -33,7 +33,9 @@ MAX_CATEGORIES = 100  # outputs per category column; rarer categories share one 
 PLACES_ATOL = 1e-9  # float noise tolerated when counting a column's decimal places
 # Grids generated values are put back on when every real value lies on one: seconds of a
 # minute, an hour, a day; multiples of 5, 10, 100 ... of a number's last decimal place.
-DATETIME_STEPS = (60.0, 3600.0, 86400.0)
+DATETIME_STEPS = (60.0, 300.0, 900.0, 1800.0, 3600.0, 86400.0)
+MONTH_START, MONTH_END, WEEKDAYS = "month_start", "month_end", "weekdays"
+MIN_WEEKDAY_VALUES = 50  # dates drawn at random all miss weekends by chance (5/7)^50 of the time
 NUMBER_STEPS = (5, 10, 25, 50, 100, 1000)
 MIN_STEP_VALUES = 20  # a grid a handful of values share may be chance
 TRANSFORM_ROWS = 100_000  # rows encoded at a time
@@ -51,6 +53,7 @@ class ColumnPlan:
     decimals: int | None = None
     datetime_format: str | None = None
     step: float | None = None  # every real value is a multiple of it: generated ones too
+    calendar: str | None = None  # dates: all on a month's first or last day, or on weekdays
 
 
 class TableTransform:
@@ -246,6 +249,7 @@ def _plan_and_values(
             None,
             datetime_format,
             _step(present, DATETIME_STEPS),
+            _calendar(present),
         )
         return plan, seconds
     if kind in NUMERIC_KINDS:
@@ -298,6 +302,42 @@ def _step(present: np.ndarray, steps) -> float | None:
     return None
 
 
+def _calendar(seconds: np.ndarray) -> str | None:
+    """The days every real date falls on, beyond a step: each month's first (monthly figures),
+    each month's last (quarter ends), or weekdays only (business days); None for any day."""
+    if len(seconds) < MIN_STEP_VALUES:
+        return None
+    stamps = pd.DatetimeIndex(pd.to_datetime(seconds, unit="s"))
+    if stamps.normalize().nunique() < 3:
+        return None
+    if (stamps.day == 1).all():
+        return MONTH_START
+    if stamps.is_month_end.all():
+        return MONTH_END
+    if len(seconds) >= MIN_WEEKDAY_VALUES and (stamps.dayofweek < 5).all():
+        return WEEKDAYS
+    return None
+
+
+def _on_calendar(seconds: np.ndarray, calendar: str | None) -> np.ndarray:
+    """``seconds`` (dates, NaN where missing) moved to the nearest day ``calendar`` allows."""
+    if calendar is None:
+        return seconds
+    stamps = pd.Series(pd.to_datetime(seconds, unit="s"))
+    if calendar == WEEKDAYS:
+        shift = stamps.dt.dayofweek.map({5: -1, 6: 1}).fillna(0)
+        moved = stamps + pd.to_timedelta(shift, unit="D")
+    else:
+        months = stamps.dt.to_period("M")
+        if calendar == MONTH_START:
+            low, high = months.dt.start_time, (months + 1).dt.start_time
+        else:
+            low, high = (months - 1).dt.end_time.dt.normalize(), months.dt.end_time.dt.normalize()
+        moved = low.where(stamps - low <= high - stamps, high)
+    out = moved.to_numpy(dtype="datetime64[ns]").astype(np.int64) / NS_PER_SECOND
+    return np.where(np.isnan(seconds), np.nan, out)
+
+
 def _written_in(values: np.ndarray, places: int) -> bool:
     return bool(np.isclose(np.round(values, places), values, rtol=0, atol=PLACES_ATOL).all())
 
@@ -309,6 +349,7 @@ def _restore_continuous(plan: ColumnPlan, values: np.ndarray) -> pd.Series:
     if plan.kind == Kind.DATETIME:
         step = max(_datetime_resolution(plan.datetime_format), plan.step or 0.0)
         values = np.round(values / step) * step  # a date-only column comes back at midnight
+        values = _on_calendar(np.where(missing, np.nan, values), plan.calendar)
         ns = np.where(missing, 0, np.round(values * NS_PER_SECOND)).astype(np.int64)
         stamps = pd.Series(ns.astype("datetime64[ns]")).mask(missing)
         if plan.datetime_format and not plan.dtype.startswith("datetime64"):

@@ -467,3 +467,34 @@ def test_values_on_a_grid_come_back_on_it():
     assert (out["wind_dir"] % 10 == 0).all() and out["wind_dir"].nunique() > 10
     assert np.allclose(np.round(out["price"] / 0.05) * 0.05, out["price"])
     assert (np.round(out["amount"] * 100) % 5 != 0).any()  # no grid where the data has none
+
+
+def test_dates_on_a_calendar_come_back_on_it():
+    """Monthly figures on the 1st, quarter ends, business days and calls every five minutes:
+    generated dates fall on the same kind of day and minute."""
+    rng = np.random.default_rng(5)
+    months = pd.date_range("1967-07-01", periods=300, freq="MS")
+    quarters = pd.date_range("1990-03-31", periods=100, freq="QE")
+    days = pd.bdate_range("2021-01-04", periods=400)
+    calls = pd.Timestamp("2024-01-01 08:00") + pd.to_timedelta(
+        rng.integers(0, 4000, 300) * 5, "min"
+    )
+    frame = pd.DataFrame(
+        {
+            "month": months[rng.integers(0, len(months), 300)].strftime("%Y-%m-%d"),
+            "quarter": quarters[rng.integers(0, len(quarters), 300)].strftime("%Y-%m-%d"),
+            "day": days[rng.integers(0, len(days), 300)].strftime("%d/%m/%Y"),
+            "call": calls.strftime("%Y-%m-%d %H:%M"),
+            "any_day": (
+                pd.Timestamp("2020-01-01") + pd.to_timedelta(rng.integers(0, 900, 300), "D")
+            ).strftime("%Y-%m-%d"),
+        }
+    )
+    transform = TableTransform().fit(frame, infer_schema(frame))
+    out = transform.inverse(rng.normal(0.0, 1.0, size=(500, transform.width)), rng)
+    month = pd.to_datetime(out["month"])
+    assert (month.dt.day == 1).all() and month.nunique() > 50
+    assert pd.to_datetime(out["quarter"]).dt.is_month_end.all()
+    assert (pd.to_datetime(out["day"], format="%d/%m/%Y").dt.dayofweek < 5).all()
+    assert (pd.to_datetime(out["call"]).dt.minute % 5 == 0).all()
+    assert (pd.to_datetime(out["any_day"]).dt.dayofweek >= 5).any()  # no calendar where none is
