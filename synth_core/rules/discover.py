@@ -225,12 +225,19 @@ def _one_per_sum(found: list[ArithmeticRule]) -> list[Rule]:
 
 
 def _holds(values, target, left, operator, right, close, rows) -> bool:
+    """Whether ``target`` = ``left`` op ``right`` in the rows, where it applies to most of
+    them, and not as well with ``left`` paired with other rows (a ratio of a column mostly 0
+    rounds to 0 whatever it divides)."""
     a, b, t = values[left][rows], values[right][rows], values[target][rows]
-    result = combine(a, operator, b)
-    present = ~np.isnan(result) & ~np.isnan(t)
-    if present.sum() < min(len(t), 10):
-        return False
-    return float((np.abs(result[present] - t[present]) <= close).mean()) >= MIN_SHARE
+
+    def share(a: np.ndarray) -> float:
+        result = combine(a, operator, b)
+        present = ~np.isnan(result) & ~np.isnan(t)
+        if present.sum() < max(min(len(t), 10), 0.5 * (~np.isnan(t)).sum()):
+            return 0.0
+        return float((np.abs(result[present] - t[present]) <= close).mean())
+
+    return share(a) >= MIN_SHARE and share(np.random.default_rng(0).permutation(a)) < MIN_SHARE
 
 
 def _linear(frame, schema, names, values) -> list[Rule]:
@@ -278,4 +285,10 @@ def _rate(values, schema: Schema, target: str, source: str) -> LinearRule | None
 
 
 def _fits(factor: float, offset: float, x: np.ndarray, y: np.ndarray, close: float) -> bool:
-    return float((np.abs(y - (x * factor + offset)) <= close).mean()) >= MIN_SHARE
+    """Whether ``y`` = ``x`` × factor + offset, and not as well with ``x`` paired with other
+    rows (a column of nearly one value fits a factor near 0)."""
+
+    def share(x: np.ndarray) -> float:
+        return float((np.abs(y - (x * factor + offset)) <= close).mean())
+
+    return share(x) >= MIN_SHARE and share(np.random.default_rng(0).permutation(x)) < MIN_SHARE

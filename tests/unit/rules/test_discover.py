@@ -209,3 +209,21 @@ def test_a_mapping_late_in_a_wide_table_of_codes_is_found():
     frame["older"] = (frame["age"] >= 50).astype(int)
     mappings = found(discover_rules(frame, infer_schema(frame)), MappingRule)
     assert ("age", "older") in {(m.source, m.target) for m in mappings}
+
+
+def test_a_ratio_or_rate_that_holds_by_chance_is_not_proposed():
+    """Adult's gains and losses are mostly 0: a loss 'equals' any small number divided by a
+    gain, rounded, and a nearly constant column fits a rate near 0."""
+    rng = np.random.default_rng(8)
+    gain = np.where(rng.random(2000) < 0.9, 0, rng.integers(1000, 99_999, 2000))
+    loss = np.where((gain == 0) & (rng.random(2000) < 0.05), rng.integers(100, 4000, 2000), 0)
+    frame = pd.DataFrame(
+        {
+            "age": rng.integers(17, 90, 2000),
+            "gain": gain,
+            "loss": loss,
+            "hours": rng.integers(1, 99, 2000),
+        }
+    )
+    rules = discover_rules(frame, infer_schema(frame))
+    assert found(rules, ArithmeticRule) == [] and found(rules, LinearRule) == []
