@@ -18,10 +18,10 @@ from synth_core.schema import (
     treatment_options,
 )
 from synth_core.tables.split import DEFAULT_FRACTION
-from synth_core.training.estimate import estimate_model
+from synth_core.training.estimate import estimate_model, training_seconds
 from synth_core.training.presets import DEFAULT_PRESET, PRESETS, preset_config
 from synth_core.training.rows import rows_learned
-from synth_core.wording import duration
+from synth_core.wording import duration, human_bytes
 
 INCLUDE = "Include"
 COLUMN = "Column"
@@ -114,24 +114,19 @@ def size_and_time(schema: Schema, rows: int) -> str:
     """The size of the model the default preset trains, and each preset's rough training time
     with the model type it trains, for these columns, in one sentence."""
     learned = round(rows * (1 - DEFAULT_FRACTION))  # a fifth is kept aside to test the model
-    configs = {name: preset_config(name) for name in PRESETS}
-    estimates = {  # a table over a preset's training rows trains on a sample of them
-        name: estimate_model(schema, rows_learned(learned, c), c) for name, c in configs.items()
-    }
     times = []
     for name, preset in PRESETS.items():
-        config = configs[name]
-        seconds = estimates[name].seconds_per_epoch * config.epochs
-        if config.max_seconds:
-            seconds = min(seconds, config.max_seconds)
-        times.append(f"{preset.title} about {duration(max(seconds, 1))}")
-    estimate = estimates[DEFAULT_PRESET]
-    epoch = estimate.seconds_per_epoch
+        config = preset_config(name)
+        # A table over a preset's training rows trains on a sample of them.
+        seconds = training_seconds(schema, rows_learned(learned, config), config)
+        times.append(f"{preset.title} about {duration(seconds)}")
+    config = preset_config(DEFAULT_PRESET)
+    estimate = estimate_model(schema, rows_learned(learned, config), config)
     weights = estimate.generator_weights + estimate.discriminator_weights
+    shown = f"{weights / 1e6:.1f} million" if weights >= 1e6 else f"{float(f'{weights:.2g}'):,.0f}"
     return (
-        f"Model: about {weights / 1e6:.1f} million weights (a {estimate.file_megabytes:.1f} MB "
-        f"model file). One pass over your rows takes about {duration(max(epoch, 1))} "
-        f"on a laptop's CPU: {', '.join(times)}. A GPU is faster."
+        f"Model: about {shown} weights (a {human_bytes(int(estimate.file_megabytes * 1e6))} "
+        f"model file). Training on a laptop's CPU: {', '.join(times)}. A GPU is faster."
     )
 
 

@@ -21,6 +21,9 @@ BYTES_PER_WEIGHT = 4  # float32
 #: machine; CTGAN's epochs have since become faster, so for the GAN types it is an upper bound
 #: (figures in bench/README.md). A GPU is faster.
 CPU_MACS_PER_SECOND = 20e9
+#: The autoregressive model's batched products run about twice as fast (calibrated on its
+#: epochs on Adult, bench/README.md).
+ARGN_MACS_PER_SECOND = 40e9
 #: A training step runs the generator forward and backward (about 3 forward passes) and the
 #: critic on real and fake rows, forward and backward, with a gradient penalty every few steps
 #: (about 5 forward passes).
@@ -34,6 +37,11 @@ AUTOENCODER_PASSES = 3
 #: each member costs so much that the peers finish first (bench/README.md, "Best trains an
 #: ensemble").
 ENSEMBLE_EPOCH_SECONDS = 6.0
+#: A run that stops once its validation loss stops improving ends after a few dozen epochs on
+#: the tables of bench/README.md, whatever its limit; and every run spends a few seconds
+#: preparing the table and checking the rows it makes.
+EXPECTED_EPOCHS = 30
+START_SECONDS = 3.0
 
 
 @dataclass(frozen=True)
@@ -102,6 +110,17 @@ def estimate_model(
     return ModelEstimate(width, generator, discriminator, rows * macs_per_row / CPU_MACS_PER_SECOND)
 
 
+def training_seconds(schema: Schema, rows: int, config: TrainingConfig) -> float:
+    """About how long a training with ``config`` takes on ``rows`` rows (a 2-core CPU): its
+    epochs (as many as usually pass before the validation loss stops it, for a run that stops
+    so), within its time limit."""
+    epochs = config.epochs
+    if config.validation_patience and variants.get(config.variant).objective == "likelihood":
+        epochs = min(epochs, EXPECTED_EPOCHS)
+    seconds = START_SECONDS + estimate_model(schema, rows, config).seconds_per_epoch * epochs
+    return min(seconds, config.max_seconds) if config.max_seconds else seconds
+
+
 def ensemble_members(schema: Schema, rows: int, config: TrainingConfig) -> int:
     """How many of ``config.members`` an ensemble of the autoregressive model trains on
     ``rows`` rows of ``schema``'s columns: as many as ``ENSEMBLE_EPOCH_SECONDS`` allows.
@@ -140,7 +159,7 @@ def _autoregressive_estimate(
     members = config.members
     weights = members * (sum(sizes) * config.embedding_dim + tokens * (regressors + heads))
     macs_per_row = members * GENERATOR_PASSES * tokens * (regressors + heads)
-    seconds = rows * macs_per_row / CPU_MACS_PER_SECOND
+    seconds = rows * macs_per_row / ARGN_MACS_PER_SECOND
     return ModelEstimate(width, weights, 0, seconds)
 
 
