@@ -266,6 +266,11 @@ def device_line() -> bool:
     return problem is None
 
 
+def early_stopping(current: TrainingJob) -> bool:
+    likelihood = VARIANTS[current.config.variant].objective == "likelihood"
+    return likelihood and current.config.validation_patience > 0
+
+
 def progress_view(current: TrainingJob, progress: ProgressSnapshot) -> None:
     """Where a started run stands: progress bar, speed, charts and notes."""
     if progress.state == RunState.PENDING:
@@ -278,6 +283,10 @@ def progress_view(current: TrainingJob, progress: ProgressSnapshot) -> None:
     elif progress.time_limit:  # a time-limited run ends on the clock, not at its last epoch
         words = training.time_left_words(left)
         text = words[0].upper() + words[1:]
+    elif early_stopping(current):  # ends on its validation loss, long before its last epoch
+        epoch = min(progress.epoch + 1, progress.total_epochs)
+        patience = current.config.validation_patience
+        text = f"Epoch {epoch} · {training.stopping_words(progress, patience)}"
     else:
         epoch = min(progress.epoch + 1, progress.total_epochs)
         text = f"Epoch {epoch} of {progress.total_epochs} · {training.time_left_words(left)}"

@@ -223,6 +223,21 @@ def device_words(choice: str) -> tuple[str | None, str | None]:
 
 
 # ------------------------------------------------------------------------------ words
+def stopping_words(progress, patience: int) -> str:
+    """Where a run that ends on its validation loss stands: the epoch with the lowest loss so
+    far, and how many more without a better one end it."""
+    # Each finished epoch's mean holds the loss measured after the epoch before it.
+    losses = progress.epochs.get("validation_loss", ())[1:]
+    if not losses:
+        return "ends once the model stops improving on rows it never trains on"
+    best = min(range(len(losses)), key=losses.__getitem__) + 1
+    more = max(patience - (len(losses) - best), 1)
+    return (
+        f"best so far: epoch {best}; ends after {more} more without a better one "
+        "(on rows it never trains on)"
+    )
+
+
 def time_left_words(seconds: float | None) -> str:
     """'about 1 min 20 s left', 'almost done', or 'working out the time left'."""
     if seconds is None:

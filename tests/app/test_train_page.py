@@ -295,6 +295,21 @@ def test_time_left_in_words() -> None:
     assert training.time_left_words(80) == "about 1 min 20 s left"
 
 
+def test_a_run_that_ends_on_its_validation_loss_says_how_close_it_is_to_ending() -> None:
+    from types import SimpleNamespace
+
+    # Epoch means hold the loss measured after the epoch before: here epochs 1 to 4 measured
+    # 5.0, 4.0, 4.2 and 4.1, so epoch 2 is the best and 2 of 6 epochs have passed without a
+    # better one.
+    run = SimpleNamespace(epochs={"validation_loss": (9.0, 5.0, 4.0, 4.2, 4.1)})
+    assert training.stopping_words(run, 6) == (
+        "best so far: epoch 2; ends after 4 more without a better one (on rows it never trains "
+        "on)"
+    )
+    first = SimpleNamespace(epochs={"validation_loss": (9.0,)})
+    assert training.stopping_words(first, 6).startswith("ends once the model stops improving")
+
+
 def test_without_a_server_a_session_counts_as_alive() -> None:
     assert training.session_keep_alive()() is True
 
