@@ -34,6 +34,7 @@ from synth_core.evaluation.verdicts import (
     Verdict,
     nndr_verdict,
     verdict_for,
+    with_detection,
     worst,
 )
 from synth_core.rules import Rule
@@ -219,6 +220,8 @@ def evaluate(
     detection, coverage = _realism(timed, real, synthetic, infos, seed, notes)
     verdicts = _verdicts(quality, diagnostic, shapes, trends, utility, privacy, real, infos)
     verdicts |= _fidelity_verdicts(detection, coverage)
+    if "quality" in verdicts:
+        verdicts["quality"] = with_detection(verdicts["quality"], verdicts.get("detection"))
     validity = validity_checks(real, synthetic, infos, schema, rules)
     notes += _reading_notes(quality, utility, privacy, holdout, verdicts, target)
     if on_stage is not None:

@@ -7,6 +7,7 @@ and the HTML report all follow.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 
@@ -255,6 +256,23 @@ def nndr_verdict(nndr: float, unseen: float | None) -> Verdict:
         f"Synthetic rows sit as close to one real row as real rows the model never saw "
         f"({unseen:.2f}): many rows of this table are alike, which is no sign of copying.",
     )
+
+
+QUALITY_BUT_DETECTED = (
+    " Yet a classifier still tells many synthetic rows from real ones (detection, in the "
+    "details): the columns and pairs match, but whole rows do not all pass as real."
+)
+
+
+def with_detection(quality: Verdict, detection: Verdict | None) -> Verdict:
+    """The overall quality's verdict, with a caveat when it is good or better while a
+    classifier tells the rows apart (fair or poor detection): the two must not read as if they
+    disagreed."""
+    if detection is None or detection.level not in ("fair", "poor"):
+        return quality
+    if quality.level not in ("excellent", "good"):
+        return quality
+    return dataclasses.replace(quality, sentence=quality.sentence + QUALITY_BUT_DETECTED)
 
 
 def worst(title: str, verdicts: list[Verdict]) -> Verdict:

@@ -303,8 +303,7 @@ def test_a_run_that_ends_on_its_validation_loss_says_how_close_it_is_to_ending()
     # better one.
     run = SimpleNamespace(epochs={"validation_loss": (9.0, 5.0, 4.0, 4.2, 4.1)})
     assert training.stopping_words(run, 6) == (
-        "best so far: epoch 2; ends after 4 more without a better one (on rows it never trains "
-        "on)"
+        "best so far: epoch 2; ends after 4 more without a better one (on rows it never trains on)"
     )
     first = SimpleNamespace(epochs={"validation_loss": (9.0,)})
     assert training.stopping_words(first, 6).startswith("ends once the model stops improving")

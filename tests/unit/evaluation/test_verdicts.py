@@ -13,6 +13,7 @@ from synth_core.evaluation.verdicts import (
     Verdict,
     nndr_verdict,
     verdict_for,
+    with_detection,
     worst,
 )
 
@@ -81,3 +82,14 @@ def test_a_low_ratio_is_no_sign_of_copying_where_unseen_rows_score_as_low():
     alike = nndr_verdict(0.01, 0.01)  # every row, seen or not, sits on a real one
     assert alike.level == "excellent" and "alike" in alike.sentence
     assert nndr_verdict(0.8, 0.9) == verdict_for("nndr", 0.8)
+
+
+def test_good_quality_beside_rows_a_classifier_tells_apart_says_so() -> None:
+    quality = verdict_for("quality", 0.93)
+    detected = verdict_for("detection", 0.97)
+    said = with_detection(quality, detected)
+    assert said.level == "excellent" and said.sentence.endswith(
+        "whole rows do not all pass as real."
+    )
+    assert with_detection(quality, verdict_for("detection", 0.55)) == quality
+    assert with_detection(verdict_for("quality", 0.6), detected) == verdict_for("quality", 0.6)
