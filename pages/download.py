@@ -114,7 +114,7 @@ def downloads(made: results.Generated) -> None:
     too_long = made.rows > results.EXCEL_MAX_ROWS
     excel.download_button(
         "Synthetic rows (Excel)",
-        data=lambda: to_xlsx_bytes(frame),
+        data=lambda: to_xlsx_bytes(frame, written),
         file_name=f"{stem}_synthetic.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         icon=":material/grid_on:",

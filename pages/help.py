@@ -16,7 +16,7 @@ st.write(
 
 st.subheader("The steps")
 st.markdown(
-    "1. **Upload** your table (CSV, TSV or Excel), or try the sample data.\n"
+    "1. **Upload** your table (CSV, TSV, Excel or Parquet), or try the sample data.\n"
     "2. **Columns**: check what each column holds and choose the columns to learn. "
     "Names, email addresses and other identifying columns are left out at first. "
     "Business rules found in your table (a ship date on or after its order date, each "

@@ -138,7 +138,7 @@ def build_bundle(synth: Synthesizer, contents: Contents, created=None) -> bytes:
     files: dict[str, bytes] = {CSV: contents.csv}
     frame = contents.frame
     if len(frame) <= EXCEL_MAX_ROWS and frame.shape[1] <= EXCEL_MAX_COLUMNS:
-        files[XLSX] = to_xlsx_bytes(frame)
+        files[XLSX] = to_xlsx_bytes(frame, synth.schema_.written_as)
     if contents.report is not None:
         files[REPORT] = contents.report.encode("utf-8")
     if contents.include_model:

@@ -41,6 +41,18 @@ class NumberStyle:
             digits += self.decimal + "0" * self.decimals
         return f"{self.prefix}{digits}{self.suffix}"
 
+    @property
+    def excel_format(self) -> str:
+        """The style as an Excel number format ('"$"#,##0.00', '#,##0.00" €"'): Excel writes
+        its own separators for the reader's language, and shows the text around the digits as
+        it is (a '%' quoted, so that the value is not multiplied by 100)."""
+        digits = "#,##0" if self.thousands else "0"
+        if self.decimals:
+            digits += "." + "0" * self.decimals
+        prefix = f'"{self.prefix}"' if self.prefix else ""
+        suffix = f'"{self.suffix}"' if self.suffix else ""
+        return f"{prefix}{digits}{suffix}"
+
     @classmethod
     def of(cls, pattern: str) -> NumberStyle:
         """The style a pattern describes; ValueError, saying why, for one that is not valid."""

@@ -20,6 +20,7 @@ import pandas as pd
 
 from synth_core.errors import DataError
 from synth_core.tables.dialect import PLAIN, WrittenAs
+from synth_core.tables.styles import NumberStyle
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 # A signed number written as text ('-0.62%', '-$1,234.50', '-9.876,25 €') runs nothing: a
@@ -134,12 +135,13 @@ def write_csv(
     return rows
 
 
-def to_xlsx_bytes(frame: pd.DataFrame) -> bytes:
+def to_xlsx_bytes(frame: pd.DataFrame, written: WrittenAs = PLAIN) -> bytes:
     """Return ``frame`` as an .xlsx workbook (one sheet named "Data"), header in the first row.
 
     Text is stored as text cells, never as formulas, and is formula-neutralised so that a CSV
-    later saved from Excel stays safe. Numbers stay numbers; missing values and infinities become
-    empty cells; characters that Excel cannot store (control characters) are removed.
+    later saved from Excel stays safe. Numbers stay numbers, those of a column ``written`` styles
+    (money, percentages) shown in that style; missing values and infinities become empty cells;
+    characters that Excel cannot store (control characters) are removed.
     """
     import openpyxl  # imported here: only Excel downloads pay for it
 
@@ -154,6 +156,10 @@ def to_xlsx_bytes(frame: pd.DataFrame) -> bytes:
     text = _ExcelText(sheet)
     sheet.append([text(str(label)) for label in safe.columns])
     columns = [_excel_values(safe.iloc[:, i], text) for i in range(safe.shape[1])]
+    for i, name in enumerate(safe.columns):
+        pattern = written.number_formats.get(name)
+        if pattern is not None:
+            columns[i] = _styled_cells(columns[i], NumberStyle.of(pattern).excel_format, sheet)
     for row in zip(*columns, strict=True):
         sheet.append(row)
     buffer = io.BytesIO()
@@ -184,6 +190,20 @@ class _ExcelText:
             cell.data_type = "s"
             return cell
         return value
+
+
+def _styled_cells(values: list, number_format: str, sheet: typing.Any) -> list:
+    """Number cells shown with ``number_format``; other values as they are."""
+    from openpyxl.cell import WriteOnlyCell
+
+    cells = []
+    for value in values:
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            cell = WriteOnlyCell(sheet, value=value)
+            cell.number_format = number_format
+            value = cell
+        cells.append(value)
+    return cells
 
 
 def _excel_values(column: pd.Series, text: _ExcelText) -> list:

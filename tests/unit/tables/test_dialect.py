@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from synth_core.tables import read_table, to_csv_bytes, write_csv
+from synth_core.tables import read_table, to_csv_bytes, to_xlsx_bytes, write_csv
 from synth_core.tables.dialect import FILE_DIALECT, PLAIN, CsvDialect, WrittenAs
 
 EUROPEAN = CsvDialect(";", ",", bom=True)
@@ -90,3 +90,19 @@ def test_a_malformed_dialect_is_refused_with_its_reason(data, message):
 
 def test_a_dialect_survives_its_dict():
     assert CsvDialect.from_dict(EUROPEAN.to_dict()) == EUROPEAN
+
+
+def test_the_excel_copy_shows_money_and_percentages_in_their_style():
+    import io
+
+    import openpyxl
+
+    frame = pd.DataFrame(
+        {"Betrag": [1234.5, -7.25, None], "Rate": [12.5, 3.0, 1.0], "n": [1, 2, 3]}
+    )
+    written = WrittenAs(EUROPEAN, {"Betrag": "#.##0,00 €", "Rate": "0.0%"})
+    sheet = openpyxl.load_workbook(io.BytesIO(to_xlsx_bytes(frame, written))).active
+    assert [c.value for c in sheet["A"]] == ["Betrag", 1234.5, -7.25, None]
+    assert sheet["A2"].number_format == '#,##0.00" €"'  # Excel writes its reader's separators
+    assert sheet["B2"].number_format == '0.0"%"' and sheet["B2"].value == 12.5  # not 1250 %
+    assert sheet["C2"].number_format == "General"
