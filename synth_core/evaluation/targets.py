@@ -22,11 +22,11 @@ NOT_TARGET_WORDS = frozenset(
 
 
 def default_target(schema: Schema) -> str | None:
-    """The column a person would predict: one named for it ('Churn', 'income') if it can be
-    predicted; else the last included label (a category or yes/no column of a few values,
-    filled in most rows); else the last such number that is not a time or a row's number; else
-    None (no column qualifies, or one column alone is learned: there is nothing to predict it
-    from)."""
+    """The column a person would predict: an included label (a category or yes/no column of a
+    few values, filled in most rows), the first one named for it ('Churn', 'income') or else the
+    last; without labels, a number that is not a time or a row's number, chosen the same way;
+    else None (no column qualifies, or one column alone is learned: there is nothing to predict
+    it from)."""
     if len(schema.included) < 2:
         return None
     filled = [c for c in schema.included if c.missing <= MAX_MISSING]
@@ -38,11 +38,11 @@ def default_target(schema: Schema) -> str | None:
         and c.kind is not Kind.DATETIME
         and not _named(c, NOT_TARGET_WORDS)
     ]
-    named = [c for c in labels + amounts if _named(c, TARGET_WORDS)]
-    if named:
-        return named[0].name
-    chosen = labels or amounts
-    return chosen[-1].name if chosen else None
+    for group in (labels, amounts):  # a label first, one named for it first among them
+        named = [c for c in group if _named(c, TARGET_WORDS)]
+        if named or group:
+            return (named or group[::-1])[0].name
+    return None
 
 
 def _named(column: ColumnInfo, words: frozenset[str]) -> bool:

@@ -319,6 +319,8 @@ def test_the_default_target_is_a_column_named_for_it_and_never_a_time_stamp() ->
         }
     )
     assert default_target(infer_schema(frame)) == "Churn"  # not the last label, 'plan'
+    coded = frame.assign(income=rng.integers(1, 25, 200))  # a number named like a target
+    assert default_target(infer_schema(coded.drop(columns="Churn"))) == "plan"  # a label first
     ratings = pd.DataFrame(
         {
             "rating": rng.integers(1, 6, 200).astype(float) / 2 + rng.random(200).round(1),
