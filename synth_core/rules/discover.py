@@ -232,8 +232,8 @@ def _holds(values, target, left, operator, right, close, rows) -> bool:
 
     def share(a: np.ndarray) -> float:
         result = combine(a, operator, b)
-        present = ~np.isnan(result) & ~np.isnan(t)
-        if present.sum() < max(min(len(t), 10), 0.5 * (~np.isnan(t)).sum()):
+        present = np.isfinite(result) & np.isfinite(t)
+        if present.sum() < max(min(len(t), 10), 0.5 * np.isfinite(t).sum()):
             return 0.0
         return float((np.abs(result[present] - t[present]) <= close).mean())
 
@@ -266,11 +266,14 @@ def _rate(values, schema: Schema, target: str, source: str) -> LinearRule | None
     """The rule ``target`` = ``source`` × factor + amount that the sample obeys, with the
     factor and amount written as briefly as they fit; None when none does."""
     x, y = values[source], values[target]
-    present = ~np.isnan(x) & ~np.isnan(y)
+    present = np.isfinite(x) & np.isfinite(y)
     probe_x, probe_y = x[present][:PROBE_ROWS], y[present][:PROBE_ROWS]
     if len(probe_x) < 10 or np.ptp(probe_x) == 0:
         return None
-    factor = np.polyfit(probe_x, probe_y, 1)[0]
+    try:
+        factor = np.polyfit(probe_x, probe_y, 1)[0]
+    except np.linalg.LinAlgError:
+        return None
     if not np.isfinite(factor) or factor == 0:
         return None
     close = tolerance(schema[target].decimals)

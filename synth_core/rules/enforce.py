@@ -16,6 +16,7 @@ from synth_core.schema import Schema
 
 #: The order rules are mended in: a mapping, a column at a fixed rate or a total rewrites a
 #: column that a total, an order or a range then reads.
+MEND_PASSES = 3
 MEND_ORDER = (
     RuleKind.MAPPING,
     RuleKind.LINEAR,
@@ -41,10 +42,15 @@ def enforce_rules(
     if not rules or frame.empty:
         return Enforced(frame)
     frame = frame.reset_index(drop=True).copy()
-    for kind in MEND_ORDER:
-        for rule in rules:
-            if rule.kind == kind:
-                rule.mend(frame, schema, rng)
+    # A mend may rewrite a column another rule reads (a rate of a total mended after it): the
+    # passes repeat until every rule is kept or ``MEND_PASSES`` have run.
+    for _ in range(MEND_PASSES):
+        for kind in MEND_ORDER:
+            for rule in rules:
+                if rule.kind == kind:
+                    rule.mend(frame, schema, rng)
+        if all(rule.obeyed(frame, schema).all() for rule in rules):
+            break
     keep = np.ones(len(frame), dtype=bool)
     by_rule = {}
     for index, rule in enumerate(rules):

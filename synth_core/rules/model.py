@@ -245,7 +245,8 @@ class ArithmeticRule:
 
     def obeyed(self, frame: pd.DataFrame, schema: Schema) -> np.ndarray:
         values, computed = numbers(frame, self.target, schema), self.computed(frame, schema)
-        return ~(np.abs(values - computed) > tolerance(schema[self.target].decimals))
+        with np.errstate(invalid="ignore"):  # an infinite value on both sides: not applied
+            return ~(np.abs(values - computed) > tolerance(schema[self.target].decimals))
 
     def mend(self, frame: pd.DataFrame, schema: Schema, rng: np.random.Generator) -> None:
         computed = self.computed(frame, schema)
@@ -305,7 +306,8 @@ class LinearRule:
     def _breaks(self, frame: pd.DataFrame, schema: Schema) -> np.ndarray:
         # Compared before rounding: a value exactly between two written ones may have been
         # rounded either way by the software that wrote the real table.
-        gap = np.abs(numbers(frame, self.target, schema) - self.exact(frame, schema))
+        with np.errstate(invalid="ignore"):  # an infinite value on both sides: not applied
+            gap = np.abs(numbers(frame, self.target, schema) - self.exact(frame, schema))
         return gap > tolerance(schema[self.target].decimals)
 
     def obeyed(self, frame: pd.DataFrame, schema: Schema) -> np.ndarray:
@@ -345,10 +347,10 @@ RULE_TYPES: dict[str, type] = {
 def combine(left: np.ndarray, operator: str, right: np.ndarray) -> np.ndarray:
     """``left`` op ``right``, element by element; a ratio by 0 is NaN (the rule does not
     apply), never infinite."""
-    if operator == "/":
-        with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore"):  # infinite values: NaN, not applied
+        if operator == "/":
             return np.where(right == 0, np.nan, left / np.where(right == 0, 1.0, right))
-    return {"+": left + right, "-": left - right, "*": left * right}[operator]
+        return {"+": left + right, "-": left - right, "*": left * right}[operator]
 
 
 def tolerance(decimals: int | None) -> float:

@@ -227,3 +227,12 @@ def test_a_ratio_or_rate_that_holds_by_chance_is_not_proposed():
     )
     rules = discover_rules(frame, infer_schema(frame))
     assert found(rules, ArithmeticRule) == [] and found(rules, LinearRule) == []
+
+
+def test_infinite_numbers_do_not_stop_the_search():
+    rng = np.random.default_rng(10)
+    x = rng.normal(size=300)
+    x[5] = np.inf
+    frame = pd.DataFrame({"x": x, "y": (x * 2).round(3), "z": rng.normal(size=300)})
+    rules = discover_rules(frame, infer_schema(frame))
+    assert any(isinstance(rule, LinearRule) for rule in rules)

@@ -152,3 +152,24 @@ def test_a_mended_value_is_the_real_one_not_its_rounding():
     rows = real.assign(tax=0.5)
     mended = enforce_rules(rows, [rule], schema, np.random.default_rng(0)).frame
     assert mended["tax"].to_numpy().tolist() == real["tax"].to_numpy().tolist()
+
+
+def test_a_rate_of_a_total_is_mended_after_the_total_it_reads():
+    """total = price × qty, and total_tax = total × 1.2: the rate rule reads the column the
+    product rule rewrites, whichever kind is mended first."""
+    rng = np.random.default_rng(9)
+    price, qty = rng.uniform(1, 100, 2000).round(2), rng.integers(1, 10, 2000)
+    total = (price * qty).round(2)
+    frame = pd.DataFrame(
+        {"price": price, "qty": qty, "total": total, "total_tax": (total * 1.2).round(2)}
+    )
+    schema = infer_schema(frame)
+    rules = [r for r in discover_rules(frame, schema) if r.kind.value in ("arithmetic", "linear")]
+    assert {r.kind.value for r in rules} == {"arithmetic", "linear"}
+    made = frame.head(500).copy()
+    made["total"] = made["total"] + rng.normal(0, 5, 500).round(2)
+    made["total_tax"] = made["total_tax"] + rng.normal(0, 5, 500).round(2)
+
+    kept = enforce_rules(made, rules, schema, rng)
+
+    assert kept.rejected <= 5 and len(kept.frame) >= 495
