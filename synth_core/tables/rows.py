@@ -25,17 +25,32 @@ def _filled(row: Sequence[str]) -> int:
 
 def title_rows(rows: Sequence[Sequence[str]]) -> int:
     """How many rows at the top are a title or notes above the table, as spreadsheets export
-    them ('Quarterly staff report', 'Exported 2024-03-01'): rows of one filled cell (or none)
-    before the first row of two or more, which most rows under it match. 0 when there are none."""
+    them ('Quarterly staff report', 'Exported 2024-03-01'), before the first row of two filled
+    cells or more, which most rows under it match. 0 when there are none.
+
+    A title is text in the first cell only, written as a phrase or padded with empty cells as a
+    sheet saved as CSV pads it; or followed by a blank row. A lone word over a column of
+    numbers ('Betrag' over '425,63') is a column name, and a row whose first cell is empty
+    (',score', a saved index) is a header."""
     for index, row in enumerate(rows[: MAX_TITLE_ROWS + 1]):
         if _filled(row) < 2:
-            continue
+            if is_blank(row) or _titled(row, rows[index + 1 : index + 2]):
+                continue
+            return 0
         if index == 0 or not any(_filled(above) for above in rows[:index]):
             return 0  # the first row that is not blank holds the column names
         under = [r for r in rows[index + 1 : index + 1 + _TITLE_CHECK_ROWS] if not is_blank(r)]
         table_like = sum(_filled(r) >= 2 for r in under)
         return index if under and table_like >= len(under) / 2 else 0
     return 0
+
+
+def _titled(row: Sequence[str], following: Sequence[Sequence[str]]) -> bool:
+    """Whether a row of one filled cell reads as a title: the first cell, and a phrase, or
+    padded with empty cells, or followed by a blank row."""
+    if not row or not row[0].strip():
+        return False
+    return len(row[0].split()) > 1 or len(row) > 1 or bool(following and is_blank(following[0]))
 
 
 def title_note(unit: str, number: int, skipped: Sequence[Sequence[str]]) -> str:

@@ -708,3 +708,19 @@ def test_ip_addresses_do_not_make_the_file_one_of_decimal_commas():
     assert result.info.decimal == "." and result.info.thousands is None
     assert not any("decimal comma" in note or "Thousands" in note for note in result.info.notes)
     assert result.frame["income"].tolist()[:2] == [0, 1000]
+
+
+@pytest.mark.parametrize(
+    ("text", "columns"),
+    [
+        ("Betrag\n" + "".join(f"{i},{i % 100:02d}\n" for i in range(100, 140)), ["Betrag"]),
+        ("Kunde\n" + "".join(f"Wagner{i}, Klaus\n" for i in range(40)), ["Kunde"]),
+        (",score\n" + "".join(f"{i},{i * 1.5}\n" for i in range(40)), ["Column 1", "score"]),
+    ],
+)
+def test_a_lone_column_name_or_an_index_header_is_no_title(text, columns):
+    """A column of decimal commas, of names with a comma, and a table saved with its index:
+    the first row is the header, not a title above a table of two columns."""
+    result = read_table(text.encode())
+    assert list(result.frame.columns) == columns and len(result.frame) == 40
+    assert not any("title" in note for note in result.info.notes)
