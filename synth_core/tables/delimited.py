@@ -5,6 +5,7 @@ Nothing here logs or prints cell values: uploaded data is private.
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import csv
 import io
@@ -165,21 +166,26 @@ _EAST_ASIAN = re.compile(r"[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff01-\uff60
 EAST_ASIAN_MIN_CHARS = 20  # letters beyond ASCII needed before a code page is judged by them
 EAST_ASIAN_MIN_SHARE = 0.95  # of those letters, in the code page's scripts
 KANA_MIN_SHARE = 0.05  # Japanese text: some kana among them, which Chinese has none of
+# An ideograph between two Latin letters: an accented letter of Western text read as one.
+_INSIDE_LATIN_WORD = re.compile(
+    r"(?<=[A-Za-z])[\u3400-\u4dbf\u4e00-\u9fff\u3040-\u30ff](?=[A-Za-z])"
+)
+INSIDE_LATIN_MAX_SHARE = 0.2
 
 
 def _east_asian_text(data: bytes) -> tuple[str, str, str] | None:
-    """``data`` decoded as Japanese (Shift-JIS, cp932) or Chinese (GBK) Windows text when it
-    decodes cleanly and nearly every letter beyond ASCII is one of that language's; else None.
-    Western text decoded so turns into few such letters, or fails to decode."""
+    """``data`` decoded as Japanese (Shift-JIS, cp932) or Chinese (GBK) Windows text when its
+    start decodes cleanly and nearly every letter beyond ASCII is one of that language's, in
+    runs as such text is written; else None. Western text read so fails to decode, or turns
+    each accented letter into one ideograph between Latin letters ('Müller' as 'M黮ler')."""
     for codec, label, kana in (
         ("cp932", "Japanese Windows (Shift-JIS)", True),
         ("gbk", "Chinese Windows (GBK)", False),
     ):
         try:
-            text = data.decode(codec)
+            sample = codecs.getincrementaldecoder(codec)().decode(data[:SAMPLE_CHARS])
         except UnicodeDecodeError:
             continue
-        sample = text[:SAMPLE_CHARS]
         beyond = sum(1 for char in sample if ord(char) > 127)
         if beyond < EAST_ASIAN_MIN_CHARS:
             continue
@@ -187,7 +193,12 @@ def _east_asian_text(data: bytes) -> tuple[str, str, str] | None:
             continue
         if kana and len(_KANA.findall(sample)) < KANA_MIN_SHARE * beyond:
             continue
-        return text, codec, label
+        if len(_INSIDE_LATIN_WORD.findall(sample)) > INSIDE_LATIN_MAX_SHARE * beyond:
+            continue
+        try:
+            return data.decode(codec), codec, label
+        except UnicodeDecodeError:
+            continue
     return None
 
 

@@ -724,3 +724,12 @@ def test_a_lone_column_name_or_an_index_header_is_no_title(text, columns):
     result = read_table(text.encode())
     assert list(result.frame.columns) == columns and len(result.frame) == 40
     assert not any("title" in note for note in result.info.notes)
+
+
+def test_german_windows_text_with_accents_inside_words_is_not_read_as_chinese():
+    names = ["Müller", "Schröder", "Jürgen", "Björn", "Krüger", "Köhler", "Weißer", "Größe"]
+    cities = ["München", "Köln", "Göttingen", "Düsseldorf", "Nürnberg"]
+    rows = [f"{i};{names[i % 8]};{cities[i % 5]};{i * 7}" for i in range(80)]
+    result = read_table(("id;name;stadt;betrag\n" + "\n".join(rows)).encode("cp1252"))
+    assert result.info.encoding == "cp1252"
+    assert set(result.frame["stadt"]) == set(cities)
