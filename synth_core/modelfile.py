@@ -1,8 +1,9 @@
 """The ``.synth`` model file: a zip of safetensors weights and JSON, never a pickle.
 
 Members: ``manifest.json`` (format marker and a SHA-256 per member), ``model.json`` (config,
-schema, transform state, conditioning, the formats of replaced personal-data columns (never a
-real value), the ε a differentially private training spent, library versions) and
+schema (without the values its reasons quote for identifiers, personal data and free text),
+transform state, conditioning, the formats of replaced personal-data columns (never a real
+value), the ε a differentially private training spent, library versions) and
 ``tensors.safetensors`` (generator weights, category counts and hashes of the training rows
 used to drop copies when sampling; no hashes for a differentially private model, whose file
 holds nothing else read from the data).
@@ -98,7 +99,7 @@ def _tensors(parts: ModelParts) -> dict[str, torch.Tensor]:
 def _model_json(parts: ModelParts) -> dict[str, Any]:
     return {
         "config": parts.config.to_dict(),
-        "schema": parts.schema.to_dict(),
+        "schema": parts.schema.without_examples().to_dict(),
         "transform": parts.transform.to_dict(),
         "condition_columns": list(parts.core.sampler.columns),
         "training_rows": int(parts.training_rows),

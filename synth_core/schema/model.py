@@ -31,6 +31,11 @@ SCHEMA_VERSION = 1
 EXCLUDE_MISSING = 0.9  # modelled columns emptier than this are left out by default
 WHOLE_NUMBERS = "0"  # the number pattern of whole numbers: no separators, no decimals
 _KINDS = ", ".join(kind.value for kind in Kind)  # for messages
+_LEFT_OUT_REASONS = {
+    Kind.IDENTIFIER: "an identifier, left out by default",
+    Kind.PII: "personal data, left out by default",
+    Kind.TEXT: "free text, left out by default",
+}
 _INCLUDED_NOTE = " (included by you)"
 _LEFT_OUT_NOTE = " (left out by you)"
 _UNCHANGED: Any = ...  # ``treatment`` not given (None means "leave out")
@@ -171,6 +176,18 @@ class Schema:
                     treatment=None if include else column.treatment,
                 )
             columns.append(column)
+        return dataclasses.replace(self, columns=columns)
+
+    def without_examples(self) -> Schema:
+        """A copy whose columns left out for what they hold (identifiers, personal data, free
+        text) give their reason without the real values it quotes ("codes like 'ORD-00001'"):
+        what a model file keeps, which may travel where the data may not."""
+        columns = [
+            dataclasses.replace(c, reason=_LEFT_OUT_REASONS[c.kind])
+            if c.kind in _LEFT_OUT_REASONS and not c.include and not c.overridden
+            else c
+            for c in self.columns
+        ]
         return dataclasses.replace(self, columns=columns)
 
     def summary_rows(self) -> list[dict[str, Any]]:

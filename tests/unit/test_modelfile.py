@@ -271,3 +271,28 @@ def test_a_model_file_saved_by_an_earlier_version_loads_and_gives_the_same_rows(
     rows = synthesizer.sample(20, seed=7).to_csv(index=False)
     expected = (SAVED_MODELS / f"sales_{variant}_v1.sample-seed7.csv").read_text(encoding="utf-8")
     assert rows == expected
+
+
+def test_a_model_file_holds_no_real_identifier_or_name_quoted_in_a_reason():
+    from tests.helpers import TINY_CONFIG
+
+    rng = np.random.default_rng(11)
+    first = ["Ilse", "Peer", "Greta", "Jan", "Sophie", "Tomasz", "Wendelin", "Anna"]
+    frame = pd.DataFrame(
+        {
+            "order": [f"ORD-{i:05d}" for i in range(300)],
+            "Käufer": [
+                f"{first[i % 8]} {('Meyer', 'Hesse', 'Nowak', 'Albers')[i // 8 % 4]}"
+                for i in range(300)
+            ],
+            "amount": rng.gamma(2.0, 30.0, 300).round(2),
+            "team": rng.choice(["north", "south"], 300),
+        }
+    )
+    synth = Synthesizer(TINY_CONFIG).fit(frame)
+    assert "ORD-00000" in synth.schema_["order"].reason  # the page shows an example
+    with zipfile.ZipFile(io.BytesIO(synth.to_bytes())) as archive:
+        text = archive.read("model.json").decode("utf-8")
+    assert "ORD-0" not in text and not any(name in text for name in first)
+    loaded = Synthesizer.load(synth.to_bytes(), device="cpu")
+    assert loaded.schema_["order"].reason == "an identifier, left out by default"
