@@ -350,7 +350,7 @@ def _fit(args) -> int:
     if len(holdout):
         kept = f"held out {len(holdout)} of {len(frame) + len(holdout)} rows from training"
         if args.holdout_out:
-            write_csv(holdout, args.holdout_out)
+            write_csv(holdout, args.holdout_out, schema.written_as)
             kept += f", written to {args.holdout_out} (evaluate --holdout)"
         print(kept)
     return 0

@@ -47,7 +47,7 @@ def kept(table: LoadedTable, schema: Schema, store: State | None = None) -> list
 ADDABLE = {
     RuleKind.ORDER: "One date or number is never below another",
     RuleKind.MAPPING: "One column determines another",
-    RuleKind.ARITHMETIC: "A column is the sum, difference or product of two others",
+    RuleKind.ARITHMETIC: "A column is the sum, difference, product or ratio of two others",
 }
 OPERATOR_WORDS = {"+": "sum (+)", "-": "difference (−)", "*": "product (×)", "/": "ratio (÷)"}
 

@@ -35,7 +35,7 @@ PLACES_ATOL = 1e-9  # float noise tolerated when counting a column's decimal pla
 # minute, an hour, a day; multiples of 5, 10, 100 ... of a number's last decimal place.
 DATETIME_STEPS = (60.0, 300.0, 900.0, 1800.0, 3600.0, 86400.0)
 MONTH_START, MONTH_END, WEEKDAYS = "month_start", "month_end", "weekdays"
-MIN_WEEKDAY_VALUES = 50  # dates drawn at random all miss weekends by chance (5/7)^50 of the time
+MIN_WEEKDAY_VALUES = 50  # different days drawn at random all miss weekends (5/7)^50 of the time
 NUMBER_STEPS = (5, 10, 25, 50, 100, 1000)
 MIN_STEP_VALUES = 20  # a grid a handful of values share may be chance
 TRANSFORM_ROWS = 100_000  # rows encoded at a time
@@ -308,13 +308,15 @@ def _calendar(seconds: np.ndarray) -> str | None:
     if len(seconds) < MIN_STEP_VALUES:
         return None
     stamps = pd.DatetimeIndex(pd.to_datetime(seconds, unit="s"))
-    if stamps.normalize().nunique() < 3:
+    days = stamps.normalize()
+    if days.nunique() < 3:
         return None
-    if (stamps.day == 1).all():
-        return MONTH_START
-    if stamps.is_month_end.all():
-        return MONTH_END
-    if len(seconds) >= MIN_WEEKDAY_VALUES and (stamps.dayofweek < 5).all():
+    if (stamps == days).all():  # dates alone: times of day would be lost on a month's day
+        if (stamps.day == 1).all():
+            return MONTH_START
+        if stamps.is_month_end.all():
+            return MONTH_END
+    if days.nunique() >= MIN_WEEKDAY_VALUES and (stamps.dayofweek < 5).all():
         return WEEKDAYS
     return None
 

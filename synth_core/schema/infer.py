@@ -196,7 +196,7 @@ def _number_values(name: str, values: pd.Series, distinct: int) -> Finding:
             or numeric_identifier(
                 tokens, low, high, distinct, len(values), bool(np.all(np.diff(finite) > 0))
             )
-            or numeric_code(tokens, distinct)
+            or numeric_code(tokens, distinct, len(values))
             or _whole_numbers(low, high, distinct)
         )
     decimals = decimal_places(finite)

@@ -121,9 +121,13 @@ def numeric_identifier(
     return None
 
 
-def numeric_code(tokens: tuple[str, ...], distinct: int) -> Finding | None:
-    """Whole numbers named like a code ('Postal Code', 'MS.SubClass'): labels, not amounts."""
+def numeric_code(tokens: tuple[str, ...], distinct: int, count: int) -> Finding | None:
+    """Whole numbers named like a code ('Postal Code', 'MS.SubClass'): labels, not amounts;
+    postal codes nearly every one of ``count`` rows has its own point at their rows, as
+    ``text_postal_code`` says."""
     postal = has_word(tokens, POSTAL_WORDS)
+    if postal and count >= IDENTIFIER_MIN_VALUES and distinct / count >= ROW_LABEL_MIN_UNIQUE:
+        return Finding(Kind.IDENTIFIER, _rare_postal_reason(distinct / count))
     if postal or (has_word(tokens, CODE_WORDS) and distinct <= CODE_MAX_CATEGORIES):
         what = "postal codes" if postal else "whole numbers named like a code"
         return Finding(
@@ -224,16 +228,19 @@ def text_postal_code(column: TextSample) -> Finding | None:
     if not has_word(column.tokens, POSTAL_WORDS):
         return None
     if rare_codes(column):
-        return Finding(
-            Kind.IDENTIFIER,
-            f"postal codes, {_unique_phrase(column.unique_share)}: as categories a model could "
-            "only copy them, each pointing at its real row; an identifier, left out by default",
-        )
+        return Finding(Kind.IDENTIFIER, _rare_postal_reason(column.unique_share))
     if column.matches(DIGITS_PATTERN, 1.0):
         return None
     return Finding(
         Kind.CATEGORICAL,
         f"postal codes like {quote(column.texts.iloc[0])}: {column.distinct:,} categories",
+    )
+
+
+def _rare_postal_reason(unique: float) -> str:
+    return (
+        f"postal codes, {_unique_phrase(unique)}: as categories a model could only copy them, "
+        "each pointing at its real row; an identifier, left out by default"
     )
 
 

@@ -46,6 +46,9 @@ NUMBER_GAP_WORDS: frozenset[str] = frozenset(
         "unknown", "unk", "missing", "n.a.", "n.a", "n/d", "nd", "not available",
         "not applicable", "not known", "no data", "no answer", "refused", "don't know",
         "dont know", "dk", "blank", "empty", "undefined", ".", "..", "x", "*", "—", "–",
+        # German, French, Spanish, Italian, Dutch exports
+        "unbekannt", "k.a.", "k. a.", "keine angabe", "fehlt", "inconnu", "n.c.", "nc",
+        "non renseigné", "desconocido", "sin dato", "s/d", "sconosciuto", "onbekend",
     }
 )  # fmt: skip
 TWO_LETTER_CODES_MIN = 3  # other codes beside 'NA' before 'NA' is read as one of them

@@ -11,7 +11,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from synth_core.tables.cells import FactorisedColumn
+from synth_core.tables.cells import NUMBER_GAP_WORDS, FactorisedColumn
 from synth_core.tables.styles import style_of
 
 
@@ -57,7 +57,9 @@ def detect_number_style(columns: list[FactorisedColumn]) -> tuple[str, str | Non
     """
     texts = []
     for column in columns:
-        present = column.present()[:_EVIDENCE_SAMPLE]
+        # Words for "no value" among numbers ('unknown') do not keep a column from voting.
+        sample = column.present()[:_EVIDENCE_SAMPLE]
+        present = [value for value in sample if value.lower() not in NUMBER_GAP_WORDS]
         joined = _joined(present)
         if not joined or not _NUMBERISH.fullmatch(joined) or _PLAIN_INTEGERS.fullmatch(joined):
             continue

@@ -58,7 +58,9 @@ def read_workbook(
         raise DataError(
             "Every sheet of the workbook is empty. Save the table in it, or pick another file."
         )
-    _note_sheet(notes, title, len(sheets), [p for p in passed if p[0] != title])
+    names = [name for name, _ in passed]  # too small, in order: those before the one read
+    before = passed[: names.index(title)] if title in names else passed
+    _note_sheet(notes, title, len(sheets), before)
     return rows
 
 

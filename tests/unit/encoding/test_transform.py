@@ -498,3 +498,12 @@ def test_dates_on_a_calendar_come_back_on_it():
     assert (pd.to_datetime(out["day"], format="%d/%m/%Y").dt.dayofweek < 5).all()
     assert (pd.to_datetime(out["call"]).dt.minute % 5 == 0).all()
     assert (pd.to_datetime(out["any_day"]).dt.dayofweek >= 5).any()  # no calendar where none is
+
+
+def test_a_calendar_needs_many_days_and_keeps_times_of_day():
+    from synth_core.encoding.transform import _calendar
+
+    three_days = pd.to_datetime(["2024-03-04", "2024-03-06", "2024-03-08"] * 100)
+    assert _calendar(three_days.asi8 / 1e9) is None  # three weekdays: no proof of a calendar
+    ends = pd.date_range("2020-01-31", periods=40, freq="ME") + pd.Timedelta(hours=9)
+    assert _calendar(ends.asi8 / 1e9) is None  # month ends at 09:00: not moved to midnight

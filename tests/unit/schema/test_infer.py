@@ -345,6 +345,9 @@ def test_postal_codes_nearly_every_row_has_its_own_are_left_out() -> None:
     assert infer_one(shared, name="zip").kind is Kind.CATEGORICAL
     padded = [f"0{i * 7919 % 9999:04d}" for i in range(60)]  # unnamed codes of one row each
     assert infer_one(padded, name="ref").kind is Kind.IDENTIFIER
+    whole = [10_000 + i * 1_399 for i in range(60)]  # read as whole numbers
+    assert infer_one(whole, name="ZIP").kind is Kind.IDENTIFIER
+    assert infer_one([90210, 10001, 60601] * 20, name="ZIP").kind is Kind.CATEGORICAL
 
 
 def test_not_phone_numbers() -> None:

@@ -733,3 +733,13 @@ def test_german_windows_text_with_accents_inside_words_is_not_read_as_chinese():
     result = read_table(("id;name;stadt;betrag\n" + "\n".join(rows)).encode("cp1252"))
     assert result.info.encoding == "cp1252"
     assert set(result.frame["stadt"]) == set(cities)
+
+
+def test_decimal_commas_are_found_in_a_column_with_words_for_no_value():
+    prices = [f"{10 + i},{i % 100:02d}" for i in range(40)]
+    prices[4], prices[17] = "unbekannt", "k.A."
+    result = read_table(
+        ("name;preis\n" + "".join(f"n{i};{p}\n" for i, p in enumerate(prices))).encode()
+    )
+    assert result.frame["preis"].dtype.kind == "f" and result.frame["preis"].isna().sum() == 2
+    assert result.frame["preis"].iloc[1] == 11.01
