@@ -9,7 +9,10 @@ def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
-ID_WORDS = frozenset({"id", "ids", "uuid", "guid", "pid", "sku"})
+ID_WORDS = frozenset({"id", "ids", "uuid", "guid", "pid", "sku"}) | frozenset(
+    # Japanese and Chinese: a number that names one member, customer, employee or order
+    {"番号", "会員番号", "顧客番号", "社員番号", "注文番号", "编号", "客户编号", "订单号"}
+)
 ID_LAST_WORDS = frozenset({"key", "code", "uid", "ref", "reference", "number", "no", "nr", "num"})
 # Codes that name a place or a class rather than count something: 'Postal Code', 'MS.SubClass'.
 POSTAL_WORDS = frozenset({"zip", "zipcode", "postal", "postcode", "plz", "郵便番号", "邮编"})
@@ -38,15 +41,19 @@ PERSON_WORDS = _words(
     "kunde kundin vorname nachname nom prenom prénom nombre apellido cliente nome cognome klant "
     "naam achternaam kundenname familienname ansprechpartner inhaber "
     # Japanese and Chinese headers (a name, a customer's or member's name, a contact person)
-    "氏名 名前 お名前 姓名 名字 苗字 フリガナ 顧客名 会員名 患者名 担当者 担当者名 "
-    "客户 客户名 联系人"
+    "氏名 名前 お名前 姓名 名字 苗字 フリガナ 顧客 顧客名 お客様 会員 会員名 患者 患者名 "
+    "社員 従業員 担当者 担当者名 客户 客户名 顾客 会员 员工 联系人"
 )
 # Names of things rather than people: 'Product Name', 'City', 'Customer Segment'.
 NOT_PERSON_WORDS = _words(
     "account brand business category city class code company country county department district "
     "domain entity event file group host hospital hotel id item job level location model org "
     "organisation organization place product project region role school segment shop state "
-    "status store street supplier team title town type vendor"
+    "status store street supplier team title town type vendor "
+    # the same in German, French, Spanish, Italian and Dutch headers
+    "artikel produkt ware strasse straße stadt ort gemeinde firma unternehmen marke article "
+    "produit rue ville entreprise marque producto calle ciudad empresa marca prodotto via "
+    "città azienda straat stad bedrijf"
 )
 
 

@@ -45,7 +45,7 @@ NUMBER_GAP_WORDS: frozenset[str] = frozenset(
     {
         "unknown", "unk", "missing", "n.a.", "n.a", "n/d", "nd", "not available",
         "not applicable", "not known", "no data", "no answer", "refused", "don't know",
-        "dont know", "dk", "blank", "empty", "undefined", ".", "..", "x", "*", "—", "–",
+        "dont know", "dk", "blank", "empty", "undefined", ".", "..", "*", "—", "–",
         # German, French, Spanish, Italian, Dutch exports
         "unbekannt", "k.a.", "k. a.", "keine angabe", "fehlt", "inconnu", "n.c.", "nc",
         "non renseigné", "desconocido", "sin dato", "s/d", "sconosciuto", "onbekend",

@@ -161,11 +161,9 @@ def _decode(data: bytes, notes: list[str]) -> tuple[str, str]:
     return text, encoding
 
 
-_KANA = re.compile(r"[\u3040-\u30ff]")  # hiragana and katakana, full width
 _EAST_ASIAN = re.compile(r"[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff01-\uff60\uffe0-\uffe6]")
 EAST_ASIAN_MIN_CHARS = 20  # letters beyond ASCII needed before a code page is judged by them
 EAST_ASIAN_MIN_SHARE = 0.95  # of those letters, in the code page's scripts
-KANA_MIN_SHARE = 0.05  # Japanese text: some kana among them, which Chinese has none of
 # An ideograph between two Latin letters: an accented letter of Western text read as one.
 _INSIDE_LATIN_WORD = re.compile(
     r"(?<=[A-Za-z])[\u3400-\u4dbf\u4e00-\u9fff\u3040-\u30ff](?=[A-Za-z])"
@@ -178,9 +176,11 @@ def _east_asian_text(data: bytes) -> tuple[str, str, str] | None:
     start decodes cleanly and nearly every letter beyond ASCII is one of that language's, in
     runs as such text is written; else None. Western text read so fails to decode, or turns
     each accented letter into one ideograph between Latin letters ('Müller' as 'M黮ler')."""
-    for codec, label, kana in (
-        ("cp932", "Japanese Windows (Shift-JIS)", True),
-        ("gbk", "Chinese Windows (GBK)", False),
+    # Japanese first: Chinese text read as Japanese turns into half-width katakana, which are
+    # not counted among the letters, while Japanese read as Chinese turns into rare ideographs.
+    for codec, label in (
+        ("cp932", "Japanese Windows (Shift-JIS)"),
+        ("gbk", "Chinese Windows (GBK)"),
     ):
         try:
             sample = codecs.getincrementaldecoder(codec)().decode(data[:SAMPLE_CHARS])
@@ -190,8 +190,6 @@ def _east_asian_text(data: bytes) -> tuple[str, str, str] | None:
         if beyond < EAST_ASIAN_MIN_CHARS:
             continue
         if len(_EAST_ASIAN.findall(sample)) < EAST_ASIAN_MIN_SHARE * beyond:
-            continue
-        if kana and len(_KANA.findall(sample)) < KANA_MIN_SHARE * beyond:
             continue
         if len(_INSIDE_LATIN_WORD.findall(sample)) > INSIDE_LATIN_MAX_SHARE * beyond:
             continue

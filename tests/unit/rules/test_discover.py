@@ -142,6 +142,8 @@ def test_an_order_that_rows_paired_at_random_keep_as_well_is_not_proposed():
         }
     )
     frame["end"] = frame["start"] + rng.gamma(2, 5, 800).round(1)
+    frame["age"] = rng.integers(18, 90, 800)  # and an income code of 1 to 26 that rises
+    frame["rincom"] = np.clip(frame["age"] // 3 + rng.integers(-3, 4, 800), 1, 26)
     orders = found(discover_rules(frame, infer_schema(frame)), OrderRule)
     assert [(o.before, o.after) for o in orders] == [("start", "end")]
 

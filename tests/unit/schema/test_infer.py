@@ -321,6 +321,13 @@ def test_names_under_any_header_are_found_by_their_first_names() -> None:
     cities = ["San Diego", "Santa Rosa", "New York", "Grand Rapids", "Fort Collins", "Salt Lake"]
     cities += ["Las Vegas", "Port Elizabeth", "El Paso", "Kansas City", "Long Beach", "Boise"]
     assert infer_one(cities * 2, name="Ort").kind is Kind.CATEGORICAL
+    # Products named for people are products.
+    products = [
+        f"{a} {b}"
+        for a in ("Steven", "Anna", "Lisa", "Max")
+        for b in ("Lampe", "Tisch", "Stuhl", "Sofa", "Regal")
+    ]
+    assert infer_one(products * 2, name="Artikel").kind is not Kind.PII
 
 
 def test_japanese_headers_name_people_addresses_phones_and_postcodes() -> None:
@@ -330,6 +337,8 @@ def test_japanese_headers_name_people_addresses_phones_and_postcodes() -> None:
         for b in ["真綾", "英樹", "花子", "健一", "翔太", "明美"]
     ]
     assert infer_one(names, name="氏名").pii_type == "name"
+    joined = [name.replace(" ", "") for name in names]  # written without a space
+    assert infer_one(joined, name="顧客").pii_type == "name"
     phones = [f"090-{1000 + i:04d}-{2000 + i:04d}" for i in range(30)]
     assert infer_one(phones, name="電話番号").pii_type == "phone"
     postcodes = [f"{100 + i % 3:03d}-{i % 4:04d}" for i in range(30)]
