@@ -202,11 +202,18 @@ def text_person_name(column: TextSample) -> Finding | None:
         return None
     if not column.passes(_looks_like_name, PII_MIN_SHARE):
         return None
-    if has_word(tokens, PERSON_WORDS):
+    # A column called just 'name' names anything; in lower case ('big_meat', 'the_greek': the
+    # pizzas of a menu) it names people only if they hold first names.
+    generic = set(tokens) <= {"name", "names"} and column.passes(_lower_case, PII_MIN_SHARE)
+    if has_word(tokens, PERSON_WORDS) and not generic:
         return _pii("name", "people's names")
     if column.passes(holds_given_name, GIVEN_NAME_MIN_SHARE):
         return _pii("name", f"people's names, such as {quote(column.texts.iloc[0])}")
     return None
+
+
+def _lower_case(texts: pd.Series) -> pd.Series:
+    return texts.str.islower()
 
 
 def _looks_like_name(texts: pd.Series) -> pd.Series:

@@ -321,6 +321,22 @@ def test_names_under_any_header_are_found_by_their_first_names() -> None:
     cities = ["San Diego", "Santa Rosa", "New York", "Grand Rapids", "Fort Collins", "Salt Lake"]
     cities += ["Las Vegas", "Port Elizabeth", "El Paso", "Kansas City", "Long Beach", "Boise"]
     assert infer_one(cities * 2, name="Ort").kind is Kind.CATEGORICAL
+    # A menu's pizzas, in lower case under a column called just 'name', are not people.
+    pizzas = ["big_meat", "the_greek", "thai_ckn", "hawaiian", "five_cheese", "bbq_ckn"]
+    pizzas += ["four_cheese", "veggie_veg", "spinach_fet", "mexicana", "calabrese", "sicilian"]
+    pizzas += ["cali_ckn", "southw_ckn", "ital_supr", "pepperoni", "classic_dlx", "napolitana"]
+    pizzas += [
+        "soppressata",
+        "prsc_argla",
+        "spin_pesto",
+        "green_garden",
+        "ckn_alfredo",
+        "ital_veggie",
+    ]
+    assert infer_one(pizzas * 4, name="name").kind is Kind.CATEGORICAL
+    firsts = ["devin", "ann", "tom", "sara", "lisa", "jan", "anna", "mark"]
+    people = [f"{a}_{b}" for a in firsts for b in ("rivera", "lee", "ford", "kim")]
+    assert infer_one(people * 2, name="name").pii_type == "name"
     # Products named for people are products.
     products = [
         f"{a} {b}"
