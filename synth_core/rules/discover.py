@@ -34,7 +34,6 @@ PROBE_ROWS = 200  # rows a sum, product or rate is tried on first
 MIN_RATE_VALUES = 3  # a rate between columns of fewer values is a mapping, found as one
 MAX_FACTOR_DIGITS = 10  # a rate is written with the fewest significant digits that fit
 MIN_SHARE = 0.99  # of the real rows: a weaker pattern is not proposed
-CHANCE_ORDER_SHARE = 0.9  # an order that rows paired at random keep this often is chance
 MAPPING_REPEATS = 5  # a determining column's values are seen this often in the sample, on average
 MAX_MAPPING_COLUMNS = 100  # mappings are tried among at most this many columns (pairs grow as n²)
 MAX_BASELINE = 0.95  # a target this dominated by one value is obeyed by chance
@@ -100,20 +99,10 @@ def _orders(frame, schema, names, values) -> list[Rule]:
                 continue
             if (high[both] >= low[both]).mean() < MIN_SHARE:
                 continue
-            if _by_chance(low[both], high[both]):
-                continue
             rule = order_rule(frame, schema, before, after)
             if rule.share >= MIN_SHARE:
                 found.append(rule)
     return found
-
-
-def _by_chance(low: np.ndarray, high: np.ndarray) -> bool:
-    """Whether ``high`` ≥ ``low`` holds nearly as often with the rows paired at random: the
-    ranges of the two columns barely overlap (years of schooling and a code of 1 to 3; the
-    prices of oil and of coffee), so the order says little about a row."""
-    shuffled = np.random.default_rng(0).permutation(high)
-    return float((shuffled >= low).mean()) >= CHANCE_ORDER_SHARE
 
 
 def order_rule(frame: pd.DataFrame, schema: Schema, before: str, after: str) -> OrderRule:

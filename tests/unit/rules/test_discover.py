@@ -132,22 +132,6 @@ def test_a_number_column_gets_its_range(sales, sales_schema):
     assert "Order Date" not in ranges  # dates keep their range in the transform
 
 
-def test_an_order_that_rows_paired_at_random_keep_as_well_is_not_proposed():
-    rng = np.random.default_rng(6)
-    frame = pd.DataFrame(
-        {
-            "race": rng.integers(1, 4, 800),  # a code of 1 to 3
-            "educ": np.clip(rng.normal(13, 3, 800).round(), 3, 20),  # years of schooling
-            "start": rng.uniform(0, 100, 800).round(1),
-        }
-    )
-    frame["end"] = frame["start"] + rng.gamma(2, 5, 800).round(1)
-    frame["age"] = rng.integers(18, 90, 800)  # and an income code of 1 to 26 that rises
-    frame["rincom"] = np.clip(frame["age"] // 3 + rng.integers(-3, 4, 800), 1, 26)
-    orders = found(discover_rules(frame, infer_schema(frame)), OrderRule)
-    assert [(o.before, o.after) for o in orders] == [("start", "end")]
-
-
 def test_a_pattern_most_rows_break_is_not_proposed():
     rng = np.random.default_rng(2)
     frame = pd.DataFrame(
