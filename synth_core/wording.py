@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 NO_VALUE = "–"
 GROUPED_FROM = 10_000  # thousands are grouped from here on: 1990 (a year), 12,500
@@ -62,6 +63,15 @@ def _plain(value: float, decimals: int | None, grouped: bool) -> str:
     grouping = "," if grouped else ""
     text = f"{value:{grouping}.{decimals}f}" if decimals is not None else f"{value:{grouping}g}"
     return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def with_decimal_comma(text: str) -> str:
+    """``text`` with its numbers written with a decimal comma and '.' thousands ('12,500.5' as
+    '12.500,5'), as a file written so reads them."""
+    return re.sub(r"\d[\d,.]*\d", lambda m: m.group(0).translate(_COMMA_DECIMALS), text)
+
+
+_COMMA_DECIMALS = str.maketrans({",": ".", ".": ","})
 
 
 def counted(number: int, noun: str) -> str:

@@ -30,7 +30,7 @@ import pandas as pd
 from synth_core.errors import RuleError
 from synth_core.rules.values import as_written, not_below, numbers, write_numbers
 from synth_core.schema import Kind, Schema
-from synth_core.wording import plain_range
+from synth_core.wording import plain_range, with_decimal_comma
 
 #: Gaps kept per order rule: quantiles of the real gaps, drawn from to mend a row.
 GAP_QUANTILES = 41
@@ -111,7 +111,7 @@ class RangeRule:
 
     def describe(self, schema: Schema) -> str:
         places = schema[self.column].decimals
-        low, high = plain_range(self.low, self.high, places)
+        low, high = (_local(schema, n) for n in plain_range(self.low, self.high, places))
         return f"{self.column} is between {low} and {high}"
 
     def obeyed(self, frame: pd.DataFrame, schema: Schema) -> np.ndarray:
@@ -294,9 +294,10 @@ class LinearRule:
     def describe(self, schema: Schema) -> str:
         words = f"{self.target} = {self.source}"
         if self.factor != 1:
-            words += f" × {_constant(self.factor)}"
+            words += f" × {_local(schema, _constant(self.factor))}"
         if self.offset:
-            words += f" {'+' if self.offset > 0 else '−'} {_constant(abs(self.offset))}"
+            offset = _local(schema, _constant(abs(self.offset)))
+            words += f" {'+' if self.offset > 0 else '−'} {offset}"
         return words
 
     def exact(self, frame: pd.DataFrame, schema: Schema) -> np.ndarray:
@@ -409,6 +410,11 @@ def _is_pair(item: Any) -> bool:
         and len(item) == 2
         and all(v is None or isinstance(v, (str, int, float, bool)) for v in item)
     )
+
+
+def _local(schema: Schema, number: str) -> str:
+    """A number written as the table's file writes them (a decimal comma in a ';' export)."""
+    return with_decimal_comma(number) if schema.dialect.decimal == "," else number
 
 
 def _constant(value: float) -> str:

@@ -10,6 +10,7 @@ percentages that ``read_table`` read as numbers keep their pattern (``$#,##0.00`
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -44,7 +45,7 @@ from synth_core.schema.patterns import (
 from synth_core.schema.treatments import DEFAULT_TREATMENTS
 from synth_core.tables.dialect import CsvDialect
 from synth_core.tables.styles import NUMBER_STYLES
-from synth_core.wording import plain_range, rough_percent
+from synth_core.wording import plain_range, rough_percent, with_decimal_comma
 
 MANY_CATEGORIES = 100
 FEW_WHOLE_NUMBERS = 5  # at most this many: suggest categorical in the reason
@@ -88,7 +89,23 @@ def infer_schema(
         columns.append(_with_style(_infer_column(name, frame.iloc[:, i]), styles.get(name)))
         if on_column is not None:
             on_column(i + 1, len(names))
-    return Schema(columns, len(frame), CsvDialect.of_frame(frame))
+    dialect = CsvDialect.of_frame(frame)
+    if dialect.decimal == ",":
+        columns = [_with_decimal_comma(column) for column in columns]
+    return Schema(columns, len(frame), dialect)
+
+
+def _with_decimal_comma(info: ColumnInfo) -> ColumnInfo:
+    """A number column's range in its reason, written as the file writes numbers."""
+    if info.kind not in (Kind.NUMERICAL, Kind.INTEGER):
+        return info
+    info.reason = re.sub(
+        r"from (\S+) to (\S+)",
+        lambda m: f"from {with_decimal_comma(m[1])} to {with_decimal_comma(m[2])}",
+        info.reason,
+        count=1,
+    )
+    return info
 
 
 def _with_style(info: ColumnInfo, pattern: str | None) -> ColumnInfo:

@@ -275,3 +275,19 @@ def test_a_schema_keeps_the_dialect_of_its_file_and_an_older_one_reads_as_plain(
     older = {key: value for key, value in schema.to_dict().items() if key != "file"}
     assert Schema.from_dict(older).dialect == CsvDialect()
     assert schema.written_as.dialect == schema.dialect
+
+
+def test_a_file_of_decimal_commas_reads_its_ranges_and_rules_with_decimal_commas() -> None:
+    from synth_core.rules import LinearRule, RangeRule
+
+    text = "Stadt;Preis;Menge\n" + "".join(
+        f"{('Köln', 'Ulm')[i % 2]};{1000 + i * 250},5;{i}\n" for i in range(40)
+    )
+    schema = infer_schema(read_table(text.encode("utf-8")).frame)
+    assert schema["Preis"].reason == "numbers from 1.000,5 to 10.750,5 with up to 1 decimal"
+    assert RangeRule("Preis", 1000.5, 10750.5).describe(schema) == (
+        "Preis is between 1.000,5 and 10.750,5"
+    )
+    assert LinearRule("Preis", "Menge", 250.0, 1000.5).describe(schema) == (
+        "Preis = Menge × 250 + 1000,5"
+    )
