@@ -279,7 +279,7 @@ def progress_view(current: TrainingJob, progress: ProgressSnapshot) -> None:
     fraction, left = progress.fraction, progress.eta
     if progress.done:
         fraction = 1.0 if progress.state == RunState.FINISHED else fraction
-        text = f"{progress.epoch} of {progress.total_epochs} epochs done"
+        text = training.epochs_done_words(progress, early_stopping(current))
     elif progress.time_limit:  # a time-limited run ends on the clock, not at its last epoch
         words = training.time_left_words(left)
         text = words[0].upper() + words[1:]

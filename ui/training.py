@@ -223,6 +223,19 @@ def device_words(choice: str) -> tuple[str | None, str | None]:
 
 
 # ------------------------------------------------------------------------------ words
+def epochs_done_words(progress, stops_early: bool) -> str:
+    """'16 epochs done: the model stopped improving', or '300 of 300 epochs done'; a run that
+    finished before its last epoch says why (its time limit, or its validation loss)."""
+    if progress.epoch >= progress.total_epochs or progress.state != RunState.FINISHED:
+        return f"{progress.epoch} of {progress.total_epochs} epochs done"
+    done = f"{progress.epoch} epoch{'' if progress.epoch == 1 else 's'} done"
+    if progress.time_limit and progress.elapsed >= progress.time_limit:
+        return f"{done}: the preset's time limit of {duration(progress.time_limit)} was reached"
+    if stops_early:
+        return f"{done}: the model stopped improving on rows it never trains on"
+    return done
+
+
 def stopping_words(progress, patience: int) -> str:
     """Where a run that ends on its validation loss stands: the epoch with the lowest loss so
     far, and how many more without a better one end it."""

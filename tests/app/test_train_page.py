@@ -23,7 +23,7 @@ from synth_core.schema import Kind, infer_schema
 from synth_core.tables.datasets import DEMO_PATH
 from synth_core.training.health import HealthWarning
 from synth_core.training.presets import RECOMMENDED_VARIANT, preset_config
-from synth_core.training.progress import ProgressSnapshot, TrainingProgress
+from synth_core.training.progress import ProgressSnapshot, RunState, TrainingProgress
 from synth_core.wording import duration
 from tests.app.steps import tiny_settings as tiny
 from tests.helpers import config_for, make_mixed_frame
@@ -307,6 +307,25 @@ def test_a_run_that_ends_on_its_validation_loss_says_how_close_it_is_to_ending()
     )
     first = SimpleNamespace(epochs={"validation_loss": (9.0,)})
     assert training.stopping_words(first, 6).startswith("ends once the model stops improving")
+
+
+def test_a_finished_run_says_why_it_ended_before_its_last_epoch() -> None:
+    from types import SimpleNamespace
+
+    def run(epoch, elapsed, limit, state=RunState.FINISHED):
+        return SimpleNamespace(
+            epoch=epoch, total_epochs=300, elapsed=elapsed, time_limit=limit, state=state
+        )
+
+    assert training.epochs_done_words(run(3, 20.4, 20.0), True) == (
+        "3 epochs done: the preset's time limit of 20 s was reached"
+    )
+    assert training.epochs_done_words(run(16, 9.0, None), True) == (
+        "16 epochs done: the model stopped improving on rows it never trains on"
+    )
+    assert training.epochs_done_words(run(300, 90.0, None), False) == "300 of 300 epochs done"
+    stopped = run(5, 3.0, None, RunState.STOPPED)
+    assert training.epochs_done_words(stopped, True) == "5 of 300 epochs done"
 
 
 def test_without_a_server_a_session_counts_as_alive() -> None:
