@@ -9,6 +9,7 @@ confirmed on the whole table.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -227,7 +228,7 @@ def _holds(values, target, left, operator, right, close, rows) -> bool:
             return 0.0
         return float((np.abs(result[present] - t[present]) <= close).mean())
 
-    return share(a) >= MIN_SHARE and share(np.random.default_rng(0).permutation(a)) < MIN_SHARE
+    return _beyond_chance(share, a)
 
 
 def _linear(frame, schema, names, values) -> list[Rule]:
@@ -284,4 +285,11 @@ def _fits(factor: float, offset: float, x: np.ndarray, y: np.ndarray, close: flo
     def share(x: np.ndarray) -> float:
         return float((np.abs(y - (x * factor + offset)) <= close).mean())
 
-    return share(x) >= MIN_SHARE and share(np.random.default_rng(0).permutation(x)) < MIN_SHARE
+    return _beyond_chance(share, x)
+
+
+def _beyond_chance(share: Callable[[np.ndarray], float], column: np.ndarray) -> bool:
+    """Whether ``share`` (of rows obeying a relation, given one of its columns) reaches
+    ``MIN_SHARE`` with the rows as they are, and not with that column paired with other rows."""
+    shuffled = np.random.default_rng(0).permutation(column)
+    return share(column) >= MIN_SHARE and share(shuffled) < MIN_SHARE

@@ -126,7 +126,7 @@ def numeric_code(tokens: tuple[str, ...], distinct: int, count: int) -> Finding 
     postal codes nearly every one of ``count`` rows has its own point at their rows, as
     ``text_postal_code`` says."""
     postal = has_word(tokens, POSTAL_WORDS)
-    if postal and count >= IDENTIFIER_MIN_VALUES and distinct / count >= ROW_LABEL_MIN_UNIQUE:
+    if postal and _one_each(distinct, count):
         return Finding(Kind.IDENTIFIER, _rare_postal_reason(distinct / count))
     if postal or (has_word(tokens, CODE_WORDS) and distinct <= CODE_MAX_CATEGORIES):
         what = "postal codes" if postal else "whole numbers named like a code"
@@ -253,9 +253,12 @@ def _rare_postal_reason(unique: float) -> str:
 
 def rare_codes(column: TextSample) -> bool:
     """Whether nearly every row has a code of its own (as a label of one row each)."""
-    return len(column.values) >= IDENTIFIER_MIN_VALUES and column.unique_share >= (
-        ROW_LABEL_MIN_UNIQUE
-    )
+    return _one_each(column.distinct, len(column.values))
+
+
+def _one_each(distinct: int, count: int) -> bool:
+    """Whether ``count`` values, ``distinct`` of them different, give nearly every row its own."""
+    return count >= IDENTIFIER_MIN_VALUES and distinct / count >= ROW_LABEL_MIN_UNIQUE
 
 
 def text_identifier(column: TextSample) -> Finding | None:

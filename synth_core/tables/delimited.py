@@ -66,14 +66,21 @@ def read_delimited(
 
     every = _parse_csv(text, split_on, parsed)
     found = DelimitedRows(every[lines_to_skip:], encoding, delimiter, text, split_on, lines_to_skip)
-    titles = [row for row in every[:lines_to_skip] if not _excel_hint(row)]
-    if titles:
-        notes.append(title_note("Line", found.line_of(0), titles))
+    if skips_title(text, lines_to_skip):
+        notes.append(title_note("Line", found.line_of(0), every[:lines_to_skip]))
     return found
 
 
-def _excel_hint(row: list[str]) -> bool:
-    return len(row) == 1 and re.fullmatch(r"sep=.", row[0]) is not None
+def skips_title(text: str, lines_to_skip: int) -> bool:
+    """Whether the rows ``choose_delimiter`` skips are a title above the table (rather than
+    Excel's "sep=;" line)."""
+    return bool(lines_to_skip) and _excel_hint(text) is None
+
+
+def _excel_hint(text: str) -> str | None:
+    """The separator Excel's "sep=;" first line names, if the text starts with one."""
+    hinted = re.match(r"sep=(.)\r?\n", text[:8])
+    return hinted.group(1) if hinted and hinted.group(1) in DELIMITERS else None
 
 
 def named_like_workbook(name: str) -> bool:
@@ -91,9 +98,9 @@ def note_delimiter(delimiter: str | None, notes: list[str]) -> None:
 def choose_delimiter(text: str, name: str) -> tuple[str | None, int]:
     """The separator (None: a single column) and how many rows before the header to skip:
     Excel's "sep=;" line, or a title and notes above the table (``rows.title_rows``)."""
-    hinted = re.match(r"sep=(.)\r?\n", text[:8])
-    if hinted and hinted.group(1) in DELIMITERS:
-        return hinted.group(1), 1
+    hinted = _excel_hint(text)
+    if hinted is not None:
+        return hinted, 1
     return _detect_delimiter(text, prefer_tab=name.lower().endswith((".tsv", ".tab")))
 
 

@@ -29,6 +29,7 @@ from synth_core.tables.delimited import (
     looks_binary,
     named_like_workbook,
     note_delimiter,
+    skips_title,
     utf16_without_bom,
 )
 from synth_core.tables.limits import ReadLimits, too_many_columns
@@ -62,7 +63,7 @@ def stream_columns(
     if text is None or looks_binary(text[:SAMPLE_CHARS]):
         return None
     delimiter, lines_to_skip = choose_delimiter(text, name)
-    if delimiter is None or (lines_to_skip and not text.startswith("sep=")):
+    if delimiter is None or skips_title(text, lines_to_skip):
         return None  # a title above the table: the whole-file reader skips it, with a note
     header = _one_line_header(text, delimiter, lines_to_skip)
     if header is None:
