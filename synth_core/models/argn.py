@@ -67,6 +67,7 @@ class ArgnCore:
             lr=config.generator_lr,
             betas=config.betas,
             weight_decay=config.weight_decay,
+            fused=True,  # one kernel per step instead of several operations per tensor
         )
         self._validation = _Validation(config.validation_patience)
         self._probe: dict[str, torch.Tensor] | None = None

@@ -36,7 +36,7 @@ def classifier_accuracy(
             bound = layer.weight.shape[1] ** -0.5
             nn.init.uniform_(layer.weight, -bound, bound, generator=generator)
             nn.init.uniform_(layer.bias, -bound, bound, generator=generator)
-    optimiser = torch.optim.Adam(classifier.parameters(), lr=PROBE_LR)
+    optimiser = torch.optim.Adam(classifier.parameters(), lr=PROBE_LR, fused=True)
     with torch.enable_grad():
         for _ in range(PROBE_STEPS):
             loss = F.binary_cross_entropy_with_logits(classifier(train_x).squeeze(1), train_y)
