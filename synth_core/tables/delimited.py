@@ -24,6 +24,7 @@ SAMPLE_CHARS = 65_536
 _SAMPLE_ROWS = 200
 _CELLS_PER_STEP = 300_000  # rows are parsed, and the bytes read told, this many cells at a time
 BOM_NOTE = "Read as UTF-8 text with a byte-order mark (BOM), which was removed."
+_LONE_RETURN = re.compile(r"\r(?!\n)")
 EXCEL_NAME_NOTE = "The file is named like an Excel workbook but holds plain text; read as CSV."
 
 
@@ -52,6 +53,7 @@ def read_delimited(
     bytes parsed every few hundred thousand cells.
     """
     text, encoding = _decode(data, notes)
+    text, marker = _mark_lone_returns(text)
     if looks_binary(text[:SAMPLE_CHARS]):
         raise not_text_error()
     if named_like_workbook(name):
@@ -65,10 +67,26 @@ def read_delimited(
         steps.read(len(data) * chars // max(len(text), 1), len(data), "bytes")
 
     every = _parse_csv(text, split_on, parsed)
+    if marker:
+        every = [[cell.replace(marker, "\r") for cell in row] for row in every]
     found = DelimitedRows(every[lines_to_skip:], encoding, delimiter, text, split_on, lines_to_skip)
     if skips_title(text, lines_to_skip):
         notes.append(title_note("Line", found.line_of(0), every[:lines_to_skip]))
     return found
+
+
+def _mark_lone_returns(text: str) -> tuple[str, str | None]:
+    """``text`` with each carriage return that is not part of a line break replaced by a
+    character it lacks, and that character (None when there are none).
+
+    In a file whose lines end with line feeds (most of its breaks), a lone carriage return is part of a value
+    (``pandas.to_csv`` writes one inside a text without quoting it); the csv module would end the
+    row there, and the rest of the value would shift into the next columns."""
+    lone = len(_LONE_RETURN.findall(text))
+    if not lone or lone >= text.count("\n"):  # none, or the lines end with carriage returns
+        return text, None
+    marker = next(chr(c) for c in range(0xE000, 0xF8FF) if chr(c) not in text)
+    return _LONE_RETURN.sub(marker, text), marker
 
 
 def skips_title(text: str, lines_to_skip: int) -> bool:

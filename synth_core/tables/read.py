@@ -174,7 +174,7 @@ def _from_text(
     data: bytes, name: str, limits: ReadLimits, notes: list[str], steps: ReadSteps
 ) -> ReadResult:
     parsed = read_delimited(data, name, notes, steps)
-    header, columns = split_rows(parsed.rows, limits, "Line", parsed.line_of, steps)
+    header, columns = split_rows(parsed.rows, limits, "Line", parsed.line_of, steps, notes)
     frame, decimal, thousands = build_frame(
         header, columns, limits, notes, detect_numbers=True, steps=steps
     )

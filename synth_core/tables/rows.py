@@ -98,9 +98,10 @@ def split_rows(
     header, width = rows[first], len(rows[first])
     if width > limits.max_columns:
         raise too_many_columns(limits, width)
-    body = _fit_to_header(
-        rows[first + 1 :], width, lambda index: f"{unit} {line_of(first + 1 + index)}"
-    )
+    where = lambda index: f"{unit} {line_of(first + 1 + index)}"  # noqa: E731
+    body, short = _fit_to_header(rows[first + 1 :], width, where)
+    if short and notes is not None:
+        notes.append(short_rows_note(len(short), where(short[0]), width))
     if len(body) > limits.max_rows:
         body = [row for row in body if not is_blank(row)]  # rows of spaces are not rows either
         if len(body) > limits.max_rows:
@@ -122,22 +123,37 @@ def _columns(body: list[list[str]], width: int, steps: ReadSteps) -> list[Sequen
     return columns
 
 
+def short_rows_note(count: int, first: str, width: int) -> str:
+    """A remark on rows with fewer values than the header; ``first`` names the first ("Line
+    12")."""
+    which = f"{first} has" if count == 1 else f"{count:,} rows (the first on {first.lower()}) have"
+    rows = "that row" if count == 1 else "those rows"
+    return (
+        f"{which} fewer values than the {width} columns: the missing values are "
+        f"read as empty. If values of {rows} landed in the wrong columns, fix the file and "
+        "upload it again."
+    )
+
+
 def _fit_to_header(
     body: list[list[str]], width: int, where: Callable[[int], str]
-) -> list[list[str]]:
-    """``body`` with every row ``width`` cells wide and empty lines left out.
+) -> tuple[list[list[str]], list[int]]:
+    """``body`` with every row ``width`` cells wide and empty lines left out, and the indices of
+    the rows that were shorter.
 
     ``where(index)`` names a body row in the error for a row with extra values ("Line 12").
     """
     sizes = np.fromiter(map(len, body), dtype=np.int64, count=len(body))
     odd = np.flatnonzero(sizes != width)
-    blank_lines = False
+    blank_lines, short = False, []
     for index in odd:  # rare rows only; the common case never loops in Python
         row = body[index]
         if not row:
             blank_lines = True
         elif len(row) < width:
             body[index] = row + [""] * (width - len(row))
+            if not is_blank(row):
+                short.append(int(index))
         elif is_blank(row[width:]):
             body[index] = row[:width]
         else:
@@ -146,7 +162,7 @@ def _fit_to_header(
             )
     if blank_lines:
         body = [row for row in body if row]
-    return body
+    return body, short
 
 
 def _rows_before(body: list[list[str]], index: int) -> bool:

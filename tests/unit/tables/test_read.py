@@ -193,6 +193,18 @@ def test_crlf_and_old_mac_line_ends():
     assert read("a,b\r1,2\r3,4\r").frame.to_dict("list") == {"a": [1, 3], "b": [2, 4]}
 
 
+def test_a_lone_carriage_return_inside_a_value_does_not_end_its_row():
+    # pandas.to_csv writes a tweet holding a bare \r without quotes; reading it as a line break
+    # shifted the rest of the tweet into the next columns, which were learnt and written out.
+    rows = [f"app{i % 2},{i},tweet {i},2016-01-0{i % 9 + 1}" for i in range(12)]
+    rows[3] = "TweetDeck,3,first part\rsecond part (cont),2011-09-19"
+    result = read("source,id,text,created\n" + "\n".join(rows) + "\n")
+    assert len(result.frame) == 12
+    assert result.frame.loc[3, "text"] == "first part\rsecond part (cont)"
+    assert set(result.frame["source"]) == {"app0", "app1", "TweetDeck"}
+    assert not result.info.notes
+
+
 def test_whitespace_is_stripped_from_names_and_cells():
     result = read(" name , n \n  Alice  ,  7 \n\tBob\t, 8\n")
     assert list(result.frame.columns) == ["name", "n"]
@@ -214,10 +226,16 @@ def test_nameless_column_with_data_gets_a_name():
     assert list(result.frame.columns) == ["a", "Column 2", "c"]
 
 
-def test_short_rows_are_padded_with_missing_values():
+def test_short_rows_are_padded_with_missing_values_and_said():
     result = read("a,b,c\n1,2,3\n4,5\n")
     assert result.frame["c"].tolist()[0] == 3
     assert pd.isna(result.frame.loc[1, "c"])
+    assert result.info.notes == (
+        "Line 3 has fewer values than the 3 columns: the missing values are read as empty. If "
+        "values of that row landed in the wrong columns, fix the file and upload it again.",
+    )
+    many = read("a,b,c\n1,2,3\n4,5\n6\n7,8,9\n").info.notes
+    assert any(note.startswith("2 rows (the first on line 3) have fewer values") for note in many)
 
 
 # --------------------------------------------------------------------------------------------
