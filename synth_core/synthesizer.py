@@ -32,6 +32,7 @@ from synth_core.rules import (
     check_conditions,
     check_real_shares,
     check_rule_columns,
+    default_rules,
     discover_rules,
     enforce_rules,
 )
@@ -124,6 +125,8 @@ class Synthesizer:
             f"preparing: fitting the encoding of {len(schema.included)} columns"
         )
         transform.fit(frame, schema, domain=plan.domain, stop=stop)
+        if note := transform.rare_note():
+            self.progress_.note(note)
         trained = train_model(frame, transform, variant, plan, self.progress_, stop)
         if variant.objective != "likelihood":
             # A likelihood model learns the shares by itself, and draws one-hot rows: a bias
@@ -228,7 +231,9 @@ class Synthesizer:
                 on_rows(made)
         if not chunks:
             return SampleResult(self._empty(), 0)
-        frame = pd.concat([c.frame for c in chunks], ignore_index=True)
+        # A chunk left empty by the filters has columns of no type: it would make them objects.
+        frames = [c.frame for c in chunks if len(c.frame)] or [chunks[0].frame]
+        frame = pd.concat(frames, ignore_index=True)
         return SampleResult(
             frame,
             sum(c.copies_removed for c in chunks),
@@ -400,7 +405,7 @@ def kept_rules(frame, schema: Schema, config: TrainingConfig, rules: list[Rule] 
     if rules is None:
         if config.dp_epsilon is not None:
             return []
-        return [rule for rule in discover_rules(frame, schema, config.seed) if rule.share >= 1.0]
+        return default_rules(discover_rules(frame, schema, config.seed))
     if rules and config.dp_epsilon is not None:
         raise SchemaError(
             "Business rules are read from your rows outside the differential-privacy guarantee. "

@@ -3,17 +3,20 @@ could be real ones. Fixtures built on them live in ``tests/conftest.py``."""
 
 from __future__ import annotations
 
+import contextlib
 import subprocess
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from synth_core.config import TrainingConfig
+from synth_core.encoding import encoders
 from synth_core.encoding.encoders import SOFTMAX, TANH, Span
-from synth_core.schema import ColumnInfo, Kind, Schema, infer_schema
+from synth_core.schema import ColumnInfo, Kind, Schema, infer_schema, rarity
 from synth_core.synthesizer import Synthesizer
 
 DATE_FORMAT = "%Y-%m-%d"
@@ -150,6 +153,25 @@ def table_and_model_files(folder: Path, rows: int, seed: int, epochs: int) -> Pa
 
 
 REPO = Path(__file__).resolve().parents[1]
+
+
+def rows_inside_rules(frame: pd.DataFrame, synth: Synthesizer, rows: int) -> pd.DataFrame:
+    """The first ``rows`` rows of ``frame`` that obey every rule ``synth`` keeps: a row beyond a
+    range (a rare extreme) would be mended on the way out, and so no longer be a copy."""
+    inside = np.logical_and.reduce(
+        [np.ones(len(frame), dtype=bool)] + [r.obeyed(frame, synth.schema_) for r in synth.rules_]
+    )
+    return frame[inside].iloc[:rows].reset_index(drop=True)
+
+
+@contextlib.contextmanager
+def every_value_learnt() -> Iterator[None]:
+    """No value counts as rare (``synth_core.schema.rarity``): for tests of how exactly values
+    come back, whose small tables would otherwise lose their extremes and one-off categories."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(rarity, "RARE_BELOW", 1)
+        patch.setattr(encoders, "RARE_BELOW", 1)
+        yield
 
 
 def run_python(code: str) -> subprocess.CompletedProcess:

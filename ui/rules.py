@@ -9,6 +9,7 @@ from synth_core.rules import (
     Rule,
     RuleKind,
     discover_rules,
+    kept_by_default,
     rule_from_columns,
     share_words,
 )
@@ -32,9 +33,9 @@ def proposed(table: LoadedTable, schema: Schema, store: State | None = None) -> 
 
 
 def is_kept(rule: Rule, schema: Schema, store: State | None = None) -> bool:
-    """Whether the person keeps ``rule`` (at first: when every real row obeys it)."""
+    """Whether the person keeps ``rule`` (at first: as a fit does, ``kept_by_default``)."""
     choices = state.get_rule_choices(schema, store)
-    default = rule.share >= 1.0
+    default = kept_by_default(rule)
     return default if choices is None else choices.kept.get(rule.describe(schema), default)
 
 

@@ -15,6 +15,8 @@ import pandas as pd
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.mixture import BayesianGaussianMixture
 
+from synth_core.schema.rarity import RARE_BELOW, RARE_LABEL
+
 TANH = "tanh"
 SOFTMAX = "softmax"
 
@@ -244,6 +246,9 @@ class CategoricalEncoder:
 
     When a column has more than ``max_width`` categories, the rarest share one output (``OTHER``)
     and are drawn back in proportion to their real frequencies, so only real categories come out.
+    Categories fewer than ``RARE_BELOW`` rows hold never come out (``synth_core.schema.rarity``):
+    in a text column they become one category, ``RARE_LABEL``; in any other (numbers, yes/no)
+    they count as the most common value. ``protected_`` says how many there were.
 
     ``bias_`` is added to a generated block before its category is picked: a log-ratio set after
     training (``synth_core.training.calibration``) so that the categories come out in their real
@@ -256,7 +261,7 @@ class CategoricalEncoder:
 
     def fit(self, values: np.ndarray, rng: np.random.Generator) -> CategoricalEncoder:
         """Learn the categories of ``values`` (object array; None/NaN are missing)."""
-        keys, counts = category_counts(values)
+        keys, counts = self._protected(*category_counts(values))
         order = np.argsort(-counts, kind="stable")
         keys, counts = [keys[i] for i in order], counts[order]
         if len(keys) > self.max_width:
@@ -271,6 +276,30 @@ class CategoricalEncoder:
         self.bias_ = [0.0] * len(keys)
         return self
 
+    def _protected(self, keys: list[str], counts: np.ndarray) -> tuple[list[str], np.ndarray]:
+        """``keys`` and ``counts`` with the rare categories merged away; sets ``protected_`` (how
+        many there were) and ``fallback_`` (``RARE_LABEL``'s key when they became it: the key
+        that any value not learnt encodes as)."""
+        rare = np.array(
+            [c < RARE_BELOW and k != _MISSING_KEY for k, c in zip(keys, counts, strict=True)]
+        )
+        self.protected_ = int(rare.sum())
+        common = [(k, c) for k, c, is_rare in zip(keys, counts, rare, strict=True) if not is_rare]
+        # Numbers and yes/no values keep their type, unless no common value can stand in.
+        placeholder = bool(rare.any()) and (
+            not common or all(k.startswith(_TEXT_TAG) for k in np.asarray(keys)[rare])
+        )
+        if placeholder:
+            label = _TEXT_TAG + RARE_LABEL
+            merged = dict(common)
+            merged[label] = merged.get(label, 0.0) + float(counts[rare].sum())
+            common = list(merged.items())
+        elif rare.any():
+            top = max(range(len(common)), key=lambda i: common[i][1])
+            common[top] = (common[top][0], common[top][1] + float(counts[rare].sum()))
+        self.fallback_ = _TEXT_TAG + RARE_LABEL if placeholder else None
+        return [k for k, _ in common], np.array([c for _, c in common], dtype=np.float64)
+
     @classmethod
     def fixed(cls, column: str, keys: list[str]) -> CategoricalEncoder:
         """An encoder over given category keys, without reading any value (differential
@@ -280,6 +309,7 @@ class CategoricalEncoder:
         encoder.frequencies_ = [1.0 / len(keys)] * len(keys)
         encoder.rare_, encoder.rare_probs_ = [], []
         encoder.bias_ = [0.0] * len(keys)
+        encoder.protected_, encoder.fallback_ = 0, None
         return encoder
 
     @property
@@ -295,13 +325,16 @@ class CategoricalEncoder:
         return [_from_key(key) for key in self.categories_]
 
     def codes(self, values: np.ndarray) -> np.ndarray:
-        """Index of each value's output; unseen values map to the most frequent category."""
+        """Index of each value's output; values not learnt (rare or unseen) map to
+        ``RARE_LABEL`` in a text column, else to the most frequent category."""
         lookup = {key: i for i, key in enumerate(self.categories_)}
         other = lookup.get(OTHER)
         rare = set(self.rare_)
+        unknown = lookup.get(self.fallback_, 0) if self.fallback_ else 0
         codes, uniques = pd.factorize(category_keys(values))
         mapped = np.array(
-            [lookup.get(u, other if u in rare else 0) for u in uniques.tolist()], dtype=np.int64
+            [lookup.get(u, other if u in rare else unknown) for u in uniques.tolist()],
+            dtype=np.int64,
         )
         return mapped[codes]
 
@@ -331,6 +364,8 @@ class CategoricalEncoder:
             "rare": self.rare_,
             "rare_probs": self.rare_probs_,
             "bias": self.bias_,
+            "protected": self.protected_,
+            "fallback": self.fallback_,
         }
 
     @classmethod
@@ -341,12 +376,16 @@ class CategoricalEncoder:
         encoder.rare_ = list(data["rare"])
         encoder.rare_probs_ = list(data["rare_probs"])
         encoder.bias_ = [float(b) for b in data.get("bias", [0.0] * len(encoder.categories_))]
+        # Model files saved before rare categories were protected have neither.
+        encoder.protected_ = int(data.get("protected", 0))
+        encoder.fallback_ = data.get("fallback")
         return encoder
 
 
 # Categories are stored under string keys so that the state is plain JSON whatever the dtype.
 # The prefix keeps "1" (text) and 1 (a number) apart; None stands for a missing value.
 _MISSING_KEY = "n:"
+_TEXT_TAG = "s:"
 
 
 def _to_key(value: Any) -> str:
@@ -358,7 +397,7 @@ def _to_key(value: Any) -> str:
         return f"i:{int(value)}"
     if isinstance(value, (float, np.floating)):
         return f"f:{float(value)!r}"
-    return f"s:{value}"
+    return f"{_TEXT_TAG}{value}"
 
 
 def _from_key(key: str) -> Any:

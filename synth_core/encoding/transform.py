@@ -28,6 +28,9 @@ from synth_core.schema import (
     decimal_places,
     format_datetimes,
 )
+from synth_core.schema.messages import quote
+from synth_core.schema.rarity import RARE_BELOW, RARE_LABEL, protected_range
+from synth_core.wording import counted
 
 MAX_CATEGORIES = 100  # outputs per category column; rarer categories share one bucket
 PLACES_ATOL = 1e-9  # float noise tolerated when counting a column's decimal places
@@ -102,6 +105,7 @@ class TableTransform:
                 continue
             plan, values = _plan_and_values(frame[info.name], info.kind, info.datetime_format)
             if plan.kind in NUMERIC_KINDS:
+                values = _within_range(plan, values)
                 encoder = ContinuousEncoder(info.name, self.max_modes).fit(values, rng)
             else:
                 encoder = CategoricalEncoder(info.name, self.max_categories).fit(values, rng)
@@ -130,6 +134,22 @@ class TableTransform:
             for plan, encoder in zip(self.plans_, self.encoders_, strict=True)
             if isinstance(encoder, CategoricalEncoder)
         ]
+
+    def rare_note(self) -> str | None:
+        """In words, the rare categories that never come out, by column (None for none)."""
+        found = [
+            f"{quote(plan.name)} writes "
+            f"{quote(RARE_LABEL) if encoder.fallback_ else 'its most common value'} "
+            f"for {counted(encoder.protected_, 'value')}"
+            for plan, encoder in zip(self.plans_, self.encoders_, strict=True)
+            if isinstance(encoder, CategoricalEncoder) and encoder.protected_
+        ]
+        if not found:
+            return None
+        return (
+            f"Values that fewer than {RARE_BELOW} training rows share could point at one person, "
+            f"so they never come out: {'; '.join(found)}."
+        )
 
     def categories(self, column: str) -> list[Any]:
         """The real values of a discrete column, in the order of its one-hot outputs."""
@@ -177,6 +197,8 @@ class TableTransform:
                 check_stop(stop)
                 series = frame[plan.name].iloc[rows]
                 values = _plan_and_values(series, plan.kind, plan.datetime_format)[1]
+                if isinstance(encoder, ContinuousEncoder):
+                    values = _within_range(plan, values)
                 encoder.transform(values, rng, out[rows, start : start + encoder.width])
                 start += encoder.width
         return out
@@ -240,12 +262,13 @@ def _plan_and_values(
     if kind == Kind.DATETIME:
         seconds = datetime_seconds(series, datetime_format)
         present = seconds[~np.isnan(seconds)]
+        low, high = protected_range(present) if len(present) else (None, None)
         plan = ColumnPlan(
             series.name,
             kind.value,
             dtype,
-            float(present.min()) if len(present) else None,
-            float(present.max()) if len(present) else None,
+            low,
+            high,
             None,
             datetime_format,
             _step(present, DATETIME_STEPS),
@@ -268,13 +291,20 @@ def _plan_and_values(
             series.name,
             kind.value,
             dtype,
-            float(present.min()),
-            float(present.max()),
+            *protected_range(present),
             decimals,
             step=None if decimals is None else _step(present, _number_steps(decimals)),
         )
         return plan, values
     return ColumnPlan(series.name, kind.value, dtype), series.to_numpy(dtype=object)
+
+
+def _within_range(plan: ColumnPlan, values: np.ndarray) -> np.ndarray:
+    """``values`` (floats, NaN missing) moved into the plan's range: a model never sees the rare
+    extremes that ``protected_range`` cut off, so they are in neither its rows nor its file."""
+    if plan.minimum is None or plan.maximum is None:
+        return values
+    return np.clip(values, plan.minimum, plan.maximum)
 
 
 def _places(present: np.ndarray) -> int | None:

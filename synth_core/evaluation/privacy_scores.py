@@ -21,8 +21,9 @@ import numpy as np
 import pandas as pd
 
 from synth_core.privacy.distances import TIE, DistanceSpace, neighbours, subsample
-from synth_core.privacy.filters import RARE_BELOW, CopyRule
+from synth_core.privacy.filters import CopyRule
 from synth_core.schema import ColumnInfo
+from synth_core.schema.rarity import RARE_BELOW
 from synth_core.tables.hashing import row_hashes
 
 CLOSEST_PAIRS = 5

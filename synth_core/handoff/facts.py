@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from synth_core.handoff.generation import Generation
 from synth_core.privacy import dp
-from synth_core.privacy.filters import RARE_BELOW
 from synth_core.schema import ALLOWED_TREATMENTS
+from synth_core.schema.rarity import RARE_BELOW
 from synth_core.synthesizer import Synthesizer
 from synth_core.wording import copies_in_words
 

@@ -28,9 +28,9 @@ from sklearn.neighbors import NearestNeighbors
 from synth_core.errors import DataError
 from synth_core.privacy.distances import DistanceSpace, neighbours, subsample
 from synth_core.schema import ColumnInfo
+from synth_core.schema.rarity import RARE_BELOW
 from synth_core.tables.hashing import row_hashes
 
-RARE_BELOW = 5  # a copy of a combination fewer training rows share than this is removed
 DEFAULT_QUANTILE = 0.05
 THRESHOLD_ROWS = 5_000  # holdout rows whose nearest distances set the threshold
 MIN_HOLDOUT = 20  # fewer rows than this give no meaningful threshold

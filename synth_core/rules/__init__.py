@@ -12,7 +12,13 @@ from synth_core.rules.checks import (
 )
 from synth_core.rules.discover import discover_rules, real_share
 from synth_core.rules.enforce import Enforced, enforce_rules, obeyed_shares
-from synth_core.rules.listing import default_rules, rule_line, rule_records, share_words
+from synth_core.rules.listing import (
+    default_rules,
+    kept_by_default,
+    rule_line,
+    rule_records,
+    share_words,
+)
 from synth_core.rules.model import (
     ArithmeticRule,
     LinearRule,
@@ -43,6 +49,7 @@ __all__ = [
     "default_rules",
     "discover_rules",
     "enforce_rules",
+    "kept_by_default",
     "obeyed_shares",
     "real_share",
     "rule_from_columns",

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import numpy as np
 import pandas as pd
 
 from synth_core.errors import RuleError
 from synth_core.rules.checks import check_real_shares, check_rule_columns
-from synth_core.rules.discover import mapping_rule, order_rule, real_share
+from synth_core.rules.discover import mapping_rule, order_rule, protected_range_rule, real_share
 from synth_core.rules.model import (
     MAX_PAIRS,
     OPERATORS,
@@ -21,7 +20,6 @@ from synth_core.rules.model import (
     Rule,
     RuleKind,
 )
-from synth_core.rules.values import numbers
 from synth_core.schema import Schema
 
 #: What each column of a kind of rule is, in the order they are given.
@@ -82,5 +80,4 @@ def _learned(kind, columns, frame: pd.DataFrame, schema: Schema, operator: str) 
     if kind == RuleKind.ARITHMETIC:
         rule = ArithmeticRule(columns[0], columns[1], operator, columns[2])
         return ArithmeticRule(*columns[:2], operator, columns[2], real_share(rule, frame, schema))
-    values = numbers(frame, columns[0], schema)
-    return RangeRule(columns[0], float(np.nanmin(values)), float(np.nanmax(values)))
+    return protected_range_rule(frame, schema, columns[0])

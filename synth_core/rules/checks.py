@@ -10,7 +10,8 @@ from typing import Any
 import pandas as pd
 
 from synth_core.errors import RuleError, SynthError
-from synth_core.rules.model import MappingRule, Rule, RuleKind
+from synth_core.rules.discover import protected_range_rule
+from synth_core.rules.model import MappingRule, RangeRule, Rule, RuleKind
 from synth_core.schema import DISCRETE_KINDS, Kind, Schema
 from synth_core.wording import percent
 
@@ -54,11 +55,20 @@ def check_real_shares(rules: Sequence[Rule], frame: pd.DataFrame, schema: Schema
     for rule in rules:
         obeyed = rule.obeyed(frame, schema)
         share = float(obeyed.mean()) if len(obeyed) else 1.0
-        if share < MIN_KEPT_SHARE:
+        if share < MIN_KEPT_SHARE and not _leaves_out_rare_extremes_only(rule, frame, schema):
             raise RuleError(
                 f"Your table breaks the rule '{_words(rule, schema)}' in {int((~obeyed).sum()):,} "
                 f"rows (it holds in {percent(share)}). Drop the rule, or fix those rows first."
             )
+
+
+def _leaves_out_rare_extremes_only(rule: Rule, frame: pd.DataFrame, schema: Schema) -> bool:
+    """Whether ``rule`` is a range at least as wide as ``protected_range``'s: the real rows
+    beyond it hold rare extremes, which are left out by design (a small table has many)."""
+    if not isinstance(rule, RangeRule):
+        return False
+    protected = protected_range_rule(frame, schema, rule.column)
+    return protected is None or (rule.low <= protected.low and rule.high >= protected.high)
 
 
 def check_conditions(conditions: Mapping[str, Any], rules: Sequence[Rule]) -> None:

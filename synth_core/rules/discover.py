@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -29,6 +30,7 @@ from synth_core.rules.model import (
 )
 from synth_core.rules.values import numbers
 from synth_core.schema import DISCRETE_KINDS, Kind, Schema
+from synth_core.schema.rarity import protected_range
 
 SAMPLE_ROWS = 5_000  # rows candidates are tried on before the whole table confirms them
 PROBE_ROWS = 200  # rows a sum, product or rate is tried on first
@@ -79,12 +81,26 @@ def _kind(schema: Schema, name: str) -> str:
 
 
 def _ranges(frame: pd.DataFrame, schema: Schema, names: list[str]) -> list[Rule]:
+    """The range of each number column, without the rare extremes (``protected_range``): a rule
+    never states one person's exact value, and the few real rows beyond it break it."""
     found = []
     for name in names:
-        info = schema[name]
-        if info.kind in NUMBER_KINDS and info.minimum is not None and info.maximum is not None:
-            found.append(RangeRule(name, float(info.minimum), float(info.maximum)))
+        if schema[name].kind in NUMBER_KINDS and (
+            rule := protected_range_rule(frame, schema, name)
+        ):
+            found.append(rule)
     return found
+
+
+def protected_range_rule(frame: pd.DataFrame, schema: Schema, name: str) -> RangeRule | None:
+    """``name`` between the bounds of ``protected_range``, with its real share (None for a
+    column without values)."""
+    values = numbers(frame, name, schema)
+    present = values[~np.isnan(values)]
+    if not len(present):
+        return None
+    rule = RangeRule(name, *protected_range(present))
+    return replace(rule, share=real_share(rule, frame, schema))
 
 
 def _orders(frame, schema, names, values) -> list[Rule]:

@@ -1,5 +1,6 @@
 """Rules as people read and choose them: numbered lines with the share of real rows that obey
-each, and the rules a fit keeps by default (those every real row obeys), less any dropped."""
+each, and the rules a fit keeps by default (ranges, and those every real row obeys), less any
+dropped."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from synth_core.errors import RuleError
-from synth_core.rules.model import Rule
+from synth_core.rules.model import Rule, RuleKind
 from synth_core.schema import Schema
 from synth_core.wording import percent
 
@@ -32,9 +33,15 @@ def rule_records(rules: Sequence[Rule], schema: Schema) -> list[dict[str, Any]]:
     ]
 
 
+def kept_by_default(rule: Rule) -> bool:
+    """Whether a fit keeps a rule found unless told otherwise: when every real row obeys it, or
+    it is a range (which the rare extremes of a few real rows lie beyond, by design)."""
+    return rule.share >= 1.0 or rule.kind == RuleKind.RANGE
+
+
 def default_rules(found: Sequence[Rule], dropped: Iterable[int] = ()) -> list[Rule]:
-    """The rules a fit keeps from ``found`` (numbered from 1): every one all real rows obey,
-    less the numbers in ``dropped``; ``RuleError`` for a number that is not a rule."""
+    """The rules a fit keeps from ``found`` (numbered from 1): those ``kept_by_default``, less
+    the numbers in ``dropped``; ``RuleError`` for a number that is not a rule."""
     dropped = set(dropped)
     unknown = sorted(n for n in dropped if not 1 <= n <= len(found))
     if unknown:
@@ -43,4 +50,4 @@ def default_rules(found: Sequence[Rule], dropped: Iterable[int] = ()) -> list[Ru
             f"There is no rule {unknown[0]} to drop (the rules found are numbered {listed}; "
             "'inspect' lists them)."
         )
-    return [r for i, r in enumerate(found, start=1) if r.share >= 1.0 and i not in dropped]
+    return [r for i, r in enumerate(found, start=1) if kept_by_default(r) and i not in dropped]

@@ -39,6 +39,7 @@ class Finding:
     kind: Kind
     reason: str
     facts: dict[str, Any] = field(default_factory=dict)
+    left_out: bool = False  # a kind that is learnt, left out by default all the same
 
 
 @dataclass

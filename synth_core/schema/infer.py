@@ -37,6 +37,7 @@ from synth_core.schema.patterns import (
     text_free,
     text_identifier,
     text_national_id,
+    text_one_offs,
     text_person_name,
     text_phone,
     text_postal_code,
@@ -64,6 +65,7 @@ _TEXT_RULES: tuple[Callable[[TextSample], Finding | None], ...] = (
     text_postal_code,
     text_free,
     text_row_label,
+    text_one_offs,
 )
 
 
@@ -141,7 +143,7 @@ def _infer_column(name: str, series: pd.Series) -> ColumnInfo:
 
 
 def _column(name: str, dtype: str, missing: float, distinct: int, finding: Finding) -> ColumnInfo:
-    include = finding.kind in MODELLED_KINDS
+    include = finding.kind in MODELLED_KINDS and not finding.left_out
     reason = finding.reason
     if finding.kind is not Kind.EMPTY and missing >= NOTE_MISSING:
         reason += f"; {rough_percent(missing)} missing"

@@ -26,6 +26,7 @@ from synth_core.schema.names import (
     has_word,
     is_id_name,
 )
+from synth_core.schema.rarity import RARE_BELOW, RARE_LABEL, rare_share
 from synth_core.wording import rough_percent
 
 PII_MIN_SHARE = 0.80  # of values that must look like emails, phone numbers, names ...
@@ -44,6 +45,7 @@ TEXT_MIN_MEAN_WORDS = 6  # ... or have many words
 SENTENCE_MIN_SHARE = 0.5  # of values written as sentences: notes, free text
 NAME_MAX_WORDS = 8  # 'Cumings, Mrs. John Bradley (Florence Briggs Thayer)' is 7
 GIVEN_NAME_MIN_SHARE = 0.6  # of values holding a known first name: names whatever the header
+ONE_OFF_MIN_SHARE = 0.5  # of values that fewer than RARE_BELOW rows share: left out by default
 
 BOOLEAN_PAIRS = frozenset(
     frozenset(pair)
@@ -334,6 +336,24 @@ def text_row_label(column: TextSample) -> Finding | None:
         f"{_unique_phrase(unique)}, such as {quote(column.texts.iloc[0])}: a label of one row "
         "each (a name or code), which a model could only copy; an identifier, left out by "
         "default",
+    )
+
+
+def text_one_offs(column: TextSample) -> Finding | None:
+    """Short text where most rows hold a value that few rows share (job titles typed by hand,
+    the names of a few rows each): learnt, most of it could only come out as ``RARE_LABEL``
+    (``synth_core.schema.rarity``), so it is left out unless asked for."""
+    if len(column.values) < IDENTIFIER_MIN_VALUES:
+        return None
+    share = rare_share(column.values)
+    if share < ONE_OFF_MIN_SHARE:
+        return None
+    return Finding(
+        Kind.CATEGORICAL,
+        f"{rough_percent(share)} of rows hold a value that fewer than {RARE_BELOW} rows share, "
+        f"which could point at one person: learnt, it would come out as {quote(RARE_LABEL)}; "
+        "left out by default",
+        left_out=True,
     )
 
 

@@ -79,9 +79,10 @@ def _mark_lone_returns(text: str) -> tuple[str, str | None]:
     """``text`` with each carriage return that is not part of a line break replaced by a
     character it lacks, and that character (None when there are none).
 
-    In a file whose lines end with line feeds (most of its breaks), a lone carriage return is part of a value
-    (``pandas.to_csv`` writes one inside a text without quoting it); the csv module would end the
-    row there, and the rest of the value would shift into the next columns."""
+    In a file whose lines end with line feeds (most of its breaks), a lone carriage return is
+    part of a value (``pandas.to_csv`` writes one inside a text without quoting it); the csv
+    module would end the row there, and the rest of the value would shift into the next
+    columns."""
     lone = len(_LONE_RETURN.findall(text))
     if not lone or lone >= text.count("\n"):  # none, or the lines end with carriage returns
         return text, None

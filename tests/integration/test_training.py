@@ -20,7 +20,13 @@ from synth_core.models.variants import VARIANTS
 from synth_core.schema import infer_schema
 from synth_core.synthesizer import Synthesizer
 from synth_core.training import run as training_run
-from tests.helpers import TINY_CONFIG, check_valid_rows, config_for, make_mixed_frame
+from tests.helpers import (
+    TINY_CONFIG,
+    check_valid_rows,
+    config_for,
+    make_mixed_frame,
+    rows_inside_rules,
+)
 
 CONDITIONAL = [name for name, variant in VARIANTS.items() if variant.supports_conditions]
 UNCONDITIONAL = [name for name, variant in VARIANTS.items() if not variant.supports_conditions]
@@ -294,7 +300,7 @@ def test_copies_of_training_rows_are_removed_and_counted(monkeypatch, trained, m
 
 def test_copies_are_kept_when_asked(monkeypatch, trained, mixed_frame):
     synth = trained("wgan-gp")
-    real_rows = mixed_frame.iloc[[1, 2, 3]].reset_index(drop=True)
+    real_rows = rows_inside_rules(mixed_frame, synth, 3)
     plant_copies(monkeypatch, synth, real_rows)
     result = synth.generate(100, seed=4, remove_copies=False)
     assert result.copies_removed == 0

@@ -11,7 +11,7 @@ from synth_core.models.variants import VARIANTS
 from synth_core.schema import infer_schema
 from synth_core.synthesizer import Synthesizer
 from synth_core.training import callbacks, run
-from tests.helpers import TINY_CONFIG, config_for, make_mixed_frame
+from tests.helpers import TINY_CONFIG, config_for, every_value_learnt, make_mixed_frame
 
 
 @pytest.fixture(scope="module")
@@ -90,7 +90,8 @@ def test_a_healthy_short_run_raises_no_warning(frame, schema):
 
 def test_a_frozen_generator_against_a_learning_discriminator_is_vanishing_gradients(frame, schema):
     config = config_for("gan", epochs=20, generator_lr=1e-12, discriminator_lr=1e-3)
-    synth = Synthesizer(config).fit(frame, schema)
+    with every_value_learnt():  # the critic wins outright on the rare extremes of this table
+        synth = Synthesizer(config).fit(frame, schema)
     snap = synth.progress_.snapshot()
     assert "vanishing_gradients" in warning_keys(synth)
     assert all(real + fake >= 1.8 for _, real, fake in snap.accuracy[-10:])

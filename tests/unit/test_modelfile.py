@@ -19,7 +19,7 @@ from synth_core.errors import ModelFileError
 from synth_core.modelfile import FORMAT, FORMAT_VERSION
 from synth_core.models.variants import VARIANTS
 from synth_core.synthesizer import Synthesizer
-from tests.helpers import check_valid_rows
+from tests.helpers import check_valid_rows, rows_inside_rules
 
 MEMBERS = ("manifest.json", "model.json", "tensors.safetensors")
 
@@ -115,7 +115,7 @@ def test_loaded_model_samples_conditionally(trained, variant):
 def test_loaded_model_still_removes_copies(monkeypatch, trained, model_bytes, mixed_frame):
     loaded = Synthesizer.load(model_bytes, device="cpu")
     np.testing.assert_array_equal(loaded.training_hashes_, trained("ctgan").training_hashes_)
-    real = mixed_frame.iloc[:5].reset_index(drop=True)
+    real = rows_inside_rules(mixed_frame, loaded, 5)
     original = loaded._generate_frame
     calls = []
 

@@ -15,7 +15,14 @@ from synth_core.encoding.encoders import OTHER, SOFTMAX, TANH, ContinuousEncoder
 from synth_core.encoding.transform import TableTransform
 from synth_core.errors import SchemaError
 from synth_core.schema import Kind, infer_schema
-from tests.helpers import DATE_FORMAT, MIXED_KINDS, check_valid_rows, make_mixed_frame, make_schema
+from tests.helpers import (
+    DATE_FORMAT,
+    MIXED_KINDS,
+    check_valid_rows,
+    every_value_learnt,
+    make_mixed_frame,
+    make_schema,
+)
 
 SECONDS_BUG = (
     "known limit: a date-time scalar is stored in the float32 matrix with a resolution of about "
@@ -28,6 +35,14 @@ def equal_or_both_missing(a: pd.Series, b: pd.Series) -> np.ndarray:
     a, b = a.reset_index(drop=True), b.reset_index(drop=True)
     same = (a == b).to_numpy(dtype=bool, na_value=False)
     return same | (a.isna() & b.isna()).to_numpy()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _every_value_learnt():
+    """These tests check how exactly the encoding gives values back; how rare values are kept
+    out is tested in test_rarity.py."""
+    with every_value_learnt():
+        yield
 
 
 @pytest.fixture(scope="module")

@@ -13,6 +13,7 @@ from synth_core.rules import (
     obeyed_shares,
 )
 from synth_core.schema import infer_schema
+from synth_core.schema.rarity import RARE_BELOW
 
 
 def scrambled(frame: pd.DataFrame, seed: int = 0) -> pd.DataFrame:
@@ -114,7 +115,12 @@ def test_numbers_rounded_to_the_written_decimals_obey_the_rules_found_on_finer_o
     kinds = {type(rule) for rule in rules}
     assert {RangeRule, MappingRule, OrderRule} <= kinds
     written = as_written(real, schema)
-    assert obeyed_shares(written, rules, schema) == [1.0] * len(rules)
+    for rule, share in zip(rules, obeyed_shares(written, rules, schema), strict=True):
+        if isinstance(rule, RangeRule) and rule.column in ("cost", "billed"):
+            # Rare extremes are cut off the ranges: the few rows beyond them break them.
+            assert 1 - 4 * RARE_BELOW / len(real) <= share < 1.0
+        else:
+            assert share == 1.0, rule
     result = enforce_rules(written, rules, schema, np.random.default_rng(0))
     assert result.rejected == 0
     assert sorted(result.frame["flag"].unique()) == [-0.044642, 0.05068]

@@ -212,7 +212,7 @@ def test_free_text() -> None:
 
 
 def test_many_categories_are_mentioned() -> None:
-    values = [f"Item{i % 150}" for i in range(400)]
+    values = [f"Item{i % 150}" for i in range(1500)]
     info = infer_one(values, name="product")
     assert info.kind is Kind.CATEGORICAL
     assert info.reason.startswith("text with many categories (150)")

@@ -1,0 +1,124 @@
+"""Values so rare they could single someone out never reach a synthetic row or a model file
+(``synth_core.schema.rarity``)."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from synth_core.encoding.encoders import CategoricalEncoder
+from synth_core.encoding.transform import TableTransform
+from synth_core.rules import RangeRule, discover_rules
+from synth_core.schema import Kind, infer_schema
+from synth_core.schema.rarity import RARE_BELOW, RARE_LABEL, protected_range
+from synth_core.synthesizer import Synthesizer
+from tests.helpers import TINY_CONFIG, make_schema
+
+
+def staff(rows: int = 400, seed: int = 0) -> pd.DataFrame:
+    """Titles and codes that repeat, a salary column, a hire date; one employee has a title
+    and a code of their own, one a salary far above the rest, one the earliest hire date."""
+    rng = np.random.default_rng(seed)
+    frame = pd.DataFrame(
+        {
+            "title": rng.choice(["Engineer", "Artist", "Manager"], rows).astype(object),
+            "code": rng.choice([10, 20, 30], rows),
+            "salary": rng.normal(100_000, 20_000, rows).round(2),
+            "hired": pd.Timestamp("2015-01-01")
+            + pd.to_timedelta(rng.integers(0, 3000, rows), unit="D"),
+        }
+    )
+    frame.loc[0, "title"] = "Senor Software Engineer"
+    frame.loc[1, "code"] = 99
+    frame.loc[2, "salary"] = 167_000_000_000.0
+    frame.loc[3, "hired"] = pd.Timestamp("1990-06-15")
+    return frame
+
+
+@pytest.fixture(scope="module")
+def fitted() -> tuple[pd.DataFrame, Synthesizer, pd.DataFrame]:
+    frame = staff()
+    synth = Synthesizer(TINY_CONFIG).fit(frame, infer_schema(frame))
+    return frame, synth, synth.sample(3000, seed=1)
+
+
+def test_a_title_one_person_holds_comes_out_as_rare_and_stays_out_of_the_model(fitted):
+    _, synth, out = fitted
+    assert "Senor Software Engineer" not in set(out["title"])
+    assert set(out["title"]) <= {"Engineer", "Artist", "Manager", RARE_LABEL}
+    assert "Senor" not in json.dumps(synth.transform_.to_dict())
+
+
+def test_a_rare_code_counts_as_the_most_common_one_and_keeps_the_column_whole_numbers(fitted):
+    _, _, out = fitted
+    assert 99 not in set(out["code"])
+    assert out["code"].dtype == np.int64
+
+
+def test_an_extreme_number_or_date_never_comes_out(fitted):
+    frame, synth, out = fitted
+    salaries = frame["salary"].sort_values()
+    assert out["salary"].max() <= salaries.iloc[-RARE_BELOW]
+    assert out["salary"].min() >= salaries.iloc[RARE_BELOW - 1]
+    assert out["hired"].min() >= frame["hired"].sort_values().iloc[RARE_BELOW - 1]
+    assert "167000000000" not in json.dumps(synth.transform_.to_dict())
+
+
+def test_the_training_notes_say_which_columns_hide_rare_values(fitted):
+    notes = " ".join(fitted[1].progress_.snapshot().notes)
+    assert f"Values that fewer than {RARE_BELOW} training rows share" in notes
+    assert f"'title' writes '{RARE_LABEL}' for 1 value" in notes
+    assert "'code' writes its most common value for 1 value" in notes
+
+
+def test_a_range_rule_never_states_an_extreme():
+    frame = staff()
+    rules = discover_rules(frame, infer_schema(frame))
+    salary = next(r for r in rules if isinstance(r, RangeRule) and r.column == "salary")
+    assert salary.high < 1e6
+    assert "167" not in salary.describe(infer_schema(frame))
+
+
+def test_categories_shared_by_enough_rows_and_missing_values_stay():
+    values = np.array(["a"] * 10 + ["b"] * RARE_BELOW + ["c"] * (RARE_BELOW - 1) + [None] * 2)
+    encoder = CategoricalEncoder("x").fit(values.astype(object), np.random.default_rng(0))
+    assert encoder.values() == ["a", "b", RARE_LABEL, None]
+    assert encoder.protected_ == 1
+
+
+def test_a_column_where_every_value_is_rare_comes_out_as_rare_whatever_its_type():
+    encoder = CategoricalEncoder("x").fit(np.arange(12).astype(object), np.random.default_rng(0))
+    assert encoder.values() == [RARE_LABEL]
+
+
+def test_a_model_file_from_before_keeps_mapping_unseen_values_to_the_most_common():
+    data = {"categories": ["s:a", "s:b"], "frequencies": [0.6, 0.4], "rare": [], "rare_probs": []}
+    encoder = CategoricalEncoder.from_dict("x", data)
+    assert encoder.codes(np.array(["b", "never seen"], dtype=object)).tolist() == [1, 0]
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        (np.arange(1, 101), (5.0, 96.0)),
+        (np.array([3.0, 1.0, 2.0]), (2.0, 2.0)),
+        (np.array([1.0, 2.0, 3.0, 4.0]), (2.0, 3.0)),
+        (np.array([0] * 50 + [1] * 3), (0.0, 0.0)),
+    ],
+)
+def test_the_protected_range_is_what_enough_rows_reach(values, expected):
+    assert protected_range(values) == expected
+
+
+def test_a_text_column_of_mostly_one_off_values_is_left_out_by_default():
+    rng = np.random.default_rng(0)
+    titles = [f"title {i}" for i in range(120)] + list(rng.choice(["a", "b"], 80))
+    schema = infer_schema(pd.DataFrame({"job": titles, "n": rng.integers(0, 9, 200)}))
+    assert schema["job"].kind == Kind.CATEGORICAL and not schema["job"].include
+    assert "60 % of rows hold a value that fewer than 5 rows share" in schema["job"].reason
+    jobs = pd.DataFrame({"job": titles})  # included by the person all the same
+    transform = TableTransform().fit(jobs, make_schema(jobs, {"job": Kind.CATEGORICAL}))
+    assert set(transform.categories("job")) == {"a", "b", RARE_LABEL}
