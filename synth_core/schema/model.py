@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -37,6 +38,7 @@ _LEFT_OUT_REASONS = {
     Kind.TEXT: "free text, left out by default",
 }
 _INCLUDED_NOTE = " (included by you)"
+_RANGE_WORDS = re.compile(r" from \S+ to \S+?(?=;| |$)")  # "from 17 to 90" in a reason
 _LEFT_OUT_NOTE = " (left out by you)"
 _UNCHANGED: Any = ...  # ``treatment`` not given (None means "leave out")
 
@@ -181,11 +183,19 @@ class Schema:
     def without_examples(self) -> Schema:
         """A copy whose columns left out for what they hold (identifiers, personal data, free
         text) give their reason without the real values it quotes ("codes like 'ORD-00001'"):
-        what a model file keeps, which may travel where the data may not."""
+        what a model file keeps, which may travel where the data may not. Nor do they keep
+        their real ranges ("whole numbers from 17 to 90"): an extreme may be one person's."""
         columns = [
-            dataclasses.replace(c, reason=_LEFT_OUT_REASONS[c.kind])
-            if c.kind in _LEFT_OUT_REASONS and not c.include and not c.overridden
-            else c
+            dataclasses.replace(
+                c,
+                reason=_LEFT_OUT_REASONS[c.kind]
+                if c.kind in _LEFT_OUT_REASONS and not c.include and not c.overridden
+                else _RANGE_WORDS.sub("", c.reason),
+                minimum=None,
+                maximum=None,
+                earliest=None,
+                latest=None,
+            )
             for c in self.columns
         ]
         return dataclasses.replace(self, columns=columns)

@@ -91,7 +91,8 @@ def test_model_loads_from_bytes(trained, model_bytes, mixed_frame):
     loaded = Synthesizer.load(model_bytes, device="cpu")
     pd.testing.assert_frame_equal(loaded.sample(100, seed=9), trained("ctgan").sample(100, seed=9))
     check_valid_rows(mixed_frame, loaded.sample(100, seed=10))
-    assert loaded.schema_.to_dict() == trained("ctgan").schema_.to_dict()
+    # What a model file keeps of the schema: no real ranges, nor examples of left-out columns.
+    assert loaded.schema_.to_dict() == trained("ctgan").schema_.without_examples().to_dict()
     assert loaded.transform_.to_dict() == trained("ctgan").transform_.to_dict()
 
 

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import io
 import json
+import zipfile
 
 import numpy as np
 import pandas as pd
@@ -122,3 +124,15 @@ def test_a_text_column_of_mostly_one_off_values_is_left_out_by_default():
     jobs = pd.DataFrame({"job": titles})  # included by the person all the same
     transform = TableTransform().fit(jobs, make_schema(jobs, {"job": Kind.CATEGORICAL}))
     assert set(transform.categories("job")) == {"a", "b", RARE_LABEL}
+
+
+def test_a_model_file_holds_no_real_extreme(fitted):
+    _, synth, _ = fitted
+    saved = Synthesizer.load(synth.to_bytes(), device="cpu")
+    salary = saved.schema_["salary"]
+    assert salary.minimum is None and salary.maximum is None
+    assert " from " not in salary.reason and " from " not in saved.schema_["hired"].reason
+    assert saved.schema_["hired"].earliest is None
+    with zipfile.ZipFile(io.BytesIO(synth.to_bytes())) as archive:
+        text = archive.read("model.json").decode()
+    assert "167000000000" not in text and "1.67e+11" not in text and "1990-06-15" not in text

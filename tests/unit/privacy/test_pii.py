@@ -85,7 +85,7 @@ def test_generation_is_reproducible_and_the_plan_round_trips(orders, model, trea
     first = model.sample(100, seed=5)
     loaded = Synthesizer.load(model.to_bytes())
 
-    assert loaded.schema_.to_dict() == treated.to_dict()
+    assert loaded.schema_.to_dict() == treated.without_examples().to_dict()
     assert loaded.pii_ == model.pii_
     pd.testing.assert_frame_equal(loaded.sample(100, seed=5), first)
     pd.testing.assert_frame_equal(model.sample(100, seed=5), first)
