@@ -227,10 +227,14 @@ def generate_step() -> None:
 if results.ready_or_point_back(table, job, "to generate rows"):
     changed = state.trained_on_other_data()
     if changed == "table":
-        st.caption(
-            "This model was trained on a table loaded earlier; the report needs the table it "
-            "learned from, so train again to score it."
+        # Its rows would carry the new table's file name, and the near-copy filter needs the
+        # real rows the model learned from, which are gone.
+        flow.point_back(
+            "The model was trained on a table loaded earlier. Train a model on the table loaded "
+            "now to generate its rows.",
+            flow.TRAIN,
         )
-    elif changed == "columns":
-        flow.other_columns_note(generating=True)
-    generate_step()
+    else:
+        if changed == "columns":
+            flow.other_columns_note(generating=True)
+        generate_step()

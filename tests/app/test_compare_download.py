@@ -155,14 +155,16 @@ def test_a_stopped_scoring_waits_until_the_person_asks_again(trained: AppTest) -
     assert "Overall quality" in [metric.label for metric in trained.metric]
 
 
-def test_compare_refuses_a_model_of_an_earlier_table(trained: AppTest) -> None:
+@pytest.mark.parametrize("page", [COMPARE, DOWNLOAD])
+def test_compare_and_download_refuse_a_model_of_an_earlier_table(trained: AppTest, page) -> None:
     trained.switch_page("pages/upload.py").run()
     upload(trained, make_mixed_frame(ROWS, seed=9), "other.csv")
-    trained.switch_page(COMPARE).run()
+    trained.switch_page(page).run()
 
     assert not trained.exception
     assert "table loaded earlier" in trained.info[0].value
     assert [link.label for link in trained.page_link] == ["Go to Train"]
+    assert not [b for b in trained.button if b.key == state.GENERATE_BUTTON]
 
 
 # ------------------------------------------------------------------------------ download
