@@ -200,7 +200,7 @@ def realism(evaluation) -> None:
 
 
 def validity_tab(done: results.Scored) -> None:
-    validity_panel(done.evaluation.validity)
+    validity_panel(done.evaluation.validity, private=job.result.config_.dp_epsilon is not None)
 
 
 def details_tab(done: results.Scored) -> None:

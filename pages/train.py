@@ -10,11 +10,12 @@ from synth_core.evaluation.targets import default_target
 from synth_core.jobs import TrainingJob
 from synth_core.models.variants import VARIANTS
 from synth_core.reporting.plots import accuracy_figure, fidelity_figure, loss_figure
+from synth_core.rules import RuleKind
 from synth_core.training.device import describe_device
 from synth_core.training.presets import DEFAULT_PRESET, PRESETS, RECOMMENDED_VARIANT, preset_config
 from synth_core.training.progress import ProgressSnapshot, RunState
 from synth_core.wording import duration
-from ui import flow, state, training
+from ui import flow, rules, state, training
 from ui.text import plain
 
 PREVIEW_ROWS = 10
@@ -127,7 +128,13 @@ def privacy(variant: str) -> float | None:
         disabled=active,
     )
     st.caption(training.DP_EXPLAINED)
-    return training.dp_epsilon(choice)
+    epsilon = training.dp_epsilon(choice)
+    # Ranges are kept all the same: the private bounds of the numbers stand in for them.
+    kept = rules.kept(table, schema) if epsilon is not None else []
+    kept = [rule for rule in kept if rule.kind != RuleKind.RANGE]
+    if kept:
+        st.warning(training.dp_drops_rules(len(kept)), icon=":material/rule:")
+    return epsilon
 
 
 def condition_column(variant: str) -> tuple[str | None, bool]:

@@ -75,9 +75,10 @@ def worst_first(names: list[str], shapes: pd.DataFrame) -> list[str]:
     return sorted(names, key=lambda name: scores.get(name, float("inf")))
 
 
-def validity_panel(validity: Validity | None) -> None:
+def validity_panel(validity: Validity | None, private: bool = False) -> None:
     """Each business rule with the share of real and synthetic rows that obey it, and the basic
-    checks (numbers in the real range, known categories, dates in the real format)."""
+    checks (numbers in the real range, known categories, dates in the real format); ``private``:
+    the model was trained with differential privacy, which uses no rule."""
     if validity is None:
         st.caption("Not measured.")
         return
@@ -92,7 +93,11 @@ def validity_panel(validity: Validity | None) -> None:
         )
         st.dataframe(rules, hide_index=True, key="validity_rules")
     else:
-        st.caption("No business rule was kept: choose rules on the Columns page.")
+        st.caption(
+            "No business rule was used: a model trained with differential privacy uses none."
+            if private
+            else "No business rule was kept: choose rules on the Columns page."
+        )
     st.markdown("**Basic checks**")
     basics = pd.DataFrame(
         {

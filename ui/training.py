@@ -27,7 +27,7 @@ from synth_core.schema import DISCRETE_KINDS, Schema
 from synth_core.training.device import describe_device, resolve_device
 from synth_core.training.presets import preset_config
 from synth_core.training.progress import RunState
-from synth_core.wording import duration
+from synth_core.wording import counted, duration
 from ui import rules, state
 from ui.holdout import split_for_training
 from ui.state import LoadedTable, State
@@ -172,6 +172,16 @@ DP_ELSEWHERE = (
     f"available with the {dp_titles()} model "
     "types."
 )
+
+
+def dp_drops_rules(count: int) -> str:
+    """Why the business rules kept are not used with differential privacy."""
+    return (
+        f"With differential privacy, the {counted(count, 'business rule')} you kept "
+        f"{'is' if count == 1 else 'are'} not used: finding and mending rules reads your rows "
+        "outside the privacy guarantee, so the synthetic rows may break them. Turn differential "
+        "privacy off to keep them."
+    )
 
 
 def dp_label(choice: str) -> str:

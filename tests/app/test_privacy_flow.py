@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.app.steps import tiny_settings, train_to_the_end
 from tests.helpers import make_mixed_frame
+from tests.sales_table import sales_with_rules
 from ui import state, training
 
 ROWS = 1500
@@ -60,6 +61,7 @@ def test_private_training_with_replaced_columns_end_to_end(private: AppTest) -> 
     captions = " ".join(c.value for c in private.caption)
     assert "near copies removed" in captions and "customer_email: replace with fake" in captions
     assert "**Filters**: Filters" not in captions
+    assert "No business rule was used: a model trained with differential privacy" in captions
     privacy = next(m for m in private.metric if m.label == "Privacy")
     assert privacy.value.endswith(("copy", "copies"))  # what the card's sentence speaks of
 
@@ -85,3 +87,16 @@ def test_columns_filled_another_way_after_training_are_pointed_out(private: AppT
     for page in ("pages/download.py", "pages/compare.py"):
         private.switch_page(page).run()
         assert any("Train again to use the columns" in w.value for w in private.warning), page
+
+
+def test_choosing_differential_privacy_says_the_rules_kept_are_not_used(app: AppTest) -> None:
+    app.run()
+    data = sales_with_rules(400, seed=1).to_csv(index=False).encode("utf-8")
+    app.file_uploader(key=state.UPLOAD_WIDGET).set_value(("sales.csv", data, "text/csv")).run()
+    app.switch_page("pages/columns.py").run()  # the rules are found and kept here
+    app.switch_page("pages/train.py").run()
+    app.selectbox(key=state.VARIANT_WIDGET).set_value("ctgan").run()
+    assert not [w for w in app.warning if "business rule" in w.value]
+    app.radio(key=state.DP_WIDGET).set_value("10").run()
+    said = [w.value for w in app.warning if "business rule" in w.value]
+    assert len(said) == 1 and "you kept are not used" in said[0]
