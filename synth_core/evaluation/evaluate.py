@@ -35,6 +35,7 @@ from synth_core.evaluation.verdicts import (
     nndr_verdict,
     verdict_for,
     with_detection,
+    without_distances,
     worst,
 )
 from synth_core.rules import Rule
@@ -510,7 +511,10 @@ def _verdicts(quality, diagnostic, shapes, trends, utility, privacy, real, infos
         verdicts[key] = verdict
     if utility is not None and (verdict := _utility_verdict(utility)) is not None:
         verdicts["ml_utility"] = verdict
-    verdicts["privacy"] = worst("Privacy", [verdicts[k] for k in PRIVACY_PARTS if k in verdicts])
+    verdicts["privacy"] = without_distances(
+        worst("Privacy", [verdicts[k] for k in PRIVACY_PARTS if k in verdicts]),
+        measured="dcr" in verdicts,
+    )
     return verdicts
 
 

@@ -275,6 +275,21 @@ def with_detection(quality: Verdict, detection: Verdict | None) -> Verdict:
     return dataclasses.replace(quality, sentence=quality.sentence + QUALITY_BUT_DETECTED)
 
 
+UNMEASURED_DISTANCES = (
+    " Not fully measured: how close synthetic rows come to real ones (distance to closest "
+    "record) needs the real rows kept aside from training (the holdout)."
+)
+
+
+def without_distances(privacy: Verdict, measured: bool) -> Verdict:
+    """The privacy verdict, at most good and with a caveat when the distance to closest record
+    was not measured (no holdout): copies alone cannot show that rows sit too close."""
+    if measured:
+        return privacy
+    level = LEVELS[max(LEVELS.index(privacy.level), 1)]
+    return Verdict(level, privacy.title, privacy.sentence + UNMEASURED_DISTANCES)
+
+
 def worst(title: str, verdicts: list[Verdict]) -> Verdict:
     """One verdict for several: the lowest level, with the sentence of the part that set it."""
     chosen = max(verdicts, key=lambda verdict: LEVELS.index(verdict.level))

@@ -14,6 +14,7 @@ from sdmetrics.reports import DiagnosticReport, QualityReport
 
 from synth_core.errors import DataError, SchemaError
 from synth_core.evaluation.evaluate import STAGES, evaluate, quality_scores, usefulness_targets
+from synth_core.evaluation.verdicts import UNMEASURED_DISTANCES
 from synth_core.schema import Kind, infer_schema
 from tests.evaluation_tables import related_frame, related_schema, shuffled_columns
 from tests.helpers import make_schema, run_python
@@ -164,6 +165,11 @@ def test_without_holdout_dcr_is_missing_with_a_reason(real, schema):
     assert any("no holdout" in note for note in result.notes)  # usefulness tested on a split
     assert result.ml_utility.test_rows == 80
     assert result.rows["holdout"] == 0
+    # Copies alone cannot make privacy excellent: how close rows come was not measured.
+    assert result.verdicts["privacy"].level == "good"
+    assert result.verdicts["privacy"].sentence.endswith(UNMEASURED_DISTANCES)
+    with_holdout = evaluate(real, shuffled_columns(real), schema, holdout=real.head(60))
+    assert UNMEASURED_DISTANCES not in with_holdout.verdicts["privacy"].sentence
 
 
 def test_tables_above_the_row_bound_are_subsampled_and_noted(real, holdout, schema):
