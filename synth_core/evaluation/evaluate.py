@@ -363,15 +363,34 @@ def _sdmetrics_scores(timed, real, synthetic, schema, columns):
 
 def _report(report, real, synthetic, schema, columns):
     metadata = {"tables": {TABLE: sdmetrics_metadata(schema, columns)}}
+    real, synthetic = _same_number_types(
+        _dated(real, schema, columns), _dated(synthetic, schema, columns)
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        report.generate(
-            {TABLE: _dated(real, schema, columns)},
-            {TABLE: _dated(synthetic, schema, columns)},
-            metadata,
-            verbose=False,
-        )
+        report.generate({TABLE: real}, {TABLE: synthetic}, metadata, verbose=False)
     return report
+
+
+def _same_number_types(real: pd.DataFrame, synthetic: pd.DataFrame):
+    """Both frames with a number column that is whole in one and decimal in the other read as
+    decimals in both: '37' written for the real '37.0' (or a column of whole numbers with gaps,
+    which pandas reads as decimals) is the same value, and the diagnostic's table structure
+    would count it as a column of another type."""
+    mixed = [
+        name
+        for name in real.columns
+        if name in synthetic.columns
+        and pd.api.types.is_numeric_dtype(real[name])
+        and pd.api.types.is_numeric_dtype(synthetic[name])
+        and not pd.api.types.is_bool_dtype(real[name])
+        and not pd.api.types.is_bool_dtype(synthetic[name])
+        and real[name].dtype != synthetic[name].dtype
+    ]
+    if not mixed:
+        return real, synthetic
+    decimals = dict.fromkeys(mixed, "float64")
+    return real.astype(decimals), synthetic.astype(decimals)
 
 
 def _dated(frame: pd.DataFrame, schema: Schema, columns: list[str]) -> pd.DataFrame:

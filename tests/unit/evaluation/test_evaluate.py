@@ -342,3 +342,14 @@ def test_a_small_holdout_makes_a_note_that_the_distance_share_is_noisy(copied, r
     big = related_frame(600, seed=2)
     result = evaluate(real, real.copy(), schema, holdout=big, target="label")
     assert not any("distance-to-closest-record share compares" in n for n in result.notes)
+
+
+def test_whole_numbers_written_for_decimals_are_no_other_type_to_the_diagnostic():
+    # '37' written for the real '37.0' (a whole-number column with gaps reads as decimals).
+    rng = np.random.default_rng(0)
+    real = pd.DataFrame({"protein": rng.integers(0, 50, 300).astype(float), "c": ["a", "b"] * 150})
+    real.loc[:5, "protein"] = np.nan
+    synthetic = pd.DataFrame({"protein": rng.integers(0, 50, 300), "c": ["b", "a"] * 150})
+    result = evaluate(real, synthetic, infer_schema(real))
+    assert result.diagnostic.data_structure == 1.0
+    assert result.verdicts["diagnostic"].level == "excellent"
