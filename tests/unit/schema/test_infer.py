@@ -433,6 +433,9 @@ def test_identifier_numbers() -> None:
     rng = np.random.default_rng(1)
     spread = rng.choice(10**9, size=50, replace=False)
     assert infer_one(spread, name="population").kind is Kind.INTEGER  # unique, not counting up
+    # Named as one word, as surveys do (the European Social Survey's respondent numbers).
+    for name in ("idno", "caseid", "RespondentID"):
+        assert infer_one(spread, name=name).kind is Kind.IDENTIFIER, name
 
 
 def test_unique_floats_are_not_identifiers() -> None:
