@@ -16,6 +16,7 @@ import streamlit as st
 
 from synth_core.errors import DataError, SynthError
 from synth_core.evaluation.evaluate import STAGES, Evaluation, evaluate, usefulness_targets
+from synth_core.evaluation.targets import default_target
 from synth_core.handoff.facts import personal_data_sentence
 from synth_core.privacy import dp
 from synth_core.privacy.filters import RARE_BELOW, NearCopyFilter, near_copy_filter
@@ -198,9 +199,11 @@ def scores(job: TrainingJob | None, store: State | None = None) -> Scored | None
 
 
 def usefulness_target(job: TrainingJob, store: State | None = None) -> str | None:
-    """The target picked on the Columns page, when the model learned it and it can be predicted."""
+    """The target picked on the Columns page (the one it would offer, when the page was never
+    opened), when the model learned it and it can be predicted."""
     synth = _model(job)
-    target = state.get_target(store)
+    chosen = state.target_chosen(store)
+    target = state.get_target(store) if chosen else default_target(synth.schema_)
     return target if target in usefulness_targets(synth.schema_) else None
 
 

@@ -189,6 +189,11 @@ def get_target(state: State | None = None) -> str | None:
     return _store(state).get(TARGET)
 
 
+def target_chosen(state: State | None = None) -> bool:
+    """Whether the Columns page set the target (a column, or None for no usefulness test)."""
+    return TARGET in _store(state)
+
+
 def set_target(name: str | None, state: State | None = None) -> None:
     _store(state)[TARGET] = name
 

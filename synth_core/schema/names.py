@@ -9,13 +9,17 @@ def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
-ID_WORDS = frozenset({"id", "ids", "uuid", "guid", "pid", "sku"}) | frozenset(
-    # written as one word: a survey's 'idno' (European Social Survey), 'caseid', 'userid' ...
-    {"idno", "idnr", "idnum", "caseid", "respid", "respondentid", "recordid", "userid"}
-    | {"custid", "customerid", "personid", "patientid", "hhid"}
-) | frozenset(
-    # Japanese and Chinese: a number that names one member, customer, employee or order
-    {"番号", "会員番号", "顧客番号", "社員番号", "注文番号", "编号", "客户编号", "订单号"}
+ID_WORDS = (
+    frozenset({"id", "ids", "uuid", "guid", "pid", "sku"})
+    | frozenset(
+        # written as one word: a survey's 'idno' (European Social Survey), 'caseid', 'userid' ...
+        {"idno", "idnr", "idnum", "caseid", "respid", "respondentid", "recordid", "userid"}
+        | {"custid", "customerid", "personid", "patientid", "hhid"}
+    )
+    | frozenset(
+        # Japanese and Chinese: a number that names one member, customer, employee or order
+        {"番号", "会員番号", "顧客番号", "社員番号", "注文番号", "编号", "客户编号", "订单号"}
+    )
 )
 ID_LAST_WORDS = frozenset({"key", "code", "uid", "ref", "reference", "number", "no", "nr", "num"})
 # Codes that name a place or a class rather than count something: 'Postal Code', 'MS.SubClass'.

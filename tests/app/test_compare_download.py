@@ -10,6 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from synth_core.errors import DataError
+from synth_core.evaluation.targets import default_target
 from tests.app.steps import tiny_settings, train_to_the_end
 from tests.helpers import make_mixed_frame
 from ui import results, scores_view, state
@@ -317,3 +318,15 @@ def test_score_tables_name_what_each_metric_compares_and_show_unscored_pairs_as_
             "Synthetic Correlation": "–",
         },
     ]
+
+
+def test_usefulness_predicts_the_columns_page_target_even_when_that_page_was_skipped(
+    trained: AppTest,
+) -> None:
+    job, store = state.get_job(trained.session_state), {state.TARGET: "color"}
+    assert results.usefulness_target(job, store) == "color"  # chosen
+    store[state.TARGET] = None
+    assert results.usefulness_target(job, store) is None  # no test, as chosen
+    del store[state.TARGET]  # never chosen: what the Columns page would offer
+    assert results.usefulness_target(job, store) == default_target(job.result.schema_)
+    assert results.usefulness_target(job, store) is not None
