@@ -12,8 +12,9 @@ from ui.stoppable import progress_with_stop
 from ui.text import plain
 
 MODEL_WARNING = (
-    "A model file can remember rare details of the rows it learned from: share it only with "
-    "people who may see your original table."
+    "Makes more rows later with the command line: python -m synth_core sample MODEL.synth "
+    "--rows N. A model file can remember rare details of the rows it learned from: share it "
+    "only with people who may see your original table."
 )
 
 st.title("Download")

@@ -26,7 +26,7 @@ st.markdown(
     "4. **Compare** the synthetic copy with your table: how alike they are, and how useful "
     "and how private the copy is.\n"
     "5. **Download** the synthetic copy, the report, and the model if you want to make more "
-    "rows later."
+    "rows later with the command line (`python -m synth_core sample MODEL.synth --rows N`)."
 )
 
 st.subheader("Privacy")

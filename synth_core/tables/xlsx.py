@@ -102,6 +102,12 @@ def _check_is_workbook(data: bytes) -> list[zipfile.ZipInfo]:
         raise _damaged_xlsx() from error
     if "xl/workbook.xml" in names:
         return parts
+    if names >= MODEL_FILE_PARTS:
+        raise DataError(
+            "The file is a Synth Studio model file, not a table. Pick the CSV or Excel (.xlsx) "
+            "file of your table. A model file makes more rows with the command line: "
+            "python -m synth_core sample MODEL.synth --rows N --out rows.csv"
+        )
     if b"spreadsheet" in mimetype:
         kind = "an OpenDocument spreadsheet (.ods)"
         advice = "Open it and save it as Excel (.xlsx) or CSV, then pick that file."
@@ -111,6 +117,10 @@ def _check_is_workbook(data: bytes) -> list[zipfile.ZipInfo]:
         kind = "a ZIP archive"
         advice = "Unpack it and pick the CSV or Excel (.xlsx) file inside."
     raise DataError(f"The file is {kind}, not an Excel workbook. {advice}")
+
+
+#: What a Synth Studio model file holds (``synth_core.modelfile.MEMBERS``), picked as a table.
+MODEL_FILE_PARTS = frozenset({"model.json", "tensors.safetensors"})
 
 
 def _mimetype(archive: zipfile.ZipFile) -> bytes:
@@ -145,8 +155,9 @@ def _check_packing(parts: list[zipfile.ZipInfo], limits: ReadLimits) -> None:
 
 def _damaged_xlsx() -> DataError:
     return DataError(
-        "The Excel file could not be read; it seems damaged or incomplete. Open it in Excel and "
-        "save it again as .xlsx, or export the table as CSV."
+        "The file is packed as an Excel workbook (a ZIP archive) but could not be read; it seems "
+        "damaged or incomplete. Open it in Excel and save it again as .xlsx, or export the table "
+        "as CSV."
     )
 
 

@@ -15,6 +15,7 @@ import pytest
 
 import synth_core
 from synth_core.errors import DataError
+from synth_core.synthesizer import Synthesizer
 from synth_core.tables import (
     MIN_ROWS,
     MISSING_MARKERS,
@@ -25,6 +26,7 @@ from synth_core.tables import (
     read_table,
     to_xlsx_bytes,
 )
+from tests.helpers import TINY_CONFIG
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 ADULT = Path(synth_core.__file__).parent / "tables" / "datasets" / "adult.csv.gz"
@@ -517,6 +519,13 @@ def test_zip_that_is_not_a_workbook():
     assert_read_error(_zip({"data.csv": rows_text().encode()}), "ZIP archive", "unpack")
     ods = _zip({"mimetype": b"application/vnd.oasis.opendocument.spreadsheet"})
     assert_read_error(ods, "OpenDocument")
+
+
+def test_a_model_file_picked_as_a_table_is_named_and_pointed_to_the_command_line():
+    frame = pd.DataFrame({"x": np.arange(60) % 7, "y": ["a", "b", "c"] * 20})
+    model = Synthesizer(TINY_CONFIG).fit(frame).to_bytes()
+    assert_read_error(model, "Synth Studio model file, not a table", "python -m synth_core sample")
+    assert_read_error(model[: len(model) // 2], "could not be read", "damaged")
 
 
 def test_corrupt_xlsx():
