@@ -236,6 +236,8 @@ def device_words(choice: str) -> tuple[str | None, str | None]:
 def epochs_done_words(progress, stops_early: bool) -> str:
     """'16 epochs done: the model stopped improving', or '300 of 300 epochs done'; a run that
     finished before its last epoch says why (its time limit, or its validation loss)."""
+    if progress.state == RunState.STOPPED and progress.epoch == 0 and progress.step:
+        return f"stopped within the first epoch, after {counted(progress.step, 'training step')}"
     if progress.epoch >= progress.total_epochs or progress.state != RunState.FINISHED:
         return f"{progress.epoch} of {progress.total_epochs} epochs done"
     done = f"{progress.epoch} epoch{'' if progress.epoch == 1 else 's'} done"

@@ -40,8 +40,8 @@ def train(
     probe: torch.Tensor | None = None,
 ) -> RunState:
     """Train ``core`` for ``config.epochs``; return FINISHED, or STOPPED when ``stop`` was set
-    after the first epoch (set during the first one, it raises ``Stopped``: nothing learned is
-    worth keeping).
+    after the first step, with what the steps so far learned, as a time limit reached within
+    the first epoch keeps it (set before any step, it raises ``Stopped``: nothing was learned).
 
     ``probe``: real rows in matrix form that ``core`` does not train on (see
     ``callbacks.hold_back``); the discriminator's accuracy is measured on them every
@@ -56,8 +56,8 @@ def train(
     state = _epochs(run, hooks)
     for hook in hooks.train_end:
         hook(run)
-    if state == RunState.STOPPED and run.epoch <= 1:
-        raise Stopped("Stopped on request before the first epoch ended: no model was made.")
+    if state == RunState.STOPPED and run.step == 0:
+        raise Stopped("Stopped on request before the first step: no model was made.")
     progress.finish(state)
     return state
 

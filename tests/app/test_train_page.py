@@ -312,9 +312,9 @@ def test_a_run_that_ends_on_its_validation_loss_says_how_close_it_is_to_ending()
 def test_a_finished_run_says_why_it_ended_before_its_last_epoch() -> None:
     from types import SimpleNamespace
 
-    def run(epoch, elapsed, limit, state=RunState.FINISHED):
+    def run(epoch, elapsed, limit, state=RunState.FINISHED, step=10):
         return SimpleNamespace(
-            epoch=epoch, total_epochs=300, elapsed=elapsed, time_limit=limit, state=state
+            epoch=epoch, total_epochs=300, elapsed=elapsed, time_limit=limit, state=state, step=step
         )
 
     assert training.epochs_done_words(run(3, 20.4, 20.0), True) == (
@@ -326,6 +326,10 @@ def test_a_finished_run_says_why_it_ended_before_its_last_epoch() -> None:
     assert training.epochs_done_words(run(300, 90.0, None), False) == "300 of 300 epochs done"
     stopped = run(5, 3.0, None, RunState.STOPPED)
     assert training.epochs_done_words(stopped, True) == "5 of 300 epochs done"
+    early = run(0, 3.0, None, RunState.STOPPED, step=15)
+    assert training.epochs_done_words(early, True) == (
+        "stopped within the first epoch, after 15 training steps"
+    )
 
 
 def test_without_a_server_a_session_counts_as_alive() -> None:
