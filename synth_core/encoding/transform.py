@@ -18,14 +18,12 @@ import pandas as pd
 from synth_core.encoding.encoders import MAX_MODES, CategoricalEncoder, ContinuousEncoder, Span
 from synth_core.errors import SchemaError, check_stop
 from synth_core.schema import (
-    MAX_DECIMALS,
     MODELLED_KINDS,
     NS_PER_SECOND,
     NUMERIC_KINDS,
     Kind,
     Schema,
     datetime_seconds,
-    decimal_places,
     format_datetimes,
 )
 from synth_core.schema.messages import quote
@@ -34,6 +32,9 @@ from synth_core.wording import counted
 
 MAX_CATEGORIES = 100  # outputs per category column; rarer categories share one bucket
 PLACES_ATOL = 1e-9  # float noise tolerated when counting a column's decimal places
+PLACES_SHARE = 0.95  # of a column's values that its generated numbers' decimal places write
+FINEST_PLACES = 8  # finer numbers are not rounded at all (PLACES_ATOL reads 9 places as any)
+PLACES_SAMPLE = 100_000  # values the decimal places are counted on, at most
 # Grids generated values are put back on when every real value lies on one: seconds of a
 # minute, an hour, a day; multiples of 5, 10, 100 ... of a number's last decimal place.
 DATETIME_STEPS = (60.0, 300.0, 900.0, 1800.0, 3600.0, 86400.0)
@@ -308,13 +309,17 @@ def _within_range(plan: ColumnPlan, values: np.ndarray) -> np.ndarray:
 
 
 def _places(present: np.ndarray) -> int | None:
-    """Decimal places generated numbers are rounded to; None (left unrounded) for numbers finer
-    than ``MAX_DECIMALS`` places (0.05068011873981862): rounding would move even the real values
-    the model gives back exactly, and set every such value apart from the real one."""
-    places = decimal_places(present, rtol=0, atol=PLACES_ATOL)
-    if places == MAX_DECIMALS and not _written_in(present, places):
-        return None
-    return places
+    """Decimal places generated numbers are rounded to: the fewest that write nearly every value
+    (``PLACES_SHARE``), so that one odd value (a single 0.0001 among whole dollars) does not give
+    every generated value its decimals; None (left unrounded) for numbers finer than
+    ``FINEST_PLACES`` (0.05068011873981862): rounding would move even the real values the model
+    gives back exactly, and set every such value apart from the real one."""
+    sample = present[:: max(1, len(present) // PLACES_SAMPLE)]
+    for places in range(FINEST_PLACES + 1):
+        written = np.isclose(np.round(sample, places), sample, rtol=0, atol=PLACES_ATOL)
+        if written.mean() >= PLACES_SHARE:
+            return places
+    return None
 
 
 def _number_steps(decimals: int) -> list[float]:
@@ -368,10 +373,6 @@ def _on_calendar(seconds: np.ndarray, calendar: str | None) -> np.ndarray:
         moved = low.where(stamps - low <= high - stamps, high)
     out = moved.to_numpy(dtype="datetime64[ns]").astype(np.int64) / NS_PER_SECOND
     return np.where(np.isnan(seconds), np.nan, out)
-
-
-def _written_in(values: np.ndarray, places: int) -> bool:
-    return bool(np.isclose(np.round(values, places), values, rtol=0, atol=PLACES_ATOL).all())
 
 
 def _restore_continuous(plan: ColumnPlan, values: np.ndarray) -> pd.Series:

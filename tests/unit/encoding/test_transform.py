@@ -522,3 +522,20 @@ def test_a_calendar_needs_many_days_and_keeps_times_of_day():
     assert _calendar(three_days.asi8 / 1e9) is None  # three weekdays: no proof of a calendar
     ends = pd.date_range("2020-01-31", periods=40, freq="ME") + pd.Timedelta(hours=9)
     assert _calendar(ends.asi8 / 1e9) is None  # month ends at 09:00: not moved to midnight
+
+
+def test_generated_numbers_take_the_decimals_of_nearly_every_value_not_the_finest_one():
+    rng = np.random.default_rng(0)
+    salaries = rng.normal(100_000, 20_000, 400).round(0)
+    salaries[:3] += 0.55  # a few with cents
+    clocks = rng.normal(3.0, 0.4, 400).round(1)
+    clocks[0] = 0.0001  # one odd value
+    latitudes = rng.normal(44.9, 0.1, 400).round(8)
+    frame = pd.DataFrame({"salary": salaries, "clock": clocks, "lat": latitudes})
+    frame["fine"] = rng.normal(0, 0.05, 400)  # standardised: every digit counts
+    kinds = dict.fromkeys(frame.columns, Kind.NUMERICAL)
+    transform = TableTransform().fit(frame, make_schema(frame, kinds))
+    places = {plan.name: plan.decimals for plan in transform.plans_}
+    assert places == {"salary": 0, "clock": 1, "lat": 8, "fine": None}
+    out = transform.inverse(transform.transform(frame))
+    assert (out["salary"] == out["salary"].round(0)).all()
