@@ -54,8 +54,8 @@ def test_upload_train_compare_download(page, screenshot, tmp_path):
     _nav(page, "Columns")
     page.get_by_test_id("stDataFrame").first.wait_for()
     page.get_by_text("6 of 6 columns learned").wait_for()
-    # The rules found are proposed, each ticked when every row obeys it
-    ticked = re.compile(r"^age is between .*100\s%\sof your rows")
+    # The rules found are proposed, a range ticked although a few rare extremes lie beyond it
+    ticked = re.compile(r"^age is between .*\d\s%\sof your rows")
     rule = page.get_by_test_id("stCheckbox").filter(has_text=ticked)
     assert rule.get_by_role("checkbox").is_checked()
     screenshot(page, "columns")
