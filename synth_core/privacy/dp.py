@@ -168,6 +168,8 @@ class PrivateDomain:
     declared by the user, which costs nothing)."""
 
     bounds: dict[str, tuple[float, float]] = field(default_factory=dict)
+    #: number and date columns whose noisy count of empty cells says they have some
+    gaps: set[str] = field(default_factory=set)
     categories: dict[str, list[str]] = field(default_factory=dict)  # encoder keys
     counts: dict[str, list[float]] = field(default_factory=dict)  # noisy, same order
 
@@ -180,9 +182,10 @@ class PrivateDomain:
             plan = ColumnPlan(
                 info.name, info.kind.value, dtype, low, high, decimals, info.datetime_format
             )
-            # Whether a column can hold gaps is read from its type (a whole-number type
-            # cannot), never from its values.
-            gaps = not dtype.startswith(("int", "uint"))
+            # A whole-number type cannot hold gaps; any other column has them when the noisy
+            # count of its empty cells says so (a missing flag learnt by a few private epochs
+            # left most cells of full columns empty).
+            gaps = info.name in self.gaps and not dtype.startswith(("int", "uint"))
             return plan, ContinuousEncoder.fixed_range(info.name, low, high, gaps)
         keys, counts = self.categories[info.name], self.counts[info.name]
         if len(keys) > max_categories:  # the most common by noisy count, still in key order
@@ -208,7 +211,10 @@ def private_domain(
     declared_categories = declared_categories or {}
     sigma = budget.histogram_sigma
     domain = PrivateDomain()
-    for name, (kind, values) in columns.items():
+    # One generator per column: a column's noise never depends on how many draws the columns
+    # before it took (their number of categories).
+    spawned = rng.spawn(len(columns))
+    for (name, (kind, values)), rng in zip(columns.items(), spawned, strict=True):
         if kind in (Kind.CATEGORICAL.value, Kind.BOOLEAN.value):
             keys, counts = category_counts(values)
             if name in declared_categories:
@@ -232,6 +238,12 @@ def private_domain(
             domain.counts[name] = [max(float(c), 1.0) for c in noisy[keep]]
             continue
         present = values[~np.isnan(values)]
+        # The empty cells are one more bin of the column's histogram: each row still counts
+        # in exactly one bin, so the release costs no more. A column with declared bounds may
+        # hold gaps, so that nothing of it is read.
+        empty = len(values) - len(present) + rng.normal(0.0, sigma)
+        if name in declared_bounds or empty > BOUNDS_SIGMAS * sigma:
+            domain.gaps.add(name)
         if name in declared_bounds:
             low, high = (float(v) for v in declared_bounds[name])
         elif kind == Kind.DATETIME.value:
