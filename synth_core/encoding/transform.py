@@ -377,8 +377,7 @@ def _on_calendar(seconds: np.ndarray, calendar: str | None) -> np.ndarray:
 
 def _restore_continuous(plan: ColumnPlan, values: np.ndarray) -> pd.Series:
     missing = np.isnan(values)
-    if plan.minimum is not None:
-        values = np.clip(values, plan.minimum, plan.maximum)
+    values = _within_range(plan, values)
     if plan.kind == Kind.DATETIME:
         step = max(_datetime_resolution(plan.datetime_format), plan.step or 0.0)
         values = np.round(values / step) * step  # a date-only column comes back at midnight
