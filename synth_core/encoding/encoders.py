@@ -259,9 +259,15 @@ class CategoricalEncoder:
         self.column = column
         self.max_width = max_width
 
-    def fit(self, values: np.ndarray, rng: np.random.Generator) -> CategoricalEncoder:
-        """Learn the categories of ``values`` (object array; None/NaN are missing)."""
-        keys, counts = self._protected(*category_counts(values))
+    def fit(
+        self, values: np.ndarray, rng: np.random.Generator, holders: np.ndarray | None = None
+    ) -> CategoricalEncoder:
+        """Learn the categories of ``values`` (object array; None/NaN are missing). ``holders``
+        (``synth_core.schema.rarity.holders``, aligned with ``values``): whose row each is, so
+        that a category is rare when fewer than ``RARE_BELOW`` people hold it."""
+        keys, counts = category_counts(values)
+        held = counts if holders is None else _held_by(values, holders, keys)
+        keys, counts = self._protected(keys, counts, held)
         order = np.argsort(-counts, kind="stable")
         keys, counts = [keys[i] for i in order], counts[order]
         if len(keys) > self.max_width:
@@ -276,12 +282,15 @@ class CategoricalEncoder:
         self.bias_ = [0.0] * len(keys)
         return self
 
-    def _protected(self, keys: list[str], counts: np.ndarray) -> tuple[list[str], np.ndarray]:
-        """``keys`` and ``counts`` with the rare categories merged away; sets ``protected_`` (how
-        many there were) and ``fallback_`` (``RARE_LABEL``'s key when they became it: the key
-        that any value not learnt encodes as)."""
+    def _protected(
+        self, keys: list[str], counts: np.ndarray, held: np.ndarray
+    ) -> tuple[list[str], np.ndarray]:
+        """``keys`` and ``counts`` with the rare categories (``held`` by fewer than
+        ``RARE_BELOW`` rows or people) merged away; sets ``protected_`` (how many there were) and
+        ``fallback_`` (``RARE_LABEL``'s key when they became it: the key that any value not
+        learnt encodes as)."""
         rare = np.array(
-            [c < RARE_BELOW and k != _MISSING_KEY for k, c in zip(keys, counts, strict=True)]
+            [h < RARE_BELOW and k != _MISSING_KEY for k, h in zip(keys, held, strict=True)]
         )
         self.protected_ = int(rare.sum())
         common = [(k, c) for k, c, is_rare in zip(keys, counts, rare, strict=True) if not is_rare]
@@ -420,6 +429,15 @@ def category_keys(values: np.ndarray) -> np.ndarray:
     codes, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
     mapped = np.array([*(_to_key(u) for u in uniques.tolist()), _MISSING_KEY], dtype=object)
     return mapped[codes]  # code -1 (missing) picks the last entry
+
+
+def _held_by(values: np.ndarray, holders: np.ndarray, keys: list[str]) -> np.ndarray:
+    """How many different holders hold each of ``keys`` (as ``category_counts`` made them)."""
+    codes, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
+    names = np.array([_MISSING_KEY, *map(_to_key, uniques.tolist())], dtype=object)
+    pairs = pd.DataFrame({"key": names[codes + 1], "holder": np.asarray(holders)})
+    held = pairs.drop_duplicates()["key"].value_counts()
+    return held.reindex(keys, fill_value=0).to_numpy(dtype=np.float64)
 
 
 def category_counts(values: np.ndarray) -> tuple[list[str], np.ndarray]:

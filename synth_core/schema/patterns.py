@@ -357,6 +357,24 @@ def text_one_offs(column: TextSample) -> Finding | None:
     )
 
 
+def one_offs_by_holder(values: pd.Series, owners: np.ndarray, holder: str) -> str | None:
+    """Why a text column is left out where most of its rows hold a value that fewer than
+    ``RARE_BELOW`` people share (a person's job title or home town, on each of their rows), with
+    ``owners`` saying whose each row is (``rarity.holders``, by the column ``holder``); None
+    when most values are shared."""
+    present = values.notna().to_numpy()
+    if present.sum() < IDENTIFIER_MIN_VALUES:
+        return None
+    share = rare_share(values[present].astype(str), owners[present])
+    if share < ONE_OFF_MIN_SHARE:
+        return None
+    return (
+        f"{rough_percent(share)} of rows hold a value that fewer than {RARE_BELOW} people share "
+        f"(told apart by {quote(holder)}), which could point at one person: learnt, it would "
+        f"come out as {quote(RARE_LABEL)}; left out by default"
+    )
+
+
 def _zero_padded(column: TextSample) -> bool:
     return bool(column.texts.str.match(r"0\d").any()) and column.matches(DIGITS_PATTERN, 1.0)
 

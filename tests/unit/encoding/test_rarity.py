@@ -15,7 +15,13 @@ from synth_core.encoding.encoders import CategoricalEncoder
 from synth_core.encoding.transform import TableTransform
 from synth_core.rules import RangeRule, discover_rules
 from synth_core.schema import Kind, infer_schema
-from synth_core.schema.rarity import RARE_BELOW, RARE_LABEL, protected_range
+from synth_core.schema.rarity import (
+    RARE_BELOW,
+    RARE_LABEL,
+    holder_column,
+    holders,
+    protected_range,
+)
 from synth_core.synthesizer import Synthesizer
 from tests.helpers import TINY_CONFIG, make_schema
 
@@ -136,3 +142,78 @@ def test_a_model_file_holds_no_real_extreme(fitted):
     with zipfile.ZipFile(io.BytesIO(synth.to_bytes())) as archive:
         text = archive.read("model.json").decode()
     assert "167000000000" not in text and "1.67e+11" not in text and "1990-06-15" not in text
+
+
+# ------------------------------------------------------------------- people with many rows
+def visits(people: int = 80, per_person: int = 6, seed: int = 0) -> pd.DataFrame:
+    """A visit log: each patient (``patient_id``, a key that repeats) has ``per_person`` rows
+    that repeat their job and weight; patient P-000 alone is a 'Lighthouse keeper' and weighs
+    far more than anyone else."""
+    rng = np.random.default_rng(seed)
+    jobs = rng.choice(["Nurse", "Teacher", "Driver", "Clerk"], people).astype(object)
+    weights = rng.normal(75, 8, people).round(1)
+    jobs[0], weights[0] = "Lighthouse keeper", 240.0
+    person = np.repeat(np.arange(people), per_person)
+    return pd.DataFrame(
+        {
+            "patient_id": [f"P-{i:03d}" for i in person],
+            "job": jobs[person],
+            "weight": weights[person],
+            "pulse": rng.integers(55, 95, people * per_person),
+        }
+    )
+
+
+def test_the_column_that_says_whose_row_it_is_repeats_and_names_many_people():
+    frame = visits()
+    schema = infer_schema(frame)
+    assert holder_column(frame, schema) == "patient_id"
+    assert holders(frame, schema).tolist()[:7] == [0] * 6 + [1]
+    labels = frame.assign(patient_id=[f"V-{i}" for i in range(len(frame))])  # one row each
+    assert holder_column(labels, infer_schema(labels)) is None
+    few = frame.assign(patient_id=frame["patient_id"].str[:4])  # ten 'people' only
+    assert holder_column(few, infer_schema(few)) is None
+
+
+def test_an_extreme_one_person_holds_on_many_rows_is_still_rare():
+    frame = visits()
+    present, owners = frame["weight"].to_numpy(), holders(frame, infer_schema(frame))
+    assert protected_range(present)[1] == 240.0  # six rows reach it: common, counted by rows
+    low, high = protected_range(present, owners)
+    assert high < 240.0
+    assert high == np.sort(frame.groupby("patient_id")["weight"].max())[-RARE_BELOW]
+    assert low == np.sort(frame.groupby("patient_id")["weight"].min())[RARE_BELOW - 1]
+
+
+def test_a_category_one_person_holds_on_many_rows_is_rare():
+    frame = visits()
+    owners = holders(frame, infer_schema(frame))
+    values = frame["job"].to_numpy(dtype=object)
+    assert (
+        "Lighthouse keeper"
+        in CategoricalEncoder("job").fit(values, np.random.default_rng(0)).values()
+    )
+    encoder = CategoricalEncoder("job").fit(values, np.random.default_rng(0), owners)
+    assert "Lighthouse keeper" not in encoder.values() and RARE_LABEL in encoder.values()
+
+
+def test_a_text_column_of_one_person_values_is_left_out_when_people_have_many_rows():
+    frame = visits()
+    frame["town"] = np.repeat([f"Town {i}" for i in range(80)], 6)  # each patient's own
+    schema = infer_schema(frame)
+    assert not schema["town"].include and schema["job"].include
+    assert schema["town"].reason.startswith(
+        "100 % of rows hold a value that fewer than 5 people share (told apart by 'patient_id')"
+    )
+
+
+def test_a_model_of_people_with_many_rows_keeps_their_one_person_values_out():
+    frame = visits()
+    synth = Synthesizer(TINY_CONFIG).fit(frame, infer_schema(frame))
+    out = synth.sample(2000, seed=1)
+    assert "Lighthouse keeper" not in set(out["job"])
+    assert out["weight"].max() < 240.0
+    rule = next(r for r in synth.rules_ if isinstance(r, RangeRule) and r.column == "weight")
+    assert rule.high < 240.0
+    notes = " ".join(synth.progress_.snapshot().notes)
+    assert "fewer than 5 people share (told apart by 'patient_id'" in notes
