@@ -27,12 +27,19 @@ from synth_core.schema import (
     format_datetimes,
 )
 from synth_core.schema.messages import quote
-from synth_core.schema.rarity import RARE_BELOW, RARE_LABEL, protected_range
+from synth_core.schema.rarity import (
+    RARE_BELOW,
+    RARE_LABEL,
+    holder_codes,
+    holder_column,
+    protected_range,
+)
 from synth_core.wording import counted
 
 MAX_CATEGORIES = 100  # outputs per category column; rarer categories share one bucket
 PLACES_ATOL = 1e-9  # float noise tolerated when counting a column's decimal places
 PLACES_SHARE = 0.99  # of a column's values that its generated numbers' decimal places write
+MAIN_PLACES_SHARE = 0.9  # ... and that the places of most of them write (see _main_places)
 FINEST_PLACES = 8  # finer numbers are not rounded at all (PLACES_ATOL reads 9 places as any)
 PLACES_SAMPLE = 100_000  # values the decimal places are counted on, at most
 # Grids generated values are put back on when every real value lies on one: seconds of a
@@ -58,6 +65,10 @@ class ColumnPlan:
     datetime_format: str | None = None
     step: float | None = None  # every real value is a multiple of it: generated ones too
     calendar: str | None = None  # dates: all on a month's first or last day, or on weekdays
+    # Decimal numbers whose values are mostly written with fewer places than ``decimals``
+    # (whole amounts, a few with cents): (those places, the share of real values they write).
+    # That share of generated values is rounded to them, the rest to ``decimals``.
+    main_places: tuple[int, float] | None = None
 
 
 class TableTransform:
@@ -69,6 +80,7 @@ class TableTransform:
         self.max_modes = max_modes
         self.max_categories = max_categories
         self.seed = seed
+        self.holder_column_: str | None = None  # whose row each is, when people have several
 
     # ----------------------------------------------------------------------------- fitting
     def fit(
@@ -87,6 +99,8 @@ class TableTransform:
         columns = schema.included
         if not columns:
             raise SchemaError("No column is included. Include at least one column to learn from.")
+        self.holder_column_ = None if domain is not None else holder_column(frame, schema)
+        owners = None if self.holder_column_ is None else holder_codes(frame[self.holder_column_])
         for info in columns:
             check_stop(stop)
             if info.name not in frame.columns:
@@ -104,12 +118,15 @@ class TableTransform:
                 self.plans_.append(plan)
                 self.encoders_.append(encoder)
                 continue
-            plan, values = _plan_and_values(frame[info.name], info.kind, info.datetime_format)
+            plan, values = _plan_and_values(
+                frame[info.name], info.kind, info.datetime_format, owners
+            )
             if plan.kind in NUMERIC_KINDS:
                 values = _within_range(plan, values)
                 encoder = ContinuousEncoder(info.name, self.max_modes).fit(values, rng)
             else:
-                encoder = CategoricalEncoder(info.name, self.max_categories).fit(values, rng)
+                encoder = CategoricalEncoder(info.name, self.max_categories)
+                encoder = encoder.fit(values, rng, owners)
             self.plans_.append(plan)
             self.encoders_.append(encoder)
         return self
@@ -147,9 +164,15 @@ class TableTransform:
         ]
         if not found:
             return None
+        sharing = f"{RARE_BELOW} training rows share"
+        if self.holder_column_:
+            sharing = (
+                f"{RARE_BELOW} people share (told apart by {quote(self.holder_column_)}, since "
+                "one person has several rows)"
+            )
         return (
-            f"Values that fewer than {RARE_BELOW} training rows share could point at one person, "
-            f"so they never come out: {'; '.join(found)}."
+            f"Values that fewer than {sharing} could point at one person, so they never come "
+            f"out: {'; '.join(found)}."
         )
 
     def categories(self, column: str) -> list[Any]:
@@ -213,7 +236,7 @@ class TableTransform:
             block = matrix[:, start : start + encoder.width]
             start += encoder.width
             if isinstance(encoder, ContinuousEncoder):
-                data[plan.name] = _restore_continuous(plan, encoder.inverse(block))
+                data[plan.name] = _restore_continuous(plan, encoder.inverse(block), rng)
             else:
                 data[plan.name] = _restore_discrete(plan, encoder.inverse(block, rng))
         return pd.DataFrame(data)
@@ -255,15 +278,21 @@ class TableTransform:
 
 # ------------------------------------------------------------------------------ helpers
 def _plan_and_values(
-    series: pd.Series, kind: str, datetime_format: str | None
+    series: pd.Series, kind: str, datetime_format: str | None, owners: np.ndarray | None = None
 ) -> tuple[ColumnPlan, np.ndarray]:
-    """The column's plan and its values as the encoder wants them (float or object array)."""
+    """The column's plan and its values as the encoder wants them (float or object array);
+    ``owners`` (``rarity.holders``, aligned with ``series``) counts the extremes by people."""
     kind = Kind(kind)
     dtype = str(series.dtype)
     if kind == Kind.DATETIME:
         seconds = datetime_seconds(series, datetime_format)
-        present = seconds[~np.isnan(seconds)]
-        low, high = protected_range(present) if len(present) else (None, None)
+        found = ~np.isnan(seconds)
+        present = seconds[found]
+        low, high = (
+            protected_range(present, None if owners is None else owners[found])
+            if len(present)
+            else (None, None)
+        )
         plan = ColumnPlan(
             series.name,
             kind.value,
@@ -284,17 +313,20 @@ def _plan_and_values(
                 "Set it to categorical, or leave it out."
             )
         values = numbers.to_numpy(dtype=np.float64, na_value=np.nan)
-        present = values[~np.isnan(values)]
+        found = ~np.isnan(values)
+        present = values[found]
         if len(present) == 0:
             raise SchemaError(f"Column '{series.name}' is empty. Leave it out.")
-        decimals = 0 if kind == Kind.INTEGER else _places(present)
+        shares = None if kind == Kind.INTEGER else _place_shares(present)
+        decimals = 0 if shares is None else _places(shares)
         plan = ColumnPlan(
             series.name,
             kind.value,
             dtype,
-            *protected_range(present),
+            *protected_range(present, None if owners is None else owners[found]),
             decimals,
             step=None if decimals is None else _step(present, _number_steps(decimals)),
+            main_places=None if shares is None else _main_places(shares, decimals),
         )
         return plan, values
     return ColumnPlan(series.name, kind.value, dtype), series.to_numpy(dtype=object)
@@ -308,18 +340,46 @@ def _within_range(plan: ColumnPlan, values: np.ndarray) -> np.ndarray:
     return np.clip(values, plan.minimum, plan.maximum)
 
 
-def _places(present: np.ndarray) -> int | None:
-    """Decimal places generated numbers are rounded to: the fewest that write nearly every value
-    (``PLACES_SHARE``), so that one odd value (a single 0.0001 among whole dollars) does not give
-    every generated value its decimals; None (left unrounded) for numbers finer than
-    ``FINEST_PLACES`` (0.05068011873981862): rounding would move even the real values the model
-    gives back exactly, and set every such value apart from the real one."""
+def _place_shares(present: np.ndarray) -> np.ndarray:
+    """The share of ``present`` values whose fewest decimal places are 0, 1, ...
+    ``FINEST_PLACES``, and (last) the share of finer ones."""
     sample = present[:: max(1, len(present) // PLACES_SAMPLE)]
-    for places in range(FINEST_PLACES + 1):
+    fewest = np.full(len(sample), FINEST_PLACES + 1)
+    for places in range(FINEST_PLACES, -1, -1):
         written = np.isclose(np.round(sample, places), sample, rtol=0, atol=PLACES_ATOL)
-        if written.mean() >= PLACES_SHARE:
-            return places
-    return None
+        fewest[written] = places
+    return np.bincount(fewest, minlength=FINEST_PLACES + 2) / len(sample)
+
+
+def _places(shares: np.ndarray) -> int | None:
+    """The places that write nearly every value (``PLACES_SHARE``) of a column whose values'
+    places have ``shares`` (``_place_shares``): a bound on generated numbers' places, for the
+    steps they keep; None for numbers finer than ``FINEST_PLACES`` (0.05068011873981862)."""
+    reached = np.flatnonzero(np.cumsum(shares[:-1]) >= PLACES_SHARE - 1e-12)
+    return int(reached[0]) if len(reached) else None
+
+
+def _main_places(shares: np.ndarray, decimals: int | None) -> tuple[int, float] | None:
+    """(places, share): the fewest places that write ``MAIN_PLACES_SHARE`` of the values, and
+    the share they write, where that is fewer than ``decimals`` (the places of nearly every
+    value); None where the two agree (a column of cents whose cents end in 0 now and then)."""
+    written = np.cumsum(shares[:-1])
+    reached = np.flatnonzero(written >= MAIN_PLACES_SHARE - 1e-12)
+    if not len(reached) or (decimals is not None and reached[0] >= decimals):
+        return None
+    return int(reached[0]), float(written[reached[0]])
+
+
+def _rounded(plan: ColumnPlan, values: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """``values`` rounded as the real ones are written: to ``plan.decimals``, or with
+    ``plan.main_places`` that share of them to fewer places (whole dollars, a few with cents;
+    the rest unrounded where the real rest was float noise), kept inside the plan's range."""
+    if plan.main_places is None:
+        return values if plan.decimals is None else np.round(values, plan.decimals)
+    places, share = plan.main_places
+    main = rng.random(len(values)) < share
+    rest = values if plan.decimals is None else np.round(values, plan.decimals)
+    return _within_range(plan, np.where(main, np.round(values, places), rest))
 
 
 def _number_steps(decimals: int) -> list[float]:
@@ -375,7 +435,9 @@ def _on_calendar(seconds: np.ndarray, calendar: str | None) -> np.ndarray:
     return np.where(np.isnan(seconds), np.nan, out)
 
 
-def _restore_continuous(plan: ColumnPlan, values: np.ndarray) -> pd.Series:
+def _restore_continuous(
+    plan: ColumnPlan, values: np.ndarray, rng: np.random.Generator
+) -> pd.Series:
     missing = np.isnan(values)
     values = _within_range(plan, values)
     if plan.kind == Kind.DATETIME:
@@ -389,7 +451,7 @@ def _restore_continuous(plan: ColumnPlan, values: np.ndarray) -> pd.Series:
         return stamps.astype(plan.dtype) if plan.dtype.startswith("datetime64") else stamps
     if plan.step:
         values = np.round(values / plan.step) * plan.step
-    series = pd.Series(values if plan.decimals is None else np.round(values, plan.decimals))
+    series = pd.Series(_rounded(plan, values, rng))
     if plan.dtype.startswith(("int", "uint", "Int", "UInt")):
         return series.astype(plan.dtype)  # NaN only occurs when the column had gaps (nullable)
     return series.astype(plan.dtype) if plan.dtype.startswith("float") else series
