@@ -22,7 +22,7 @@ from synth_core.errors import SchemaError
 from synth_core.schema.dates import datetime_values, text_datetime
 from synth_core.schema.decimals import decimal_places
 from synth_core.schema.findings import Finding, TextSample, seeded_sample
-from synth_core.schema.kinds import MODELLED_KINDS, Kind
+from synth_core.schema.kinds import DISCRETE_KINDS, MODELLED_KINDS, Kind
 from synth_core.schema.messages import join_quoted, quote, quoted_list
 from synth_core.schema.model import EXCLUDE_MISSING, ColumnInfo, Schema
 from synth_core.schema.names import name_tokens
@@ -31,6 +31,7 @@ from synth_core.schema.patterns import (
     numeric_code,
     numeric_identifier,
     numeric_phone,
+    one_offs_by_holder,
     text_address,
     text_boolean,
     text_email,
@@ -43,6 +44,7 @@ from synth_core.schema.patterns import (
     text_postal_code,
     text_row_label,
 )
+from synth_core.schema.rarity import holder_codes, holder_column
 from synth_core.schema.treatments import DEFAULT_TREATMENTS
 from synth_core.tables.dialect import CsvDialect
 from synth_core.tables.styles import NUMBER_STYLES
@@ -94,7 +96,27 @@ def infer_schema(
     dialect = CsvDialect.of_frame(frame)
     if dialect.decimal == ",":
         columns = [_with_decimal_comma(column) for column in columns]
-    return Schema(columns, len(frame), dialect)
+    schema = Schema(columns, len(frame), dialect)
+    _leave_out_one_offs_by_holder(frame, schema)
+    return schema
+
+
+def _leave_out_one_offs_by_holder(frame: pd.DataFrame, schema: Schema) -> None:
+    """Where a person has several rows (``rarity.holder_column``), leave out the text columns
+    most of whose values fewer than ``RARE_BELOW`` people hold: counted by rows, one person's
+    job title on each of their ten rows looks common."""
+    holder = holder_column(frame, schema)
+    if holder is None:
+        return
+    owners = holder_codes(frame[holder])
+    for info in schema.columns:
+        if not (info.include and info.kind == Kind.CATEGORICAL):
+            continue
+        values = frame[info.name]
+        if not (pd.api.types.is_object_dtype(values) or pd.api.types.is_string_dtype(values)):
+            continue
+        if reason := one_offs_by_holder(values, owners, holder):
+            info.include, info.reason = False, reason
 
 
 def _with_decimal_comma(info: ColumnInfo) -> ColumnInfo:
@@ -139,7 +161,15 @@ def _infer_column(name: str, series: pd.Series) -> ColumnInfo:
         finding = _number_values(name, values, distinct)
     else:
         finding = _text_values(name, values, distinct)
-    return _column(name, str(series.dtype), missing, distinct, finding)
+    info = _column(name, str(series.dtype), missing, distinct, finding)
+    if info.kind in DISCRETE_KINDS and ptypes.is_float_dtype(series) and _whole(values):
+        info.decimals = 0  # codes and 0/1 flags that gaps made floats: written 11, not 11.0
+    return info
+
+
+def _whole(values: pd.Series) -> bool:
+    numbers = pd.to_numeric(values, errors="coerce").to_numpy(dtype=np.float64)
+    return bool(np.isfinite(numbers).all() and (numbers == np.round(numbers)).all())
 
 
 def _column(name: str, dtype: str, missing: float, distinct: int, finding: Finding) -> ColumnInfo:

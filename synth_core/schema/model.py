@@ -22,7 +22,7 @@ import numpy as np
 from synth_core.errors import SchemaError
 from synth_core.schema.dates import check_datetime_format
 from synth_core.schema.decimals import MAX_DECIMALS
-from synth_core.schema.kinds import MODELLED_KINDS, PII_TYPES, Kind
+from synth_core.schema.kinds import DISCRETE_KINDS, MODELLED_KINDS, PII_TYPES, Kind
 from synth_core.schema.messages import describe_value, quote, quoted_list, unknown_columns_message
 from synth_core.schema.treatments import DEFAULT_TREATMENTS, TREATMENTS, check_treatment
 from synth_core.tables.dialect import CsvDialect, WrittenAs
@@ -104,12 +104,14 @@ class Schema:
     def number_formats(self) -> dict[str, str]:
         """{column: pattern} of the number columns a written file shows in a style of their
         own: money and percentages as they were read, and whole numbers with gaps without
-        decimals (read as floats, they would be written 181.0)."""
+        decimals (read as floats, they would be written 181.0), codes and 0/1 flags too."""
         formats = {}
         for c in self.columns:
             if c.number_format:
                 formats[c.name] = c.number_format
-            elif c.kind is Kind.INTEGER and c.dtype.startswith("float"):
+            elif c.dtype.startswith("float") and (
+                c.kind is Kind.INTEGER or (c.kind in DISCRETE_KINDS and c.decimals == 0)
+            ):
                 formats[c.name] = WHOLE_NUMBERS
         return formats
 

@@ -265,6 +265,21 @@ def test_whole_numbers_with_gaps_are_written_without_decimals():
     assert to_csv_bytes(written).decode().splitlines()[1] == "3750,39.1"
 
 
+def test_flags_and_codes_with_gaps_are_written_without_decimals():
+    frame = pd.DataFrame(
+        {
+            "union": [0.0, 1.0, np.nan, 1.0] * 10,  # a 0/1 flag, read as floats for its gaps
+            "occ_code": [11.0, 12.0, np.nan, 40.0] * 10,  # a code
+            "grade": [1.5, 2.5, np.nan, 1.5] * 10,  # categories with decimals keep them
+        }
+    )
+    schema = infer_schema(frame)
+    assert schema["union"].kind == Kind.BOOLEAN and schema["occ_code"].kind == Kind.CATEGORICAL
+    assert schema.number_formats == {"union": "0", "occ_code": "0"}
+    written = to_csv_bytes(written_in_styles(frame, schema.number_formats)).decode()
+    assert written.splitlines()[1:3] == ["0,11,1.5", "1,12,2.5"]
+
+
 def test_a_schema_keeps_the_dialect_of_its_file_and_an_older_one_reads_as_plain() -> None:
     text = "Stadt;Preis\n" + "".join(f"{('Köln', 'Münster')[i % 2]};{i},5\n" for i in range(30))
     schema = infer_schema(read_table(text.encode("cp1252")).frame)
