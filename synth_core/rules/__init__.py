@@ -21,6 +21,7 @@ from synth_core.rules.listing import (
 )
 from synth_core.rules.model import (
     ArithmeticRule,
+    DatePartRule,
     LinearRule,
     MappingRule,
     OrderRule,
@@ -36,6 +37,7 @@ __all__ = [
     "COLUMNS_NEEDED",
     "MIN_KEPT_SHARE",
     "ArithmeticRule",
+    "DatePartRule",
     "Enforced",
     "LinearRule",
     "MappingRule",

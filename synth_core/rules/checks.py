@@ -25,6 +25,7 @@ ALLOWED_KINDS = {
     RuleKind.MAPPING: NUMBERS | DISCRETE_KINDS,
     RuleKind.ARITHMETIC: NUMBERS,
     RuleKind.LINEAR: NUMBERS,
+    RuleKind.DATE_PART: NUMBERS | DISCRETE_KINDS | {Kind.DATETIME},
 }
 
 
@@ -43,6 +44,11 @@ def check_rule_columns(rules: Sequence[Rule], schema: Schema, columns: Sequence[
                     f"A {rule.kind.value} rule cannot use '{name}': it holds {kind.value} values. "
                     f"{_allowed(rule.kind)}"
                 )
+        if rule.kind == RuleKind.DATE_PART and schema[rule.source].kind != Kind.DATETIME:
+            raise RuleError(
+                f"'{rule.source}' holds no dates, so '{rule.target}' cannot be a part of it. "
+                "Pick a date column."
+            )
         if rule.kind == RuleKind.ORDER and _kinds_differ(rule, schema):
             raise RuleError(
                 f"'{rule.before}' and '{rule.after}' cannot be put in order: one holds dates "
@@ -107,6 +113,7 @@ def _allowed(kind: RuleKind) -> str:
         RuleKind.MAPPING: "Mapping rules pair category or whole-number columns.",
         RuleKind.ARITHMETIC: "Sums, differences and products need number columns.",
         RuleKind.LINEAR: "A column computed from another at a fixed rate needs number columns.",
+        RuleKind.DATE_PART: "A part of a date is a date column and a label or number column.",
     }[kind]
 
 

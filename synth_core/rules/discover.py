@@ -2,8 +2,8 @@
 
 Cheap by design: candidates are tried on a seeded sample of rows and only among columns whose
 kinds fit the rule (orders among dates and among numbers, mappings among columns whose values
-repeat, sums, products, ratios and fixed rates among number columns), and each survivor is
-confirmed on the whole table.
+repeat, sums, products, ratios and fixed rates among number columns, parts of dates), and each
+survivor is confirmed on the whole table.
 """
 
 from __future__ import annotations
@@ -16,10 +16,12 @@ import numpy as np
 import pandas as pd
 
 from synth_core.rules.model import (
+    DATE_PARTS,
     GAP_QUANTILES,
     MAX_PAIRS,
     OPERATORS,
     ArithmeticRule,
+    DatePartRule,
     LinearRule,
     MappingRule,
     OrderRule,
@@ -30,7 +32,7 @@ from synth_core.rules.model import (
 )
 from synth_core.rules.values import numbers
 from synth_core.schema import DISCRETE_KINDS, Kind, Schema
-from synth_core.schema.rarity import protected_range
+from synth_core.schema.rarity import holders, protected_range
 
 SAMPLE_ROWS = 5_000  # rows candidates are tried on before the whole table confirms them
 PROBE_ROWS = 200  # rows a sum, product or rate is tried on first
@@ -60,7 +62,8 @@ def discover_rules(frame: pd.DataFrame, schema: Schema, seed: int = 0) -> list[R
     ]
     sums = rates + _sums(frame, schema, names, values)
     orders = [o for o in _orders(frame, schema, names, values) if not _implied(o, sums)]
-    return _ranges(frame, schema, names) + orders + mappings + sums
+    parts = _date_parts(frame, schema, names, sample)
+    return _ranges(frame, schema, names) + orders + mappings + sums + parts
 
 
 def real_share(rule: Rule, frame: pd.DataFrame, schema: Schema) -> float:
@@ -83,23 +86,29 @@ def _kind(schema: Schema, name: str) -> str:
 def _ranges(frame: pd.DataFrame, schema: Schema, names: list[str]) -> list[Rule]:
     """The range of each number column, without the rare extremes (``protected_range``): a rule
     never states one person's exact value, and the few real rows beyond it break it."""
+    owners = holders(frame, schema)
     found = []
     for name in names:
-        if schema[name].kind in NUMBER_KINDS and (
-            rule := protected_range_rule(frame, schema, name)
-        ):
+        if schema[name].kind in NUMBER_KINDS and (rule := _range_rule(frame, schema, name, owners)):
             found.append(rule)
     return found
 
 
 def protected_range_rule(frame: pd.DataFrame, schema: Schema, name: str) -> RangeRule | None:
-    """``name`` between the bounds of ``protected_range``, with its real share (None for a
-    column without values)."""
+    """``name`` between the bounds of ``protected_range`` (extremes counted by people where a
+    person has several rows: ``holders``), with its real share (None for a column without
+    values)."""
+    return _range_rule(frame, schema, name, holders(frame, schema))
+
+
+def _range_rule(frame, schema, name, owners: np.ndarray | None) -> RangeRule | None:
     values = numbers(frame, name, schema)
-    present = values[~np.isnan(values)]
-    if not len(present):
+    found = ~np.isnan(values)
+    if not found.any():
         return None
-    rule = RangeRule(name, *protected_range(present))
+    rule = RangeRule(
+        name, *protected_range(values[found], None if owners is None else owners[found])
+    )
     return replace(rule, share=real_share(rule, frame, schema))
 
 
@@ -189,6 +198,43 @@ def mapping_rule(frame, schema, source, target, one_to_one) -> MappingRule:
     mapping = tuple(zip(best[source].tolist(), best[target].tolist(), strict=True))
     rule = MappingRule(source, target, mapping, one_to_one)
     return MappingRule(source, target, mapping, one_to_one, real_share(rule, frame, schema))
+
+
+def _date_parts(frame, schema, names, sample) -> list[Rule]:
+    """Columns that hold a part of a date column (its weekday as 'Sat', its month's name, its
+    year), or a label that part determines (a season, a quarter, 'weekend')."""
+    found: list[Rule] = []
+    labelled: set[str] = set()
+    targets = [
+        n for n in names if schema[n].kind in DISCRETE_KINDS or schema[n].kind in NUMBER_KINDS
+    ]
+    for source in (n for n in names if schema[n].kind == Kind.DATETIME):
+        probe = DatePartRule(source, source, "year", ())
+        for part in DATE_PARTS:
+            parts = replace(probe, part=part).parts(sample, schema).to_numpy()
+            codes = pd.factorize(parts, use_na_sentinel=True)[0]
+            count = codes.max() + 1
+            for target in targets:
+                if target in labelled or not 2 <= sample[target].nunique() <= count:
+                    continue  # one date part per column, and at most a label per part
+                share, baseline = _determined_share(codes, pd.factorize(sample[target])[0])
+                if share >= MIN_SHARE and baseline <= MAX_BASELINE:
+                    rule = date_part_rule(frame, schema, source, target, part)
+                    if rule.share >= MIN_SHARE:
+                        found.append(rule)
+                        labelled.add(target)
+    return found
+
+
+def date_part_rule(frame, schema, source: str, target: str, part: str) -> DatePartRule:
+    """``target`` as ``part`` of the date ``source``: each part's most common label, and the
+    share of rows that agree."""
+    parts = DatePartRule(source, target, part, ()).parts(frame, schema)
+    pairs = pd.DataFrame({"part": parts, "label": frame[target]}).dropna().value_counts()
+    best = pairs.reset_index(name="rows").drop_duplicates(subset="part", keep="first")
+    mapping = tuple(zip(best["part"].astype(int).tolist(), best["label"].tolist(), strict=True))
+    rule = DatePartRule(source, target, part, mapping)
+    return replace(rule, share=real_share(rule, frame, schema))
 
 
 def _sums(frame, schema, names, values) -> list[Rule]:

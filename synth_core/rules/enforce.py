@@ -23,6 +23,7 @@ MEND_ORDER = (
     RuleKind.ARITHMETIC,
     RuleKind.ORDER,
     RuleKind.RANGE,
+    RuleKind.DATE_PART,  # after the orders, which may move a date
 )
 
 

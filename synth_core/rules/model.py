@@ -11,7 +11,9 @@ JSON, never as code):
 - :class:`ArithmeticRule`: a column is the sum, difference, product or ratio of two others,
   within its decimals (an average price: volume ÷ sales);
 - :class:`LinearRule`: a column is another times a fixed factor, plus a fixed amount (a charge
-  at a rate per minute, a price with tax, a length in other units), within its decimals.
+  at a rate per minute, a price with tax, a length in other units), within its decimals;
+- :class:`DatePartRule`: a column is a part of a date column, written as a label (``weekday``
+  ``Sat`` for the date 2023-04-22, a month name, a year).
 
 ``obeyed(frame, schema)`` says which rows obey, comparing numbers as their columns are written
 (a row with a missing value obeys: the rule does not apply to it); ``mend(frame, schema, rng)``
@@ -45,6 +47,7 @@ class RuleKind(enum.StrEnum):
     MAPPING = "mapping"
     ARITHMETIC = "arithmetic"
     LINEAR = "linear"
+    DATE_PART = "date_part"
 
 
 @dataclass(frozen=True)
@@ -180,23 +183,10 @@ class MappingRule:
         return as_written(frame[self.source], source).map(_keyed(lookup))
 
     def obeyed(self, frame: pd.DataFrame, schema: Schema) -> np.ndarray:
-        expected = self.expected(frame, schema)
-        values = as_written(frame[self.target], schema[self.target])
-        known = expected.notna() & values.notna()
-        return (~known | _same(values, expected)).to_numpy(dtype=bool)
+        return _as_expected(self, frame, schema)
 
     def mend(self, frame: pd.DataFrame, schema: Schema, rng: np.random.Generator) -> None:
-        expected = self.expected(frame, schema)
-        written = as_written(frame[self.target], schema[self.target])
-        known = (expected.notna() & ~_same(written, expected)).to_numpy(dtype=bool)
-        if known.any():
-            # The real value, not its rounding: a value finer than the column's places comes
-            # back as it is (``encoding.transform``), and must match its real twin.
-            values = self.expected(frame, schema, written=False)[known]
-            dtype = frame[self.target].dtype
-            if pd.api.types.is_numeric_dtype(dtype):
-                values = pd.to_numeric(values).astype(dtype)
-            frame.loc[known, self.target] = values.to_numpy()
+        _mend_to_expected(self, frame, schema)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -338,10 +328,84 @@ class LinearRule:
         return cls(_text(data, "target"), _text(data, "source"), factor, offset, _share(data))
 
 
-Rule = OrderRule | RangeRule | MappingRule | ArithmeticRule | LinearRule
+#: The parts of a date a column can hold, with their words and how pandas reads them.
+DATE_PARTS = {
+    "weekday": ("the day of the week", lambda dates: dates.dt.dayofweek),
+    "month": ("the month", lambda dates: dates.dt.month),
+    "year": ("the year", lambda dates: dates.dt.year),
+}
+
+
+@dataclass(frozen=True)
+class DatePartRule:
+    """``target`` is ``part`` (a key of ``DATE_PARTS``) of the date ``source``, written as
+    ``pairs`` say: (the part as a number, its label), such as (5, 'Sat') for a weekday."""
+
+    kind: ClassVar[RuleKind] = RuleKind.DATE_PART
+    source: str
+    target: str
+    part: str
+    pairs: tuple[tuple[int, Any], ...]
+    share: float = 1.0
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return (self.source, self.target)
+
+    def describe(self, schema: Schema) -> str:
+        return f"{self.target} is {DATE_PARTS[self.part][0]} of {self.source}"
+
+    def parts(self, frame: pd.DataFrame, schema: Schema) -> pd.Series:
+        """The ``part`` of each row's date, as a number (NaN where there is no date)."""
+        seconds = numbers(frame, self.source, schema)
+        dates = pd.Series(pd.to_datetime(seconds, unit="s"), index=frame.index)
+        return DATE_PARTS[self.part][1](dates)
+
+    def expected(self, frame: pd.DataFrame, schema: Schema, *, written: bool = True) -> pd.Series:
+        """The label each row's date gives (NaN for a part no real row showed), as the target
+        column is written, or (``written=False``) the real label itself."""
+        target = schema[self.target]
+        lookup = {
+            part: as_written(label, target) if written else label for part, label in self.pairs
+        }
+        return self.parts(frame, schema).map(lookup)
+
+    def obeyed(self, frame: pd.DataFrame, schema: Schema) -> np.ndarray:
+        return _as_expected(self, frame, schema)
+
+    def mend(self, frame: pd.DataFrame, schema: Schema, rng: np.random.Generator) -> None:
+        _mend_to_expected(self, frame, schema)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind.value,
+            "source": self.source,
+            "target": self.target,
+            "part": self.part,
+            "pairs": [[int(a), _plain(b)] for a, b in self.pairs],
+            "share": self.share,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> DatePartRule:
+        part = data.get("part")
+        if part not in DATE_PARTS:
+            raise RuleError(f"A date part rule's 'part' must be one of: {', '.join(DATE_PARTS)}.")
+        pairs = _list(data, "pairs")
+        if len(pairs) > MAX_PAIRS or not all(
+            _is_pair(p) and isinstance(p[0], int) and not isinstance(p[0], bool) for p in pairs
+        ):
+            raise RuleError(
+                f"A date part rule holds at most {MAX_PAIRS:,} pairs of a whole number and a value."
+            )
+        found = tuple((a, b) for a, b in pairs)
+        return cls(_text(data, "source"), _text(data, "target"), part, found, _share(data))
+
+
+Rule = OrderRule | RangeRule | MappingRule | ArithmeticRule | LinearRule | DatePartRule
 RULE_TYPES: dict[str, type] = {
     kind.kind.value: kind
-    for kind in (OrderRule, RangeRule, MappingRule, ArithmeticRule, LinearRule)
+    for kind in (OrderRule, RangeRule, MappingRule, ArithmeticRule, LinearRule, DatePartRule)
 }
 
 
@@ -430,6 +494,29 @@ def _plain(value: Any) -> Any:
 def _keyed(lookup: dict[Any, Any]) -> dict[Any, Any]:
     """``lookup`` that also finds a value written as text (``13`` and ``'13'``)."""
     return lookup | {str(k): v for k, v in lookup.items() if not isinstance(k, str)}
+
+
+def _as_expected(rule: MappingRule | DatePartRule, frame, schema: Schema) -> np.ndarray:
+    """Which rows hold the ``target`` their ``source`` gives (or cannot be judged)."""
+    expected = rule.expected(frame, schema)
+    values = as_written(frame[rule.target], schema[rule.target])
+    known = expected.notna() & values.notna()
+    return (~known | _same(values, expected)).to_numpy(dtype=bool)
+
+
+def _mend_to_expected(rule: MappingRule | DatePartRule, frame, schema: Schema) -> None:
+    """Write into ``target`` the value each row's ``source`` gives, where it differs."""
+    expected = rule.expected(frame, schema)
+    written = as_written(frame[rule.target], schema[rule.target])
+    wrong = (expected.notna() & ~_same(written, expected)).to_numpy(dtype=bool)
+    if wrong.any():
+        # The real value, not its rounding: a value finer than the column's places comes back
+        # as it is (``encoding.transform``), and must match its real twin.
+        values = rule.expected(frame, schema, written=False)[wrong]
+        dtype = frame[rule.target].dtype
+        if pd.api.types.is_numeric_dtype(dtype):
+            values = pd.to_numeric(values).astype(dtype)
+        frame.loc[wrong, rule.target] = values.to_numpy()
 
 
 def _same(values: pd.Series, expected: pd.Series) -> pd.Series:
