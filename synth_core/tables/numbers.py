@@ -149,6 +149,7 @@ _FORMATTED = (
     r"(?P<post>[ \xa0]?[$€£¥%]?)$"
 )
 _GROUP_SPACES = r"[ \xa0\u202f']"
+_PARENTHESISED = r"(?:(?:US)?[$€£¥] ?)?\([^()]*\d[^()]*\)"
 
 
 def formatted_numbers(column: FactorisedColumn) -> tuple[np.ndarray, str] | None:
@@ -159,7 +160,11 @@ def formatted_numbers(column: FactorisedColumn) -> tuple[np.ndarray, str] | None
     present = column.present()
     if not present:
         return None
-    parts = pd.Series(present, dtype=object).str.extract(_FORMATTED)
+    texts = pd.Series(present, dtype=object)
+    # Accounting's negatives: '($5,000.00)', '$(5,000.00)'.
+    parenthesised = texts.str.fullmatch(_PARENTHESISED)
+    texts = texts.where(~parenthesised, "-" + texts.str.replace(r"[()]", "", regex=True))
+    parts = texts.str.extract(_FORMATTED)
     if parts["body"].isna().any():
         return None
     marks = (parts["pre"] + parts["post"]).str.strip()
@@ -184,7 +189,12 @@ def formatted_numbers(column: FactorisedColumn) -> tuple[np.ndarray, str] | None
     if len(spaces):
         body, thousands = parts["body"], _commonest(spaces)
     pattern = style_of(
-        _commonest(parts["pre"]), _commonest(parts["post"]), body, decimal, thousands
+        _commonest(parts["pre"]),
+        _commonest(parts["post"]),
+        body,
+        decimal,
+        thousands,
+        bool(parenthesised.any()),
     )
     return full.take(column.codes), pattern
 

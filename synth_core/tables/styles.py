@@ -5,13 +5,15 @@ A pattern is written the way spreadsheets write number formats: ``$#,##0.00``, `
 ``0%``, ``0.0%``. What comes before and after the digits is kept as it is (the currency symbol
 or the percent sign, with any space); ``#,##0`` means thousands are grouped with ','; the
 zeros after the decimal separator say how many decimals are written. A separator followed by
-exactly ``##0`` groups thousands; any other separator is the decimal one.
+exactly ``##0`` groups thousands; any other separator is the decimal one. Accounting's
+negatives in parentheses (``($5,000.00)``) add the spreadsheet's section for negative numbers:
+``$#,##0.00;($#,##0.00)``.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -32,6 +34,7 @@ class NumberStyle:
     decimal: str = "."
     thousands: str | None = None
     decimals: int = 0
+    parenthesised: bool = False  # negatives written '($5,000.00)', as accountants write them
 
     @property
     def pattern(self) -> str:
@@ -39,7 +42,8 @@ class NumberStyle:
         digits = f"#{self.thousands}##0" if self.thousands else "0"
         if self.decimals:
             digits += self.decimal + "0" * self.decimals
-        return f"{self.prefix}{digits}{self.suffix}"
+        positive = f"{self.prefix}{digits}{self.suffix}"
+        return f"{positive};({positive})" if self.parenthesised else positive
 
     @property
     def excel_format(self) -> str:
@@ -51,11 +55,20 @@ class NumberStyle:
             digits += "." + "0" * self.decimals
         prefix = f'"{self.prefix}"' if self.prefix else ""
         suffix = f'"{self.suffix}"' if self.suffix else ""
-        return f"{prefix}{digits}{suffix}"
+        positive = f"{prefix}{digits}{suffix}"
+        return f"{positive};({positive})" if self.parenthesised else positive
 
     @classmethod
     def of(cls, pattern: str) -> NumberStyle:
         """The style a pattern describes; ValueError, saying why, for one that is not valid."""
+        positive, _, negative = pattern.partition(";") if isinstance(pattern, str) else ("", "", "")
+        if negative and negative != f"({positive})":
+            raise ValueError(
+                f"{pattern!r} is not a number pattern: its negative part can only be the "
+                f"positive one in parentheses, ({positive})"
+            )
+        if negative:
+            return replace(cls.of(positive), parenthesised=True)
         match = _PATTERN.match(pattern) if isinstance(pattern, str) else None
         digits = match and (_GROUPED.match(match["digits"]) or _PLAIN.match(match["digits"]))
         if not digits:
@@ -79,21 +92,34 @@ class NumberStyle:
         if self.thousands != ",":
             swap = {",": self.thousands or "", ".": self.decimal}
             texts = texts.str.replace(r"[,.]", lambda m: swap[m.group(0)], regex=True)
-        signs = np.where(numbers[present] < 0, "-", "")
-        written = signs + self.prefix + texts.to_numpy(dtype=str) + self.suffix
+        negative = numbers[present] < 0
+        written = self.prefix + texts.to_numpy(dtype=str) + self.suffix
+        if self.parenthesised:
+            written = np.where(negative, "(" + written + ")", written)
+        else:
+            written = np.where(negative, "-", "") + written
         out[present] = written.astype(object)
         return out
 
 
-def style_of(prefix: str, suffix: str, bodies: pd.Series, decimal: str, thousands: str) -> str:
+def style_of(
+    prefix: str,
+    suffix: str,
+    bodies: pd.Series,
+    decimal: str,
+    thousands: str,
+    parenthesised: bool = False,
+) -> str:
     """The pattern of a column written with ``prefix``/``suffix`` around ``bodies`` (the digits
     with their separators, as written): grouped when any value shows a thousands separator, with
-    the number of decimals most values show."""
+    the number of decimals most values show; ``parenthesised``: negatives in parentheses."""
     grouped = bool(bodies.str.contains(re.escape(thousands), regex=True).any())
     after = bodies.str.extract(rf"{re.escape(decimal)}(\d+)$")[0]
     lengths = after.where(after.notna(), "").str.len()
     decimals = int(lengths.mode().iloc[0]) if len(lengths) else 0
-    style = NumberStyle(prefix, suffix, decimal, thousands if grouped else None, decimals)
+    style = NumberStyle(
+        prefix, suffix, decimal, thousands if grouped else None, decimals, parenthesised
+    )
     return style.pattern
 
 

@@ -21,6 +21,8 @@ from synth_core.tables.styles import NUMBER_STYLES, NumberStyle, written_in_styl
         ("0%", 18.4, "18%"),
         ("0.00%", 7.5, "7.50%"),
         ("£0.0", 3.25, "£3.2"),
+        ("$#,##0.00;($#,##0.00)", -5000.0, "($5,000.00)"),
+        ("$#,##0.00;($#,##0.00)", 97.3, "$97.30"),
     ],
 )
 def test_a_pattern_writes_numbers_as_the_table_did(pattern: str, number: float, written: str):
@@ -34,9 +36,11 @@ def test_missing_numbers_stay_missing_when_written() -> None:
     assert out[5] == "1%" and out[6:].isna().all()
 
 
-@pytest.mark.parametrize("pattern", ["", "abc", "$#,##", "#,#0", "#.##0.00", 12])
+@pytest.mark.parametrize(
+    "pattern", ["", "abc", "$#,##", "#,#0", "#.##0.00", 12, "$0.00;-$0.00", "$#,##;($#,##)"]
+)
 def test_a_pattern_that_is_not_one_is_refused_with_the_way_to_write_it(pattern) -> None:
-    with pytest.raises(ValueError, match=r"write it like|both for thousands"):
+    with pytest.raises(ValueError, match=r"write it like|both for thousands|in parentheses"):
         NumberStyle.of(pattern)
 
 
@@ -60,6 +64,16 @@ def test_the_reader_records_each_columns_style_and_the_writer_applies_it() -> No
     assert frame["income"].dtype == np.float64  # the frame given is not changed
     again = read_table(written.to_csv(index=False).encode(), limits=ReadLimits(min_rows=1))
     assert again.frame["balance"].tolist() == frame["balance"].tolist()
+
+
+def test_accounting_negatives_in_parentheses_are_read_as_negative_money_and_written_so() -> None:
+    text = 'item,change\nA,"$5,000.00"\nB,"($1,250.50)"\nC,"$(12.00)"\nD,$97.30\n'
+    frame = read_table(text.encode(), limits=ReadLimits(min_rows=1)).frame
+    assert frame["change"].tolist() == [5000.0, -1250.5, -12.0, 97.3]
+    assert frame.attrs[NUMBER_STYLES] == {"change": "$#,##0.00;($#,##0.00)"}
+    written = written_in_styles(frame, frame.attrs[NUMBER_STYLES])
+    assert written["change"].tolist() == ["$5,000.00", "($1,250.50)", "($12.00)", "$97.30"]
+    assert NumberStyle.of("$#,##0.00;($#,##0.00)").excel_format == ('"$"#,##0.00;("$"#,##0.00)')
 
 
 def test_styles_of_columns_the_frame_lacks_are_ignored() -> None:
