@@ -23,7 +23,13 @@ from synth_core.evaluation.targets import default_target, default_target_note
 from synth_core.evaluation.verdicts import THRESHOLDS
 from synth_core.handoff import commands as handoff
 from synth_core.models.variants import VARIANTS, recommended_private, validated
-from synth_core.rules import default_rules, discover_rules, rule_line, rule_records
+from synth_core.rules import (
+    default_rules,
+    discover_rules,
+    kept_by_default,
+    rule_line,
+    rule_records,
+)
 from synth_core.schema import FAKE, NEW_IDS, TREATMENTS, Kind, Schema, infer_schema
 from synth_core.tables import MIN_ROWS, ReadLimits, read_table, write_csv
 from synth_core.tables.limits import MB, ROW_LIMIT_ENV, SIZE_LIMIT_ENV
@@ -36,7 +42,10 @@ from synth_core.training.presets import (
 from synth_core.wording import copies_in_words, counted, percent
 
 EXIT_USAGE = 2
-FILLED_WITH = {FAKE: "made-up values", NEW_IDS: "new IDs"}  # what --replace does, in words
+FILLED_WITH = {  # what --replace does, in words
+    FAKE: "made-up values",
+    NEW_IDS: "new IDs (which rows share one is random: its rows need not agree with each other)",
+}
 LEAVE_OUT = "none"  # --replace COLUMN=none: no column in the synthetic file
 FIT_RULES_SHOWN = 15  # fit lists this many of the rules it keeps; inspect lists every one
 
@@ -279,9 +288,12 @@ def _inspect(args) -> int:
         how = FILLED_WITH.get(r.get("treatment"))
         filled = f"; filled with {how}" if how else ""
         print(f"{mark} {r['name']:<{width}}  {r['kind']:<11}  {r['reason']}{filled}")
-    print(f"rules found ({len(rules)}; fit keeps those all real rows obey):")
+    print(
+        f"rules found ({len(rules)}; fit keeps those marked +: ranges, and rules every real "
+        "row obeys):"
+    )
     for number, rule in enumerate(rules, start=1):
-        print(f"  {rule_line(number, rule, schema)}")
+        print(f"  {'+' if kept_by_default(rule) else '-'} {rule_line(number, rule, schema)}")
     return 0
 
 
@@ -344,7 +356,8 @@ def _fit(args) -> int:
     for note in snap.notes:
         print(f"note: {note}", file=sys.stderr)
     print(
-        f"saved {args.out} ({config.variant}, {snap.epoch} epochs, {snap.rows_seen:,} rows seen, "
+        f"saved {args.out} ({config.variant}, {counted(snap.epoch, 'epoch')}, "
+        f"{snap.rows_seen:,} rows seen, "
         f"{snap.elapsed:.1f} s)"
     )
     if len(holdout):

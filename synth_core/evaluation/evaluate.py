@@ -533,6 +533,7 @@ def _verdicts(quality, diagnostic, shapes, trends, utility, privacy, real, infos
     verdicts["privacy"] = without_distances(
         worst("Privacy", [verdicts[k] for k in PRIVACY_PARTS if k in verdicts]),
         measured="dcr" in verdicts,
+        copies=privacy.exact_copies,
     )
     return verdicts
 

@@ -281,13 +281,22 @@ UNMEASURED_DISTANCES = (
 )
 
 
-def without_distances(privacy: Verdict, measured: bool) -> Verdict:
+UNSEEN_COPIES = (
+    " Without the holdout, real rows the model never trained on count as its own: if the real "
+    "table holds the rows kept aside from training, some copies may be chance matches with "
+    "them; evaluate with those rows as the holdout to tell the two apart."
+)
+
+
+def without_distances(privacy: Verdict, measured: bool, copies: int = 0) -> Verdict:
     """The privacy verdict, at most good and with a caveat when the distance to closest record
-    was not measured (no holdout): copies alone cannot show that rows sit too close."""
+    was not measured (no holdout): copies alone cannot show that rows sit too close; and with
+    ``copies`` found, that some may be of rows kept aside from training."""
     if measured:
         return privacy
     level = LEVELS[max(LEVELS.index(privacy.level), 1)]
-    return Verdict(level, privacy.title, privacy.sentence + UNMEASURED_DISTANCES)
+    caveat = UNMEASURED_DISTANCES + (UNSEEN_COPIES if copies else "")
+    return Verdict(level, privacy.title, privacy.sentence + caveat)
 
 
 def worst(title: str, verdicts: list[Verdict]) -> Verdict:

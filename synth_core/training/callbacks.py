@@ -263,6 +263,13 @@ class EarlyStopping(Callback):
         return True
 
 
+#: What a run cut short by its time limit can do instead (the presets of ``training.presets``).
+UNLIMITED = (
+    "The Balanced and Best quality presets have no time limit: they train until the model "
+    "stops improving."
+)
+
+
 class TimeLimit(Callback):
     """Ends the run after the first epoch that ends past ``seconds`` of training, or within an
     epoch that would run on well past them (a big table: an epoch can outlast the budget)."""
@@ -282,14 +289,16 @@ class TimeLimit(Callback):
         share = seen / (run.steps_per_epoch * run.batch) - (run.epoch - 1)
         run.progress.note(
             f"Reached the time limit ({self.seconds:g} s) {round(share * 100)} % into epoch "
-            f"{run.epoch}, after {seen:,} rows seen."
+            f"{run.epoch}, after {seen:,} rows seen. {UNLIMITED}"
         )
         return True
 
     def on_epoch_end(self, run: Run) -> bool:
         if run.elapsed() <= self.seconds:
             return False
-        run.progress.note(f"Reached the time limit ({self.seconds:g} s) after epoch {run.epoch}.")
+        run.progress.note(
+            f"Reached the time limit ({self.seconds:g} s) after epoch {run.epoch}. {UNLIMITED}"
+        )
         return True
 
 

@@ -42,6 +42,7 @@ def test_inspect_shows_the_changed_kind_and_the_filled_column(capsys, table):
     assert code == 0 and "+ store     categorical  set by you (was: integer)" in out
     code, out, _ = run(capsys, "inspect", table, "--replace", "customer=new_ids")
     assert code == 0 and "left out by default; filled with new IDs" in out
+    assert "its rows need not agree with each other" in out  # which rows share one is random
 
 
 def test_fit_keeps_the_changes_and_sample_fills_the_column(capsys, table, tmp_path):

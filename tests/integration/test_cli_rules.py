@@ -42,7 +42,8 @@ def numbered(out: str) -> dict[str, int]:
 def test_inspect_lists_the_rules_found_with_their_share(capsys, table):
     code, out, _ = run(capsys, "inspect", table)
     assert code == 0
-    assert "  5. Ship Date is on or after Order Date: 100 % of real rows" in out
+    assert "  + 5. Ship Date is on or after Order Date: 100 % of real rows" in out
+    assert "  + 1. Unit Price is between" in out  # a range: kept though rare extremes break it
     assert "each Sub-Category belongs to one Category (13 values)" in out
     code, out, _ = run(capsys, "inspect", table, "--json")
     rules = json.loads(out)["rules"]
@@ -69,6 +70,7 @@ def test_fit_prints_and_keeps_every_rule_all_real_rows_obey(fitted):
     shown = numbered(out)
     assert shown["Ship Date is on or after Order Date"] == 5
     assert len(Synthesizer.load(model, device="cpu").rules_) == len(shown) > 5
+    assert "(argn, 1 epoch, " in out  # one epoch, said as one
 
 
 def test_drop_rule_leaves_that_rule_out(fitted):
@@ -124,3 +126,15 @@ def test_fit_lists_the_first_rules_of_many_and_says_where_the_rest_are(capsys, t
     assert code == 0 and kept > FIT_RULES_SHOWN
     assert len(re.findall(r"^  \d+\. ", out, flags=re.MULTILINE)) == FIT_RULES_SHOWN
     assert f"… and {kept - FIT_RULES_SHOWN} more ('inspect {path}' lists them all)" in out
+
+
+def test_inspect_marks_a_rule_some_real_rows_break_as_not_kept(capsys, tmp_path):
+    frame = sales_with_rules(300, seed=7)
+    late = frame.index[:3]
+    frame.loc[late, "Ship Date"] = "2001-01-01"  # shipped before they were ordered
+    path = tmp_path / "late.csv"
+    frame.to_csv(path, index=False)
+    code, out, _ = run(capsys, "inspect", path)
+    assert code == 0
+    assert "fit keeps those marked +: ranges, and rules every real row obeys" in out
+    assert "  - 5. Ship Date is on or after Order Date: 99.0 % of real rows" in out

@@ -14,7 +14,7 @@ from sdmetrics.reports import DiagnosticReport, QualityReport
 
 from synth_core.errors import DataError, SchemaError
 from synth_core.evaluation.evaluate import STAGES, evaluate, quality_scores, usefulness_targets
-from synth_core.evaluation.verdicts import UNMEASURED_DISTANCES
+from synth_core.evaluation.verdicts import UNMEASURED_DISTANCES, UNSEEN_COPIES
 from synth_core.schema import Kind, infer_schema
 from tests.evaluation_tables import related_frame, related_schema, shuffled_columns
 from tests.helpers import make_schema, run_python
@@ -170,6 +170,16 @@ def test_without_holdout_dcr_is_missing_with_a_reason(real, schema):
     assert result.verdicts["privacy"].sentence.endswith(UNMEASURED_DISTANCES)
     with_holdout = evaluate(real, shuffled_columns(real), schema, holdout=real.head(60))
     assert UNMEASURED_DISTANCES not in with_holdout.verdicts["privacy"].sentence
+
+
+def test_copies_without_a_holdout_say_they_may_be_of_rows_kept_aside(real, schema):
+    copied = pd.concat([shuffled_columns(real).iloc[5:], real.iloc[:5]], ignore_index=True)
+    result = evaluate(real, copied, schema, target="label")
+    assert result.privacy.exact_copies >= 5
+    assert result.verdicts["privacy"].sentence.endswith(UNMEASURED_DISTANCES + UNSEEN_COPIES)
+    clean = evaluate(real, shuffled_columns(real), schema, target="label")
+    assert clean.privacy.exact_copies == 0
+    assert UNSEEN_COPIES not in clean.verdicts["privacy"].sentence
 
 
 def test_tables_above_the_row_bound_are_subsampled_and_noted(real, holdout, schema):

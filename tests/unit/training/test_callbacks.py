@@ -25,6 +25,7 @@ from synth_core.training.callbacks import (
     standard_callbacks,
 )
 from synth_core.training.health import HealthWarning
+from synth_core.training.presets import preset_config
 from synth_core.training.progress import Estimate, TrainingProgress
 
 
@@ -355,7 +356,11 @@ def test_the_time_limit_ends_the_run_after_the_epoch_that_passes_it(monkeypatch)
     assert end_epoch(run, 1, limit) == [False]  # at the limit, not past it
     now[0] = 130.5
     assert end_epoch(run, 2, limit) == [True]
-    assert run.progress.snapshot().notes == ("Reached the time limit (30 s) after epoch 2.",)
+    assert run.progress.snapshot().notes == (
+        f"Reached the time limit (30 s) after epoch 2. {callbacks.UNLIMITED}",
+    )
+    for name in ("balanced", "best"):  # as the note says
+        assert not preset_config(name).max_seconds
 
 
 def test_the_time_limit_cuts_short_an_epoch_that_would_run_on_well_past_it(monkeypatch) -> None:
@@ -368,7 +373,8 @@ def test_the_time_limit_cuts_short_an_epoch_that_would_run_on_well_past_it(monke
     run.step, now[0] = 101, 130.5  # 899 steps left at 0.3 s each: far past the limit
     assert limit.on_step_start(run) and run.time_up
     assert run.progress.snapshot().notes == (
-        "Reached the time limit (30 s) 10 % into epoch 1, after 5,050 rows seen.",
+        f"Reached the time limit (30 s) 10 % into epoch 1, after 5,050 rows seen. "
+        f"{callbacks.UNLIMITED}",
     )
 
 
