@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 
@@ -13,7 +14,7 @@ from synth_core.tables.cells import NUMBER_GAP_WORDS, FactorisedColumn, factoris
 from synth_core.tables.limits import ReadLimits
 from synth_core.tables.numbers import NumberParser, detect_number_style, formatted_numbers
 from synth_core.tables.progress import ReadSteps
-from synth_core.tables.styles import NUMBER_STYLES
+from synth_core.tables.styles import NUMBER_STYLES, style_of
 from synth_core.tables.totals import without_totals_row
 from synth_core.wording import shorten
 
@@ -99,6 +100,8 @@ def _convert(
     style kept in ``styles``), or text."""
     values = parser.convert(column)
     if values.dtype != object:
+        if pattern := _grouped_style(parser, column):
+            styles[column.name] = pattern
         return values
     gaps = _number_gaps(parser, column)
     if gaps is not None:
@@ -120,6 +123,21 @@ def _convert(
         "table writes them the same way)."
     )
     return numbers
+
+
+def _grouped_style(parser: NumberParser, column: FactorisedColumn) -> str | None:
+    """The pattern of a column of plain numbers written with thousands separators ('1,069'),
+    so that the synthetic table groups them too; None when no value shows one, or when the
+    values show different numbers of decimals."""
+    if parser.thousands is None:
+        return None
+    bodies = pd.Series(column.present(), dtype=object).str.lstrip("+-")
+    if not bodies.str.contains(re.escape(parser.thousands), regex=True).any():
+        return None
+    places = bodies.str.extract(rf"{re.escape(parser.decimal)}(\d*)$")[0].fillna("").str.len()
+    if places.nunique() > 1:
+        return None  # a pattern writes one number of decimals: these would lose some
+    return style_of("", "", bodies, parser.decimal, parser.thousands)
 
 
 def _number_gaps(

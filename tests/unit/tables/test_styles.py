@@ -92,3 +92,17 @@ def test_thousands_grouped_by_spaces_are_written_with_them() -> None:
         "30 210,50 €",
         "99,00 €",
     ]
+
+
+def test_plain_numbers_written_with_thousands_separators_are_written_with_them() -> None:
+    text = (
+        'house,sqft,price,rooms,mixed\nA,"1,069","250,000.50",3,"1,000.5"\n'
+        'B,950,"99,000.00",2,"2,000.25"\nC,"2,400","1,250,000.00",5,3.0\n'
+    )
+    frame = read_table(text.encode(), limits=ReadLimits(min_rows=1)).frame
+    assert frame["sqft"].tolist() == [1069, 950, 2400]
+    # rooms shows no separator; mixed shows 1, 2 and 1 decimals, which one pattern cannot keep
+    assert frame.attrs[NUMBER_STYLES] == {"sqft": "#,##0", "price": "#,##0.00"}
+    written = written_in_styles(frame, frame.attrs[NUMBER_STYLES])
+    assert written["sqft"].tolist() == ["1,069", "950", "2,400"]
+    assert written["price"].tolist() == ["250,000.50", "99,000.00", "1,250,000.00"]
