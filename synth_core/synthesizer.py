@@ -27,6 +27,7 @@ from synth_core.parts import ModelParts
 from synth_core.privacy.filters import CopyRule, NearCopyFilter
 from synth_core.privacy.pii import IdSlot, PiiPlan
 from synth_core.privacy.plan import plan_privacy
+from synth_core.privacy.strata import REFILL_ROUNDS, Quota, strata, stratum_columns
 from synth_core.rules import (
     Rule,
     check_conditions,
@@ -273,24 +274,60 @@ class Synthesizer:
         while tally.kept < n:
             check_stop(stop)
             wanted = n - tally.kept if share >= 1.0 else math.ceil((n - tally.kept) / share)
-            frame = self._generate_frame(min(chunk_rows, wanted), rng=rng, condition=direct)
-            made_rows = len(frame)
-            enforced = enforce_rules(frame, self.rules_, self.schema_, rng)
-            frame = enforced.frame
-            for column, _, value in wanted_values:
-                frame = frame[_matches(frame[column], value)]
-            met = len(frame)
-            share = max(met / max(made_rows, 1), 1 / chunk_rows)
-            frame, dropped, near, common = self._filtered(frame, remove_copies, near_copies)
+            made = self._made_rows(min(chunk_rows, wanted), rng, direct, wanted_values)
+            share = max(made.met / max(made.made, 1), 1 / chunk_rows)
+            frame, dropped, near, common = self._filtered(made.frame, remove_copies, near_copies)
+            if dropped and len(self._strata):
+                refill = (rng, direct, wanted_values, remove_copies, near_copies, chunk_rows)
+                frame, common, extra = self._refilled(made, frame, common, *refill)
+                made, dropped, near = made.plus(extra), dropped + extra.dropped, near + extra.near
             frame, common = (
                 frame.iloc[: n - tally.kept].reset_index(drop=True),
                 common[: n - tally.kept],
             )
-            tally.add(made_rows, met, len(frame), enforced.by_rule)
+            tally.add(made.made, made.met, len(frame), made.by_rule)
             self._check_yield(tally, bool(wanted_values), n)
             yield SampleResult(
-                pii.add(frame, pii_rng), dropped, near, int(common.sum()), enforced.rejected
+                pii.add(frame, pii_rng), dropped, near, int(common.sum()), made.rejected
             )
+
+    def _made_rows(self, n: int, rng, direct, wanted_values) -> _Made:
+        """``n`` generated rows, mended or rejected by the rules, kept where they meet the
+        conditions."""
+        frame = self._generate_frame(n, rng=rng, condition=direct)
+        made = len(frame)
+        enforced = enforce_rules(frame, self.rules_, self.schema_, rng)
+        frame = enforced.frame
+        for column, _, value in wanted_values:
+            frame = frame[_matches(frame[column], value)]
+        return _Made(frame, made, len(frame), enforced.rejected, dict(enforced.by_rule))
+
+    @property
+    def _strata(self) -> list[str]:
+        return stratum_columns(self.schema_)
+
+    def _refilled(self, made, kept, common, rng, direct, wanted_values, *filters):
+        """``kept`` (the rows of ``made`` the filters kept) with the dropped rows replaced by
+        generated rows of their strata (``synth_core.privacy.strata``), in a random order; with
+        what making the replacements took (``_Made``, and the rows its filters dropped)."""
+        remove_copies, near_copies, chunk_rows = filters
+        columns = self._strata
+        quota = Quota(strata(made.frame, columns), strata(kept, columns))
+        parts, flags, extra = [kept], [common], _Made.none()
+        for _ in range(REFILL_ROUNDS):
+            if not quota.rows:
+                break
+            # As many rows as the chunk: a stratum gets about as many as it lost, less copies.
+            size = min(chunk_rows, max(len(made.frame), 4 * quota.rows))
+            more = self._made_rows(size, rng, direct, wanted_values)
+            rows, dropped, near, same = self._filtered(more.frame, remove_copies, near_copies)
+            extra = extra.plus(more, dropped, near)
+            taken = quota.take(strata(rows, columns), rng)
+            parts.append(rows.iloc[taken])
+            flags.append(same[taken])
+        frame = pd.concat(parts, ignore_index=True)
+        order = rng.permutation(len(frame))  # the replacements anywhere, not only at the end
+        return frame.iloc[order].reset_index(drop=True), np.concatenate(flags)[order], extra
 
     def _check_yield(self, tally: _Yield, conditioned: bool, n: int) -> None:
         """Stop with a plain message when conditions or rules keep rejecting nearly every row."""
@@ -380,6 +417,37 @@ class Synthesizer:
     def load(cls, source, device: str = "auto") -> Synthesizer:
         """Read a ``.synth`` file (a path or its bytes); never runs code from it."""
         return cls.from_parts(modelfile.read_parts(source, device))
+
+
+@dataclass
+class _Made:
+    """Generated rows that met the rules and conditions, and what making them took."""
+
+    frame: pd.DataFrame
+    made: int  # rows generated
+    met: int  # rows that met the rules and conditions
+    rejected: int  # rows the rules rejected
+    by_rule: dict[int, int]  # rule index → rows it rejected
+    dropped: int = 0  # rows the copy filter dropped (only in a sum of replacements)
+    near: int = 0  # rows the near-copy filter dropped (ditto)
+
+    @classmethod
+    def none(cls) -> _Made:
+        return cls(pd.DataFrame(), 0, 0, 0, {})
+
+    def plus(self, other: _Made, dropped: int = 0, near: int = 0) -> _Made:
+        by_rule = dict(self.by_rule)
+        for index, rows in other.by_rule.items():
+            by_rule[index] = by_rule.get(index, 0) + rows
+        return _Made(
+            self.frame,
+            self.made + other.made,
+            self.met + other.met,
+            self.rejected + other.rejected,
+            by_rule,
+            self.dropped + other.dropped + dropped,
+            self.near + other.near + near,
+        )
 
 
 class _Yield:

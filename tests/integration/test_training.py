@@ -310,7 +310,10 @@ def test_copies_are_kept_when_asked(monkeypatch, trained, mixed_frame):
 def test_only_copies_without_a_condition_gives_an_accurate_message(monkeypatch, trained):
     synth = trained("gan")
     real = make_mixed_frame()
-    monkeypatch.setattr(synth, "_generate_frame", lambda n, **_: real.iloc[:n].copy())
+    # Every row made is one of ten real rows, each a rare combination that no rule mends.
+    inside = rows_inside_rules(real, synth, 10)
+    copies = lambda n, **_: inside.iloc[np.arange(n) % 10].reset_index(drop=True)  # noqa: E731
+    monkeypatch.setattr(synth, "_generate_frame", copies)
     with pytest.raises(DataError) as caught:
         synth.sample(10)
     assert "condition" not in str(caught.value) and "cop" in str(caught.value)
