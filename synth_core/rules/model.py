@@ -145,8 +145,40 @@ class RangeRule:
         return cls(_text(data, "column"), low, high, _share(data))
 
 
+class _FromSource:
+    """What a rule that writes each row's ``target`` from its ``source`` shares (its
+    ``expected(frame, schema, written=...)`` says what): its columns, which rows obey it, and
+    their mending."""
+
+    source: str
+    target: str
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return (self.source, self.target)
+
+    def obeyed(self, frame: pd.DataFrame, schema: Schema) -> np.ndarray:
+        expected = self.expected(frame, schema)
+        values = as_written(frame[self.target], schema[self.target])
+        known = expected.notna() & values.notna()
+        return (~known | _same(values, expected)).to_numpy(dtype=bool)
+
+    def mend(self, frame: pd.DataFrame, schema: Schema, rng: np.random.Generator) -> None:
+        expected = self.expected(frame, schema)
+        written = as_written(frame[self.target], schema[self.target])
+        wrong = (expected.notna() & ~_same(written, expected)).to_numpy(dtype=bool)
+        if wrong.any():
+            # The real value, not its rounding: a value finer than the column's places comes
+            # back as it is (``encoding.transform``), and must match its real twin.
+            values = self.expected(frame, schema, written=False)[wrong]
+            dtype = frame[self.target].dtype
+            if pd.api.types.is_numeric_dtype(dtype):
+                values = pd.to_numeric(values).astype(dtype)
+            frame.loc[wrong, self.target] = values.to_numpy()
+
+
 @dataclass(frozen=True)
-class MappingRule:
+class MappingRule(_FromSource):
     """Each value of ``source`` goes with one value of ``target`` (``pairs``); one to one when
     each ``target`` value also goes with one ``source`` value."""
 
@@ -156,10 +188,6 @@ class MappingRule:
     pairs: tuple[tuple[Any, Any], ...]
     one_to_one: bool = False
     share: float = 1.0
-
-    @property
-    def columns(self) -> tuple[str, ...]:
-        return (self.source, self.target)
 
     @property
     def lookup(self) -> dict[Any, Any]:
@@ -181,12 +209,6 @@ class MappingRule:
             as_written(a, source): as_written(b, target) if written else b for a, b in self.pairs
         }
         return as_written(frame[self.source], source).map(_keyed(lookup))
-
-    def obeyed(self, frame: pd.DataFrame, schema: Schema) -> np.ndarray:
-        return _as_expected(self, frame, schema)
-
-    def mend(self, frame: pd.DataFrame, schema: Schema, rng: np.random.Generator) -> None:
-        _mend_to_expected(self, frame, schema)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -337,7 +359,7 @@ DATE_PARTS = {
 
 
 @dataclass(frozen=True)
-class DatePartRule:
+class DatePartRule(_FromSource):
     """``target`` is ``part`` (a key of ``DATE_PARTS``) of the date ``source``, written as
     ``pairs`` say: (the part as a number, its label), such as (5, 'Sat') for a weekday."""
 
@@ -347,10 +369,6 @@ class DatePartRule:
     part: str
     pairs: tuple[tuple[int, Any], ...]
     share: float = 1.0
-
-    @property
-    def columns(self) -> tuple[str, ...]:
-        return (self.source, self.target)
 
     def describe(self, schema: Schema) -> str:
         return f"{self.target} is {DATE_PARTS[self.part][0]} of {self.source}"
@@ -369,12 +387,6 @@ class DatePartRule:
             part: as_written(label, target) if written else label for part, label in self.pairs
         }
         return self.parts(frame, schema).map(lookup)
-
-    def obeyed(self, frame: pd.DataFrame, schema: Schema) -> np.ndarray:
-        return _as_expected(self, frame, schema)
-
-    def mend(self, frame: pd.DataFrame, schema: Schema, rng: np.random.Generator) -> None:
-        _mend_to_expected(self, frame, schema)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -494,29 +506,6 @@ def _plain(value: Any) -> Any:
 def _keyed(lookup: dict[Any, Any]) -> dict[Any, Any]:
     """``lookup`` that also finds a value written as text (``13`` and ``'13'``)."""
     return lookup | {str(k): v for k, v in lookup.items() if not isinstance(k, str)}
-
-
-def _as_expected(rule: MappingRule | DatePartRule, frame, schema: Schema) -> np.ndarray:
-    """Which rows hold the ``target`` their ``source`` gives (or cannot be judged)."""
-    expected = rule.expected(frame, schema)
-    values = as_written(frame[rule.target], schema[rule.target])
-    known = expected.notna() & values.notna()
-    return (~known | _same(values, expected)).to_numpy(dtype=bool)
-
-
-def _mend_to_expected(rule: MappingRule | DatePartRule, frame, schema: Schema) -> None:
-    """Write into ``target`` the value each row's ``source`` gives, where it differs."""
-    expected = rule.expected(frame, schema)
-    written = as_written(frame[rule.target], schema[rule.target])
-    wrong = (expected.notna() & ~_same(written, expected)).to_numpy(dtype=bool)
-    if wrong.any():
-        # The real value, not its rounding: a value finer than the column's places comes back
-        # as it is (``encoding.transform``), and must match its real twin.
-        values = rule.expected(frame, schema, written=False)[wrong]
-        dtype = frame[rule.target].dtype
-        if pd.api.types.is_numeric_dtype(dtype):
-            values = pd.to_numeric(values).astype(dtype)
-        frame.loc[wrong, rule.target] = values.to_numpy()
 
 
 def _same(values: pd.Series, expected: pd.Series) -> pd.Series:
