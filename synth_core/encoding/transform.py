@@ -39,7 +39,7 @@ from synth_core.wording import counted
 MAX_CATEGORIES = 100  # outputs per category column; rarer categories share one bucket
 PLACES_ATOL = 1e-9  # float noise tolerated when counting a column's decimal places
 PLACES_SHARE = 0.99  # of a column's values that its generated numbers' decimal places write
-MAIN_PLACES_SHARE = 0.9  # ... and that the places of most of them write (see _main_places)
+MAIN_PLACES_SHARE = 0.5  # ... and that the places of most of them write (see _main_places)
 FINEST_PLACES = 8  # finer numbers are not rounded at all (PLACES_ATOL reads 9 places as any)
 PLACES_SAMPLE = 100_000  # values the decimal places are counted on, at most
 # Grids generated values are put back on when every real value lies on one: seconds of a

@@ -549,16 +549,20 @@ def test_generated_numbers_are_written_with_as_many_places_as_real_ones_in_their
     expenses[noisy] += rng.uniform(0, 1e-4, 40)  # 1756.0000312...: noise of a conversion
     incomes = rng.normal(30_000, 8_000, 2_000).round(0)
     incomes[:50] += 0.31  # 2.5 % with cents
-    frame = pd.DataFrame({"expense": expenses, "income": incomes})
+    worth = rng.normal(50, 20, 2_000).round(0)
+    worth[:400] += rng.uniform(0, 1e-4, 400)  # a fifth of float noise
+    frame = pd.DataFrame({"expense": expenses, "income": incomes, "worth": worth})
     kinds = dict.fromkeys(frame.columns, Kind.NUMERICAL)
     transform = TableTransform().fit(frame, make_schema(frame, kinds))
     plans = {plan.name: plan for plan in transform.plans_}
     assert plans["expense"].main_places == (0, pytest.approx(0.98))
     assert plans["expense"].decimals is None  # 2 % float noise: finer than any places
+    assert plans["worth"].main_places == (0, pytest.approx(0.8))  # most values are whole
     made = frame + rng.uniform(-0.5, 0.5, frame.shape)  # numbers as a model makes them
     out = transform.inverse(transform.transform(made), np.random.default_rng(2))
     whole = (out["expense"] == out["expense"].round(0)).mean()
     assert 0.96 <= whole < 1.0  # was 0 %: every value unrounded for the 2 % of noise
+    assert 0.75 <= (out["worth"] == out["worth"].round(0)).mean() <= 0.85
     cents = out["income"] != out["income"].round(0)
     assert 0.01 <= cents.mean() <= 0.05
     assert (out["income"] == out["income"].round(2)).all()
