@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from synth_core.evaluation.targets import default_target
+from synth_core.rules import derived_columns
 from ui import columns_table as table_view
 from ui import flow, rules, state
 from ui.text import plain
@@ -164,7 +165,8 @@ else:
         )
         state.set_target(None)
     else:
-        st.session_state[state.TARGET_WIDGET] = state.target_choice(options, default_target(schema))
+        offered = default_target(schema, derived_columns(rules.kept(table, schema)))
+        st.session_state[state.TARGET_WIDGET] = state.target_choice(options, offered)
         target = st.selectbox(
             "Column to predict",
             [None, *options],

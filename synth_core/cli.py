@@ -25,6 +25,7 @@ from synth_core.handoff import commands as handoff
 from synth_core.models.variants import VARIANTS, recommended_private, validated
 from synth_core.rules import (
     default_rules,
+    derived_columns,
     discover_rules,
     kept_by_default,
     rule_line,
@@ -556,7 +557,8 @@ def _evaluate(args) -> int:
     real, synthetic, holdout, schema = _evaluation_inputs(args)
     if args.max_rows is not None and args.max_rows < 100:
         raise SynthError("--max-rows must be at least 100.")
-    args.target = args.target or _default_target(schema)
+    rules = discover_rules(real, schema)  # every rule the real rows (nearly) all obey
+    args.target = args.target or _default_target(schema, derived_columns(rules))
     if args.backend:
         return _evaluate_on_backend(args, real, synthetic, holdout, schema)
     evaluation = sc.evaluate(
@@ -567,7 +569,7 @@ def _evaluate(args) -> int:
         target=args.target,
         seed=args.seed,
         **({"max_rows": args.max_rows} if args.max_rows else {}),
-        rules=discover_rules(real, schema),  # every rule the real rows (nearly) all obey
+        rules=rules,
     )
     _print_summary(evaluation)
     if args.json_out:
@@ -587,9 +589,9 @@ def _evaluate(args) -> int:
     return 0
 
 
-def _default_target(schema) -> str | None:
+def _default_target(schema, derived: set[str]) -> str | None:
     """The column the app would offer to predict; what was chosen is said on stderr."""
-    target = default_target(schema)
+    target = default_target(schema, derived)
     print(f"note: {default_target_note(target)}", file=sys.stderr)
     return target
 

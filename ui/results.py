@@ -21,6 +21,7 @@ from synth_core.handoff.facts import personal_data_sentence
 from synth_core.privacy import dp
 from synth_core.privacy.filters import RARE_BELOW, NearCopyFilter, near_copy_filter
 from synth_core.reporting.report import html_report
+from synth_core.rules import derived_columns
 from synth_core.wording import copies_in_words, counted
 from ui import flow, state
 from ui.holdout import real_rows
@@ -203,7 +204,8 @@ def usefulness_target(job: TrainingJob, store: State | None = None) -> str | Non
     opened), when the model learned it and it can be predicted."""
     synth = _model(job)
     chosen = state.target_chosen(store)
-    target = state.get_target(store) if chosen else default_target(synth.schema_)
+    offered = default_target(synth.schema_, derived_columns(synth.rules_))
+    target = state.get_target(store) if chosen else offered
     return target if target in usefulness_targets(synth.schema_) else None
 
 

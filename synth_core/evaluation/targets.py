@@ -4,6 +4,8 @@ scikit-learn), so the command line starts fast."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from synth_core.schema import DISCRETE_KINDS, NUMERIC_KINDS, ColumnInfo, Kind, Schema
 from synth_core.schema.names import name_tokens
 
@@ -21,14 +23,19 @@ NOT_TARGET_WORDS = frozenset(
 )
 
 
-def default_target(schema: Schema) -> str | None:
+def default_target(schema: Schema, derived: Collection[str] = ()) -> str | None:
     """The column a person would predict: an included label (a category or yes/no column of a
     few values, filled in most rows), the first one named for it ('Churn', 'income') or else the
     last; without labels, a number that is not a time or a row's number, chosen the same way;
     else None (no column qualifies, or one column alone is learned: there is nothing to predict
-    it from)."""
+    it from). ``derived``: columns a kept rule writes from others (``rules.derived_columns``: a
+    weekday from its date), which are passed over (predicting them tests nothing) unless no
+    other column qualifies."""
     if len(schema.included) < 2:
         return None
+    kept = [c.name for c in schema.included if c.name not in derived]
+    if derived and kept and (chosen := default_target(schema.with_only(kept))):
+        return chosen
     filled = [c for c in schema.included if c.missing <= MAX_MISSING]
     labels = [c for c in filled if c.kind in DISCRETE_KINDS and 2 <= c.distinct <= MAX_CATEGORIES]
     amounts = [

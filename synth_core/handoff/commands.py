@@ -15,6 +15,7 @@ from synth_core.errors import SynthError
 from synth_core.evaluation.targets import default_target, default_target_note
 from synth_core.handoff.request import Request
 from synth_core.handoff.verify import NotIntact, verify_bundle
+from synth_core.rules import derived_columns
 from synth_core.tables import read_table
 
 EXIT_NOT_INTACT = 1
@@ -70,7 +71,7 @@ def run_bundle(args: argparse.Namespace) -> int:
     real = read_table(args.data).frame if args.data else None
     target = args.target
     if real is not None and target is None:
-        target = default_target(synth.schema_)
+        target = default_target(synth.schema_, derived_columns(synth.rules_))
         print(f"note: {default_target_note(target)}", file=sys.stderr)
     request = Request(args.rows, args.seed, conditions_from(args.where), target, args.include_model)
     zipped = sc.make_bundle(synth, Path(args.model).read_bytes(), request, real)

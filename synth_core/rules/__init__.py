@@ -14,6 +14,7 @@ from synth_core.rules.discover import discover_rules, real_share
 from synth_core.rules.enforce import Enforced, enforce_rules, obeyed_shares
 from synth_core.rules.listing import (
     default_rules,
+    derived_columns,
     kept_by_default,
     rule_line,
     rule_records,
@@ -49,6 +50,7 @@ __all__ = [
     "check_real_shares",
     "check_rule_columns",
     "default_rules",
+    "derived_columns",
     "discover_rules",
     "enforce_rules",
     "kept_by_default",

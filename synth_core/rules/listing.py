@@ -33,6 +33,12 @@ def rule_records(rules: Sequence[Rule], schema: Schema) -> list[dict[str, Any]]:
     ]
 
 
+def derived_columns(rules: Iterable[Rule]) -> set[str]:
+    """The columns that rules write from others (a mapping's, a sum's, a rate's or a date
+    part's target): nothing to predict in them, their rows give them away."""
+    return {rule.target for rule in rules if rule.kind not in (RuleKind.ORDER, RuleKind.RANGE)}
+
+
 def kept_by_default(rule: Rule) -> bool:
     """Whether a fit keeps a rule found unless told otherwise: when every real row obeys it, or
     it is a range (which the rare extremes of a few real rows lie beyond, by design)."""

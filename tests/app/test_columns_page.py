@@ -177,7 +177,9 @@ def test_warnings_in_plain_words(shop: AppTest) -> None:
     assert not schema_of(shop)["shop"].include
     assert "could point at one person" in schema_of(shop)["shop"].reason
     assert "3 of 7 columns will be learned." in " ".join(texts(shop.markdown))
-    assert shop.selectbox(key="target_column").value == "member"
+    # 'member' is written from 'score' by a rule found in the table (each score goes with one
+    # member), so predicting it would test nothing: the number left is offered.
+    assert shop.selectbox(key="target_column").value == "age"
 
 
 def test_including_an_email_column_warns(shop: AppTest) -> None:

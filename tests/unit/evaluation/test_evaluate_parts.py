@@ -19,6 +19,7 @@ from synth_core.evaluation.marginals import MAX_CATEGORIES, column_marginals
 from synth_core.evaluation.privacy_scores import CLOSEST_PAIRS, exact_copy_mask, privacy_scores
 from synth_core.evaluation.targets import default_target
 from synth_core.evaluation.usefulness import ml_utility
+from synth_core.rules import derived_columns, discover_rules
 from synth_core.schema import Kind, infer_schema
 from tests.evaluation_tables import (
     DATE_FORMAT,
@@ -328,3 +329,23 @@ def test_the_default_target_is_a_column_named_for_it_and_never_a_time_stamp() ->
         }
     )
     assert default_target(infer_schema(ratings)) == "rating"
+
+
+def test_the_default_target_passes_over_a_column_a_rule_writes_from_others() -> None:
+    days = pd.date_range("2023-01-01", periods=400, freq="D")
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(
+        {
+            "order_date": days.strftime("%Y-%m-%d"),
+            "express": rng.choice(["yes", "no"], 400),
+            "minutes": rng.normal(30, 5, 400).round(1),
+            "weekday": days.strftime("%a"),  # written from order_date: nothing to predict
+        }
+    )
+    schema = infer_schema(frame)
+    assert default_target(schema) == "weekday"
+    derived = derived_columns(discover_rules(frame, schema))
+    assert derived == {"weekday"}
+    assert default_target(schema, derived) == "express"
+    dates_only = schema.with_only(["order_date", "weekday"])  # nothing else to predict
+    assert default_target(dates_only, derived) == "weekday"
