@@ -15,7 +15,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from synth_core.encoding.encoders import MAX_MODES, CategoricalEncoder, ContinuousEncoder, Span
+from synth_core.encoding.encoders import (
+    MAX_MODES,
+    SPIKE_SHARE,
+    CategoricalEncoder,
+    ContinuousEncoder,
+    Span,
+)
 from synth_core.errors import SchemaError, check_stop
 from synth_core.schema import (
     MODELLED_KINDS,
@@ -40,6 +46,7 @@ MAX_CATEGORIES = 100  # outputs per category column; rarer categories share one 
 PLACES_ATOL = 1e-9  # float noise tolerated when counting a column's decimal places
 PLACES_SHARE = 0.99  # of a column's values that its generated numbers' decimal places write
 MAIN_PLACES_SHARE = 0.5  # ... and that the places of most of them write (see _main_places)
+MAIN_STEP_SHARE = 0.9  # of a column's values on a step for it to be kept (see _main_step)
 FINEST_PLACES = 8  # finer numbers are not rounded at all (PLACES_ATOL reads 9 places as any)
 PLACES_SAMPLE = 100_000  # values the decimal places are counted on, at most
 # Grids generated values are put back on when every real value lies on one: seconds of a
@@ -69,6 +76,9 @@ class ColumnPlan:
     # (whole amounts, a few with cents): (those places, the share of real values they write).
     # That share of generated values is rounded to them, the rest to ``decimals``.
     main_places: tuple[int, float] | None = None
+    # Most values (MAIN_STEP_SHARE) on a grid the rest are not ($100 prices, a few odd ones):
+    # (the grid's step, the share of real values on it); that share of generated values too.
+    main_step: tuple[float, float] | None = None
 
 
 class TableTransform:
@@ -319,14 +329,25 @@ def _plan_and_values(
             raise SchemaError(f"Column '{series.name}' is empty. Leave it out.")
         shares = None if kind == Kind.INTEGER else _place_shares(present)
         decimals = 0 if shares is None else _places(shares)
+        step = None if decimals is None else _step(present, _number_steps(decimals))
+        # How most values are written is read off the values the model does not give back
+        # exactly (not a column's zeros), and only from enough of them.
+        spread = _without_spikes(present)
+        enough = len(spread) >= MIN_STEP_VALUES
+        main_places = (
+            _main_places(_place_shares(spread), decimals) if enough and shares is not None else None
+        )
         plan = ColumnPlan(
             series.name,
             kind.value,
             dtype,
             *protected_range(present, None if owners is None else owners[found]),
             decimals,
-            step=None if decimals is None else _step(present, _number_steps(decimals)),
-            main_places=None if shares is None else _main_places(shares, decimals),
+            step=step,
+            main_places=main_places,
+            main_step=None
+            if step is not None or decimals is None or not enough
+            else _main_step(spread, decimals, main_places),
         )
         return plan, values
     return ColumnPlan(series.name, kind.value, dtype), series.to_numpy(dtype=object)
@@ -338,6 +359,14 @@ def _within_range(plan: ColumnPlan, values: np.ndarray) -> np.ndarray:
     if plan.minimum is None or plan.maximum is None:
         return values
     return np.clip(values, plan.minimum, plan.maximum)
+
+
+def _without_spikes(present: np.ndarray) -> np.ndarray:
+    """``present`` without the values that ``SPIKE_SHARE`` of them hold (a column's zeros): the
+    model gives those back exactly (``ContinuousEncoder``), so they say nothing of how the
+    other values are written."""
+    values, counts = np.unique(present, return_counts=True)
+    return present[~np.isin(present, values[counts >= SPIKE_SHARE * len(present)])]
 
 
 def _place_shares(present: np.ndarray) -> np.ndarray:
@@ -370,16 +399,36 @@ def _main_places(shares: np.ndarray, decimals: int | None) -> tuple[int, float] 
     return int(reached[0]), float(written[reached[0]])
 
 
+def _main_step(
+    present: np.ndarray, decimals: int, main_places: tuple[int, float] | None
+) -> tuple[float, float] | None:
+    """(step, share): the coarsest step that ``MAIN_STEP_SHARE`` of the values, though not all,
+    are multiples of (prices in hundreds, a few odd ones), and the share that are; only steps
+    coarser than the places the values are rounded to (a whole number is on a step of 1)."""
+    finest = 10.0 ** -(decimals if main_places is None else main_places[0])
+    steps = [s for s in _number_steps(decimals) if s > finest * (1 + 1e-9)]
+    for step in sorted(steps, reverse=True):
+        on = np.isclose(np.round(present / step) * step, present, rtol=0, atol=step * 1e-6)
+        if on.mean() >= MAIN_STEP_SHARE:
+            return float(step), float(on.mean())
+    return None
+
+
 def _rounded(plan: ColumnPlan, values: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """``values`` rounded as the real ones are written: to ``plan.decimals``, or with
     ``plan.main_places`` that share of them to fewer places (whole dollars, a few with cents;
-    the rest unrounded where the real rest was float noise), kept inside the plan's range."""
-    if plan.main_places is None:
-        return values if plan.decimals is None else np.round(values, plan.decimals)
-    places, share = plan.main_places
-    main = rng.random(len(values)) < share
-    rest = values if plan.decimals is None else np.round(values, plan.decimals)
-    return _within_range(plan, np.where(main, np.round(values, places), rest))
+    the rest unrounded where the real rest was float noise), and with ``plan.main_step`` that
+    share of them onto its step; kept inside the plan's range."""
+    out = values if plan.decimals is None else np.round(values, plan.decimals)
+    if plan.main_places is not None:
+        places, share = plan.main_places
+        out = np.where(rng.random(len(values)) < share, np.round(values, places), out)
+    if plan.main_step is not None:
+        step, share = plan.main_step
+        out = np.where(rng.random(len(values)) < share, np.round(values / step) * step, out)
+    if plan.main_places is None and plan.main_step is None:
+        return out
+    return _within_range(plan, out)
 
 
 def _number_steps(decimals: int) -> list[float]:

@@ -566,3 +566,17 @@ def test_generated_numbers_are_written_with_as_many_places_as_real_ones_in_their
     cents = out["income"] != out["income"].round(0)
     assert 0.01 <= cents.mean() <= 0.05
     assert (out["income"] == out["income"].round(2)).all()
+
+
+def test_numbers_mostly_on_a_step_keep_it_in_their_share():
+    rng = np.random.default_rng(3)
+    prices = (rng.normal(200_000, 50_000, 1_000) / 100).round() * 100
+    prices[:40] += 37  # 4 %: odd amounts
+    frame = pd.DataFrame({"price": prices})
+    transform = TableTransform().fit(frame, make_schema(frame, {"price": Kind.NUMERICAL}))
+    plan = transform.plans_[0]
+    assert plan.step is None and plan.main_step == (100.0, pytest.approx(0.96))
+    made = frame + rng.uniform(-30, 30, frame.shape)  # numbers as a model makes them
+    out = transform.inverse(transform.transform(made), np.random.default_rng(4))
+    on_step = (out["price"] % 100 == 0).mean()
+    assert 0.93 <= on_step <= 0.99  # was 1 in 100: prices left their hundreds
