@@ -356,6 +356,9 @@ def _fit(args) -> int:
     synth.save(args.out)
     for note in snap.notes:
         print(f"note: {note}", file=sys.stderr)
+    for info in schema.columns:
+        if info.treatment == NEW_IDS:
+            print(f"note: '{info.name}' gets {FILLED_WITH[NEW_IDS]}", file=sys.stderr)
     print(
         f"saved {args.out} ({config.variant}, {counted(snap.epoch, 'epoch')}, "
         f"{snap.rows_seen:,} rows seen, "

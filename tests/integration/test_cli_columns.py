@@ -52,6 +52,7 @@ def test_fit_keeps_the_changes_and_sample_fills_the_column(capsys, table, tmp_pa
         "--kind", "store=categorical", "--replace", "customer=new_ids",
     )  # fmt: skip
     assert code == 0, err
+    assert "note: 'customer' gets new IDs (which rows share one is random" in err
     schema = Synthesizer.load(model).schema_
     assert schema["store"].kind == "categorical" and schema["customer"].treatment == "new_ids"
     assert run(capsys, "sample", model, "--rows", "40", "--out", rows)[0] == 0
