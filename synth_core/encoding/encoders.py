@@ -15,7 +15,7 @@ import pandas as pd
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.mixture import BayesianGaussianMixture
 
-from synth_core.schema.rarity import RARE_BELOW, RARE_LABEL
+from synth_core.schema.rarity import RARE_BELOW, RARE_LABEL, holder_counts
 
 TANH = "tanh"
 SOFTMAX = "softmax"
@@ -433,10 +433,7 @@ def category_keys(values: np.ndarray) -> np.ndarray:
 
 def _held_by(values: np.ndarray, holders: np.ndarray, keys: list[str]) -> np.ndarray:
     """How many different holders hold each of ``keys`` (as ``category_counts`` made them)."""
-    codes, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
-    names = np.array([_MISSING_KEY, *map(_to_key, uniques.tolist())], dtype=object)
-    pairs = pd.DataFrame({"key": names[codes + 1], "holder": np.asarray(holders)})
-    held = pairs.drop_duplicates()["key"].value_counts()
+    held = holder_counts(pd.Series(category_keys(values), dtype=object), holders)
     return held.reindex(keys, fill_value=0).to_numpy(dtype=np.float64)
 
 
