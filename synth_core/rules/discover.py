@@ -28,6 +28,7 @@ from synth_core.rules.model import (
     RangeRule,
     Rule,
     combine,
+    dates_of,
     tolerance,
 )
 from synth_core.rules.values import numbers
@@ -209,9 +210,9 @@ def _date_parts(frame, schema, names, sample) -> list[Rule]:
         n for n in names if schema[n].kind in DISCRETE_KINDS or schema[n].kind in NUMBER_KINDS
     ]
     for source in (n for n in names if schema[n].kind == Kind.DATETIME):
-        probe = DatePartRule(source, source, "year", ())
-        for part in DATE_PARTS:
-            parts = replace(probe, part=part).parts(sample, schema).to_numpy()
+        dates = dates_of(sample, schema, source)
+        for part, (_, read) in DATE_PARTS.items():
+            parts = read(dates).to_numpy()
             codes = pd.factorize(parts, use_na_sentinel=True)[0]
             count = codes.max() + 1
             for target in targets:

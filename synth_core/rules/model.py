@@ -358,6 +358,12 @@ DATE_PARTS = {
 }
 
 
+def dates_of(frame: pd.DataFrame, schema: Schema, column: str) -> pd.Series:
+    """The date column ``column`` as time stamps (NaT where there is no date)."""
+    seconds = numbers(frame, column, schema)
+    return pd.Series(pd.to_datetime(seconds, unit="s"), index=frame.index)
+
+
 @dataclass(frozen=True)
 class DatePartRule(_FromSource):
     """``target`` is ``part`` (a key of ``DATE_PARTS``) of the date ``source``, written as
@@ -375,9 +381,7 @@ class DatePartRule(_FromSource):
 
     def parts(self, frame: pd.DataFrame, schema: Schema) -> pd.Series:
         """The ``part`` of each row's date, as a number (NaN where there is no date)."""
-        seconds = numbers(frame, self.source, schema)
-        dates = pd.Series(pd.to_datetime(seconds, unit="s"), index=frame.index)
-        return DATE_PARTS[self.part][1](dates)
+        return DATE_PARTS[self.part][1](dates_of(frame, schema, self.source))
 
     def expected(self, frame: pd.DataFrame, schema: Schema, *, written: bool = True) -> pd.Series:
         """The label each row's date gives (NaN for a part no real row showed), as the target
