@@ -343,18 +343,8 @@ def text_one_offs(column: TextSample) -> Finding | None:
     """Short text where most rows hold a value that few rows share (job titles typed by hand,
     the names of a few rows each): learnt, most of it could only come out as ``RARE_LABEL``
     (``synth_core.schema.rarity``), so it is left out unless asked for."""
-    if len(column.values) < IDENTIFIER_MIN_VALUES:
-        return None
-    share = rare_share(column.values)
-    if share < ONE_OFF_MIN_SHARE:
-        return None
-    return Finding(
-        Kind.CATEGORICAL,
-        f"{rough_percent(share)} of rows hold a value that fewer than {RARE_BELOW} rows share, "
-        f"which could point at one person: learnt, it would come out as {quote(RARE_LABEL)}; "
-        "left out by default",
-        left_out=True,
-    )
+    reason = _one_offs(column.values, None, "rows share")
+    return None if reason is None else Finding(Kind.CATEGORICAL, reason, left_out=True)
 
 
 def one_offs_by_holder(values: pd.Series, owners: np.ndarray, holder: str) -> str | None:
@@ -363,15 +353,22 @@ def one_offs_by_holder(values: pd.Series, owners: np.ndarray, holder: str) -> st
     ``owners`` saying whose each row is (``rarity.holders``, by the column ``holder``); None
     when most values are shared."""
     present = values.notna().to_numpy()
-    if present.sum() < IDENTIFIER_MIN_VALUES:
+    who = f"people share (told apart by {quote(holder)})"
+    return _one_offs(values[present].astype(str), owners[present], who)
+
+
+def _one_offs(values: pd.Series, owners: np.ndarray | None, who: str) -> str | None:
+    """Why ``values`` (present ones, text) are left out when most rows hold a value that fewer
+    than ``RARE_BELOW`` rows (or the people of ``owners``: ``who``) share; None otherwise."""
+    if len(values) < IDENTIFIER_MIN_VALUES:
         return None
-    share = rare_share(values[present].astype(str), owners[present])
+    share = rare_share(values, owners)
     if share < ONE_OFF_MIN_SHARE:
         return None
     return (
-        f"{rough_percent(share)} of rows hold a value that fewer than {RARE_BELOW} people share "
-        f"(told apart by {quote(holder)}), which could point at one person: learnt, it would "
-        f"come out as {quote(RARE_LABEL)}; left out by default"
+        f"{rough_percent(share)} of rows hold a value that fewer than {RARE_BELOW} {who}, "
+        f"which could point at one person: learnt, it would come out as {quote(RARE_LABEL)}; "
+        "left out by default"
     )
 
 
