@@ -436,15 +436,12 @@ class _Made:
         return cls(pd.DataFrame(), 0, 0, 0, {})
 
     def plus(self, other: _Made, dropped: int = 0, near: int = 0) -> _Made:
-        by_rule = dict(self.by_rule)
-        for index, rows in other.by_rule.items():
-            by_rule[index] = by_rule.get(index, 0) + rows
         return _Made(
             self.frame,
             self.made + other.made,
             self.met + other.met,
             self.rejected + other.rejected,
-            by_rule,
+            _summed(self.by_rule, other.by_rule),
             self.dropped + other.dropped + dropped,
             self.near + other.near + near,
         )
@@ -463,8 +460,12 @@ class _Yield:
         self.met += met
         self.kept += kept
         self.empty_rounds = 0 if kept else self.empty_rounds + 1
-        for index, count in by_rule.items():
-            self.by_rule[index] = self.by_rule.get(index, 0) + count
+        self.by_rule = _summed(self.by_rule, by_rule)
+
+
+def _summed(counts: dict[int, int], more: dict[int, int]) -> dict[int, int]:
+    """Rows each rule rejected, in both counts (a new dict)."""
+    return {index: counts.get(index, 0) + more.get(index, 0) for index in counts | more}
 
 
 def kept_rules(frame, schema: Schema, config: TrainingConfig, rules: list[Rule] | None):
