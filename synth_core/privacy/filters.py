@@ -23,10 +23,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from sklearn.neighbors import NearestNeighbors
 
 from synth_core.errors import DataError
-from synth_core.privacy.distances import DistanceSpace, neighbours, subsample
+from synth_core.privacy.distances import CloseSearch, DistanceSpace, neighbours, subsample
 from synth_core.schema import ColumnInfo
 from synth_core.schema.rarity import RARE_BELOW
 from synth_core.tables.hashing import row_hashes
@@ -45,9 +44,9 @@ class CopyRule:
     rare_below: int = RARE_BELOW
 
     @classmethod
-    def of(cls, training_hashes: np.ndarray, rare_below: int = RARE_BELOW) -> CopyRule:
+    def of(cls, real_hashes: np.ndarray, rare_below: int = RARE_BELOW) -> CopyRule:
         """The rule for training rows with these fingerprints (one per row, repeats kept)."""
-        hashes, counts = np.unique(np.asarray(training_hashes), return_counts=True)
+        hashes, counts = np.unique(np.asarray(real_hashes), return_counts=True)
         return cls(hashes, counts, rare_below)
 
     @classmethod
@@ -72,17 +71,19 @@ class NearCopyFilter:
     """Drops generated rows lying within ``threshold`` of a training row."""
 
     space: DistanceSpace
-    search: NearestNeighbors  # fitted on the training rows' points
-    threshold: float
+    search: CloseSearch  # over the training rows' points, within the threshold
     quantile: float
     columns: list[str]
 
+    @property
+    def threshold(self) -> float:
+        return self.search.radius
+
     def mask(self, frame: pd.DataFrame) -> np.ndarray:
         """True for each row of ``frame`` that is a near copy (closer than the threshold)."""
-        if len(frame) == 0 or self.threshold <= 0:
-            return np.zeros(len(frame), dtype=bool)
-        distances, _ = self.search.kneighbors(self.space.embed(frame[self.columns]))
-        return distances[:, 0] < self.threshold
+        if len(frame) == 0:
+            return np.zeros(0, dtype=bool)
+        return self.search.closer(self.space.embed(frame[self.columns]))
 
     def apply(self, frame: pd.DataFrame) -> tuple[pd.DataFrame, int]:
         """(``frame`` without its near copies, how many were dropped)."""
@@ -122,5 +123,5 @@ def near_copy_filter(
     rng = np.random.default_rng(seed)
     probe = holdout[columns].iloc[subsample(len(holdout), THRESHOLD_ROWS, rng)]
     nearest = neighbours(points, space.embed(probe), 1)[0][:, 0]
-    search = NearestNeighbors(n_neighbors=1, algorithm="brute").fit(points)
-    return NearCopyFilter(space, search, float(np.quantile(nearest, quantile)), quantile, columns)
+    search = CloseSearch(points, space.discrete, float(np.quantile(nearest, quantile)))
+    return NearCopyFilter(space, search, quantile, columns)

@@ -7,7 +7,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from synth_core.privacy.distances import TIE, DistanceSpace, neighbours, subsample
+from synth_core.privacy.distances import (
+    DISCRETE_GAP,
+    TIE,
+    CloseSearch,
+    DistanceSpace,
+    neighbours,
+    subsample,
+)
 from synth_core.schema.model import Kind
 from tests.helpers import make_schema
 
@@ -55,3 +62,39 @@ def test_subsample_is_sorted_seeded_and_whole_below_the_limit() -> None:
     drawn = subsample(100, 10, np.random.default_rng(3))
     assert len(set(drawn.tolist())) == 10 and np.all(np.diff(drawn) > 0)
     assert drawn.tolist() == subsample(100, 10, np.random.default_rng(3)).tolist()
+
+
+def test_a_category_the_reference_never_saw_is_the_gap_away(space) -> None:
+    assert distance(space, {"n": 5.0, "c": "a"}, {"n": 5.0, "c": "new"}) == pytest.approx(
+        DISCRETE_GAP
+    )
+    assert space.discrete.tolist() == [False, True, True, True]  # n, n missing, c=a, c=b
+
+
+@pytest.mark.parametrize("radius", [0.0, 0.05, 0.3, DISCRETE_GAP - 1e-6, 0.9, 1.5])
+def test_the_close_search_answers_as_a_search_over_every_coordinate(radius) -> None:
+    rng = np.random.default_rng(7)
+
+    def rows(n: int, labels: str) -> pd.DataFrame:
+        numbers = np.round(rng.uniform(0, 10, (n, 2)), 1)
+        numbers[rng.random((n, 2)) < 0.1] = np.nan
+        return pd.DataFrame(
+            {
+                "x": numbers[:, 0],
+                "y": numbers[:, 1],
+                "c": rng.choice(list(labels), n),
+                "d": rng.choice(["p", "q"], n),
+            }
+        )
+
+    reference = rows(400, "abc")
+    queries = pd.concat([rows(300, "abcz"), reference.iloc[:20]])  # z: unseen; some exact copies
+    kinds = {"x": Kind.NUMERICAL, "y": Kind.NUMERICAL, "c": Kind.CATEGORICAL, "d": Kind.CATEGORICAL}
+    space = DistanceSpace(reference, make_schema(reference, kinds).included)
+    points, asked = space.embed(reference), space.embed(queries)
+    nearest = neighbours(points, asked, 1)[0][:, 0]
+    search = CloseSearch(points, space.discrete, radius)
+    assert search.keyed == (0 < radius < DISCRETE_GAP) or radius == 0
+    assert search.closer(asked).tolist() == (nearest < radius).tolist()
+    if 0 < radius < 1:
+        assert 0 < (nearest < radius).sum() < len(queries)  # the answer is not all one way

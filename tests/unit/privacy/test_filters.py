@@ -10,6 +10,7 @@ import pytest
 
 from synth_core.errors import DataError
 from synth_core.evaluation.evaluate import evaluate
+from synth_core.privacy.distances import CloseSearch
 from synth_core.privacy.filters import CopyRule, near_copy_filter
 from synth_core.reporting.report import html_report
 from synth_core.tables.hashing import row_hashes
@@ -57,7 +58,8 @@ def test_generation_reports_and_applies_the_filter(trained, planted, mixed_schem
 
     assert len(result.frame) == 300 and result.near_copies_removed > 0
     assert not near.mask(result.frame).any()
-    everything = dataclasses.replace(near, threshold=np.inf)
+    points = near.space.embed(train[near.columns])
+    everything = dataclasses.replace(near, search=CloseSearch(points, near.space.discrete, np.inf))
     with pytest.raises(DataError, match="copy of a rare real row or a near copy"):
         synth.generate(10, seed=0, near_copies=everything)
 
