@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 MAX_ROWS = 500_000  # most rows made in the app; the command line streams any number to a file
+MAKING_SHARE = 0.3  # of the scoring bar, for making the rows to score when none were made yet
 EXCEL_MAX_ROWS = 1_048_575  # an Excel sheet's rows, less the header
 SCORING_FAILED = (
     "Scoring the synthetic rows failed because of an internal error. Your model is kept: "
@@ -214,19 +215,22 @@ def score(
     table: LoadedTable,
     store: State | None = None,
     on_stage: Callable[[str, float], None] | None = None,
+    on_rows: Callable[[int, int], None] | None = None,
 ) -> Scored:
     """Score the model's rows against the real ones (slow: seconds to half a minute).
 
     The rows offered for download are scored when they were made without a condition (so the
-    report describes the file handed over); otherwise a fresh table as large as the real one."""
+    report describes the file handed over); otherwise a fresh table as large as the real one
+    is made first, and ``on_rows(made, rows)`` hears how far that is after each chunk."""
     store = store if store is not None else _session()
     synth = _model(job)
-    made = generated(job, store)
-    if made is None or made.condition is not None:
-        fresh = _make(job, min(table.rows, MAX_ROWS), None, None, store)
-        if made is None:
-            store[state.SYNTHETIC] = fresh
-        made = fresh
+    made = _rows_to_score(job, store)
+    if made is None:
+        rows = min(table.rows, MAX_ROWS)
+        heard = None if on_rows is None else (lambda done: on_rows(done, rows))
+        made = _make(job, rows, None, None, store, heard)
+        if generated(job, store) is None:
+            store[state.SYNTHETIC] = made
     train, holdout = real_rows(table, store)
     columns = synth.columns
     target = usefulness_target(job, store)
@@ -243,6 +247,13 @@ def score(
     done = Scored(evaluation, made, target)
     store[state.EVALUATION] = done
     return done
+
+
+def _rows_to_score(job: TrainingJob, store: State) -> Generated | None:
+    """The rows offered for download, when they were made without a condition; None when
+    fresh rows must be made to score."""
+    made = generated(job, store)
+    return made if made is not None and made.condition is None else None
 
 
 def report(done: Scored, job: TrainingJob, table: LoadedTable) -> str:
@@ -305,9 +316,15 @@ def score_on_screen(job: TrainingJob, table: LoadedTable) -> Scored | None:
             stop_label="Stop scoring",
             on_stop=remember_stop,
         ) as show:
-            return score(
-                job, table, on_stage=lambda part, done: show(done, f"{STAGES.get(part, 'Done')}…")
-            )
+            share = MAKING_SHARE if _rows_to_score(job, store) is None else 0.0
+
+            def on_rows(made: int, rows: int) -> None:
+                show(share * made / max(rows, 1), f"Making {rows:,} rows to score ({made:,} done)…")
+
+            def on_stage(part: str, done: float) -> None:
+                show(share + (1 - share) * done, f"{STAGES.get(part, 'Done')}…")
+
+            return score(job, table, on_stage=on_stage, on_rows=on_rows)
     except SynthError as error:
         st.error(plain(error), icon=":material/error:")
     except Exception as error:  # a bug: never show a traceback, never log cell values

@@ -330,3 +330,18 @@ def test_usefulness_predicts_the_columns_page_target_even_when_that_page_was_ski
     del store[state.TARGET]  # never chosen: what the Columns page would offer
     assert results.usefulness_target(job, store) == default_target(job.result.schema_)
     assert results.usefulness_target(job, store) is not None
+
+
+def test_scoring_makes_rows_when_none_were_made_and_says_how_far_it_is(trained: AppTest) -> None:
+    store = trained.session_state
+    job, table = state.get_job(store), state.get_table(store)
+    assert results.generated(job, store) is None
+    heard: list[tuple[int, int]] = []
+    results.score(job, table, store, on_rows=lambda made, rows: heard.append((made, rows)))
+
+    assert heard and heard[-1] == (table.rows, table.rows)
+    assert [made for made, _ in heard] == sorted(made for made, _ in heard)
+    assert results.generated(job, store).rows == table.rows  # kept as the download
+    heard.clear()
+    results.score(job, table, store, on_rows=lambda made, rows: heard.append((made, rows)))
+    assert not heard  # the rows made are scored, none made again
