@@ -207,6 +207,7 @@ def evaluate(
     """
     started = time.perf_counter()
     notes: list[str] = []
+    whole = (real, synthetic)
     real, synthetic, holdout, columns = _inputs(
         real, synthetic, holdout, schema, target, max_rows, seed, notes
     )
@@ -217,7 +218,7 @@ def evaluate(
     marginals = timed("marginals", column_marginals, real, synthetic, infos)
     associations = timed("associations", association_matrices, real, synthetic, infos)
     utility = _usefulness(timed, real, synthetic, holdout, infos, target, seed, notes)
-    privacy = _privacy(timed, real, synthetic, infos, holdout, seed, notes)
+    privacy = _privacy(timed, real, synthetic, infos, holdout, seed, notes, whole)
     detection, coverage = _realism(timed, real, synthetic, infos, seed, notes)
     verdicts = _verdicts(quality, diagnostic, shapes, trends, utility, privacy, real, infos)
     verdicts |= _fidelity_verdicts(detection, coverage)
@@ -265,12 +266,12 @@ class _Stopwatch:
         self.on_stage = on_stage
         self.stop = stop
 
-    def __call__(self, part: str, compute, *args):
+    def __call__(self, part: str, compute, *args, **kwargs):
         check_stop(self.stop)
         if self.on_stage is not None:
             self.on_stage(part, len(self.timings) / len(self.parts))
         start = time.perf_counter()
-        result = compute(*args)
+        result = compute(*args, **kwargs)
         self.timings[part] = time.perf_counter() - start
         return result
 
@@ -468,9 +469,20 @@ def _utility(real, synthetic, holdout, infos, target, seed, notes) -> Utility:
 
 
 # ------------------------------------------------------------------------------ privacy
-def _privacy(timed, real, synthetic, infos, holdout, seed, notes) -> PrivacyScores:
-    """Exact copies and distances to the training rows; why a score is missing goes to notes."""
-    privacy = timed("privacy", privacy_scores, real, synthetic, infos, holdout, seed)
+def _privacy(timed, real, synthetic, infos, holdout, seed, notes, whole) -> PrivacyScores:
+    """Exact copies (over the ``whole`` tables, unsampled) and distances to the training rows;
+    why a score is missing goes to notes."""
+    sampled = len(real) < len(whole[0]) or len(synthetic) < len(whole[1])
+    privacy = timed(
+        "privacy",
+        privacy_scores,
+        real,
+        synthetic,
+        infos,
+        holdout,
+        seed,
+        whole=whole if sampled else None,
+    )
     if privacy.note:
         notes.append(privacy.note)
     return privacy

@@ -70,16 +70,23 @@ def privacy_scores(
     holdout: pd.DataFrame | None = None,
     seed: int = 0,
     max_rows: int = DISTANCE_ROWS,
+    whole: tuple[pd.DataFrame, pd.DataFrame] | None = None,
 ) -> PrivacyScores:
     """Copies of rare rows, DCR share, NNDR and the closest pairs of ``synthetic`` against ``train``
     (the rows the generator learnt from) over the ``infos`` columns.
 
-    Copies are counted over every synthetic row; distances are measured for at most
-    ``max_rows`` of them (a seeded sample, which the note says), plus any exact copies so that
-    the closest pairs show them.
+    Copies are counted over every synthetic row, and over the whole tables when ``train`` and
+    ``synthetic`` are samples of ``whole`` (training rows, synthetic rows): a copy is rare, and
+    a sample would miss most of them. Distances are measured for at most ``max_rows`` synthetic
+    rows (a seeded sample, which the note says), plus any exact copies so that the closest pairs
+    show them.
     """
     names = [info.name for info in infos]
     copy_mask, common = CopyRule.from_frame(train[names]).masks(synthetic[names])
+    counted, common, counted_rows = copy_mask, common, len(synthetic)
+    if whole is not None:
+        counted, common = CopyRule.from_frame(whole[0][names]).masks(whole[1][names])
+        counted_rows = len(whole[1])
     notes = []
     if holdout is None or len(holdout) == 0:
         notes.append(
@@ -106,10 +113,10 @@ def privacy_scores(
         closest = _closest_pairs(train[names], synthetic[names], *shown)
         if holdout is not None and len(holdout):
             scores |= _holdout_scores(space, train_points, points, holdout, rng)
-    copies = int(copy_mask.sum())
+    copies = int(counted.sum())
     return PrivacyScores(
         exact_copies=copies,
-        exact_copy_share=copies / len(synthetic) if len(synthetic) else 0.0,
+        exact_copy_share=copies / counted_rows if counted_rows else 0.0,
         closest_pairs=closest,
         note=" ".join(notes),
         common_copies=int(common.sum()),

@@ -193,6 +193,15 @@ def test_tables_above_the_row_bound_are_subsampled_and_noted(real, holdout, sche
     assert again.quality == result.quality  # seeded
 
 
+def test_copies_are_counted_over_the_whole_tables_when_the_rest_is_sampled(real, holdout, schema):
+    copies = real.iloc[::40]  # ten rows, each unique in the real table
+    synthetic = pd.concat([shuffled_columns(real), copies], ignore_index=True)
+    sampled = evaluate(real, synthetic, schema, holdout=holdout, max_rows=100)
+    assert sampled.rows["synthetic"] == 100  # distances and the rest on a sample ...
+    assert sampled.privacy.exact_copies == len(copies)  # ... copies over every row
+    assert sampled.privacy.exact_copy_share == pytest.approx(len(copies) / len(synthetic))
+
+
 def test_missing_columns_are_named(real, schema):
     with pytest.raises(DataError, match=r"'twin'.*'level'|'level'.*'twin'"):
         evaluate(real, real.drop(columns=["twin", "level"]), schema)
