@@ -352,7 +352,7 @@ def _fit(args) -> int:
             done.set()
             reporter.join()
         snap = progress.snapshot()
-    synth.plan_ids_on(real)
+    synth.protect_real_rows(real)
     synth.save(args.out)
     for note in snap.notes:
         print(f"note: {note}", file=sys.stderr)

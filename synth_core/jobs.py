@@ -170,7 +170,7 @@ class TrainingJob:
         self._frame, self._schema, self.config = frame, schema, config
         self._fit = fit
         self._rules = rules  # business rules to keep (None: those every row obeys)
-        self._real = real  # every real row: new IDs are planned on them (None: on ``frame``)
+        self._real = real  # every real row, protected (``protect_real_rows``); None: ``frame``
         self._rows = len(frame)
         self._slots = slots
         self._keep_alive = keep_alive
@@ -260,7 +260,7 @@ class TrainingJob:
                 self._frame, self._schema, self.config, self._progress, self._stop, self._rules
             )
             if self._real is not None:
-                synth.plan_ids_on(self._real)
+                synth.protect_real_rows(self._real)
             state = RunState.STOPPED if synth.stopped_early else RunState.FINISHED
             self._progress.finish(state)
             self._set(state, result=synth)

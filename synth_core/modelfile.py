@@ -89,7 +89,7 @@ def _tensors(parts: ModelParts) -> dict[str, torch.Tensor]:
     }
     if core.sampler.enabled:
         tensors[COUNTS_KEY] = core.sampler.counts.detach().cpu().contiguous()
-    hashes = parts.training_hashes.view(np.int64)
+    hashes = parts.copy_hashes.view(np.int64)
     if parts.config.dp_epsilon is not None:  # row fingerprints would leak around the guarantee
         hashes = hashes[:0]
     tensors[HASHES_KEY] = torch.from_numpy(hashes.copy())
@@ -208,7 +208,7 @@ def _read_parts(source, target: torch.device) -> ModelParts:
         core=core,
         pii=PiiPlan.from_dict(model.get("pii"), checked.transform.columns),
         privacy=PrivacyRecord.from_dict(model.get("privacy")),
-        training_hashes=tensors[HASHES_KEY].numpy().view(np.uint64),
+        copy_hashes=tensors[HASHES_KEY].numpy().view(np.uint64),
         training_rows=checked.training_rows,
         state=RunState.LOADED,
         rules=modelcheck.check_rules(model.get("rules"), schema, checked.transform.columns),

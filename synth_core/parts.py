@@ -26,7 +26,9 @@ class ModelParts:
     core: GanCore  # the generator and the condition sampler; no training data
     pii: PiiPlan
     privacy: PrivacyRecord | None  # what a differentially private run spent
-    training_hashes: np.ndarray  # fingerprints of the training rows, for removing copies
+    # Fingerprints of the real rows whose rare copies are removed: the training rows, or every
+    # real row after ``Synthesizer.protect_real_rows``.
+    copy_hashes: np.ndarray
     training_rows: int
     state: RunState  # how training ended, or LOADED
     rules: tuple[Rule, ...] = ()  # business rules kept in every generated row

@@ -142,7 +142,7 @@ class Synthesizer:
                 core=trained.core,
                 pii=plan.pii,
                 privacy=trained.privacy,
-                training_hashes=row_hashes(frame, transform.columns),
+                copy_hashes=row_hashes(frame, transform.columns),
                 training_rows=len(frame),
                 state=trained.state,
                 rules=tuple(rules),
@@ -150,13 +150,16 @@ class Synthesizer:
         )
         return self
 
-    def plan_ids_on(self, real: pd.DataFrame) -> None:
-        """Plan the columns replaced by new IDs or made-up values on ``real``, every real row
-        (the training rows and those kept away from training, such as a holdout): new IDs never
-        equal a real one, and a key that repeats keeps the real table's rows per key. The model
-        itself only learnt from the training rows."""
+    def protect_real_rows(self, real: pd.DataFrame) -> None:
+        """Protect every real row, the training rows and those kept away from training (such as
+        a holdout): new IDs and made-up values are planned on them (never equal to a real ID; a
+        key that repeats keeps the real table's rows per key), and the copy filter removes
+        copies of any of them that fewer than ``RARE_BELOW`` real rows share. A row the model
+        never saw can still come out by chance, and a reader could not tell it from a leak.
+        The model itself only learnt from the training rows."""
         plan = PiiPlan.fit(real, self.schema_, self.config_.seed)
-        self._set_parts(replace(self.parts_, pii=plan))
+        hashes = row_hashes(real, self.transform_.columns)
+        self._set_parts(replace(self.parts_, pii=plan, copy_hashes=hashes))
 
     @classmethod
     def from_parts(cls, parts: ModelParts) -> Synthesizer:
@@ -170,8 +173,8 @@ class Synthesizer:
         self.config_, self.schema_, self.transform_ = parts.config, parts.schema, parts.transform
         self.variant_, self.core_, self.pii_ = parts.variant, parts.core, parts.pii
         self.privacy_, self.state_ = parts.privacy, parts.state
-        self.training_hashes_, self.training_rows_ = parts.training_hashes, parts.training_rows
-        self.copy_rule_ = CopyRule.of(parts.training_hashes)
+        self.copy_hashes_, self.training_rows_ = parts.copy_hashes, parts.training_rows
+        self.copy_rule_ = CopyRule.of(parts.copy_hashes)
         self.rules_ = list(parts.rules)
 
     @property

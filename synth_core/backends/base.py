@@ -45,8 +45,8 @@ class FitSpec:
     gpus: float | None = None
     keep_alive: Callable[[], bool] | None = None
     rules: list | None = None  # business rules to keep (None: those every real row obeys)
-    # Every real row, the ones kept away from training too: new IDs are planned on them
-    # (``Synthesizer.plan_ids_on``); None: on the training rows.
+    # Every real row, the ones kept away from training too: new IDs and the copy filter cover them
+    # (``Synthesizer.protect_real_rows``); None: on the training rows.
     real: pd.DataFrame | None = None
 
 

@@ -37,15 +37,16 @@ MIN_HOLDOUT = 20  # fewer rows than this give no meaningful threshold
 
 @dataclass(frozen=True)
 class CopyRule:
-    """Which generated rows copy a rare training row (removed) or a common one (kept)."""
+    """Which generated rows copy a rare real row (removed) or a common one (kept): the rows the
+    model learnt from, or every real row when it knows them (``Synthesizer.protect_real_rows``)."""
 
-    hashes: np.ndarray  # every distinct training row's fingerprint, sorted ...
-    counts: np.ndarray  # ... and how many training rows have it
+    hashes: np.ndarray  # every distinct real row's fingerprint, sorted ...
+    counts: np.ndarray  # ... and how many real rows have it
     rare_below: int = RARE_BELOW
 
     @classmethod
     def of(cls, real_hashes: np.ndarray, rare_below: int = RARE_BELOW) -> CopyRule:
-        """The rule for training rows with these fingerprints (one per row, repeats kept)."""
+        """The rule for real rows with these fingerprints (one per row, repeats kept)."""
         hashes, counts = np.unique(np.asarray(real_hashes), return_counts=True)
         return cls(hashes, counts, rare_below)
 

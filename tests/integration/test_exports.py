@@ -44,7 +44,7 @@ def test_new_keys_avoid_every_real_key_and_repeat_as_often_as_in_the_whole_table
     synth = Synthesizer(TINY_CONFIG).fit(train, schema)
     learnt = synth.sample(len(sales), seed=1)["Customer ID"]
 
-    synth.plan_ids_on(sales)
+    synth.protect_real_rows(sales)
     made = synth.sample(len(sales), seed=1)["Customer ID"]
 
     real_keys = set(sales["Customer ID"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import random
 import threading
 import time
@@ -296,6 +297,23 @@ def test_copies_of_training_rows_are_removed_and_counted(monkeypatch, trained, m
     assert len(result.frame) == 100
     merged = result.frame.merge(mixed_frame.drop_duplicates(), how="inner")
     assert merged.empty, "a copy of a training row was kept"
+
+
+def test_copies_of_rows_kept_away_from_training_are_removed_once_the_model_knows_them(
+    monkeypatch, trained, mixed_frame
+):
+    synth = copy.copy(trained("wgan-gp"))  # the session's model stays as it is
+    unseen = rows_inside_rules(make_mixed_frame(200, seed=9), synth, 4)  # never trained on
+    assert unseen.merge(mixed_frame, how="inner").empty
+    plant_copies(monkeypatch, synth, unseen)
+    assert synth.generate(100, seed=4).copies_removed == 0  # a holdout's rows, unknown so far
+
+    synth.protect_real_rows(pd.concat([mixed_frame, unseen], ignore_index=True))
+    plant_copies(monkeypatch, synth, unseen)
+    result = synth.generate(100, seed=4)
+    assert result.copies_removed == len(unseen) and len(result.frame) == 100
+    assert result.frame.merge(unseen, how="inner").empty
+    assert synth.training_rows_ == len(mixed_frame)  # the model still learnt only those
 
 
 def test_copies_are_kept_when_asked(monkeypatch, trained, mixed_frame):
