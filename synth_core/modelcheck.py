@@ -116,6 +116,7 @@ class CheckedModel:
     transform: TableTransform
     condition_columns: list[str]
     training_rows: int
+    fingerprinted_rows: int
 
 
 def check_model(model: Any) -> CheckedModel:
@@ -128,24 +129,34 @@ def check_model(model: Any) -> CheckedModel:
     columns = model.get("condition_columns")
     if not isinstance(columns, list) or not set(columns) <= set(transform.discrete_columns):
         raise changed_file()
-    rows = model.get("training_rows")
-    if isinstance(rows, bool) or not isinstance(rows, int):
-        raise changed_file()
-    if rows < 0:
-        raise _setting_error(f"it says it learned from {rows:,} rows")
-    limits = ReadLimits.from_settings()  # a model of a table over the row limit: a hint
-    if rows > limits.max_rows:
-        raise ModelFileError(
-            f"This model file says it learned from {rows:,} rows, more than the row limit of "
-            f"{limits.max_rows:,} that this computer reads. If that is right, set "
-            f"{ROW_LIMIT_ENV} to at least {rows:,} and load it again; otherwise use the "
-            "original file, or train the model again."
-        )
+    rows = _row_count(model.get("training_rows"), "learned from")
+    # Rows whose fingerprints the copy filter keeps: every real row (held-out ones too) since
+    # ``protect_real_rows``; files saved before say nothing, and hold the training rows'.
+    known = model.get("fingerprinted_rows", rows)
+    fingerprinted = _row_count(known, "holds the fingerprints of")
     variant = variants.get(config.variant)
     cond_width = sum(s.width for s in transform.spans if _conditions(s, columns))
     if generator_weights_bound(config, transform, cond_width) > MAX_GENERATOR_WEIGHTS:
         raise _setting_error("its networks are larger than any Synth Studio model")
-    return CheckedModel(config, variant, transform, list(columns), rows)
+    return CheckedModel(config, variant, transform, list(columns), rows, fingerprinted)
+
+
+def _row_count(rows: Any, says: str) -> int:
+    """A count of real rows the file states (``says``: what the model did with them), checked
+    against the row limit that this computer reads."""
+    if isinstance(rows, bool) or not isinstance(rows, int):
+        raise changed_file()
+    if rows < 0:
+        raise _setting_error(f"it says it {says} {rows:,} rows")
+    limits = ReadLimits.from_settings()  # a model of a table over the row limit: a hint
+    if rows > limits.max_rows:
+        raise ModelFileError(
+            f"This model file says it {says} {rows:,} rows, more than the row limit of "
+            f"{limits.max_rows:,} that this computer reads. If that is right, set "
+            f"{ROW_LIMIT_ENV} to at least {rows:,} and load it again; otherwise use the "
+            "original file, or train the model again."
+        )
+    return rows
 
 
 def _checked_config(data: Any) -> TrainingConfig:
@@ -241,7 +252,7 @@ def tensor_bytes_bound(checked: CheckedModel) -> int:
     weights = generator_weights_bound(config, transform, sum(cond))
     counts = len(cond) * max(cond, default=0)
     floats = 4 * (weights + counts)
-    return floats + 8 * checked.training_rows + MAX_SAFETENSORS_HEADER + 8
+    return floats + 8 * checked.fingerprinted_rows + MAX_SAFETENSORS_HEADER + 8
 
 
 def tensor_header(raw: bytes) -> dict[str, tuple[str, tuple[int, ...]]]:

@@ -89,11 +89,16 @@ def _tensors(parts: ModelParts) -> dict[str, torch.Tensor]:
     }
     if core.sampler.enabled:
         tensors[COUNTS_KEY] = core.sampler.counts.detach().cpu().contiguous()
+    tensors[HASHES_KEY] = torch.from_numpy(_fingerprints(parts).copy())
+    return tensors
+
+
+def _fingerprints(parts: ModelParts) -> np.ndarray:
+    """The real rows' fingerprints the file keeps for the copy filter (int64)."""
     hashes = parts.copy_hashes.view(np.int64)
     if parts.config.dp_epsilon is not None:  # row fingerprints would leak around the guarantee
-        hashes = hashes[:0]
-    tensors[HASHES_KEY] = torch.from_numpy(hashes.copy())
-    return tensors
+        return hashes[:0]
+    return hashes
 
 
 def _model_json(parts: ModelParts) -> dict[str, Any]:
@@ -103,6 +108,7 @@ def _model_json(parts: ModelParts) -> dict[str, Any]:
         "transform": parts.transform.to_dict(),
         "condition_columns": list(parts.core.sampler.columns),
         "training_rows": int(parts.training_rows),
+        "fingerprinted_rows": len(_fingerprints(parts)),
         "pii": parts.pii.to_dict(),
         "privacy": parts.privacy.to_dict() if parts.privacy is not None else None,
         "rules": rules_to_dicts(parts.rules),
@@ -236,12 +242,12 @@ _DTYPES = {torch.float32: "F32", torch.int64: "I64"}
 
 
 def _check_extra_tensors(found: dict, checked: modelcheck.CheckedModel) -> None:
-    """The tensors beside the generator's: the row fingerprints (at most one per training row)
+    """The tensors beside the generator's: the row fingerprints (at most one per row it says)
     and, for a model with conditions, the category counts of its condition columns."""
     hashes = found.get(HASHES_KEY)
     if hashes is None or hashes[0] != "I64" or len(hashes[1]) != 1:
         raise modelcheck.mismatched_weights()
-    if hashes[1][0] > checked.training_rows:
+    if hashes[1][0] > checked.fingerprinted_rows:
         raise modelcheck.mismatched_weights()
     widths = [
         span.width

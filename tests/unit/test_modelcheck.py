@@ -142,9 +142,10 @@ def test_a_setting_of_the_wrong_type_is_refused(members, setting, value):
     refused(data, "changed after it was saved")
 
 
+@pytest.mark.parametrize("field", ["training_rows", "fingerprinted_rows"])
 @pytest.mark.parametrize("rows", [-5, 10**12, "200", True])
-def test_an_impossible_count_of_training_rows_is_refused(members, rows):
-    refused(with_model(members, lambda model: model.update(training_rows=rows)), "model file")
+def test_an_impossible_count_of_rows_is_refused(members, field, rows):
+    refused(with_model(members, lambda model: model.update({field: rows})), "model file")
 
 
 def test_a_model_of_more_rows_than_the_row_limit_loads_once_the_limit_is_raised(
@@ -196,11 +197,14 @@ def test_a_weight_of_another_shape_is_refused(members):
     refused(with_tensors(members, reshape), "do not match its settings")
 
 
-def test_more_row_fingerprints_than_training_rows_are_refused(members):
+def test_more_row_fingerprints_than_the_file_says_are_refused(members):
     def grow(tensors):
         tensors["training_row_hashes"] = torch.arange(10_000, dtype=torch.int64)
 
     refused(with_tensors(members, grow), "do not match its settings")
+    # A file saved before it said how many (the training rows' fingerprints) is bounded alike.
+    older = members_of(with_model(members, lambda model: model.pop("fingerprinted_rows")))
+    refused(with_tensors(older, grow), "do not match its settings")
 
 
 def test_an_unknown_tensor_is_refused(members):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import io
 import json
@@ -19,7 +20,7 @@ from synth_core.errors import ModelFileError
 from synth_core.modelfile import FORMAT, FORMAT_VERSION
 from synth_core.models.variants import VARIANTS
 from synth_core.synthesizer import Synthesizer
-from tests.helpers import check_valid_rows, rows_inside_rules
+from tests.helpers import check_valid_rows, make_mixed_frame, rows_inside_rules
 
 MEMBERS = ("manifest.json", "model.json", "tensors.safetensors")
 
@@ -131,6 +132,17 @@ def test_loaded_model_still_removes_copies(monkeypatch, trained, model_bytes, mi
     result = loaded.generate(20, seed=1)
     assert result.copies_removed == 5 and len(result.frame) == 20
     assert result.frame.merge(real, how="inner").empty
+
+
+def test_a_model_that_knows_every_real_row_keeps_their_fingerprints_in_its_file(trained):
+    synth = copy.copy(trained("argn"))  # the session's model stays as it is
+    unseen = make_mixed_frame(50, seed=9)
+    synth.protect_real_rows(pd.concat([make_mixed_frame(), unseen], ignore_index=True))
+    loaded = Synthesizer.load(synth.to_bytes(), device="cpu")
+    assert len(loaded.copy_hashes_) == synth.training_rows_ + len(unseen)
+    assert loaded.training_rows_ == synth.training_rows_
+    np.testing.assert_array_equal(loaded.copy_hashes_, synth.copy_hashes_)
+    assert len(loaded.sample(20, seed=1)) == 20
 
 
 # --------------------------------------------------------------------------- no pickle
