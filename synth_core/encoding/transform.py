@@ -36,6 +36,7 @@ from synth_core.schema.messages import quote
 from synth_core.schema.rarity import (
     RARE_BELOW,
     RARE_LABEL,
+    common_values,
     holder_codes,
     holder_column,
     protected_range,
@@ -57,6 +58,11 @@ MIN_WEEKDAY_VALUES = 50  # different days drawn at random all miss weekends (5/7
 NUMBER_STEPS = (5, 10, 25, 50, 100, 1000)
 MIN_STEP_VALUES = 20  # a grid a handful of values share may be chance
 TRANSFORM_ROWS = 100_000  # rows encoded at a time
+# A number column of at most LISTED_MAX different values (a menu's prices, counts of children)
+# comes out on its values that RARE_BELOW rows or people share, when those hold LISTED_SHARE of
+# its rows: never between two real values, never on a rare one.
+LISTED_MAX = 50
+LISTED_SHARE = 0.95
 
 
 @dataclass(frozen=True)
@@ -79,6 +85,8 @@ class ColumnPlan:
     # Most values (MAIN_STEP_SHARE) on a grid the rest are not ($100 prices, a few odd ones):
     # (the grid's step, the share of real values on it); that share of generated values too.
     main_step: tuple[float, float] | None = None
+    # A column of few values (see LISTED_MAX): those a generated value comes out as, the nearest.
+    values: tuple[float, ...] | None = None
 
 
 class TableTransform:
@@ -348,6 +356,7 @@ def _plan_and_values(
             main_step=None
             if step is not None or decimals is None or not enough
             else _main_step(spread, decimals, main_places),
+            values=_listed(present, None if owners is None else owners[found]),
         )
         return plan, values
     return ColumnPlan(series.name, kind.value, dtype), series.to_numpy(dtype=object)
@@ -431,6 +440,28 @@ def _rounded(plan: ColumnPlan, values: np.ndarray, rng: np.random.Generator) -> 
     return _within_range(plan, out)
 
 
+def _listed(present: np.ndarray, owners: np.ndarray | None) -> tuple[float, ...] | None:
+    """The values of a column of few (``LISTED_MAX``) that ``RARE_BELOW`` rows, or people of
+    ``owners``, hold, when they hold ``LISTED_SHARE`` of its rows; None otherwise."""
+    if len(present) < MIN_STEP_VALUES or len(np.unique(present)) > LISTED_MAX:
+        return None
+    common = np.sort(common_values(pd.Series(present), owners).astype(np.float64))
+    if len(common) < 2 or np.isin(present, common).mean() < LISTED_SHARE:
+        return None
+    return tuple(common.tolist())
+
+
+def _nearest_listed(plan: ColumnPlan, values: np.ndarray) -> np.ndarray:
+    """``values`` (NaN missing) each moved to the nearest of ``plan.values``, if it has any."""
+    if not plan.values:
+        return values
+    listed = np.asarray(plan.values, dtype=np.float64)
+    above = np.clip(np.searchsorted(listed, values), 1, len(listed) - 1)
+    below = above - 1
+    nearest = np.where(values - listed[below] <= listed[above] - values, below, above)
+    return np.where(np.isnan(values), np.nan, listed[nearest])
+
+
 def _number_steps(decimals: int) -> list[float]:
     return [step * 10.0**-decimals for step in NUMBER_STEPS]
 
@@ -500,7 +531,7 @@ def _restore_continuous(
         return stamps.astype(plan.dtype) if plan.dtype.startswith("datetime64") else stamps
     if plan.step:
         values = np.round(values / plan.step) * plan.step
-    series = pd.Series(_rounded(plan, values, rng))
+    series = pd.Series(_nearest_listed(plan, _rounded(plan, values, rng)))
     if plan.dtype.startswith(("int", "uint", "Int", "UInt")):
         return series.astype(plan.dtype)  # NaN only occurs when the column had gaps (nullable)
     return series.astype(plan.dtype) if plan.dtype.startswith("float") else series

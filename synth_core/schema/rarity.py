@@ -94,6 +94,13 @@ def holder_counts(values: pd.Series, holders: np.ndarray | None = None) -> pd.Se
     return pairs["value"].value_counts()
 
 
+def common_values(values: pd.Series, holders: np.ndarray | None = None) -> np.ndarray:
+    """The non-missing ``values`` that at least ``RARE_BELOW`` rows (or people of ``holders``)
+    hold, each once."""
+    held = holder_counts(values, holders)
+    return held.index[held >= RARE_BELOW].to_numpy()
+
+
 def rare_share(values: pd.Series, holders: np.ndarray | None = None) -> float:
     """The share of the non-missing ``values`` that hold a value fewer than ``RARE_BELOW`` of
     them (or of the people of ``holders``) share (0 for none)."""

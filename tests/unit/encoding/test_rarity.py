@@ -217,3 +217,36 @@ def test_a_model_of_people_with_many_rows_keeps_their_one_person_values_out():
     assert rule.high < 240.0
     notes = " ".join(synth.progress_.snapshot().notes)
     assert "fewer than 5 people share (told apart by 'patient_id'" in notes
+
+
+def test_a_number_column_of_few_values_comes_out_on_those_enough_rows_hold():
+    # A menu's prices (a grid of 0.05 that most values between them are on too), a count of
+    # children with a rare large family, and an amount of many values.
+    rng = np.random.default_rng(5)
+    menu = [9.75, 12.0, 12.5, 16.0, 16.75, 17.95, 20.25, 20.5, 23.65, 35.95]
+    children = rng.choice([0, 1, 2, 3], 2000, p=[0.4, 0.3, 0.2, 0.1])
+    children[:3] = 11  # three rows: rare
+    frame = pd.DataFrame(
+        {
+            "price": rng.choice(menu, 2000),
+            "children": children,
+            "amount": rng.gamma(2.0, 30.0, 2000).round(2),
+        }
+    )
+    transform = TableTransform().fit(frame, infer_schema(frame))
+    plans = {plan.name: plan for plan in transform.plans_}
+    assert plans["price"].values == tuple(menu) and plans["children"].values == (0, 1, 2, 3)
+    assert plans["amount"].values is None
+    out = transform.inverse(rng.normal(0.0, 1.0, size=(2000, transform.width)), rng)
+    assert out["price"].isin(menu).all() and out["price"].nunique() > 5
+    assert out["children"].isin([0, 1, 2, 3]).all()
+    assert out["amount"].nunique() > 100
+    rebuilt = TableTransform.from_dict(json.loads(json.dumps(transform.to_dict())))
+    assert rebuilt.inverse(rng.normal(0.0, 1.0, (50, rebuilt.width)), rng)["price"].isin(menu).all()
+
+
+def test_few_values_mostly_rare_are_not_listed():
+    # A small table: most of its values are held by fewer than five rows.
+    frame = pd.DataFrame({"score": [1.5] * 10 + [float(v) for v in range(2, 32)]})
+    transform = TableTransform().fit(frame, infer_schema(frame))
+    assert transform.plans_[0].values is None
