@@ -11,17 +11,28 @@ def _words(text: str) -> frozenset[str]:
 
 ID_WORDS = (
     frozenset({"id", "ids", "uuid", "guid", "pid", "sku"})
-    | frozenset(
-        # written as one word: a survey's 'idno' (European Social Survey), 'caseid', 'userid' ...
-        {"idno", "idnr", "idnum", "caseid", "respid", "respondentid", "recordid", "userid"}
-        | {"custid", "customerid", "personid", "patientid", "hhid"}
-    )
+    # written as one word: a survey's 'idno' (European Social Survey); 'caseid' and the like are
+    # found by their parts (KEYED_WORDS)
+    | frozenset({"idno", "idnr", "idnum"})
     | frozenset(
         # Japanese and Chinese: a number that names one member, customer, employee or order
         {"番号", "会員番号", "顧客番号", "社員番号", "注文番号", "编号", "客户编号", "订单号"}
     )
 )
 ID_LAST_WORDS = frozenset({"key", "code", "uid", "ref", "reference", "number", "no", "nr", "num"})
+# What a key written as one word names: 'unitid' (a college's), 'custno', 'orderkey', 'caseid'.
+KEYED_WORDS = _words(
+    "account acct branch case client company contract cust customer device emp employee event "
+    "firm hh household inst institution invoice item loan member order patient person policy "
+    "prod product provider record resp respondent school session shipment shop site store "
+    "student subject supplier ticket trans transaction txn unit user vendor visit"
+)
+ONE_WORD_KEY_ENDINGS = ("id", "no", "nr", "num", "key")
+# People a column of whole numbers named by one of these words alone ('student') keys.
+KEYED_PEOPLE = _words(
+    "client cust customer employee household member participant patient person respondent "
+    "student subject user"
+)
 # Codes that name a place or a class rather than count something: 'Postal Code', 'MS.SubClass'.
 POSTAL_WORDS = frozenset({"zip", "zipcode", "postal", "postcode", "plz", "郵便番号", "邮编"})
 CODE_WORDS = POSTAL_WORDS | frozenset({"code", "class", "subclass", "type", "category", "cat"})
@@ -85,5 +96,23 @@ def has_phrase(tokens: tuple[str, ...], phrases: tuple[tuple[str, ...], ...]) ->
 
 def is_id_name(tokens: tuple[str, ...]) -> bool:
     """Named like a key ('Order ID', 'Customer Key', 'SKU'), but not like a postal code."""
-    named = bool(tokens) and (has_word(tokens, ID_WORDS) or tokens[-1] in ID_LAST_WORDS)
+    named = bool(tokens) and (
+        has_word(tokens, ID_WORDS)
+        or tokens[-1] in ID_LAST_WORDS
+        or any(_one_word_key(token) for token in tokens)
+    )
     return named and not has_word(tokens, POSTAL_WORDS)
+
+
+def names_people(tokens: tuple[str, ...]) -> bool:
+    """Named by a kind of person alone ('student', 'Patient'): whole numbers so named are their
+    keys, as a count would be named in the plural ('students') or with what it counts."""
+    return len(tokens) == 1 and tokens[0] in KEYED_PEOPLE
+
+
+def _one_word_key(word: str) -> bool:
+    """'unitid', 'custno', 'orderkey': a thing that keys name and an ID's ending, as one word."""
+    return any(
+        word.endswith(ending) and word[: -len(ending)] in KEYED_WORDS
+        for ending in ONE_WORD_KEY_ENDINGS
+    )

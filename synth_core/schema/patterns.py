@@ -25,6 +25,7 @@ from synth_core.schema.names import (
     has_phrase,
     has_word,
     is_id_name,
+    names_people,
 )
 from synth_core.schema.rarity import RARE_BELOW, RARE_LABEL, rare_share
 from synth_core.wording import rough_percent
@@ -118,7 +119,7 @@ def numeric_identifier(
             f"{_unique_phrase(unique)}, counting up like 1, 2, 3: "
             "an identifier, left out by default",
         )
-    if is_id_name(tokens) and distinct >= KEY_MIN_DISTINCT:
+    if (is_id_name(tokens) or names_people(tokens)) and distinct >= KEY_MIN_DISTINCT:
         return _repeating_key(distinct, "")
     return None
 

@@ -434,8 +434,10 @@ def test_identifier_numbers() -> None:
     spread = rng.choice(10**9, size=50, replace=False)
     assert infer_one(spread, name="population").kind is Kind.INTEGER  # unique, not counting up
     # Named as one word, as surveys do (the European Social Survey's respondent numbers).
-    for name in ("idno", "caseid", "RespondentID"):
+    for name in ("idno", "caseid", "RespondentID", "unitid", "custno", "orderkey", "site_userid"):
         assert infer_one(spread, name=name).kind is Kind.IDENTIFIER, name
+    for name in ("paid", "valid", "covid", "hybrid", "casino", "unit"):  # words, not keys
+        assert infer_one(spread, name=name).kind is Kind.INTEGER, name
 
 
 def test_unique_floats_are_not_identifiers() -> None:
@@ -557,6 +559,11 @@ def test_a_repeating_key_found_by_its_name_or_by_its_codes() -> None:
     rng = np.random.default_rng(0)
     keys = rng.integers(0, 80, 600)
     assert infer_one(keys + 1000, name="Customer No").kind is Kind.IDENTIFIER
+    # A panel's college numbers over the years; students' numbers named by who they are.
+    assert infer_one(keys + 100_000, name="unitid").kind is Kind.IDENTIFIER
+    assert infer_one(keys + 1, name="student").kind is Kind.IDENTIFIER
+    assert infer_one(keys + 1, name="students").kind is Kind.INTEGER  # a count
+    assert infer_one(keys + 1, name="loan").kind is Kind.INTEGER  # an amount
     assert infer_one([f"C{k:03d}x" for k in keys], name="Account").kind is Kind.IDENTIFIER
     assert infer_one([f"k{k}" for k in keys], name="Customer Key").kind is Kind.IDENTIFIER
     # Codes of different lengths, or too few of them, are categories.
