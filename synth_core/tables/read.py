@@ -201,7 +201,9 @@ def _from_workbook(
     data: bytes, limits: ReadLimits, notes: list[str], steps: ReadSteps
 ) -> ReadResult:
     rows = read_workbook(data, limits, notes, steps)
-    header, columns = split_rows(rows, limits, "Row", lambda index: index + 1, steps, notes)
+    header, columns = split_rows(
+        rows, limits, "Row", lambda index: index + 1, steps, notes, cells_can_shift=False
+    )
     frame, _, _ = build_frame(header, columns, limits, notes, detect_numbers=False, steps=steps)
     info = ReadInfo("xlsx", None, None, ".", None, tuple(notes))
     return ReadResult(frame, info)

@@ -76,12 +76,14 @@ def split_rows(
     line_of: Callable[[int], int],
     steps: ReadSteps | None = None,
     notes: list[str] | None = None,
+    cells_can_shift: bool = True,
 ) -> tuple[list[str], list[Sequence[str]]]:
     """Split rows into the header and per-column sequences of raw cells, enforcing the limits.
 
     Leading blank rows are skipped, and a title or notes above the column names
     (``title_rows``), with a remark added to ``notes``. Rows shorter than the header are padded
-    with empty cells;
+    with empty cells, with a remark where ``cells_can_shift`` (a text file's values can land in
+    the wrong column; a sheet's cells cannot, and its blank last cells are simply empty);
     empty fields past the header's width (a trailing separator) are dropped; any other extra
     field is an error naming the ``unit`` ("Line"/"Row") given by ``line_of(row index)``.
     ``steps`` hears every :data:`_ROWS_PER_STEP` rows turned into columns. ``rows`` is emptied
@@ -100,7 +102,7 @@ def split_rows(
         raise too_many_columns(limits, width)
     where = lambda index: f"{unit} {line_of(first + 1 + index)}"  # noqa: E731
     body, short = _fit_to_header(rows[first + 1 :], width, where)
-    if short and notes is not None:
+    if short and notes is not None and cells_can_shift:
         notes.append(short_rows_note(len(short), where(short[0]), width))
     if len(body) > limits.max_rows:
         body = [row for row in body if not is_blank(row)]  # rows of spaces are not rows either

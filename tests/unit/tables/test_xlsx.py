@@ -136,3 +136,17 @@ def test_notes_longer_than_a_title_get_advice_about_the_title_not_separators():
     facts = ("Row 9 has 3 values", "the first row that is not empty", "title", "rows above")
     message = assert_read_error(_titled_sheet(titles=7), *facts)
     assert "separator" not in message and "quotes" not in message
+
+
+def test_blank_last_cells_of_a_sheet_are_empty_values_without_a_warning():
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["college", "year", "earnings", "share"])
+    for i in range(30):
+        sheet.append(["Grinnell", 2010 + i % 5] + ([] if i % 3 else [31_600 + i, 0.8]))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    result = read_table(buffer.getvalue())
+    assert result.frame.shape == (30, 4)
+    assert result.frame["earnings"].isna().sum() == 20
+    assert not [note for note in result.info.notes if "fewer values" in note]
