@@ -280,7 +280,7 @@ def _inspect(args) -> int:
         found = rule_records(rules, schema)
         print(json.dumps({"rows": schema.rows, "columns": rows, "rules": found}, indent=2))
         return 0
-    print(f"{schema.rows} rows, {len(rows)} columns")
+    print(f"{counted(schema.rows, 'row')}, {counted(len(rows), 'column')}")
     for note in result.info.notes:
         print(f"note: {note}")
     width = max(len(r["name"]) for r in rows)
@@ -333,8 +333,8 @@ def _fit(args) -> int:
     if args.epochs is not None:  # as many epochs as asked for: no time limit of the preset
         config = config.replace(max_seconds=None)
     print(
-        f"read {len(frame) + len(holdout):,} rows and inferred {len(schema.columns)} column "
-        f"kinds in {read_in:.1f} s",
+        f"read {counted(len(frame) + len(holdout), 'row')} and inferred the kinds of "
+        f"{counted(len(schema.columns), 'column')} in {read_in:.1f} s",
         file=sys.stderr,
     )
     if args.backend or os.environ.get(BACKEND_ENV):
@@ -680,7 +680,7 @@ def _print_summary(evaluation) -> None:
     holdout = f", {rows['holdout']:,} holdout rows" if rows["holdout"] else ""
     print(
         f"compared {rows['synthetic']:,} synthetic with {rows['real']:,} real rows{holdout}, "
-        f"{len(evaluation.columns)} columns, in {evaluation.seconds:.1f} s"
+        f"{counted(len(evaluation.columns), 'column')}, in {evaluation.seconds:.1f} s"
     )
     quality, privacy, utility = evaluation.quality, evaluation.privacy, evaluation.ml_utility
     values = {

@@ -45,6 +45,7 @@ from synth_core.training.estimate import ensemble_members
 from synth_core.training.progress import RunState, TrainingProgress
 from synth_core.training.rows import rows_learned
 from synth_core.training.run import train_model
+from synth_core.wording import counted
 
 CHUNK_ROWS = 50_000  # rows generated at a time: bounds memory for any requested size
 MAX_EMPTY_ROUNDS = 50  # chunks in a row with no usable row before giving up
@@ -123,7 +124,7 @@ class Synthesizer:
         plan = plan_privacy(frame, schema, config, dp_bounds, dp_categories)
         transform = TableTransform(seed=config.seed)
         self.progress_.set_stage(
-            f"preparing: fitting the encoding of {len(schema.included)} columns"
+            f"preparing: fitting the encoding of {counted(len(schema.included), 'column')}"
         )
         transform.fit(frame, schema, domain=plan.domain, stop=stop)
         if note := transform.rare_note():

@@ -33,7 +33,7 @@ from synth_core.reporting.plots import (
 )
 from synth_core.rules import share_words
 from synth_core.version import __version__
-from synth_core.wording import percent
+from synth_core.wording import counted, percent
 
 if TYPE_CHECKING:  # annotations only: the report loads without SDMetrics or scikit-learn
     from synth_core.evaluation.evaluate import Evaluation
@@ -170,7 +170,8 @@ def _summary(evaluation: Evaluation, charts: _Charts) -> str:
         f"<p>Compared {rows.get('synthetic', 0):,} synthetic rows with {rows.get('real', 0):,} "
         f"real training rows"
         + (f" and {rows['holdout']:,} real holdout rows" if rows.get("holdout") else "")
-        + f", over {len(evaluation.columns)} columns, in {evaluation.seconds:.1f} s.</p>",
+        + f", over {counted(len(evaluation.columns), 'column')}, "
+        + f"in {evaluation.seconds:.1f} s.</p>",
         '<div class="cards">'
         + "".join(_card(label, value, evaluation.verdicts.get(key)) for label, value, key in cards)
         + "</div>",

@@ -74,7 +74,7 @@ def test_inspect_reads_the_bundled_gzip_file(runs):
     run = runs["inspect_adult"]
     assert_ok(run)
     lines = run.stdout.splitlines()
-    assert lines[0].startswith("32561 rows, 15 columns")
+    assert lines[0].startswith("32,561 rows, 15 columns")
     assert any("income" in line and "categorical" in line for line in lines)
     assert any("age" in line and "integer" in line for line in lines)
 
