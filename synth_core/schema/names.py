@@ -63,6 +63,13 @@ PERSON_WORDS = _words(
     "氏名 名前 お名前 姓名 名字 苗字 フリガナ 顧客 顧客名 お客様 会員 会員名 患者 患者名 "
     "社員 従業員 担当者 担当者名 客户 客户名 顾客 会员 员工 联系人"
 )
+# People who serve the rows rather than those the rows are about: a booking's travel agent, a
+# visit's doctor, a sale's clerk. A column of their names says whose work a row is, not whose.
+STAFF_WORDS = _words(
+    "agent broker cashier clerk dentist doctor driver interviewer manager nurse officer "
+    "physician provider recruiter rep representative salesperson seller staff surgeon teacher "
+    "therapist"
+)
 # Names of things rather than people: 'Product Name', 'City', 'Customer Segment'.
 NOT_PERSON_WORDS = _words(
     "account brand business category city class code company country county department district "

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from synth_core.schema.kinds import PRIVATE_KINDS
+from synth_core.schema.names import STAFF_WORDS, has_word, name_tokens
 
 RARE_BELOW = 5
 RARE_LABEL = "(rare)"
@@ -36,10 +37,14 @@ HOLDER_MIN_ROWS = 1.5
 def holder_column(frame: pd.DataFrame, schema) -> str | None:
     """The column that says whose row each is: of the identifiers and personal data left out
     (names, emails, keys) whose values repeat (``HOLDER_MIN_ROWS``), the one naming the most
-    people; None when no such column repeats (every row is then its own person)."""
+    people; None when no such column repeats (every row is then its own person). A column
+    named for staff (``STAFF_WORDS``: an agent, a doctor) names who served the rows, not whose
+    they are, and is never it."""
     found: tuple[int, str] | None = None
     for info in schema.columns:
         if info.include or info.kind not in PRIVATE_KINDS or info.pii_type == "free_text":
+            continue
+        if has_word(name_tokens(info.name), STAFF_WORDS):
             continue
         if info.name not in frame.columns:
             continue

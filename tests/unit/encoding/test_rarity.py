@@ -173,6 +173,10 @@ def test_the_column_that_says_whose_row_it_is_repeats_and_names_many_people():
     assert holder_column(labels, infer_schema(labels)) is None
     few = frame.assign(patient_id=frame["patient_id"].str[:4])  # ten 'people' only
     assert holder_column(few, infer_schema(few)) is None
+    # Who served the rows is not whose they are: a booking's travel agent, a visit's doctor.
+    for staff_name in ("agent", "Doctor ID"):
+        served = frame.rename(columns={"patient_id": staff_name})
+        assert holder_column(served, infer_schema(served)) is None, staff_name
 
 
 def test_an_extreme_one_person_holds_on_many_rows_is_still_rare():
