@@ -193,6 +193,19 @@ class MappingRule(_FromSource):
     def lookup(self) -> dict[Any, Any]:
         return dict(self.pairs)
 
+    def obeyed(self, frame: pd.DataFrame, schema: Schema) -> np.ndarray:
+        """Rows whose target is their source's; one to one, a source outside the pairs (a rare
+        value written as ``(rare)``) cannot go with a paired target either, which has a source
+        of its own. Such a row is not mended (it has no target to take): it is rejected."""
+        obeyed = super().obeyed(frame, schema)
+        if not self.one_to_one:
+            return obeyed
+        source = as_written(frame[self.source], schema[self.source])
+        unpaired = source.notna() & self.expected(frame, schema).isna()
+        paired = {str(as_written(b, schema[self.target])) for _, b in self.pairs}
+        taken = as_written(frame[self.target], schema[self.target]).astype(str).isin(paired)
+        return obeyed & ~(unpaired & taken).to_numpy(dtype=bool)
+
     def describe(self, schema: Schema) -> str:
         if self.one_to_one:
             return (

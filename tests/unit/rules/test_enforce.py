@@ -61,6 +61,29 @@ def test_a_whole_number_target_keeps_its_dtype():
     assert mended["years"].tolist() == frame["years"].tolist()
 
 
+def test_a_rare_value_of_a_one_to_one_pair_never_goes_with_a_paired_value():
+    frame = pd.DataFrame(
+        {"code": ["AAL", "DAL", "UAL"] * 50, "airline": ["American", "Delta", "United"] * 50}
+    )
+    schema = infer_schema(frame)
+    pairs = (("AAL", "American"), ("DAL", "Delta"), ("UAL", "United"))
+    rows = pd.DataFrame(
+        {
+            "code": ["(rare)", "(rare)", "AAL", "DAL"],
+            "airline": ["Delta", "(rare)", "American", "United"],
+        }
+    )
+    for one_to_one, kept in (
+        (True, ["(rare)", "AAL", "DAL"]),
+        (False, ["(rare)", "(rare)", "AAL", "DAL"]),
+    ):
+        rule = MappingRule("code", "airline", pairs, one_to_one=one_to_one)
+        result = enforce_rules(rows, [rule], schema, np.random.default_rng(0))
+        assert result.frame["code"].tolist() == kept, one_to_one
+        assert result.frame["airline"].tolist()[-2:] == ["American", "Delta"]  # mended
+    assert obeyed_shares(frame, [rule], schema) == [1.0]
+
+
 def test_a_total_is_computed_from_its_parts_to_the_cent(sales, sales_schema):
     rule = ArithmeticRule("Sales", "Quantity", "*", "Unit Price")
     rows = sales.iloc[:30].assign(Sales=1.0)
