@@ -1,7 +1,9 @@
 """How a table's own text file was written, so that its synthetic copy is written the same way.
 
 A CSV saved by a spreadsheet in much of Europe separates columns with ';' and writes decimal
-commas; a copy written with ',' and decimal points opens there as one column of text. Files that
+commas; a copy written with ',' and decimal points opens there as one column of text. A file
+that marks empty cells (R's `NA`, a database dump's `\\N` or `NULL`) gets its copy's empty cells
+marked the same way: a database loading `\\N` reads an empty cell as 0 or ''. Files that
 were not plain UTF-8 (Windows text, UTF-16, UTF-8 with a byte-order mark) come from software
 that reads UTF-8 right only when the file starts with a byte-order mark, so their copy gets one.
 
@@ -17,9 +19,13 @@ from typing import Any
 
 import pandas as pd
 
+from synth_core.tables.cells import MISSING_MARKERS
 from synth_core.tables.styles import written_in_styles
 
 FILE_DIALECT = "file_dialect"  # key of ``DataFrame.attrs``: ``CsvDialect.to_dict()`` as read
+MISSING_MARK = "missing_mark"  # key of ``DataFrame.attrs``: the file's mark of an empty cell
+# What a file may mark an empty cell with: a missing marker, but not an Excel error value.
+WRITTEN_MISSING = tuple(mark for mark in MISSING_MARKERS if not mark.startswith("#"))
 DELIMITERS = (",", ";", "\t", "|")
 DECIMALS = (".", ",")
 _PLAIN_UTF8 = ("utf-8", None)
@@ -27,11 +33,13 @@ _PLAIN_UTF8 = ("utf-8", None)
 
 @dataclass(frozen=True)
 class CsvDialect:
-    """Column separator, decimal mark and byte-order mark of a delimited text file."""
+    """Column separator, decimal mark, byte-order mark and mark of an empty cell of a delimited
+    text file."""
 
     delimiter: str = ","
     decimal: str = "."
     bom: bool = False
+    missing: str = ""
 
     def __post_init__(self) -> None:
         if self.delimiter not in DELIMITERS:
@@ -40,12 +48,16 @@ class CsvDialect:
             raise ValueError(f"the decimal mark must be one of {DECIMALS}")
         if not isinstance(self.bom, bool):
             raise ValueError("'bom' must be true or false")
+        if self.missing not in WRITTEN_MISSING:
+            raise ValueError(f"the mark of an empty cell must be one of {WRITTEN_MISSING}")
 
     @classmethod
-    def read_as(cls, delimiter: str | None, decimal: str, encoding: str | None) -> CsvDialect:
-        """The dialect of a file read with this separator (None: a single column), decimal mark
-        and encoding."""
-        return cls(delimiter or ",", decimal, encoding not in _PLAIN_UTF8)
+    def read_as(
+        cls, delimiter: str | None, decimal: str, encoding: str | None, missing: str = ""
+    ) -> CsvDialect:
+        """The dialect of a file read with this separator (None: a single column), decimal mark,
+        encoding and mark of an empty cell."""
+        return cls(delimiter or ",", decimal, encoding not in _PLAIN_UTF8, missing)
 
     @property
     def encoding(self) -> str:
@@ -53,7 +65,8 @@ class CsvDialect:
         return "utf-8-sig" if self.bom else "utf-8"
 
     def to_dict(self) -> dict[str, Any]:
-        return {"delimiter": self.delimiter, "decimal": self.decimal, "bom": self.bom}
+        plain = {"delimiter": self.delimiter, "decimal": self.decimal, "bom": self.bom}
+        return plain | ({"missing": self.missing} if self.missing else {})
 
     @classmethod
     def of_frame(cls, frame: pd.DataFrame) -> CsvDialect:
@@ -65,7 +78,7 @@ class CsvDialect:
         """Read ``to_dict``'s form; ValueError, saying what is wrong, for anything else."""
         if not isinstance(data, Mapping):
             raise ValueError("it must be an object with 'delimiter', 'decimal' and 'bom'")
-        unknown = sorted(set(data) - {"delimiter", "decimal", "bom"})
+        unknown = sorted(set(data) - {"delimiter", "decimal", "bom", "missing"})
         if unknown:
             raise ValueError(f"it has unknown settings {unknown}")
         return cls(**data)

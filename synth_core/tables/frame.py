@@ -11,6 +11,7 @@ import pandas as pd
 
 from synth_core.errors import DataError
 from synth_core.tables.cells import NUMBER_GAP_WORDS, FactorisedColumn, factorise
+from synth_core.tables.dialect import MISSING_MARK, WRITTEN_MISSING
 from synth_core.tables.limits import ReadLimits
 from synth_core.tables.numbers import NumberParser, detect_number_style, formatted_numbers
 from synth_core.tables.progress import ReadSteps
@@ -82,8 +83,20 @@ def frame_from_columns(
     # columns into a frame of more than 100 blocks.
     frame = pd.DataFrame(arrays, copy=len(arrays) > _MOST_BLOCKS)
     frame.attrs[NUMBER_STYLES] = styles
+    frame.attrs[MISSING_MARK] = _missing_mark(columns)
     steps.end_columns()
     return frame, decimal, thousands
+
+
+def _missing_mark(columns: list[FactorisedColumn]) -> str:
+    """The mark most of the file's empty cells are written with ('' for nothing, 'NA', ...)."""
+    marks: dict[str, int] = {}
+    for column in columns:
+        counts = np.bincount(column.codes, minlength=len(column.values))
+        for value, count in zip(column.values[column.missing], counts[column.missing], strict=True):
+            marks[value] = marks.get(value, 0) + int(count)
+    found = max(marks, key=marks.get, default="")
+    return found if found in WRITTEN_MISSING else ""
 
 
 def _numbers(parser: NumberParser, column: FactorisedColumn) -> np.ndarray:

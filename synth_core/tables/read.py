@@ -28,7 +28,7 @@ import pandas as pd
 
 from synth_core.errors import DataError, SynthError
 from synth_core.tables.delimited import read_delimited
-from synth_core.tables.dialect import FILE_DIALECT, CsvDialect
+from synth_core.tables.dialect import FILE_DIALECT, MISSING_MARK, CsvDialect
 from synth_core.tables.frame import build_frame, frame_from_columns
 from synth_core.tables.limits import ReadLimits
 from synth_core.tables.parquet import read_parquet
@@ -192,7 +192,8 @@ def _from_text(
 def _text_result(frame: pd.DataFrame, info: ReadInfo) -> ReadResult:
     """The result of reading a delimited text, its dialect kept with the frame for writers (as
     plain data: pandas and Streamlit copy and serialise a frame's attrs)."""
-    dialect = CsvDialect.read_as(info.delimiter, info.decimal, info.encoding)
+    missing = frame.attrs.pop(MISSING_MARK, "")
+    dialect = CsvDialect.read_as(info.delimiter, info.decimal, info.encoding, missing)
     frame.attrs[FILE_DIALECT] = dialect.to_dict()
     return ReadResult(frame, info)
 
@@ -205,6 +206,7 @@ def _from_workbook(
         rows, limits, "Row", lambda index: index + 1, steps, notes, cells_can_shift=False
     )
     frame, _, _ = build_frame(header, columns, limits, notes, detect_numbers=False, steps=steps)
+    frame.attrs.pop(MISSING_MARK, None)  # a sheet's empty cells are empty in any copy
     info = ReadInfo("xlsx", None, None, ".", None, tuple(notes))
     return ReadResult(frame, info)
 

@@ -98,6 +98,7 @@ def _csv_text(frame: pd.DataFrame, written: WrittenAs, header: bool) -> str:
         header=header,
         sep=dialect.delimiter,
         decimal=dialect.decimal,
+        na_rep=dialect.missing,
         lineterminator=_CSV_LINE_END,
     )
 

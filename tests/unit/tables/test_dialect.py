@@ -80,6 +80,7 @@ def test_the_plain_dialect_writes_what_it_always_wrote():
         ({"decimal": "'"}, "decimal mark must be one of"),
         ({"bom": "yes"}, "'bom' must be true or false"),
         ({"quote": '"'}, "unknown settings"),
+        ({"missing": "#DIV/0!"}, "mark of an empty cell must be one of"),
         ([";"], "must be an object"),
     ],
 )
@@ -90,6 +91,31 @@ def test_a_malformed_dialect_is_refused_with_its_reason(data, message):
 
 def test_a_dialect_survives_its_dict():
     assert CsvDialect.from_dict(EUROPEAN.to_dict()) == EUROPEAN
+    marked = CsvDialect(missing="\\N")
+    assert CsvDialect.from_dict(marked.to_dict()) == marked
+    assert "missing" not in CsvDialect().to_dict()  # as dialects saved before it was kept
+
+
+@pytest.mark.parametrize(
+    ("mark", "kept"), [("NA", "NA"), ("\\N", "\\N"), ("NULL", "NULL"), ("", "")]
+)
+def test_empty_cells_are_written_with_the_mark_the_real_file_uses(mark, kept):
+    rows = [
+        f"{i},{mark if i % 4 == 0 else i * 1.5},{mark if i % 5 == 0 else 'x'}" for i in range(40)
+    ]
+    frame = read_table(("id,amount,label\n" + "\n".join(rows)).encode()).frame
+    assert frame["amount"].isna().sum() == 10 and frame["label"].isna().sum() == 8
+    dialect = CsvDialect.of_frame(frame)
+    assert dialect.missing == kept
+    lines = to_csv_bytes(frame, WrittenAs(dialect)).decode().splitlines()
+    assert lines[1] == f"0,{kept},{kept}"
+    assert read_table(to_csv_bytes(frame, WrittenAs(dialect))).frame["amount"].isna().sum() == 10
+
+
+def test_the_mark_most_empty_cells_have_is_kept():
+    rows = [f"{i},{'NA' if i % 4 == 0 else ''},{i}" for i in range(40)]  # 10 NA, 30 blank
+    frame = read_table(("id,note,n\n" + "\n".join(rows)).encode()).frame
+    assert CsvDialect.of_frame(frame).missing == ""
 
 
 def test_the_excel_copy_shows_money_and_percentages_in_their_style():
