@@ -215,6 +215,8 @@ def _date_parts(frame, schema, names, sample) -> list[Rule]:
             parts = read(dates).to_numpy()
             codes = pd.factorize(parts, use_na_sentinel=True)[0]
             count = codes.max() + 1
+            if len(sample) < MAPPING_REPEATS * count:
+                continue  # a month of daily rows: each day once, and any column its "label"
             for target in targets:
                 if target in labelled or not 2 <= sample[target].nunique() <= count:
                     continue  # one date part per column, and at most a label per part

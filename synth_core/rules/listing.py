@@ -41,8 +41,10 @@ def derived_columns(rules: Iterable[Rule]) -> set[str]:
 
 def kept_by_default(rule: Rule) -> bool:
     """Whether a fit keeps a rule found unless told otherwise: when every real row obeys it, or
-    it is a range (which the rare extremes of a few real rows lie beyond, by design)."""
-    return rule.share >= 1.0 or rule.kind == RuleKind.RANGE
+    it is a range (which the rare extremes of a few real rows lie beyond, by design), or a date
+    part (found only when nearly every row agrees: a month that disagrees with its date is a
+    typing error, not a pattern to copy)."""
+    return rule.share >= 1.0 or rule.kind in (RuleKind.RANGE, RuleKind.DATE_PART)
 
 
 def default_rules(found: Sequence[Rule], dropped: Iterable[int] = ()) -> list[Rule]:

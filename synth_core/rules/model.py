@@ -368,6 +368,7 @@ DATE_PARTS = {
     "weekday": ("the day of the week", lambda dates: dates.dt.dayofweek),
     "month": ("the month", lambda dates: dates.dt.month),
     "year": ("the year", lambda dates: dates.dt.year),
+    "day": ("the day of the month", lambda dates: dates.dt.day),
 }
 
 

@@ -15,6 +15,7 @@ from synth_core.rules import (
     check_rule_columns,
     discover_rules,
     enforce_rules,
+    kept_by_default,
     rule_from_dict,
 )
 from synth_core.schema import infer_schema
@@ -57,6 +58,25 @@ def test_a_weekday_a_season_and_a_year_are_found_as_parts_of_the_date():
     assert found["weekday"].describe(infer_schema(frame)) == (
         "weekday is the day of the week of order_date"
     )
+
+
+def test_a_day_and_a_month_with_a_few_typing_errors_are_parts_kept_by_default():
+    rng = np.random.default_rng(4)
+    days = pd.Timestamp("1969-01-01") + pd.to_timedelta(rng.integers(0, 7000, 2000), unit="D")
+    frame = pd.DataFrame(
+        {
+            "date": days.strftime("%Y-%m-%d"),
+            "month": days.month,
+            "day": days.day,
+            "births": rng.integers(7000, 12000, 2000),
+        }
+    )
+    frame.loc[:4, "month"] = (frame.loc[:4, "month"] % 12) + 1  # five rows typed wrong
+    found = date_parts(frame)
+    assert {t: r.part for t, r in found.items()} == {"month": "month", "day": "day"}
+    assert found["month"].share < 1.0 and found["day"].share == 1.0
+    assert all(kept_by_default(rule) for rule in found.values())
+    assert "day" not in date_parts(frame.iloc[:60])  # 60 rows: a day seen twice, no pattern
 
 
 def test_a_column_the_date_does_not_decide_is_not_a_part_of_it():
