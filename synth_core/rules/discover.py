@@ -126,6 +126,11 @@ def _orders(frame, schema, names, values) -> list[Rule]:
                 continue
             if (high[both] >= low[both]).mean() < MIN_SHARE:
                 continue
+            # The sample's rows are in random order: rolled half-way, each is paired with
+            # another at random. An order that holds so too comes from the scales ('total
+            # charges at least tenure': dollars and months), not from how the columns relate.
+            if (np.roll(high[both], both.sum() // 2) >= low[both]).mean() > MAX_BASELINE:
+                continue
             rule = order_rule(frame, schema, before, after)
             if rule.share >= MIN_SHARE:
                 found.append(rule)

@@ -222,3 +222,29 @@ def test_infinite_numbers_do_not_stop_the_search():
     frame = pd.DataFrame({"x": x, "y": (x * 2).round(3), "z": rng.normal(size=300)})
     rules = discover_rules(frame, infer_schema(frame))
     assert any(isinstance(rule, LinearRule) for rule in rules)
+
+
+def test_an_order_that_the_scales_alone_keep_is_not_proposed():
+    rng = np.random.default_rng(6)
+    tenure = rng.integers(1, 72, 1000)
+    monthly = rng.uniform(20, 110, 1000).round(2)
+    ordered = pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 300, 1000), unit="D")
+    frame = pd.DataFrame(
+        {
+            "tenure": tenure,
+            "MonthlyCharges": monthly,
+            # About tenure × monthly (prices changed over the years): no exact product.
+            "TotalCharges": (tenure * monthly * rng.uniform(0.9, 1.1, 1000)).round(2),
+            "ordered": ordered.strftime("%Y-%m-%d"),
+            "shipped": (ordered + pd.to_timedelta(rng.integers(0, 9, 1000), unit="D")).strftime(
+                "%Y-%m-%d"
+            ),
+        }
+    )
+    orders = {
+        (r.before, r.after)
+        for r in discover_rules(frame, infer_schema(frame))
+        if isinstance(r, OrderRule)
+    }
+    assert ("ordered", "shipped") in orders  # shipped on or after ordered: a relation
+    assert ("tenure", "TotalCharges") not in orders  # dollars at least months: the scales
