@@ -8,8 +8,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import flow, state, training
-from ui.text import plain
+from synth_core.openmp import wait_briefly
+
+wait_briefly()  # before PyTorch is imported: see synth_core/openmp.py
+
+from ui import flow, state, training  # noqa: E402
+from ui.text import plain  # noqa: E402
 
 st.set_page_config(page_title="Synth Studio", page_icon="✨", layout="wide")
 

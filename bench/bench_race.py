@@ -46,6 +46,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from synth_core.openmp import wait_briefly  # noqa: E402
+
+wait_briefly()  # as the command line and the app do, before PyTorch is imported
+
 from peers import run_tabularargn  # noqa: E402
 from tables import DEFAULT_TABLES, TABLES, table_names  # noqa: E402
 

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from synth_core.openmp import SETTINGS as OPENMP_SETTINGS
 from synth_core.tables import read_table
 
 SCRIPT = Path(__file__).resolve().parent / "tabularargn_run.py"
@@ -69,8 +70,14 @@ def run_tabularargn(
             f"--threads={threads}",
         ]
         start = time.perf_counter()
+        # The peer runs as its own users run it: without this project's OpenMP setting.
+        env = {k: v for k, v in os.environ.items() if k not in OPENMP_SETTINGS}
         done = subprocess.run(
-            command, capture_output=True, text=True, timeout=timeout_s or minutes * 60 + 600
+            command,
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=timeout_s or minutes * 60 + 600,
         )
         process_s = time.perf_counter() - start
         if done.returncode != 0:
