@@ -3,6 +3,8 @@ command line and the app, before PyTorch is first imported; a person's own setti
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from synth_core.openmp import SPIN_COUNT, wait_briefly
 from tests.helpers import run_python
 
@@ -32,5 +34,5 @@ def test_the_command_line_sets_it_before_pytorch_is_imported():
 
 
 def test_the_app_sets_it_before_anything_imports_pytorch():
-    source = open("app.py", encoding="utf-8").read()
+    source = (Path(__file__).parents[2] / "app.py").read_text(encoding="utf-8")
     assert source.index("wait_briefly()") < source.index("from ui import")
