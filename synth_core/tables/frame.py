@@ -20,6 +20,8 @@ from synth_core.tables.totals import without_totals_row
 from synth_core.wording import shorten
 
 _MOST_BLOCKS = 100
+FIXED_PLACES_MAX = 4  # decimals a column of fixed places shows at most (beyond: measurements)
+_NO_SEPARATOR = "\x00"  # a thousands separator no number shows
 
 
 def build_frame(
@@ -113,7 +115,7 @@ def _convert(
     style kept in ``styles``), or text."""
     values = parser.convert(column)
     if values.dtype != object:
-        if pattern := _grouped_style(parser, column):
+        if pattern := _grouped_style(parser, column) or _fixed_places_style(parser, column):
             styles[column.name] = pattern
         return values
     gaps = _number_gaps(parser, column)
@@ -151,6 +153,21 @@ def _grouped_style(parser: NumberParser, column: FactorisedColumn) -> str | None
     if places.nunique() > 1:
         return None  # a pattern writes one number of decimals: these would lose some
     return style_of("", "", bodies, parser.decimal, parser.thousands)
+
+
+def _fixed_places_style(parser: NumberParser, column: FactorisedColumn) -> str | None:
+    """The pattern of a column of plain numbers that all show the same 1 to ``FIXED_PLACES_MAX``
+    decimals, trailing zeros included ('12.00', '16.50': prices), so that the synthetic table
+    writes '12.50', not '12.5'; None otherwise (and where no value ends in a zero, which a
+    plain number writes the same)."""
+    bodies = pd.Series(column.present(), dtype=object).str.lstrip("+-")
+    decimals = bodies.str.extract(rf"{re.escape(parser.decimal)}(\d*)$")[0].fillna("")
+    places = decimals.str.len()
+    if len(places) == 0 or places.nunique() > 1 or not 1 <= places.iloc[0] <= FIXED_PLACES_MAX:
+        return None
+    if not decimals.str.endswith("0").any():
+        return None
+    return style_of("", "", bodies, parser.decimal, parser.thousands or _NO_SEPARATOR)
 
 
 def _number_gaps(

@@ -106,3 +106,18 @@ def test_plain_numbers_written_with_thousands_separators_are_written_with_them()
     written = written_in_styles(frame, frame.attrs[NUMBER_STYLES])
     assert written["sqft"].tolist() == ["1,069", "950", "2,400"]
     assert written["price"].tolist() == ["250,000.50", "99,000.00", "1,250,000.00"]
+
+
+def test_plain_numbers_all_written_with_the_same_places_keep_them() -> None:
+    text = "pizza,price,rating,weight,ratio\n" + "".join(
+        f"p{i},{12 + (i % 4) * 0.25:.2f},{3 + (i % 3) * 0.5:.1f},{2.5 + i:.1f},{0.1 + i / 7:.6f}\n"
+        for i in range(20)
+    )
+    frame = read_table(text.encode()).frame
+    # prices with their cents ('12.00', '12.50'), ratings in halves ('3.0', '3.5'); weights
+    # that never end in a zero ('2.5') look the same written plainly; six places are a measure
+    assert frame.attrs[NUMBER_STYLES] == {"price": "0.00", "rating": "0.0"}
+    made = pd.DataFrame({"price": [12.5, 9.0], "rating": [4.0, 3.5]})
+    written = written_in_styles(made, frame.attrs[NUMBER_STYLES])
+    assert written["price"].tolist() == ["12.50", "9.00"]
+    assert written["rating"].tolist() == ["4.0", "3.5"]
