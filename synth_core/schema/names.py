@@ -30,8 +30,9 @@ KEYED_WORDS = _words(
 ONE_WORD_KEY_ENDINGS = ("id", "no", "nr", "num", "key")
 # People a column of whole numbers named by one of these words alone ('student') keys.
 KEYED_PEOPLE = _words(
-    "client cust customer employee household member participant patient person respondent "
-    "student subject user"
+    "agent applicant author buyer client cust customer doctor driver employee guest household "
+    "instructor lecturer member nurse owner participant passenger patient person physician "
+    "professor respondent reviewer seller student subject teacher user"
 )
 # Codes that name a place or a class rather than count something: 'Postal Code', 'MS.SubClass'.
 POSTAL_WORDS = frozenset({"zip", "zipcode", "postal", "postcode", "plz", "郵便番号", "邮编"})

@@ -562,6 +562,7 @@ def test_a_repeating_key_found_by_its_name_or_by_its_codes() -> None:
     # A panel's college numbers over the years; students' numbers named by who they are.
     assert infer_one(keys + 100_000, name="unitid").kind is Kind.IDENTIFIER
     assert infer_one(keys + 1, name="student").kind is Kind.IDENTIFIER
+    assert infer_one(keys + 1, name="lecturer").kind is Kind.IDENTIFIER  # staff have keys too
     assert infer_one(keys + 1, name="students").kind is Kind.INTEGER  # a count
     assert infer_one(keys + 1, name="loan").kind is Kind.INTEGER  # an amount
     assert infer_one([f"C{k:03d}x" for k in keys], name="Account").kind is Kind.IDENTIFIER
