@@ -83,7 +83,7 @@ def privacy_scores(
     """
     names = [info.name for info in infos]
     copy_mask, common = CopyRule.from_frame(train[names]).masks(synthetic[names])
-    counted, common, counted_rows = copy_mask, common, len(synthetic)
+    counted, counted_rows = copy_mask, len(synthetic)
     if whole is not None:
         counted, common = CopyRule.from_frame(whole[0][names]).masks(whole[1][names])
         counted_rows = len(whole[1])

@@ -15,13 +15,12 @@ from synth_core.tables.dialect import MISSING_MARK, WRITTEN_MISSING
 from synth_core.tables.limits import ReadLimits
 from synth_core.tables.numbers import NumberParser, detect_number_style, formatted_numbers
 from synth_core.tables.progress import ReadSteps
-from synth_core.tables.styles import NUMBER_STYLES, style_of
+from synth_core.tables.styles import NUMBER_STYLES, NumberStyle, style_of
 from synth_core.tables.totals import without_totals_row
 from synth_core.wording import shorten
 
 _MOST_BLOCKS = 100
 FIXED_PLACES_MAX = 4  # decimals a column of fixed places shows at most (beyond: measurements)
-_NO_SEPARATOR = "\x00"  # a thousands separator no number shows
 
 
 def build_frame(
@@ -146,11 +145,10 @@ def _grouped_style(parser: NumberParser, column: FactorisedColumn) -> str | None
     values show different numbers of decimals."""
     if parser.thousands is None:
         return None
-    bodies = pd.Series(column.present(), dtype=object).str.lstrip("+-")
+    bodies, decimals = _places_shown(parser, column)
     if not bodies.str.contains(re.escape(parser.thousands), regex=True).any():
         return None
-    places = bodies.str.extract(rf"{re.escape(parser.decimal)}(\d*)$")[0].fillna("").str.len()
-    if places.nunique() > 1:
+    if decimals.str.len().nunique() > 1:
         return None  # a pattern writes one number of decimals: these would lose some
     return style_of("", "", bodies, parser.decimal, parser.thousands)
 
@@ -160,14 +158,20 @@ def _fixed_places_style(parser: NumberParser, column: FactorisedColumn) -> str |
     decimals, trailing zeros included ('12.00', '16.50': prices), so that the synthetic table
     writes '12.50', not '12.5'; None otherwise (and where no value ends in a zero, which a
     plain number writes the same)."""
-    bodies = pd.Series(column.present(), dtype=object).str.lstrip("+-")
-    decimals = bodies.str.extract(rf"{re.escape(parser.decimal)}(\d*)$")[0].fillna("")
+    _, decimals = _places_shown(parser, column)
     places = decimals.str.len()
     if len(places) == 0 or places.nunique() > 1 or not 1 <= places.iloc[0] <= FIXED_PLACES_MAX:
         return None
     if not decimals.str.endswith("0").any():
         return None
-    return style_of("", "", bodies, parser.decimal, parser.thousands or _NO_SEPARATOR)
+    return NumberStyle(decimal=parser.decimal, decimals=int(places.iloc[0])).pattern
+
+
+def _places_shown(parser: NumberParser, column: FactorisedColumn) -> tuple[pd.Series, pd.Series]:
+    """The column's present numbers as written, without their sign, and the decimals each shows
+    ('' for none)."""
+    bodies = pd.Series(column.present(), dtype=object).str.lstrip("+-")
+    return bodies, bodies.str.extract(rf"{re.escape(parser.decimal)}(\d*)$")[0].fillna("")
 
 
 def _number_gaps(
