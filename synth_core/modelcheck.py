@@ -117,6 +117,7 @@ class CheckedModel:
     condition_columns: list[str]
     training_rows: int
     fingerprinted_rows: int
+    epochs_trained: int | None = None
 
 
 def check_model(model: Any) -> CheckedModel:
@@ -138,7 +139,18 @@ def check_model(model: Any) -> CheckedModel:
     cond_width = sum(s.width for s in transform.spans if _conditions(s, columns))
     if generator_weights_bound(config, transform, cond_width) > MAX_GENERATOR_WEIGHTS:
         raise _setting_error("its networks are larger than any Synth Studio model")
-    return CheckedModel(config, variant, transform, list(columns), rows, fingerprinted)
+    epochs = _epochs_trained(model.get("epochs_trained"), config)
+    return CheckedModel(config, variant, transform, list(columns), rows, fingerprinted, epochs)
+
+
+def _epochs_trained(epochs: Any, config: TrainingConfig) -> int | None:
+    """The passes over the rows the run finished: None (files saved before it was recorded) or
+    a whole number up to the run's limit."""
+    if epochs is None:
+        return None
+    if isinstance(epochs, bool) or not isinstance(epochs, int) or not 0 <= epochs <= config.epochs:
+        raise changed_file()
+    return epochs
 
 
 def _row_count(rows: Any, says: str) -> int:

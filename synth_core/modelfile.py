@@ -109,6 +109,7 @@ def _model_json(parts: ModelParts) -> dict[str, Any]:
         "condition_columns": list(parts.core.sampler.columns),
         "training_rows": int(parts.training_rows),
         "fingerprinted_rows": len(_fingerprints(parts)),
+        "epochs_trained": parts.epochs_trained,
         "pii": parts.pii.to_dict(),
         "privacy": parts.privacy.to_dict() if parts.privacy is not None else None,
         "rules": rules_to_dicts(parts.rules),
@@ -218,6 +219,7 @@ def _read_parts(source, target: torch.device) -> ModelParts:
         training_rows=checked.training_rows,
         state=RunState.LOADED,
         rules=modelcheck.check_rules(model.get("rules"), schema, checked.transform.columns),
+        epochs_trained=checked.epochs_trained,
     )
 
 

@@ -32,3 +32,6 @@ class ModelParts:
     training_rows: int
     state: RunState  # how training ended, or LOADED
     rules: tuple[Rule, ...] = ()  # business rules kept in every generated row
+    # Passes over the training rows the run finished (a run ends early when the held-out loss
+    # stops falling, or at its time limit); None for files saved before it was recorded.
+    epochs_trained: int | None = None

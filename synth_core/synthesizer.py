@@ -147,6 +147,7 @@ class Synthesizer:
                 training_rows=len(frame),
                 state=trained.state,
                 rules=tuple(rules),
+                epochs_trained=self.progress_.snapshot().epoch,
             )
         )
         return self

@@ -86,7 +86,7 @@ def model(synth: Synthesizer, model_sha256: str) -> dict[str, Any]:
         "file_sha256": model_sha256,
         "file_format_version": modelfile.FORMAT_VERSION,
         "training_rows": int(synth.training_rows_),
-        "epochs": synth.config_.epochs,
+        "epochs_trained": synth.parts_.epochs_trained,
         "seed": synth.config_.seed,
         "differential_privacy": None
         if privacy is None

@@ -148,6 +148,16 @@ def test_an_impossible_count_of_rows_is_refused(members, field, rows):
     refused(with_model(members, lambda model: model.update({field: rows})), "model file")
 
 
+@pytest.mark.parametrize("epochs", [-1, 10**6, "3", 2.0, True])
+def test_an_impossible_count_of_epochs_trained_is_refused(members, epochs):
+    refused(with_model(members, lambda model: model.update(epochs_trained=epochs)), "model file")
+
+
+def test_a_file_saved_before_epochs_were_recorded_loads_without_them(members):
+    data = with_model(members, lambda model: model.pop("epochs_trained"))
+    assert Synthesizer.load(data, device="cpu").parts_.epochs_trained is None
+
+
 def test_a_model_of_more_rows_than_the_row_limit_loads_once_the_limit_is_raised(
     monkeypatch, members
 ):

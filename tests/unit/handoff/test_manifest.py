@@ -53,7 +53,8 @@ def test_each_column_has_its_kind_and_what_became_of_it(scored_bundle):
 def test_settings_seed_filters_scores_versions_and_time_are_recorded(scored_bundle, synth):
     manifest = manifest_of(scored_bundle)
     assert manifest["model"]["type"] == synth.config_.variant
-    assert manifest["model"]["epochs"] == synth.config_.epochs
+    assert manifest["model"]["epochs_trained"] == synth.parts_.epochs_trained == 1
+    assert manifest["model"]["settings"]["epochs"] == synth.config_.epochs
     assert manifest["model"]["training_rows"] == synth.training_rows_
     assert manifest["model"]["differential_privacy"] is None
     assert "device" not in manifest["model"]["settings"]

@@ -151,6 +151,9 @@ def test_a_run_ends_when_the_validation_loss_stops_improving_and_keeps_its_best_
     assert snap.epoch < 200
     assert any("validation loss" in note and "Stopped early" in note for note in snap.notes)
     assert len(set(snap.steps["validation_loss"])) > 2  # measured after every epoch
+    # The model file says how many epochs ran (a handoff's manifest reports them), not the limit.
+    loaded = Synthesizer.load(synth.to_bytes(), device="cpu")
+    assert loaded.parts_.epochs_trained == synth.parts_.epochs_trained == snap.epoch
 
 
 # ---------------------------------------------------------------------------- ensembles
