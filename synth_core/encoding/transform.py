@@ -355,7 +355,7 @@ def _plan_and_values(
             main_places=main_places,
             main_step=None
             if step is not None or decimals is None or not enough
-            else _main_step(spread, decimals, main_places),
+            else _main_step(spread, present, decimals, main_places),
             values=_listed(present, None if owners is None else owners[found]),
         )
         return plan, values
@@ -409,18 +409,25 @@ def _main_places(shares: np.ndarray, decimals: int | None) -> tuple[int, float] 
 
 
 def _main_step(
-    present: np.ndarray, decimals: int, main_places: tuple[int, float] | None
+    spread: np.ndarray, present: np.ndarray, decimals: int, main_places: tuple[int, float] | None
 ) -> tuple[float, float] | None:
     """(step, share): the coarsest step that ``MAIN_STEP_SHARE`` of the values, though not all,
     are multiples of (prices in hundreds, a few odd ones), and the share that are; only steps
-    coarser than the places the values are rounded to (a whole number is on a step of 1)."""
+    coarser than the places the values are rounded to (a whole number is on a step of 1).
+    ``spread`` (the values without their spikes) decides, but the step must hold for as many
+    of all values (``present``): generated values near a spike are rounded too, and levels 1
+    to 5 whose only value outside a spike is 5 are not on a step of 5."""
     finest = 10.0 ** -(decimals if main_places is None else main_places[0])
     steps = [s for s in _number_steps(decimals) if s > finest * (1 + 1e-9)]
     for step in sorted(steps, reverse=True):
-        on = np.isclose(np.round(present / step) * step, present, rtol=0, atol=step * 1e-6)
-        if on.mean() >= MAIN_STEP_SHARE:
-            return float(step), float(on.mean())
+        share = _on_step(spread, step).mean()
+        if share >= MAIN_STEP_SHARE and _on_step(present, step).mean() >= MAIN_STEP_SHARE:
+            return float(step), float(share)
     return None
+
+
+def _on_step(values: np.ndarray, step: float) -> np.ndarray:
+    return np.isclose(np.round(values / step) * step, values, rtol=0, atol=step * 1e-6)
 
 
 def _rounded(plan: ColumnPlan, values: np.ndarray, rng: np.random.Generator) -> np.ndarray:

@@ -580,3 +580,14 @@ def test_numbers_mostly_on_a_step_keep_it_in_their_share():
     out = transform.inverse(transform.transform(made), np.random.default_rng(4))
     on_step = (out["price"] % 100 == 0).mean()
     assert 0.93 <= on_step <= 0.99  # was 1 in 100: prices left their hundreds
+
+
+def test_levels_of_few_values_are_not_put_on_the_step_of_their_only_value_outside_a_spike():
+    # IBM HR's JobLevel: 1 to 5, where 1 to 4 each hold at least SPIKE_SHARE of the rows, so
+    # only 5 was left to read a step from; every level came back as 1 or 5.
+    levels = np.repeat([1, 2, 3, 4, 5], [543, 534, 218, 106, 69])
+    frame = pd.DataFrame({"JobLevel": levels})
+    transform = TableTransform().fit(frame, make_schema(frame, {"JobLevel": Kind.INTEGER}))
+    assert transform.plans_[0].main_step is None
+    out = transform.inverse(transform.transform(frame), np.random.default_rng(0))
+    assert out["JobLevel"].value_counts().sort_index().tolist() == [543, 534, 218, 106, 69]
