@@ -37,6 +37,12 @@ KEYED_PEOPLE = _words(
 # Codes that name a place or a class rather than count something: 'Postal Code', 'MS.SubClass'.
 POSTAL_WORDS = frozenset({"zip", "zipcode", "postal", "postcode", "plz", "郵便番号", "邮编"})
 CODE_WORDS = POSTAL_WORDS | frozenset({"code", "class", "subclass", "type", "category", "cat"})
+# Places a code names ('Country Code', 'state_fips'): shared by many rows and by no one person,
+# so never the key of whose row it is.
+PLACE_WORDS = _words(
+    "continent country county district municipality nation province region state territory "
+    "land pays pais país paese"
+)
 PHONE_WORDS = frozenset(
     {"phone", "telephone", "tel", "mobile", "cell", "cellphone", "fax", "phonenumber"}
     | {"電話", "電話番号", "携帯", "携帯番号", "电话", "手机"}
@@ -103,13 +109,14 @@ def has_phrase(tokens: tuple[str, ...], phrases: tuple[tuple[str, ...], ...]) ->
 
 
 def is_id_name(tokens: tuple[str, ...]) -> bool:
-    """Named like a key ('Order ID', 'Customer Key', 'SKU'), but not like a postal code."""
+    """Named like a key ('Order ID', 'Customer Key', 'SKU'), but not like a postal code or the
+    code of a place ('Country Code')."""
     named = bool(tokens) and (
         has_word(tokens, ID_WORDS)
         or tokens[-1] in ID_LAST_WORDS
         or any(_one_word_key(token) for token in tokens)
     )
-    return named and not has_word(tokens, POSTAL_WORDS)
+    return named and not has_word(tokens, POSTAL_WORDS | PLACE_WORDS)
 
 
 def names_people(tokens: tuple[str, ...]) -> bool:

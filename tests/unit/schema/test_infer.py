@@ -573,6 +573,15 @@ def test_a_repeating_key_found_by_its_name_or_by_its_codes() -> None:
     assert infer_one(few, name="ticket").kind is Kind.CATEGORICAL
 
 
+def test_the_code_of_a_place_is_a_category_not_a_key() -> None:
+    # The World Values Survey's countries (about 3,100 respondents each) were left out as "a
+    # key that links rows, such as one customer's orders", and their names with them.
+    codes = np.random.default_rng(0).integers(0, 80, 600) * 9 + 4
+    assert infer_one([f"{c:03d}" for c in codes], name="S003_country_code").include
+    assert infer_one(codes, name="state_code").kind is Kind.CATEGORICAL
+    assert infer_one(codes, name="Store Code").kind is Kind.IDENTIFIER  # a code of a thing
+
+
 def test_integer_codes_are_categories_not_amounts() -> None:
     postal = np.resize([10024, 90036, 60610, 19140, 98103], 200)
     assert infer_one(postal, name="Postal Code").kind is Kind.CATEGORICAL
