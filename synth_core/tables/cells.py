@@ -53,6 +53,10 @@ NUMBER_GAP_WORDS: frozenset[str] = frozenset(
 )  # fmt: skip
 TWO_LETTER_CODES_MIN = 3  # other codes beside 'NA' before 'NA' is read as one of them
 _TWO_LETTERS = re.compile(r"[A-Z]{2}")
+# 'none' among words is an answer ('none', 'small', 'big'; no minimum required, a house with no
+# veneer); among numbers it is a gap.
+NONE_WORDS = ("none", "None", "NONE")
+_WORD = re.compile(r"(?![-+]?\d)\S*[^\W\d_]")
 
 
 @dataclass
@@ -78,10 +82,14 @@ def factorise(name: str, cells: Sequence[str]) -> FactorisedColumn:
 
 def missing_markers(values: np.ndarray) -> np.ndarray:
     """Which of a column's distinct stripped texts mean "missing": the ``MISSING_MARKERS``,
-    except 'NA' among codes of two capital letters, where it is Namibia or North America."""
+    except 'NA' among codes of two capital letters, where it is Namibia or North America, and
+    'none' among words (``NONE_WORDS``)."""
     missing = pd.Index(values, dtype=object).isin(MISSING_MARKERS)
     if "NA" in values:
         others = values[~missing]
         if len(others) >= TWO_LETTER_CODES_MIN and all(map(_TWO_LETTERS.fullmatch, others)):
             missing &= values != "NA"
+    nones = pd.Index(values, dtype=object).isin(NONE_WORDS)
+    if nones.any() and any(map(_WORD.match, values[~missing])):
+        missing &= ~nones
     return missing

@@ -80,7 +80,7 @@ def read_table(
 
     The returned frame has string column names (stripped, no BOM) and a fresh RangeIndex. Text
     cells are stripped; the values in :data:`MISSING_MARKERS` become NaN (but 'NA' among
-    two-letter codes: ``cells.missing_markers``). A column whose present
+    two-letter codes and 'none' among words: ``cells.missing_markers``). A column whose present
     values are all numbers is ``int64`` (all integers, nothing missing) or ``float64``; the
     decimal and thousands separators are detected from the data. Everything else, including
     dates, codes with leading zeros and true/false words, stays text: ``object`` holding ``str``

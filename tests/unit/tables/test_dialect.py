@@ -132,3 +132,25 @@ def test_the_excel_copy_shows_money_and_percentages_in_their_style():
     assert sheet["A2"].number_format == '#,##0.00" €"'  # Excel writes its reader's separators
     assert sheet["B2"].number_format == '0.0"%"' and sheet["B2"].value == 12.5  # not 1250 %
     assert sheet["C2"].number_format == "General"
+
+
+def test_none_among_words_is_an_answer_and_never_the_mark_of_empty_cells():
+    # Job ads: no minimum required ('none') beside 'some' and years, and no requirement ticked
+    # (an empty cell). 'none' was read as missing, then written into every empty cell.
+    years = ["none", "some", "2", "none", "5"] * 8
+    ticked = ["", "experience", "", "computer", "experience;computer"] * 8
+    rows = [f"{i},{y},{t}" for i, (y, t) in enumerate(zip(years, ticked, strict=True))]
+    frame = read_table(("id,minimum_years,requirements\n" + "\n".join(rows)).encode()).frame
+    assert (frame["minimum_years"] == "none").sum() == 16
+    assert frame["requirements"].isna().sum() == 16
+    dialect = CsvDialect.of_frame(frame)
+    assert dialect.missing == ""
+    written = read_table(to_csv_bytes(frame, WrittenAs(dialect))).frame
+    assert written["requirements"].isna().sum() == 16 and "none" not in set(written["requirements"])
+
+
+def test_none_among_numbers_is_a_gap():
+    frame = read_table(
+        b"id,children\n" + b"".join(b"%d,%s\n" % (i, b"none" if i % 3 else b"2") for i in range(30))
+    ).frame
+    assert frame["children"].isna().sum() == 20 and frame["children"].dtype.kind in "if"
