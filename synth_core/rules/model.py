@@ -369,6 +369,7 @@ DATE_PARTS = {
     "month": ("the month", lambda dates: dates.dt.month),
     "year": ("the year", lambda dates: dates.dt.year),
     "day": ("the day of the month", lambda dates: dates.dt.day),
+    "hour": ("the hour", lambda dates: dates.dt.hour),
 }
 
 
