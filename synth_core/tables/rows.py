@@ -33,6 +33,8 @@ def title_rows(rows: Sequence[Sequence[str]]) -> int:
     numbers ('Betrag' over '425,63') is a column name, and a row whose first cell is empty
     (',score', a saved index) is a header."""
     for index, row in enumerate(rows[: MAX_TITLE_ROWS + 1]):
+        if _comment(row, rows[index + 1 :]):
+            continue
         if _filled(row) < 2:
             if is_blank(row) or _titled(row, rows[index + 1 : index + 2]):
                 continue
@@ -45,6 +47,50 @@ def title_rows(rows: Sequence[Sequence[str]]) -> int:
     return 0
 
 
+def _comment(row: Sequence[str], below: Sequence[Sequence[str]]) -> bool:
+    """Whether ``row`` is a note written after '#' (a data logger's or a script's lines above
+    the table), whatever commas it holds; not a header whose first name starts with '#'
+    ('# of orders'), which is as wide as the first row of the table under it."""
+    if not row or not row[0].lstrip().startswith("#"):
+        return False
+    table = next((r for r in below if _filled(r) >= 2 and not r[0].lstrip().startswith("#")), None)
+    return table is None or len(row) != len(table)
+
+
+def footer_rows(rows: Sequence[Sequence[str]]) -> int:
+    """How many rows at the bottom are notes under the table ('Data from database: ...',
+    'Last Updated: ...'), as statistics portals export them: after the last row of two filled
+    cells or more, a blank row, then rows of the first cell alone (and blank rows). 0 when
+    there are none, or when the table has fewer than three columns (one value per row could
+    be data there)."""
+    count = 0
+    for row in reversed(rows):
+        if _filled(row) >= 2:
+            break
+        count += 1
+    else:
+        return 0
+    tail = rows[len(rows) - count :]
+    if not tail or len(rows[len(rows) - count - 1]) < 3 or not is_blank(tail[0]):
+        return 0
+    notes = [row for row in tail if not is_blank(row)]
+    return count if notes and all(row[0].strip() for row in notes) else 0
+
+
+def footer_note(skipped: Sequence[Sequence[str]]) -> str:
+    texts = [row[0].strip() for row in skipped if not is_blank(row)]
+    lines = f"{len(texts)} line{'s' if len(texts) != 1 else ''}"
+    return (
+        f"Left out {lines} under the table ({_shown(texts)}): they look like notes, not rows "
+        "of data."
+    )
+
+
+def _shown(texts: Sequence[str]) -> str:
+    """The first two of ``texts``, each cut to 40 characters, quoted."""
+    return "; ".join(f"'{text[:40]}'" for text in [t for t in texts if t][:2])
+
+
 def _titled(row: Sequence[str], following: Sequence[Sequence[str]]) -> bool:
     """Whether a row of one filled cell reads as a title: the first cell, and a phrase, or
     padded with empty cells, or followed by a blank row."""
@@ -55,11 +101,10 @@ def _titled(row: Sequence[str], following: Sequence[Sequence[str]]) -> bool:
 
 def title_note(unit: str, number: int, skipped: Sequence[Sequence[str]]) -> str:
     """The remark for rows left out above the column names, read on ``unit`` ``number``."""
-    texts = [cell.strip() for row in skipped for cell in row if cell.strip()]
-    shown = "; ".join(f"'{text[:40]}'" for text in texts[:2])
+    texts = [", ".join(cell.strip() for cell in row if cell.strip()) for row in skipped]
     return (
         f"Read the column names from {unit.lower()} {number}: the rows above them look like a "
-        f"title or notes ({shown}), so they were left out."
+        f"title or notes ({_shown(texts)}), so they were left out."
     )
 
 

@@ -683,6 +683,37 @@ def test_title_lines_above_a_csv_table_are_left_out_with_a_note():
     assert not any("title" in note for note in plain.info.notes)
 
 
+def test_comment_lines_with_commas_above_a_table_are_left_out_with_a_note():
+    # A weather logger's export: the first note named three stations with commas, and the
+    # whole file was read as one column of text.
+    notes = "# Hourly observations, stations EWR, JFK, LGA (local time)\n# Exported by Logger 2.3\n"
+    body = "".join(f"{('EWR', 'JFK')[i % 2]},{i % 24},{20 + i % 9}.5\n" for i in range(40))
+    result = read_table((notes + "station,hour,temp\n" + body).encode())
+    assert list(result.frame.columns) == ["station", "hour", "temp"] and len(result.frame) == 40
+    assert any(
+        note.startswith("Read the column names from line 3") and "'# Hourly observations, " in note
+        for note in result.info.notes
+    )
+    # A header whose first name starts with '#' is as wide as the table: still the header.
+    counted = read_table(("# of orders,customer,total\n" + body).encode()).frame
+    assert list(counted.columns) == ["# of orders", "customer", "total"] and len(counted) == 40
+
+
+def test_notes_under_a_table_after_a_blank_line_are_left_out_with_a_note():
+    # The World Bank's DataBank download ends so; the two lines were learnt as rows.
+    body = "".join(f"C{i},SP.POP,{1000 + i},{1010 + i}\n" for i in range(40))
+    footer = "\n\nData from database: World Development Indicators\nLast Updated: 12/20/2018\n"
+    result = read_table(("code,series,2000,2001\n" + body + footer).encode())
+    assert len(result.frame) == 40 and result.frame["2001"].dtype.kind == "i"
+    assert (
+        "Left out 2 lines under the table ('Data from database: World Development In'; "
+        "'Last Updated: 12/20/2018'): they look like notes, not rows of data."
+    ) in result.info.notes
+    # Right under the data, a row of one value is a row (its other cells empty).
+    kept = read_table(("code,series,2000,2001\n" + body + "C99,,,\n").encode()).frame
+    assert len(kept) == 41 and kept["code"].iloc[-1] == "C99"
+
+
 def test_a_single_column_with_a_stray_separator_is_still_one_column():
     lines = ["comment"] + [f"fine {i}" for i in range(30)]
     lines[3] = "good, but slow"  # a value with a comma, not a header
