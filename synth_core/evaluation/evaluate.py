@@ -12,13 +12,11 @@ from __future__ import annotations
 import math
 import threading
 import time
-import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from sdmetrics.reports import DiagnosticReport, QualityReport
 
 from synth_core.errors import DataError, SchemaError, check_stop
 from synth_core.evaluation.associations import Associations, association_matrices
@@ -27,6 +25,14 @@ from synth_core.evaluation.marginals import Marginal, column_marginals
 from synth_core.evaluation.precision_recall import COVERAGE_ROWS, PrecisionRecall, precision_recall
 from synth_core.evaluation.privacy_scores import PrivacyScores, privacy_scores
 from synth_core.evaluation.sampling import at_most
+from synth_core.evaluation.sdmetrics_reports import (
+    DiagnosticScores,
+    QualityScores,
+    diagnostic_scores,
+    quality_reading,
+    quality_scores,
+    sdmetrics_metadata,
+)
 from synth_core.evaluation.usefulness import MAX_CLASSES, Utility, ml_utility, usefulness_targets
 from synth_core.evaluation.validity import Validity, validity_checks
 from synth_core.evaluation.verdicts import (
@@ -44,7 +50,6 @@ from synth_core.schema import (
     ColumnInfo,
     Kind,
     Schema,
-    parse_datetimes,
 )
 from synth_core.tables.split import holdout_split
 
@@ -60,14 +65,6 @@ __all__ = [
     "usefulness_targets",
 ]
 
-TABLE = "table"
-_SDTYPES = {
-    Kind.NUMERICAL: "numerical",
-    Kind.INTEGER: "numerical",
-    Kind.CATEGORICAL: "categorical",
-    Kind.BOOLEAN: "boolean",
-    Kind.DATETIME: "datetime",
-}
 #: The parts of an evaluation, in the order they run, with what each does in plain words.
 STAGES = {
     "quality": "Comparing each column and each pair of columns (SDMetrics quality)",
@@ -83,24 +80,6 @@ DEFAULT_MAX_ROWS = 50_000  # rows per table; larger tables are subsampled (seede
 IDENTIFIER_SHARE = {Kind.CATEGORICAL: 0.5, Kind.INTEGER: 0.95}  # distinct values / rows
 FEW_TEST_ROWS = 500  # below this the usefulness and DCR scores are noisy, and the notes say so
 NO_SIGNAL = 0.05  # a real-data model beats guessing by less than this: nothing to compare
-
-
-@dataclass(frozen=True)
-class QualityScores:
-    """SDMetrics' Quality Report: the overall score and its two properties (each 0..1)."""
-
-    quality: float
-    column_shapes: float
-    column_pair_trends: float
-
-
-@dataclass(frozen=True)
-class DiagnosticScores:
-    """SDMetrics' Diagnostic Report: the overall score and its two properties (each 0..1)."""
-
-    score: float
-    data_validity: float
-    data_structure: float
 
 
 @dataclass(frozen=True)
@@ -157,24 +136,6 @@ class Evaluation:
         return _clean(data)
 
 
-def sdmetrics_metadata(schema: Schema, columns: list[str] | None = None) -> dict:
-    """SDMetrics' single-table metadata for the modelled columns of ``schema``."""
-    names = columns if columns is not None else schema.included_names
-    out = {}
-    for name in names:
-        info = schema[name]
-        # Dates reach SDMetrics read already (``_dated``): its own reading knows neither a mix
-        # of formats nor the formats of this project's own (such as '%-H' for '9:05').
-        out[name] = {"sdtype": _SDTYPES.get(info.kind, "categorical")}
-    return {"columns": out}
-
-
-def quality_scores(real: pd.DataFrame, synthetic: pd.DataFrame, schema: Schema) -> QualityScores:
-    """Run SDMetrics' Quality Report on the columns both tables share with the schema."""
-    columns = [c for c in schema.included_names if c in real.columns and c in synthetic.columns]
-    return _scores(_report(QualityReport(), real, synthetic, schema, columns))
-
-
 def evaluate(
     real: pd.DataFrame,
     synthetic: pd.DataFrame,
@@ -214,7 +175,9 @@ def evaluate(
     infos = [schema[name] for name in columns]
     parts = [part for part in STAGES if target is not None or part != "usefulness"]
     timed = _Stopwatch(parts, on_stage, stop)
-    quality, diagnostic, shapes, trends = _sdmetrics_scores(timed, real, synthetic, schema, columns)
+    quality, diagnostic, shapes, trends = _sdmetrics_scores(
+        timed, real, synthetic, schema, columns, seed, notes
+    )
     marginals = timed("marginals", column_marginals, real, synthetic, infos)
     associations = timed("associations", association_matrices, real, synthetic, infos)
     utility = _usefulness(timed, real, synthetic, holdout, infos, target, seed, notes)
@@ -344,97 +307,14 @@ def _bounded(frame, what, max_rows, seed, notes) -> pd.DataFrame:
 
 
 # ------------------------------------------------------------------------------ SDMetrics
-def _sdmetrics_scores(timed, real, synthetic, schema, columns):
+def _sdmetrics_scores(timed, real, synthetic, schema, columns, seed, notes):
     """SDMetrics' Quality and Diagnostic reports: (quality, diagnostic, column shapes details,
     pair trends details)."""
-    quality_report = timed("quality", _report, QualityReport(), real, synthetic, schema, columns)
-    diagnostic_report = timed(
-        "diagnostic", _report, DiagnosticReport(), real, synthetic, schema, columns
-    )
-    quality = _scores(quality_report)
-    diagnostic = _diagnostic(diagnostic_report)
-    shapes = _details(quality_report, "Column Shapes", ["Column", "Metric", "Score"])
-    trends = _details(
-        quality_report,
-        "Column Pair Trends",
-        ["Column 1", "Column 2", "Metric", "Score", "Real Correlation", "Synthetic Correlation"],
-    )
-    return quality, diagnostic, shapes, trends
-
-
-def _report(report, real, synthetic, schema, columns):
-    metadata = {"tables": {TABLE: sdmetrics_metadata(schema, columns)}}
-    real, synthetic = _same_number_types(
-        _dated(real, schema, columns), _dated(synthetic, schema, columns)
-    )
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        report.generate({TABLE: real}, {TABLE: synthetic}, metadata, verbose=False)
-    return report
-
-
-def _same_number_types(real: pd.DataFrame, synthetic: pd.DataFrame):
-    """Both frames with a number column that is whole in one and decimal in the other read as
-    decimals in both: '37' written for the real '37.0' (or a column of whole numbers with gaps,
-    which pandas reads as decimals) is the same value, and the diagnostic's table structure
-    would count it as a column of another type."""
-    mixed = [
-        name
-        for name in real.columns
-        if name in synthetic.columns
-        and pd.api.types.is_numeric_dtype(real[name])
-        and pd.api.types.is_numeric_dtype(synthetic[name])
-        and not pd.api.types.is_bool_dtype(real[name])
-        and not pd.api.types.is_bool_dtype(synthetic[name])
-        and real[name].dtype != synthetic[name].dtype
-    ]
-    if not mixed:
-        return real, synthetic
-    decimals = dict.fromkeys(mixed, "float64")
-    return real.astype(decimals), synthetic.astype(decimals)
-
-
-def _dated(frame: pd.DataFrame, schema: Schema, columns: list[str]) -> pd.DataFrame:
-    """``frame[columns]`` with the date columns written as text read as dates, each with its
-    column's format."""
-    frame = frame[columns]
-    written = [
-        name
-        for name in columns
-        if schema[name].kind == Kind.DATETIME
-        and schema[name].datetime_format
-        and not pd.api.types.is_datetime64_any_dtype(frame[name])
-    ]
-    if written:
-        frame = frame.assign(
-            **{name: parse_datetimes(frame[name], schema[name].datetime_format) for name in written}
-        )
-    return frame
-
-
-def _scores(report) -> QualityScores:
-    properties = report.get_properties().set_index("Property")["Score"]
-    return QualityScores(
-        quality=float(report.get_score()),
-        column_shapes=float(properties["Column Shapes"]),
-        column_pair_trends=float(properties["Column Pair Trends"]),
-    )
-
-
-def _diagnostic(report) -> DiagnosticScores:
-    properties = report.get_properties().set_index("Property")["Score"]
-    return DiagnosticScores(
-        score=float(report.get_score()),
-        data_validity=float(properties["Data Validity"]),
-        data_structure=float(properties["Data Structure"]),
-    )
-
-
-def _details(report, name: str, keep: list[str]) -> pd.DataFrame:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        details = report.get_details(name)
-    return details[[c for c in keep if c in details.columns]].reset_index(drop=True)
+    reading = timed("quality", quality_reading, real, synthetic, schema, columns, seed)
+    diagnostic = timed("diagnostic", diagnostic_scores, real, synthetic, schema, columns)
+    if reading.note:
+        notes.append(reading.note)
+    return reading.scores, diagnostic, reading.shapes, reading.trends
 
 
 # ------------------------------------------------------------------------------ usefulness
