@@ -265,14 +265,18 @@ QUALITY_BUT_DETECTED = (
 
 
 def with_detection(quality: Verdict, detection: Verdict | None) -> Verdict:
-    """The overall quality's verdict, with a caveat when it is good or better while a
-    classifier tells the rows apart (fair or poor detection): the two must not read as if they
-    disagreed."""
+    """The overall quality's verdict, at most one level better than detection's, with a caveat
+    when it is good or better while a classifier tells the rows apart (fair or poor detection):
+    columns and pairs that match do not make rows that pass as real, and a headline of
+    'excellent' over 'detection poor' read as if the scores disagreed."""
     if detection is None or detection.level not in ("fair", "poor"):
         return quality
     if quality.level not in ("excellent", "good"):
         return quality
-    return dataclasses.replace(quality, sentence=quality.sentence + QUALITY_BUT_DETECTED)
+    capped = max(LEVELS.index(quality.level), LEVELS.index(detection.level) - 1)
+    return dataclasses.replace(
+        quality, level=LEVELS[capped], sentence=quality.sentence + QUALITY_BUT_DETECTED
+    )
 
 
 UNMEASURED_DISTANCES = (

@@ -88,8 +88,10 @@ def test_good_quality_beside_rows_a_classifier_tells_apart_says_so() -> None:
     quality = verdict_for("quality", 0.93)
     detected = verdict_for("detection", 0.97)
     said = with_detection(quality, detected)
-    assert said.level == "excellent" and said.sentence.endswith(
-        "whole rows do not all pass as real."
-    )
+    # At most one level above detection's: 'excellent' over 'detection poor' read as if the
+    # two scores disagreed.
+    assert said.level == "fair" and said.sentence.endswith("whole rows do not all pass as real.")
+    assert with_detection(quality, verdict_for("detection", 0.8)).level == "good"
+    assert with_detection(verdict_for("quality", 0.85), detected).level == "fair"
     assert with_detection(quality, verdict_for("detection", 0.55)) == quality
     assert with_detection(verdict_for("quality", 0.6), detected) == verdict_for("quality", 0.6)
