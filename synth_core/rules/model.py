@@ -392,7 +392,18 @@ class DatePartRule(_FromSource):
     share: float = 1.0
 
     def describe(self, schema: Schema) -> str:
-        return f"{self.target} is {DATE_PARTS[self.part][0]} of {self.source}"
+        part = DATE_PARTS[self.part][0]
+        if self._numbers_of_their_own():
+            return f"{self.target} follows from {part} of {self.source}"
+        return f"{self.target} is {part} of {self.source}"
+
+    def _numbers_of_their_own(self) -> bool:
+        """Whether the labels are numbers other than the part's own (years at a company, from
+        the year of hiring), not the part itself (2013) or its name ('Sat')."""
+        return any(
+            isinstance(label, int | float) and not isinstance(label, bool) and label != part
+            for part, label in self.pairs
+        )
 
     def parts(self, frame: pd.DataFrame, schema: Schema) -> pd.Series:
         """The ``part`` of each row's date, as a number (NaN where there is no date)."""

@@ -101,6 +101,17 @@ def test_the_hour_of_a_time_stamp_is_a_part_and_generated_rows_get_it_from_their
     assert (mended["hour"] == times.dt.hour).all()
 
 
+def test_a_number_the_date_decides_is_said_to_follow_from_it_not_to_be_it():
+    frame = deliveries()
+    frame["years_since"] = 2025 - frame["year"]  # the year decides it; it is not the year
+    schema = infer_schema(frame)
+    found = date_parts(frame)
+    assert found["year"].describe(schema) == "year is the year of order_date"
+    assert (
+        found["years_since"].describe(schema) == "years_since follows from the year of order_date"
+    )
+
+
 def test_a_column_the_date_does_not_decide_is_not_a_part_of_it():
     frame = deliveries()
     frame["weekday"] = np.random.default_rng(3).permutation(frame["weekday"].to_numpy())
