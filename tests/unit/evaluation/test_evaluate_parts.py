@@ -349,3 +349,22 @@ def test_the_default_target_passes_over_a_column_a_rule_writes_from_others() -> 
     assert default_target(schema, derived) == "express"
     dates_only = schema.with_only(["order_date", "weekday"])  # nothing else to predict
     assert default_target(dates_only, derived) == "weekday"
+
+
+def test_neither_column_of_a_one_to_one_pair_is_offered_to_predict():
+    # A diagnosis and its ICD-10 code: each gives the other away (macro F1 1.00 said nothing).
+    rng = np.random.default_rng(1)
+    codes = {"asthma": "J45", "diabetes": "E11", "migraine": "G43", "gout": "M10"}
+    diagnosis = rng.choice(list(codes), 400)
+    frame = pd.DataFrame(
+        {
+            "diagnosis": diagnosis,
+            "icd10_code": [codes[d] for d in diagnosis],
+            "admitted": rng.choice(["yes", "no"], 400),
+            "age": rng.integers(20, 90, 400),
+        }
+    )
+    schema = infer_schema(frame)
+    derived = derived_columns(discover_rules(frame, schema))
+    assert {"diagnosis", "icd10_code"} <= derived
+    assert default_target(schema, derived) == "admitted"
