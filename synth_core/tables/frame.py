@@ -114,12 +114,14 @@ def _convert(
     style kept in ``styles``), or text."""
     values = parser.convert(column)
     if values.dtype != object:
-        if pattern := _grouped_style(parser, column) or _fixed_places_style(parser, column):
+        if pattern := _plain_number_style(parser, column):
             styles[column.name] = pattern
         return values
     gaps = _number_gaps(parser, column)
     if gaps is not None:
         values, words = gaps
+        if pattern := _plain_number_style(parser, column):  # of the cells that hold numbers
+            styles[column.name] = pattern
         said = [f"'{shorten(word, 20)}'" for word in words]
         said = said[0] if len(said) == 1 else ", ".join(said[:-1]) + " or " + said[-1]
         notes.append(
@@ -137,6 +139,33 @@ def _convert(
         "table writes them the same way)."
     )
     return numbers
+
+
+def _plain_number_style(parser: NumberParser, column: FactorisedColumn) -> str | None:
+    """How a column of plain numbers is written, when a number written plainly would look
+    different: grouped thousands, fixed decimals or scientific notation."""
+    return (
+        _grouped_style(parser, column)
+        or _fixed_places_style(parser, column)
+        or _scientific_style(parser, column)
+    )
+
+
+def _scientific_style(parser: NumberParser, column: FactorisedColumn) -> str | None:
+    """The pattern of a column whose every number is written in scientific notation with the
+    same number of decimals ('8.198567e-01': an instrument's export), so that the synthetic
+    table writes them alike instead of '0.003739023877724989'; None otherwise."""
+    bodies, _ = _places_shown(parser, column)
+    point = re.escape(parser.decimal)
+    found = bodies.str.extract(rf"^\d(?:{point}(\d+))?([eE])[-+]\d+$")
+    if len(found) == 0 or found[1].isna().any() or found[1].nunique() > 1:
+        return None
+    places = found[0].fillna("").str.len()
+    if places.nunique() > 1:
+        return None
+    return NumberStyle(
+        decimal=parser.decimal, decimals=int(places.iloc[0]), exponent=found[1].iloc[0]
+    ).pattern
 
 
 def _grouped_style(parser: NumberParser, column: FactorisedColumn) -> str | None:

@@ -1,13 +1,13 @@
-"""How a column of money or percentages was written ('$1,234.50', '1.234,50 €', '12%'), as a
-short pattern that the reader records and the writer applies to generated numbers.
+"""How a column of money or percentages was written ('$1,234.50', '1.234,50 €', '12%'), as a short
+pattern that the reader records and the writer applies to generated numbers.
 
 A pattern is written the way spreadsheets write number formats: ``$#,##0.00``, ``#.##0,00 €``,
-``0%``, ``0.0%``. What comes before and after the digits is kept as it is (the currency symbol
-or the percent sign, with any space); ``#,##0`` means thousands are grouped with ','; the
-zeros after the decimal separator say how many decimals are written. A separator followed by
-exactly ``##0`` groups thousands; any other separator is the decimal one. Accounting's
-negatives in parentheses (``($5,000.00)``) add the spreadsheet's section for negative numbers:
-``$#,##0.00;($#,##0.00)``.
+``0%``, ``0.0%``, ``0.000000e+00`` (scientific notation). What comes before and after the digits
+is kept as it is (the currency symbol or the percent sign, with any space); ``#,##0`` means
+thousands are grouped with ','; the zeros after the decimal separator say how many decimals are
+written. A separator followed by exactly ``##0`` groups thousands; any other separator is the
+decimal one. Accounting's negatives in parentheses (``($5,000.00)``) add the spreadsheet's
+section for negative numbers: ``$#,##0.00;($#,##0.00)``.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ NUMBER_STYLES = "number_styles"  # key of ``DataFrame.attrs``: {column: pattern}
 _PATTERN = re.compile(r"^(?P<pre>[^#0]*)(?P<digits>[#0][#0.,' \xa0\u202f]*0|0)(?P<post>[^#0]*)$")
 _GROUPED = re.compile(r"^#(?P<sep>[.,' \xa0\u202f])##0(?:(?P<point>[.,])(?P<zeros>0+))?$")
 _PLAIN = re.compile(r"^0(?:(?P<point>[.,])(?P<zeros>0+))?$")
+_SCIENTIFIC = re.compile(r"^0(?:(?P<point>[.,])(?P<zeros>0+))?(?P<e>[eE])\+00$")
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,7 @@ class NumberStyle:
     thousands: str | None = None
     decimals: int = 0
     parenthesised: bool = False  # negatives written '($5,000.00)', as accountants write them
+    exponent: str = ""  # 'e' or 'E': scientific notation ('8.198567e-01', pattern '0.000000e+00')
 
     @property
     def pattern(self) -> str:
@@ -42,6 +44,7 @@ class NumberStyle:
         digits = f"#{self.thousands}##0" if self.thousands else "0"
         if self.decimals:
             digits += self.decimal + "0" * self.decimals
+        digits += f"{self.exponent}+00" if self.exponent else ""
         positive = f"{self.prefix}{digits}{self.suffix}"
         return f"{positive};({positive})" if self.parenthesised else positive
 
@@ -53,6 +56,7 @@ class NumberStyle:
         digits = "#,##0" if self.thousands else "0"
         if self.decimals:
             digits += "." + "0" * self.decimals
+        digits += f"{self.exponent}+00" if self.exponent else ""
         prefix = f'"{self.prefix}"' if self.prefix else ""
         suffix = f'"{self.suffix}"' if self.suffix else ""
         positive = f"{prefix}{digits}{suffix}"
@@ -69,6 +73,11 @@ class NumberStyle:
             )
         if negative:
             return replace(cls.of(positive), parenthesised=True)
+        if isinstance(pattern, str) and (scientific := _SCIENTIFIC.match(pattern)):
+            point = scientific["point"] or "."
+            return cls(
+                decimal=point, decimals=len(scientific["zeros"] or ""), exponent=scientific["e"]
+            )
         match = _PATTERN.match(pattern) if isinstance(pattern, str) else None
         digits = match and (_GROUPED.match(match["digits"]) or _PLAIN.match(match["digits"]))
         if not digits:
@@ -87,7 +96,12 @@ class NumberStyle:
         numbers = pd.to_numeric(values, errors="coerce").to_numpy(dtype=np.float64)
         present = np.isfinite(numbers)
         out = pd.Series(np.nan, index=values.index, dtype=object, name=values.name)
-        plain = [f"{abs(number):,.{self.decimals}f}" for number in numbers[present]]
+        if self.exponent:
+            plain = [
+                f"{abs(number):.{self.decimals}{self.exponent}}" for number in numbers[present]
+            ]
+        else:
+            plain = [f"{abs(number):,.{self.decimals}f}" for number in numbers[present]]
         texts = pd.Series(plain, dtype=object)
         if self.thousands != ",":
             swap = {",": self.thousands or "", ".": self.decimal}
