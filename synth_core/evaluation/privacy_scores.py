@@ -157,10 +157,13 @@ def _holdout_scores(space, train_points, synthetic_points, holdout, rng) -> dict
 
 
 def _ratio(distances: np.ndarray) -> np.ndarray:
-    """Closest / second closest; 0 when the closest is at distance 0 (a copy)."""
+    """Closest / second closest; 0 when only the closest is at distance 0 (a copy of one real
+    row), 1 when both are (a row several real rows hold, as in a table of few columns of few
+    values: it points at none of them)."""
     with np.errstate(invalid="ignore", divide="ignore"):
         ratio = distances[:, 0] / distances[:, 1]
-    return np.where(distances[:, 0] == 0, 0.0, ratio)
+    on_one = np.where(distances[:, 1] == 0, 1.0, 0.0)
+    return np.where(distances[:, 0] == 0, on_one, ratio)
 
 
 def _dcr_share(train_points, holdout_points, synthetic_points, rng) -> float:

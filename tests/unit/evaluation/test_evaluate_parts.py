@@ -266,6 +266,21 @@ def test_dcr_share_is_near_half_for_new_rows(real, infos):
     assert scores.nndr == pytest.approx(scores.nndr_holdout, abs=0.15)
 
 
+def test_rows_several_real_rows_hold_point_at_none_of_them():
+    # A survey of three columns of few values: every synthetic row equals thousands of real
+    # rows, and 'Privacy poor ... they reveal real people' stood beside 0 copies of rare rows.
+    rng = np.random.default_rng(0)
+    survey = pd.DataFrame(
+        {"wave": rng.integers(3, 7, 600), "answer": rng.integers(1, 6, 600)}
+    ).astype("int64")
+    infos = infer_schema(survey).included
+    common = privacy_scores(survey, survey.sample(200, random_state=1), infos)
+    assert common.nndr == 1.0 and common.exact_copies == 0
+    lone = pd.DataFrame({"wave": [9], "answer": [9]})  # one real row of its own ...
+    copied = privacy_scores(pd.concat([survey, lone], ignore_index=True), lone, infos)
+    assert copied.nndr == 0.0  # ... copied: it points at that row
+
+
 def test_dcr_share_needs_a_holdout(real, infos):
     scores = privacy_scores(real, shuffled_columns(real), infos)
     assert scores.dcr_share is None
