@@ -351,9 +351,9 @@ def test_rows_as_alike_as_unseen_ones_pass_the_distance_ratio():
 
     real = draw(600, seed=1)
     result = evaluate(real, draw(600, seed=2), infer_schema(real), holdout=draw(200, seed=3))
-    assert result.privacy.nndr == 0.0 and result.privacy.nndr_holdout == 0.0
+    # Each row sits on several real rows at once, so it points at none of them.
+    assert result.privacy.nndr == 1.0 and result.privacy.nndr_holdout == 1.0
     assert result.verdicts["nndr"].level == "excellent"
-    assert "alike" in result.verdicts["nndr"].sentence
 
 
 def test_a_small_holdout_makes_a_note_that_the_distance_share_is_noisy(copied, real, schema):
