@@ -356,8 +356,15 @@ def _fit(args) -> int:
     synth.save(args.out)
     for note in snap.notes:
         print(f"note: {note}", file=sys.stderr)
+    refers = {c.name: c.refers_to for c in synth.pii_.columns if c.refers_to}
     for info in schema.columns:
-        if info.treatment == NEW_IDS:
+        if info.name in refers:
+            print(
+                f"note: '{info.name}' gets new IDs drawn from those of '{refers[info.name]}', "
+                "whose real values it holds: each points at another synthetic row",
+                file=sys.stderr,
+            )
+        elif info.treatment == NEW_IDS:
             print(f"note: '{info.name}' gets {FILLED_WITH[NEW_IDS]}", file=sys.stderr)
     print(
         f"saved {args.out} ({config.variant}, {counted(snap.epoch, 'epoch')}, "

@@ -11,7 +11,10 @@ stored in the schema (``ColumnInfo.treatment``):
   ``CA-2017-804271``), never a real one. A key that repeats (one customer's many orders) keeps
   its structure: as many different keys per row and the same spread of rows per key as the
   real column; which rows share a key is random, so the other columns of one key's rows are
-  not promised to agree with each other.
+  not promised to agree with each other. A column whose values are nearly all another new-IDs
+  column's (a manager's ID among the employees' IDs) refers to it: its new IDs are drawn from
+  that column's new IDs in the same rows, with its own spread of rows per key (how many report
+  to one manager), and a row never refers to itself.
 - ``"keep"``: a column of one value (or none) written as it is, with its share of empty cells:
   the default for an empty column, a choice for a constant one.
 
@@ -28,7 +31,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -50,6 +53,7 @@ MIN_SHARED = 20  # a character is kept as it is only when this many values share
 MAX_FORMATS = 5  # formats kept per column (the most common ones)
 MIN_FORMAT_SHARE = 0.01
 POOL = 1000  # Faker values drawn once per column and generation; rows pick from them
+REFERENCE_SHARE = 0.95  # of a column's values found in another's before it refers to it
 SHAPE_SAMPLE = 20_000  # values whose format is read
 # Character classes of a format: symbol -> the characters drawn for it.
 CLASSES = {
@@ -180,6 +184,7 @@ class PiiColumn:
     rows_per_key: tuple[tuple[int, int], ...] = ()  # a key that repeats: (rows, keys with them)
     real_hashes: tuple[int, ...] = ()  # new IDs: hashes of the real IDs, never to be made
     value: str | int | float | bool | None = None  # kept as it is: the column's one value
+    refers_to: str = ""  # new IDs drawn from this other new-IDs column's (a manager's ID)
 
     def to_dict(self) -> dict:
         return {
@@ -194,6 +199,7 @@ class PiiColumn:
             "rows_per_key": [list(pair) for pair in self.rows_per_key],
             "real_hashes": list(self.real_hashes),
             "value": self.value,
+            "refers_to": self.refers_to,
         }
 
     @classmethod
@@ -210,6 +216,7 @@ class PiiColumn:
             rows_per_key=tuple((int(r), int(k)) for r, k in data.get("rows_per_key", [])),
             real_hashes=tuple(int(h) for h in data.get("real_hashes", [])),
             value=_plain_value(data.get("value")),
+            refers_to=str(data.get("refers_to") or ""),
         )
 
 
@@ -233,6 +240,7 @@ class PiiPlan:
             if info.name not in frame.columns:
                 raise SchemaError(f"Column '{info.name}' is not in the table. Re-read the file.")
             planned.append(_plan_column(info, frame[info.name]))
+        planned = _with_references(planned, frame)
         replaced = {c.name for c in planned}
         order = tuple(c.name for c in schema.columns if c.include or c.name in replaced)
         return cls(tuple(planned), order, _guess_locale(frame, schema, planned), seed)
@@ -256,7 +264,7 @@ class PiiPlan:
         if not data:
             return cls((), tuple(learned or ()))
         return cls(
-            tuple(PiiColumn.from_dict(c) for c in data.get("columns", [])),
+            _checked_references([PiiColumn.from_dict(c) for c in data.get("columns", [])]),
             tuple(str(name) for name in data.get("order", learned or [])),
             str(data.get("locale", DEFAULT_LOCALE)),
             int(data.get("seed", 0)),
@@ -303,8 +311,11 @@ class PiiWriter:
             return frame
         out = frame.copy()
         n = len(frame)
-        for column in self.plan.columns:
-            values = self._values(column, n, rng)
+        for column in sorted(self.plan.columns, key=lambda c: bool(c.refers_to)):
+            if column.refers_to:
+                values = _referring(out[column.refers_to].to_numpy(dtype=object), column, rng)
+            else:
+                values = self._values(column, n, rng)
             if column.missing > 0 and n:
                 values = values.astype(object)
                 values[rng.random(n) < column.missing] = np.nan
@@ -451,6 +462,63 @@ def _plan_column(info: ColumnInfo, series: pd.Series) -> PiiColumn:
         rows_per_key,
         real,
     )
+
+
+def _with_references(planned: list[PiiColumn], frame: pd.DataFrame) -> list[PiiColumn]:
+    """``planned`` with each new-IDs column that refers to another (``REFERENCE_SHARE`` of its
+    values among that column's, which holds one value per row) marked so."""
+    ids = {c.name: c for c in planned if c.treatment == NEW_IDS}
+    keys = [name for name, c in ids.items() if not c.rows_per_key and frame[name].notna().any()]
+    out = []
+    for column in planned:
+        texts = _id_texts(frame[column.name], column.numeric) if column.name in ids else None
+        target = next(
+            (
+                key
+                for key in keys
+                if key != column.name
+                and texts is not None
+                and len(texts)
+                and texts.isin(_id_texts(frame[key], ids[key].numeric)).mean() >= REFERENCE_SHARE
+            ),
+            "",
+        )
+        out.append(replace(column, refers_to=target) if target else column)
+    return out
+
+
+def _checked_references(columns: list[PiiColumn]) -> tuple[PiiColumn, ...]:
+    """``columns`` with each reference kept only where it names another new-IDs column that
+    refers to none (a model file changed by hand draws such a column's IDs afresh)."""
+    keys = {c.name for c in columns if c.treatment == NEW_IDS and not c.refers_to}
+    return tuple(
+        c
+        if not c.refers_to
+        or (c.refers_to in keys and c.refers_to != c.name and c.treatment == NEW_IDS)
+        else replace(c, refers_to="")
+        for c in columns
+    )
+
+
+def _referring(targets: np.ndarray, column: PiiColumn, rng: np.random.Generator) -> np.ndarray:
+    """New IDs of a referring ``column`` drawn from ``targets`` (the referred column's new IDs
+    in the same rows): as many different ones, with as many rows each, as the real column has,
+    and none in its own row."""
+    n = len(targets)
+    present = np.flatnonzero(pd.notna(targets))
+    if len(present) == 0:
+        return np.full(n, np.nan, dtype=object)
+    sizes = _key_sizes(column.rows_per_key or ((1, 1),), n, rng)
+    chosen = targets[rng.permutation(present)[: len(sizes)]]
+    values = np.repeat(chosen, sizes[: len(chosen)])[:n]
+    values = np.resize(values, n)[rng.permutation(n)]
+    own = np.flatnonzero(values == targets)
+    if len(own) > 1:
+        values[own] = values[np.roll(own, 1)]  # handed on among themselves: none keeps its own
+    elif len(own) == 1 and n > 1:
+        other = (own[0] + 1 + int(rng.integers(n - 1))) % n
+        values[[own[0], other]] = values[[other, own[0]]]
+    return values
 
 
 def value_hashes(values: np.ndarray) -> np.ndarray:
