@@ -20,6 +20,7 @@ import gc
 import gzip
 import io
 import os
+import re
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -242,10 +243,20 @@ _SIGNATURES: tuple[tuple[bytes, str], ...] = (
 )
 
 
+# Text formats that are not tables of rows, by how they start (after spaces and a BOM).
+_TEXT_SIGNATURES: tuple[tuple[re.Pattern[bytes], str], ...] = (
+    (re.compile(rb"\{\s*(\"|\})|\[\s*[\[{\"]"), "JSON data"),
+    (re.compile(rb"<\?xml", re.IGNORECASE), "an XML document"),
+    (re.compile(rb"<!doctype html|<html", re.IGNORECASE), "a web page (HTML)"),
+)
+
+
 def _reject_known_binary(data: bytes) -> None:
-    for magic, kind in _SIGNATURES:
-        if data.startswith(magic):
-            raise DataError(
-                f"The file is {kind}, which cannot be read here. Save the table as CSV or "
-                "Excel (.xlsx) and pick that file."
-            )
+    start = data.removeprefix(b"\xef\xbb\xbf").lstrip()
+    kinds = [kind for magic, kind in _SIGNATURES if data.startswith(magic)]
+    kinds += [kind for pattern, kind in _TEXT_SIGNATURES if pattern.match(start)]
+    if kinds:
+        raise DataError(
+            f"The file is {kinds[0]}, which cannot be read here. Save the table as CSV or "
+            "Excel (.xlsx) and pick that file."
+        )

@@ -510,6 +510,23 @@ def test_binary_input(data, fact):
     assert_read_error(data, fact)
 
 
+@pytest.mark.parametrize(
+    ("data", "fact"),
+    [
+        (b'[\n  {"id": 1, "name": "a"},\n  {"id": 2, "name": "b"}\n]\n', "JSON data"),
+        (b'\xef\xbb\xbf{"rows": [{"id": 1}]}', "JSON data"),
+        (b'<?xml version="1.0"?>\n<rows><row id="1"/></rows>\n', "XML document"),
+        (b"<!DOCTYPE html>\n<html><table><tr><td>1</td></tr></table></html>", "web page"),
+    ],
+    ids=["json", "json-bom", "xml", "html"],
+)
+def test_text_that_is_no_table_is_named_for_what_it_is(data, fact):
+    # A JSON file was told "The file has a header row but no rows of data under it".
+    assert_read_error(data, fact, "Save the table as CSV")
+    # A table whose first name is in brackets is still a table.
+    assert list(read("[Date],[Value]\n2024-01-01,3\n").frame.columns) == ["[Date]", "[Value]"]
+
+
 def _zip(files: dict[str, bytes]) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
