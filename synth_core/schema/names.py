@@ -77,6 +77,15 @@ STAFF_WORDS = _words(
     "physician provider recruiter rep representative salesperson seller staff surgeon teacher "
     "therapist"
 )
+# Words of companies' names ('General Electric', 'HSBC Holdings', 'Toyota Motor'): a column
+# called just 'name' where many values hold one names firms, not people.
+COMPANY_WORDS = _words(
+    "ag airlines bancorp bank capital chemical chemicals co communications company corp "
+    "corporation electric energy financial gmbh group holding holdings inc industries insurance "
+    "international intl llc ltd motor motors nv oil partners petroleum pharmaceuticals plc sa "
+    "steel stores systems technologies telecom trust"
+)
+COMPANY_MIN_SHARE = 0.15  # of a column's values that hold one of them
 # Names of things rather than people: 'Product Name', 'City', 'Customer Segment'.
 NOT_PERSON_WORDS = _words(
     "account brand business category city class code company country county department district "

@@ -15,6 +15,8 @@ from synth_core.schema.messages import quote
 from synth_core.schema.names import (
     ADDRESS_WORDS,
     CODE_WORDS,
+    COMPANY_MIN_SHARE,
+    COMPANY_WORDS,
     ID_WORDS,
     NATIONAL_ID_PHRASES,
     NOT_ADDRESS_WORDS,
@@ -207,12 +209,21 @@ def text_person_name(column: TextSample) -> Finding | None:
         return None
     # A column called just 'name' names anything; in lower case ('big_meat', 'the_greek': the
     # pizzas of a menu) it names people only if they hold first names.
-    generic = set(tokens) <= {"name", "names"} and column.passes(_lower_case, PII_MIN_SHARE)
+    called_name = set(tokens) <= {"name", "names"}
+    generic = called_name and (
+        column.passes(_lower_case, PII_MIN_SHARE)
+        or column.passes(_company_words, COMPANY_MIN_SHARE)  # 'Citigroup', 'Toyota Motor'
+    )
     if has_word(tokens, PERSON_WORDS) and not generic:
         return _pii("name", "people's names")
     if column.passes(holds_given_name, GIVEN_NAME_MIN_SHARE):
         return _pii("name", f"people's names, such as {quote(column.texts.iloc[0])}")
     return None
+
+
+def _company_words(texts: pd.Series) -> pd.Series:
+    words = texts.str.lower().str.findall(r"[^\W\d_]+")
+    return words.map(lambda found: not COMPANY_WORDS.isdisjoint(found))
 
 
 def _lower_case(texts: pd.Series) -> pd.Series:

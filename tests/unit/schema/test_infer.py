@@ -309,6 +309,18 @@ def test_names_need_a_hint_and_many_values() -> None:
     assert infer_one(entities, name="Name.of.Covered.Entity").kind is not Kind.PII
 
 
+def test_companies_under_a_column_called_name_are_not_people() -> None:
+    # Forbes' 2,000 firms were "people's names: personal data".
+    firms = ["Citigroup", "General Electric", "American Intl Group", "ExxonMobil", "BP"]
+    firms += ["Bank of America", "HSBC Group", "Toyota Motor", "Fannie Mae", "Wal-Mart Stores"]
+    firms += ["UBS", "ING Group", "Royal Dutch/Shell Group", "Berkshire Hathaway", "IBM"]
+    firms += [f"Firm {chr(65 + i)}{chr(65 + j)} Holdings" for i in range(5) for j in range(5)]
+    info = infer_one(firms, name="name")
+    assert info.kind is not Kind.PII and not info.include
+    people = [f"{a} {b}" for a in ("Ann", "Ravi", "Jo", "Lena", "Tom") for b in "BCDFGHJKLM"]
+    assert infer_one(people * 2, name="name").kind is Kind.PII
+
+
 def test_names_under_any_header_are_found_by_their_first_names() -> None:
     """A customer's name in a German, Dutch or unnamed column: most values hold a first name."""
     first = ["Ilse", "Prof. Peer", "Claus-Dieter", "Jan", "Sophie", "Wendelin", "Greta", "Tomasz"]
