@@ -58,6 +58,16 @@ def read_delimited(
         raise not_text_error()
     if named_like_workbook(name):
         notes.append(EXCEL_NAME_NOTE)
+    filled = [line for line in text[:SAMPLE_CHARS].splitlines() if line.strip()]
+    if (
+        filled
+        and len(text) <= SAMPLE_CHARS
+        and all(line.lstrip().startswith("#") for line in filled)
+    ):
+        raise DataError(
+            "Every line of the file starts with '#', as notes do: there is no table in it. "
+            "Pick the file that holds the table, or remove the '#' from its lines."
+        )
     delimiter, lines_to_skip = choose_delimiter(text, name)
     note_delimiter(delimiter, notes)
     split_on = delimiter or _unused_character(text)

@@ -716,6 +716,11 @@ def test_comment_lines_with_commas_above_a_table_are_left_out_with_a_note():
     assert list(counted.columns) == ["# of orders", "customer", "total"] and len(counted) == 40
 
 
+def test_a_file_of_notes_alone_says_there_is_no_table():
+    # It was told "The table has only 1 row of data".
+    assert_read_error("# Station log, EWR, JFK\n# no readings today\n\n", "no table in it")
+
+
 def test_notes_under_a_table_after_a_blank_line_are_left_out_with_a_note():
     # The World Bank's DataBank download ends so; the two lines were learnt as rows.
     body = "".join(f"C{i},SP.POP,{1000 + i},{1010 + i}\n" for i in range(40))
