@@ -58,12 +58,7 @@ def read_delimited(
         raise not_text_error()
     if named_like_workbook(name):
         notes.append(EXCEL_NAME_NOTE)
-    filled = [line for line in text[:SAMPLE_CHARS].splitlines() if line.strip()]
-    if (
-        filled
-        and len(text) <= SAMPLE_CHARS
-        and all(line.lstrip().startswith("#") for line in filled)
-    ):
+    if notes_only(text):
         raise DataError(
             "Every line of the file starts with '#', as notes do: there is no table in it. "
             "Pick the file that holds the table, or remove the '#' from its lines."
@@ -87,6 +82,17 @@ def read_delimited(
     if skips_title(text, lines_to_skip):
         notes.append(title_note("Line", found.line_of(0), every[:lines_to_skip]))
     return found
+
+
+def notes_only(text: str) -> bool:
+    """Whether every filled line of ``text`` (a whole file of at most ``SAMPLE_CHARS``) starts
+    with '#', as notes do."""
+    filled = [line for line in text[: SAMPLE_CHARS + 1].splitlines() if line.strip()]
+    return (
+        bool(filled)
+        and len(text) <= SAMPLE_CHARS
+        and all(line.lstrip().startswith("#") for line in filled)
+    )
 
 
 def _mark_lone_returns(text: str) -> tuple[str, str | None]:

@@ -29,6 +29,7 @@ from synth_core.tables.delimited import (
     looks_binary,
     named_like_workbook,
     note_delimiter,
+    notes_only,
     skips_title,
     utf16_without_bom,
 )
@@ -60,7 +61,7 @@ def stream_columns(
     not the common case, for the whole-file reader to take. ``notes`` is only added to when the
     text is read here; ``steps`` hears the bytes read after every block."""
     text = _utf8_head(head)
-    if text is None or looks_binary(text[:SAMPLE_CHARS]):
+    if text is None or looks_binary(text[:SAMPLE_CHARS]) or notes_only(text):
         return None
     delimiter, lines_to_skip = choose_delimiter(text, name)
     if delimiter is None or skips_title(text, lines_to_skip):

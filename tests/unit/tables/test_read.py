@@ -716,9 +716,14 @@ def test_comment_lines_with_commas_above_a_table_are_left_out_with_a_note():
     assert list(counted.columns) == ["# of orders", "customer", "total"] and len(counted) == 40
 
 
-def test_a_file_of_notes_alone_says_there_is_no_table():
+def test_a_file_of_notes_alone_says_there_is_no_table(tmp_path):
     # It was told "The table has only 1 row of data".
-    assert_read_error("# Station log, EWR, JFK\n# no readings today\n\n", "no table in it")
+    notes = "# Station log, EWR, JFK\n# no readings today\n\n"
+    assert_read_error(notes, "no table in it")
+    path = tmp_path / "log.csv"  # read from a file, as the command line reads it
+    path.write_text(notes)
+    with pytest.raises(DataError, match="no table in it"):
+        read_table(path)
 
 
 def test_notes_under_a_table_after_a_blank_line_are_left_out_with_a_note():
