@@ -718,7 +718,7 @@ def test_comment_lines_with_commas_above_a_table_are_left_out_with_a_note():
 
 def test_a_file_of_notes_alone_says_there_is_no_table(tmp_path):
     # It was told "The table has only 1 row of data".
-    notes = "# Station log, EWR, JFK\n# no readings today\n\n"
+    notes = "# Station log, EWR, JFK\n# no readings, no gusts, today\n\n"  # rows alike
     assert_read_error(notes, "no table in it")
     path = tmp_path / "log.csv"  # read from a file, as the command line reads it
     path.write_text(notes)
