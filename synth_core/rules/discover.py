@@ -33,6 +33,7 @@ from synth_core.rules.model import (
 )
 from synth_core.rules.values import numbers
 from synth_core.schema import DISCRETE_KINDS, Kind, Schema
+from synth_core.schema.names import name_tokens
 from synth_core.schema.rarity import holders, protected_range
 
 SAMPLE_ROWS = 5_000  # rows candidates are tried on before the whole table confirms them
@@ -129,12 +130,35 @@ def _orders(frame, schema, names, values) -> list[Rule]:
             # The sample's rows are in random order: rolled half-way, each is paired with
             # another at random. An order that holds so too comes from the scales ('total
             # charges at least tenure': dollars and months), not from how the columns relate.
-            if (np.roll(high[both], both.sum() // 2) >= low[both]).mean() > MAX_BASELINE:
+            rolled = (np.roll(high[both], both.sum() // 2) >= low[both]).mean()
+            if rolled > MAX_BASELINE and not named_bounds(before, after):
                 continue
             rule = order_rule(frame, schema, before, after)
             if rule.share >= MIN_SHARE:
                 found.append(rule)
     return found
+
+
+# Words that name the bounds of one measure ('minIntensity' <= 'meanIntensity' <= 'maxIntensity',
+# 'price_low' <= 'price_high'): such an order is the table's own however the scales overlap.
+LOW_WORDS = frozenset({"min", "minimum", "low", "lower", "lowest", "start", "begin", "first"})
+MIDDLE_WORDS = frozenset({"mean", "avg", "average", "median", "mid"})
+HIGH_WORDS = frozenset({"max", "maximum", "high", "upper", "highest", "end", "last"})
+
+
+def named_bounds(before: str, after: str) -> bool:
+    """Whether ``before`` and ``after`` name a lower and a higher bound (or the middle) of the
+    same measure: the same words but for one bound word each, in that order."""
+    low, high = name_tokens(before), name_tokens(after)
+    low_words, high_words = (
+        set(low) & (LOW_WORDS | MIDDLE_WORDS),
+        set(high) & (MIDDLE_WORDS | HIGH_WORDS),
+    )
+    if len(low_words) != 1 or len(high_words) != 1 or low_words == high_words:
+        return False
+    if low_words <= MIDDLE_WORDS and high_words <= MIDDLE_WORDS:
+        return False
+    return [t for t in low if t not in low_words] == [t for t in high if t not in high_words]
 
 
 def order_rule(frame: pd.DataFrame, schema: Schema, before: str, after: str) -> OrderRule:

@@ -248,3 +248,27 @@ def test_an_order_that_the_scales_alone_keep_is_not_proposed():
     }
     assert ("ordered", "shipped") in orders  # shipped on or after ordered: a relation
     assert ("tenure", "TotalCharges") not in orders  # dollars at least months: the scales
+
+
+def test_the_bounds_of_one_measure_keep_their_order_however_their_scales_lie():
+    # A voice recording's intensities: every row has min <= mean <= max, and so would rows
+    # paired at random; 49 % of synthetic rows broke it once no rule was proposed.
+    rng = np.random.default_rng(7)
+    mean = rng.normal(70, 1.5, 800)
+    below, above = rng.uniform(12, 20, 800), rng.uniform(8, 14, 800)
+    below[:8] = above[:8] = 0.5  # a few steady voices: the ranges overlap
+    frame = pd.DataFrame(
+        {
+            "minIntensity": (mean - below).round(3),
+            "meanIntensity": mean.round(3),
+            "maxIntensity": (mean + above).round(3),
+            "loudness": rng.normal(40, 1.0, 800).round(3),  # below every mean, related to none
+        }
+    )
+    orders = {
+        (r.before, r.after)
+        for r in discover_rules(frame, infer_schema(frame))
+        if isinstance(r, OrderRule)
+    }
+    assert {("minIntensity", "meanIntensity"), ("meanIntensity", "maxIntensity")} <= orders
+    assert ("loudness", "meanIntensity") not in orders
