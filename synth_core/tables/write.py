@@ -23,9 +23,9 @@ from synth_core.tables.dialect import PLAIN, WrittenAs
 from synth_core.tables.styles import NumberStyle
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-# A signed number written as text ('-0.62%', '-$1,234.50', '-9.876,25 €') runs nothing: a
-# spreadsheet reads it as the number it is, and an apostrophe would turn it into text.
-SIGNED_NUMBER = r"[+-] ?[$€£¥]? ?\d[\d.,' \u00a0\u202f]*(?: ?[%€$£¥])?"
+# A signed number written as text ('-0.62%', '-$1,234.50', '-9.876,25 €', '-1.31e+00') runs
+# nothing: a spreadsheet reads it as the number it is, and an apostrophe would turn it into text.
+SIGNED_NUMBER = r"[+-] ?[$€£¥]? ?\d[\d.,' \u00a0\u202f]*(?:[eE][+-]?\d+)?(?: ?[%€$£¥])?"
 
 _CSV_LINE_END = "\r\n"  # RFC 4180; also makes the writer quote a lone "\r" inside a value
 _XLSX_MAX_ROWS = 1_048_576

@@ -7,7 +7,9 @@ import pandas as pd
 import pytest
 
 from synth_core.tables import ReadLimits, read_table
+from synth_core.tables.dialect import WrittenAs
 from synth_core.tables.styles import NUMBER_STYLES, NumberStyle, written_in_styles
+from synth_core.tables.write import to_csv_bytes
 
 
 @pytest.mark.parametrize(
@@ -139,6 +141,9 @@ def test_scientific_notation_is_read_as_numbers_and_written_back_alike() -> None
     made = pd.DataFrame({"jitter": [3.739023877724989e-05, -0.5], "ratio": [0.596852, 1.0]})
     written = written_in_styles(made, frame.attrs[NUMBER_STYLES])
     assert written["jitter"].tolist() == ["3.739024e-05", "-5.000000e-01"]
+    # Written to a file, a negative one stays a number (it was "'-5.000000e-01", text).
+    csv = to_csv_bytes(made, WrittenAs(number_formats=frame.attrs[NUMBER_STYLES])).decode()
+    assert csv.splitlines()[2] == "-5.000000e-01,1.000000e+00"
     assert written["ratio"].tolist() == ["5.968520e-01", "1.000000e+00"]
     assert NumberStyle.of("0.00E+00").write(pd.Series([1234.5])).tolist() == ["1.23E+03"]
 

@@ -64,7 +64,8 @@ def test_neutralise_formulas_prefixes_text_only():
 def test_signed_numbers_written_as_text_stay_numbers():
     # Money and shares in the column's own style: a spreadsheet reads them as numbers.
     kept = ["-0.62%", "-$1,234.50", "-9.876,25 €", "+1", "-1 003,25 €", "-12"]
-    risky = ["-2+3", "-1)*cmd|' /C calc'!A0", "+A1", "-$", "-1%%"]
+    kept += ["-1.310063e+00", "-6.7e-05", "+2E+03"]  # scientific notation, as read
+    risky = ["-2+3", "-1)*cmd|' /C calc'!A0", "+A1", "-$", "-1%%", "-1e5*A1"]
     safe = neutralise_formulas(pd.DataFrame({"t": kept + risky}))
     assert safe["t"].tolist() == kept + ["'" + text for text in risky]
 
