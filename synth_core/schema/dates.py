@@ -54,8 +54,11 @@ _DATE_SHAPES = (
 )
 _TIME_PART = (
     r"(?:(?P<tsep>[ T])(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<sec>\d{2}))?"
-    r"(?:(?P<psep> ?)(?P<ampm>[AaPp][Mm]))?(?P<zone>Z?))?"  # 'Z': ISO 8601's UTC mark
+    # 'Z' (ISO 8601's UTC mark) or an offset from UTC ('+02:00', '-0400')
+    r"(?:(?P<psep> ?)(?P<ampm>[AaPp][Mm]))?(?P<zone>Z|[+-]\d{2}:?\d{2}|))?"
 )
+# Written for times read with several offsets (%z): the same instants in UTC.
+UTC_OFFSET = "+00:00"
 # A time of day alone ('11:38:36', '9:05 PM'): read as that time on 1 January 1900, and written
 # back without the date. The empty 'zone' and 'tsep' groups let ``_time_format`` read it as it
 # reads the time part of a date.
@@ -95,7 +98,11 @@ def split_formats(fmt: str) -> list[str]:
 
 def _parse_one(text: pd.Series, fmt: str) -> pd.Series:
     try:
-        parsed = pd.to_datetime(text, format=_pandas_format(fmt), errors="coerce")
+        if "%z" in fmt:  # offsets that differ between rows: each instant, in UTC
+            parsed = pd.to_datetime(text, format=_pandas_format(fmt), errors="coerce", utc=True)
+            parsed = parsed.dt.tz_localize(None)
+        else:
+            parsed = pd.to_datetime(text, format=_pandas_format(fmt), errors="coerce")
     except ValueError as error:
         raise SchemaError(
             f"The date format '{fmt}' cannot be used ({error}). "
@@ -111,8 +118,9 @@ def _parse_one(text: pd.Series, fmt: str) -> pd.Series:
 def format_datetimes(values: pd.Series, fmt: str) -> pd.Series:
     """Write datetimes as text with a strftime format (``%-d`` style allowed); NaN for NaT.
 
-    Of several formats, the first (the column's most common) writes."""
-    fmt = split_formats(fmt)[0]
+    Of several formats, the first (the column's most common) writes; times read with their
+    offsets (``%z``) are written in UTC, with its offset."""
+    fmt = split_formats(fmt)[0].replace("%z", UTC_OFFSET)
     stamps = values
     if not ptypes.is_datetime64_any_dtype(values.dtype):
         stamps = pd.to_datetime(values, errors="coerce")
@@ -319,7 +327,11 @@ def _time_format(parts: pd.DataFrame, weights: np.ndarray) -> str:
         time += ":%S"
     if twelve_hour:
         time += f"{_most_common(parts['psep'].fillna(''), weights)}%p"
-    return time + _most_common(parts["zone"].fillna(""), weights)
+    zones = parts["zone"].fillna("")
+    offsets = zones[zones.str.match(r"[+-]")]
+    if offsets.nunique() > 1:  # summer and winter time, or places far apart: read each one
+        return time + "%z"
+    return time + _most_common(zones, weights)  # one offset, 'Z' or none: written as it is
 
 
 def _field(letter: str, numbers: pd.Series) -> str:
@@ -356,7 +368,9 @@ def _confirm_datetime(column: TextSample, fmt: str, note: str) -> Finding | None
     shown = parsed_sample[readable].iloc[:PROBE_VALUES]
     rewritten = format_datetimes(shown, fmt).to_numpy(dtype=object)
     exact = rewritten == column.texts[readable].iloc[:PROBE_VALUES].to_numpy(dtype=object)
-    if not exact.all() and FORMAT_SEPARATOR not in fmt:  # a mix: its note says how it is written
+    if "%z" in fmt:
+        reason += f"; their offsets from UTC differ, so they are written in UTC ({UTC_OFFSET})"
+    elif not exact.all() and FORMAT_SEPARATOR not in fmt:  # a mix: its note says how it is written
         reason += "; some values are written a little differently and will come out in this format"
     unread = int((~read).sum())
     if unread:

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from synth_core.errors import SchemaError
 from synth_core.schema import MODELLED_KINDS, Kind, Schema, infer_schema, parse_schema_json
+from synth_core.schema.dates import format_datetimes, parse_datetimes
 from synth_core.tables.read import read_table
 from tests.sales_table import KEY_COLUMNS, SALES_KINDS, sales_orders
 from tests.unit.schema.schema_cases import FIXTURES, infer_one, schema_json
@@ -614,6 +615,24 @@ def test_iso_timestamps_with_a_utc_mark_are_dates() -> None:
     info = infer_one([f"2013-01-{d:02d}T{h:02d}:00:00Z" for d in range(1, 29) for h in (5, 9)])
     assert info.kind is Kind.DATETIME
     assert info.datetime_format == "%Y-%m-%dT%H:%M:%SZ"
+
+
+def test_iso_timestamps_with_offsets_from_utc_are_dates() -> None:
+    # Storm advisories at '1975-06-26T20:00:00-04:00' were left out as "a key that links rows".
+    days = [f"2013-{m:02d}-{d:02d}" for m in (1, 7) for d in range(1, 29)]
+    one_zone = infer_one([f"{day}T{h:02d}:00:00+02:00" for day in days for h in (5, 9)])
+    assert (one_zone.kind, one_zone.datetime_format) == (Kind.DATETIME, "%Y-%m-%dT%H:%M:%S+02:00")
+    # Summer and winter time: each value read with its offset, written as the same instant in UTC.
+    seasons = [f"{day}T20:00:00{'-04:00' if day[5:7] == '07' else '-05:00'}" for day in days]
+    info = infer_one(seasons * 2)
+    assert (info.kind, info.datetime_format) == (Kind.DATETIME, "%Y-%m-%dT%H:%M:%S%z")
+    assert "written in UTC" in info.reason
+    read = pd.Series(["2013-07-01T20:00:00-04:00", "2013-01-01T20:00:00-05:00"])
+    stamps = parse_datetimes(read, info.datetime_format)
+    assert format_datetimes(stamps, info.datetime_format).tolist() == [
+        "2013-07-02T00:00:00+00:00",
+        "2013-01-02T01:00:00+00:00",
+    ]
 
 
 def test_row_numbers_of_a_sample_kept_in_order_are_an_identifier() -> None:
