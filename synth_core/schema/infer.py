@@ -97,26 +97,29 @@ def infer_schema(
     if dialect.decimal == ",":
         columns = [_with_decimal_comma(column) for column in columns]
     schema = Schema(columns, len(frame), dialect)
-    _leave_out_one_offs_by_holder(frame, schema)
+    _mark_rare_text(frame, schema)
     return schema
 
 
-def _leave_out_one_offs_by_holder(frame: pd.DataFrame, schema: Schema) -> None:
+def _mark_rare_text(frame: pd.DataFrame, schema: Schema) -> None:
     """Where a person has several rows (``rarity.holder_column``), leave out the text columns
-    most of whose values fewer than ``RARE_BELOW`` people hold: counted by rows, one person's
-    job title on each of their ten rows looks common."""
+    most of whose values fewer than ``RARE_BELOW`` people hold (counted by rows, one person's
+    job title on each of their ten rows looks common); and say in a kept text column's reason
+    how much of it comes out as ``RARE_LABEL``, where that is much."""
     holder = holder_column(frame, schema)
-    if holder is None:
-        return
-    owners = holder_codes(frame[holder])
+    owners = None if holder is None else holder_codes(frame[holder])
     for info in schema.columns:
         if not (info.include and info.kind == Kind.CATEGORICAL):
             continue
         values = frame[info.name]
         if not (pd.api.types.is_object_dtype(values) or pd.api.types.is_string_dtype(values)):
             continue
-        if reason := one_offs_by_holder(values, owners, holder):
-            info.include, info.reason = False, reason
+        if found := one_offs_by_holder(values, owners, holder):
+            left_out, reason = found
+            if left_out:
+                info.include, info.reason = False, reason
+            else:
+                info.reason += f"; {reason}"
 
 
 def _with_decimal_comma(info: ColumnInfo) -> ColumnInfo:

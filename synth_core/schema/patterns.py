@@ -49,6 +49,7 @@ SENTENCE_MIN_SHARE = 0.5  # of values written as sentences: notes, free text
 NAME_MAX_WORDS = 8  # 'Cumings, Mrs. John Bradley (Florence Briggs Thayer)' is 7
 GIVEN_NAME_MIN_SHARE = 0.6  # of values holding a known first name: names whatever the header
 ONE_OFF_MIN_SHARE = 0.5  # of values that fewer than RARE_BELOW rows share: left out by default
+RARE_NOTE_SHARE = 0.2  # ... kept, but the reason says how much comes out as RARE_LABEL
 
 BOOLEAN_PAIRS = frozenset(
     frozenset(pair)
@@ -359,14 +360,26 @@ def text_one_offs(column: TextSample) -> Finding | None:
     return None if reason is None else Finding(Kind.CATEGORICAL, reason, left_out=True)
 
 
-def one_offs_by_holder(values: pd.Series, owners: np.ndarray, holder: str) -> str | None:
-    """Why a text column is left out where most of its rows hold a value that fewer than
-    ``RARE_BELOW`` people share (a person's job title or home town, on each of their rows), with
-    ``owners`` saying whose each row is (``rarity.holders``, by the column ``holder``); None
-    when most values are shared."""
+def one_offs_by_holder(values: pd.Series, owners: np.ndarray | None, holder: str | None):
+    """(left out, reason) of a kept text column by how many of its rows hold a value that
+    fewer than ``RARE_BELOW`` people share (a person's job title or home town, on each of their
+    rows; ``owners`` says whose each row is, by the column ``holder``), or rows where no column
+    says whose they are: most, left out and why; ``RARE_NOTE_SHARE`` or more, kept with what
+    comes out as ``RARE_LABEL``; None otherwise."""
     present = values.notna().to_numpy()
-    who = f"people share (told apart by {quote(holder)})"
-    return _one_offs(values[present].astype(str), owners[present], who)
+    texts = values[present].astype(str)
+    who = "rows share" if holder is None else f"people share (told apart by {quote(holder)})"
+    if holder is not None and (reason := _one_offs(texts, owners[present], who)):
+        return True, reason
+    if len(texts) < IDENTIFIER_MIN_VALUES:
+        return None
+    share = rare_share(texts, None if owners is None else owners[present])
+    if share < RARE_NOTE_SHARE:
+        return None
+    return False, (
+        f"{rough_percent(share)} of rows hold a value that fewer than {RARE_BELOW} {who}: "
+        f"those come out as {quote(RARE_LABEL)}"
+    )
 
 
 def _one_offs(values: pd.Series, owners: np.ndarray | None, who: str) -> str | None:
