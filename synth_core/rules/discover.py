@@ -44,6 +44,7 @@ MIN_SHARE = 0.99  # of the real rows: a weaker pattern is not proposed
 MAPPING_REPEATS = 5  # a determining column's values are seen this often in the sample, on average
 MAX_MAPPING_COLUMNS = 100  # mappings are tried among at most this many columns (pairs grow as n²)
 MAX_BASELINE = 0.95  # a target this dominated by one value is obeyed by chance
+MAX_NUMBER_SOURCE = 24  # values of a number with decimals that may decide another column
 MAX_NUMBER_COLUMNS = 20  # sums and orders are tried among at most this many number columns
 NUMBER_KINDS = (Kind.NUMERICAL, Kind.INTEGER)
 
@@ -192,8 +193,14 @@ def _mappings(frame, schema, names, sample) -> list[Rule]:
         share, baseline = _determined_share(codes[source], codes[target])
         if share >= MIN_SHARE and baseline <= MAX_BASELINE:
             holds[(source, target)] = True
+    measured = {n for n in candidates if _measured(schema, sample[n])}
     found = []
     for source, target in holds:
+        if source in measured and any(
+            other not in measured and decided == target and (source, other) not in holds
+            for other, decided in holds
+        ):
+            continue  # a lab result's unit, which its test (not decided by it) already decides
         one_to_one = (target, source) in holds
         if one_to_one and names.index(target) < names.index(source):
             continue  # one rule per pair, from the column that comes first
@@ -202,6 +209,18 @@ def _mappings(frame, schema, names, sample) -> list[Rule]:
         if rule.share >= MIN_SHARE and len(rule.pairs) <= MAX_PAIRS:
             found.append(rule)
     return found
+
+
+def _measured(schema: Schema, values: pd.Series) -> bool:
+    """Whether a column is a measurement with decimals and more values than a short list of
+    levels: where a column of a few labels decides a target too (a lab test its unit), such a
+    measurement deciding it (each result in one unit's range) is chance, and a rule from it
+    would reject every generated value it never saw. An interest rate deciding a loan's grade
+    stays a rule: it decides the sub-grade, which decides the grade."""
+    if schema[values.name].kind not in NUMBER_KINDS or values.nunique() <= MAX_NUMBER_SOURCE:
+        return False
+    numbers = pd.to_numeric(values, errors="coerce").dropna()
+    return bool((numbers % 1 != 0).any())
 
 
 def _determined_share(source: np.ndarray, target: np.ndarray) -> tuple[float, float]:
