@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 NUMBER_STYLES = "number_styles"  # key of ``DataFrame.attrs``: {column: pattern} as read
+GENERAL = "General"  # Excel's pattern for numbers as short as they read
 
 _PATTERN = re.compile(r"^(?P<pre>[^#0]*)(?P<digits>[#0][#0.,' \xa0\u202f]*0|0)(?P<post>[^#0]*)$")
 _GROUPED = re.compile(r"^#(?P<sep>[.,' \xa0\u202f])##0(?:(?P<point>[.,])(?P<zeros>0+))?$")
@@ -37,10 +38,15 @@ class NumberStyle:
     decimals: int = 0
     parenthesised: bool = False  # negatives written '($5,000.00)', as accountants write them
     exponent: str = ""  # 'e' or 'E': scientific notation ('8.198567e-01', pattern '0.000000e+00')
+    # Excel's General: each number as short as it reads, whole ones without decimals ('80',
+    # '0.512'), where a column mixes them; a plain float would be written '80.0'.
+    general: bool = False
 
     @property
     def pattern(self) -> str:
         """The style as a pattern such as ``$#,##0.00`` (see the module's docstring)."""
+        if self.general:
+            return GENERAL
         digits = f"#{self.thousands}##0" if self.thousands else "0"
         if self.decimals:
             digits += self.decimal + "0" * self.decimals
@@ -53,6 +59,8 @@ class NumberStyle:
         """The style as an Excel number format ('"$"#,##0.00', '#,##0.00" €"'): Excel writes
         its own separators for the reader's language, and shows the text around the digits as
         it is (a '%' quoted, so that the value is not multiplied by 100)."""
+        if self.general:
+            return GENERAL
         digits = "#,##0" if self.thousands else "0"
         if self.decimals:
             digits += "." + "0" * self.decimals
@@ -73,6 +81,8 @@ class NumberStyle:
             )
         if negative:
             return replace(cls.of(positive), parenthesised=True)
+        if pattern == GENERAL:
+            return cls(general=True)
         if isinstance(pattern, str) and (scientific := _SCIENTIFIC.match(pattern)):
             point = scientific["point"] or "."
             return cls(
@@ -96,6 +106,10 @@ class NumberStyle:
         numbers = pd.to_numeric(values, errors="coerce").to_numpy(dtype=np.float64)
         present = np.isfinite(numbers)
         out = pd.Series(np.nan, index=values.index, dtype=object, name=values.name)
+        if self.general:
+            shown = [f"{n:.0f}" if n == int(n) else repr(float(n)) for n in numbers[present]]
+            out[present] = np.array(shown, dtype=object)
+            return out
         if self.exponent:
             plain = [
                 f"{abs(number):.{self.decimals}{self.exponent}}" for number in numbers[present]

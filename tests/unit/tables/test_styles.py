@@ -157,3 +157,21 @@ def test_fixed_places_are_kept_beside_words_for_no_value() -> None:
     ).frame
     assert frame["fertility"].isna().sum() == 3
     assert frame.attrs[NUMBER_STYLES] == {"fertility": "0.00"}
+
+
+def test_whole_numbers_written_without_decimals_beside_decimals_stay_so() -> None:
+    # Lab results: enzymes in whole units ('80'), bilirubin in thousandths ('0.512'); 74 % of
+    # the synthetic results were written '80.0'.
+    results = [str(40 + i) if i % 3 else f"0.{500 + i}" for i in range(30)]
+    frame = read_table(
+        ("test,result\n" + "".join(f"t{i % 3},{r}\n" for i, r in enumerate(results))).encode()
+    ).frame
+    assert frame.attrs[NUMBER_STYLES] == {"result": "General"}
+    made = pd.DataFrame({"test": ["a"] * 4, "result": [80.0, 0.512, -3.0, float("nan")]})
+    written = to_csv_bytes(made, WrittenAs(number_formats=frame.attrs[NUMBER_STYLES])).decode()
+    assert written.splitlines() == ["test,result", "a,80", "a,0.512", "a,-3", "a,"]
+    # A file that writes whole floats '80.0' (pandas) keeps them so: no style recorded.
+    pandas_written = read_table(
+        b"result\n" + b"".join(b"%d.0\n0.5%d\n" % (i, i) for i in range(15))
+    ).frame
+    assert NUMBER_STYLES not in pandas_written.attrs or not pandas_written.attrs[NUMBER_STYLES]
