@@ -80,6 +80,7 @@ DEFAULT_MAX_ROWS = 50_000  # rows per table; larger tables are subsampled (seede
 IDENTIFIER_SHARE = {Kind.CATEGORICAL: 0.5, Kind.INTEGER: 0.95}  # distinct values / rows
 FEW_TEST_ROWS = 500  # below this the usefulness and DCR scores are noisy, and the notes say so
 NO_SIGNAL = 0.05  # a real-data model beats guessing by less than this: nothing to compare
+UNCOMPARED_SHOWN = 5  # columns the scores leave out that the notes name
 
 
 @dataclass(frozen=True)
@@ -244,6 +245,8 @@ def _inputs(real, synthetic, holdout, schema, target, max_rows, seed, notes):
     """The tables cut to the schema's included columns and bounded to ``max_rows`` rows (an
     empty holdout as None), and those columns; raises when they cannot be compared."""
     columns = _columns(schema, real, synthetic, holdout)
+    if note := _uncompared(schema, columns):
+        notes.append(note)
     if target is not None:
         _check_target(schema, columns, target)
     real = _bounded(real[columns], "real", max_rows, seed, notes)
@@ -253,6 +256,21 @@ def _inputs(real, synthetic, holdout, schema, target, max_rows, seed, notes):
     else:
         holdout = None
     return real, synthetic, holdout, columns
+
+
+def _uncompared(schema: Schema, columns: list[str]) -> str | None:
+    """What a reader of the scores should know when they cover only some of the real table's
+    columns: a score over one column of five is not the copy of the table it reads as."""
+    others = [name for name in schema.names if name not in columns]
+    if not others:
+        return None
+    shown = ", ".join(f"'{name}'" for name in others[:UNCOMPARED_SHOWN])
+    more = f" and {len(others) - UNCOMPARED_SHOWN:,} more" if len(others) > UNCOMPARED_SHOWN else ""
+    return (
+        f"The scores cover {len(columns):,} of the real table's {len(schema.names):,} columns; "
+        f"{shown}{more} are not compared (left out: identifiers, free text, personal data, "
+        "constants, or columns you left out)."
+    )
 
 
 def _rows_used(real, synthetic, holdout) -> dict[str, int]:
