@@ -50,7 +50,13 @@ ADDABLE = {
     RuleKind.MAPPING: "One column determines another",
     RuleKind.ARITHMETIC: "A column is the sum, difference, product or ratio of two others",
 }
-OPERATOR_WORDS = {"+": "sum (+)", "-": "difference (−)", "*": "product (×)", "/": "ratio (÷)"}
+OPERATOR_WORDS = {
+    "+": "sum (+)",
+    "-": "difference (−)",
+    "*": "product (×)",
+    "/": "ratio (÷)",
+    "%": "percentage (÷, × 100)",
+}
 
 
 def columns_needed(kind: RuleKind) -> tuple[str, ...]:

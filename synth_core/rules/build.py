@@ -48,7 +48,9 @@ def rule_from_columns(
             f"A {kind.value} rule needs {len(needed)} different columns: {', '.join(needed)}."
         )
     if operator not in OPERATORS:
-        raise RuleError("Pick +, -, * or / for a sum, difference, product or ratio.")
+        raise RuleError(
+            "Pick +, -, * or / for a sum, difference, product or ratio, or % for a percentage."
+        )
     check_rule_columns([_unlearned(kind, columns, operator)], schema, schema.included_names)
     rule = _learned(kind, columns, frame, schema, operator)
     check_real_shares([rule], frame, schema)

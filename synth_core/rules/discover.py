@@ -309,7 +309,8 @@ def _sums(frame, schema, names, values) -> list[Rule]:
     return _one_per_sum(found)
 
 
-_INVERSE = {"-": "+", "/": "*"}  # a difference reads a sum backwards, a ratio a product
+# A difference reads a sum backwards, a ratio a product; a percentage has no total to read.
+_INVERSE = {"-": "+", "/": "*", "%": "%"}
 
 
 def _one_per_sum(found: list[ArithmeticRule]) -> list[Rule]:

@@ -38,7 +38,8 @@ from synth_core.wording import plain_range, with_decimal_comma
 GAP_QUANTILES = 41
 #: Pairs a mapping may hold (a determining column has at most this many values).
 MAX_PAIRS = 1_000
-OPERATORS = {"+": "+", "-": "−", "*": "×", "/": "÷"}
+# '%': a share in percent, left ÷ right × 100 (a loan as a percent of the price).
+OPERATORS = {"+": "+", "-": "−", "*": "×", "/": "÷", "%": "÷"}
 
 
 class RuleKind(enum.StrEnum):
@@ -262,7 +263,8 @@ class ArithmeticRule:
         return (self.target, self.left, self.right)
 
     def describe(self, schema: Schema) -> str:
-        return f"{self.target} = {self.left} {OPERATORS[self.operator]} {self.right}"
+        percent = " × 100" if self.operator == "%" else ""
+        return f"{self.target} = {self.left} {OPERATORS[self.operator]} {self.right}{percent}"
 
     def computed(self, frame: pd.DataFrame, schema: Schema) -> np.ndarray:
         left, right = numbers(frame, self.left, schema), numbers(frame, self.right, schema)
@@ -295,7 +297,7 @@ class ArithmeticRule:
     def from_dict(cls, data: dict[str, Any]) -> ArithmeticRule:
         operator = data.get("operator")
         if operator not in OPERATORS:
-            raise RuleError("An arithmetic rule's operator must be +, -, * or /.")
+            raise RuleError("An arithmetic rule's operator must be +, -, *, / or %.")
         return cls(
             _text(data, "target"), _text(data, "left"), operator, _text(data, "right"), _share(data)
         )
@@ -455,8 +457,9 @@ def combine(left: np.ndarray, operator: str, right: np.ndarray) -> np.ndarray:
     """``left`` op ``right``, element by element; a ratio by 0 is NaN (the rule does not
     apply), never infinite."""
     with np.errstate(divide="ignore", invalid="ignore"):  # infinite values: NaN, not applied
-        if operator == "/":
-            return np.where(right == 0, np.nan, left / np.where(right == 0, 1.0, right))
+        if operator in "/%":
+            ratio = np.where(right == 0, np.nan, left / np.where(right == 0, 1.0, right))
+            return ratio * 100 if operator == "%" else ratio
         return {"+": left + right, "-": left - right, "*": left * right}[operator]
 
 

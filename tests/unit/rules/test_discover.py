@@ -10,6 +10,7 @@ from synth_core.rules import (
     OrderRule,
     RangeRule,
     discover_rules,
+    rule_from_dict,
 )
 from synth_core.rules.model import MAX_PAIRS
 from synth_core.schema import infer_schema
@@ -86,6 +87,23 @@ def test_an_average_is_found_as_a_ratio_and_mended_from_its_parts():
         1.0,
         round(broken["volume"][2] / 20),
     ]
+
+
+def test_a_share_in_percent_is_found_once_and_mended_from_its_parts():
+    # A loan as a percent of the price ('94,56 %'): 0.4 % of synthetic rows agreed with it.
+    rng = np.random.default_rng(9)
+    price = rng.integers(800, 4000, 600)
+    loan = (price * rng.uniform(0.3, 1.0, 600)).round(-1)
+    frame = pd.DataFrame({"loan": loan, "price": price, "financed": (loan / price * 100).round(2)})
+    schema = infer_schema(frame)
+    sums = found(discover_rules(frame, schema), ArithmeticRule)
+    assert [s.describe(schema) for s in sums] == ["financed = loan ÷ price × 100"]
+    broken = frame.head(2).assign(financed=[1.0, 2.0])
+    sums[0].mend(broken, schema, np.random.default_rng(0))
+    assert (
+        broken["financed"].tolist() == (frame["loan"] / frame["price"] * 100).round(2)[:2].tolist()
+    )
+    assert rule_from_dict(sums[0].to_dict()) == sums[0]
 
 
 def test_columns_at_a_fixed_rate_are_found_with_the_rate_as_written():

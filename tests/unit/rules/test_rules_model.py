@@ -46,7 +46,7 @@ def test_a_column_at_a_fixed_rate_is_mended_from_its_source_and_reads_as_written
         ({"kind": "order", "before": "a", "after": "b", "gaps": [-1.0]}, "gaps"),
         ({"kind": "mapping", "source": "a", "target": "b", "pairs": [[1, 2, 3]]}, "pairs"),
         (
-            {"kind": "arithmetic", "target": "a", "left": "b", "operator": "%", "right": "c"},
+            {"kind": "arithmetic", "target": "a", "left": "b", "operator": "^", "right": "c"},
             "operator",
         ),
         ({"kind": "range", "column": "", "low": 0, "high": 1}, "name a column"),
