@@ -299,6 +299,8 @@ def _sums(frame, schema, names, values) -> list[Rule]:
             for operator in OPERATORS:
                 if operator in "+*" and left > right:
                     continue  # + and × read the same both ways
+                if operator == "%" and not _written_as_percent(schema, target):
+                    continue
                 if _holds(values, target, left, operator, right, close, probe) and _holds(
                     values, target, left, operator, right, close, slice(None)
                 ):
@@ -307,6 +309,15 @@ def _sums(frame, schema, names, values) -> list[Rule]:
                     if share >= MIN_SHARE:
                         found.append(ArithmeticRule(target, left, operator, right, share))
     return _one_per_sum(found)
+
+
+def _written_as_percent(schema: Schema, name: str) -> bool:
+    """Whether a column shows itself as a percentage ('94,56 %', or '%' in its name): only such
+    a column is tried as a share of two others in percent. Mending plain shares of a census
+    table from its counts (popwhite ÷ poptotal × 100) cost it more fidelity than it kept
+    (bench/README.md, session 17)."""
+    info = schema[name]
+    return "%" in name or (info.number_format or "").rstrip().endswith("%")
 
 
 # A difference reads a sum backwards, a ratio a product; a percentage has no total to read.
