@@ -10,7 +10,7 @@ def _words(text: str) -> frozenset[str]:
 
 
 ID_WORDS = (
-    frozenset({"id", "ids", "uuid", "guid", "pid", "sku"})
+    frozenset({"id", "ids", "uuid", "guid", "pid", "sku", "bib"})  # 'bib': a runner's number
     # written as one word: a survey's 'idno' (European Social Survey); 'caseid' and the like are
     # found by their parts (KEYED_WORDS)
     | frozenset({"idno", "idnr", "idnum"})

@@ -447,7 +447,16 @@ def test_identifier_numbers() -> None:
     spread = rng.choice(10**9, size=50, replace=False)
     assert infer_one(spread, name="population").kind is Kind.INTEGER  # unique, not counting up
     # Named as one word, as surveys do (the European Social Survey's respondent numbers).
-    for name in ("idno", "caseid", "RespondentID", "unitid", "custno", "orderkey", "site_userid"):
+    for name in (
+        "idno",
+        "caseid",
+        "RespondentID",
+        "unitid",
+        "custno",
+        "orderkey",
+        "site_userid",
+        "Bib",
+    ):
         assert infer_one(spread, name=name).kind is Kind.IDENTIFIER, name
     for name in ("paid", "valid", "covid", "hybrid", "casino", "unit"):  # words, not keys
         assert infer_one(spread, name=name).kind is Kind.INTEGER, name
