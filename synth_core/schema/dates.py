@@ -25,6 +25,7 @@ from synth_core.errors import SchemaError
 from synth_core.schema.findings import PROBE_VALUES, Finding, TextSample
 from synth_core.schema.kinds import Kind
 from synth_core.schema.messages import describe_value, join_quoted, quote
+from synth_core.schema.names import has_word
 
 NS_PER_SECOND = 1_000_000_000
 DATETIME_MIN_SHARE = 0.95  # of values that must read as dates with one format (or a mix)
@@ -65,6 +66,11 @@ UTC_OFFSET = "+00:00"
 _TIME_OF_DAY = (
     r"(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<sec>\d{2}))?"
     r"(?:(?P<psep> ?)(?P<ampm>[AaPp][Mm]))?(?P<zone>)(?P<tsep>)"
+)
+# Names of times that are lengths, not moments ('Net Time', 'Pace', 'duration'): under a day,
+# they read and are written as times of day are.
+DURATION_WORDS = frozenset(
+    {"duration", "elapsed", "pace", "net", "gun", "chip", "lap", "split", "runtime", "length"}
 )
 _UNPADDED = re.compile(r"%-([dmHIMSjy])")
 _DIRECTIVE = re.compile(r"%(-?)(.)", re.DOTALL)
@@ -360,7 +366,8 @@ def _confirm_datetime(column: TextSample, fmt: str, note: str) -> Finding | None
     with_time = any(letter in fmt for letter in "HIMS")
     what = "dates and times" if with_time else "dates"
     if not any(f"%{letter}" in fmt.replace("-", "") for letter in "YydmbBj"):
-        what = "times of day"
+        # A race's net time or pace is kept the same way, but it is no time of day.
+        what = "durations" if has_word(column.tokens, DURATION_WORDS) else "times of day"
     reason = f"{what} like {quote(column.values[read].iloc[0])} (format {fmt})"
     if note:
         reason += f"; {note}"

@@ -210,6 +210,13 @@ def test_times_of_day_alone_are_read_and_written_back_without_a_date(values, fmt
     assert format_datetimes(parse_datetimes(series, fmt), fmt).tolist() == values
 
 
+def test_times_named_as_lengths_are_called_durations() -> None:
+    # A race's net times ('0:46:54') were described as "times of day".
+    times = ["0:46:54", "1:05:30", "0:59:59"] * 10
+    assert infer_one(times, name="Net Time").reason.startswith("durations like '0:46:54'")
+    assert infer_one(times, name="opened").reason.startswith("times of day like '0:46:54'")
+
+
 def test_durations_past_a_day_are_not_times_of_day() -> None:
     """Elapsed times with a first field past 23 somewhere ('75:12' minutes, '26:30:00'
     hours) are durations: never read as times, which would blank the long ones."""
