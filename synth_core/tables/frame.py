@@ -143,20 +143,19 @@ def _convert(
 
 def _plain_number_style(parser: NumberParser, column: FactorisedColumn) -> str | None:
     """How a column of plain numbers is written, when a number written plainly would look
-    different: grouped thousands, fixed decimals or scientific notation."""
-    return (
-        _grouped_style(parser, column)
-        or _fixed_places_style(parser, column)
-        or _scientific_style(parser, column)
-        or _general_style(parser, column)
-    )
+    different: grouped thousands, fixed decimals, scientific notation or Excel's General. The
+    values as written are read once, for every style."""
+    bodies, decimals = _places_shown(parser, column)
+    for style in (_grouped_style, _fixed_places_style, _scientific_style, _general_style):
+        if pattern := style(parser, bodies, decimals):
+            return pattern
+    return None
 
 
-def _general_style(parser: NumberParser, column: FactorisedColumn) -> str | None:
+def _general_style(parser: NumberParser, bodies: pd.Series, decimals: pd.Series) -> str | None:
     """``GENERAL`` for a column that mixes whole numbers, written without decimals ('80', as
     Excel, R and databases write them), and numbers with decimals ('0.512'); None otherwise
     (pandas writes a whole float '80.0', and a synthetic copy of its file does too)."""
-    bodies, decimals = _places_shown(parser, column)
     if not (decimals.str.len() > 0).any():
         return None  # whole numbers alone: a column of integers
     numbers = pd.to_numeric(bodies.str.replace(parser.decimal, ".", regex=False), errors="coerce")
@@ -165,11 +164,10 @@ def _general_style(parser: NumberParser, column: FactorisedColumn) -> str | None
     return GENERAL if whole.any() and (plain[whole]).all() else None
 
 
-def _scientific_style(parser: NumberParser, column: FactorisedColumn) -> str | None:
+def _scientific_style(parser: NumberParser, bodies: pd.Series, decimals: pd.Series) -> str | None:
     """The pattern of a column whose every number is written in scientific notation with the
     same number of decimals ('8.198567e-01': an instrument's export), so that the synthetic
     table writes them alike instead of '0.003739023877724989'; None otherwise."""
-    bodies, _ = _places_shown(parser, column)
     point = re.escape(parser.decimal)
     found = bodies.str.extract(rf"^\d(?:{point}(\d+))?([eE])[-+]\d+$")
     if len(found) == 0 or found[1].isna().any() or found[1].nunique() > 1:
@@ -182,13 +180,12 @@ def _scientific_style(parser: NumberParser, column: FactorisedColumn) -> str | N
     ).pattern
 
 
-def _grouped_style(parser: NumberParser, column: FactorisedColumn) -> str | None:
+def _grouped_style(parser: NumberParser, bodies: pd.Series, decimals: pd.Series) -> str | None:
     """The pattern of a column of plain numbers written with thousands separators ('1,069'),
     so that the synthetic table groups them too; None when no value shows one, or when the
     values show different numbers of decimals."""
     if parser.thousands is None:
         return None
-    bodies, decimals = _places_shown(parser, column)
     if not bodies.str.contains(re.escape(parser.thousands), regex=True).any():
         return None
     if decimals.str.len().nunique() > 1:
@@ -196,12 +193,11 @@ def _grouped_style(parser: NumberParser, column: FactorisedColumn) -> str | None
     return style_of("", "", bodies, parser.decimal, parser.thousands)
 
 
-def _fixed_places_style(parser: NumberParser, column: FactorisedColumn) -> str | None:
+def _fixed_places_style(parser: NumberParser, bodies: pd.Series, decimals: pd.Series) -> str | None:
     """The pattern of a column of plain numbers that all show the same 1 to ``FIXED_PLACES_MAX``
     decimals, trailing zeros included ('12.00', '16.50': prices), so that the synthetic table
     writes '12.50', not '12.5'; None otherwise (and where no value ends in a zero, which a
     plain number writes the same)."""
-    _, decimals = _places_shown(parser, column)
     places = decimals.str.len()
     if len(places) == 0 or places.nunique() > 1 or not 1 <= places.iloc[0] <= FIXED_PLACES_MAX:
         return None
