@@ -110,18 +110,19 @@ def quality_reading(real, synthetic, schema: Schema, columns: list[str], seed: i
     shapes = pd.concat(
         [_details(r, "Column Shapes", ["Column", "Metric", "Score"]) for r in reports]
     )
-    trends = [_details(r, "Column Pair Trends", [*_TREND_COLUMNS, _THRESHOLD]) for r in reports]
-    all_pairs = len(columns) * (len(columns) - 1) // 2
+    trends = pd.concat(
+        [_details(r, "Column Pair Trends", [*_TREND_COLUMNS, _THRESHOLD]) for r in reports],
+        ignore_index=True,
+    )
     if len(reports) == 1:
         scores = _scores(reports[0])
     else:
-        shape_score, trend_score = shapes["Score"].mean(), _trend_score(pd.concat(trends))
+        shape_score, trend_score = shapes["Score"].mean(), _trend_score(trends)
         quality = float(np.nanmean([shape_score, trend_score]))
         scores = QualityScores(quality, float(shape_score), float(trend_score))
-    trends = pd.concat(trends, ignore_index=True)
-    pairs = len(trends)
-    trends = trends[[c for c in _TREND_COLUMNS if c in trends.columns]]
-    return QualityReading(scores, shapes.reset_index(drop=True), trends, pairs, all_pairs)
+    all_pairs = len(columns) * (len(columns) - 1) // 2
+    shown = trends[[c for c in _TREND_COLUMNS if c in trends.columns]]
+    return QualityReading(scores, shapes.reset_index(drop=True), shown, len(trends), all_pairs)
 
 
 def column_groups(columns: list[str], seed: int) -> list[list[str]]:
