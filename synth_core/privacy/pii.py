@@ -467,19 +467,21 @@ def _plan_column(info: ColumnInfo, series: pd.Series) -> PiiColumn:
 def _with_references(planned: list[PiiColumn], frame: pd.DataFrame) -> list[PiiColumn]:
     """``planned`` with each new-IDs column that refers to another (``REFERENCE_SHARE`` of its
     values among that column's, which holds one value per row) marked so."""
-    ids = {c.name: c for c in planned if c.treatment == NEW_IDS}
-    keys = [name for name, c in ids.items() if not c.rows_per_key and frame[name].notna().any()]
+    texts = {c.name: _id_texts(frame[c.name], c.numeric) for c in planned if c.treatment == NEW_IDS}
+    keys = [
+        c.name for c in planned if c.name in texts and not c.rows_per_key and len(texts[c.name])
+    ]
     out = []
     for column in planned:
-        texts = _id_texts(frame[column.name], column.numeric) if column.name in ids else None
+        own = texts.get(column.name)
         target = next(
             (
                 key
                 for key in keys
-                if key != column.name
-                and texts is not None
-                and len(texts)
-                and texts.isin(_id_texts(frame[key], ids[key].numeric)).mean() >= REFERENCE_SHARE
+                if own is not None
+                and len(own)
+                and key != column.name
+                and own.isin(texts[key]).mean() >= REFERENCE_SHARE
             ),
             "",
         )
