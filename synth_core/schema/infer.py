@@ -31,7 +31,7 @@ from synth_core.schema.patterns import (
     numeric_code,
     numeric_identifier,
     numeric_phone,
-    one_offs_by_holder,
+    rare_text,
     text_address,
     text_boolean,
     text_email,
@@ -114,7 +114,7 @@ def _mark_rare_text(frame: pd.DataFrame, schema: Schema) -> None:
         values = frame[info.name]
         if not (pd.api.types.is_object_dtype(values) or pd.api.types.is_string_dtype(values)):
             continue
-        if found := one_offs_by_holder(values, owners, holder):
+        if found := rare_text(values, owners, holder):
             left_out, reason = found
             if left_out:
                 info.include, info.reason = False, reason

@@ -356,40 +356,40 @@ def text_one_offs(column: TextSample) -> Finding | None:
     """Short text where most rows hold a value that few rows share (job titles typed by hand,
     the names of a few rows each): learnt, most of it could only come out as ``RARE_LABEL``
     (``synth_core.schema.rarity``), so it is left out unless asked for."""
-    reason = _one_offs(column.values, None, "rows share")
-    return None if reason is None else Finding(Kind.CATEGORICAL, reason, left_out=True)
+    share = _rare_share(column.values, None)
+    if share is None or share < ONE_OFF_MIN_SHARE:
+        return None
+    return Finding(Kind.CATEGORICAL, _one_offs_reason(share, "rows share"), left_out=True)
 
 
-def one_offs_by_holder(values: pd.Series, owners: np.ndarray | None, holder: str | None):
+def rare_text(values: pd.Series, owners: np.ndarray | None, holder: str | None):
     """(left out, reason) of a kept text column by how many of its rows hold a value that
     fewer than ``RARE_BELOW`` people share (a person's job title or home town, on each of their
     rows; ``owners`` says whose each row is, by the column ``holder``), or rows where no column
     says whose they are: most, left out and why; ``RARE_NOTE_SHARE`` or more, kept with what
     comes out as ``RARE_LABEL``; None otherwise."""
     present = values.notna().to_numpy()
-    texts = values[present].astype(str)
+    share = _rare_share(values[present].astype(str), None if owners is None else owners[present])
     who = "rows share" if holder is None else f"people share (told apart by {quote(holder)})"
-    if holder is not None and (reason := _one_offs(texts, owners[present], who)):
-        return True, reason
-    if len(texts) < IDENTIFIER_MIN_VALUES:
+    if share is None or share < RARE_NOTE_SHARE:
         return None
-    share = rare_share(texts, None if owners is None else owners[present])
-    if share < RARE_NOTE_SHARE:
-        return None
+    if holder is not None and share >= ONE_OFF_MIN_SHARE:
+        return True, _one_offs_reason(share, who)
     return False, (
         f"{rough_percent(share)} of rows hold a value that fewer than {RARE_BELOW} {who}: "
         f"those come out as {quote(RARE_LABEL)}"
     )
 
 
-def _one_offs(values: pd.Series, owners: np.ndarray | None, who: str) -> str | None:
-    """Why ``values`` (present ones, text) are left out when most rows hold a value that fewer
-    than ``RARE_BELOW`` rows (or the people of ``owners``: ``who``) share; None otherwise."""
-    if len(values) < IDENTIFIER_MIN_VALUES:
-        return None
-    share = rare_share(values, owners)
-    if share < ONE_OFF_MIN_SHARE:
-        return None
+def _rare_share(values: pd.Series, owners: np.ndarray | None) -> float | None:
+    """The share of ``values`` (present ones, text) that fewer than ``RARE_BELOW`` rows (or the
+    people of ``owners``) share; None for too few values to tell."""
+    return None if len(values) < IDENTIFIER_MIN_VALUES else rare_share(values, owners)
+
+
+def _one_offs_reason(share: float, who: str) -> str:
+    """Why a text column is left out where ``share`` of its rows hold a value that fewer than
+    ``RARE_BELOW`` rows (or people: ``who``) share."""
     return (
         f"{rough_percent(share)} of rows hold a value that fewer than {RARE_BELOW} {who}, "
         f"which could point at one person: learnt, it would come out as {quote(RARE_LABEL)}; "
