@@ -17,7 +17,14 @@ from itertools import islice
 from synth_core.errors import DataError
 from synth_core.tables.dialect import DELIMITERS
 from synth_core.tables.progress import ReadSteps
-from synth_core.tables.rows import footer_note, footer_rows, is_blank, title_note, title_rows
+from synth_core.tables.rows import (
+    footer_note,
+    footer_rows,
+    is_blank,
+    is_note,
+    title_note,
+    title_rows,
+)
 
 _DELIMITER_NAMES = {",": "commas", ";": "semicolons (;)", "\t": "tabs", "|": "vertical bars (|)"}
 SAMPLE_CHARS = 65_536
@@ -88,11 +95,7 @@ def notes_only(text: str) -> bool:
     """Whether every filled line of ``text`` (a whole file of at most ``SAMPLE_CHARS``) starts
     with '#', as notes do."""
     filled = [line for line in text[: SAMPLE_CHARS + 1].splitlines() if line.strip()]
-    return (
-        bool(filled)
-        and len(text) <= SAMPLE_CHARS
-        and all(line.lstrip().startswith("#") for line in filled)
-    )
+    return bool(filled) and len(text) <= SAMPLE_CHARS and all(map(is_note, filled))
 
 
 def _mark_lone_returns(text: str) -> tuple[str, str | None]:

@@ -51,10 +51,15 @@ def _comment(row: Sequence[str], below: Sequence[Sequence[str]]) -> bool:
     """Whether ``row`` is a note written after '#' (a data logger's or a script's lines above
     the table), whatever commas it holds; not a header whose first name starts with '#'
     ('# of orders'), which is as wide as the first row of the table under it."""
-    if not row or not row[0].lstrip().startswith("#"):
+    if not row or not is_note(row[0]):
         return False
-    table = next((r for r in below if _filled(r) >= 2 and not r[0].lstrip().startswith("#")), None)
+    table = next((r for r in below if _filled(r) >= 2 and not is_note(r[0])), None)
     return table is None or len(row) != len(table)
+
+
+def is_note(text: str) -> bool:
+    """Whether a line or a first cell is a note written after '#'."""
+    return text.lstrip().startswith("#")
 
 
 def footer_rows(rows: Sequence[Sequence[str]]) -> int:
