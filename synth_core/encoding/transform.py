@@ -34,6 +34,7 @@ from synth_core.schema import (
 )
 from synth_core.schema.messages import quote
 from synth_core.schema.rarity import (
+    LISTED_MAX,
     RARE_BELOW,
     RARE_LABEL,
     common_values,
@@ -58,10 +59,9 @@ MIN_WEEKDAY_VALUES = 50  # different days drawn at random all miss weekends (5/7
 NUMBER_STEPS = (5, 10, 25, 50, 100, 1000)
 MIN_STEP_VALUES = 20  # a grid a handful of values share may be chance
 TRANSFORM_ROWS = 100_000  # rows encoded at a time
-# A number column of at most LISTED_MAX different values (a menu's prices, counts of children)
-# comes out on its values that RARE_BELOW rows or people share, when those hold LISTED_SHARE of
-# its rows: never between two real values, never on a rare one.
-LISTED_MAX = 50
+# A number column of at most LISTED_MAX different values comes out on its values that RARE_BELOW
+# rows or people share, when those hold LISTED_SHARE of its rows: never between two real
+# values, never on a rare one.
 LISTED_SHARE = 0.95
 
 

@@ -34,7 +34,7 @@ from synth_core.rules.model import (
 from synth_core.rules.values import numbers
 from synth_core.schema import DISCRETE_KINDS, Kind, Schema
 from synth_core.schema.names import name_tokens
-from synth_core.schema.rarity import holders, protected_range
+from synth_core.schema.rarity import LISTED_MAX, holders, protected_range
 
 SAMPLE_ROWS = 5_000  # rows candidates are tried on before the whole table confirms them
 PROBE_ROWS = 200  # rows a sum, product or rate is tried on first
@@ -45,6 +45,7 @@ MAPPING_REPEATS = 5  # a determining column's values are seen this often in the 
 MAX_MAPPING_COLUMNS = 100  # mappings are tried among at most this many columns (pairs grow as n²)
 MAX_BASELINE = 0.95  # a target this dominated by one value is obeyed by chance
 MAX_NUMBER_SOURCE = 24  # values of a number with decimals that may decide another column
+SPARSE_SHARE = 0.01  # of the whole numbers in its range, fewer used: a column of record numbers
 MAX_NUMBER_COLUMNS = 20  # sums and orders are tried among at most this many number columns
 NUMBER_KINDS = (Kind.NUMERICAL, Kind.INTEGER)
 
@@ -194,8 +195,14 @@ def _mappings(frame, schema, names, sample) -> list[Rule]:
         if share >= MIN_SHARE and baseline <= MAX_BASELINE:
             holds[(source, target)] = True
     measured = {n for n in candidates if _measured(schema, sample[n])}
+    unlisted = {n for n in candidates if _unlisted(schema, frame[n])}
     found = []
     for source, target in holds:
+        # Two numberings of the same people: a generated pair meets a real one by chance
+        # alone, and the rule would reject every other row. Record numbers: see _sparse.
+        two_numberings = (target, source) in holds and target in unlisted
+        if source in unlisted and (two_numberings or _sparse(frame[source])):
+            continue
         if source in measured and any(
             other not in measured and decided == target and (source, other) not in holds
             for other, decided in holds
@@ -209,6 +216,23 @@ def _mappings(frame, schema, names, sample) -> list[Rule]:
         if rule.share >= MIN_SHARE and len(rule.pairs) <= MAX_PAIRS:
             found.append(rule)
     return found
+
+
+def _unlisted(schema: Schema, values: pd.Series) -> bool:
+    """Whether a number column has too many values to come out on its real ones (``LISTED_MAX``):
+    a generated value then equals a real one only where it happens to meet one."""
+    return schema[values.name].kind in NUMBER_KINDS and values.nunique() > LISTED_MAX
+
+
+def _sparse(values: pd.Series) -> bool:
+    """Whether whole numbers leave almost every number of their range unused (record numbers
+    like 4835401): a generated value meets a real one by rare chance, so a rule from them
+    leaves almost every row alone, and where one does meet it gives that row the real row's
+    values (a patient's number with that patient's height and race)."""
+    numbers = pd.to_numeric(values, errors="coerce").dropna()
+    if len(numbers) == 0 or (numbers % 1 != 0).any():
+        return False
+    return values.nunique() < SPARSE_SHARE * (numbers.max() - numbers.min() + 1)
 
 
 def _measured(schema: Schema, values: pd.Series) -> bool:

@@ -11,6 +11,7 @@ def _words(text: str) -> frozenset[str]:
 
 ID_WORDS = (
     frozenset({"id", "ids", "uuid", "guid", "pid", "sku", "bib"})  # 'bib': a runner's number
+    | frozenset({"mrn"})  # a medical record number
     # written as one word: a survey's 'idno' (European Social Survey); 'caseid' and the like are
     # found by their parts (KEYED_WORDS)
     | frozenset({"idno", "idnr", "idnum"})
@@ -25,7 +26,7 @@ KEYED_WORDS = _words(
     "account acct branch case client company contract cust customer device emp employee event "
     "firm hh household inst institution invoice item loan member order patient person policy "
     "prod product provider record resp respondent school session shipment shop site store "
-    "student subject supplier ticket trans transaction txn unit user vendor visit"
+    "student subj subject supplier ticket trans transaction txn unit user vendor visit"
 )
 ONE_WORD_KEY_ENDINGS = ("id", "no", "nr", "num", "key")
 # People a column of whole numbers named by one of these words alone ('student') keys.
@@ -135,7 +136,9 @@ def names_people(tokens: tuple[str, ...]) -> bool:
 
 
 def _one_word_key(word: str) -> bool:
-    """'unitid', 'custno', 'orderkey': a thing that keys name and an ID's ending, as one word."""
+    """'unitid', 'custno', 'orderkey': a thing that keys name and an ID's ending, as one word;
+    'schoolid1' too (one key column per wave or grade of a panel)."""
+    word = word.rstrip("0123456789")
     return any(
         word.endswith(ending) and word[: -len(ending)] in KEYED_WORDS
         for ending in ONE_WORD_KEY_ENDINGS

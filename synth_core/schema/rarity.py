@@ -26,6 +26,10 @@ from synth_core.schema.names import STAFF_WORDS, has_word, name_tokens
 
 RARE_BELOW = 5
 RARE_LABEL = "(rare)"
+#: A number column of at most this many different values (a menu's prices, counts of children)
+#: comes out on its real values (``synth_core.encoding.transform``); one of more comes out
+#: between them, so a generated value equals a real one by chance alone.
+LISTED_MAX = 50
 #: A column that says whose row it is names at least this many people: a name column of a few
 #: sales staff is not who the rows are about, and counting by it would make every value rare.
 HOLDERS_MIN = 50

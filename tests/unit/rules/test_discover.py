@@ -320,3 +320,30 @@ def test_a_measurement_decides_no_column_but_whole_levels_may():
     assert ("test", "unit") in mappings
     assert not any(source == "result" for source, _ in mappings)
     assert ("age", "age_band") in mappings
+
+
+def test_record_numbers_decide_nothing_and_pair_with_no_other_numbering():
+    # A clinical export: each patient's record number (seven digits, few of the range used) on
+    # about ten rows, beside the study's own numbering and the patient's height. Rules from the
+    # record number rejected every generated row whose number was not a real one beside a real
+    # study number, and let a real record number through with that patient's height.
+    rng = np.random.default_rng(9)
+    patient = np.repeat(np.arange(140), 10)
+    record = rng.choice(np.arange(1_000_000, 9_999_999), 140, replace=False)
+    frame = pd.DataFrame(
+        {
+            "dossier": record[patient],
+            "volgnummer": patient + 1,
+            "kamer": (rng.permutation(140) + 1000)[patient],  # a second numbering, as dense
+            "height": rng.integers(60, 80, 140)[patient],
+            "dose": rng.integers(100, 400, len(patient)),
+        }
+    )
+    schema = infer_schema(frame)
+    assert schema["dossier"].include  # not named like a key: only its values say what it is
+    mappings = {
+        (r.source, r.target): r for r in discover_rules(frame, schema) if isinstance(r, MappingRule)
+    }
+    assert not any("dossier" in pair for pair in mappings)
+    assert ("volgnummer", "kamer") not in mappings and ("kamer", "volgnummer") not in mappings
+    assert ("volgnummer", "height") in mappings  # numbers used densely: generated ones meet them

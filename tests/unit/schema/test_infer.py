@@ -587,6 +587,10 @@ def test_a_repeating_key_found_by_its_name_or_by_its_codes() -> None:
     assert infer_one(keys + 1, name="lecturer").kind is Kind.IDENTIFIER  # staff have keys too
     assert infer_one(keys + 1, name="students").kind is Kind.INTEGER  # a count
     assert infer_one(keys + 1, name="loan").kind is Kind.INTEGER  # an amount
+    # A clinical export's medical record and subject numbers; a panel's key per grade.
+    for name in ("MRN", "SUBJID", "schoolid1"):
+        assert infer_one(keys + 1_371_071, name=name).kind is Kind.IDENTIFIER, name
+    assert infer_one(keys + 1, name="grade1").kind is Kind.INTEGER
     assert infer_one([f"C{k:03d}x" for k in keys], name="Account").kind is Kind.IDENTIFIER
     assert infer_one([f"k{k}" for k in keys], name="Customer Key").kind is Kind.IDENTIFIER
     # Codes of different lengths, or too few of them, are categories.
