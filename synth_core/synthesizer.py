@@ -303,6 +303,7 @@ class Synthesizer:
         made = len(frame)
         enforced = enforce_rules(frame, self.rules_, self.schema_, rng)
         frame = enforced.frame
+        frame = frame[~_blank_rows(frame, self.copy_rule_)]
         for column, _, value in wanted_values:
             frame = frame[_matches(frame[column], value)]
         return _Made(frame, made, len(frame), enforced.rejected, dict(enforced.by_rule))
@@ -488,6 +489,15 @@ def kept_rules(frame, schema: Schema, config: TrainingConfig, rules: list[Rule] 
     check_rule_columns(rules, schema, schema.included_names)
     check_real_shares(rules, frame, schema)
     return list(rules)
+
+
+def _blank_rows(frame: pd.DataFrame, copy_rule: CopyRule) -> np.ndarray:
+    """Rows without a single value, where no real row was blank: a model that learnt each
+    column's gaps can leave every column of a row empty at once, a row of nothing but commas."""
+    blank = frame.isna().all(axis=1).to_numpy()
+    if blank.any():
+        blank[blank] = copy_rule.shared_by(row_hashes(frame[blank])) == 0
+    return blank
 
 
 def _nothing_kept(conditioned: bool) -> DataError:

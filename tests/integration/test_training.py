@@ -299,6 +299,36 @@ def test_copies_of_training_rows_are_removed_and_counted(monkeypatch, trained, m
     assert merged.empty, "a copy of a training row was kept"
 
 
+def plant_blank_rows(monkeypatch, synth, count: int) -> None:
+    """Make every generated chunk start with ``count`` rows without a single value."""
+    original = synth._generate_frame
+
+    def generate_frame(n, seed=None, rng=None, condition=None):
+        frame = original(n, seed=seed, rng=rng, condition=condition)
+        frame.iloc[: min(count, n)] = None
+        return frame
+
+    monkeypatch.setattr(synth, "_generate_frame", generate_frame)
+
+
+def test_a_row_without_a_single_value_is_drawn_again(monkeypatch, trained):
+    # An 11,598-row school panel came out with six rows of nothing but commas.
+    synth = copy.copy(trained("wgan-gp"))
+    plant_blank_rows(monkeypatch, synth, 7)
+    frame = synth.generate(100, seed=4).frame
+    assert len(frame) == 100
+    assert not frame.isna().all(axis=1).any()
+
+
+def test_blank_rows_stay_where_real_rows_were_blank(monkeypatch, trained, mixed_frame):
+    synth = copy.copy(trained("wgan-gp"))
+    blank = pd.DataFrame(np.nan, index=range(5), columns=mixed_frame.columns)  # as read
+    synth.protect_real_rows(pd.concat([mixed_frame, blank], ignore_index=True))
+    plant_blank_rows(monkeypatch, synth, 7)
+    frame = synth.generate(100, seed=4).frame
+    assert frame.isna().all(axis=1).sum() >= 7  # five real blank rows: a common row, kept
+
+
 def test_copies_of_rows_kept_away_from_training_are_removed_once_the_model_knows_them(
     monkeypatch, trained, mixed_frame
 ):
