@@ -59,6 +59,7 @@ def frame_from_columns(
     """``build_frame`` for columns already factorised (a reader that streams its rows)."""
     steps = steps or ReadSteps()
     _drop_empty_rows(columns, notes)
+    _drop_header_repeats(columns, notes)
     rows = len(columns[0].codes)
     if rows == 0:
         raise DataError(
@@ -253,13 +254,41 @@ def _drop_empty_rows(columns: list[FactorisedColumn], notes: list[str]) -> None:
         notes.append(f"Skipped {dropped:,} empty row{'s' if dropped != 1 else ''}.")
 
 
+def _drop_header_repeats(columns: list[FactorisedColumn], notes: list[str]) -> None:
+    """Leave out rows that repeat the column names, as where two exports were pasted into one
+    file: read as data, one such row makes its number columns text."""
+    named = [column for column in columns if _clean_name(column.name)]
+    if len(named) < 2:
+        return  # a value of a one-column table may be its name
+    repeats = np.ones(len(columns[0].codes), dtype=bool)
+    for column in named:
+        where = np.flatnonzero(column.values == _clean_name(column.name))  # distinct: one
+        if len(where) == 0:
+            return
+        repeats &= column.codes == where[0]
+    count = int(repeats.sum())
+    if count:
+        for column in columns:
+            used, codes = np.unique(column.codes[~repeats], return_inverse=True)
+            column.codes, column.values = codes, column.values[used]
+            column.missing = column.missing[used]
+        rows = "a row that repeats" if count == 1 else f"{count:,} rows that repeat"
+        notes.append(
+            f"Left out {rows} the column names, as where two exports were joined into one file."
+        )
+
+
+def _clean_name(name: str) -> str:
+    return name.replace("\ufeff", "").strip()
+
+
 def _settle_names(columns: list[FactorisedColumn], notes: list[str]) -> list[FactorisedColumn]:
     """Clean the names, drop nameless empty columns, name the others, refuse duplicates."""
     kept: list[FactorisedColumn] = []
     dropped = 0
     invented: list[str] = []
     for position, column in enumerate(columns, start=1):
-        column.name = column.name.replace("\ufeff", "").strip()
+        column.name = _clean_name(column.name)
         if not column.name:
             if column.missing.all():
                 dropped += 1

@@ -224,6 +224,25 @@ def test_empty_rows_trailing_separators_and_nameless_empty_column():
     assert isinstance(result.frame.index, pd.RangeIndex)
 
 
+@pytest.mark.parametrize("encoding", ["utf-8", "cp1252"])  # streamed, and read whole
+def test_rows_that_repeat_the_header_are_left_out_with_a_note(encoding):
+    # Two poll exports pasted into one file: the second's header made the percentages text.
+    first = "pollster,state,clinton\n" + "".join(f"Ipsos,Ohio,{40 + i}.5\n" for i in range(5))
+    second = "pollster,state,clinton\n" + "".join(f"Lucid,Iowa é,{50 + i}.25\n" for i in range(5))
+    result = read((first + second).encode(encoding))
+    assert len(result.frame) == 10
+    assert result.frame["clinton"].dtype == np.float64
+    assert [n for n in result.info.notes if "repeats the column names" in n] == [
+        "Left out a row that repeats the column names, as where two exports were joined into "
+        "one file."
+    ]
+
+
+def test_a_value_equal_to_its_column_name_is_kept():
+    result = read("answer,n\nyes,1\nanswer,2\nno,3\n")
+    assert result.frame["answer"].tolist() == ["yes", "answer", "no"]
+
+
 def test_nameless_column_with_data_gets_a_name():
     result = read("a,,c\n1,x,3\n2,y,4\n")
     assert list(result.frame.columns) == ["a", "Column 2", "c"]
