@@ -388,6 +388,9 @@ def _fit_rules(args, frame, schema) -> list:
         return []
     found = discover_rules(frame, schema)
     kept = default_rules(found, args.drop_rule)
+    if not found:
+        print("rules kept: none (no business rule was found)")
+        return kept
     print(f"rules kept ({len(kept)} of {len(found)} found; --drop-rule N leaves one out):")
     shown = [(number, rule) for number, rule in enumerate(found, start=1) if rule in kept]
     for number, rule in shown[:FIT_RULES_SHOWN]:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 from tests.helpers import make_mixed_frame
 
@@ -81,6 +82,8 @@ class CliRuns:
         self.folder = Path(tempfile.mkdtemp(prefix="synth-cli-"))
         make_mixed_frame(rows=200, seed=3).to_csv(self.folder / "train.csv", index=False)
         (self.folder / "empty.csv").write_bytes(b"")
+        notes = [f"call {i}: the customer asked about order {i * 7}, a refund" for i in range(40)]
+        pd.DataFrame({"note": notes}).to_csv(self.folder / "notes.csv", index=False)
         png = b"\x89PNG\r\n\x1a\n" + np.random.default_rng(0).bytes(2048)
         (self.folder / "picture.csv").write_bytes(png)
         self._thread = threading.Thread(target=self._run_all, name="cli-runs", daemon=True)
@@ -117,6 +120,7 @@ class CliRuns:
             "missing_file": ("inspect", work / "nowhere.csv"),
             "empty_file": ("inspect", work / "empty.csv"),
             "binary_file": ("inspect", work / "picture.csv"),
+            "nothing_included": ("fit", work / "notes.csv", "--out", work / "notes.synth"),
             "bad_option": (
                 "fit",
                 work / "train.csv",

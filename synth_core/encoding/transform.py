@@ -59,6 +59,7 @@ MIN_WEEKDAY_VALUES = 50  # different days drawn at random all miss weekends (5/7
 NUMBER_STEPS = (5, 10, 25, 50, 100, 1000)
 MIN_STEP_VALUES = 20  # a grid a handful of values share may be chance
 TRANSFORM_ROWS = 100_000  # rows encoded at a time
+NOT_INCLUDED_SHOWN = 5  # columns named, with their reasons, when none is included
 # A number column of at most LISTED_MAX different values comes out on its values that RARE_BELOW
 # rows or people share, when those hold LISTED_SHARE of its rows: never between two real
 # values, never on a rare one.
@@ -116,7 +117,7 @@ class TableTransform:
         self.encoders_: list[ContinuousEncoder | CategoricalEncoder] = []
         columns = schema.included
         if not columns:
-            raise SchemaError("No column is included. Include at least one column to learn from.")
+            raise _nothing_included(schema)
         self.holder_column_ = None if domain is not None else holder_column(frame, schema)
         owners = None if self.holder_column_ is None else holder_codes(frame[self.holder_column_])
         for info in columns:
@@ -295,6 +296,17 @@ class TableTransform:
 
 
 # ------------------------------------------------------------------------------ helpers
+def _nothing_included(schema: Schema) -> SchemaError:
+    """The error for a schema that leaves every column out, with each one's reason."""
+    reasons = [f"{quote(c.name)}: {c.reason}" for c in schema.columns[:NOT_INCLUDED_SHOWN]]
+    more = len(schema.columns) - NOT_INCLUDED_SHOWN
+    listed = "; ".join(reasons) + (f"; and {counted(more, 'more column')}" if more > 0 else "")
+    return SchemaError(
+        f"No column is included, so there is nothing to learn from ({listed}). Include at "
+        "least one: give it a kind the model learns, such as categorical or numerical."
+    )
+
+
 def _plan_and_values(
     series: pd.Series, kind: str, datetime_format: str | None, owners: np.ndarray | None = None
 ) -> tuple[ColumnPlan, np.ndarray]:

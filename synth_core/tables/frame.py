@@ -20,6 +20,8 @@ from synth_core.tables.totals import without_totals_row
 from synth_core.wording import shorten
 
 _MOST_BLOCKS = 100
+_NUMBER_NAME = re.compile(r"[+-]?\d+(?:[.,]\d+)?")
+_YEAR_NAME = re.compile(r"1[89]\d\d|20\d\d")
 FIXED_PLACES_MAX = 4  # decimals a column of fixed places shows at most (beyond: measurements)
 
 
@@ -282,6 +284,22 @@ def _clean_name(name: str) -> str:
     return name.replace("\ufeff", "").strip()
 
 
+def _values_as_names(names: list[str]) -> str | None:
+    """A remark when half the column names or more are numbers (years and a numbering 0, 1, 2
+    ... aside): the file most likely has no header row, and its first row of data became the
+    names."""
+    numbers = [n for n in names if _NUMBER_NAME.fullmatch(n) and not _YEAR_NAME.fullmatch(n)]
+    if not numbers or 2 * len(numbers) < len(names):
+        return None
+    if numbers == names and names == [str(i + int(names[0])) for i in range(len(names))]:
+        return None  # numbered columns, as a table saved without names writes them
+    shown = ", ".join(f"'{name}'" for name in numbers[:3])
+    return (
+        f"Read the first row as the column names, but {shown} look like values: if the file "
+        "has no header row, add one with the column names and read it again."
+    )
+
+
 def _settle_names(columns: list[FactorisedColumn], notes: list[str]) -> list[FactorisedColumn]:
     """Clean the names, drop nameless empty columns, name the others, refuse duplicates."""
     kept: list[FactorisedColumn] = []
@@ -300,6 +318,8 @@ def _settle_names(columns: list[FactorisedColumn], notes: list[str]) -> list[Fac
         notes.append(f"Ignored {dropped} empty column{'s' if dropped != 1 else ''} without a name.")
     if invented:
         notes.append("Named the columns that had no name: " + ", ".join(invented) + ".")
+    if note := _values_as_names([column.name for column in kept]):
+        notes.append(note)
     counts = Counter(column.name for column in kept)
     duplicates = [name for name, count in counts.items() if count > 1]
     if duplicates:

@@ -92,6 +92,15 @@ def test_binary_file_is_one_line_error(runs):
     assert_one_line_error(runs["binary_file"], "PNG")
 
 
+def test_a_table_with_every_column_left_out_says_why_each_was(runs):
+    run = runs["nothing_included"]
+    assert run.returncode == 2 and "Traceback" not in run.stderr
+    error = run.stderr.strip().splitlines()[-1]  # after the line on reading the file
+    assert error.startswith("error: No column is included")
+    assert "'note': free text" in error and "categorical" in error
+    assert "rules kept: none" in run.stdout
+
+
 def test_bad_option_is_one_line_error(runs):
     assert_one_line_error(runs["bad_option"], "--epochs", "lots", "--help")
 

@@ -243,6 +243,19 @@ def test_a_value_equal_to_its_column_name_is_kept():
     assert result.frame["answer"].tolist() == ["yes", "answer", "no"]
 
 
+def test_a_file_without_a_header_row_gets_a_note():
+    result = read("1,blue,1.5\n2,red,2.5\n3,green,0.5\n")
+    assert [n for n in result.info.notes if "no header row" in n] == [
+        "Read the first row as the column names, but '1', '1.5' look like values: if the file "
+        "has no header row, add one with the column names and read it again."
+    ]
+    for header in ("country,2019,2020,2021", "0,1,2", "name,age,score"):  # years, numbering
+        width = header.count(",") + 1
+        result = read(f"{header}\n" + (",".join(["x", *"123"][:width]) + "\n") * 3)
+        assert list(result.frame.columns) == header.split(","), header
+        assert not any("no header row" in note for note in result.info.notes), header
+
+
 def test_nameless_column_with_data_gets_a_name():
     result = read("a,,c\n1,x,3\n2,y,4\n")
     assert list(result.frame.columns) == ["a", "Column 2", "c"]
