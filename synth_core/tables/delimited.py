@@ -18,8 +18,7 @@ from synth_core.errors import DataError
 from synth_core.tables.dialect import DELIMITERS
 from synth_core.tables.progress import ReadSteps
 from synth_core.tables.rows import (
-    footer_note,
-    footer_rows,
+    drop_footer,
     is_blank,
     is_note,
     title_note,
@@ -81,10 +80,8 @@ def read_delimited(
     every = _parse_csv(text, split_on, parsed)
     if marker:
         every = [[cell.replace(marker, "\r") for cell in row] for row in every]
-    footer = footer_rows(every) if delimiter else 0
-    if footer:
-        notes.append(footer_note(every[len(every) - footer :]))
-        del every[len(every) - footer :]
+    if delimiter:
+        drop_footer(every, notes)
     found = DelimitedRows(every[lines_to_skip:], encoding, delimiter, text, split_on, lines_to_skip)
     if skips_title(text, lines_to_skip):
         notes.append(title_note("Line", found.line_of(0), every[:lines_to_skip]))

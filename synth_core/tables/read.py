@@ -34,7 +34,7 @@ from synth_core.tables.frame import build_frame, frame_from_columns
 from synth_core.tables.limits import ReadLimits
 from synth_core.tables.parquet import read_parquet
 from synth_core.tables.progress import OnProgress, ReadSteps
-from synth_core.tables.rows import empty_file_error, split_rows
+from synth_core.tables.rows import drop_footer, empty_file_error, split_rows
 from synth_core.tables.source import Source, TableInput, table_input
 from synth_core.tables.streamed import stream_columns
 from synth_core.tables.xlsx import read_workbook
@@ -203,6 +203,7 @@ def _from_workbook(
     data: bytes, limits: ReadLimits, notes: list[str], steps: ReadSteps
 ) -> ReadResult:
     rows = read_workbook(data, limits, notes, steps)
+    drop_footer(rows, notes)
     header, columns = split_rows(
         rows, limits, "Row", lambda index: index + 1, steps, notes, cells_can_shift=False
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -13,6 +14,7 @@ from synth_core.tables.progress import ReadSteps
 _ROWS_PER_STEP = 100_000  # rows turned into columns at a time, between two progress calls
 MAX_TITLE_ROWS = 5  # rows of a title or notes above a table's column names, at most
 _TITLE_CHECK_ROWS = 50  # rows under the column names that must look like the table's
+_NUMBER = re.compile(r"[-+(]?[$€£]?\d[\d.,' ]*%?\)?")  # a value, not a column's name
 
 
 def is_blank(row: Sequence[str]) -> bool:
@@ -82,6 +84,14 @@ def footer_rows(rows: Sequence[Sequence[str]]) -> int:
     return count if notes and all(row[0].strip() for row in notes) else 0
 
 
+def drop_footer(rows: list[list[str]], notes: list[str]) -> None:
+    """Leave out the notes under the table (``footer_rows``), with a remark in ``notes``."""
+    footer = footer_rows(rows)
+    if footer:
+        notes.append(footer_note(rows[len(rows) - footer :]))
+        del rows[len(rows) - footer :]
+
+
 def footer_note(skipped: Sequence[Sequence[str]]) -> str:
     texts = [row[0].strip() for row in skipped if not is_blank(row)]
     lines = f"{len(texts)} line{'s' if len(texts) != 1 else ''}"
@@ -111,6 +121,29 @@ def title_note(unit: str, number: int, skipped: Sequence[Sequence[str]]) -> str:
         f"Read the column names from {unit.lower()} {number}: the rows above them look like a "
         f"title or notes ({_shown(texts)}), so they were left out."
     )
+
+
+def joined_header(header: Sequence[str], row: Sequence[str]) -> list[str] | None:
+    """The column names of a header of two rows, as statistics offices export them: a name over
+    a group of columns ('Public capital stock', its cell merged across four) and under it the
+    group's own names ('Total', 'Highways', ...), joined ('Public capital stock – Highways');
+    None when ``row`` is not such a second row (a value in it under a name of one column, or a
+    number)."""
+    names = [c.strip() for c in header]
+    subs = [c.strip() for c in row[: len(names)]] + [""] * (len(names) - len(row))
+    if _filled(subs) < 2 or _filled(row[len(names) :]):
+        return None
+    joined, parent, spans = list(names), None, False
+    for index, (name, sub) in enumerate(zip(names, subs, strict=True)):
+        if name:
+            parent = name if index + 1 < len(names) and not names[index + 1] else None
+        if not sub:
+            continue
+        if parent is None or _NUMBER.fullmatch(sub):
+            return None
+        joined[index] = f"{parent} – {sub}"
+        spans = spans or not name
+    return joined if spans else None
 
 
 def empty_file_error() -> DataError:
@@ -148,6 +181,14 @@ def split_rows(
             notes.append(title_note(unit, line_of(first + titles), rows[first : first + titles]))
         first = next(i for i in range(first + titles, len(rows)) if not is_blank(rows[i]))
     header, width = rows[first], len(rows[first])
+    if first + 1 < len(rows) and (joined := joined_header(header, rows[first + 1])):
+        if notes is not None:
+            example = next(name for name in joined if " – " in name)
+            notes.append(
+                f"Joined the column names of {unit.lower()}s {line_of(first)} and "
+                f"{line_of(first + 1)}, a header of two rows (such as '{example}')."
+            )
+        header, first = joined, first + 1
     if width > limits.max_columns:
         raise too_many_columns(limits, width)
     where = lambda index: f"{unit} {line_of(first + 1 + index)}"  # noqa: E731

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -67,7 +68,7 @@ def stream_columns(
     if delimiter is None or skips_title(text, lines_to_skip):
         return None  # a title above the table: the whole-file reader skips it, with a note
     header = _one_line_header(text, delimiter, lines_to_skip)
-    if header is None:
+    if header is None or _may_span(header):
         return None
     if len(header) > limits.max_columns:
         raise too_many_columns(limits, len(header))
@@ -111,6 +112,13 @@ def _one_line_header(text: str, delimiter: str, lines_to_skip: int) -> list[str]
     if not line.strip() or line.count('"') % 2:
         return None  # a blank line, or a quoted name that goes on to the next line
     return next(csv.reader(io.StringIO(line), delimiter=delimiter))
+
+
+def _may_span(header: list[str]) -> bool:
+    """Whether a name is followed by a column without one: a name over a group of columns, whose
+    own names may be on the next line (``rows.joined_header``), which the whole-file reader
+    joins."""
+    return any(name.strip() and not after.strip() for name, after in itertools.pairwise(header))
 
 
 def _read_batches(

@@ -867,3 +867,12 @@ def test_decimal_commas_are_found_in_a_column_with_words_for_no_value():
     )
     assert result.frame["preis"].dtype.kind == "f" and result.frame["preis"].isna().sum() == 2
     assert result.frame["preis"].iloc[1] == 11.01
+
+
+def test_a_header_of_two_rows_is_joined_in_text_too():
+    text = "region,sales,\n,online,shop\nnorth,1,2\nsouth,3,4\nwest,5,6\n"
+    result = read(text)
+    assert list(result.frame.columns) == ["region", "sales – online", "sales – shop"]
+    assert len(result.frame) == 3
+    # A first row of data under a name followed by an unnamed column is data, not names.
+    assert len(read("name,,score\nBob,1,2\nAnn,3,4\nEve,5,6\n").frame) == 3

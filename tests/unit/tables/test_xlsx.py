@@ -150,3 +150,41 @@ def test_blank_last_cells_of_a_sheet_are_empty_values_without_a_warning():
     assert result.frame.shape == (30, 4)
     assert result.frame["earnings"].isna().sum() == 20
     assert not [note for note in result.info.notes if "fewer values" in note]
+
+
+def test_a_statistics_office_sheet_reads_as_its_table():
+    # A header of two rows (a name merged over a group of columns, the group's names under
+    # it), a totals row and a source line: the sub-header and the totals had been read as data
+    # and the group's four money columns left out as identifiers.
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Table 4. Public capital by state"])
+    sheet.append([])
+    sheet.append(["State", "Year", "Public capital", None, None, "Employment"])
+    sheet.merge_cells("C3:E3")
+    sheet.append([None, None, "Total", "Highways", "Utilities", None])
+    rows = [
+        [f"State {i % 8}", 1970 + i // 8, 3.5 * i + 2, 2.5 * i + 1, i + 1.0, 100 + i]
+        for i in range(40)
+    ]
+    for row in rows:
+        sheet.append(row)
+    sheet.append(["Total, all states", None, *(sum(r[k] for r in rows) for k in range(2, 6))])
+    sheet.append([])
+    sheet.append(["Source: a statistics office, 1990."])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    result = read_table(buffer.getvalue())
+    assert list(result.frame.columns) == [
+        "State",
+        "Year",
+        "Public capital – Total",
+        "Public capital – Highways",
+        "Public capital – Utilities",
+        "Employment",
+    ]
+    assert len(result.frame) == 40
+    assert result.frame["Public capital – Highways"].tolist() == [r[3] for r in rows]
+    notes = " ".join(result.info.notes)
+    assert "Joined the column names of rows 3 and 4" in notes
+    assert "totals row" in notes and "Source: a statistics office" in notes
