@@ -22,7 +22,10 @@ from synth_core.wording import shorten
 _MOST_BLOCKS = 100
 _NUMBER_NAME = re.compile(r"[+-]?\d+(?:[.,]\d+)?")
 _YEAR_NAME = re.compile(r"1[89]\d\d|20\d\d")
-FIXED_PLACES_MAX = 4  # decimals a column of fixed places shows at most (beyond: measurements)
+# Decimals that all of a column's values show, trailing zeros included, are its format ('12.50',
+# '3.810000'); beyond FIXED_PLACES_MAX places, only when FIXED_PLACES_PROOF values show them.
+FIXED_PLACES_MAX = 4
+FIXED_PLACES_PROOF = 20
 
 
 def build_frame(
@@ -197,13 +200,15 @@ def _grouped_style(parser: NumberParser, bodies: pd.Series, decimals: pd.Series)
 
 
 def _fixed_places_style(parser: NumberParser, bodies: pd.Series, decimals: pd.Series) -> str | None:
-    """The pattern of a column of plain numbers that all show the same 1 to ``FIXED_PLACES_MAX``
-    decimals, trailing zeros included ('12.00', '16.50': prices), so that the synthetic table
-    writes '12.50', not '12.5'; None otherwise (and where no value ends in a zero, which a
-    plain number writes the same)."""
+    """The pattern of a column of plain numbers that all show the same decimals (see
+    ``FIXED_PLACES_MAX``), trailing zeros included ('12.00', '16.50': prices), so that the
+    synthetic table writes '12.50', not '12.5'; None otherwise (and where no value ends in a
+    zero, which a plain number writes the same)."""
     places = decimals.str.len()
-    if len(places) == 0 or places.nunique() > 1 or not 1 <= places.iloc[0] <= FIXED_PLACES_MAX:
+    if len(places) == 0 or places.nunique() > 1 or places.iloc[0] < 1:
         return None
+    if places.iloc[0] > FIXED_PLACES_MAX and len(places) < FIXED_PLACES_PROOF:
+        return None  # a few measurements of many places can all show the same count by chance
     if not decimals.str.endswith("0").any():
         return None
     return NumberStyle(decimal=parser.decimal, decimals=int(places.iloc[0])).pattern

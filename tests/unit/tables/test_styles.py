@@ -116,9 +116,13 @@ def test_plain_numbers_all_written_with_the_same_places_keep_them() -> None:
         for i in range(20)
     )
     frame = read_table(text.encode()).frame
-    # prices with their cents ('12.00', '12.50'), ratings in halves ('3.0', '3.5'); weights
-    # that never end in a zero ('2.5') look the same written plainly; six places are a measure
-    assert frame.attrs[NUMBER_STYLES] == {"price": "0.00", "rating": "0.0"}
+    # prices with their cents ('12.00', '12.50'), ratings in halves ('3.0', '3.5'), a meter's
+    # six places ('0.100000'); weights that never end in a zero ('2.5') look the same written
+    # plainly
+    styles = {"price": "0.00", "rating": "0.0", "ratio": "0.000000"}
+    assert frame.attrs[NUMBER_STYLES] == styles
+    few = read_table(("ratio\n" + "0.250000\n0.142857\n0.333333\n" * 8).encode()).frame
+    assert few.attrs[NUMBER_STYLES] == {}  # three values of six places: chance
     made = pd.DataFrame({"price": [12.5, 9.0], "rating": [4.0, 3.5]})
     written = written_in_styles(made, frame.attrs[NUMBER_STYLES])
     assert written["price"].tolist() == ["12.50", "9.00"]
