@@ -171,8 +171,10 @@ def order_rule(frame: pd.DataFrame, schema: Schema, before: str, after: str) -> 
     if len(kept) == 0:
         return OrderRule(before, after, (), real_share(OrderRule(before, after, ()), frame, schema))
     quantiles = np.quantile(kept, np.linspace(0, 1, GAP_QUANTILES), method="inverted_cdf")
-    rule = OrderRule(before, after, tuple(float(q) for q in quantiles))
-    return OrderRule(before, after, rule.gaps, real_share(rule, frame, schema))
+    present = high[~np.isnan(high)]
+    highest = protected_range(present)[1] if len(present) else None
+    rule = OrderRule(before, after, tuple(float(q) for q in quantiles), highest=highest)
+    return replace(rule, share=real_share(rule, frame, schema))
 
 
 def _mapping_candidates(schema: Schema, names: list[str], sample: pd.DataFrame) -> list[str]:

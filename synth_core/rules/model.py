@@ -60,6 +60,10 @@ class OrderRule:
     after: str
     gaps: tuple[float, ...]  # quantiles of after − before in the real rows, ≥ 0
     share: float = 1.0  # of the real rows that obey
+    # The highest ``after`` a mended row may get (its real values' top, rare extremes left
+    # out): a gap added to a late ``before`` would put it past every real one (a poll ending
+    # after election day). None: no such bound (rules saved before it was kept).
+    highest: float | None = None
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -78,7 +82,13 @@ class OrderRule:
         low, high = numbers(frame, self.before, schema), numbers(frame, self.after, schema)
         broken = high < low
         if broken.any() and self.gaps:
-            mended = low + rng.choice(np.asarray(self.gaps), len(low))
+            gaps = np.asarray(self.gaps)
+            mended = low + rng.choice(gaps, len(low))
+            if self.highest is not None:
+                over = broken & (mended > self.highest)
+                room = np.searchsorted(gaps, self.highest - low[over], side="right")
+                drawn = np.minimum((rng.random(len(room)) * room).astype(int), len(gaps) - 1)
+                mended[over] = low[over] + np.where(room > 0, gaps[drawn], 0.0)
             mended = not_below(mended, low, schema[self.after])
             write_numbers(frame, self.after, mended, schema, broken)
 
@@ -89,6 +99,7 @@ class OrderRule:
             "after": self.after,
             "gaps": list(self.gaps),
             "share": self.share,
+            **({} if self.highest is None else {"highest": self.highest}),
         }
 
     @classmethod
@@ -96,7 +107,8 @@ class OrderRule:
         gaps = tuple(float(g) for g in _list(data, "gaps"))
         if len(gaps) > GAP_QUANTILES or any(not np.isfinite(g) or g < 0 for g in gaps):
             raise RuleError("An order rule's gaps must be at most 41 numbers of 0 or more.")
-        return cls(_text(data, "before"), _text(data, "after"), gaps, _share(data))
+        highest = None if data.get("highest") is None else _number(data, "highest")
+        return cls(_text(data, "before"), _text(data, "after"), gaps, _share(data), highest)
 
 
 @dataclass(frozen=True)

@@ -43,6 +43,25 @@ def test_a_mended_ship_date_is_the_order_date_plus_a_real_gap(sales, sales_schem
     assert mended["Ship Date"].str.match(r"^\d{4}-\d\d-\d\d$").all()  # written in its format
 
 
+def test_a_mended_date_stays_within_the_real_dates(sales, sales_schema):
+    # Polls that started days before the last one ended were mended to end after it (after
+    # election day): a gap that would pass the real dates' top is drawn among the smaller ones.
+    rule = next(r for r in discover_rules(sales, sales_schema) if isinstance(r, OrderRule))
+    last = pd.to_datetime(sales["Ship Date"]).max()
+    assert rule.highest is not None
+    top = pd.Timestamp(int(rule.highest * 1e9))
+    assert top <= last and top >= last - pd.Timedelta(days=7)
+    late = (top - pd.Timedelta(days=2)).strftime("%Y-%m-%d")
+    rows = pd.DataFrame({"Order Date": [late] * 200, "Ship Date": ["2014-01-01"] * 200})
+    rows = rows.join(sales.drop(columns=["Order Date", "Ship Date"]).iloc[:200])
+    mended = enforce_rules(rows, [rule], sales_schema, np.random.default_rng(0)).frame
+    ship = pd.to_datetime(mended["Ship Date"])
+    assert (ship <= top).all() and (ship >= pd.Timestamp(late)).all()
+    assert ship.nunique() > 1
+    assert OrderRule.from_dict(rule.to_dict()) == rule
+    assert OrderRule.from_dict({**rule.to_dict(), "highest": None}).highest is None
+
+
 def test_a_dependent_column_is_derived_from_its_determinant(sales, sales_schema):
     rule = next(r for r in discover_rules(sales, sales_schema) if isinstance(r, MappingRule))
     rows = sales.iloc[:20].copy()
