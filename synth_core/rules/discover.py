@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable
 from dataclasses import replace
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -34,7 +35,7 @@ from synth_core.rules.model import (
 from synth_core.rules.values import numbers
 from synth_core.schema import DISCRETE_KINDS, Kind, Schema
 from synth_core.schema.names import name_tokens
-from synth_core.schema.rarity import LISTED_MAX, holders, protected_range
+from synth_core.schema.rarity import LISTED_MAX, RARE_BELOW, holders, protected_range
 
 SAMPLE_ROWS = 5_000  # rows candidates are tried on before the whole table confirms them
 PROBE_ROWS = 200  # rows a sum, product or rate is tried on first
@@ -271,8 +272,16 @@ def mapping_rule(frame, schema, source, target, one_to_one) -> MappingRule:
     pairs = frame[[source, target]].dropna().value_counts().reset_index(name="rows")
     best = pairs.drop_duplicates(subset=source, keep="first")  # value_counts sorts by count
     mapping = tuple(zip(best[source].tolist(), best[target].tolist(), strict=True))
-    rule = MappingRule(source, target, mapping, one_to_one)
-    return MappingRule(source, target, mapping, one_to_one, real_share(rule, frame, schema))
+    rule = MappingRule(source, target, mapping, one_to_one, without=_without(frame, source, target))
+    return replace(rule, share=real_share(rule, frame, schema))
+
+
+def _without(frame: pd.DataFrame, source: str, target: str) -> tuple[Any, ...]:
+    """The source values of at least ``RARE_BELOW`` rows, none of which has a target."""
+    rows = frame[[source, target]].dropna(subset=[source])
+    counts = rows.groupby(source, observed=True)[target].agg(["count", "size"])
+    empty = counts[(counts["count"] == 0) & (counts["size"] >= RARE_BELOW)]
+    return tuple(empty.index.tolist())
 
 
 def _date_parts(frame, schema, names, sample) -> list[Rule]:

@@ -201,16 +201,20 @@ class MappingRule(_FromSource):
     pairs: tuple[tuple[Any, Any], ...]
     one_to_one: bool = False
     share: float = 1.0
+    # Source values whose rows never have a target (a pollster without a grade): theirs stays
+    # empty.
+    without: tuple[Any, ...] = ()
 
     @property
     def lookup(self) -> dict[Any, Any]:
         return dict(self.pairs)
 
     def obeyed(self, frame: pd.DataFrame, schema: Schema) -> np.ndarray:
-        """Rows whose target is their source's; one to one, a source outside the pairs (a rare
-        value written as ``(rare)``) cannot go with a paired target either, which has a source
-        of its own. Such a row is not mended (it has no target to take): it is rejected."""
-        obeyed = super().obeyed(frame, schema)
+        """Rows whose target is their source's (none for a source ``without`` one); one to one,
+        a source outside the pairs (a rare value written as ``(rare)``) cannot go with a paired
+        target either, which has a source of its own. Such a row is not mended (it has no
+        target to take): it is rejected."""
+        obeyed = super().obeyed(frame, schema) & ~self._given_one(frame, schema)
         if not self.one_to_one:
             return obeyed
         source = as_written(frame[self.source], schema[self.source])
@@ -219,12 +223,37 @@ class MappingRule(_FromSource):
         taken = as_written(frame[self.target], schema[self.target]).astype(str).isin(paired)
         return obeyed & ~(unpaired & taken).to_numpy(dtype=bool)
 
+    def mend(self, frame: pd.DataFrame, schema: Schema, rng: np.random.Generator) -> None:
+        super().mend(frame, schema, rng)
+        given = self._given_one(frame, schema)
+        if given.any():
+            dtype = frame[self.target].dtype
+            if dtype == np.bool_ or pd.api.types.is_integer_dtype(dtype):  # no room for a gap
+                frame[self.target] = frame[self.target].astype(
+                    "float64" if dtype != np.bool_ else object
+                )
+            frame.loc[given, self.target] = None
+
+    def _given_one(self, frame: pd.DataFrame, schema: Schema) -> np.ndarray:
+        """Rows of a source ``without`` a target that have one."""
+        if not self.without:
+            return np.zeros(len(frame), dtype=bool)
+        source = schema[self.source]
+        empty = {as_written(value, source) for value in self.without}
+        written = as_written(frame[self.source], source)
+        mine = written.isin(empty) | written.astype(str).isin({str(v) for v in empty})
+        return (mine & frame[self.target].notna()).to_numpy(dtype=bool)
+
     def describe(self, schema: Schema) -> str:
+        without = f"; {len(self.without)} without one" if self.without else ""
         if self.one_to_one:
             return (
-                f"{self.source} and {self.target} go together one to one ({len(self.pairs)} pairs)"
+                f"{self.source} and {self.target} go together one to one ({len(self.pairs)} pairs"
+                f"{without})"
             )
-        return f"each {self.source} belongs to one {self.target} ({len(self.pairs)} values)"
+        return (
+            f"each {self.source} belongs to one {self.target} ({len(self.pairs)} values{without})"
+        )
 
     def expected(self, frame: pd.DataFrame, schema: Schema, *, written: bool = True) -> pd.Series:
         """The ``target`` each row's ``source`` goes with (NaN for a value not in the pairs),
@@ -244,6 +273,7 @@ class MappingRule(_FromSource):
             "pairs": [[_plain(a), _plain(b)] for a, b in self.pairs],
             "one_to_one": self.one_to_one,
             "share": self.share,
+            **({"without": [_plain(v) for v in self.without]} if self.without else {}),
         }
 
     @classmethod
@@ -254,8 +284,12 @@ class MappingRule(_FromSource):
         one_to_one = data.get("one_to_one", False)
         if not isinstance(one_to_one, bool):
             raise RuleError("A mapping rule's 'one_to_one' must be true or false.")
+        without = _list(data, "without") if "without" in data else []
+        if len(pairs) + len(without) > MAX_PAIRS or not all(_is_value(v) for v in without):
+            raise RuleError(f"A mapping rule's values without a target are at most {MAX_PAIRS:,}.")
         found = tuple((a, b) for a, b in pairs)
-        return cls(_text(data, "source"), _text(data, "target"), found, one_to_one, _share(data))
+        source, target = _text(data, "source"), _text(data, "target")
+        return cls(source, target, found, one_to_one, _share(data), tuple(without))
 
 
 @dataclass(frozen=True)
@@ -525,11 +559,13 @@ def _list(data: dict[str, Any], key: str) -> list:
     return value
 
 
+def _is_value(item: Any) -> bool:
+    return isinstance(item, (str, int, float, bool))
+
+
 def _is_pair(item: Any) -> bool:
     return (
-        isinstance(item, list)
-        and len(item) == 2
-        and all(v is None or isinstance(v, (str, int, float, bool)) for v in item)
+        isinstance(item, list) and len(item) == 2 and all(v is None or _is_value(v) for v in item)
     )
 
 

@@ -221,3 +221,30 @@ def test_a_rate_of_a_total_is_mended_after_the_total_it_reads():
     kept = enforce_rules(made, rules, schema, rng)
 
     assert kept.rejected <= 5 and len(kept.frame) >= 495
+
+
+def test_a_source_without_a_target_keeps_its_row_empty():
+    # Two pollsters with no grade in any real row came out with grades in a tenth of theirs.
+    rng = np.random.default_rng(3)
+    pollsters = [f"P{i}" for i in range(12)]
+    grades = dict(zip(pollsters, ["A", "B", "C"] * 3 + [None, None, "A"], strict=True))
+    pollster = np.repeat(pollsters, 20)
+    frame = pd.DataFrame(
+        {
+            "pollster": pollster,
+            "grade": [grades[p] for p in pollster],
+            "n": rng.integers(100, 2000, len(pollster)),
+        }
+    )
+    frame.loc[frame.index[-16:], "grade"] = None  # P11: four rows with a grade, too few alone
+    schema = infer_schema(frame)
+    rule = next(r for r in discover_rules(frame, schema) if isinstance(r, MappingRule))
+    assert (rule.source, rule.target) == ("pollster", "grade")
+    assert set(rule.without) == {"P9", "P10"}
+    assert "2 without one" in rule.describe(schema) and rule.share == 1.0
+    assert MappingRule.from_dict(rule.to_dict()) == rule
+    rows = frame.assign(grade="B")
+    mended = enforce_rules(rows, [rule], schema, np.random.default_rng(0)).frame
+    empty = mended["pollster"].isin(["P9", "P10"])
+    assert mended.loc[empty, "grade"].isna().all()
+    assert (mended.loc[~empty, "grade"] == mended.loc[~empty, "pollster"].map(grades)).all()
