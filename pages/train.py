@@ -219,7 +219,7 @@ def advanced(preset: str, variant: str) -> None:
         format_func=lambda name: training.DEVICE_LABELS.get(name, name),
         disabled=active,
     )
-    limit = preset_config(preset, variant=variant).max_seconds
+    limit = training.time_limit_for(table, schema, preset_config(preset, variant=variant))
     if limit:
         st.caption(
             f"{PRESETS[preset].title} stops after {duration(limit)} of "

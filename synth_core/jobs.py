@@ -21,7 +21,7 @@ from synth_core.config import TrainingConfig
 from synth_core.errors import Stopped, SynthError
 from synth_core.schema import Schema
 from synth_core.synthesizer import Synthesizer
-from synth_core.training.estimate import estimate_model
+from synth_core.training.estimate import estimate_model, time_limit
 from synth_core.training.progress import ProgressSnapshot, RunState, TrainingProgress
 from synth_core.training.rows import rows_learned
 
@@ -219,8 +219,8 @@ class TrainingJob:
         rows = rows_learned(self._rows, self.config)
         epochs = estimate_model(self._schema, rows, self.config).seconds_per_epoch
         seconds = epochs * self.config.epochs
-        if self.config.max_seconds:
-            seconds = min(seconds, self.config.max_seconds)
+        if limit := time_limit(self._schema, rows, self.config):
+            seconds = min(seconds, limit)
         return seconds + PREPARATION_SECONDS
 
     def seconds_left(self) -> float:

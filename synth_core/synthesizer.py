@@ -41,7 +41,7 @@ from synth_core.schema import DISCRETE_KINDS, Schema, infer_schema
 from synth_core.tables.hashing import row_hashes
 from synth_core.training.calibration import calibrate_categories
 from synth_core.training.device import denormals_flushed
-from synth_core.training.estimate import ensemble_members
+from synth_core.training.estimate import ensemble_members, time_limit
 from synth_core.training.progress import RunState, TrainingProgress
 from synth_core.training.rows import rows_learned
 from synth_core.training.run import train_model
@@ -111,7 +111,15 @@ class Synthesizer:
         config = config.replace(
             members=ensemble_members(schema, rows_learned(len(frame), config), config)
         )
+        limit = time_limit(schema, rows_learned(len(frame), config), config)
         self.progress_ = progress or TrainingProgress()
+        if limit != config.max_seconds:
+            self.progress_.note(
+                f"The time limit is {limit:.0f} s instead of {config.max_seconds:.0f} s: a "
+                f"table of {counted(len(schema.included), 'column')} needs a few passes over "
+                "its rows to give realistic rows."
+            )
+            config = config.replace(max_seconds=limit)
         if config.members < self.config.members:
             self.progress_.note(
                 f"Trains {_networks(config.members)} instead of "

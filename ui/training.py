@@ -25,8 +25,10 @@ from synth_core.models.variants import VARIANTS, dp_titles, validated
 from synth_core.privacy.dp import EPSILONS
 from synth_core.schema import DISCRETE_KINDS, Schema
 from synth_core.training.device import describe_device, resolve_device
+from synth_core.training.estimate import time_limit
 from synth_core.training.presets import preset_config
 from synth_core.training.progress import RunState
+from synth_core.training.rows import rows_learned
 from synth_core.wording import counted, duration
 from ui import rules, state
 from ui.holdout import split_for_training
@@ -113,6 +115,16 @@ def start_training(
 
 
 # ------------------------------------------------------------------------------ settings
+def time_limit_for(
+    table: LoadedTable | None, schema: Schema | None, config: TrainingConfig
+) -> float | None:
+    """The time limit a training with ``config`` gets on the loaded table: the preset's, or
+    longer on a wide table (``synth_core.training.estimate.time_limit``)."""
+    if table is None or schema is None or not schema.included:
+        return config.max_seconds
+    return time_limit(schema, rows_learned(table.rows, config), config)
+
+
 def variant_label(name: str) -> str:
     """The model type's title, with "(recommended)" for the one the presets train."""
     title = VARIANTS[name].title

@@ -12,6 +12,7 @@ import threading
 import time
 from collections.abc import Iterator
 
+import numpy as np
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -388,3 +389,21 @@ def test_a_training_whose_session_has_ended_is_stopped_by_the_session_check(monk
         job.stop()
     snap = job.snapshot()
     assert snap.state == "stopped" and snap.progress.step < snap.progress.total_steps
+
+
+def test_the_quick_demo_on_a_wide_table_says_its_longer_time_limit(app: AppTest) -> None:
+    rng = np.random.default_rng(0)
+    wide = pd.DataFrame({f"q{i}": rng.integers(0, 9, 6000) for i in range(86)})
+    app.run()
+    upload(app, wide, "survey.csv")
+    app.switch_page(TRAIN).run()
+    assert not app.exception
+    quick = preset_config("quick")
+    limit = training.time_limit_for(
+        state.get_table(app.session_state), state.get_schema(app.session_state), quick
+    )
+    assert limit > quick.max_seconds
+    said = [c for c in texts(app.caption) if "stops after" in c]
+    assert said == [
+        f"Quick demo stops after {duration(limit)} of training, whatever the number of epochs."
+    ]

@@ -629,3 +629,17 @@ def test_time_limit_stops_early_with_a_note(mixed_frame, mixed_schema):
     assert snap.epoch == 1 < snap.total_epochs
     assert any("time limit" in note for note in snap.notes)
     assert len(synth.sample(10)) == 10
+
+
+def test_a_longer_time_limit_is_trained_under_and_said(monkeypatch, mixed_frame, mixed_schema):
+    from synth_core import synthesizer
+
+    monkeypatch.setattr(synthesizer, "time_limit", lambda schema, rows, config: 99.0)
+    config = TINY_CONFIG.replace(variant="argn", max_seconds=30.0)
+    synth = Synthesizer(config).fit(mixed_frame, mixed_schema)
+    assert synth.config_.max_seconds == 99.0
+    notes = [note for note in synth.progress_.snapshot().notes if "time limit is 99 s" in note]
+    assert notes == [
+        "The time limit is 99 s instead of 30 s: a table of 6 columns needs a few passes over "
+        "its rows to give realistic rows."
+    ]

@@ -118,3 +118,25 @@ def test_the_estimate_is_of_the_network_a_table_of_that_size_trains(mixed_frame)
     schema, config = infer_schema(mixed_frame), preset_config("balanced")
     small, big = estimate_model(schema, 500, config), estimate_model(schema, 5000, config)
     assert small.generator_weights < big.generator_weights  # tables under 2,000 rows: smaller
+
+
+def test_a_time_limited_run_on_a_wide_table_gets_time_for_a_few_epochs():
+    # An 86-column survey under the Quick demo's limit trained 3 epochs; a classifier told
+    # every synthetic row from a real one (8 epochs: detection 0.97, quality 89 % → 95 %).
+    from synth_core.training.estimate import LIMIT_STRETCH, MIN_LIMITED_EPOCHS, time_limit
+    from synth_core.training.presets import preset_config
+
+    rng = np.random.default_rng(0)
+    wide = pd.DataFrame({f"q{i}": rng.integers(0, 9, 400) for i in range(86)})
+    narrow = wide.iloc[:, :6]
+    quick = preset_config("quick")
+    assert time_limit(infer_schema(narrow), 5822, quick) == quick.max_seconds
+    schema = infer_schema(wide)
+    longer = time_limit(schema, 5822, quick)
+    assert quick.max_seconds < longer <= LIMIT_STRETCH * quick.max_seconds
+    epoch = estimate_model(schema, 5822, quick).seconds_per_epoch
+    assert longer >= min(MIN_LIMITED_EPOCHS * epoch / 2, LIMIT_STRETCH * quick.max_seconds)
+    assert time_limit(schema, 100_000, quick) == LIMIT_STRETCH * quick.max_seconds  # at most
+    assert time_limit(schema, 5822, preset_config("balanced")) is None  # no limit to stretch
+    gan = preset_config("quick", variant="ctgan")
+    assert time_limit(schema, 5822, gan) == gan.max_seconds  # GAN epochs are another matter
