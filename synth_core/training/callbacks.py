@@ -34,6 +34,7 @@ from synth_core.config import TrainingConfig
 from synth_core.models.core import GanCore
 from synth_core.training import health
 from synth_core.training.progress import Estimate, TrainingProgress
+from synth_core.wording import duration
 
 PROBE_EVERY = 10  # steps between two measures of the discriminator's accuracy
 PROBE_ROWS = 256  # real rows held back from training to measure it on (at most a tenth)
@@ -288,7 +289,7 @@ class TimeLimit(Callback):
         seen = run.step * run.batch
         share = seen / (run.steps_per_epoch * run.batch) - (run.epoch - 1)
         run.progress.note(
-            f"Reached the time limit ({self.seconds:g} s) {round(share * 100)} % into epoch "
+            f"Reached the time limit ({duration(self.seconds)}) {round(share * 100)} % into epoch "
             f"{run.epoch}, after {seen:,} rows seen. {UNLIMITED}"
         )
         return True
@@ -297,7 +298,8 @@ class TimeLimit(Callback):
         if run.elapsed() <= self.seconds:
             return False
         run.progress.note(
-            f"Reached the time limit ({self.seconds:g} s) after epoch {run.epoch}. {UNLIMITED}"
+            f"Reached the time limit ({duration(self.seconds)}) after epoch {run.epoch}. "
+            f"{UNLIMITED}"
         )
         return True
 
