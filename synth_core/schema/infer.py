@@ -47,7 +47,7 @@ from synth_core.schema.patterns import (
 from synth_core.schema.rarity import holder_codes, holder_column
 from synth_core.schema.treatments import DEFAULT_TREATMENTS
 from synth_core.tables.dialect import CsvDialect
-from synth_core.tables.styles import GENERAL, NUMBER_STYLES
+from synth_core.tables.styles import GENERAL, GENERAL_COMMA, NUMBER_STYLES
 from synth_core.wording import plain_range, rough_percent, with_decimal_comma
 
 MANY_CATEGORIES = 100
@@ -140,7 +140,7 @@ def _with_style(info: ColumnInfo, pattern: str | None) -> ColumnInfo:
     if pattern is None or info.kind not in (Kind.NUMERICAL, Kind.INTEGER):
         return info
     info.number_format = pattern
-    if pattern != GENERAL:  # as numbers are written anyway: nothing to say
+    if pattern not in (GENERAL, GENERAL_COMMA):  # as numbers are written anyway: nothing to say
         info.reason += f"; written like {pattern}"
     return info
 

@@ -15,7 +15,7 @@ from synth_core.tables.dialect import MISSING_MARK, WRITTEN_MISSING
 from synth_core.tables.limits import ReadLimits
 from synth_core.tables.numbers import NumberParser, detect_number_style, formatted_numbers
 from synth_core.tables.progress import ReadSteps
-from synth_core.tables.styles import GENERAL, NUMBER_STYLES, NumberStyle, style_of
+from synth_core.tables.styles import NUMBER_STYLES, NumberStyle, style_of
 from synth_core.tables.totals import without_totals_row
 from synth_core.wording import shorten
 
@@ -159,7 +159,7 @@ def _plain_number_style(parser: NumberParser, column: FactorisedColumn) -> str |
 
 
 def _general_style(parser: NumberParser, bodies: pd.Series, decimals: pd.Series) -> str | None:
-    """``GENERAL`` for a column that mixes whole numbers, written without decimals ('80', as
+    """Excel's General for a column that mixes whole numbers, written without decimals ('80', as
     Excel, R and databases write them), and numbers with decimals ('0.512'); None otherwise
     (pandas writes a whole float '80.0', and a synthetic copy of its file does too)."""
     if not (decimals.str.len() > 0).any():
@@ -167,7 +167,8 @@ def _general_style(parser: NumberParser, bodies: pd.Series, decimals: pd.Series)
     numbers = pd.to_numeric(bodies.str.replace(parser.decimal, ".", regex=False), errors="coerce")
     whole = numbers.notna() & (numbers % 1 == 0)
     plain = ~bodies.str.contains(re.escape(parser.decimal), regex=True)
-    return GENERAL if whole.any() and (plain[whole]).all() else None
+    general = NumberStyle(decimal=parser.decimal, general=True).pattern
+    return general if whole.any() and (plain[whole]).all() else None
 
 
 def _scientific_style(parser: NumberParser, bodies: pd.Series, decimals: pd.Series) -> str | None:

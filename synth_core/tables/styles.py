@@ -20,6 +20,7 @@ import pandas as pd
 
 NUMBER_STYLES = "number_styles"  # key of ``DataFrame.attrs``: {column: pattern} as read
 GENERAL = "General"  # Excel's pattern for numbers as short as they read
+GENERAL_COMMA = "General (decimal comma)"  # the same in a file of decimal commas ('0,512')
 
 _PATTERN = re.compile(r"^(?P<pre>[^#0]*)(?P<digits>[#0][#0.,' \xa0\u202f]*0|0)(?P<post>[^#0]*)$")
 _GROUPED = re.compile(r"^#(?P<sep>[.,' \xa0\u202f])##0(?:(?P<point>[.,])(?P<zeros>0+))?$")
@@ -46,7 +47,7 @@ class NumberStyle:
     def pattern(self) -> str:
         """The style as a pattern such as ``$#,##0.00`` (see the module's docstring)."""
         if self.general:
-            return GENERAL
+            return GENERAL_COMMA if self.decimal == "," else GENERAL
         digits = f"#{self.thousands}##0" if self.thousands else "0"
         if self.decimals:
             digits += self.decimal + "0" * self.decimals
@@ -81,8 +82,8 @@ class NumberStyle:
             )
         if negative:
             return replace(cls.of(positive), parenthesised=True)
-        if pattern == GENERAL:
-            return cls(general=True)
+        if pattern in (GENERAL, GENERAL_COMMA):
+            return cls(general=True, decimal="," if pattern == GENERAL_COMMA else ".")
         if isinstance(pattern, str) and (scientific := _SCIENTIFIC.match(pattern)):
             point = scientific["point"] or "."
             return cls(
@@ -108,6 +109,8 @@ class NumberStyle:
         out = pd.Series(np.nan, index=values.index, dtype=object, name=values.name)
         if self.general:
             shown = [f"{n:.0f}" if n == int(n) else repr(float(n)) for n in numbers[present]]
+            if self.decimal != ".":
+                shown = [text.replace(".", self.decimal) for text in shown]
             out[present] = np.array(shown, dtype=object)
             return out
         if self.exponent:

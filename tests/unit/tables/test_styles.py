@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from synth_core.tables import ReadLimits, read_table
-from synth_core.tables.dialect import WrittenAs
+from synth_core.tables.dialect import FILE_DIALECT, CsvDialect, WrittenAs
 from synth_core.tables.styles import NUMBER_STYLES, NumberStyle, written_in_styles
 from synth_core.tables.write import to_csv_bytes
 
@@ -174,6 +174,19 @@ def test_whole_numbers_written_without_decimals_beside_decimals_stay_so() -> Non
     made = pd.DataFrame({"test": ["a"] * 4, "result": [80.0, 0.512, -3.0, float("nan")]})
     written = to_csv_bytes(made, WrittenAs(number_formats=frame.attrs[NUMBER_STYLES])).decode()
     assert written.splitlines() == ["test,result", "a,80", "a,0.512", "a,-3", "a,"]
+    # In a file of decimal commas, with its own separator (an Italian household survey came out
+    # with '0,207386' in one column and '0.42659' in the next).
+    comma = read_table(
+        (
+            "test;result\n"
+            + "".join(f"t{i % 3};{r.replace('.', ',')}\n" for i, r in enumerate(results))
+        ).encode()
+    )
+    styles = comma.frame.attrs[NUMBER_STYLES]
+    assert styles == {"result": "General (decimal comma)"}
+    dialect = CsvDialect(**comma.frame.attrs[FILE_DIALECT])
+    written = to_csv_bytes(made, WrittenAs(dialect, styles)).decode()
+    assert written.splitlines() == ["test;result", "a;80", "a;0,512", "a;-3", "a;"]
     # A file that writes whole floats '80.0' (pandas) keeps them so: no style recorded.
     pandas_written = read_table(
         b"result\n" + b"".join(b"%d.0\n0.5%d\n" % (i, i) for i in range(15))
