@@ -102,7 +102,7 @@ else:
         },
     )
 
-    changed, problem = table_view.apply_edits(schema, edited)
+    changed, problem = table_view.apply_edits(schema, edited, table.frame)
     if problem is not None:
         # Keep the schema as it was and show the table as it really is, with the message.
         state.set_columns_error(problem)

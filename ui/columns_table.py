@@ -15,8 +15,10 @@ from synth_core.schema import (
     ColumnInfo,
     Kind,
     Schema,
+    texts_among_numbers,
     treatment_options,
 )
+from synth_core.schema.messages import quoted_list
 from synth_core.tables.split import DEFAULT_FRACTION
 from synth_core.training.estimate import estimate_model, training_seconds
 from synth_core.training.presets import DEFAULT_PRESET, PRESETS, preset_config
@@ -70,11 +72,14 @@ def editor_frame(schema: Schema) -> pd.DataFrame:
     )
 
 
-def apply_edits(schema: Schema, edited: pd.DataFrame) -> tuple[Schema, str | None]:
+def apply_edits(
+    schema: Schema, edited: pd.DataFrame, frame: pd.DataFrame | None = None
+) -> tuple[Schema, str | None]:
     """Apply the rows of ``edited`` that differ from ``schema``, one column at a time.
 
     Returns the new schema and None, or the unchanged ``schema`` and the message of the first
-    change that is not allowed (nothing is applied then).
+    change that is not allowed (nothing is applied then): also, with the table's ``frame``, a
+    kind its values cannot have (text as numbers).
     """
     new = schema
     for position, column in enumerate(schema.columns):
@@ -83,6 +88,8 @@ def apply_edits(schema: Schema, edited: pd.DataFrame) -> tuple[Schema, str | Non
         include = row[INCLUDE]
         changes: dict[str, object] = {}
         if isinstance(kind, str) and kind and kind != column.kind.value:
+            if frame is not None and (problem := _kind_problem(frame, column.name, kind)):
+                return schema, problem
             changes["kind"] = kind
         if not pd.isna(include) and bool(include) != column.include:
             changes["include"] = bool(include)
@@ -93,6 +100,19 @@ def apply_edits(schema: Schema, edited: pd.DataFrame) -> tuple[Schema, str | Non
         except SchemaError as error:
             return schema, str(error)
     return new, None
+
+
+def _kind_problem(frame: pd.DataFrame, name: str, kind: str) -> str | None:
+    """Why the column cannot have ``kind``, in the Kind menu's words; None when it can."""
+    if kind not in (Kind.NUMERICAL.value, Kind.INTEGER.value) or name not in frame.columns:
+        return None
+    texts = texts_among_numbers(frame[name])
+    if not texts:
+        return None
+    return (
+        f"'{name}' holds text ({quoted_list(texts)}), so it cannot be {kind_label(kind)}. "
+        f"Choose {kind_label(Kind.CATEGORICAL.value)}, or leave it out."
+    )
 
 
 def shows_schema(edited: pd.DataFrame, schema: Schema) -> bool:

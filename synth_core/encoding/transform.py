@@ -31,8 +31,9 @@ from synth_core.schema import (
     Schema,
     datetime_seconds,
     format_datetimes,
+    texts_among_numbers,
 )
-from synth_core.schema.messages import quote
+from synth_core.schema.messages import quote, quoted_list
 from synth_core.schema.rarity import (
     LISTED_MAX,
     RARE_BELOW,
@@ -336,12 +337,12 @@ def _plan_and_values(
         )
         return plan, seconds
     if kind in NUMERIC_KINDS:
-        numbers = pd.to_numeric(series, errors="coerce")
-        if numbers.notna().sum() < series.notna().sum():
+        if texts := texts_among_numbers(series):
             raise SchemaError(
-                f"Column '{series.name}' holds text, so it cannot be treated as {kind.value}. "
-                "Set it to categorical, or leave it out."
+                f"Column '{series.name}' holds text ({quoted_list(texts)}), so it cannot be "
+                f"treated as {kind.value}. Set it to categorical, or leave it out."
             )
+        numbers = pd.to_numeric(series, errors="coerce")
         values = numbers.to_numpy(dtype=np.float64, na_value=np.nan)
         found = ~np.isnan(values)
         present = values[found]

@@ -19,6 +19,7 @@ from synth_core.schema.kinds import (
     PII_TYPES,
     PRIVATE_KINDS,
     Kind,
+    texts_among_numbers,
 )
 from synth_core.schema.model import ColumnInfo, Schema, parse_schema_json
 from synth_core.schema.treatments import (
@@ -57,5 +58,6 @@ __all__ = [
     "infer_schema",
     "parse_datetimes",
     "parse_schema_json",
+    "texts_among_numbers",
     "treatment_options",
 ]

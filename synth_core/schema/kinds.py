@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import enum
 
+import pandas as pd
+
 
 class Kind(enum.StrEnum):
     """What a column holds."""
@@ -34,3 +36,11 @@ PRIVATE_KINDS = frozenset({Kind.IDENTIFIER, Kind.PII})
 #: What a personal-data column holds (``ColumnInfo.pii_type``); 'free_text' is accepted but
 #: never inferred.
 PII_TYPES = ("email", "phone", "name", "address", "national_id", "free_text")
+
+
+def texts_among_numbers(series: pd.Series, limit: int = 3) -> list[str]:
+    """Up to ``limit`` different values of ``series`` that are not numbers (what keeps it from
+    being read as numbers or whole numbers); [] when every value is one, or missing."""
+    numbers = pd.to_numeric(series, errors="coerce")
+    texts = series[numbers.isna() & series.notna()]
+    return [str(value) for value in pd.unique(texts)[:limit]]

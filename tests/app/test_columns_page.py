@@ -167,6 +167,22 @@ def test_an_empty_column_cannot_be_included_or_given_a_kind(shop: AppTest) -> No
     assert not shop.exception
 
 
+def test_text_cannot_become_numbers_and_the_page_says_so_in_its_own_words(
+    columns: AppTest,
+) -> None:
+    # A hawk's age ('I', 'A') set to numbers was taken silently; training then failed with
+    # "cannot be treated as numerical. Set it to categorical", words the menu does not use.
+    schema = schema_of(columns)
+    sex = schema.names.index("sex")
+    edit(columns, {sex: {"Kind": "numerical"}})
+    assert texts(columns.error) == [
+        "'sex' holds text ('Male', 'Female'), so it cannot be numbers. Choose categories, or "
+        "leave it out."
+    ]
+    assert schema_of(columns) is schema
+    assert not columns.exception
+
+
 def test_warnings_in_plain_words(shop: AppTest) -> None:
     warnings = texts(shop.warning)
 
