@@ -173,6 +173,11 @@ def set_table(
         store.get(KEPT_WIDGETS, {}).pop(key, None)
     store[TABLE_REVISION] = store.get(TABLE_REVISION, 0) + 1
     bump_editor_revision(store)
+    job = store.get(JOB)
+    if job is not None and not job.active and job.result is None:
+        # A training that failed on the old table has nothing left to show for the new one.
+        store.pop(JOB, None)
+        store.pop(TRAINED_ON, None)
 
 
 def get_schema(state: State | None = None) -> Schema | None:

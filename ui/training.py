@@ -316,6 +316,8 @@ def sidebar_status() -> None:
         return
     if job.active:
         st.fragment(run_every=POLL_SECONDS)(_live_status)()
+    elif state.trained_on_other_data() == "table":
+        st.caption(f"{status_line(job.snapshot())} on a table loaded earlier")
     else:
         st.caption(status_line(job.snapshot()))
 

@@ -226,6 +226,7 @@ def test_a_tiny_training_finishes_and_previews_rows(small: AppTest, adult_slice)
     assert not small.exception
     assert any("was trained on a table loaded earlier" in c for c in texts(small.caption))
     assert small.get("plotly_chart")
+    assert "Model trained on a table loaded earlier" in texts(small.sidebar.caption)
 
 
 def test_stop_ends_a_long_training_with_the_model_so_far(small: AppTest) -> None:
@@ -407,3 +408,25 @@ def test_the_quick_demo_on_a_wide_table_says_its_longer_time_limit(app: AppTest)
     assert said == [
         f"Quick demo stops after {duration(limit)} of training, whatever the number of epochs."
     ]
+
+
+def test_a_failed_training_is_forgotten_when_another_table_is_loaded(
+    small: AppTest, adult_slice: pd.DataFrame
+) -> None:
+    # After a failed training, a new table's Train page showed the old error about a column it
+    # does not have, and the sidebar "Training failed".
+    schema = state.get_schema(small.session_state)
+    small.session_state[state.SCHEMA] = schema.with_changes("sex", kind="numerical")
+    small.run()
+    job = start(tiny(small))
+    assert job.join(60)
+    small.run()
+    assert job.snapshot().state == "failed" and small.error
+    assert "Training failed" in texts(small.sidebar.caption)
+
+    small.switch_page("pages/upload.py").run()
+    upload(small, adult_slice.drop(columns=["sex"]), "other.csv")
+    small.switch_page(TRAIN).run()
+    assert not small.exception and not small.error
+    assert job_of(small) is None
+    assert not [c for c in texts(small.sidebar.caption) if "Training" in c]
