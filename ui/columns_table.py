@@ -10,6 +10,7 @@ import pandas as pd
 
 from synth_core.errors import SchemaError
 from synth_core.schema import (
+    MODELLED_KINDS,
     PRIVATE_KINDS,
     TREATMENT_LABELS,
     ColumnInfo,
@@ -179,16 +180,27 @@ def warnings(schema: Schema) -> list[str]:
             f"Very many different values: {', '.join(many)}. Rare values are hard to learn and "
             "make training slower; leave such a column out unless you need it."
         )
-    empty = [
-        f"{c.name} ({round(c.missing * 100)} % missing)"
-        for c in schema.included
-        if c.missing > MOSTLY_MISSING
-    ]
+    empty = [_missing(c) for c in schema.included if c.missing > MOSTLY_MISSING]
     if empty:
         notes.append(
-            f"Mostly empty: {', '.join(empty)}. There is little to learn from these columns."
+            f"Learned although mostly empty: {', '.join(empty)}. There is little to learn from "
+            "these columns."
+        )
+    empty_out = [
+        _missing(c)
+        for c in schema.columns
+        if not c.include and c.kind in MODELLED_KINDS and c.missing > MOSTLY_MISSING
+    ]
+    if empty_out:
+        notes.append(
+            f"Left out because they are mostly empty: {', '.join(empty_out)}. The synthetic "
+            "copy will not contain them; tick Include to learn them anyway."
         )
     return notes
+
+
+def _missing(column: ColumnInfo) -> str:
+    return f"{column.name} ({round(column.missing * 100)} % missing)"
 
 
 TREATMENT_HELP = (

@@ -107,8 +107,8 @@ THRESHOLDS: dict[str, Rule] = {
         0.95,
         0.90,
         (
-            "Values stay within the real ranges and categories, and the table has the same "
-            "columns.",
+            "Values stay within the real ranges and categories, and every compared column is "
+            "there.",
             "Almost all values stay within the real ranges and categories.",
             "Some values fall outside the real ranges or categories: check the column kinds.",
             "Many values fall outside the real ranges or categories, or columns differ: check "
