@@ -15,7 +15,7 @@ from synth_core.training.device import describe_device
 from synth_core.training.presets import DEFAULT_PRESET, PRESETS, RECOMMENDED_VARIANT, preset_config
 from synth_core.training.progress import ProgressSnapshot, RunState
 from synth_core.wording import duration
-from ui import flow, rules, state, training
+from ui import columns_table, flow, rules, state, training
 from ui.text import plain
 
 PREVIEW_ROWS = 10
@@ -177,7 +177,11 @@ def preset_choice() -> str:
         list(PRESETS),
         key=state.PRESET_WIDGET,
         format_func=lambda name: PRESETS[name].title,
-        captions=[PRESETS[name].description for name in PRESETS],
+        captions=[
+            f"{PRESETS[name].description} This table: about "
+            f"{duration(columns_table.preset_seconds(schema, table.rows, name))}."
+            for name in PRESETS
+        ],
         horizontal=True,
         disabled=active,
     )

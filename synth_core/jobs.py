@@ -21,16 +21,13 @@ from synth_core.config import TrainingConfig
 from synth_core.errors import Stopped, SynthError
 from synth_core.schema import Schema
 from synth_core.synthesizer import Synthesizer
-from synth_core.training.estimate import estimate_model, time_limit
+from synth_core.training.estimate import training_seconds
 from synth_core.training.progress import ProgressSnapshot, RunState, TrainingProgress
 from synth_core.training.rows import rows_learned
 
 log = logging.getLogger(__name__)
 
 WATCHDOG_SECONDS = 1.0
-#: Added to a training's expected time: reading the table and preparing it before the first
-#: epoch, and the last quality check after it.
-PREPARATION_SECONDS = 5.0
 NO_MODEL = "Stopped before the model learned anything, so there is no model."
 
 #: How a job's fit runs: (rows, schema, config, progress to write, stop event, business rules
@@ -215,13 +212,10 @@ class TrainingJob:
     @property
     def expected_seconds(self) -> float:
         """About how long the whole run takes, from the schema and the config (on a 2-core CPU;
-        the time limit when it comes first), preparation included."""
+        the time limit when it comes first), preparation included: the estimate the Columns
+        page shows (``training_seconds``)."""
         rows = rows_learned(self._rows, self.config)
-        epochs = estimate_model(self._schema, rows, self.config).seconds_per_epoch
-        seconds = epochs * self.config.epochs
-        if limit := time_limit(self._schema, rows, self.config):
-            seconds = min(seconds, limit)
-        return seconds + PREPARATION_SECONDS
+        return training_seconds(self._schema, rows, self.config)
 
     def seconds_left(self) -> float:
         """About how long until the run ends: its whole expected time while it waits or

@@ -131,16 +131,22 @@ def learned_summary(schema: Schema) -> str:
     return f"{len(schema.included):,} of {total:,} column{plural} will be learned."
 
 
+def preset_seconds(schema: Schema, rows: int, preset: str) -> float:
+    """About how long the preset trains on a table of ``rows`` rows (a fifth kept aside to test
+    the model; a table over the preset's training rows trains on a sample of them)."""
+    config = preset_config(preset)
+    learned = round(rows * (1 - DEFAULT_FRACTION))
+    return training_seconds(schema, rows_learned(learned, config), config)
+
+
 def size_and_time(schema: Schema, rows: int) -> str:
     """The size of the model the default preset trains, and each preset's rough training time
     with the model type it trains, for these columns, in one sentence."""
     learned = round(rows * (1 - DEFAULT_FRACTION))  # a fifth is kept aside to test the model
-    times = []
-    for name, preset in PRESETS.items():
-        config = preset_config(name)
-        # A table over a preset's training rows trains on a sample of them.
-        seconds = training_seconds(schema, rows_learned(learned, config), config)
-        times.append(f"{preset.title} about {duration(seconds)}")
+    times = [
+        f"{preset.title} about {duration(preset_seconds(schema, rows, name))}"
+        for name, preset in PRESETS.items()
+    ]
     config = preset_config(DEFAULT_PRESET)
     estimate = estimate_model(schema, rows_learned(learned, config), config)
     weights = estimate.generator_weights + estimate.discriminator_weights

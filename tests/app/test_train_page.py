@@ -28,7 +28,7 @@ from synth_core.training.progress import ProgressSnapshot, RunState, TrainingPro
 from synth_core.wording import duration
 from tests.app.steps import tiny_settings as tiny
 from tests.helpers import config_for, make_mixed_frame
-from ui import state, training
+from ui import columns_table, state, training
 from ui.text import plain
 
 TRAIN = "pages/train.py"
@@ -117,6 +117,18 @@ def test_offers_the_six_model_types_and_the_presets(loaded: AppTest) -> None:
     assert sum("(recommended)" in option for option in picker.options) == 1
     assert VARIANTS["argn"].description in texts(loaded.caption)
     assert loaded.radio(key=state.PRESET_WIDGET).value == "quick"
+    # Each preset with its time for this table, as the Columns page gives it (the promise alone,
+    # "about half a minute", read as the time of a 2 s training).
+    schema, rows = (
+        state.get_schema(loaded.session_state),
+        state.get_table(loaded.session_state).rows,
+    )
+    quick = columns_table.preset_seconds(schema, rows, "quick")
+    assert (
+        loaded.radio(key=state.PRESET_WIDGET)
+        .proto.captions[0]
+        .endswith(f"This table: about {duration(quick)}.")
+    )
     assert loaded.number_input(key=state.EPOCHS_WIDGET).value == 300
     assert any(caption.startswith("Trains on: ") for caption in texts(loaded.caption))
     assert loaded.button(key=state.START_BUTTON).disabled is False

@@ -164,3 +164,16 @@ def test_a_training_stopped_before_its_first_epoch_leaves_no_model(table):
     snap = job.snapshot()
     assert snap.state == "stopped" and job.result is None
     assert snap.progress.message == NO_MODEL and snap.progress.step == 0
+
+
+def test_a_waiting_training_expects_the_time_the_columns_page_gave(table):
+    # The Columns page said "about 3 s" and a starting training "About 19 s left" (every epoch
+    # of the preset counted, where the held-out loss ends the run after a few dozen).
+    from synth_core.training.estimate import training_seconds
+    from synth_core.training.presets import preset_config
+
+    frame, schema = table
+    quick = preset_config("quick")
+    job = TrainingJob(frame, schema, quick)
+    assert job.expected_seconds == pytest.approx(training_seconds(schema, len(frame), quick))
+    assert job.expected_seconds < quick.max_seconds
