@@ -212,10 +212,13 @@ def _missing(column: ColumnInfo) -> str:
 TREATMENT_HELP = (
     "The model never learns these columns: it could copy real values out. Leave them out, "
     "or put made-up values in their place (realistic names, emails at example.com, numbers in "
-    "the same format) or new IDs in the same format. No real value is copied. A key that "
+    "the same format) or new IDs in the same format. No real value is copied (a common "
+    "made-up name can still be someone's). A key that "
     "repeats (one customer's many orders) gets as many new keys, with as many rows each, as "
     "the real one; which rows share a new key is random, so one key's rows need not agree "
-    "with each other (one customer's orders may be in different regions). A column of one "
+    "with each other (one customer's orders may be in different regions), but a made-up name "
+    "or email that is one per key in your table is one per new key, the email made from the "
+    "name. A column of one "
     "value, or none, can be kept as it is, so that the file keeps the table's columns; an "
     "empty one is kept unless you leave it out."
 )

@@ -15,6 +15,9 @@ stored in the schema (``ColumnInfo.treatment``):
   column's (a manager's ID among the employees' IDs) refers to it: its new IDs are drawn from
   that column's new IDs in the same rows, with its own spread of rows per key (how many report
   to one manager), and a row never refers to itself.
+  Made-up people follow such a key: a faked column whose real value is one per key (a
+  customer's name and email on each of their orders) gets one made-up value per new key, and an
+  email whose key has a made-up name is built from that name.
 - ``"keep"``: a column of one value (or none) written as it is, with its share of empty cells:
   the default for an empty column, a choice for a constant one.
 
@@ -39,6 +42,7 @@ import pandas as pd
 
 from synth_core.errors import DataError, SchemaError
 from synth_core.schema import (
+    FAKE,
     KEEP,
     NEW_IDS,
     TREATMENT_LABELS,
@@ -54,6 +58,7 @@ MAX_FORMATS = 5  # formats kept per column (the most common ones)
 MIN_FORMAT_SHARE = 0.01
 POOL = 1000  # Faker values drawn once per column and generation; rows pick from them
 REFERENCE_SHARE = 0.95  # of a column's values found in another's before it refers to it
+FOLLOW_SHARE = 0.95  # of a repeating key's values with one value of a faked column: it follows
 SHAPE_SAMPLE = 20_000  # values whose format is read
 # Character classes of a format: symbol -> the characters drawn for it.
 CLASSES = {
@@ -185,6 +190,7 @@ class PiiColumn:
     real_hashes: tuple[int, ...] = ()  # new IDs: hashes of the real IDs, never to be made
     value: str | int | float | bool | None = None  # kept as it is: the column's one value
     refers_to: str = ""  # new IDs drawn from this other new-IDs column's (a manager's ID)
+    follows: str = ""  # faked: one value per new key of this repeating new-IDs column
 
     def to_dict(self) -> dict:
         return {
@@ -200,6 +206,7 @@ class PiiColumn:
             "real_hashes": list(self.real_hashes),
             "value": self.value,
             "refers_to": self.refers_to,
+            "follows": self.follows,
         }
 
     @classmethod
@@ -217,6 +224,7 @@ class PiiColumn:
             real_hashes=tuple(int(h) for h in data.get("real_hashes", [])),
             value=_plain_value(data.get("value")),
             refers_to=str(data.get("refers_to") or ""),
+            follows=str(data.get("follows") or ""),
         )
 
 
@@ -240,7 +248,7 @@ class PiiPlan:
             if info.name not in frame.columns:
                 raise SchemaError(f"Column '{info.name}' is not in the table. Re-read the file.")
             planned.append(_plan_column(info, frame[info.name]))
-        planned = _with_references(planned, frame)
+        planned = _with_holders(_with_references(planned, frame), frame)
         replaced = {c.name for c in planned}
         order = tuple(c.name for c in schema.columns if c.include or c.name in replaced)
         return cls(tuple(planned), order, _guess_locale(frame, schema, planned), seed)
@@ -264,7 +272,9 @@ class PiiPlan:
         if not data:
             return cls((), tuple(learned or ()))
         return cls(
-            _checked_references([PiiColumn.from_dict(c) for c in data.get("columns", [])]),
+            _checked_holders(
+                _checked_references([PiiColumn.from_dict(c) for c in data.get("columns", [])])
+            ),
             tuple(str(name) for name in data.get("order", learned or [])),
             str(data.get("locale", DEFAULT_LOCALE)),
             int(data.get("seed", 0)),
@@ -311,12 +321,17 @@ class PiiWriter:
             return frame
         out = frame.copy()
         n = len(frame)
-        for column in sorted(self.plan.columns, key=lambda c: bool(c.refers_to)):
+        names: dict[str, np.ndarray] = {}  # key column -> the made-up name of each row's key
+        for column in sorted(self.plan.columns, key=_writing_order):
             if column.refers_to:
                 values = _referring(out[column.refers_to].to_numpy(dtype=object), column, rng)
+            elif column.follows:
+                values = self._per_key(column, out[column.follows], names.get(column.follows), rng)
+                if column.pii_type == "name":
+                    names[column.follows] = values
             else:
                 values = self._values(column, n, rng)
-            if column.missing > 0 and n:
+            if column.missing > 0 and n and not column.follows:
                 values = values.astype(object)
                 values[rng.random(n) < column.missing] = np.nan
             out[column.name] = _as_series(values, column)
@@ -340,6 +355,33 @@ class PiiWriter:
             return b + ", " + a if column.style == "last, first" else a + " " + b
         pool = self._pool(column, "address" if kind == "address" else "text")
         return pool[rng.integers(len(pool), size=n)]
+
+    def _per_key(
+        self,
+        column: PiiColumn,
+        keys: pd.Series,
+        names: np.ndarray | None,
+        rng: np.random.Generator,
+    ) -> np.ndarray:
+        """One made-up value per key of ``keys`` (each row's new key), empty for the column's
+        share of keys; an email built from the key's made-up name in ``names``, if it has one.
+        A row without a key gets a value of its own."""
+        codes, uniques = pd.factorize(keys)
+        lone = codes < 0
+        codes = np.where(lone, len(uniques) + np.cumsum(lone) - 1, codes)
+        count = len(uniques) + int(lone.sum())
+        if column.pii_type == "email" and names is not None:
+            first = np.zeros(count, dtype=np.int64)
+            first[codes[::-1]] = np.arange(len(codes))[::-1]  # a row of each key
+            parts = pd.Series(names[first], dtype=object).map(_name_as_email_part)
+            domains = self._pool(column, "email")
+            values = _email_addresses(parts.to_numpy(dtype=object), domains, rng)
+        else:
+            values = self._values(column, count, rng)
+        values = values.astype(object)
+        if column.missing > 0:
+            values[rng.random(count) < column.missing] = np.nan
+        return values[codes]
 
     def _pool(self, column: PiiColumn, what: str) -> np.ndarray:
         key = f"{column.name}\0{what}"
@@ -489,6 +531,48 @@ def _with_references(planned: list[PiiColumn], frame: pd.DataFrame) -> list[PiiC
     return out
 
 
+def _with_holders(planned: list[PiiColumn], frame: pd.DataFrame) -> list[PiiColumn]:
+    """``planned`` with each faked column whose real value is one per key of a repeating
+    new-IDs column (``FOLLOW_SHARE`` of its keys) marked as following that key."""
+    keys = [c.name for c in planned if c.treatment == NEW_IDS and c.rows_per_key]
+    out = []
+    for column in planned:
+        holder = ""
+        if column.treatment == FAKE and keys:
+            for key in keys:
+                values = frame[[key, column.name]].dropna(subset=[key])
+                if len(values) == 0:
+                    continue
+                per_key = values.groupby(key, sort=False)[column.name].nunique(dropna=False)
+                if (per_key <= 1).mean() >= FOLLOW_SHARE:
+                    holder = key
+                    break
+        out.append(replace(column, follows=holder) if holder else column)
+    return out
+
+
+def _checked_holders(columns: tuple[PiiColumn, ...]) -> tuple[PiiColumn, ...]:
+    """``columns`` with each faked column's key kept only where it names a repeating new-IDs
+    column (a model file changed by hand draws such a column's values row by row)."""
+    keys = {c.name for c in columns if c.treatment == NEW_IDS and c.rows_per_key}
+    kept = lambda c: not c.follows or (c.follows in keys and c.treatment == FAKE)  # noqa: E731
+    return tuple(c if kept(c) else replace(c, follows="") for c in columns)
+
+
+def _writing_order(column: PiiColumn) -> tuple[bool, bool, bool]:
+    """Keys first, then what refers to them or follows them, a name before its email."""
+    return bool(column.refers_to), bool(column.follows), column.pii_type == "email"
+
+
+def _name_as_email_part(name: Any) -> str:
+    """'Ana López' or 'López, Ana' as the part before an email's '@': 'ana.lopez' (after
+    ``_email_addresses`` has made it ASCII)."""
+    if not isinstance(name, str):
+        return ""
+    last, comma, first = name.partition(", ")
+    return f"{first}.{last}" if comma else ".".join(name.split()[:1] + name.split()[-1:])
+
+
 def _checked_references(columns: list[PiiColumn]) -> tuple[PiiColumn, ...]:
     """``columns`` with each reference kept only where it names another new-IDs column that
     refers to none (a model file changed by hand draws such a column's IDs afresh)."""
@@ -597,7 +681,14 @@ def _faker_pool(locale: str, what: str, column: PiiColumn, seed: int) -> np.ndar
 
 
 def _emails(parts: np.ndarray, domains: np.ndarray, n: int, rng: np.random.Generator):
-    local = pd.Series(parts[rng.integers(len(parts), size=n)], dtype=object)
+    return _email_addresses(parts[rng.integers(len(parts), size=n)], domains, rng)
+
+
+def _email_addresses(parts: np.ndarray, domains: np.ndarray, rng: np.random.Generator):
+    """An address for each of ``parts`` ('Ana.López' becomes 'ana.lopez', half of them with a
+    number after it) at one of ``domains``."""
+    n = len(parts)
+    local = pd.Series(parts, dtype=object)
     local = (
         local.str.normalize("NFKD")
         .str.encode("ascii", "ignore")

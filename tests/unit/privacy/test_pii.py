@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from faker import Faker
 
 from synth_core.errors import DataError, SchemaError
 from synth_core.privacy import pii
@@ -231,6 +232,59 @@ def test_new_ids_of_a_column_that_refers_to_another_point_at_its_new_ids() -> No
     stored["columns"][1]["refers_to"] = "Age"
     assert PiiPlan.from_dict(stored).columns[1].refers_to == ""
     assert PiiPlan.from_dict(plan.to_dict()) == plan
+
+
+def test_made_up_people_follow_their_new_key() -> None:
+    # An orders export with New IDs for the customer and made-up names and emails: one new
+    # customer had up to 77 different names, and no email went with its name.
+    sales = sales_orders(orders=400, seed=3)
+    customers = sales["Customer ID"].unique()
+    fake = Faker()
+    fake.seed_instance(3)
+    people = {}
+    for customer in customers:
+        first, last = fake.first_name(), fake.last_name()
+        people[customer] = (f"{first} {last}", f"{first}.{last}@shop.example".lower())
+    rng = np.random.default_rng(0)
+    sales = sales.assign(
+        **{
+            "Customer Name": sales["Customer ID"].map(lambda c: people[c][0]),
+            "Customer Email": sales["Customer ID"].map(lambda c: people[c][1]),
+            "Taken by": rng.choice([fake.name() for _ in range(60)], len(sales)),
+        }
+    )
+    schema = infer_schema(sales).with_changes("Customer ID", treatment="new_ids")
+    for name in ("Customer Name", "Customer Email", "Taken by"):
+        assert schema[name].kind.value == "pii", name
+        schema = schema.with_changes(name, treatment="fake")
+    plan = PiiPlan.fit(sales, schema)
+    follows = {c.name: c.follows for c in plan.columns}
+    assert follows == {
+        "Customer ID": "",
+        "Customer Name": "Customer ID",
+        "Customer Email": "Customer ID",
+        "Taken by": "",  # a clerk per order, not per customer
+    }
+
+    made = plan.writer(4).add(sales[["Sales"]].copy(), np.random.default_rng(4))
+
+    per_key = made.groupby("Customer ID")[["Customer Name", "Customer Email"]].nunique()
+    assert (per_key == 1).all().all()
+    assert made["Customer ID"].nunique() > 20
+    assert made["Customer Name"].nunique() == made["Customer ID"].nunique()
+    first, last = (
+        made["Customer Name"].str.split(" ", n=1).str[0],
+        made["Customer Name"].str.split().str[-1],
+    )
+    local = made["Customer Email"].str.split("@").str[0].str.rstrip("0123456789")
+    ascii_name = (first + "." + last).str.normalize("NFKD").str.encode("ascii", "ignore")
+    expected = ascii_name.str.decode("ascii").str.lower().str.replace(r"[^a-z.]", "", regex=True)
+    assert (local == expected).all()
+    assert made.groupby("Customer ID")["Taken by"].nunique().max() > 1
+    assert PiiPlan.from_dict(plan.to_dict()) == plan
+    stored = plan.to_dict()
+    stored["columns"][1]["follows"] = "Sales"  # changed by hand: not a repeating new-IDs column
+    assert PiiPlan.from_dict(stored).columns[1].follows == ""
 
 
 def test_the_plan_keeps_rows_per_key_and_hashes_but_no_real_key() -> None:
