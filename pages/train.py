@@ -306,7 +306,9 @@ def progress_view(current: TrainingJob, progress: ProgressSnapshot) -> None:
         f"{progress.rows_per_second:,.0f} rows a second on {describe_device(progress.device)}"
     )
     for warning in progress.warnings:  # what looks wrong, from the metrics, with what to do
-        text = f"**{warning.title}.** {plain(warning.sentence)} {plain(warning.advice)}"
+        text = f"**{warning.title}.** {plain(warning.sentence)}"
+        if not (progress.done and warning.level == "info"):  # "you can stop now", once ended
+            text += f" {plain(warning.advice)}"
         if warning.level == "info":
             st.info(text, icon=":material/info:")
         else:

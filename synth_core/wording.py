@@ -81,8 +81,11 @@ def counted(number: int, noun: str) -> str:
 
 def copies_in_words(removed: int, kept: int, rare_below: int) -> str:
     """What the copy filter did, both counts in words (``synth_core.privacy.filters.CopyRule``)."""
-    return (
-        f"{counted(removed, 'row')} removed: copies of real rows that fewer than {rare_below} "
-        f"real rows share; {counted(kept, 'row')} kept that equal common combinations, shared "
-        f"by ≥ {rare_below} real rows"
-    )
+    said = f"{counted(removed, 'row')} removed: copies of real rows that fewer than {rare_below} "
+    said += "real rows share"
+    if kept:
+        said += (
+            f"; {counted(kept, 'row')} kept that equal common combinations, shared by "
+            f"≥ {rare_below} real rows"
+        )
+    return said

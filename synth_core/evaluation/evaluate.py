@@ -268,7 +268,8 @@ def _uncompared(schema: Schema, columns: list[str]) -> str | None:
     more = f" and {len(others) - UNCOMPARED_SHOWN:,} more" if len(others) > UNCOMPARED_SHOWN else ""
     return (
         f"The scores cover {len(columns):,} of the real table's {len(schema.names):,} columns; "
-        f"{shown}{more} are not compared (left out: identifiers, free text, personal data, "
+        f"{shown}{more} {'is' if len(others) == 1 else 'are'} not compared (left out: "
+        "identifiers, free text, personal data, "
         "constants, or columns you left out)."
     )
 

@@ -381,7 +381,8 @@ def _confirm_datetime(column: TextSample, fmt: str, note: str) -> Finding | None
         reason += "; some values are written a little differently and will come out in this format"
     unread = int((~read).sum())
     if unread:
-        reason += f"; {unread:,} values are not dates in this format and will be treated as missing"
+        values = "1 value is not a date" if unread == 1 else f"{unread:,} values are not dates"
+        reason += f"; {values} in this format and will be treated as missing"
     facts = {
         "datetime_format": fmt,
         "earliest": _iso(parsed.min(), with_time),

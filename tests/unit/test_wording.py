@@ -55,6 +55,11 @@ def test_counts_name_one_thing_in_the_singular():
     assert counted(1250, "business rule") == "1,250 business rules"
     assert copies_in_words(1, 2, 5).startswith("1 row removed: copies of real rows")
     assert "; 2 rows kept that equal common combinations" in copies_in_words(1, 2, 5)
+    # Nothing kept: nothing said about it ('0 rows kept that equal common combinations').
+    assert (
+        copies_in_words(0, 0, 5)
+        == "0 rows removed: copies of real rows that fewer than 5 real rows share"
+    )
 
 
 def test_plain_ranges_group_thousands_from_ten_thousand_on_at_both_ends():

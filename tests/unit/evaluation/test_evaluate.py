@@ -393,3 +393,6 @@ def test_scores_over_some_of_the_columns_say_which_they_leave_out():
     )
     every = evaluate(real[["score"]], real[["score"]], infer_schema(real[["score"]]))
     assert not any("scores cover" in note for note in every.notes)
+    two = real.drop(columns=["review_text"])
+    one_left = evaluate(two, two[["score"]], infer_schema(two))
+    assert "'review_id' is not compared" in " ".join(one_left.notes)

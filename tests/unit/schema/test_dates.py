@@ -84,7 +84,7 @@ def test_a_few_unreadable_dates_are_tolerated() -> None:
     values = [f"2016-01-{day:02d}" for day in range(1, 29)] * 2 + ["soon"]
     info = infer_one(values)
     assert info.kind is Kind.DATETIME
-    assert "1 values are not dates in this format and will be treated as missing" in info.reason
+    assert "1 value is not a date in this format and will be treated as missing" in info.reason
     mostly_not_dates = [f"2016-01-{day:02d}" for day in range(1, 21)] + ["soon", "later"] * 5
     assert infer_one(mostly_not_dates).kind is not Kind.DATETIME
 
