@@ -61,6 +61,7 @@ SSN_PATTERN = r"\d{3}-\d{2}-\d{4}"
 PHONE_PATTERN = r"\+?\(?\d[\d ().\-/]*\d"
 PHONE_EXTENSION = r"(?i) ?(?:x|ext\.?) ?\d{1,5}$"
 PHONE_FORMATTING = r"[+ ().\-]"
+PHONE_MARKS = r"^\+|\(\d+\)"  # a country code's plus, an area code in brackets
 PHONE_DIGITS = (7, 15)
 IPV4_PATTERN = r"\d{1,3}(?:\.\d{1,3}){3}"
 _STREET_WORDS = (
@@ -170,10 +171,13 @@ def text_national_id(column: TextSample) -> Finding | None:
 
 def text_phone(column: TextSample) -> Finding | None:
     # Without a name hint, only formatted numbers count ('+44 20 7946 0018', '(555) 010-2345'),
-    # and never in a column named 'id' ('Order ID': '100-2345-67').
+    # and never in a column named 'id' ('Order ID': '100-2345-67'); in one named like another
+    # key, only numbers with a phone's own marks ('Contact Number': '(555) 010-2345', not
+    # 'BandNumber': '877-76317', a bird's ring).
     hinted = has_word(column.tokens, PHONE_WORDS)
     if not hinted and has_word(column.tokens, ID_WORDS | POSTAL_WORDS):
         return None
+    formatting = PHONE_MARKS if is_id_name(column.tokens) else PHONE_FORMATTING
 
     def looks_like_phone(texts: pd.Series) -> pd.Series:
         body = texts.str.replace(PHONE_EXTENSION, "", regex=True)
@@ -183,7 +187,7 @@ def text_phone(column: TextSample) -> Finding | None:
             & body.str.count(r"\d").between(low, high)
             & ~body.str.fullmatch(IPV4_PATTERN)
         )
-        return phone if hinted else phone & body.str.contains(PHONE_FORMATTING)
+        return phone if hinted else phone & body.str.contains(formatting)
 
     if column.passes(looks_like_phone, PII_MIN_SHARE):
         return _pii("phone", "phone numbers")

@@ -393,6 +393,9 @@ def test_not_phone_numbers() -> None:
     assert infer_one(ips, name="host").kind is not Kind.PII
     ids = [f"100-{i:04d}-77" for i in range(30)]
     assert infer_one(ids, name="Order ID").kind is Kind.IDENTIFIER
+    rings = [f"877-{76317 + i}" for i in range(30)]  # a bird's band, named a number
+    assert infer_one(rings, name="BandNumber").kind is Kind.IDENTIFIER
+    assert infer_one(rings, name="Phone Number").kind is Kind.PII
 
 
 # ---------------------------------------------------------------------------------- identifiers
