@@ -118,7 +118,12 @@ class Schema:
     @property
     def written_as(self) -> WrittenAs:
         """How to write a synthetic copy as the real file was written."""
-        return WrittenAs(self.dialect, self.number_formats)
+        dates = {
+            c.name: c.datetime_format
+            for c in self.columns
+            if c.kind is Kind.DATETIME and c.datetime_format
+        }
+        return WrittenAs(self.dialect, self.number_formats, dates)
 
     @property
     def included_names(self) -> list[str]:

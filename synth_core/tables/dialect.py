@@ -91,6 +91,9 @@ class WrittenAs:
 
     dialect: CsvDialect = CsvDialect()
     number_formats: Mapping[str, str] = field(default_factory=dict)
+    # {column: strftime format} of the date columns, written as text in a CSV and as dates
+    # shown in that format in a workbook
+    date_formats: Mapping[str, str] = field(default_factory=dict)
 
     def styled(self, frame: pd.DataFrame) -> pd.DataFrame:
         """``frame`` with its styled number columns written as text in their style."""

@@ -161,6 +161,8 @@ def to_xlsx_bytes(frame: pd.DataFrame, written: WrittenAs = PLAIN) -> bytes:
         pattern = written.number_formats.get(name)
         if pattern is not None:
             columns[i] = _styled_cells(columns[i], NumberStyle.of(pattern).excel_format, sheet)
+        elif (dated := _excel_dates(frame.iloc[:, i], written.date_formats.get(name))) is not None:
+            columns[i] = _styled_cells(*dated, sheet)
     for row in zip(*columns, strict=True):
         sheet.append(row)
     buffer = io.BytesIO()
@@ -193,13 +195,54 @@ class _ExcelText:
         return value
 
 
+def _excel_dates(column: pd.Series, fmt: str | None) -> tuple[list, str] | None:
+    """A date column written as text in ``fmt`` ('9/19/1992', '13:30') as Excel dates or times
+    with the matching number format; None where it cannot be (no format, several formats, a
+    UTC offset, a part Excel has no code for, or text that does not read in it)."""
+    codes = _excel_date_format(fmt) if fmt else None
+    if codes is None or pd.api.types.is_datetime64_any_dtype(column.dtype):
+        return None
+    texts = column.astype(object).where(column.notna(), None)
+    plain = fmt.replace("%-", "%")  # strptime reads '9' for %m as it reads '09'
+    read = pd.to_datetime(texts, format=plain, errors="coerce")
+    if (read.isna() & texts.notna()).any():
+        return None
+    time_only = not any(part in fmt for part in ("%Y", "%y", "%m", "%d", "%b", "%B"))
+    values = [None if pd.isna(v) else (v.time() if time_only else v.to_pydatetime()) for v in read]
+    return values, codes
+
+
+def _excel_date_format(fmt: str) -> str | None:
+    """Excel's number format for a strftime format ('%-m/%-d/%Y' → 'm/d/yyyy'), or None."""
+    if "|" in fmt or "%z" in fmt:
+        return None
+    hours = "h" if "%p" in fmt else "hh"
+    codes = {
+        "Y": "yyyy", "y": "yy", "m": "mm", "-m": "m", "d": "dd", "-d": "d", "b": "mmm",
+        "B": "mmmm", "H": hours, "-H": "h", "I": "hh", "-I": "h", "M": "mm", "S": "ss",
+        "p": "AM/PM",
+    }  # fmt: skip
+    out, rest = [], fmt
+    while rest:
+        if rest.startswith("%"):
+            key = rest[1:3] if rest[1:2] == "-" else rest[1:2]
+            if key not in codes:
+                return None
+            out.append(codes[key])
+            rest = rest[1 + len(key) :]
+        else:
+            out.append(rest[0] if rest[0] in " /-.:," else f'"{rest[0]}"')
+            rest = rest[1:]
+    return "".join(out)
+
+
 def _styled_cells(values: list, number_format: str, sheet: typing.Any) -> list:
-    """Number cells shown with ``number_format``; other values as they are."""
+    """Number and date cells shown with ``number_format``; other values as they are."""
     from openpyxl.cell import WriteOnlyCell
 
     cells = []
     for value in values:
-        if isinstance(value, int | float) and not isinstance(value, bool):
+        if isinstance(value, int | float | datetime | time) and not isinstance(value, bool):
             cell = WriteOnlyCell(sheet, value=value)
             cell.number_format = number_format
             value = cell

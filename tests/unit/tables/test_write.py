@@ -24,6 +24,8 @@ from synth_core.tables import (
     write,
     write_csv,
 )
+from synth_core.tables.dialect import WrittenAs
+from synth_core.tables.write import _excel_date_format
 
 ANY_SIZE = ReadLimits(min_rows=1)
 
@@ -178,3 +180,35 @@ def frames(draw) -> pd.DataFrame:
 def test_csv_round_trip_property(frame):
     result = read_table(to_csv_bytes(frame), limits=ANY_SIZE)
     pd.testing.assert_frame_equal(result.frame, frame)
+
+
+def test_dates_written_as_text_are_dates_in_a_workbook():
+    # A hawk-banding file's capture dates and times came out of the Excel download as text
+    # cells: nothing to sort or filter as dates.
+    frame = pd.DataFrame(
+        {
+            "CaptureDate": ["9/19/1992", "10/2/2003", None],
+            "CaptureTime": ["13:30", "9:05", "16:45"],
+            "Seen": ["19.09.1992 13:30", "bad", "02.10.2003 09:05"],  # one does not read
+            "Mixed": ["1992-09-19", "09/19/1992", "1992-10-02"],
+        }
+    )
+    formats = {
+        "CaptureDate": "%-m/%-d/%Y",
+        "CaptureTime": "%-H:%M",
+        "Seen": "%d.%m.%Y %H:%M",
+        "Mixed": "%Y-%m-%d | %m/%d/%Y",
+    }
+    data = to_xlsx_bytes(frame, WrittenAs(date_formats=formats))
+    sheet = openpyxl.load_workbook(io.BytesIO(data)).active
+    rows = list(sheet.iter_rows(min_row=2, values_only=False))
+    date, time_cell = rows[0][0], rows[0][1]
+    assert date.is_date and date.value.date().isoformat() == "1992-09-19"
+    assert date.number_format == "m/d/yyyy"
+    assert time_cell.value.isoformat() == "13:30:00" and time_cell.number_format == "h:mm"
+    assert rows[2][0].value is None
+    assert [r[2].value for r in rows] == ["19.09.1992 13:30", "bad", "02.10.2003 09:05"]
+    assert rows[0][3].value == "1992-09-19"  # several formats: kept as written
+    assert _excel_date_format("%d.%m.%Y %H:%M") == "dd.mm.yyyy hh:mm"
+    assert _excel_date_format("%I:%M %p") == "hh:mm AM/PM"
+    assert _excel_date_format("%j") is None
