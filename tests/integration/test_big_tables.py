@@ -19,7 +19,7 @@ def test_a_budget_shorter_than_an_epoch_ends_the_run_with_the_rows_seen(monkeypa
     snap = synth.progress_.snapshot()
     assert snap.epoch == 0 and snap.state == "finished"
     assert 0 < snap.rows_seen < snap.total_steps // snap.total_epochs * 10
-    note = next(note for note in snap.notes if "time limit" in note)
+    note = next(note for note in snap.notes if "Reached the time limit" in note)
     assert f"after {snap.rows_seen:,} rows seen" in note and "into epoch 1" in note
     sample = synth.sample(200)
     assert len(sample) == 200 and list(sample.columns) == list(frame.columns)
