@@ -182,7 +182,7 @@ class PiiColumn:
     treatment: str
     kind: str
     pii_type: str | None
-    missing: float  # share of empty cells to reproduce
+    missing: float  # share of empty cells to reproduce (following a key: of keys without one)
     numeric: bool  # the column held numbers (identifiers such as 1, 2, 3)
     formats: tuple[Format, ...] = ()  # identifiers, phone and national ID numbers
     style: str = ""  # names: "first last" or "last, first"; text: words per value
@@ -371,11 +371,13 @@ class PiiWriter:
         codes = np.where(lone, len(uniques) + np.cumsum(lone) - 1, codes)
         count = len(uniques) + int(lone.sum())
         if column.pii_type == "email" and names is not None:
-            first = np.zeros(count, dtype=np.int64)
-            first[codes[::-1]] = np.arange(len(codes))[::-1]  # a row of each key
-            parts = pd.Series(names[first], dtype=object).map(_name_as_email_part)
-            domains = self._pool(column, "email")
-            values = _email_addresses(parts.to_numpy(dtype=object), domains, rng)
+            row = np.zeros(count, dtype=np.int64)
+            row[codes] = np.arange(len(codes))  # a row of each key: all share its name
+            parts = pd.Series(names[row], dtype=object).map(_name_as_email_part).to_numpy()
+            nameless = parts == ""  # a key whose made-up name was left empty
+            pool = self._pool(column, "name_parts")
+            parts[nameless] = pool[rng.integers(len(pool), size=int(nameless.sum()))]
+            values = _email_addresses(parts, self._pool(column, "email"), rng)
         else:
             values = self._values(column, count, rng)
         values = values.astype(object)
@@ -537,17 +539,18 @@ def _with_holders(planned: list[PiiColumn], frame: pd.DataFrame) -> list[PiiColu
     keys = [c.name for c in planned if c.treatment == NEW_IDS and c.rows_per_key]
     out = []
     for column in planned:
-        holder = ""
-        if column.treatment == FAKE and keys:
-            for key in keys:
-                values = frame[[key, column.name]].dropna(subset=[key])
-                if len(values) == 0:
-                    continue
-                per_key = values.groupby(key, sort=False)[column.name].nunique(dropna=False)
-                if (per_key <= 1).mean() >= FOLLOW_SHARE:
-                    holder = key
-                    break
-        out.append(replace(column, follows=holder) if holder else column)
+        followed = None
+        for key in keys if column.treatment == FAKE else ():
+            values = frame[[key, column.name]].dropna(subset=[key])
+            if len(values) == 0:
+                continue
+            per_key = values.groupby(key, sort=False)[column.name]
+            if (per_key.nunique(dropna=False) <= 1).mean() >= FOLLOW_SHARE:
+                # Its empty cells are drawn per key too: the share of keys without a value.
+                empty = float((per_key.count() == 0).mean())
+                followed = replace(column, follows=key, missing=empty)
+                break
+        out.append(followed or column)
     return out
 
 

@@ -281,6 +281,13 @@ def test_made_up_people_follow_their_new_key() -> None:
     expected = ascii_name.str.decode("ascii").str.lower().str.replace(r"[^a-z.]", "", regex=True)
     assert (local == expected).all()
     assert made.groupby("Customer ID")["Taken by"].nunique().max() > 1
+    # Customers without a name: their keys get none, and an email of their own all the same.
+    sales.loc[sales["Customer ID"].isin(customers[::4]), "Customer Name"] = None
+    plan = PiiPlan.fit(sales, schema)
+    made = plan.writer(5).add(sales[["Sales"]].copy(), np.random.default_rng(5))
+    nameless = made.groupby("Customer ID")["Customer Name"].agg(lambda names: names.isna().all())
+    assert 0.1 < nameless.mean() < 0.45
+    assert made["Customer Email"].str.fullmatch(r"[a-z.]+\d*@[a-z.-]+").all()
     assert PiiPlan.from_dict(plan.to_dict()) == plan
     stored = plan.to_dict()
     stored["columns"][1]["follows"] = "Sales"  # changed by hand: not a repeating new-IDs column
