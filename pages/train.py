@@ -89,7 +89,7 @@ def settings() -> tuple[TrainingConfig | None, bool]:
     variant = model_type()
     epsilon = privacy(variant)
     condition, blocked = condition_column(variant)
-    preset = preset_choice()
+    preset = preset_choice(variant)
     training.follow_preset(preset, variant)
     with st.expander("Advanced"):
         advanced(preset, variant)
@@ -168,8 +168,9 @@ def condition_column(variant: str) -> tuple[str | None, bool]:
     return condition, False
 
 
-def preset_choice() -> str:
-    """How long to train: the preset picker; the preset chosen."""
+def preset_choice(variant: str) -> str:
+    """How long to train: the preset picker, each preset with its time for the loaded table and
+    the chosen model type; the preset chosen."""
     if st.session_state.get(state.PRESET_WIDGET) not in PRESETS:
         st.session_state[state.PRESET_WIDGET] = DEFAULT_PRESET
     return st.radio(
@@ -179,7 +180,7 @@ def preset_choice() -> str:
         format_func=lambda name: PRESETS[name].title,
         captions=[
             f"{PRESETS[name].description} This table: about "
-            f"{duration(columns_table.preset_seconds(schema, table.rows, name))}."
+            f"{duration(columns_table.preset_seconds(schema, table.rows, name, variant))}."
             for name in PRESETS
         ],
         horizontal=True,

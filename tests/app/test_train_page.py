@@ -130,6 +130,15 @@ def test_offers_the_six_model_types_and_the_presets(loaded: AppTest) -> None:
         .endswith(f"This table: about {duration(quick)}.")
     )
     assert loaded.number_input(key=state.EPOCHS_WIDGET).value == 300
+    loaded.selectbox(key=state.VARIANT_WIDGET).set_value("vaegan").run()  # its own times
+    vaegan = columns_table.preset_seconds(schema, rows, "best", "vaegan")
+    assert vaegan != columns_table.preset_seconds(schema, rows, "best")
+    assert (
+        loaded.radio(key=state.PRESET_WIDGET)
+        .proto.captions[2]
+        .endswith(f"This table: about {duration(vaegan)}.")
+    )
+    loaded.selectbox(key=state.VARIANT_WIDGET).set_value("argn").run()
     assert any(caption.startswith("Trains on: ") for caption in texts(loaded.caption))
     assert loaded.button(key=state.START_BUTTON).disabled is False
     assert loaded.button(key=state.STOP_BUTTON).disabled is True
