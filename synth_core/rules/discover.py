@@ -65,7 +65,7 @@ def discover_rules(frame: pd.DataFrame, schema: Schema, seed: int = 0) -> list[R
     mappings = [
         m for m in _mappings(frame, schema, names, sample) if frozenset(m.columns) not in paired
     ]
-    sums = rates + _sums(frame, schema, names, values)
+    sums = _one_per_target(rates + _sums(frame, schema, names, values))
     orders = [o for o in _orders(frame, schema, names, values) if not _implied(o, sums)]
     parts = _date_parts(frame, schema, names, sample)
     return _ranges(frame, schema, names) + orders + mappings + sums + parts
@@ -344,6 +344,19 @@ def _sums(frame, schema, names, values) -> list[Rule]:
                     if share >= MIN_SHARE:
                         found.append(ArithmeticRule(target, left, operator, right, share))
     return _one_per_sum(found)
+
+
+def _one_per_target(found: list[Rule]) -> list[Rule]:
+    """The first rule that computes each column: a household budget's total is each spending
+    column divided by its share, and three such rules mended the total three ways, so that
+    every generated row broke one of them."""
+    targets: set[str] = set()
+    kept = []
+    for rule in found:
+        if rule.target not in targets:
+            kept.append(rule)
+            targets.add(rule.target)
+    return kept
 
 
 def _written_as_percent(schema: Schema, name: str) -> bool:

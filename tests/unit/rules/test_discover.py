@@ -347,3 +347,18 @@ def test_record_numbers_decide_nothing_and_pair_with_no_other_numbering():
     assert not any("dossier" in pair for pair in mappings)
     assert ("volgnummer", "kamer") not in mappings and ("kamer", "volgnummer") not in mappings
     assert ("volgnummer", "height") in mappings  # numbers used densely: generated ones meet them
+
+
+def test_a_column_is_computed_by_one_rule_at_most():
+    # A household budget: the total is each spending column divided by its share. Three such
+    # rules mended the total three ways, and every generated row broke one of them.
+    rng = np.random.default_rng(5)
+    shares = rng.dirichlet([4, 2, 3], 600) * 0.9  # the rest goes elsewhere
+    total = rng.integers(40, 320, 600)
+    frame = pd.DataFrame({f"{name} share": shares[:, k].round(4) for k, name in enumerate("abc")})
+    for k, name in enumerate("abc"):
+        frame[f"{name} spent"] = (total * shares[:, k]).round(2)
+    frame["total"] = total
+    rules = discover_rules(frame, infer_schema(frame))
+    computed = [r.target for r in rules if isinstance(r, (ArithmeticRule, LinearRule))]
+    assert computed and len(computed) == len(set(computed))
