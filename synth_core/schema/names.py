@@ -21,6 +21,9 @@ ID_WORDS = (
     )
 )
 ID_LAST_WORDS = frozenset({"key", "code", "uid", "ref", "reference", "number", "no", "nr", "num"})
+# A number named first, as French, Spanish, Italian and German names put it ('N° de dossier',
+# 'Número de cliente', 'Nummer Kunde'); not English 'Number Employees', a count.
+ID_FIRST_WORDS = frozenset({"numero", "numéro", "número", "nummer", "nr", "nro"})
 # What a key written as one word names: 'unitid' (a college's), 'custno', 'orderkey', 'caseid'.
 KEYED_WORDS = _words(
     "account acct branch case client company contract cust customer device emp employee event "
@@ -101,7 +104,10 @@ NOT_PERSON_WORDS = _words(
 
 
 def name_tokens(name: str) -> tuple[str, ...]:
-    """Lower-case words of a column name: 'PassengerId' -> ('passenger', 'id')."""
+    """Lower-case words of a column name: 'PassengerId' -> ('passenger', 'id'); the number
+    sign of French, Spanish or Italian names as the word it stands for ('N° répondant' ->
+    ('numero', 'répondant'))."""
+    name = re.sub(r"(?i)\bn\s*[°º]\s*", "numero ", name)
     spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", " ", name)
     return tuple(word for word in re.split(r"[\W_]+", spaced.lower()) if word)
 
@@ -119,11 +125,12 @@ def has_phrase(tokens: tuple[str, ...], phrases: tuple[tuple[str, ...], ...]) ->
 
 
 def is_id_name(tokens: tuple[str, ...]) -> bool:
-    """Named like a key ('Order ID', 'Customer Key', 'SKU'), but not like a postal code or the
-    code of a place ('Country Code')."""
+    """Named like a key ('Order ID', 'Customer Key', 'SKU', 'N° répondant', 'Nummer Kunde'),
+    but not like a postal code or the code of a place ('Country Code')."""
     named = bool(tokens) and (
         has_word(tokens, ID_WORDS)
         or tokens[-1] in ID_LAST_WORDS
+        or (len(tokens) > 1 and tokens[0] in ID_FIRST_WORDS and tokens[1] != "of")
         or any(_one_word_key(token) for token in tokens)
     )
     return named and not has_word(tokens, POSTAL_WORDS | PLACE_WORDS)

@@ -461,6 +461,11 @@ def test_identifier_numbers() -> None:
         "Bib",
     ):
         assert infer_one(spread, name=name).kind is Kind.IDENTIFIER, name
+    # A number named first, as French, Spanish and German names put it.
+    for name in ("N° répondant", "Nº client", "Número de cliente", "Nummer Kunde"):
+        assert infer_one(spread, name=name).kind is Kind.IDENTIFIER, name
+    for name in ("Number of orders", "No. of orders", "n_obs", "Number Employees"):  # counts
+        assert infer_one(spread, name=name).kind is Kind.INTEGER, name
     for name in ("paid", "valid", "covid", "hybrid", "casino", "unit"):  # words, not keys
         assert infer_one(spread, name=name).kind is Kind.INTEGER, name
 
