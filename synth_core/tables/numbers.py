@@ -154,9 +154,10 @@ _PARENTHESISED = r"(?:(?:US)?[$€£¥] ?)?\([^()]*\d[^()]*\)"
 
 def formatted_numbers(column: FactorisedColumn) -> tuple[np.ndarray, str] | None:
     """The column's cells as float64 when every present value is a number written with one
-    currency symbol or a percent sign (the number as shown: '12%' is 12), each column in its
-    own style ('1.234,50 €' beside '$1,234.50'), with the style's pattern ('$#,##0.00', see
-    ``synth_core.tables.styles``); None otherwise."""
+    currency symbol or a percent sign (the number as shown: '12%' is 12), or plain with its
+    negatives in parentheses ('(0.04)'), each column in its own style ('1.234,50 €' beside
+    '$1,234.50'), with the style's pattern ('$#,##0.00', see ``synth_core.tables.styles``);
+    None otherwise."""
     present = column.present()
     if not present:
         return None
@@ -168,7 +169,11 @@ def formatted_numbers(column: FactorisedColumn) -> tuple[np.ndarray, str] | None
     if parts["body"].isna().any():
         return None
     marks = (parts["pre"] + parts["post"]).str.strip()
-    if (marks == "").any() or marks.nunique() > 1:
+    if marks.nunique() > 1:
+        return None
+    # Without a currency or percent sign, only accounting's negatives beside plain positives
+    # ('19.42', '(0.04)'): a column of '(3)' alone is labels.
+    if (marks == "").all() and not (parenthesised.any() and not parenthesised.all()):
         return None
     body = parts["body"].str.replace(_GROUP_SPACES, "", regex=True)
     comma_decimal = (

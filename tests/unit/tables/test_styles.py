@@ -78,6 +78,17 @@ def test_accounting_negatives_in_parentheses_are_read_as_negative_money_and_writ
     assert NumberStyle.of("$#,##0.00;($#,##0.00)").excel_format == ('"$"#,##0.00;("$"#,##0.00)')
 
 
+def test_accounting_negatives_of_plain_numbers_are_read_too() -> None:
+    # A market export's daily change: '0.19' and '(0.04)'; the column became 3,211 categories.
+    text = 'day,change,label\n1,0.19,(1)\n2,(0.04),(2)\n3,"(1,106.85)",(3)\n4,12.00,(4)\n'
+    frame = read_table(text.encode(), limits=ReadLimits(min_rows=1)).frame
+    assert frame["change"].tolist() == [0.19, -0.04, -1106.85, 12.0]
+    assert frame.attrs[NUMBER_STYLES]["change"] == "#,##0.00;(#,##0.00)"
+    written = written_in_styles(frame, frame.attrs[NUMBER_STYLES])
+    assert written["change"].tolist() == ["0.19", "(0.04)", "(1,106.85)", "12.00"]
+    assert frame["label"].tolist() == ["(1)", "(2)", "(3)", "(4)"]  # no positives: labels
+
+
 def test_styles_of_columns_the_frame_lacks_are_ignored() -> None:
     frame = pd.DataFrame({"a": [1.0]})
     assert written_in_styles(frame, {"gone": "$0"}) is frame
