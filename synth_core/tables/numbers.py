@@ -144,9 +144,14 @@ class NumberParser:
 
 
 # Money and percentages as people write them: '$1,234.50', '1.234,50 €', '12%', '-£3.20'.
+# A currency's symbol or ISO code ('DKK 1,683,748', '1.683.748 kr.', '12,50 EUR').
+_CURRENCY = (
+    r"(?:[$€£¥]|R\$|kr\.?|zł|Fr\.|USD|EUR|GBP|JPY|CHF|DKK|SEK|NOK|ISK|CAD|AUD|NZD|CNY|INR|BRL|"
+    r"MXN|ZAR|PLN|CZK|HUF|TRY|KRW|SGD|HKD)"
+)
 _FORMATTED = (
-    r"^(?P<sign>[+-]?)(?P<pre>(?:US)?[$€£¥]? ?)(?P<body>\d[\d.,' \xa0\u202f]*?)"
-    r"(?P<post>[ \xa0]?[$€£¥%]?)$"
+    rf"^(?P<sign>[+-]?)(?P<pre>(?:(?:US)?{_CURRENCY} ?)?)(?P<body>\d[\d.,' \xa0\u202f]*?)"
+    rf"(?P<post>(?:[ \xa0]?(?:{_CURRENCY}|%))?)$"
 )
 _GROUP_SPACES = r"[ \xa0\u202f']"
 _PARENTHESISED = r"(?:(?:US)?[$€£¥] ?)?\([^()]*\d[^()]*\)"
@@ -180,11 +185,11 @@ def formatted_numbers(column: FactorisedColumn) -> tuple[np.ndarray, str] | None
         body.str.contains(r",\d{1,2}$").any() and not body.str.contains(r"\.\d{1,2}$").any()
     )
     decimal, thousands = (",", ".") if comma_decimal else (".", ",")
-    grouped = (
-        rf"(?:[1-9]\d{{0,2}}(?:{re.escape(thousands)}\d{{3}})+|\d+)(?:{re.escape(decimal)}\d+)?"
-    )
-    if not body.str.fullmatch(grouped).all():
-        return None
+    if not body.str.fullmatch(_grouped(decimal, thousands)).all():
+        # Dots that group thousands without a decimal comma anywhere ('kr. 1.683.748').
+        decimal, thousands = thousands, decimal
+        if not body.str.fullmatch(_grouped(decimal, thousands)).all():
+            return None
     plain = body.str.replace(thousands, "", regex=False).str.replace(decimal, ".", regex=False)
     numbers = plain.astype(np.float64).to_numpy() * np.where(parts["sign"] == "-", -1.0, 1.0)
     full = np.full(len(column.values), np.nan)
@@ -202,6 +207,12 @@ def formatted_numbers(column: FactorisedColumn) -> tuple[np.ndarray, str] | None
         bool(parenthesised.any()),
     )
     return full.take(column.codes), pattern
+
+
+def _grouped(decimal: str, thousands: str) -> str:
+    """A number with its thousands grouped by ``thousands`` (or not grouped) and ``decimal``."""
+    group, point = re.escape(thousands), re.escape(decimal)
+    return rf"(?:[1-9]\d{{0,2}}(?:{group}\d{{3}})+|\d+)(?:{point}\d+)?"
 
 
 def _commonest(texts: pd.Series) -> str:

@@ -89,6 +89,24 @@ def test_accounting_negatives_of_plain_numbers_are_read_too() -> None:
     assert frame["label"].tolist() == ["(1)", "(2)", "(3)", "(4)"]  # no positives: labels
 
 
+def test_money_with_a_currency_code_is_read_and_written_with_it() -> None:
+    # Fire claims written 'DKK 1,683,748' or 'kr. 1.683.748' were left out as rare text.
+    text = 'claim,coded,kroner,euros\nA,"DKK 1,683,748",kr. 1.683.748,"12,50 EUR"\n'
+    text += (
+        'B,"DKK 2,093,704",kr. 2.093.704,"1.007,25 EUR"\nC,"DKK 999,000",kr. 999.000,"3,00 EUR"\n'
+    )
+    frame = read_table(text.encode(), limits=ReadLimits(min_rows=1)).frame
+    assert frame["coded"].tolist() == [1683748, 2093704, 999000]
+    assert frame["kroner"].tolist() == [1683748, 2093704, 999000]
+    assert frame["euros"].tolist() == [12.5, 1007.25, 3.0]
+    styles = frame.attrs[NUMBER_STYLES]
+    assert styles == {"coded": "DKK #,##0", "kroner": "kr. #.##0", "euros": "#.##0,00 EUR"}
+    written = written_in_styles(frame, styles)
+    assert written["kroner"].tolist() == ["kr. 1.683.748", "kr. 2.093.704", "kr. 999.000"]
+    plates = read_table(b"plate\nABC 123\nABC 456\nABC 789\n", limits=ReadLimits(min_rows=1))
+    assert plates.frame["plate"].tolist() == ["ABC 123", "ABC 456", "ABC 789"]  # not money
+
+
 def test_styles_of_columns_the_frame_lacks_are_ignored() -> None:
     frame = pd.DataFrame({"a": [1.0]})
     assert written_in_styles(frame, {"gone": "$0"}) is frame
