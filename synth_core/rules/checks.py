@@ -11,7 +11,7 @@ import pandas as pd
 
 from synth_core.errors import RuleError, SynthError
 from synth_core.rules.discover import protected_range_rule
-from synth_core.rules.model import MappingRule, RangeRule, Rule, RuleKind
+from synth_core.rules.model import DAYS, MappingRule, RangeRule, Rule, RuleKind
 from synth_core.schema import DISCRETE_KINDS, Kind, Schema
 from synth_core.wording import percent
 
@@ -39,7 +39,13 @@ def check_rule_columns(rules: Sequence[Rule], schema: Schema, columns: Sequence[
                     "not learn. Include the column, or drop the rule."
                 )
             kind = schema[name].kind
-            if kind not in ALLOWED_KINDS[rule.kind]:
+            if _days_between(rule) and name in (rule.left, rule.right):
+                if kind != Kind.DATETIME:
+                    raise RuleError(
+                        f"'{name}' holds no dates, so '{rule.target}' cannot be the days between "
+                        "it and another. Pick two date columns."
+                    )
+            elif kind not in ALLOWED_KINDS[rule.kind]:
                 raise RuleError(
                     f"A {rule.kind.value} rule cannot use '{name}': it holds {kind.value} values. "
                     f"{_allowed(rule.kind)}"
@@ -54,6 +60,10 @@ def check_rule_columns(rules: Sequence[Rule], schema: Schema, columns: Sequence[
                 f"'{rule.before}' and '{rule.after}' cannot be put in order: one holds dates "
                 "and the other numbers. Pick two date columns or two number columns."
             )
+
+
+def _days_between(rule: Rule) -> bool:
+    return rule.kind == RuleKind.ARITHMETIC and rule.operator == DAYS
 
 
 def check_real_shares(rules: Sequence[Rule], frame: pd.DataFrame, schema: Schema) -> None:

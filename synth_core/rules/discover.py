@@ -18,6 +18,7 @@ import pandas as pd
 
 from synth_core.rules.model import (
     DATE_PARTS,
+    DAYS,
     GAP_QUANTILES,
     MAX_PAIRS,
     OPERATORS,
@@ -49,6 +50,7 @@ MAX_NUMBER_SOURCE = 24  # values of a number with decimals that may decide anoth
 SPARSE_SHARE = 0.01  # of the whole numbers in its range, fewer used: a column of record numbers
 MAX_NUMBER_COLUMNS = 20  # sums and orders are tried among at most this many number columns
 NUMBER_KINDS = (Kind.NUMERICAL, Kind.INTEGER)
+NUMBER_OPERATORS = [operator for operator in OPERATORS if operator != DAYS]
 
 
 def discover_rules(frame: pd.DataFrame, schema: Schema, seed: int = 0) -> list[Rule]:
@@ -80,7 +82,10 @@ def real_share(rule: Rule, frame: pd.DataFrame, schema: Schema) -> float:
 def _implied(order: Rule, sums: list[Rule]) -> bool:
     """Whether a total or a rate keeps the order of two number columns already (Sales ≥
     Quantity when Sales = Unit Price × Quantity): such an order is not proposed on its own."""
-    return any(set(order.columns) <= set(rule.columns) for rule in sums)
+    return any(
+        set(order.columns) <= set(rule.columns) and getattr(rule, "operator", "") != DAYS
+        for rule in sums
+    )  # days between two dates keep no order of theirs: a stay's dates are kept in order apart
 
 
 def _kind(schema: Schema, name: str) -> str:
@@ -331,7 +336,7 @@ def _sums(frame, schema, names, values) -> list[Rule]:
     for target in group:
         close = tolerance(schema[target].decimals)
         for left, right in itertools.permutations([n for n in group if n != target], 2):
-            for operator in OPERATORS:
+            for operator in NUMBER_OPERATORS:
                 if operator in "+*" and left > right:
                     continue  # + and × read the same both ways
                 if operator == "%" and not _written_as_percent(schema, target):
@@ -343,7 +348,23 @@ def _sums(frame, schema, names, values) -> list[Rule]:
                     share = real_share(rule, frame, schema)
                     if share >= MIN_SHARE:
                         found.append(ArithmeticRule(target, left, operator, right, share))
-    return _one_per_sum(found)
+    return _one_per_sum(found) + _days_between(frame, schema, names, values, group)
+
+
+def _days_between(frame, schema, names, values, numbers) -> list[Rule]:
+    """Number columns that count the days from one date column to another (a stay's length
+    from its admission and discharge dates)."""
+    dates = [n for n in names if n in values and _kind(schema, n) == "date"]
+    found = []
+    for target in numbers:
+        close = tolerance(schema[target].decimals)
+        for later, earlier in itertools.permutations(dates, 2):
+            if _holds(values, target, later, DAYS, earlier, close, slice(0, PROBE_ROWS)):
+                rule = ArithmeticRule(target, later, DAYS, earlier)
+                share = real_share(rule, frame, schema)
+                if share >= MIN_SHARE:
+                    found.append(ArithmeticRule(target, later, DAYS, earlier, share))
+    return found
 
 
 def _one_per_target(found: list[Rule]) -> list[Rule]:

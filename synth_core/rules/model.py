@@ -39,7 +39,9 @@ GAP_QUANTILES = 41
 #: Pairs a mapping may hold (a determining column has at most this many values).
 MAX_PAIRS = 1_000
 # '%': a share in percent, left ÷ right × 100 (a loan as a percent of the price).
-OPERATORS = {"+": "+", "-": "−", "*": "×", "/": "÷", "%": "÷"}
+OPERATORS = {"+": "+", "-": "−", "*": "×", "/": "÷", "%": "÷", "d": "−"}
+DAYS = "d"  # the days from one date to another (a stay's length from its admission and discharge)
+SECONDS_PER_DAY = 86_400
 
 
 class RuleKind(enum.StrEnum):
@@ -309,6 +311,8 @@ class ArithmeticRule:
         return (self.target, self.left, self.right)
 
     def describe(self, schema: Schema) -> str:
+        if self.operator == DAYS:
+            return f"{self.target} = the days from {self.right} to {self.left}"
         percent = " × 100" if self.operator == "%" else ""
         return f"{self.target} = {self.left} {OPERATORS[self.operator]} {self.right}{percent}"
 
@@ -343,7 +347,7 @@ class ArithmeticRule:
     def from_dict(cls, data: dict[str, Any]) -> ArithmeticRule:
         operator = data.get("operator")
         if operator not in OPERATORS:
-            raise RuleError("An arithmetic rule's operator must be +, -, *, / or %.")
+            raise RuleError("An arithmetic rule's operator must be +, -, *, /, % or d.")
         return cls(
             _text(data, "target"), _text(data, "left"), operator, _text(data, "right"), _share(data)
         )
@@ -506,6 +510,8 @@ def combine(left: np.ndarray, operator: str, right: np.ndarray) -> np.ndarray:
         if operator in "/%":
             ratio = np.where(right == 0, np.nan, left / np.where(right == 0, 1.0, right))
             return ratio * 100 if operator == "%" else ratio
+        if operator == DAYS:  # calendar days: dates are read as seconds, times of day dropped
+            return np.floor(left / SECONDS_PER_DAY) - np.floor(right / SECONDS_PER_DAY)
         return {"+": left + right, "-": left - right, "*": left * right}[operator]
 
 

@@ -2,7 +2,9 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 
+from synth_core.errors import RuleError
 from synth_core.rules import (
     ArithmeticRule,
     LinearRule,
@@ -362,3 +364,37 @@ def test_a_column_is_computed_by_one_rule_at_most():
     rules = discover_rules(frame, infer_schema(frame))
     computed = [r.target for r in rules if isinstance(r, (ArithmeticRule, LinearRule))]
     assert computed and len(computed) == len(set(computed))
+
+
+def test_a_count_of_days_between_two_dates_is_found_and_kept():
+    # Hospital stays: the length of stay agreed with its dates in 100 % of real rows and 2.8 %
+    # of synthetic ones.
+    from synth_core.rules import enforce_rules
+    from synth_core.rules.checks import check_rule_columns
+
+    rng = np.random.default_rng(6)
+    admit = pd.Timestamp("1991-01-01") + pd.to_timedelta(rng.integers(0, 300 * 24, 500), unit="h")
+    stay = rng.integers(1, 40, 500)
+    discharge = (
+        admit.normalize()
+        + pd.to_timedelta(stay, unit="D")
+        + pd.to_timedelta(rng.integers(0, 24 * 60, 500), unit="min")
+    )
+    frame = pd.DataFrame(
+        {
+            "admitted": admit.strftime("%Y-%m-%d %H:%M"),
+            "discharged": discharge.strftime("%Y-%m-%d %H:%M"),
+            "los": stay,
+        }
+    )
+    schema = infer_schema(frame)
+    rules = discover_rules(frame, schema)
+    days = [r for r in rules if isinstance(r, ArithmeticRule)]
+    assert [r.describe(schema) for r in days] == ["los = the days from admitted to discharged"]
+    assert any(isinstance(r, OrderRule) for r in rules)  # the dates keep their order too
+    assert rule_from_dict(days[0].to_dict()) == days[0]
+    broken = frame.assign(los=99)
+    mended = enforce_rules(broken, days, schema, np.random.default_rng(0)).frame
+    assert (mended["los"] == frame["los"]).all()
+    with pytest.raises(RuleError, match="holds no dates"):
+        check_rule_columns([ArithmeticRule("los", "los", "d", "admitted")], schema, schema.names)
