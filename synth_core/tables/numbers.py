@@ -16,9 +16,13 @@ from synth_core.tables.styles import style_of
 
 
 def _joined(values: list[str]) -> str | None:
-    """The values joined by newlines; None when a value holds a newline (never a number)."""
+    """The values joined by newlines, the typographic minus (U+2212, as word processors and
+    web pages write '−19.42') read as a minus; None when a value holds a newline (never a
+    number)."""
     joined = "\n".join(values)
-    return joined if joined.count("\n") == len(values) - 1 else None
+    if joined.count("\n") != len(values) - 1:
+        return None
+    return joined.replace("\u2212", "-")
 
 
 def _each_line(pattern: str) -> re.Pattern:

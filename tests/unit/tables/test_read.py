@@ -208,6 +208,12 @@ def test_a_lone_carriage_return_inside_a_value_does_not_end_its_row():
     assert not result.info.notes
 
 
+def test_a_typographic_minus_is_a_minus():
+    # Daily changes copied from a web page ('−19.42', U+2212) were read as text.
+    result = read("day,change\n1,−19.42\n2,3.5\n3,−0.5\n")
+    assert result.frame["change"].tolist() == [-19.42, 3.5, -0.5]
+
+
 def test_whitespace_is_stripped_from_names_and_cells():
     result = read(" name , n \n  Alice  ,  7 \n\tBob\t, 8\n")
     assert list(result.frame.columns) == ["name", "n"]
