@@ -72,6 +72,14 @@ class FactorisedColumn:
         return self.values[~self.missing].tolist()
 
 
+def rows_kept(column: FactorisedColumn, keep: np.ndarray) -> FactorisedColumn:
+    """``column`` with only the rows ``keep`` (a mask or indices) selects, its distinct values
+    pruned to those still used: a value only the dropped rows held (a repeated header's name, a
+    totals row's sum) must not make a number column text."""
+    used, codes = np.unique(column.codes[keep], return_inverse=True)
+    return FactorisedColumn(column.name, codes, column.values[used], column.missing[used])
+
+
 def factorise(name: str, cells: Sequence[str]) -> FactorisedColumn:
     """Strip cells and spot missing markers, working on distinct values only (fast)."""
     codes, uniques = pd.factorize(np.asarray(cells, dtype=object))

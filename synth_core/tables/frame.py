@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from synth_core.errors import DataError
-from synth_core.tables.cells import NUMBER_GAP_WORDS, FactorisedColumn, factorise
+from synth_core.tables.cells import NUMBER_GAP_WORDS, FactorisedColumn, factorise, rows_kept
 from synth_core.tables.dialect import MISSING_MARK, WRITTEN_MISSING
 from synth_core.tables.limits import ReadLimits
 from synth_core.tables.numbers import NumberParser, detect_number_style, formatted_numbers
@@ -276,10 +276,7 @@ def _drop_header_repeats(columns: list[FactorisedColumn], notes: list[str]) -> N
         repeats &= column.codes == where[0]
     count = int(repeats.sum())
     if count:
-        for column in columns:
-            used, codes = np.unique(column.codes[~repeats], return_inverse=True)
-            column.codes, column.values = codes, column.values[used]
-            column.missing = column.missing[used]
+        columns[:] = [rows_kept(column, ~repeats) for column in columns]
         rows = "a row that repeats" if count == 1 else f"{count:,} rows that repeat"
         notes.append(
             f"Left out {rows} the column names, as where two exports were joined into one file."

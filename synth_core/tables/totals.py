@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from synth_core.tables.cells import FactorisedColumn
+from synth_core.tables.cells import FactorisedColumn, rows_kept
 from synth_core.wording import shorten
 
 _LABEL = re.compile(r"(?:grand\s+|sub-?)?(?:totals?|sum)\b[\s:]*.*", re.IGNORECASE)
@@ -39,7 +39,7 @@ def without_totals_row(
     mostly_empty = sum(cell is None for cell in cells) * 2 >= len(cells)
     if not (labelled or mostly_empty):
         return columns
-    above = [_without_last_row(column) for column in columns]
+    above = [rows_kept(column, slice(0, rows - 1)) for column in columns]
     numbers = [None if i == at else cell for i, cell in enumerate(cells)]
     sums = [
         _is_sum(convert, column, cell, labelled)
@@ -63,12 +63,6 @@ def without_totals_row(
 def _last_cell(column: FactorisedColumn) -> str | None:
     code = column.codes[-1]
     return None if column.missing[code] else str(column.values[code])
-
-
-def _without_last_row(column: FactorisedColumn) -> FactorisedColumn:
-    """The column without its last row, its distinct values pruned to those still used."""
-    used, codes = np.unique(column.codes[:-1], return_inverse=True)
-    return FactorisedColumn(column.name, codes, column.values[used], column.missing[used])
 
 
 def _is_sum(
