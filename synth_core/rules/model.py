@@ -241,9 +241,8 @@ class MappingRule(_FromSource):
         if not self.without:
             return np.zeros(len(frame), dtype=bool)
         source = schema[self.source]
-        empty = {as_written(value, source) for value in self.without}
-        written = as_written(frame[self.source], source)
-        mine = written.isin(empty) | written.astype(str).isin({str(v) for v in empty})
+        empty = _keyed({as_written(value, source): True for value in self.without})
+        mine = as_written(frame[self.source], source).map(empty).notna()  # looked up as pairs are
         return (mine & frame[self.target].notna()).to_numpy(dtype=bool)
 
     def describe(self, schema: Schema) -> str:
