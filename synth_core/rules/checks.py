@@ -39,7 +39,7 @@ def check_rule_columns(rules: Sequence[Rule], schema: Schema, columns: Sequence[
                     "not learn. Include the column, or drop the rule."
                 )
             kind = schema[name].kind
-            if _days_between(rule) and name in (rule.left, rule.right):
+            if _is_days_between(rule) and name in (rule.left, rule.right):
                 if kind != Kind.DATETIME:
                     raise RuleError(
                         f"'{name}' holds no dates, so '{rule.target}' cannot be the days between "
@@ -62,7 +62,7 @@ def check_rule_columns(rules: Sequence[Rule], schema: Schema, columns: Sequence[
             )
 
 
-def _days_between(rule: Rule) -> bool:
+def _is_days_between(rule: Rule) -> bool:
     return rule.kind == RuleKind.ARITHMETIC and rule.operator == DAYS
 
 
