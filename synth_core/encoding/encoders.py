@@ -45,6 +45,7 @@ class Span:
     role: str  # "value", "mode", "category" or "missing"
     width: int
     activation: str  # TANH or SOFTMAX
+    part: str = ""  # which part of its column, where a column is encoded as several numbers
 
 
 def _one_hot(codes: np.ndarray, out: np.ndarray) -> None:
@@ -59,10 +60,17 @@ class ContinuousEncoder:
     ``(x - mu_k) / (4 sigma_k)`` clipped to +-0.99. Missing values get an indicator of their own.
     """
 
-    def __init__(self, column: str, max_modes: int = MAX_MODES, sample: int = MIXTURE_SAMPLE):
+    def __init__(
+        self,
+        column: str,
+        max_modes: int = MAX_MODES,
+        sample: int = MIXTURE_SAMPLE,
+        part: str = "",
+    ):
         self.column = column
         self.max_modes = max_modes
         self.sample = sample
+        self.part = part
 
     def fit(self, values: np.ndarray, rng: np.random.Generator) -> ContinuousEncoder:
         """Fit the mixture on a bounded subsample of the non-missing ``values`` (float)."""
@@ -175,11 +183,11 @@ class ContinuousEncoder:
     @property
     def spans(self) -> list[Span]:
         spans = [
-            Span(self.column, "value", 1, TANH),
-            Span(self.column, "mode", len(self.means_), SOFTMAX),
+            Span(self.column, "value", 1, TANH, self.part),
+            Span(self.column, "mode", len(self.means_), SOFTMAX, self.part),
         ]
         if self.has_missing_:
-            spans.append(Span(self.column, "missing", 2, SOFTMAX))
+            spans.append(Span(self.column, "missing", 2, SOFTMAX, self.part))
         return spans
 
     @property
@@ -231,8 +239,8 @@ class ContinuousEncoder:
         }
 
     @classmethod
-    def from_dict(cls, column: str, data: dict[str, Any]) -> ContinuousEncoder:
-        encoder = cls(column)
+    def from_dict(cls, column: str, data: dict[str, Any], part: str = "") -> ContinuousEncoder:
+        encoder = cls(column, part=part)
         encoder.means_ = np.asarray(data["means"], dtype=np.float64)
         encoder.stds_ = np.asarray(data["stds"], dtype=np.float64)
         encoder.weights_ = np.asarray(data["weights"], dtype=np.float64)

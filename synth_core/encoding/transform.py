@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from synth_core.encoding.calendar_parts import DateEncoder, datetime_resolution
 from synth_core.encoding.encoders import (
     MAX_MODES,
     SPIKE_SHARE,
@@ -44,6 +45,8 @@ from synth_core.schema.rarity import (
     protected_range,
 )
 from synth_core.wording import counted
+
+Encoder = ContinuousEncoder | DateEncoder | CategoricalEncoder
 
 MAX_CATEGORIES = 100  # outputs per category column; rarer categories share one bucket
 PLACES_ATOL = 1e-9  # float noise tolerated when counting a column's decimal places
@@ -115,7 +118,7 @@ class TableTransform:
         read (differential privacy). Raises ``Stopped`` between columns once ``stop`` is set."""
         rng = np.random.default_rng(self.seed)
         self.plans_: list[ColumnPlan] = []
-        self.encoders_: list[ContinuousEncoder | CategoricalEncoder] = []
+        self.encoders_: list[Encoder] = []
         columns = schema.included
         if not columns:
             raise _nothing_included(schema)
@@ -143,7 +146,8 @@ class TableTransform:
             )
             if plan.kind in NUMERIC_KINDS:
                 values = _within_range(plan, values)
-                encoder = ContinuousEncoder(info.name, self.max_modes).fit(values, rng)
+                number_cls = DateEncoder if plan.kind == Kind.DATETIME else ContinuousEncoder
+                encoder = number_cls(info.name, self.max_modes).fit(values, rng)
             else:
                 encoder = CategoricalEncoder(info.name, self.max_categories)
                 encoder = encoder.fit(values, rng, owners)
@@ -241,7 +245,7 @@ class TableTransform:
                 check_stop(stop)
                 series = frame[plan.name].iloc[rows]
                 values = _plan_and_values(series, plan.kind, plan.datetime_format)[1]
-                if isinstance(encoder, ContinuousEncoder):
+                if not isinstance(encoder, CategoricalEncoder):
                     values = _within_range(plan, values)
                 encoder.transform(values, rng, out[rows, start : start + encoder.width])
                 start += encoder.width
@@ -255,7 +259,7 @@ class TableTransform:
         for plan, encoder in zip(self.plans_, self.encoders_, strict=True):
             block = matrix[:, start : start + encoder.width]
             start += encoder.width
-            if isinstance(encoder, ContinuousEncoder):
+            if not isinstance(encoder, CategoricalEncoder):
                 data[plan.name] = _restore_continuous(plan, encoder.inverse(block), rng)
             else:
                 data[plan.name] = _restore_discrete(plan, encoder.inverse(block, rng))
@@ -281,7 +285,12 @@ class TableTransform:
         transform.plans_, transform.encoders_ = [], []
         for column in data["columns"]:
             plan = ColumnPlan(**column["plan"])
-            encoder_cls = ContinuousEncoder if plan.kind in NUMERIC_KINDS else CategoricalEncoder
+            encoder_cls: type[Encoder] = CategoricalEncoder
+            # A date in parts (a date saved whole, or with differential privacy, is one number).
+            if plan.kind == Kind.DATETIME and "parts" in column["encoder"]:
+                encoder_cls = DateEncoder
+            elif plan.kind in NUMERIC_KINDS:
+                encoder_cls = ContinuousEncoder
             transform.plans_.append(plan)
             transform.encoders_.append(encoder_cls.from_dict(plan.name, column["encoder"]))
         return transform
@@ -292,7 +301,7 @@ class TableTransform:
                 return plan
         raise SchemaError(f"Column '{column}' was not part of the training data.")
 
-    def _encoder(self, column: str) -> ContinuousEncoder | CategoricalEncoder:
+    def _encoder(self, column: str) -> Encoder:
         return self.encoders_[self.columns.index(self._plan(column).name)]
 
 
@@ -541,7 +550,7 @@ def _restore_continuous(
     missing = np.isnan(values)
     values = _within_range(plan, values)
     if plan.kind == Kind.DATETIME:
-        step = max(_datetime_resolution(plan.datetime_format), plan.step or 0.0)
+        step = max(datetime_resolution(plan.datetime_format), plan.step or 0.0)
         values = np.round(values / step) * step  # a date-only column comes back at midnight
         values = _on_calendar(np.where(missing, np.nan, values), plan.calendar)
         ns = np.where(missing, 0, np.round(values * NS_PER_SECOND)).astype(np.int64)
@@ -555,19 +564,6 @@ def _restore_continuous(
     if plan.dtype.startswith(("int", "uint", "Int", "UInt")):
         return series.astype(plan.dtype)  # NaN only occurs when the column had gaps (nullable)
     return series.astype(plan.dtype) if plan.dtype.startswith("float") else series
-
-
-def _datetime_resolution(fmt: str | None) -> float:
-    """Seconds between consecutive values the format can write (1 µs when unknown)."""
-    if not fmt or "%f" in fmt:
-        return 1e-6
-    if "%S" in fmt:
-        return 1.0
-    if "%M" in fmt:
-        return 60.0
-    if any(code in fmt for code in ("%H", "%-H", "%I", "%-I")):
-        return 3600.0
-    return 86400.0
 
 
 def _restore_discrete(plan: ColumnPlan, values: np.ndarray) -> pd.Series:

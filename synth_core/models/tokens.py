@@ -6,9 +6,11 @@ time, grouped by table column:
 
 - a category column is one token: its category (the rare bucket and the missing value are
   categories of their own);
-- a number or date column is up to three: whether it is missing (when it can be), its mixture
-  mode (a coarse bin; values that fill at least 5 % of a column have an exact mode of their own),
-  then the bin of its scalar among ``bins`` quantile bins of that mode's scalars (a fine bin).
+- a number column is up to three: whether it is missing (when it can be), its mixture mode (a
+  coarse bin; values that fill at least 5 % of a column have an exact mode of their own), then
+  the bin of its scalar among ``bins`` quantile bins of that mode's scalars (a fine bin);
+- a date column is those of each of its parts in turn (``synth_core.encoding.calendar_parts``): the
+  year, the day of the year, the time of day.
 
 Decoding draws the scalar uniformly inside its fine bin; bins whose edges coincide (a frequent
 exact value, whole numbers) give that value back exactly, and the transform's inverse restores
@@ -64,7 +66,15 @@ class TokenLayout:
         )
 
     def _add_column(self, column: int, spans: list[tuple[Span, int]], values: int) -> int:
-        """Append the sub-columns of one table column: missing, mode, then the fine bin."""
+        """Append the sub-columns of one table column, part by part (a date's year, day and
+        time): missing, mode, then the fine bin."""
+        added = 0
+        for part in dict.fromkeys(span.part for span, _ in spans):
+            mine = [(span, offset) for span, offset in spans if span.part == part]
+            added += self._add_part(column, mine, values + added)
+        return added
+
+    def _add_part(self, column: int, spans: list[tuple[Span, int]], values: int) -> int:
         by_role = {span.role: (span, offset) for span, offset in spans}
         if "value" not in by_role:
             for span, offset in spans:

@@ -10,10 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from synth_core.config import TrainingConfig
+from synth_core.encoding.calendar_parts import part_count
 from synth_core.encoding.encoders import MAX_MODES
 from synth_core.encoding.transform import MAX_CATEGORIES
 from synth_core.models import variants
-from synth_core.schema import NUMERIC_KINDS, Schema
+from synth_core.schema import NUMERIC_KINDS, ColumnInfo, Kind, Schema
 
 BYTES_PER_WEIGHT = 4  # float32
 #: Multiply-adds a second that training sustains on a 2-core laptop CPU, calibrated on CTGAN's
@@ -71,11 +72,16 @@ def encoded_width(schema: Schema) -> int:
     width = 0
     for column in schema.included:
         if column.kind in NUMERIC_KINDS:
-            width += 1 + min(MAX_MODES, max(column.distinct, 1))
+            width += (1 + min(MAX_MODES, max(column.distinct, 1))) * _parts(column)
             width += 2 if column.missing > 0 else 0
         else:
             width += min(column.distinct + (column.missing > 0), MAX_CATEGORIES)
     return width
+
+
+def _parts(column: ColumnInfo) -> int:
+    """The numbers a number column is encoded as: one, or a date's calendar parts."""
+    return part_count(column.datetime_format) if column.kind == Kind.DATETIME else 1
 
 
 def estimate_model(
@@ -160,13 +166,13 @@ def _autoregressive_estimate(
     schema: Schema, rows: int, config: TrainingConfig, width: int
 ) -> ModelEstimate:
     """The autoregressive model (``synth_core.models.argn``): a numeric column is a mode and a
-    fine bin (and a missing flag), a category column one token; each token has a regressor that
-    reads every token's embedding, and a softmax head; ``config.members`` such networks. No
-    critic."""
+    fine bin (and a missing flag), a date that per calendar part, a category column one token;
+    each token has a regressor that reads every token's embedding, and a softmax head;
+    ``config.members`` such networks. No critic."""
     sizes = []
     for column in schema.included:
         if column.kind in NUMERIC_KINDS:
-            sizes += [min(MAX_MODES, max(column.distinct, 1)), config.value_bins]
+            sizes += [min(MAX_MODES, max(column.distinct, 1)), config.value_bins] * _parts(column)
             sizes += [2] if column.missing > 0 else []
         else:
             sizes.append(min(column.distinct + (column.missing > 0), MAX_CATEGORIES))

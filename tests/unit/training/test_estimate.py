@@ -13,6 +13,7 @@ from synth_core.models.networks import Discriminator, Generator
 from synth_core.models.variants import VARIANTS, config_for
 from synth_core.schema import infer_schema
 from synth_core.training.estimate import encoded_width, estimate_model
+from synth_core.training.presets import preset_config
 
 
 def test_width_is_exact_for_categories_and_an_upper_bound_for_numbers(mixed_frame) -> None:
@@ -25,6 +26,23 @@ def test_width_is_exact_for_categories_and_an_upper_bound_for_numbers(mixed_fram
 
     schema = infer_schema(mixed_frame)
     assert encoded_width(schema) >= TableTransform().fit(mixed_frame, schema).width
+
+
+def test_a_time_stamp_is_counted_as_its_calendar_parts() -> None:
+    rng = np.random.default_rng(1)
+    seconds = rng.integers(0, 3 * 365 * 86_400, 400)
+    stamps = pd.Timestamp("2020-01-01") + pd.to_timedelta(seconds, "s")
+    frame = pd.DataFrame({"at": stamps.strftime("%Y-%m-%d %H:%M:%S"), "n": rng.normal(size=400)})
+    schema = infer_schema(frame)
+    fitted = TableTransform().fit(frame, schema)
+    assert len([span for span in fitted.spans if span.role == "value"]) == 4  # year, day, time, n
+    assert encoded_width(schema) >= fitted.width
+    as_number = infer_schema(frame.assign(at=seconds.astype(float)))
+    for preset in ("quick", "best"):
+        config = preset_config(preset)
+        stamp, number = estimate_model(schema, 400, config), estimate_model(as_number, 400, config)
+        assert stamp.seconds_per_epoch > 2 * number.seconds_per_epoch
+        assert encoded_width(schema) > encoded_width(as_number)
 
 
 def test_weights_match_the_networks_built_for_that_width(mixed_frame) -> None:

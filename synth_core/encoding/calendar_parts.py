@@ -1,0 +1,138 @@
+"""A date or time stamp as its calendar parts: the year, the day of the year, the time of day.
+
+A date read as one number (seconds) keeps its order and spread, but a model that draws a number
+inside a range of days loses what the calendar holds: captures only in autumn, flights only by
+day, a meter's evening peak. Each part here is a number column of its own
+(``ContinuousEncoder``), so the day of the year and the time of day get their own modes and are
+learned given the rest of the row; the parts are put back together into seconds on decoding.
+
+The parts share the column's name and differ by ``Span.part``; the year carries the column's
+missing indicator, and the other parts hold a filler where a date is missing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from synth_core.encoding.encoders import MAX_MODES, ContinuousEncoder, Span
+
+YEAR, DAY, TIME = "year", "day", "time"
+SECONDS_PER_DAY = 86_400
+# numpy's calendar arithmetic works on years of four digits; a decoded year is kept inside them.
+FIRST_YEAR, LAST_YEAR = 1, 9999
+LAST_INSTANT = 1e-6  # the finest time a format writes: a day's last instant is this before midnight
+
+
+class DateEncoder:
+    """Encode seconds since 1970 as (year, day of the year[, seconds of the day]); the time of
+    day is a part only when some real value has one (a column of dates alone has two parts)."""
+
+    def __init__(self, column: str, max_modes: int = MAX_MODES):
+        self.column = column
+        self.max_modes = max_modes
+
+    def fit(self, values: np.ndarray, rng: np.random.Generator) -> DateEncoder:
+        """Fit each part on ``values`` (seconds, NaN where missing)."""
+        found = ~np.isnan(values)
+        parts = calendar_parts(values)
+        has_time = bool(found.any() and (parts[TIME][found] != 0).any())
+        names = (YEAR, DAY, TIME) if has_time else (YEAR, DAY)
+        self.parts_: dict[str, ContinuousEncoder] = {}
+        for name in names:
+            encoder = ContinuousEncoder(self.column, self.max_modes, part=name)
+            # Only the year learns where dates are missing; the others never see a gap.
+            values = parts[name] if name == YEAR else parts[name][found]
+            self.parts_[name] = encoder.fit(values, rng)
+        return self
+
+    @property
+    def spans(self) -> list[Span]:
+        return [span for encoder in self.parts_.values() for span in encoder.spans]
+
+    @property
+    def width(self) -> int:
+        return sum(encoder.width for encoder in self.parts_.values())
+
+    def transform(self, values: np.ndarray, rng: np.random.Generator, out: np.ndarray) -> None:
+        """Write the parts of ``values`` (seconds) into ``out`` (rows x width, zeros)."""
+        parts = calendar_parts(values)
+        start = 0
+        for name, encoder in self.parts_.items():
+            encoder.transform(parts[name], rng, out[:, start : start + encoder.width])
+            start += encoder.width
+
+    def inverse(self, block: np.ndarray) -> np.ndarray:
+        """Seconds since 1970 (NaN where the date is missing) from a block of parts."""
+        decoded, start = {}, 0
+        for name, encoder in self.parts_.items():
+            decoded[name] = encoder.inverse(block[:, start : start + encoder.width])
+            start += encoder.width
+        return from_calendar_parts(decoded[YEAR], decoded[DAY], decoded.get(TIME))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"parts": {name: encoder.to_dict() for name, encoder in self.parts_.items()}}
+
+    @classmethod
+    def from_dict(cls, column: str, data: dict[str, Any]) -> DateEncoder:
+        parts = data["parts"]
+        if list(parts) not in ([YEAR, DAY], [YEAR, DAY, TIME]):
+            raise ValueError("unknown date parts")
+        encoder = cls(column)
+        encoder.parts_ = {
+            name: ContinuousEncoder.from_dict(column, state, part=name)
+            for name, state in parts.items()
+        }
+        return encoder
+
+
+def calendar_parts(seconds: np.ndarray) -> dict[str, np.ndarray]:
+    """The year, day of the year (0 for 1 January) and seconds of the day of each value; NaN
+    where a value is missing."""
+    missing = np.isnan(seconds)
+    whole = np.floor(np.where(missing, 0.0, seconds)).astype(np.int64)
+    days = np.floor_divide(whole, SECONDS_PER_DAY)
+    years = days.astype("datetime64[D]").astype("datetime64[Y]")
+    first_days = years.astype("datetime64[D]").astype(np.int64)
+    time_of_day = np.where(missing, 0.0, seconds) - days * SECONDS_PER_DAY
+    return {
+        YEAR: np.where(missing, np.nan, years.astype(np.int64) + 1970.0),
+        DAY: np.where(missing, np.nan, (days - first_days).astype(np.float64)),
+        TIME: np.where(missing, np.nan, time_of_day),
+    }
+
+
+def from_calendar_parts(
+    year: np.ndarray, day: np.ndarray, time: np.ndarray | None = None
+) -> np.ndarray:
+    """Seconds since 1970 from decoded parts: the year and the day are whole numbers (a day past
+    the year's last is its last), the time of day stays inside the day; NaN where the year is."""
+    missing = np.isnan(year)
+    years = np.clip(np.round(np.where(missing, 1970, year)), FIRST_YEAR, LAST_YEAR).astype(np.int64)
+    first = (years - 1970).astype("datetime64[Y]").astype("datetime64[D]").astype(np.int64)
+    after = (years - 1969).astype("datetime64[Y]").astype("datetime64[D]").astype(np.int64)
+    offset = np.clip(np.round(np.nan_to_num(day)), 0, after - first - 1)
+    seconds = (first + offset) * float(SECONDS_PER_DAY)
+    if time is not None:
+        seconds += np.clip(np.nan_to_num(time), 0.0, SECONDS_PER_DAY - LAST_INSTANT)
+    return np.where(missing, np.nan, seconds)
+
+
+def datetime_resolution(fmt: str | None) -> float:
+    """Seconds between consecutive values the format can write (1 µs when unknown)."""
+    if not fmt or "%f" in fmt:
+        return 1e-6
+    if "%S" in fmt:
+        return 1.0
+    if "%M" in fmt:
+        return 60.0
+    if any(code in fmt for code in ("%H", "%-H", "%I", "%-I")):
+        return 3600.0
+    return 86400.0
+
+
+def part_count(datetime_format: str | None) -> int:
+    """How many parts a date column written in ``datetime_format`` is likely to have: a time of
+    day when the format writes one (the data decide, see ``DateEncoder.fit``)."""
+    return 3 if datetime_resolution(datetime_format) < SECONDS_PER_DAY else 2

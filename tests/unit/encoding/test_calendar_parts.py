@@ -1,0 +1,135 @@
+"""Dates and time stamps as their calendar parts: the parts and back, the layout, and what a
+model learns from them that one number per date could not hold."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from synth_core.encoding.calendar_parts import (
+    DAY,
+    TIME,
+    YEAR,
+    DateEncoder,
+    calendar_parts,
+    from_calendar_parts,
+)
+from synth_core.encoding.transform import TableTransform
+from synth_core.errors import ModelFileError
+from synth_core.schema import infer_schema
+from synth_core.synthesizer import Synthesizer
+from tests.helpers import config_for
+
+
+def seconds_of(stamps: list[str]) -> np.ndarray:
+    return pd.to_datetime(pd.Series(stamps)).astype("int64").to_numpy() / 1e9
+
+
+def test_parts_are_the_year_the_day_of_the_year_and_the_seconds_of_the_day():
+    seconds = seconds_of(["2020-01-01 00:00:00", "2020-12-31 23:59:30", "1969-03-02 06:00:00"])
+    seconds = np.append(seconds, np.nan)
+    parts = calendar_parts(seconds)
+    assert parts[YEAR][:3].tolist() == [2020, 2020, 1969]
+    assert parts[DAY][:3].tolist() == [0, 365, 60]  # 2020 is a leap year; 1969 is not
+    assert parts[TIME][:3].tolist() == [0, 86_370, 21_600]
+    assert all(np.isnan(parts[name][3]) for name in (YEAR, DAY, TIME))
+    back = from_calendar_parts(parts[YEAR], parts[DAY], parts[TIME])
+    assert np.array_equal(back[:3], seconds[:3]) and np.isnan(back[3])
+
+
+def test_decoded_parts_that_pass_the_calendar_stay_inside_it():
+    year = np.array([2021.4, 2021.0, 2020.0, 12_000.0])
+    day = np.array([364.7, 370.0, 365.0, -3.0])
+    time = np.array([-50.0, 90_000.0, 3_600.0, 0.0])
+    seconds = from_calendar_parts(year, day, time)
+    stamps = pd.to_datetime(seconds[:3], unit="s")
+    assert stamps[0] == pd.Timestamp("2021-12-31")  # a day rounds, a time of day stays >= 0
+    assert stamps[1].date() == pd.Timestamp("2021-12-31").date()  # no 6 January of 2022
+    assert stamps[1] > pd.Timestamp("2021-12-31 23:59:59")
+    assert stamps[2] == pd.Timestamp("2020-12-31 01:00")  # the leap year's last day
+    # A year beyond the calendar numpy reads is cut back to its last (no overflow, no error).
+    assert seconds[3] == np.datetime64("9999-01-01", "s").astype(np.int64)
+
+
+def test_only_values_with_a_time_of_day_get_a_time_part():
+    rng = np.random.default_rng(0)
+    days = seconds_of(["2019-05-01"]) + rng.integers(0, 900, 300) * 86_400.0
+    assert list(DateEncoder("d").fit(days, rng).parts_) == [YEAR, DAY]
+    stamps = days + rng.integers(0, 24, 300) * 3_600.0
+    assert list(DateEncoder("d").fit(stamps, rng).parts_) == [YEAR, DAY, TIME]
+
+
+def test_only_the_year_says_where_a_date_is_missing():
+    rng = np.random.default_rng(1)
+    values = seconds_of(["2019-05-01"]) + rng.integers(0, 900 * 24, 300) * 3_600.0
+    values[::7] = np.nan
+    encoder = DateEncoder("d").fit(values, rng)
+    assert [s.part for s in encoder.spans if s.role == "missing"] == [YEAR]
+    block = np.zeros((300, encoder.width), dtype=np.float32)
+    encoder.transform(values, rng, block)
+    back = encoder.inverse(block)
+    assert np.array_equal(np.isnan(back), np.isnan(values))
+    assert np.allclose(back[~np.isnan(values)], values[~np.isnan(values)], atol=1.0)
+    again = DateEncoder.from_dict("d", encoder.to_dict())
+    assert np.array_equal(again.inverse(block), back, equal_nan=True)
+
+
+def test_a_model_file_with_unknown_date_parts_is_refused():
+    rng = np.random.default_rng(2)
+    frame = pd.DataFrame(
+        {
+            "when": pd.Timestamp("2020-01-01") + pd.to_timedelta(rng.integers(0, 700, 200), "D"),
+            "group": rng.choice(["a", "b"], 200),
+        }
+    )
+    synth = Synthesizer(config_for("argn", epochs=1)).fit(frame, infer_schema(frame), rules=[])
+    state = synth.parts_.transform.to_dict()
+    date = next(c for c in state["columns"] if c["plan"]["name"] == "when")
+    assert list(date["encoder"]["parts"]) == [YEAR, DAY]
+    date["encoder"]["parts"] = {"week": date["encoder"]["parts"][DAY]}
+    with pytest.raises(ValueError):
+        TableTransform.from_dict(state)
+    with pytest.raises(ModelFileError):
+        Synthesizer.load(_with_transform(synth, state), device="cpu")
+
+
+def _with_transform(synth: Synthesizer, state: dict) -> bytes:
+    synth.parts_.transform.to_dict = lambda: state  # the file a crafted transform makes
+    return synth.to_bytes()
+
+
+# ----------------------------------------------------------------- what a model learns
+def calendar_table(rows: int = 1_500, seed: int = 0) -> pd.DataFrame:
+    """Captures in autumn only (August to November, twenty years: more than a number's mixture
+    modes) and at office hours only."""
+    rng = np.random.default_rng(seed)
+    years = rng.integers(2000, 2020, rows)
+    day_of_autumn = rng.integers(0, 122, rows)  # 1 August to 30 November
+    days = pd.to_datetime(pd.Series(years).astype(str) + "-08-01") + pd.to_timedelta(
+        day_of_autumn, "D"
+    )
+    hours = rng.integers(9, 18, rows)
+    stamps = days + pd.to_timedelta(hours, "h") + pd.to_timedelta(rng.integers(0, 60, rows), "min")
+    weight = np.round(rng.normal(600, 80, rows), 1)
+    return pd.DataFrame(
+        {
+            "caught": stamps.dt.strftime("%Y-%m-%d %H:%M"),
+            "ringed": days.dt.strftime("%Y-%m-%d"),
+            "weight": weight,
+        }
+    )
+
+
+def test_a_model_keeps_the_season_and_the_hours_of_real_dates_and_time_stamps():
+    frame = calendar_table()
+    config = config_for("argn", epochs=15, generator_lr=1e-2)
+    synth = Synthesizer(config).fit(frame, infer_schema(frame), rules=[])
+    made = synth.sample(1_500, seed=3)
+    caught = pd.to_datetime(made["caught"], format="%Y-%m-%d %H:%M")
+    ringed = pd.to_datetime(made["ringed"], format="%Y-%m-%d")
+    # One number per date, drawn inside a fine bin that spans a winter or a night, put stamps
+    # in months and hours no real one has.
+    assert ringed.dt.month.isin([8, 9, 10, 11]).mean() > 0.98
+    assert caught.dt.month.isin([8, 9, 10, 11]).mean() > 0.98
+    assert caught.dt.hour.between(9, 17).mean() > 0.95
