@@ -92,6 +92,15 @@ def columns_tab(done: results.Scored) -> None:
         st.session_state[state.MARGINAL_WIDGET] = names[0]
     name = st.selectbox("Column", names, key=state.MARGINAL_WIDGET)
     st.plotly_chart(marginal_figure(evaluation.marginals[name]), key="marginal_chart")
+    calendar = evaluation.calendars.get(name, [])
+    if calendar:
+        st.caption("The same dates in the calendar, as shares of rows.")
+        # Months and weekdays side by side; the 24 hours of a day get the whole width.
+        pairs, rest = calendar[:2], calendar[2:]
+        for i, (spot, view) in enumerate(zip(st.columns(len(pairs)), pairs, strict=True)):
+            spot.plotly_chart(marginal_figure(view), key=f"calendar_chart_{i}")
+        for i, view in enumerate(rest, start=len(pairs)):
+            st.plotly_chart(marginal_figure(view), key=f"calendar_chart_{i}")
     details = evaluation.column_shapes_details
     if len(details):
         st.caption("How alike each column is (100 % is identical), worst first.")

@@ -21,7 +21,7 @@ import pandas as pd
 from synth_core.errors import DataError, SchemaError, check_stop
 from synth_core.evaluation.associations import Associations, association_matrices
 from synth_core.evaluation.detection import DETECTION_ROWS, Detection, detection_score
-from synth_core.evaluation.marginals import Marginal, column_marginals
+from synth_core.evaluation.marginals import Marginal, calendar_marginals, column_marginals
 from synth_core.evaluation.precision_recall import COVERAGE_ROWS, PrecisionRecall, precision_recall
 from synth_core.evaluation.privacy_scores import PrivacyScores, privacy_scores
 from synth_core.evaluation.sampling import at_most
@@ -105,6 +105,7 @@ class Evaluation:
     detection: Detection | None = None
     precision_recall: PrecisionRecall | None = None
     validity: Validity | None = None  # business rules and basic checks
+    calendars: dict[str, list[Marginal]] = field(default_factory=dict)  # by date column
 
     def to_dict(self) -> dict:
         """The evaluation as JSON-ready data (NaN as null)."""
@@ -126,6 +127,9 @@ class Evaluation:
             "column_shapes_details": _records(self.column_shapes_details),
             "column_pair_trends_details": _records(self.pair_trends_details),
             "marginals": {name: m.to_dict() for name, m in self.marginals.items()},
+            "calendars": {
+                name: [m.to_dict() for m in views] for name, views in self.calendars.items()
+            },
             "associations": self.associations.to_dict(),
             "notes": list(self.notes),
             "rows": dict(self.rows),
@@ -179,7 +183,7 @@ def evaluate(
     quality, diagnostic, shapes, trends = _sdmetrics_scores(
         timed, real, synthetic, schema, columns, seed, notes
     )
-    marginals = timed("marginals", column_marginals, real, synthetic, infos)
+    marginals, calendars = timed("marginals", _distributions, real, synthetic, infos)
     associations = timed("associations", association_matrices, real, synthetic, infos)
     utility = _usefulness(timed, real, synthetic, holdout, infos, target, seed, notes)
     privacy = _privacy(timed, real, synthetic, infos, holdout, seed, notes, whole)
@@ -198,6 +202,7 @@ def evaluate(
         pair_trends_details=trends,
         diagnostic=diagnostic,
         marginals=marginals,
+        calendars=calendars,
         associations=associations,
         ml_utility=utility,
         privacy=privacy,
@@ -212,6 +217,12 @@ def evaluate(
         precision_recall=coverage,
         validity=validity,
     )
+
+
+def _distributions(
+    real: pd.DataFrame, synthetic: pd.DataFrame, infos: list[ColumnInfo]
+) -> tuple[dict[str, Marginal], dict[str, list[Marginal]]]:
+    return column_marginals(real, synthetic, infos), calendar_marginals(real, synthetic, infos)
 
 
 class _Stopwatch:

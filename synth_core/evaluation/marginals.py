@@ -3,6 +3,9 @@
 Numbers and dates get histogram bins shared by both tables; categories get their frequencies,
 with rare ones grouped as "Other". Shares sum to 1 in each table, missing cells included (as a
 "Missing" group when either table has any).
+
+A date column also gets its calendar (``calendar_marginals``): the shares of its months,
+weekdays and, for time stamps, hours of the day, which a histogram of dates over years hides.
 """
 
 from __future__ import annotations
@@ -23,6 +26,9 @@ MIN_CATEGORY_SHARE = 0.005  # ... as are categories this rare in both tables ...
 MAX_OTHER_SHARE = 0.5  # ... unless they hold more than this share of the real rows
 SECONDS_PER_DAY = 86_400
 OTHER, MISSING_LABEL = "Other", "Missing"
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+HOURS = tuple(f"{hour:02d}:00" for hour in range(24))
 
 
 @dataclass(frozen=True)
@@ -51,6 +57,45 @@ def column_marginals(
         else:
             out[info.name] = _categorical(info.name, real[info.name], synthetic[info.name])
     return out
+
+
+def calendar_marginals(
+    real: pd.DataFrame, synthetic: pd.DataFrame, infos: list[ColumnInfo]
+) -> dict[str, list[Marginal]]:
+    """Each date column's shares by month, by weekday and (when real values have a time of
+    day) by hour, dates that are present only; a view whose real dates all fall on one value
+    (a single month) is left out."""
+    out = {}
+    for info in infos:
+        if info.kind != Kind.DATETIME:
+            continue
+        a, b = _stamps(real[info.name], info), _stamps(synthetic[info.name], info)
+        views = [("month", a.month - 1, b.month - 1, MONTHS)]
+        views.append(("weekday", a.dayofweek, b.dayofweek, WEEKDAYS))
+        if (a != a.normalize()).any():
+            views.append(("hour of the day", a.hour, b.hour, HOURS))
+        marginals = []
+        for view, real_codes, synthetic_codes, labels in views:
+            if len(np.unique(real_codes)) > 1:
+                real_shares = _code_shares(real_codes, labels)
+                synthetic_shares = _code_shares(synthetic_codes, labels)
+                name = f"{info.name} by {view}"
+                marginals.append(
+                    Marginal(name, "categorical", list(labels), None, real_shares, synthetic_shares)
+                )
+        if marginals:
+            out[info.name] = marginals
+    return out
+
+
+def _stamps(series: pd.Series, info: ColumnInfo) -> pd.DatetimeIndex:
+    seconds = numeric_values(series, info)
+    return pd.DatetimeIndex(pd.to_datetime(seconds[~np.isnan(seconds)], unit="s"))
+
+
+def _code_shares(codes: np.ndarray, labels: tuple[str, ...]) -> list[float]:
+    counts = np.bincount(np.asarray(codes, dtype=np.int64), minlength=len(labels))
+    return [_share(count, len(codes)) for count in counts]
 
 
 def _numeric(info: ColumnInfo, real: pd.Series, synthetic: pd.Series) -> Marginal:

@@ -290,10 +290,13 @@ def _realism(evaluation: Evaluation) -> str:
 def _distributions(evaluation: Evaluation, charts: _Charts) -> str:
     out = [
         "<p>Each column in the real and the synthetic table, as shares of rows. Numbers and "
-        "dates share the same bins; rare categories are grouped as “Other”.</p>",
+        "dates share the same bins; rare categories are grouped as “Other”. A date column is "
+        "also shown by month, by weekday and, for times, by hour of the day.</p>",
         '<div class="grid2">',
     ]
-    out += [charts.html(marginal_figure(m)) for m in evaluation.marginals.values()]
+    for name, marginal in evaluation.marginals.items():
+        views = [marginal, *evaluation.calendars.get(name, [])]
+        out += [charts.html(marginal_figure(view)) for view in views]
     out.append("</div>")
     return _section("distributions", out)
 

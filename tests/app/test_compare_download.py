@@ -114,6 +114,18 @@ def test_compare_scores_the_model_and_draws_every_part(trained: AppTest) -> None
     assert [link.label for link in trained.page_link][-1].startswith("Next: download")
 
 
+def test_a_date_column_is_also_drawn_in_the_calendar(trained: AppTest) -> None:
+    trained.switch_page(COMPARE).run()
+    trained.selectbox(key=state.MARGINAL_WIDGET).set_value("color").run()
+    charts = len(trained.get("plotly_chart"))
+    assert "The same dates in the calendar, as shares of rows." not in texts(trained.caption)
+    trained.selectbox(key=state.MARGINAL_WIDGET).set_value("joined").run()
+
+    assert not trained.exception
+    assert len(trained.get("plotly_chart")) == charts + 2  # by month and by weekday (no times)
+    assert "The same dates in the calendar, as shares of rows." in texts(trained.caption)
+
+
 def test_compare_scores_once_and_again_when_the_target_changes(trained: AppTest) -> None:
     trained.switch_page(COMPARE).run()
     first = trained.session_state[state.EVALUATION]

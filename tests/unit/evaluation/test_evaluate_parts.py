@@ -15,7 +15,14 @@ from synth_core.evaluation.associations import (
     association_matrices,
     association_matrix,
 )
-from synth_core.evaluation.marginals import MAX_CATEGORIES, column_marginals
+from synth_core.evaluation.marginals import (
+    HOURS,
+    MAX_CATEGORIES,
+    MONTHS,
+    WEEKDAYS,
+    calendar_marginals,
+    column_marginals,
+)
 from synth_core.evaluation.privacy_scores import CLOSEST_PAIRS, exact_copy_mask, privacy_scores
 from synth_core.evaluation.targets import default_target
 from synth_core.evaluation.usefulness import ml_utility
@@ -124,6 +131,35 @@ def test_whole_numbers_get_one_bin_each_and_dates_get_date_labels(real, infos):
     assert day.kind == "numeric"
     assert day.labels[0] == min(real["day"])  # the first bin starts at the earliest date
     assert pd.Timestamp(day.labels[0]).timestamp() == pytest.approx(day.edges[0])
+
+
+def test_a_date_column_is_also_drawn_by_month_weekday_and_hour():
+    stamps = pd.Series(pd.date_range("2021-01-04 08:00", periods=600, freq="13h"))  # a Monday
+    summer = stamps.where(stamps.dt.month.isin([6, 7, 8]), stamps + pd.Timedelta(days=180))
+    real = pd.DataFrame({"at": stamps.dt.strftime("%Y-%m-%d %H:%M"), "day": "2021-05-01"})
+    made = pd.DataFrame({"at": summer.dt.strftime("%Y-%m-%d %H:%M"), "day": "2021-05-01"})
+    made.loc[::10, "at"] = None  # missing dates are in the column's own chart, not here
+    infos = infer_schema(real).included
+    views = calendar_marginals(real, made, infos)
+    assert list(views) == ["at"]  # a column of one date has no calendar to show
+    month, weekday, hour = views["at"]
+    assert (month.labels, weekday.labels, hour.labels) == (
+        list(MONTHS),
+        list(WEEKDAYS),
+        list(HOURS),
+    )
+    assert month.column == "at by month" and month.kind == "categorical"
+    for view in (month, weekday, hour):
+        assert sum(view.real) == pytest.approx(1.0) and sum(view.synthetic) == pytest.approx(1.0)
+    assert month.real[0] == pytest.approx((stamps.dt.month == 1).mean())
+    assert sum(month.synthetic[5:8]) > sum(month.real[5:8])  # moved into the summer
+    assert weekday.real[0] == pytest.approx((stamps.dt.dayofweek == 0).mean())
+    assert hour.real[8] == pytest.approx((stamps.dt.hour == 8).mean())
+    dates_only = real.assign(at=stamps.dt.strftime("%Y-%m-%d"))
+    assert [
+        v.column
+        for v in calendar_marginals(dates_only, dates_only, infer_schema(dates_only).included)["at"]
+    ] == ["at by month", "at by weekday"]
 
 
 def test_a_column_of_rare_values_draws_its_most_common_beside_the_rest():

@@ -101,7 +101,10 @@ def test_user_data_is_escaped(page):
 def test_plotly_is_inlined_once_and_every_chart_is_drawn(page, evaluation):
     text, parsed = page
     assert text.count("window.PlotlyConfig") == 1
-    charts = 1 + len(evaluation.marginals) + 3 + 1  # scores, columns, 3 heatmaps, usefulness
+    calendars = sum(len(views) for views in evaluation.calendars.values())
+    assert calendars == 2  # the date column by month and by weekday, after its own chart
+    # scores, columns and their calendars, 3 heatmaps, usefulness
+    charts = 1 + len(evaluation.marginals) + calendars + 3 + 1
     assert text.count("Plotly.newPlot(") == charts
     assert "<script src=" not in text  # nothing to fetch: opens offline
     assert parsed.scripts == charts + 2  # one per chart, plus Plotly's config and library
