@@ -8,6 +8,7 @@ read: they know widths and activations, never columns.
 
 from __future__ import annotations
 
+import math
 import threading
 from dataclasses import dataclass
 from typing import Any
@@ -58,8 +59,11 @@ PLACES_SAMPLE = 100_000  # values the decimal places are counted on, at most
 # Grids generated values are put back on when every real value lies on one: seconds of a
 # minute, an hour, a day; multiples of 5, 10, 100 ... of a number's last decimal place.
 DATETIME_STEPS = (60.0, 300.0, 900.0, 1800.0, 3600.0, 86400.0)
-MONTH_START, MONTH_END, WEEKDAYS = "month_start", "month_end", "weekdays"
-MIN_WEEKDAY_VALUES = 50  # different days drawn at random all miss weekends (5/7)^50 of the time
+MONTH_START, MONTH_END, WEEKDAYS = "month_start", "month_end", "weekdays"  # Monday to Friday
+ON_DAYS = "days:"  # dates on some days of the week only: "days:5" is Saturdays (Monday is 0)
+# Real dates on a few days of the week are a calendar when dates on any day would have missed
+# the other days less often than this (30 different business days, 10 Saturdays).
+BY_CHANCE = 1e-3
 NUMBER_STEPS = (5, 10, 25, 50, 100, 1000)
 MIN_STEP_VALUES = 20  # a grid a handful of values share may be chance
 TRANSFORM_ROWS = 100_000  # rows encoded at a time
@@ -82,7 +86,7 @@ class ColumnPlan:
     decimals: int | None = None
     datetime_format: str | None = None
     step: float | None = None  # every real value is a multiple of it: generated ones too
-    calendar: str | None = None  # dates: all on a month's first or last day, or on weekdays
+    calendar: str | None = None  # dates: all on a month's first or last day, or some weekdays
     # Decimal numbers whose values are mostly written with fewer places than ``decimals``
     # (whole amounts, a few with cents): (those places, the share of real values they write).
     # That share of generated values is rounded to them, the rest to ``decimals``.
@@ -285,6 +289,8 @@ class TableTransform:
         transform.plans_, transform.encoders_ = [], []
         for column in data["columns"]:
             plan = ColumnPlan(**column["plan"])
+            if not _known_calendar(plan.calendar):
+                raise ValueError(f"unknown calendar {plan.calendar!r}")
             encoder_cls: type[Encoder] = CategoricalEncoder
             # A date in parts (a date saved whole, or with differential privacy, is one number).
             if plan.kind == Kind.DATETIME and "parts" in column["encoder"]:
@@ -508,7 +514,8 @@ def _step(present: np.ndarray, steps) -> float | None:
 
 def _calendar(seconds: np.ndarray) -> str | None:
     """The days every real date falls on, beyond a step: each month's first (monthly figures),
-    each month's last (quarter ends), or weekdays only (business days); None for any day."""
+    each month's last (quarter ends), or some days of the week only (business days, weekly
+    figures on a Saturday); None for any day."""
     if len(seconds) < MIN_STEP_VALUES:
         return None
     stamps = pd.DatetimeIndex(pd.to_datetime(seconds, unit="s"))
@@ -520,18 +527,38 @@ def _calendar(seconds: np.ndarray) -> str | None:
             return MONTH_START
         if stamps.is_month_end.all():
             return MONTH_END
-    if days.nunique() >= MIN_WEEKDAY_VALUES and (stamps.dayofweek < 5).all():
-        return WEEKDAYS
-    return None
+    seen = np.unique(stamps.dayofweek)
+    if len(seen) == 7 or math.comb(7, len(seen)) * (len(seen) / 7) ** days.nunique() >= BY_CHANCE:
+        return None
+    return WEEKDAYS if seen.tolist() == [0, 1, 2, 3, 4] else ON_DAYS + "".join(map(str, seen))
+
+
+def _days_of(calendar: str) -> list[int]:
+    """The days of the week (Monday 0) an ``ON_DAYS`` calendar allows."""
+    return [int(day) for day in calendar[len(ON_DAYS) :]]
+
+
+def _known_calendar(calendar: str | None) -> bool:
+    if calendar is None or calendar in (MONTH_START, MONTH_END, WEEKDAYS):
+        return True
+    days = calendar[len(ON_DAYS) :]
+    return calendar.startswith(ON_DAYS) and 0 < len(days) < 7 and set(days) <= set("0123456")
 
 
 def _on_calendar(seconds: np.ndarray, calendar: str | None) -> np.ndarray:
-    """``seconds`` (dates, NaN where missing) moved to the nearest day ``calendar`` allows."""
+    """``seconds`` (dates, NaN where missing) moved to the nearest day ``calendar`` allows (of
+    two days of the week as near, the earlier)."""
     if calendar is None:
         return seconds
     stamps = pd.Series(pd.to_datetime(seconds, unit="s"))
-    if calendar == WEEKDAYS:
-        shift = stamps.dt.dayofweek.map({5: -1, 6: 1}).fillna(0)
+    if calendar == WEEKDAYS or calendar.startswith(ON_DAYS):
+        allowed = [0, 1, 2, 3, 4] if calendar == WEEKDAYS else _days_of(calendar)
+        weekday = stamps.dt.dayofweek.fillna(0).to_numpy(dtype=np.int64)
+        shift = np.zeros(len(weekday), dtype=np.int64)
+        placed = np.isin(weekday, allowed)
+        for step in (-1, 1, -2, 2, -3, 3):
+            now = ~placed & np.isin((weekday + step) % 7, allowed)
+            shift[now], placed = step, placed | now
         moved = stamps + pd.to_timedelta(shift, unit="D")
     else:
         months = stamps.dt.to_period("M")

@@ -485,12 +485,16 @@ def test_values_on_a_grid_come_back_on_it():
 
 
 def test_dates_on_a_calendar_come_back_on_it():
-    """Monthly figures on the 1st, quarter ends, business days and calls every five minutes:
-    generated dates fall on the same kind of day and minute."""
+    """Monthly figures on the 1st, quarter ends, business days, weekly charts dated on a
+    Saturday, a shop open on weekdays and Saturdays, and calls every five minutes: generated
+    dates fall on the same kind of day and minute."""
     rng = np.random.default_rng(5)
     months = pd.date_range("1967-07-01", periods=300, freq="MS")
     quarters = pd.date_range("1990-03-31", periods=100, freq="QE")
     days = pd.bdate_range("2021-01-04", periods=400)
+    weeks = pd.date_range("1999-01-02", periods=60, freq="W-SAT")
+    shop = pd.date_range("2022-01-03", periods=600, freq="D")
+    shop = shop[shop.dayofweek < 6]
     calls = pd.Timestamp("2024-01-01 08:00") + pd.to_timedelta(
         rng.integers(0, 4000, 300) * 5, "min"
     )
@@ -499,6 +503,8 @@ def test_dates_on_a_calendar_come_back_on_it():
             "month": months[rng.integers(0, len(months), 300)].strftime("%Y-%m-%d"),
             "quarter": quarters[rng.integers(0, len(quarters), 300)].strftime("%Y-%m-%d"),
             "day": days[rng.integers(0, len(days), 300)].strftime("%d/%m/%Y"),
+            "week": weeks[rng.integers(0, len(weeks), 300)].strftime("%Y-%m-%d"),
+            "shop": shop[rng.integers(0, len(shop), 300)].strftime("%Y-%m-%d"),
             "call": calls.strftime("%Y-%m-%d %H:%M"),
             "any_day": (
                 pd.Timestamp("2020-01-01") + pd.to_timedelta(rng.integers(0, 900, 300), "D")
@@ -511,6 +517,10 @@ def test_dates_on_a_calendar_come_back_on_it():
     assert (month.dt.day == 1).all() and month.nunique() > 50
     assert pd.to_datetime(out["quarter"]).dt.is_month_end.all()
     assert (pd.to_datetime(out["day"], format="%d/%m/%Y").dt.dayofweek < 5).all()
+    week = pd.to_datetime(out["week"])
+    assert (week.dt.dayofweek == 5).all() and week.nunique() > 20
+    shop = pd.to_datetime(out["shop"]).dt.dayofweek
+    assert (shop < 6).all() and (shop == 5).any()
     assert (pd.to_datetime(out["call"]).dt.minute % 5 == 0).all()
     assert (pd.to_datetime(out["any_day"]).dt.dayofweek >= 5).any()  # no calendar where none is
 
@@ -520,8 +530,25 @@ def test_a_calendar_needs_many_days_and_keeps_times_of_day():
 
     three_days = pd.to_datetime(["2024-03-04", "2024-03-06", "2024-03-08"] * 100)
     assert _calendar(three_days.asi8 / 1e9) is None  # three weekdays: no proof of a calendar
+    business = pd.bdate_range("2024-03-04", periods=20).repeat(5)
+    assert _calendar(business.asi8 / 1e9) is None  # 20 dates on any day miss weekends often
+    assert _calendar(pd.bdate_range("2024-03-04", periods=40).asi8 / 1e9) == "weekdays"
+    saturdays = pd.date_range("2024-03-02", periods=10, freq="W-SAT").repeat(3)
+    assert _calendar(saturdays.asi8 / 1e9) == "days:5"
     ends = pd.date_range("2020-01-31", periods=40, freq="ME") + pd.Timedelta(hours=9)
     assert _calendar(ends.asi8 / 1e9) is None  # month ends at 09:00: not moved to midnight
+
+
+def test_a_model_file_with_an_unknown_calendar_is_refused():
+    frame = pd.DataFrame({"week": pd.date_range("2024-03-02", periods=30, freq="W-SAT")})
+    state = TableTransform().fit(frame, infer_schema(frame)).to_dict()
+    assert state["columns"][0]["plan"]["calendar"] == "days:5"
+    state["columns"][0]["plan"]["calendar"] = "days:56"
+    TableTransform.from_dict(state)  # weekends: a calendar it could have written
+    for crafted in ("days:57", "days:", "days:0123456", "fortnightly"):
+        state["columns"][0]["plan"]["calendar"] = crafted
+        with pytest.raises(ValueError, match="unknown calendar"):
+            TableTransform.from_dict(state)
 
 
 def test_generated_numbers_take_the_decimals_of_nearly_every_value_not_the_finest_one():
