@@ -50,6 +50,7 @@ from synth_core.openmp import wait_briefly  # noqa: E402
 
 wait_briefly()  # as the command line and the app do, before PyTorch is imported
 
+from calendar_shares import calendar_score  # noqa: E402
 from peers import run_tabularargn  # noqa: E402
 from tables import DEFAULT_TABLES, TABLES, table_names  # noqa: E402
 
@@ -182,6 +183,7 @@ def run(system: str, table, train, test, schema, seed: int, settings: dict, args
         "dcr": privacy.dcr_share,
         "exact_copies": privacy.exact_copies,
         "unique_copies": unique_copies(train, synthetic, infos),
+        "calendar": calendar_score(train, synthetic, infos),
         **info,
     }
 
@@ -224,9 +226,9 @@ def averaged(runs: list[dict]) -> dict:
 def print_table(results: list[dict]) -> None:
     print(
         "| system | fit s | total s | epochs (kept) | quality | shapes | trends | detection "
-        "AUC | TSTR | real | DCR | copies of unique rows |"
+        "AUC | TSTR | real | DCR | copies of unique rows | calendar |"
     )
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for r in results:
         kept = f" ({r['best epoch']})" if r.get("best epoch") else ""
         dcr = "-" if r["dcr"] is None else f"{r['dcr']:.0%}"
@@ -234,9 +236,14 @@ def print_table(results: list[dict]) -> None:
             f"| {r['system']} | {r['fit_s']:.1f} | {r['total_s']:.1f} | {r['epochs']}{kept} | "
             f"{r['quality']:.3f} | {r['shapes']:.3f} | {r['trends']:.3f} | "
             f"{r['detection']:.3f} | {tstr_text(r)} | {r['real']:.3f} | {dcr} | "
-            f"{r['unique_copies']} |",
+            f"{r['unique_copies']} | {calendar_text(r)} |",
             flush=True,
         )
+
+
+def calendar_text(result: dict) -> str:
+    value = result.get("calendar")
+    return "-" if value is None or math.isnan(value) else f"{value:.3f}"
 
 
 def tstr_text(result: dict) -> str:
@@ -357,8 +364,11 @@ def print_summary(everything: dict, comparisons: dict, systems: list[str]) -> No
     if len(everything) < 2 and not any(comparisons.values()):
         return
     print("\n## Summary over tables (means; time in total seconds)")
-    print("| system | tables | time s | quality | shapes | trends | detection AUC | TSTR | DCR |")
-    print("|---|---|---|---|---|---|---|---|---|")
+    print(
+        "| system | tables | time s | quality | shapes | trends | detection AUC | TSTR | DCR | "
+        "calendar |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for system in systems:
         rows = [r for results in everything.values() for r in results if r["system"] == system]
 
@@ -369,7 +379,8 @@ def print_summary(everything: dict, comparisons: dict, systems: list[str]) -> No
         print(
             f"| {system} | {len(rows)} | {sum(r['total_s'] for r in rows):.0f} | "
             f"{mean('quality'):.3f} | {mean('shapes'):.3f} | {mean('trends'):.3f} | "
-            f"{mean('detection'):.3f} | {mean('tstr'):.3f} | {mean('dcr'):.0%} |"
+            f"{mean('detection'):.3f} | {mean('tstr'):.3f} | {mean('dcr'):.0%} | "
+            f"{mean('calendar'):.3f} |"
         )
     presets = [s for s in systems if not is_competitor(s)]
     if not any(comparisons.values()):
