@@ -1,10 +1,18 @@
-"""A date or time stamp as its calendar parts: the year, the day of the year, the time of day.
+"""A date or time stamp as its calendar parts: the year, the day of the year, the weekday (where
+the real dates keep a weekly rhythm), the time of day.
 
 A date read as one number (seconds) keeps its order and spread, but a model that draws a number
 inside a range of days loses what the calendar holds: captures only in autumn, flights only by
-day, a meter's evening peak. Each part here is a number column of its own
-(``ContinuousEncoder``), so the day of the year and the time of day get their own modes and are
-learned given the rest of the row; the parts are put back together into seconds on decoding.
+day, a meter's evening peak, matches mostly on a Saturday. Each part here is a number column of
+its own (``ContinuousEncoder``), so each gets its own modes and is learned given the rest of the
+row; the parts are put back together into seconds on decoding, the date moved to the nearest day
+of the drawn weekday (at most three days).
+
+A part counts whole units (years, days, weekdays; the time of day in steps of the column's
+grid): a value is stored with a uniform fraction of its unit added, and decoding takes the unit
+it falls in, so that the first and last values of a range come out as often as the others (a
+rounded uniform draw gives them half their share). Values an exact mode gives back are stored
+as they are.
 
 The parts share the column's name and differ by ``Span.part``; the year carries the column's
 missing indicator, and the other parts hold a filler where a date is missing.
@@ -16,36 +24,49 @@ from typing import Any
 
 import numpy as np
 
-from synth_core.encoding.encoders import MAX_MODES, ContinuousEncoder, Span
+from synth_core.encoding.encoders import MAX_MODES, ContinuousEncoder, Span, exact_values
 
-YEAR, DAY, TIME = "year", "day", "time"
+YEAR, DAY, WEEKDAY, TIME = "year", "day", "weekday", "time"
 SECONDS_PER_DAY = 86_400
 # numpy's calendar arithmetic works on years of four digits; a decoded year is kept inside them.
 FIRST_YEAR, LAST_YEAR = 1, 9999
 LAST_INSTANT = 1e-6  # the finest time a format writes: a day's last instant is this before midnight
+# A weekday part is learned when real dates' weekdays are this far (total variation distance)
+# from even shares, over at least WEEKLY_DAYS different days (a few days are uneven by chance).
+WEEKLY_DISTANCE = 0.1
+WEEKLY_DAYS = 28
 
 
 class DateEncoder:
-    """Encode seconds since 1970 as (year, day of the year[, seconds of the day]); the time of
-    day is a part only when some real value has one (a column of dates alone has two parts)."""
+    """Encode seconds since 1970 as (year, day of the year[, weekday][, seconds of the day]);
+    the time of day is a part only when some real value has one, the weekday only when real
+    dates keep a weekly rhythm. ``grid``: seconds between the times of day a value can have."""
 
-    def __init__(self, column: str, max_modes: int = MAX_MODES):
+    def __init__(self, column: str, max_modes: int = MAX_MODES, grid: float = 1.0):
         self.column = column
         self.max_modes = max_modes
+        self.grid = grid
 
     def fit(self, values: np.ndarray, rng: np.random.Generator) -> DateEncoder:
         """Fit each part on ``values`` (seconds, NaN where missing)."""
         found = ~np.isnan(values)
         parts = calendar_parts(values)
-        has_time = bool(found.any() and (parts[TIME][found] != 0).any())
-        names = (YEAR, DAY, TIME) if has_time else (YEAR, DAY)
+        names = [YEAR, DAY]
+        if _weekly(parts[WEEKDAY][found], parts[DAY][found] + 366 * parts[YEAR][found]):
+            names.append(WEEKDAY)
+        if found.any() and (parts[TIME][found] != 0).any():
+            names.append(TIME)
         self.parts_: dict[str, ContinuousEncoder] = {}
         for name in names:
             encoder = ContinuousEncoder(self.column, self.max_modes, part=name)
             # Only the year learns where dates are missing; the others never see a gap.
-            values = parts[name] if name == YEAR else parts[name][found]
-            self.parts_[name] = encoder.fit(values, rng)
+            own = parts[name] if name == YEAR else parts[name][found]
+            exact = exact_values(own, self.max_modes)
+            self.parts_[name] = encoder.fit(_spread(own, self._unit(name), exact, rng), rng)
         return self
+
+    def _unit(self, part: str) -> float:
+        return self.grid if part == TIME else 1.0
 
     @property
     def spans(self) -> list[Span]:
@@ -60,26 +81,38 @@ class DateEncoder:
         parts = calendar_parts(values)
         start = 0
         for name, encoder in self.parts_.items():
-            encoder.transform(parts[name], rng, out[:, start : start + encoder.width])
+            spread = _spread(parts[name], self._unit(name), encoder.exact_, rng)
+            encoder.transform(spread, rng, out[:, start : start + encoder.width])
             start += encoder.width
 
     def inverse(self, block: np.ndarray) -> np.ndarray:
         """Seconds since 1970 (NaN where the date is missing) from a block of parts."""
         decoded, start = {}, 0
         for name, encoder in self.parts_.items():
-            decoded[name] = encoder.inverse(block[:, start : start + encoder.width])
+            unit = self._unit(name)
+            value = encoder.inverse(block[:, start : start + encoder.width])
+            decoded[name] = np.floor(value / unit + 1e-9) * unit
             start += encoder.width
-        return from_calendar_parts(decoded[YEAR], decoded[DAY], decoded.get(TIME))
+        seconds = from_calendar_parts(decoded[YEAR], decoded[DAY], decoded.get(TIME))
+        if WEEKDAY in decoded:
+            seconds = on_weekday(seconds, decoded[WEEKDAY])
+        return seconds
 
     def to_dict(self) -> dict[str, Any]:
-        return {"parts": {name: encoder.to_dict() for name, encoder in self.parts_.items()}}
+        return {
+            "grid": self.grid,
+            "parts": {name: encoder.to_dict() for name, encoder in self.parts_.items()},
+        }
 
     @classmethod
     def from_dict(cls, column: str, data: dict[str, Any]) -> DateEncoder:
-        parts = data["parts"]
-        if list(parts) not in ([YEAR, DAY], [YEAR, DAY, TIME]):
+        parts, grid = data["parts"], float(data["grid"])
+        names = list(parts)
+        if names[:2] != [YEAR, DAY] or names[2:] not in ([], [WEEKDAY], [TIME], [WEEKDAY, TIME]):
             raise ValueError("unknown date parts")
-        encoder = cls(column)
+        if not 0 < grid <= SECONDS_PER_DAY:
+            raise ValueError("a date's grid is out of range")
+        encoder = cls(column, grid=grid)
         encoder.parts_ = {
             name: ContinuousEncoder.from_dict(column, state, part=name)
             for name, state in parts.items()
@@ -87,9 +120,37 @@ class DateEncoder:
         return encoder
 
 
+def _weekly(weekdays: np.ndarray, days: np.ndarray) -> bool:
+    """Whether dates on these ``weekdays`` (0 Monday; ``days`` tells different days apart) keep
+    a weekly rhythm: shares of the weekdays far from even, over enough different days."""
+    if len(np.unique(days)) < WEEKLY_DAYS:
+        return False
+    shares = np.bincount(weekdays.astype(np.int64), minlength=7) / len(weekdays)
+    return float(np.abs(shares - 1 / 7).sum() / 2) >= WEEKLY_DISTANCE
+
+
+def _spread(
+    values: np.ndarray, unit: float, exact: np.ndarray, rng: np.random.Generator
+) -> np.ndarray:
+    """``values`` (whole ``unit``s, NaN missing) with a uniform fraction of a unit added, but for
+    the ``exact`` ones; taking the unit a value falls in gives it back."""
+    fraction = rng.random(len(values)) * unit
+    return np.where(np.isin(values, exact), values, values + fraction)
+
+
+def on_weekday(seconds: np.ndarray, weekday: np.ndarray) -> np.ndarray:
+    """``seconds`` moved by whole days (at most three, either way) onto ``weekday`` (0 Monday)."""
+    found = ~np.isnan(seconds)
+    days = np.floor_divide(np.where(found, seconds, 0.0), SECONDS_PER_DAY)
+    now = (days + 3) % 7  # 1 January 1970 was a Thursday
+    wanted = np.clip(np.nan_to_num(weekday), 0, 6)
+    shift = (wanted - now + 3) % 7 - 3
+    return np.where(found, seconds + shift * SECONDS_PER_DAY, np.nan)
+
+
 def calendar_parts(seconds: np.ndarray) -> dict[str, np.ndarray]:
-    """The year, day of the year (0 for 1 January) and seconds of the day of each value; NaN
-    where a value is missing."""
+    """The year, day of the year (0 for 1 January), weekday (0 Monday) and seconds of the day of
+    each value; NaN where a value is missing."""
     missing = np.isnan(seconds)
     whole = np.floor(np.where(missing, 0.0, seconds)).astype(np.int64)
     days = np.floor_divide(whole, SECONDS_PER_DAY)
@@ -99,6 +160,7 @@ def calendar_parts(seconds: np.ndarray) -> dict[str, np.ndarray]:
     return {
         YEAR: np.where(missing, np.nan, years.astype(np.int64) + 1970.0),
         DAY: np.where(missing, np.nan, (days - first_days).astype(np.float64)),
+        WEEKDAY: np.where(missing, np.nan, ((days + 3) % 7).astype(np.float64)),
         TIME: np.where(missing, np.nan, time_of_day),
     }
 

@@ -48,6 +48,24 @@ class Span:
     part: str = ""  # which part of its column, where a column is encoded as several numbers
 
 
+def _spikes(share: np.ndarray, max_modes: int) -> np.ndarray:
+    """Which of the distinct values with ``share`` (each value's share of the column) get an
+    exact mode of their own: the most common that hold SPIKE_SHARE, leaving one mode at least
+    for the rest, in value order."""
+    spikes = np.argsort(-share)[: max_modes - 1]
+    return np.sort(spikes[share[spikes] >= SPIKE_SHARE])
+
+
+def exact_values(values: np.ndarray, max_modes: int = MAX_MODES) -> np.ndarray:
+    """The values of ``values`` (floats, NaN missing) that a ``ContinuousEncoder`` with
+    ``max_modes`` modes gives back exactly (see SPIKE_SHARE)."""
+    present = values[~np.isnan(values)]
+    if len(present) == 0:
+        return present
+    distinct, counts = np.unique(present, return_counts=True)
+    return distinct[_spikes(counts / len(present), max_modes)]
+
+
 def _one_hot(codes: np.ndarray, out: np.ndarray) -> None:
     """Set one 1.0 per row in ``out``, which the caller provides filled with zeros."""
     out[np.arange(len(codes)), codes] = 1.0
@@ -87,8 +105,7 @@ class ContinuousEncoder:
             self.weights_ = np.array([1.0])
             return self
         share = counts / len(fit_values)
-        spikes = np.argsort(-share)[: self.max_modes - 1]
-        spikes = np.sort(spikes[share[spikes] >= SPIKE_SHARE])
+        spikes = _spikes(share, self.max_modes)
         rest = fit_values[~np.isin(fit_values, distinct[spikes])]
         floor = 1e-3 * (np.ptp(present) or 1.0)
         means, stds, weights = self._mixture(rest, self.max_modes - len(spikes), floor, rng)
@@ -162,6 +179,11 @@ class ContinuousEncoder:
         if not all(np.isfinite(part).all() for part in (means, stds, weights)):
             return one_mode
         return means, stds, weights
+
+    @property
+    def exact_(self) -> np.ndarray:
+        """The values its exact modes (SPIKE_SHARE) give back."""
+        return self.means_[self.stds_ <= SPIKE_STD * np.maximum(np.abs(self.means_), 1.0)]
 
     @classmethod
     def fixed_range(

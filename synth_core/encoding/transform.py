@@ -150,8 +150,11 @@ class TableTransform:
             )
             if plan.kind in NUMERIC_KINDS:
                 values = _within_range(plan, values)
-                number_cls = DateEncoder if plan.kind == Kind.DATETIME else ContinuousEncoder
-                encoder = number_cls(info.name, self.max_modes).fit(values, rng)
+                if plan.kind == Kind.DATETIME:
+                    encoder = DateEncoder(info.name, self.max_modes, grid=_date_grid(plan))
+                else:
+                    encoder = ContinuousEncoder(info.name, self.max_modes)
+                encoder = encoder.fit(values, rng)
             else:
                 encoder = CategoricalEncoder(info.name, self.max_categories)
                 encoder = encoder.fit(values, rng, owners)
@@ -571,13 +574,19 @@ def _on_calendar(seconds: np.ndarray, calendar: str | None) -> np.ndarray:
     return np.where(np.isnan(seconds), np.nan, out)
 
 
+def _date_grid(plan: ColumnPlan) -> float:
+    """Seconds between the values a date column can come back as: the format's finest unit,
+    or the coarser step every real value is on."""
+    return max(datetime_resolution(plan.datetime_format), plan.step or 0.0)
+
+
 def _restore_continuous(
     plan: ColumnPlan, values: np.ndarray, rng: np.random.Generator
 ) -> pd.Series:
     missing = np.isnan(values)
     values = _within_range(plan, values)
     if plan.kind == Kind.DATETIME:
-        step = max(datetime_resolution(plan.datetime_format), plan.step or 0.0)
+        step = _date_grid(plan)
         values = np.round(values / step) * step  # a date-only column comes back at midnight
         values = _on_calendar(np.where(missing, np.nan, values), plan.calendar)
         ns = np.where(missing, 0, np.round(values * NS_PER_SECOND)).astype(np.int64)

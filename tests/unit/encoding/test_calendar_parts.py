@@ -6,17 +6,21 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+import torch
 
 from synth_core.encoding.calendar_parts import (
     DAY,
     TIME,
+    WEEKDAY,
     YEAR,
     DateEncoder,
     calendar_parts,
     from_calendar_parts,
+    on_weekday,
 )
 from synth_core.encoding.transform import TableTransform
 from synth_core.errors import ModelFileError
+from synth_core.models.tokens import TokenLayout
 from synth_core.schema import infer_schema
 from synth_core.synthesizer import Synthesizer
 from tests.helpers import config_for
@@ -33,7 +37,8 @@ def test_parts_are_the_year_the_day_of_the_year_and_the_seconds_of_the_day():
     assert parts[YEAR][:3].tolist() == [2020, 2020, 1969]
     assert parts[DAY][:3].tolist() == [0, 365, 60]  # 2020 is a leap year; 1969 is not
     assert parts[TIME][:3].tolist() == [0, 86_370, 21_600]
-    assert all(np.isnan(parts[name][3]) for name in (YEAR, DAY, TIME))
+    assert parts[WEEKDAY][:3].tolist() == [2, 3, 6]  # Wednesday, Thursday, Sunday
+    assert all(np.isnan(parts[name][3]) for name in (YEAR, DAY, WEEKDAY, TIME))
     back = from_calendar_parts(parts[YEAR], parts[DAY], parts[TIME])
     assert np.array_equal(back[:3], seconds[:3]) and np.isnan(back[3])
 
@@ -58,6 +63,46 @@ def test_only_values_with_a_time_of_day_get_a_time_part():
     assert list(DateEncoder("d").fit(days, rng).parts_) == [YEAR, DAY]
     stamps = days + rng.integers(0, 24, 300) * 3_600.0
     assert list(DateEncoder("d").fit(stamps, rng).parts_) == [YEAR, DAY, TIME]
+
+
+def test_a_weekday_part_only_where_real_dates_keep_a_weekly_rhythm():
+    rng = np.random.default_rng(3)
+    days = seconds_of(["2019-01-05"]) + rng.integers(0, 400, 600) * 7 * 86_400.0  # Saturdays
+    mostly = np.where(rng.random(600) < 0.7, days, days + rng.integers(1, 7, 600) * 86_400.0)
+    assert list(DateEncoder("d").fit(mostly, rng).parts_) == [YEAR, DAY, WEEKDAY]
+    few = seconds_of(["2019-01-05"]) + rng.integers(0, 20, 600) * 7 * 86_400.0
+    assert WEEKDAY not in DateEncoder("d").fit(few, rng).parts_  # 20 days: not enough to tell
+
+
+def test_a_date_moves_at_most_three_days_onto_its_weekday():
+    monday = seconds_of(["2024-03-04 10:30"])[0]
+    moved = on_weekday(np.array([monday] * 7 + [np.nan]), np.array([0, 1, 2, 3, 4, 5, 6, 2]))
+    stamps = pd.to_datetime(moved[:7], unit="s")
+    assert stamps.dayofweek.tolist() == [0, 1, 2, 3, 4, 5, 6]
+    assert (abs(stamps - pd.Timestamp("2024-03-04 10:30")) <= pd.Timedelta(days=3)).all()
+    assert np.isnan(moved[7])
+
+
+def test_the_first_day_of_a_year_comes_out_as_often_as_the_others():
+    days = pd.date_range("2019-01-01", "2021-12-31", freq="D")
+    frame = pd.DataFrame({"d": days.repeat(3).strftime("%Y-%m-%d")})
+    transform = TableTransform(seed=0).fit(frame, infer_schema(frame))
+    matrix = torch.from_numpy(transform.transform(frame, np.random.default_rng(0)))
+    layout = TokenLayout(transform.spans, bins=20)
+    edges = layout.fit_edges(matrix)
+    tokens = layout.tokenize(matrix, edges)
+    made = []
+    for seed in range(5):  # each value drawn inside its token's fine bin, as generation does
+        generator = torch.Generator().manual_seed(seed)
+        drawn = layout.detokenize(tokens, edges, matrix.shape[1], generator)
+        made.append(
+            pd.to_datetime(transform.inverse(drawn.numpy(), np.random.default_rng(seed))["d"])
+        )
+    made = pd.concat(made)
+    assert made.dt.year.value_counts(normalize=True).min() > 0.32
+    # A rounded uniform draw gave the first day of a year about 0.7 of a day's share.
+    new_years = made.isin([pd.Timestamp("2020-01-01"), pd.Timestamp("2021-01-01")]).mean() / 2
+    assert new_years * len(days) > 0.9
 
 
 def test_only_the_year_says_where_a_date_is_missing():
@@ -133,3 +178,25 @@ def test_a_model_keeps_the_season_and_the_hours_of_real_dates_and_time_stamps():
     assert ringed.dt.month.isin([8, 9, 10, 11]).mean() > 0.98
     assert caught.dt.month.isin([8, 9, 10, 11]).mean() > 0.98
     assert caught.dt.hour.between(9, 17).mean() > 0.95
+
+
+def test_a_model_keeps_the_weekly_rhythm_of_real_dates_and_of_a_weekday_column():
+    rng = np.random.default_rng(4)
+    saturdays = pd.Timestamp("2015-08-01") + pd.to_timedelta(rng.integers(0, 300, 1_200) * 7, "D")
+    shift = np.where(rng.random(1_200) < 0.75, 0, rng.choice([-1, 1, 2], 1_200))
+    played = saturdays + pd.to_timedelta(shift, "D")
+    frame = pd.DataFrame(
+        {
+            "played": played.strftime("%Y-%m-%d"),
+            "weekday": played.day_name(),
+            "goals": rng.poisson(2.8, 1_200),
+        }
+    )
+    synth = Synthesizer(config_for("argn", epochs=15, generator_lr=1e-2))
+    made = synth.fit(frame, infer_schema(frame)).sample(1_200, seed=5)
+    played = pd.to_datetime(made["played"], format="%Y-%m-%d")
+    # One number per date drew matches on every weekday alike (16 % on a Saturday), and the
+    # rule that the weekday follows from the date then wrote those weekdays over the column.
+    assert (played.dt.dayofweek == 5).mean() > 0.6
+    assert (made["weekday"] == "Saturday").mean() > 0.6
+    assert (played.dt.day_name() == made["weekday"]).mean() > 0.95

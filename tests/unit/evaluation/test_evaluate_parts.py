@@ -155,6 +155,10 @@ def test_a_date_column_is_also_drawn_by_month_weekday_and_hour():
     assert sum(month.synthetic[5:8]) > sum(month.real[5:8])  # moved into the summer
     assert weekday.real[0] == pytest.approx((stamps.dt.dayofweek == 0).mean())
     assert hour.real[8] == pytest.approx((stamps.dt.hour == 8).mean())
+    months = real.assign(at=stamps.dt.strftime("%b-%Y"))  # a month's first day as a date
+    assert [
+        v.column for v in calendar_marginals(months, months, infer_schema(months).included)["at"]
+    ] == ["at by month"]
     dates_only = real.assign(at=stamps.dt.strftime("%Y-%m-%d"))
     assert [
         v.column
