@@ -303,8 +303,10 @@ def _date_parts(frame, schema, names, sample) -> list[Rule]:
             parts = read(dates).to_numpy()
             codes = pd.factorize(parts, use_na_sentinel=True)[0]
             count = codes.max() + 1
-            if len(sample) < MAPPING_REPEATS * count:
-                continue  # a month of daily rows: each day once, and any column its "label"
+            if (codes >= 0).sum() < MAPPING_REPEATS * count:
+                # A month of daily rows, or a date in a few rows only: each day once, and any
+                # column its "label".
+                continue
             for target in targets:
                 if target in labelled or not 2 <= sample[target].nunique() <= count:
                     continue  # one date part per column, and at most a label per part

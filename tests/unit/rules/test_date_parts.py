@@ -60,6 +60,24 @@ def test_a_weekday_a_season_and_a_year_are_found_as_parts_of_the_date():
     )
 
 
+def test_a_date_in_a_few_rows_only_makes_no_rule_of_what_those_rows_share_by_chance():
+    rng = np.random.default_rng(16)
+    frame = pd.DataFrame(
+        {
+            "entry": (
+                pd.Timestamp("1988-04-01") + pd.to_timedelta(rng.integers(0, 900, 170), "D")
+            ).strftime("%Y-%m-%d"),
+            "stage": rng.choice([0, 1], 170, p=[0.3, 0.7]),
+            "bili": rng.gamma(2.0, 1.0, 170).round(1),
+        }
+    )
+    # A progress date in 20 rows of 170, each on another day of the month: each day's one row
+    # "agrees" with its stage, and the rule held in every row with a date.
+    progressed = pd.Series([f"1991-{1 + i % 12:02d}-{1 + i:02d}" for i in range(20)])
+    frame["progressed"] = progressed.reindex(range(170))
+    assert "stage" not in date_parts(frame)
+
+
 def test_a_day_and_a_month_with_a_few_typing_errors_are_parts_kept_by_default():
     rng = np.random.default_rng(4)
     days = pd.Timestamp("1969-01-01") + pd.to_timedelta(rng.integers(0, 7000, 2000), unit="D")
