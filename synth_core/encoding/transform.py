@@ -574,6 +574,16 @@ def _on_calendar(seconds: np.ndarray, calendar: str | None) -> np.ndarray:
     return np.where(np.isnan(seconds), np.nan, out)
 
 
+def _folded(plan: ColumnPlan, values: np.ndarray) -> np.ndarray:
+    """Dates past an end of the plan's range mirrored back inside it: a date's parts put
+    together can pass the last real date (a day late in the last year), and clipping them would
+    pile them on that one day."""
+    if plan.minimum is None or plan.maximum is None:
+        return values
+    values = np.where(values > plan.maximum, 2 * plan.maximum - values, values)
+    return np.where(values < plan.minimum, 2 * plan.minimum - values, values)
+
+
 def _date_grid(plan: ColumnPlan) -> float:
     """Seconds between the values a date column can come back as: the format's finest unit,
     or the coarser step every real value is on."""
@@ -584,8 +594,8 @@ def _restore_continuous(
     plan: ColumnPlan, values: np.ndarray, rng: np.random.Generator
 ) -> pd.Series:
     missing = np.isnan(values)
-    values = _within_range(plan, values)
     if plan.kind == Kind.DATETIME:
+        values = _within_range(plan, _folded(plan, values))
         step = _date_grid(plan)
         values = np.round(values / step) * step  # a date-only column comes back at midnight
         values = _on_calendar(np.where(missing, np.nan, values), plan.calendar)
@@ -594,6 +604,7 @@ def _restore_continuous(
         if plan.datetime_format and not plan.dtype.startswith("datetime64"):
             return format_datetimes(stamps, plan.datetime_format)
         return stamps.astype(plan.dtype) if plan.dtype.startswith("datetime64") else stamps
+    values = _within_range(plan, values)
     if plan.step:
         values = np.round(values / plan.step) * plan.step
     series = pd.Series(_nearest_listed(plan, _rounded(plan, values, rng)))

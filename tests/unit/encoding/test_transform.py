@@ -525,6 +525,27 @@ def test_dates_on_a_calendar_come_back_on_it():
     assert (pd.to_datetime(out["any_day"]).dt.dayofweek >= 5).any()  # no calendar where none is
 
 
+def test_dates_past_the_real_range_are_mirrored_back_not_piled_on_its_ends():
+    import torch
+
+    from synth_core.models.tokens import TokenLayout
+
+    rng = np.random.default_rng(8)
+    days = pd.Timestamp("2020-03-01") + pd.to_timedelta(rng.integers(0, 500, 3000), "D")
+    frame = pd.DataFrame({"day": days.strftime("%Y-%m-%d")})
+    transform = TableTransform(seed=0).fit(frame, infer_schema(frame))
+    matrix = torch.from_numpy(transform.transform(frame, np.random.default_rng(0)))
+    layout = TokenLayout(transform.spans, bins=20)
+    edges = layout.fit_edges(matrix)
+    tokens = layout.tokenize(matrix, edges)  # each value drawn in its fine bin, as generation does
+    drawn = layout.detokenize(tokens, edges, matrix.shape[1], torch.Generator().manual_seed(1))
+    out = pd.to_datetime(transform.inverse(drawn.numpy(), np.random.default_rng(1))["day"])
+    per_day = out.value_counts().sort_index()
+    assert per_day.index.min() >= days.min() and per_day.index.max() <= days.max()
+    # Clipped, the first and the last day held four times a day's share.
+    assert max(per_day.iloc[0], per_day.iloc[-1]) <= 2 * per_day.median()
+
+
 def test_a_calendar_needs_many_days_and_keeps_times_of_day():
     from synth_core.encoding.transform import _calendar
 
