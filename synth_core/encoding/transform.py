@@ -267,7 +267,10 @@ class TableTransform:
             block = matrix[:, start : start + encoder.width]
             start += encoder.width
             if not isinstance(encoder, CategoricalEncoder):
-                data[plan.name] = _restore_continuous(plan, encoder.inverse(block), rng)
+                values = encoder.inverse(block)
+                if isinstance(encoder, DateEncoder):  # (a date saved as one number: clipped)
+                    values = _folded(plan, values)
+                data[plan.name] = _restore_continuous(plan, values, rng)
             else:
                 data[plan.name] = _restore_discrete(plan, encoder.inverse(block, rng))
         return pd.DataFrame(data)
@@ -594,8 +597,8 @@ def _restore_continuous(
     plan: ColumnPlan, values: np.ndarray, rng: np.random.Generator
 ) -> pd.Series:
     missing = np.isnan(values)
+    values = _within_range(plan, values)
     if plan.kind == Kind.DATETIME:
-        values = _within_range(plan, _folded(plan, values))
         step = _date_grid(plan)
         values = np.round(values / step) * step  # a date-only column comes back at midnight
         values = _on_calendar(np.where(missing, np.nan, values), plan.calendar)
@@ -604,7 +607,6 @@ def _restore_continuous(
         if plan.datetime_format and not plan.dtype.startswith("datetime64"):
             return format_datetimes(stamps, plan.datetime_format)
         return stamps.astype(plan.dtype) if plan.dtype.startswith("datetime64") else stamps
-    values = _within_range(plan, values)
     if plan.step:
         values = np.round(values / plan.step) * plan.step
     series = pd.Series(_nearest_listed(plan, _rounded(plan, values, rng)))
