@@ -11,7 +11,8 @@ import numpy as np
 import pandas as pd
 from sdmetrics.single_column import TVComplement
 
-from synth_core.schema import Kind, datetime_seconds
+from synth_core.evaluation.marginals import has_time_of_day, present_stamps
+from synth_core.schema import Kind
 
 
 def calendar_score(real: pd.DataFrame, synthetic: pd.DataFrame, infos) -> float:
@@ -20,16 +21,15 @@ def calendar_score(real: pd.DataFrame, synthetic: pd.DataFrame, infos) -> float:
     for info in infos:
         if info.kind != Kind.DATETIME or info.name not in synthetic.columns:
             continue
-        made, kept = _stamps(synthetic, info), _stamps(real, info)
+        made = present_stamps(synthetic[info.name], info)
+        kept = present_stamps(real[info.name], info)
         if kept.empty or made.empty:
             continue
-        parts = {"month": lambda s: s.dt.month, "weekday": lambda s: s.dt.dayofweek}
-        if (kept != kept.dt.normalize()).any():
-            parts["hour"] = lambda s: s.dt.hour
-        scores += [TVComplement.compute(part(kept), part(made)) for part in parts.values()]
+        parts = {"month": lambda s: s.month, "weekday": lambda s: s.dayofweek}
+        if has_time_of_day(kept):
+            parts["hour"] = lambda s: s.hour
+        scores += [
+            TVComplement.compute(pd.Series(part(kept)), pd.Series(part(made)))
+            for part in parts.values()
+        ]
     return float(np.mean(scores)) if scores else math.nan
-
-
-def _stamps(frame: pd.DataFrame, info) -> pd.Series:
-    seconds = datetime_seconds(frame[info.name], info.datetime_format)
-    return pd.Series(pd.to_datetime(seconds[~np.isnan(seconds)], unit="s"))

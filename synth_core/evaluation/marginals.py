@@ -69,11 +69,11 @@ def calendar_marginals(
     for info in infos:
         if info.kind != Kind.DATETIME:
             continue
-        a, b = _stamps(real[info.name], info), _stamps(synthetic[info.name], info)
+        a, b = present_stamps(real[info.name], info), present_stamps(synthetic[info.name], info)
         views = [("month", a.month - 1, b.month - 1, MONTHS)]
         if not (a.day == 1).all():  # months written as dates (Mar-2018): no weekday of their own
             views.append(("weekday", a.dayofweek, b.dayofweek, WEEKDAYS))
-        if (a != a.normalize()).any():
+        if has_time_of_day(a):
             views.append(("hour of the day", a.hour, b.hour, HOURS))
         marginals = []
         for view, real_codes, synthetic_codes, labels in views:
@@ -89,9 +89,15 @@ def calendar_marginals(
     return out
 
 
-def _stamps(series: pd.Series, info: ColumnInfo) -> pd.DatetimeIndex:
+def present_stamps(series: pd.Series, info: ColumnInfo) -> pd.DatetimeIndex:
+    """The dates of a date column that are present (missing and unreadable cells dropped)."""
     seconds = numeric_values(series, info)
     return pd.DatetimeIndex(pd.to_datetime(seconds[~np.isnan(seconds)], unit="s"))
+
+
+def has_time_of_day(stamps: pd.DatetimeIndex) -> bool:
+    """Whether any of ``stamps`` is not at midnight: time stamps, not dates alone."""
+    return bool((stamps != stamps.normalize()).any())
 
 
 def _code_shares(codes: np.ndarray, labels: tuple[str, ...]) -> list[float]:
