@@ -142,10 +142,15 @@ def on_weekday(seconds: np.ndarray, weekday: np.ndarray) -> np.ndarray:
     """``seconds`` moved by whole days (at most three, either way) onto ``weekday`` (0 Monday)."""
     found = ~np.isnan(seconds)
     days = np.floor_divide(np.where(found, seconds, 0.0), SECONDS_PER_DAY)
-    now = (days + 3) % 7  # 1 January 1970 was a Thursday
+    now = _weekday(days)
     wanted = np.clip(np.nan_to_num(weekday), 0, 6)
     shift = (wanted - now + 3) % 7 - 3
     return np.where(found, seconds + shift * SECONDS_PER_DAY, np.nan)
+
+
+def _weekday(days: np.ndarray) -> np.ndarray:
+    """The weekday (0 Monday) of days counted from 1 January 1970, a Thursday."""
+    return (days + 3) % 7
 
 
 def calendar_parts(seconds: np.ndarray) -> dict[str, np.ndarray]:
@@ -160,7 +165,7 @@ def calendar_parts(seconds: np.ndarray) -> dict[str, np.ndarray]:
     return {
         YEAR: np.where(missing, np.nan, years.astype(np.int64) + 1970.0),
         DAY: np.where(missing, np.nan, (days - first_days).astype(np.float64)),
-        WEEKDAY: np.where(missing, np.nan, ((days + 3) % 7).astype(np.float64)),
+        WEEKDAY: np.where(missing, np.nan, _weekday(days).astype(np.float64)),
         TIME: np.where(missing, np.nan, time_of_day),
     }
 
