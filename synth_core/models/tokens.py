@@ -10,7 +10,7 @@ time, grouped by table column:
   coarse bin; values that fill at least 5 % of a column have an exact mode of their own), then
   the bin of its scalar among ``bins`` quantile bins of that mode's scalars (a fine bin);
 - a date column is those of each of its parts in turn (``synth_core.encoding.calendar_parts``): the
-  year, the day of the year, the time of day.
+  year, the day of the year, the weekday where it has one, the time of day where it has one.
 
 Decoding draws the scalar uniformly inside its fine bin; bins whose edges coincide (a frequent
 exact value, whole numbers) give that value back exactly, and the transform's inverse restores
@@ -66,8 +66,8 @@ class TokenLayout:
         )
 
     def _add_column(self, column: int, spans: list[tuple[Span, int]], values: int) -> int:
-        """Append the sub-columns of one table column, part by part (a date's year, day and
-        time): missing, mode, then the fine bin."""
+        """Append the sub-columns of one table column, part by part (a date's year, day, weekday
+        and time): missing, mode, then the fine bin."""
         added = 0
         for part in dict.fromkeys(span.part for span, _ in spans):
             mine = [(span, offset) for span, offset in spans if span.part == part]
