@@ -26,6 +26,14 @@ from torch.nn import functional as F
 from synth_core.models.tokens import TokenLayout
 
 SHARE_SMOOTHING = 0.5  # added to every token's count, so that a token never seen stays possible
+# Heads of like widths are computed together (``head_groups``): at most this many groups, each
+# worth it when it saves this many logits per sub-column (a product more has its own overhead).
+MAX_HEAD_GROUPS = 4
+GROUP_COST = 4
+# Regressors listed in drawing order are computed in this many blocks, each over the inputs its
+# last regressor reads (``ArgnNetwork._first_layer``): more blocks skip more hidden inputs, and
+# each is one more product.
+TRIANGLE_BLOCKS = 4
 
 
 class ArgnNetwork(nn.Module):
@@ -63,6 +71,17 @@ class ArgnNetwork(nn.Module):
         # Logits past a sub-column's own size are never drawn: -inf before the softmax.
         padding = torch.arange(widest)[None, :] >= torch.tensor(sizes)[:, None]
         self.register_buffer("padding", padding, persistent=False)
+        # Training computes the heads of sub-columns of like sizes together, each group only as
+        # wide as its widest (``head_groups``): one wide category would otherwise widen every
+        # head. Its regressors run listed group by group, so that each group is a slice.
+        groups = head_groups(sizes)
+        self.head_slices, start = [], 0
+        for group in groups:
+            self.head_slices.append((start, start + len(group), max(sizes[k] for k in group)))
+            start += len(group)
+        grouped_order = torch.tensor([k for group in groups for k in group])
+        self.register_buffer("grouped_order", grouped_order, persistent=False)
+        self.register_buffer("grouped_inverse", torch.argsort(grouped_order), persistent=False)
 
     def reset_parameters(self, generator: torch.Generator) -> None:
         """Seeded initialisation: normal embeddings, dense layers as PyTorch's Linear default."""
@@ -112,7 +131,43 @@ class ArgnNetwork(nn.Module):
     def _per_member(self, parameter: torch.Tensor) -> torch.Tensor:
         return parameter.view(self.members, len(self.sizes), *parameter.shape[1:])
 
+    def _grouped(self, parameter: torch.Tensor) -> torch.Tensor:
+        """A parameter of the regressors per member (members x sub-columns x ...), listed
+        group by group (``head_groups``)."""
+        return self._per_member(parameter).index_select(1, self.grouped_order)
+
     # ------------------------------------------------------------------------- training
+    def _first_layer(self, x: torch.Tensor, visible: torch.Tensor) -> torch.Tensor:
+        """The first dense layer of every regressor before its bias (rows x members x
+        sub-columns x units, listed group by group), on ``x``, the embeddings
+        (rows x members x all embeddings), each regressor reading what ``visible`` shows it.
+
+        Listed in the order they are drawn, each sub-column reads those before it alone, so the
+        inputs a regressor reads make a triangle: it is worked out in blocks of regressors, each
+        block only over the inputs its last regressor reads, which skips most hidden ones."""
+        rows, members, count, width = x.shape[0], self.members, len(self.sizes), self.embedding_dim
+        drawn = torch.argsort(visible.sum(1))  # a sub-column reads as many as are drawn before it
+        weight = self._per_member(self.weights[0]).reshape(members, count * count, width, -1)
+        inputs = x.view(rows, members, count, width).index_select(2, drawn)
+        blocks = []
+        for start, end in _triangle_blocks(count):
+            reads = end - 1  # inputs the block's last regressor reads: all drawn before it
+            if reads == 0:
+                blocks.append(x.new_zeros(rows, members, end - start, weight.shape[-1]))
+                continue
+            pairs = (drawn[start:end, None] * count + drawn[None, :reads]).reshape(-1)
+            mask = visible[drawn[start:end]][:, drawn[:reads]].repeat_interleave(width, dim=1)
+            block = weight.index_select(1, pairs).reshape(members, end - start, reads * width, -1)
+            blocks.append(
+                torch.einsum(
+                    "bmd,mkdh->bmkh",
+                    inputs[:, :, :reads].reshape(rows, members, reads * width),
+                    block * mask[None, :, :, None],
+                )
+            )
+        listed = torch.argsort(drawn)[self.grouped_order]
+        return torch.cat(blocks, dim=2).index_select(2, listed)
+
     def token_log_probs(
         self,
         tokens: torch.Tensor,
@@ -129,15 +184,24 @@ class ArgnNetwork(nn.Module):
         rows, members, count = tokens.shape
         x = self.embedding.index_select(0, (tokens + self.token_offsets).reshape(-1))
         x = x.reshape(rows, members, count * self.embedding_dim)
-        h = torch.einsum("bmd,mkdh->bmkh", x, self._first_weight(visible))
-        h = drop_units(torch.relu(h + self._per_member(self.biases[0])), dropout, generator)
+        regressors = self._grouped  # the regressors' parameters, listed as the heads' groups
+        h = self._first_layer(x, visible)
+        h = drop_units(torch.relu(h + regressors(self.biases[0])), dropout, generator)
         for weight, bias in zip(self.weights[1:], self.biases[1:], strict=True):
-            h = torch.einsum("bmkh,mkhg->bmkg", h, self._per_member(weight))
-            h = drop_units(torch.relu(h + self._per_member(bias)), dropout, generator)
-        logits = torch.einsum("bmkh,mkhc->bmkc", h, self._per_member(self.out_weight))
-        logits = logits + self._per_member(self.out_bias)
-        log_p = F.log_softmax(logits.masked_fill(self.padding, -math.inf), dim=3)
-        return log_p.gather(3, tokens.unsqueeze(3)).squeeze(3)
+            h = torch.einsum("bmkh,mkhg->bmkg", h, regressors(weight))
+            h = drop_units(torch.relu(h + regressors(bias)), dropout, generator)
+        out_weight, out_bias = regressors(self.out_weight), regressors(self.out_bias)
+        padding = self.padding.index_select(0, self.grouped_order)
+        chosen = tokens.index_select(2, self.grouped_order)
+        pieces = []
+        for start, end, width in self.head_slices:
+            logits = torch.einsum(
+                "bmkh,mkhc->bmkc", h[:, :, start:end], out_weight[:, start:end, :, :width]
+            )
+            logits = logits + out_bias[:, start:end, :width]
+            log_p = F.log_softmax(logits.masked_fill(padding[start:end, :width], -math.inf), dim=3)
+            pieces.append(log_p.gather(3, chosen[:, :, start:end].unsqueeze(3)).squeeze(3))
+        return torch.cat(pieces, dim=2).index_select(2, self.grouped_inverse)
 
     def ensemble_log_likelihood(self, tokens: torch.Tensor, visible: torch.Tensor) -> torch.Tensor:
         """Log-probability of each row of ``tokens`` (rows x sub-columns) under the ensemble,
@@ -179,6 +243,37 @@ class ArgnNetwork(nn.Module):
                 self.token_offsets[:, k, None] + token
             ]
         return tokens
+
+
+def _triangle_blocks(count: int, blocks: int = TRIANGLE_BLOCKS) -> list[tuple[int, int]]:
+    """``count`` regressors listed in drawing order as at most ``blocks`` (start, end) runs."""
+    size = max(1, math.ceil(count / blocks))
+    return [(start, min(start + size, count)) for start in range(0, count, size)]
+
+
+def head_groups(sizes: list[int], most: int = MAX_HEAD_GROUPS) -> list[list[int]]:
+    """The sub-columns (indices into ``sizes``) in at most ``most`` groups of like sizes, chosen
+    to make the fewest logits when each group is as wide as its widest, a group costing
+    ``GROUP_COST`` logits per sub-column more (each is one more product)."""
+    order = sorted(range(len(sizes)), key=lambda k: sizes[k])
+    ranked = [sizes[k] for k in order]
+    count = len(ranked)
+    extra = GROUP_COST * count
+    # best[g][i]: fewest logits for the i smallest sub-columns in g groups, and where the last
+    # group starts.
+    best = [[(0.0, 0)] + [(math.inf, 0)] * count]
+    for _ in range(most):
+        row = [(0.0, 0)]
+        for i in range(1, count + 1):
+            row.append(min((best[-1][j][0] + (i - j) * ranked[i - 1] + extra, j) for j in range(i)))
+        best.append(row)
+    groups_used = min(range(1, most + 1), key=lambda g: best[g][count][0])
+    groups, end = [], count
+    for g in range(groups_used, 0, -1):
+        start = best[g][end][1]
+        groups.append(sorted(order[start:end]))
+        end = start
+    return [group for group in reversed(groups) if group]
 
 
 def drop_units(h: torch.Tensor, share: float, generator: torch.Generator | None) -> torch.Tensor:

@@ -9,7 +9,7 @@ import pytest
 import torch
 
 from synth_core.encoding.transform import TableTransform
-from synth_core.models.argn_network import ArgnNetwork, drop_units
+from synth_core.models.argn_network import ArgnNetwork, drop_units, head_groups
 from synth_core.models.realism_probe import classifier_accuracy
 from synth_core.models.tokens import CHOICE, FINE, TokenLayout, fine_bin
 from synth_core.schema import infer_schema
@@ -65,6 +65,36 @@ def test_each_sub_column_reads_only_those_before_it_in_the_order():
     assert reordered[0].tolist() == [0, 0, 0, 1]
     assert reordered[2].tolist() == [1, 1, 0, 1]  # its own column's first sub-column too
     assert network.sequence(torch.tensor([2, 0, 1])) == [3, 0, 1, 2]
+
+
+def test_heads_of_like_widths_are_grouped_so_that_a_wide_one_does_not_widen_the_rest():
+    sizes = [10, 40, 2, 40, 88, 9, 40, 1, 16, 40]
+    groups = head_groups(sizes)
+    assert sorted(k for group in groups for k in group) == list(range(len(sizes)))
+    assert [max(sizes[k] for k in group) for group in groups] == [10, 40, 88]
+    assert head_groups([5, 5, 4]) == [[0, 1, 2]]  # alike: one group
+    assert head_groups([3]) == [[0]]
+
+
+def test_training_scores_each_token_as_the_head_that_draws_it_whatever_the_grouping():
+    sizes = [2, 3, 100, 2, 40]
+    network = ArgnNetwork(sizes, [0, 1, 2, 3, 3], 2, (8,), (1, 1, 2), members=2)
+    assert len(network.head_slices) > 1
+    network.reset_parameters(torch.Generator().manual_seed(0))
+    with torch.no_grad():
+        network.out_weight.normal_(generator=torch.Generator().manual_seed(1))
+        network.out_bias.normal_(generator=torch.Generator().manual_seed(2))
+    rng = torch.Generator().manual_seed(3)
+    tokens = torch.stack([torch.randint(0, s, (6,), generator=rng) for s in sizes], dim=1)
+    visible = network.visibility(torch.tensor([2, 0, 3, 1]))
+    scored = network.token_log_probs(tokens, visible)  # rows x members x sub-columns
+    embedded = network.embedding[tokens[None] + network.token_offsets[:, None, :]]
+    x = embedded.reshape(2, 6, -1)  # members x rows x all embeddings, as generation holds them
+    first = network._first_weight(visible)
+    for k in range(len(sizes)):
+        drawing = network.head_logits(x, first, k).log_softmax(2)  # members x rows x tokens
+        expected = drawing.gather(2, tokens[None, :, k, None].expand(2, -1, -1)).squeeze(2)
+        assert torch.allclose(scored[:, :, k].T, expected, atol=1e-5)
 
 
 def test_dropout_changes_the_training_likelihood_reproducibly_and_only_when_asked():
