@@ -19,13 +19,16 @@ from synth_core.errors import ModelFileError
 from synth_core.version import __version__
 
 FORMAT = "synth-studio-model"
-FORMAT_VERSION = 2  # written by this Synth Studio
+FORMAT_VERSION = 3  # written by this Synth Studio
 FIRST_VERSION = 1  # the oldest format it reads
 #: version -> a function turning a model.json of that version into one of the next version.
 UPGRADES: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {
     # Version 2 may encode a date as its calendar parts (``encoding.calendar_parts``); a date
     # of version 1, one number, is read as it is.
     1: lambda model: model,
+    # Version 3 may keep a date's part that every real date shares as a constant instead of
+    # learning it; a date of version 2 learns them all.
+    2: lambda model: model,
 }
 RELEASE = re.compile(r"\d{1,4}(\.\d{1,4}){0,3}([a-z]{1,5}\d{0,4})?")
 

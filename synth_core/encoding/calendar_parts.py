@@ -14,8 +14,10 @@ it falls in, so that the first and last values of a range come out as often as t
 rounded uniform draw gives them half their share). Values an exact mode gives back are stored
 as they are.
 
-The parts share the column's name and differ by ``Span.part``; the year carries the column's
-missing indicator, and the other parts hold a filler where a date is missing.
+A part that every real date shares (the year of a table of one year, the day of yearly dates)
+is not learned: it is kept as a constant and put back on decoding, which spares the model its
+tokens. The parts share the column's name and differ by ``Span.part``; the first part learned
+carries the column's missing indicator, and the others hold a filler where a date is missing.
 """
 
 from __future__ import annotations
@@ -56,11 +58,17 @@ class DateEncoder:
             names.append(WEEKDAY)
         if found.any() and (parts[TIME][found] != 0).any():
             names.append(TIME)
+        self.constants_: dict[str, float] = {}
+        for name in (YEAR, DAY):
+            shared = np.unique(parts[name][found])
+            if len(shared) == 1 and len(self.constants_) == 0:  # one part is always learned
+                self.constants_[name] = float(shared[0])
+                names.remove(name)
         self.parts_: dict[str, ContinuousEncoder] = {}
         for name in names:
             encoder = ContinuousEncoder(self.column, self.max_modes, part=name)
-            # Only the year learns where dates are missing; the others never see a gap.
-            own = parts[name] if name == YEAR else parts[name][found]
+            # Only the first part learns where dates are missing; the others never see a gap.
+            own = parts[name] if not self.parts_ else parts[name][found]
             exact = exact_values(own, self.max_modes)
             self.parts_[name] = encoder.fit(_spread(own, self._unit(name), exact, rng), rng)
         return self
@@ -93,6 +101,9 @@ class DateEncoder:
             value = encoder.inverse(block[:, start : start + encoder.width])
             decoded[name] = np.floor(value / unit + 1e-9) * unit
             start += encoder.width
+        missing = np.isnan(next(iter(decoded.values())))
+        for name, value in self.constants_.items():
+            decoded[name] = np.where(missing, np.nan, value)
         seconds = from_calendar_parts(decoded[YEAR], decoded[DAY], decoded.get(TIME))
         if WEEKDAY in decoded:
             seconds = on_weekday(seconds, decoded[WEEKDAY])
@@ -102,17 +113,25 @@ class DateEncoder:
         return {
             "grid": self.grid,
             "parts": {name: encoder.to_dict() for name, encoder in self.parts_.items()},
+            "constants": dict(self.constants_),
         }
 
     @classmethod
     def from_dict(cls, column: str, data: dict[str, Any]) -> DateEncoder:
         parts, grid = data["parts"], float(data["grid"])
+        constants = {name: float(value) for name, value in data.get("constants", {}).items()}
+        dated = [name for name in (YEAR, DAY) if name not in constants]
         names = list(parts)
-        if names[:2] != [YEAR, DAY] or names[2:] not in ([], [WEEKDAY], [TIME], [WEEKDAY, TIME]):
+        if len(constants) > 1 or len(dated) + len(constants) != 2 or names[: len(dated)] != dated:
+            raise ValueError("unknown date parts")
+        if names[len(dated) :] not in ([], [WEEKDAY], [TIME], [WEEKDAY, TIME]):
             raise ValueError("unknown date parts")
         if not 0 < grid <= SECONDS_PER_DAY:
             raise ValueError("a date's grid is out of range")
+        if not all(np.isfinite(value) for value in constants.values()):
+            raise ValueError("a date's constant part is not a number")
         encoder = cls(column, grid=grid)
+        encoder.constants_ = constants
         encoder.parts_ = {
             name: ContinuousEncoder.from_dict(column, state, part=name)
             for name, state in parts.items()

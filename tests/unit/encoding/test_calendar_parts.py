@@ -105,12 +105,17 @@ def test_the_first_day_of_a_year_comes_out_as_often_as_the_others():
     assert new_years * len(days) > 0.9
 
 
-def test_only_the_year_says_where_a_date_is_missing():
+@pytest.mark.parametrize(
+    ("hours", "first"),
+    [(900 * 24, YEAR), (300 * 24, DAY)],  # over three years; inside 2019, whose year is shared
+)
+def test_only_the_first_part_learned_says_where_a_date_is_missing(hours, first):
     rng = np.random.default_rng(1)
-    values = seconds_of(["2019-05-01"]) + rng.integers(0, 900 * 24, 300) * 3_600.0
+    values = seconds_of(["2019-01-01"]) + rng.integers(0, hours, 300) * 3_600.0
     values[::7] = np.nan
     encoder = DateEncoder("d").fit(values, rng)
-    assert [s.part for s in encoder.spans if s.role == "missing"] == [YEAR]
+    assert [s.part for s in encoder.spans if s.role == "missing"] == [first]
+    assert encoder.spans[0].part == first
     block = np.zeros((300, encoder.width), dtype=np.float32)
     encoder.transform(values, rng, block)
     back = encoder.inverse(block)
@@ -118,6 +123,21 @@ def test_only_the_year_says_where_a_date_is_missing():
     assert np.allclose(back[~np.isnan(values)], values[~np.isnan(values)], atol=1.0)
     again = DateEncoder.from_dict("d", encoder.to_dict())
     assert np.array_equal(again.inverse(block), back, equal_nan=True)
+
+
+def test_a_part_every_date_shares_is_kept_as_it_is_and_not_learned():
+    rng = np.random.default_rng(4)
+    in_2013 = seconds_of(["2013-01-01"]) + rng.integers(0, 365 * 24, 400) * 3_600.0
+    encoder = DateEncoder("d").fit(in_2013, rng)
+    assert list(encoder.parts_) == [DAY, TIME] and encoder.constants_ == {YEAR: 2013}
+    new_years_days = seconds_of([f"{year}-01-01" for year in rng.integers(1950, 2020, 400)])
+    encoder = DateEncoder("d").fit(new_years_days, rng)
+    assert list(encoder.parts_) == [YEAR] and encoder.constants_ == {DAY: 0}
+    block = np.zeros((400, encoder.width), dtype=np.float32)
+    encoder.transform(new_years_days, rng, block)
+    assert np.array_equal(encoder.inverse(block), new_years_days)
+    one_day = seconds_of(["2020-06-30"] * 50)  # one part is learned at least
+    assert list(DateEncoder("d").fit(one_day, rng).parts_) == [DAY]
 
 
 def test_a_model_file_with_unknown_date_parts_is_refused():
@@ -132,9 +152,16 @@ def test_a_model_file_with_unknown_date_parts_is_refused():
     state = synth.parts_.transform.to_dict()
     date = next(c for c in state["columns"] if c["plan"]["name"] == "when")
     assert list(date["encoder"]["parts"]) == [YEAR, DAY]
-    date["encoder"]["parts"] = {"week": date["encoder"]["parts"][DAY]}
-    with pytest.raises(ValueError):
-        TableTransform.from_dict(state)
+    parts = date["encoder"]["parts"]
+    for damaged in (
+        {"parts": {"week": parts[DAY]}},
+        {"parts": {DAY: parts[DAY]}, "constants": {YEAR: 2020, DAY: 3}},  # nothing is learned
+        {"parts": {YEAR: parts[YEAR]}, "constants": {"week": 3}},
+        {"parts": {DAY: parts[DAY], YEAR: parts[YEAR]}},
+    ):
+        date["encoder"].update(damaged)
+        with pytest.raises(ValueError):
+            TableTransform.from_dict(state)
     with pytest.raises(ModelFileError):
         Synthesizer.load(_with_transform(synth, state), device="cpu")
 
