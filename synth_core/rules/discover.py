@@ -55,7 +55,8 @@ NUMBER_OPERATORS = [operator for operator in OPERATORS if operator != DAYS]
 
 def discover_rules(frame: pd.DataFrame, schema: Schema, seed: int = 0) -> list[Rule]:
     """Rules that at least ``MIN_SHARE`` of ``frame``'s rows obey, among its included
-    columns: ranges, then orders, mappings and sums, each with its real share."""
+    columns: ranges (but of columns a sum or rate computes), then orders, mappings and sums,
+    each with its real share."""
     names = [c.name for c in schema.included if c.name in frame.columns and c.distinct > 1]
     if not names or len(frame) == 0:
         return []
@@ -70,7 +71,12 @@ def discover_rules(frame: pd.DataFrame, schema: Schema, seed: int = 0) -> list[R
     sums = _one_per_target(rates + _sums(frame, schema, names, values))
     orders = [o for o in _orders(frame, schema, names, values) if not _implied(o, sums)]
     parts = _date_parts(frame, schema, names, sample)
-    return _ranges(frame, schema, names) + orders + mappings + sums + parts
+    # A column computed from others keeps their ranges already; a range of its own would clip
+    # a computed value that its rule then rejects, and the rows rejected are not a fair draw
+    # (those with more values present face more rules).
+    computed = {rule.target for rule in sums}
+    ranges = [rule for rule in _ranges(frame, schema, names) if rule.column not in computed]
+    return ranges + orders + mappings + sums + parts
 
 
 def real_share(rule: Rule, frame: pd.DataFrame, schema: Schema) -> float:

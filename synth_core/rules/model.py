@@ -331,6 +331,11 @@ class ArithmeticRule:
             np.abs(values - computed) <= tolerance(schema[self.target].decimals)
         )
         write_numbers(frame, self.target, computed, schema, broken)
+        if self.operator == DAYS and schema[self.target].missing > 0:
+            # No count of days without both dates, where the real count can be missing.
+            blank = np.isnan(computed) & ~np.isnan(values)
+            if blank.any():
+                frame.loc[blank, self.target] = None
 
     def to_dict(self) -> dict[str, Any]:
         return {

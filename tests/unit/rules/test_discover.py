@@ -141,6 +141,31 @@ def test_columns_at_a_fixed_rate_are_found_with_the_rate_as_written():
     assert frozenset({"Day Mins", "Day Charge"}) not in orders  # it follows from the rate
 
 
+def test_a_computed_column_has_no_range_of_its_own_so_its_rule_mends_rows_instead_of_rejecting():
+    # A heart-transplant registry: the wait's own range clipped counts its rule then rejected,
+    # and rows with a transplant (more values, more rules) came out a third fewer.
+    from synth_core.rules import enforce_rules
+
+    rng = np.random.default_rng(8)
+    price = rng.uniform(1, 100, 600).round(2)
+    quantity = rng.integers(1, 20, 600)
+    frame = pd.DataFrame({"price": price, "quantity": quantity, "total": price * quantity})
+    schema = infer_schema(frame)
+    rules = discover_rules(frame, schema)
+    assert [r.describe(schema) for r in found(rules, ArithmeticRule)] == [
+        "total = price × quantity"
+    ]
+    ranges = {r.column: r for r in found(rules, RangeRule)}
+    assert set(ranges) == {"price", "quantity"}
+    generated = frame.copy()
+    generated.loc[:99, "price"] = ranges["price"].high  # both at their top: a total above
+    generated.loc[:99, "quantity"] = ranges["quantity"].high  # any but the largest real ones
+    enforced = enforce_rules(generated, rules, schema, np.random.default_rng(0))
+    assert enforced.rejected == 0
+    kept = enforced.frame
+    assert np.allclose(kept["total"], kept["price"] * kept["quantity"])
+
+
 def test_columns_that_only_go_up_together_have_no_rate():
     rng = np.random.default_rng(4)
     x = rng.uniform(0, 100, 1000).round(2)
@@ -396,5 +421,16 @@ def test_a_count_of_days_between_two_dates_is_found_and_kept():
     broken = frame.assign(los=99)
     mended = enforce_rules(broken, days, schema, np.random.default_rng(0)).frame
     assert (mended["los"] == frame["los"]).all()
+    # Still in hospital: no discharge, no length of stay. A count without both dates is blanked
+    # where real counts can be missing, and kept where they never are.
+    staying = frame.assign(
+        discharged=frame["discharged"].mask(frame.index < 50),
+        los=frame["los"].mask(frame.index < 50),
+    )
+    counted = staying.assign(los=stay)  # a count where a date is missing
+    blanked = enforce_rules(counted, days, infer_schema(staying), np.random.default_rng(0)).frame
+    assert blanked["los"].isna().tolist() == staying["los"].isna().tolist()
+    kept = enforce_rules(counted, days, schema, np.random.default_rng(0)).frame
+    assert kept["los"].notna().all()
     with pytest.raises(RuleError, match="holds no dates"):
         check_rule_columns([ArithmeticRule("los", "los", "d", "admitted")], schema, schema.names)
