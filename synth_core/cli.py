@@ -22,6 +22,7 @@ from synth_core.errors import SynthError
 from synth_core.evaluation.targets import default_target, default_target_note
 from synth_core.evaluation.verdicts import THRESHOLDS
 from synth_core.handoff import commands as handoff
+from synth_core.interrupt import first_interrupt_stops
 from synth_core.models.variants import VARIANTS, recommended_private, validated
 from synth_core.rules import (
     default_rules,
@@ -48,6 +49,10 @@ FILLED_WITH = {  # what --replace does, in words
     NEW_IDS: "new IDs (which rows share one is random: its rows need not agree with each other)",
 }
 LEAVE_OUT = "none"  # --replace COLUMN=none: no column in the synthetic file
+STOPPING = (
+    "stopping after this epoch: the model learned so far will be saved (Ctrl+C again quits "
+    "without saving)"
+)
 FIT_RULES_SHOWN = 15  # fit lists this many of the rules it keeps; inspect lists every one
 
 
@@ -343,11 +348,14 @@ def _fit(args) -> int:
         )
     else:
         progress = sc.TrainingProgress()
-        done = threading.Event()
+        done, stop = threading.Event(), threading.Event()
         reporter = threading.Thread(target=_report, args=(progress, done), daemon=True)
         reporter.start()
         try:
-            synth = sc.Synthesizer(config).fit(frame, schema, progress=progress, rules=rules)
+            with first_interrupt_stops(stop, STOPPING):
+                synth = sc.Synthesizer(config).fit(
+                    frame, schema, progress=progress, stop=stop, rules=rules
+                )
         finally:
             done.set()
             reporter.join()

@@ -121,3 +121,40 @@ def test_scoring_stops_before_its_next_part(monkeypatch, frame, schema):
     with pytest.raises(Stopped):
         evaluate(frame, synthetic, schema, stop=stop)
     assert marginals.count == 1 and associations.count == 0
+
+
+def test_ctrl_c_during_a_command_line_fit_saves_the_model_learned_so_far(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parents[2]
+    adult = repo / "synth_core" / "tables" / "datasets" / "adult.csv.gz"  # long enough to stop
+    model = tmp_path / "m.synth"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "synth_core", "fit", adult, "--out", model, "--preset", "best"],
+        cwd=repo,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "OMP_NUM_THREADS": "1"},
+    )
+    try:
+        seen = ""
+        while line := process.stderr.readline():  # the first progress line: training began
+            seen += line
+            if line.startswith("epoch"):
+                process.send_signal(signal.SIGINT)
+                break
+        stdout, stderr = process.communicate(timeout=120)
+        stderr = seen + stderr
+    finally:
+        process.kill()
+        process.wait()
+    assert process.returncode == 0, stderr
+    assert "the model learned so far will be saved" in stderr
+    assert "Stopped on request" in stderr
+    assert f"saved {model}" in stdout
+    assert len(Synthesizer.load(model, device="cpu").sample(5)) == 5

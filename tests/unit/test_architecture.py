@@ -19,7 +19,7 @@ ENGINE_ROOT = ROOT / "synth_core"
 
 #: synth_core's layers, lowest first: a module may import from its own layer and those below.
 LAYERS = [
-    {"errors", "config", "version", "wording", "openmp"},
+    {"errors", "config", "version", "wording", "openmp", "interrupt"},
     {"tables"},
     {"schema"},
     {"rules"},
