@@ -14,6 +14,7 @@ and dates are written in the first (the column's most common format).
 
 from __future__ import annotations
 
+import datetime
 import re
 from typing import Any
 
@@ -26,9 +27,11 @@ from synth_core.schema.findings import PROBE_VALUES, Finding, TextSample
 from synth_core.schema.kinds import Kind
 from synth_core.schema.messages import describe_value, join_quoted, quote
 from synth_core.schema.names import has_word
+from synth_core.wording import rough_percent
 
 NS_PER_SECOND = 1_000_000_000
 DATETIME_MIN_SHARE = 0.95  # of values that must read as dates with one format (or a mix)
+MAX_OPEN_END = 40  # characters of an open-end date ('12/31/9999') a model file keeps
 FORMAT_SEPARATOR = " | "  # between the formats of a column that mixes them
 MAX_MIXED_FORMATS = 3
 MIXED_FORMAT_MIN_SHARE = 0.02  # of values a format must read to join a mix
@@ -357,12 +360,16 @@ def _confirm_datetime(column: TextSample, fmt: str, note: str) -> Finding | None
     """Check the format on the sample, then on the whole column; None if it does not hold."""
     parsed_sample = parse_datetimes(column.texts, fmt)
     readable = parsed_sample.notna().to_numpy()
-    if column.share(readable) < DATETIME_MIN_SHARE:
+    open_end = _open_end(column.texts[~readable], fmt)
+    ends_sample = (column.texts == open_end).to_numpy()
+    if column.share(readable | ends_sample) < DATETIME_MIN_SHARE:
         return None
     parsed = parse_datetimes(column.values, fmt)
+    ends = column.values == open_end
     read = parsed.notna()
-    if read.mean() < DATETIME_MIN_SHARE:
+    if (read | ends).mean() < DATETIME_MIN_SHARE:
         return None
+    read &= ~ends
     with_time = any(letter in fmt for letter in "HIMS")
     what = "dates and times" if with_time else "dates"
     if not any(f"%{letter}" in fmt.replace("-", "") for letter in "YydmbBj"):
@@ -379,7 +386,12 @@ def _confirm_datetime(column: TextSample, fmt: str, note: str) -> Finding | None
         reason += f"; their offsets from UTC differ, so they are written in UTC ({UTC_OFFSET})"
     elif not exact.all() and FORMAT_SEPARATOR not in fmt:  # a mix: its note says how it is written
         reason += "; some values are written a little differently and will come out in this format"
-    unread = int((~read).sum())
+    if open_end is not None:
+        reason += (
+            f"; {quote(open_end)} ({rough_percent(ends.mean())} of the values), past the dates a "
+            "calendar here holds, is an open end: no date to the model, and written back as it is"
+        )
+    unread = int((~read & ~ends).sum())
     if unread:
         values = "1 value is not a date" if unread == 1 else f"{unread:,} values are not dates"
         reason += f"; {values} in this format and will be treated as missing"
@@ -388,7 +400,23 @@ def _confirm_datetime(column: TextSample, fmt: str, note: str) -> Finding | None
         "earliest": _iso(parsed.min(), with_time),
         "latest": _iso(parsed.max(), with_time),
     }
+    if open_end is not None:
+        facts["open_end"] = open_end
     return Finding(Kind.DATETIME, reason, facts)
+
+
+def _open_end(unread: pd.Series, fmt: str) -> str | None:
+    """The most common of the ``unread`` texts when it is a date in ``fmt`` past the last day
+    pandas' calendar holds: '12/31/9999', the open end many exports write for "no end date"."""
+    if unread.empty or FORMAT_SEPARATOR in fmt or "%z" in fmt:
+        return None
+    text = str(unread.iloc[0])  # most common first
+    try:
+        stamp = datetime.datetime.strptime(text, fmt.replace("%-", "%"))
+    except ValueError:
+        return None
+    past = stamp > pd.Timestamp.max.to_pydatetime(warn=False)
+    return text if past and len(text) <= MAX_OPEN_END else None
 
 
 def _most_common(values: pd.Series, weights: np.ndarray) -> Any:

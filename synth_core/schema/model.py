@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from synth_core.errors import SchemaError
-from synth_core.schema.dates import check_datetime_format
+from synth_core.schema.dates import MAX_OPEN_END, check_datetime_format
 from synth_core.schema.decimals import MAX_DECIMALS
 from synth_core.schema.kinds import DISCRETE_KINDS, MODELLED_KINDS, PII_TYPES, Kind
 from synth_core.schema.messages import describe_value, quote, quoted_list, unknown_columns_message
@@ -64,6 +64,7 @@ class ColumnInfo:
     overridden: bool = False  # a person changed kind, include or date format
     treatment: str | None = None  # one of TREATMENTS for a left-out column; None: left out
     number_format: str | None = None  # money and percentages: '$#,##0.00' (tables.styles)
+    open_end: str | None = None  # dates: the text past any calendar meaning "no end date"
 
     def __post_init__(self) -> None:
         self.kind = _parse_kind(self.kind)
@@ -123,7 +124,8 @@ class Schema:
             for c in self.columns
             if c.kind is Kind.DATETIME and c.datetime_format
         }
-        return WrittenAs(self.dialect, self.number_formats, dates)
+        ends = {c.name: c.open_end for c in self.columns if c.kind is Kind.DATETIME and c.open_end}
+        return WrittenAs(self.dialect, self.number_formats, dates, ends)
 
     @property
     def included_names(self) -> list[str]:
@@ -329,6 +331,7 @@ def _summary_row(column: ColumnInfo) -> dict[str, Any]:
         "pii_type": column.pii_type,
         "treatment": column.treatment,
         "number_format": column.number_format,
+        "open_end": column.open_end,
     }
     row.update({key: value for key, value in optional.items() if value is not None})
     if column.overridden:
@@ -497,3 +500,5 @@ def _check_fields(raw: Mapping[str, Any], where: str) -> None:
     need("treatment", optional("treatment", lambda v: v in TREATMENTS), treatments)
     patterns = "a number pattern such as $#,##0.00 or 0%, or null"
     need("number_format", optional("number_format", _is_number_pattern), patterns)
+    short = optional("open_end", lambda v: isinstance(v, str) and 0 < len(v) <= MAX_OPEN_END)
+    need("open_end", short, f"a text of 1 to {MAX_OPEN_END} characters, or null")

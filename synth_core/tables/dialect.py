@@ -94,10 +94,20 @@ class WrittenAs:
     # {column: strftime format} of the date columns, written as text in a CSV and as dates
     # shown in that format in a workbook
     date_formats: Mapping[str, str] = field(default_factory=dict)
+    # {column: text} of the date columns whose real file wrote "no end date" as a date past
+    # any calendar ('12/31/9999'): a missing date of theirs is written so in a CSV
+    open_ends: Mapping[str, str] = field(default_factory=dict)
 
     def styled(self, frame: pd.DataFrame) -> pd.DataFrame:
-        """``frame`` with its styled number columns written as text in their style."""
-        return written_in_styles(frame, dict(self.number_formats))
+        """``frame`` with its styled number columns written as text in their style, and the
+        missing dates of columns with an open end written as it."""
+        styled = written_in_styles(frame, dict(self.number_formats))
+        ends = {name: text for name, text in self.open_ends.items() if name in styled.columns}
+        if ends:
+            styled = styled.assign(
+                **{name: styled[name].astype(object).fillna(text) for name, text in ends.items()}
+            )
+        return styled
 
 
 PLAIN = WrittenAs()  # comma-separated UTF-8 with decimal points, numbers as they are

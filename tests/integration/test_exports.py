@@ -3,6 +3,7 @@ come back as they were, for every model type (tiny trainings on the CPU)."""
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import numpy as np
@@ -108,3 +109,40 @@ def test_times_of_day_come_back_as_new_times_written_like_the_export() -> None:
     assert made["time"].str.fullmatch(r"\d\d:\d\d:\d\d").all()
     assert made["time"].between(min(times), max(times)).all()
     assert made["time"].isin(times).mean() < 0.5  # most are times no real row has
+
+
+def test_an_open_end_date_comes_back_in_its_share_of_rows_written_as_the_export_wrote_it(
+    tmp_path: Path,
+) -> None:
+    from synth_core.errors import SchemaError
+    from synth_core.tables.write import to_csv_bytes
+    from tests.helpers import config_for
+
+    rng = np.random.default_rng(5)
+    start = pd.Timestamp("2015-01-01") + pd.to_timedelta(rng.integers(0, 2000, 800), "D")
+    end = (start + pd.to_timedelta(rng.integers(10, 900, 800), "D")).strftime("%m/%d/%Y")
+    open_ended = rng.random(800) < 0.3
+    export = pd.DataFrame(
+        {
+            "plan": rng.choice(["basic", "plus"], 800),
+            "valid_from": start.strftime("%m/%d/%Y"),
+            "valid_to": np.where(open_ended, "12/31/9999", end),
+        }
+    ).to_csv(index=False)
+    frame = read_table(export.encode()).frame
+    schema = infer_schema(frame)
+    assert schema["valid_to"].open_end == "12/31/9999"
+
+    synth = Synthesizer(config_for("argn", epochs=3)).fit(frame, schema)
+    synth.save(tmp_path / "m.synth")
+    loaded = Synthesizer.load(tmp_path / "m.synth", device="cpu")
+    written = to_csv_bytes(loaded.sample(800, seed=1), loaded.schema_.written_as).decode()
+    valid_to = pd.read_csv(io.StringIO(written))["valid_to"]
+    assert valid_to.notna().all()
+    assert abs((valid_to == "12/31/9999").mean() - open_ended.mean()) < 0.08
+    assert pd.to_datetime(valid_to[valid_to != "12/31/9999"], format="%m/%d/%Y").notna().all()
+
+    state = loaded.schema_.to_dict()
+    next(c for c in state["columns"] if c["name"] == "valid_to")["open_end"] = "9" * 41
+    with pytest.raises(SchemaError, match="'open_end' must be a text of 1 to 40 characters"):
+        type(loaded.schema_).from_dict(state)

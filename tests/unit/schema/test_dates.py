@@ -89,6 +89,26 @@ def test_a_few_unreadable_dates_are_tolerated() -> None:
     assert infer_one(mostly_not_dates).kind is not Kind.DATETIME
 
 
+def test_an_open_end_past_any_calendar_keeps_the_column_a_date_column() -> None:
+    # Records valid until 31 Dec 9999 (still alive, still employed): pandas' calendar ends in
+    # 2262, so the column read as 27 % unreadable and was left out as a category.
+    months, days = [1, 3, 5, 7, 9, 11] * 12, [2, 9, 14, 21, 26, 28] * 12
+    pairs = enumerate(zip(months, days, strict=True))
+    ended = [f"{m:02d}/{d:02d}/{1960 + k % 40}" for k, (m, d) in pairs]
+    info = infer_one(ended + ["12/31/9999"] * 27)
+    assert (info.kind, info.datetime_format, info.open_end) == (
+        Kind.DATETIME,
+        "%m/%d/%Y",
+        "12/31/9999",
+    )
+    assert info.include and info.latest == "1999-07-21"
+    assert "'12/31/9999' (27 % of the values)" in info.reason and "open end" in info.reason
+    assert "not a date" not in info.reason
+    # Only a date past the calendar is an open end; other text stays unreadable.
+    assert infer_one(ended + ["pending"] * 27).kind is not Kind.DATETIME
+    assert infer_one(ended + ["12/31/2099"] * 27).open_end is None
+
+
 def test_parse_and_format_keep_missing_values_and_index() -> None:
     values = pd.Series(["11/8/2016", np.nan, "1/18/2016"], index=[5, 6, 7], name="when")
     parsed = parse_datetimes(values, "%-m/%-d/%Y")
