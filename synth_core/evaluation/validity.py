@@ -102,4 +102,5 @@ def _dated(real: pd.Series, synthetic: pd.Series, info: ColumnInfo) -> float | N
     values = synthetic.dropna()
     if values.empty or not info.datetime_format or pd.api.types.is_datetime64_any_dtype(values):
         return None
-    return float(parse_datetimes(values, info.datetime_format).notna().mean())
+    written = parse_datetimes(values, info.datetime_format).notna() | (values == info.open_end)
+    return float(written.mean())

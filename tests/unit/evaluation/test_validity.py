@@ -42,3 +42,15 @@ def test_broken_rows_show_in_the_rules_and_the_basic_checks():
     assert basics["Dates in the real format"].worst == "Order Date"
     assert basics["Numbers inside the real range"].worst == "Quantity"
     assert np.isclose(basics["Dates in the real format"].share, (1 - 20 / 400 + 1) / 2)
+
+
+def test_an_open_end_written_as_the_real_file_wrote_it_is_a_date_in_the_real_format():
+    real = sales_with_rules(400, seed=1)
+    real.loc[:99, "Ship Date"] = "9999-12-31"  # not shipped yet: the export's open end
+    schema = infer_schema(real)
+    assert schema["Ship Date"].open_end == "9999-12-31"
+    synthetic = real.copy()
+    synthetic.loc[100:119, "Ship Date"] = "31/12/9999"  # not the real file's way
+    basics = {b.name: b for b in validity_checks(real, synthetic, schema.included, schema).basics}
+    assert basics["Dates in the real format"].worst == "Ship Date"
+    assert np.isclose(basics["Dates in the real format"].share, (1 - 20 / 400 + 1) / 2)
