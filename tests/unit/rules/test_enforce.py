@@ -43,6 +43,35 @@ def test_a_mended_ship_date_is_the_order_date_plus_a_real_gap(sales, sales_schem
     assert mended["Ship Date"].str.match(r"^\d{4}-\d\d-\d\d$").all()  # written in its format
 
 
+def test_a_date_in_order_but_at_a_gap_no_real_row_has_is_mended_too(sales, sales_schema):
+    # The model drew ship dates up to 989 days after their orders (real ones: within a week),
+    # in order, so nothing mended them.
+    rule = next(r for r in discover_rules(sales, sales_schema) if isinstance(r, OrderRule))
+    order = pd.Timestamp("2016-03-01")
+    late = [order + pd.Timedelta(days=d) for d in (2, 5, 40, 300, 989)] * 40
+    rows = pd.DataFrame(
+        {
+            "Order Date": [order.strftime("%Y-%m-%d")] * 200,
+            "Ship Date": pd.Series(late).dt.strftime("%Y-%m-%d"),
+        }
+    ).join(sales.drop(columns=["Order Date", "Ship Date"]).iloc[:200])
+    result = enforce_rules(rows, [rule], sales_schema, np.random.default_rng(0))
+    gaps = (pd.to_datetime(result.frame["Ship Date"]) - order).dt.days
+    assert result.rejected == 0 and gaps.between(0, 7).all()
+    assert (gaps[rows.index % 5 == 0] == 2).all() and (gaps[rows.index % 5 == 1] == 5).all()
+    assert gaps[rows.index % 5 >= 2].nunique() > 3  # drawn from the real gaps
+
+
+def test_numbers_in_order_keep_their_gap_however_wide():
+    rng = np.random.default_rng(3)
+    low = rng.uniform(0, 10, 400).round(1)
+    frame = pd.DataFrame({"low": low, "high": (low + rng.uniform(0, 2, 400)).round(1)})
+    schema = infer_schema(frame)
+    rule = next(r for r in discover_rules(frame, schema) if isinstance(r, OrderRule))
+    wide = frame.assign(high=frame["low"] + 50)
+    assert enforce_rules(wide, [rule], schema, np.random.default_rng(0)).frame.equals(wide)
+
+
 def test_a_mended_date_stays_within_the_real_dates(sales, sales_schema):
     # Polls that started days before the last one ended were mended to end after it (after
     # election day): a gap that would pass the real dates' top is drawn among the smaller ones.
