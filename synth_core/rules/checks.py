@@ -11,7 +11,7 @@ import pandas as pd
 
 from synth_core.errors import RuleError, SynthError
 from synth_core.rules.discover import protected_range_rule
-from synth_core.rules.model import DAYS, MappingRule, RangeRule, Rule, RuleKind
+from synth_core.rules.model import SPANS, MappingRule, RangeRule, Rule, RuleKind
 from synth_core.schema import DISCRETE_KINDS, Kind, Schema
 from synth_core.wording import percent
 
@@ -63,7 +63,7 @@ def check_rule_columns(rules: Sequence[Rule], schema: Schema, columns: Sequence[
 
 
 def _is_days_between(rule: Rule) -> bool:
-    return rule.kind == RuleKind.ARITHMETIC and rule.operator == DAYS
+    return rule.kind == RuleKind.ARITHMETIC and rule.operator in SPANS
 
 
 def check_real_shares(rules: Sequence[Rule], frame: pd.DataFrame, schema: Schema) -> None:

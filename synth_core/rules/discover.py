@@ -18,10 +18,10 @@ import pandas as pd
 
 from synth_core.rules.model import (
     DATE_PARTS,
-    DAYS,
     GAP_QUANTILES,
     MAX_PAIRS,
     OPERATORS,
+    SPANS,
     ArithmeticRule,
     DatePartRule,
     LinearRule,
@@ -50,7 +50,7 @@ MAX_NUMBER_SOURCE = 24  # values of a number with decimals that may decide anoth
 SPARSE_SHARE = 0.01  # of the whole numbers in its range, fewer used: a column of record numbers
 MAX_NUMBER_COLUMNS = 20  # sums and orders are tried among at most this many number columns
 NUMBER_KINDS = (Kind.NUMERICAL, Kind.INTEGER)
-NUMBER_OPERATORS = [operator for operator in OPERATORS if operator != DAYS]
+NUMBER_OPERATORS = [operator for operator in OPERATORS if operator not in SPANS]
 
 
 def discover_rules(frame: pd.DataFrame, schema: Schema, seed: int = 0) -> list[Rule]:
@@ -89,9 +89,9 @@ def _implied(order: Rule, sums: list[Rule]) -> bool:
     """Whether a total or a rate keeps the order of two number columns already (Sales ≥
     Quantity when Sales = Unit Price × Quantity): such an order is not proposed on its own."""
     return any(
-        set(order.columns) <= set(rule.columns) and getattr(rule, "operator", "") != DAYS
+        set(order.columns) <= set(rule.columns) and getattr(rule, "operator", "") not in SPANS
         for rule in sums
-    )  # days between two dates keep no order of theirs: a stay's dates are kept in order apart
+    )  # the time between two dates keeps no order of theirs: a stay's dates are kept apart
 
 
 def _kind(schema: Schema, name: str) -> str:
@@ -360,18 +360,27 @@ def _sums(frame, schema, names, values) -> list[Rule]:
 
 
 def _days_between(frame, schema, names, values, numbers) -> list[Rule]:
-    """Number columns that count the days from one date column to another (a stay's length
-    from its admission and discharge dates)."""
+    """Number columns that count the time from one date column to another, in days, hours or
+    minutes (a stay's length from its admission and discharge dates, an interview's minutes
+    from its start and end)."""
     dates = [n for n in names if n in values and _kind(schema, n) == "date"]
     found = []
     for target in numbers:
         close = tolerance(schema[target].decimals)
         for later, earlier in itertools.permutations(dates, 2):
-            if _holds(values, target, later, DAYS, earlier, close, slice(0, PROBE_ROWS)):
-                rule = ArithmeticRule(target, later, DAYS, earlier)
+            unit = next(
+                (
+                    span
+                    for span in SPANS
+                    if _holds(values, target, later, span, earlier, close, slice(0, PROBE_ROWS))
+                ),
+                None,
+            )
+            if unit is not None:
+                rule = ArithmeticRule(target, later, unit, earlier)
                 share = real_share(rule, frame, schema)
                 if share >= MIN_SHARE:
-                    found.append(ArithmeticRule(target, later, DAYS, earlier, share))
+                    found.append(ArithmeticRule(target, later, unit, earlier, share))
     return found
 
 

@@ -39,8 +39,11 @@ GAP_QUANTILES = 41
 #: Pairs a mapping may hold (a determining column has at most this many values).
 MAX_PAIRS = 1_000
 # '%': a share in percent, left ÷ right × 100 (a loan as a percent of the price).
-OPERATORS = {"+": "+", "-": "−", "*": "×", "/": "÷", "%": "÷", "d": "−"}
+OPERATORS = {"+": "+", "-": "−", "*": "×", "/": "÷", "%": "÷", "d": "−", "h": "−", "min": "−"}
 DAYS = "d"  # the days from one date to another (a stay's length from its admission and discharge)
+# The time from one date to another in a unit: calendar days (times of day dropped), or hours
+# and minutes elapsed (an interview's length from its start and end): operator → (unit, seconds).
+SPANS = {DAYS: ("days", None), "h": ("hours", 3_600), "min": ("minutes", 60)}
 SECONDS_PER_DAY = 86_400
 
 
@@ -319,8 +322,8 @@ class ArithmeticRule:
         return (self.target, self.left, self.right)
 
     def describe(self, schema: Schema) -> str:
-        if self.operator == DAYS:
-            return f"{self.target} = the days from {self.right} to {self.left}"
+        if self.operator in SPANS:
+            return f"{self.target} = the {SPANS[self.operator][0]} from {self.right} to {self.left}"
         percent = " × 100" if self.operator == "%" else ""
         return f"{self.target} = {self.left} {OPERATORS[self.operator]} {self.right}{percent}"
 
@@ -340,8 +343,8 @@ class ArithmeticRule:
             np.abs(values - computed) <= tolerance(schema[self.target].decimals)
         )
         write_numbers(frame, self.target, computed, schema, broken)
-        if self.operator == DAYS and schema[self.target].missing > 0:
-            # No count of days without both dates, where the real count can be missing.
+        if self.operator in SPANS and schema[self.target].missing > 0:
+            # No time between two dates without both, where the real one can be missing.
             blank = np.isnan(computed) & ~np.isnan(values)
             if blank.any():
                 frame.loc[blank, self.target] = None
@@ -360,7 +363,7 @@ class ArithmeticRule:
     def from_dict(cls, data: dict[str, Any]) -> ArithmeticRule:
         operator = data.get("operator")
         if operator not in OPERATORS:
-            raise RuleError("An arithmetic rule's operator must be +, -, *, /, % or d.")
+            raise RuleError("An arithmetic rule's operator must be +, -, *, /, %, d, h or min.")
         return cls(
             _text(data, "target"), _text(data, "left"), operator, _text(data, "right"), _share(data)
         )
@@ -525,6 +528,8 @@ def combine(left: np.ndarray, operator: str, right: np.ndarray) -> np.ndarray:
             return ratio * 100 if operator == "%" else ratio
         if operator == DAYS:  # calendar days: dates are read as seconds, times of day dropped
             return np.floor(left / SECONDS_PER_DAY) - np.floor(right / SECONDS_PER_DAY)
+        if operator in SPANS:
+            return (left - right) / SPANS[operator][1]
         return {"+": left + right, "-": left - right, "*": left * right}[operator]
 
 

@@ -42,21 +42,21 @@ def numbered(out: str) -> dict[str, int]:
 def test_inspect_lists_the_rules_found_with_their_share(capsys, table):
     code, out, _ = run(capsys, "inspect", table)
     assert code == 0
-    assert "  + 5. Ship Date is on or after Order Date: 100 % of real rows" in out
+    assert "  + 4. Ship Date is on or after Order Date: 100 % of real rows" in out
     assert "  + 1. Unit Price is between" in out  # a range: kept though rare extremes break it
     assert "each Sub-Category belongs to one Category (13 values)" in out
     code, out, _ = run(capsys, "inspect", table, "--json")
     rules = json.loads(out)["rules"]
-    assert rules[4]["words"] == "Ship Date is on or after Order Date"
-    assert rules[4]["share"] == 1.0 and rules[4]["rule"]["kind"] == "order"
+    assert rules[3]["words"] == "Ship Date is on or after Order Date"
+    assert rules[3]["share"] == 1.0 and rules[3]["rule"]["kind"] == "order"
 
 
 @pytest.fixture(scope="module")
 def fitted(table, tmp_path_factory) -> dict[str, tuple[str, Path]]:
-    """fit with every rule, with rule 5 dropped, and with none: (its output, its model)."""
+    """fit with every rule, with rule 4 dropped, and with none: (its output, its model)."""
     folder = tmp_path_factory.mktemp("fits")
     outputs = {}
-    runs = {"all": (), "dropped": ("--drop-rule", "5"), "none": ("--no-rules",)}
+    runs = {"all": (), "dropped": ("--drop-rule", "4"), "none": ("--no-rules",)}
     for name, extra in runs.items():
         model, printed = folder / f"{name}.synth", io.StringIO()
         with contextlib.redirect_stdout(printed), contextlib.redirect_stderr(io.StringIO()):
@@ -68,8 +68,8 @@ def fitted(table, tmp_path_factory) -> dict[str, tuple[str, Path]]:
 def test_fit_prints_and_keeps_every_rule_all_real_rows_obey(fitted):
     out, model = fitted["all"]
     shown = numbered(out)
-    assert shown["Ship Date is on or after Order Date"] == 5
-    assert len(Synthesizer.load(model, device="cpu").rules_) == len(shown) > 5
+    assert shown["Ship Date is on or after Order Date"] == 4
+    assert len(Synthesizer.load(model, device="cpu").rules_) == len(shown) > 4
     assert "(argn, 1 epoch, " in out  # one epoch, said as one
 
 
@@ -137,4 +137,4 @@ def test_inspect_marks_a_rule_some_real_rows_break_as_not_kept(capsys, tmp_path)
     code, out, _ = run(capsys, "inspect", path)
     assert code == 0
     assert "fit keeps those marked +: ranges, and rules every real row obeys" in out
-    assert "  - 5. Ship Date is on or after Order Date: 99.0 % of real rows" in out
+    assert "  - 4. Ship Date is on or after Order Date: 99.0 % of real rows" in out
