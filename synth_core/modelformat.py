@@ -27,9 +27,25 @@ UPGRADES: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {
     # of version 1, one number, is read as it is.
     1: lambda model: model,
     # Version 3 may keep a date's part that every real date shares as a constant instead of
-    # learning it; a date of version 2 learns them all.
-    2: lambda model: model,
+    # learning it (a date of version 2 learns them all), and mends a later date at a gap
+    # few real rows have: not in the rules of earlier files, whose rows stay as they were.
+    2: lambda model: _with_order_rules(model, far_gaps_mended=False),
 }
+
+
+def _with_order_rules(model: dict[str, Any], **fields: Any) -> dict[str, Any]:
+    """``model`` with ``fields`` set in each of its order rules (anything else as it is: the
+    file's checks judge it later)."""
+    rules = model.get("rules") if isinstance(model, dict) else None
+    if not isinstance(rules, list):
+        return model
+    marked = [
+        rule | fields if isinstance(rule, dict) and rule.get("kind") == "order" else rule
+        for rule in rules
+    ]
+    return model | {"rules": marked}
+
+
 RELEASE = re.compile(r"\d{1,4}(\.\d{1,4}){0,3}([a-z]{1,5}\d{0,4})?")
 
 

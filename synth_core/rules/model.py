@@ -70,6 +70,9 @@ class OrderRule:
     # out): a gap added to a late ``before`` would put it past every real one (a poll ending
     # after election day). None: no such bound (rules saved before it was kept).
     highest: float | None = None
+    # Whether a date drawn in order but at a gap outside the real gaps' central 95 % is mended
+    # too. Off in the rules of model files saved before it was (their rows stay as they were).
+    far_gaps_mended: bool = True
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -87,7 +90,7 @@ class OrderRule:
     def mend(self, frame: pd.DataFrame, schema: Schema, rng: np.random.Generator) -> None:
         low, high = numbers(frame, self.before, schema), numbers(frame, self.after, schema)
         broken = high < low
-        if self.gaps and schema[self.after].kind == Kind.DATETIME:
+        if self.far_gaps_mended and self.gaps and schema[self.after].kind == Kind.DATETIME:
             # A date the model drew on its own, in order but at a gap few real rows have (a
             # ship date 300 days after its order, where real ones ship within a week), is
             # mended too: one outside the real gaps' central 95 % (the rarest real gaps would
@@ -114,6 +117,7 @@ class OrderRule:
             "gaps": list(self.gaps),
             "share": self.share,
             **({} if self.highest is None else {"highest": self.highest}),
+            **({} if self.far_gaps_mended else {"far_gaps_mended": False}),
         }
 
     @classmethod
@@ -122,7 +126,10 @@ class OrderRule:
         if len(gaps) > GAP_QUANTILES or any(not np.isfinite(g) or g < 0 for g in gaps):
             raise RuleError("An order rule's gaps must be at most 41 numbers of 0 or more.")
         highest = None if data.get("highest") is None else _number(data, "highest")
-        return cls(_text(data, "before"), _text(data, "after"), gaps, _share(data), highest)
+        far = data.get("far_gaps_mended", True)
+        if not isinstance(far, bool):
+            raise RuleError("An order rule's far_gaps_mended must be true or false.")
+        return cls(_text(data, "before"), _text(data, "after"), gaps, _share(data), highest, far)
 
 
 @dataclass(frozen=True)

@@ -97,6 +97,16 @@ def test_a_file_of_an_earlier_format_is_upgraded_step_by_step(monkeypatch):
     assert steps == [1, 2]
 
 
+def test_the_order_rules_of_an_earlier_format_keep_the_gaps_they_drew():
+    model = json.loads(members_of(SAVED / "sales_argn_v2.synth")["model.json"])
+    upgraded = modelformat.upgrade(model, 2)
+    orders = [rule for rule in upgraded["rules"] if rule["kind"] == "order"]
+    others = [rule for rule in upgraded["rules"] if rule["kind"] != "order"]
+    assert orders and all(rule["far_gaps_mended"] is False for rule in orders)
+    assert others == [rule for rule in model["rules"] if rule["kind"] != "order"]
+    assert modelformat.upgrade({"rules": "damaged"}, 2) == {"rules": "damaged"}
+
+
 def test_a_changed_file_of_todays_format_is_refused():
     members = members_of(TODAYS)
     members["model.json"] = members["model.json"].replace(b'"epochs": 2', b'"epochs": 3')

@@ -2,7 +2,9 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 
+from synth_core.errors import RuleError
 from synth_core.rules import (
     ArithmeticRule,
     MappingRule,
@@ -11,6 +13,7 @@ from synth_core.rules import (
     discover_rules,
     enforce_rules,
     obeyed_shares,
+    rule_from_dict,
 )
 from synth_core.schema import infer_schema
 from synth_core.schema.rarity import RARE_BELOW
@@ -60,6 +63,29 @@ def test_a_date_in_order_but_at_a_gap_no_real_row_has_is_mended_too(sales, sales
     assert result.rejected == 0 and gaps.between(0, 7).all()
     assert (gaps[rows.index % 5 == 0] == 2).all() and (gaps[rows.index % 5 == 1] == 5).all()
     assert gaps[rows.index % 5 >= 2].nunique() > 3  # drawn from the real gaps
+
+
+def test_a_rule_of_an_earlier_model_file_leaves_far_gaps_as_they_were(sales, sales_schema):
+    # Rows a saved model gave stay the rows it gives: rules read from files saved before far
+    # gaps were mended carry far_gaps_mended false (``modelformat.UPGRADES``).
+    found = next(r for r in discover_rules(sales, sales_schema) if isinstance(r, OrderRule))
+    data = found.to_dict() | {"far_gaps_mended": False}
+    rule = rule_from_dict(data)
+    assert rule.to_dict() == data and "far_gaps_mended" not in found.to_dict()
+    order = pd.Timestamp("2016-03-01")
+    rows = pd.DataFrame(
+        {"Order Date": ["2016-03-01"] * 10, "Ship Date": ["2016-03-03", "2018-11-15"] * 5}
+    ).join(sales.drop(columns=["Order Date", "Ship Date"]).iloc[:10])
+    kept = enforce_rules(rows, [rule], sales_schema, np.random.default_rng(0)).frame
+    assert kept["Ship Date"].equals(rows["Ship Date"])
+    mended = enforce_rules(rows, [found], sales_schema, np.random.default_rng(0)).frame
+    assert ((pd.to_datetime(mended["Ship Date"]) - order).dt.days <= 7).all()
+
+
+def test_an_order_rule_whose_far_gaps_flag_is_not_true_or_false_is_refused(sales, sales_schema):
+    found = next(r for r in discover_rules(sales, sales_schema) if isinstance(r, OrderRule))
+    with pytest.raises(RuleError, match="far_gaps_mended must be true or false"):
+        rule_from_dict(found.to_dict() | {"far_gaps_mended": "no"})
 
 
 def test_numbers_in_order_keep_their_gap_however_wide():
