@@ -26,6 +26,7 @@ ALLOWED_KINDS = {
     RuleKind.ARITHMETIC: NUMBERS,
     RuleKind.LINEAR: NUMBERS,
     RuleKind.DATE_PART: NUMBERS | DISCRETE_KINDS | {Kind.DATETIME},
+    RuleKind.MISSING_TOGETHER: NUMBERS | DISCRETE_KINDS | {Kind.DATETIME},
 }
 
 
@@ -124,6 +125,7 @@ def _allowed(kind: RuleKind) -> str:
         RuleKind.ARITHMETIC: "Sums, differences and products need number columns.",
         RuleKind.LINEAR: "A column computed from another at a fixed rate needs number columns.",
         RuleKind.DATE_PART: "A part of a date is a date column and a label or number column.",
+        RuleKind.MISSING_TOGETHER: "Columns empty together hold numbers, dates or labels.",
     }[kind]
 
 

@@ -26,6 +26,7 @@ from synth_core.rules.model import (
     DatePartRule,
     LinearRule,
     MappingRule,
+    MissingTogetherRule,
     OrderRule,
     RangeRule,
     Rule,
@@ -55,8 +56,8 @@ NUMBER_OPERATORS = [operator for operator in OPERATORS if operator not in SPANS]
 
 def discover_rules(frame: pd.DataFrame, schema: Schema, seed: int = 0) -> list[Rule]:
     """Rules that at least ``MIN_SHARE`` of ``frame``'s rows obey, among its included
-    columns: ranges (but of columns a sum or rate computes), then orders, mappings and sums,
-    each with its real share."""
+    columns: ranges (but of columns a sum or rate computes), then orders, mappings, sums, parts
+    of dates and columns empty together, each with its real share."""
     names = [c.name for c in schema.included if c.name in frame.columns and c.distinct > 1]
     if not names or len(frame) == 0:
         return []
@@ -76,7 +77,18 @@ def discover_rules(frame: pd.DataFrame, schema: Schema, seed: int = 0) -> list[R
     # (those with more values present face more rules).
     computed = {rule.target for rule in sums}
     ranges = [rule for rule in _ranges(frame, schema, names) if rule.column not in computed]
-    return ranges + orders + mappings + sums + parts
+    return ranges + orders + mappings + sums + parts + _missing_together(frame, names)
+
+
+def _missing_together(frame: pd.DataFrame, names: list[str]) -> list[MissingTogetherRule]:
+    """Columns empty in exactly the same rows, two or more, where at least ``RARE_BELOW`` rows
+    have them empty and as many have them filled (fewer say nothing of a pattern)."""
+    blocks: dict[bytes, list[str]] = {}
+    for name in names:
+        empty = frame[name].isna().to_numpy()
+        if RARE_BELOW <= empty.sum() <= len(frame) - RARE_BELOW:
+            blocks.setdefault(np.packbits(empty).tobytes(), []).append(name)
+    return [MissingTogetherRule(tuple(block)) for block in blocks.values() if len(block) > 1]
 
 
 def real_share(rule: Rule, frame: pd.DataFrame, schema: Schema) -> float:

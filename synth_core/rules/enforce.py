@@ -18,6 +18,7 @@ from synth_core.schema import Schema
 #: column that a total, an order or a range then reads.
 MEND_PASSES = 3
 MEND_ORDER = (
+    RuleKind.MISSING_TOGETHER,  # first: a row's empty block, filled, is then kept by the rest
     RuleKind.MAPPING,
     RuleKind.LINEAR,
     RuleKind.ARITHMETIC,

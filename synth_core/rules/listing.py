@@ -37,7 +37,8 @@ def derived_columns(rules: Iterable[Rule]) -> set[str]:
     """The columns that rules write from others (a mapping's, a sum's, a rate's or a date
     part's target, and both columns of a one-to-one pair, each of which gives the other away):
     nothing to predict in them, their rows give them away."""
-    written = {rule.target for rule in rules if rule.kind not in (RuleKind.ORDER, RuleKind.RANGE)}
+    spared = (RuleKind.ORDER, RuleKind.RANGE, RuleKind.MISSING_TOGETHER)
+    written = {rule.target for rule in rules if rule.kind not in spared}
     paired = {rule.source for rule in rules if getattr(rule, "one_to_one", False)}
     return written | paired
 

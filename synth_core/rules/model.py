@@ -13,7 +13,9 @@ JSON, never as code):
 - :class:`LinearRule`: a column is another times a fixed factor, plus a fixed amount (a charge
   at a rate per minute, a price with tax, a length in other units), within its decimals;
 - :class:`DatePartRule`: a column is a part of a date column, written as a label (``weekday``
-  ``Sat`` for the date 2023-04-22, a month name, a year).
+  ``Sat`` for the date 2023-04-22, a month name, a year);
+- :class:`MissingTogetherRule`: columns are empty in the same rows (a block that does not
+  apply to some rows: a garage's year, finish and quality where there is no garage).
 
 ``obeyed(frame, schema)`` says which rows obey, comparing numbers as their columns are written
 (a row with a missing value obeys: the rule does not apply to it); ``mend(frame, schema, rng)``
@@ -54,6 +56,7 @@ class RuleKind(enum.StrEnum):
     ARITHMETIC = "arithmetic"
     LINEAR = "linear"
     DATE_PART = "date_part"
+    MISSING_TOGETHER = "missing_together"
 
 
 @dataclass(frozen=True)
@@ -519,10 +522,80 @@ class DatePartRule(_FromSource):
         return cls(_text(data, "source"), _text(data, "target"), part, found, _share(data))
 
 
-Rule = OrderRule | RangeRule | MappingRule | ArithmeticRule | LinearRule | DatePartRule
+@dataclass(frozen=True)
+class MissingTogetherRule:
+    """``columns`` are empty in the same rows: a row has all of them or none. A row that has
+    some is mended to the side most of its values are on: emptied, or its empty values taken
+    from another generated row that has them all (never from a real row)."""
+
+    kind: ClassVar[RuleKind] = RuleKind.MISSING_TOGETHER
+    columns: tuple[str, ...]
+    share: float = 1.0
+
+    def describe(self, schema: Schema) -> str:
+        *first, last = self.columns
+        return f"{', '.join(first)} and {last} are empty in the same rows"
+
+    def _empty(self, frame: pd.DataFrame) -> np.ndarray:
+        return frame[list(self.columns)].isna().to_numpy()
+
+    def obeyed(self, frame: pd.DataFrame, schema: Schema) -> np.ndarray:
+        count = self._empty(frame).sum(axis=1)
+        return (count == 0) | (count == len(self.columns))
+
+    def mend(self, frame: pd.DataFrame, schema: Schema, rng: np.random.Generator) -> None:
+        empty = self._empty(frame)
+        count = empty.sum(axis=1)
+        broken = (count > 0) & (count < len(self.columns))
+        whole = np.flatnonzero(count == 0)
+        if not broken.any():
+            return
+        filled = broken & (2 * count < len(self.columns)) if len(whole) else np.zeros_like(broken)
+        donors = np.full(len(frame), -1)
+        donors[filled] = rng.choice(whole, int(filled.sum()))
+        for j, name in enumerate(self.columns):
+            blank = broken & ~filled & ~empty[:, j]
+            if blank.any():
+                if frame[name].dtype.kind in "biu":  # whole numbers or flags cannot hold NaN
+                    frame[name] = frame[name].astype(
+                        "float64" if frame[name].dtype.kind != "b" else object
+                    )
+                frame.loc[blank, name] = None
+            taken = filled & empty[:, j]
+            if taken.any():
+                frame.loc[taken, name] = frame[name].to_numpy()[donors[taken]]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind.value, "columns": list(self.columns), "share": self.share}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> MissingTogetherRule:
+        columns = tuple(_text({"column": c}, "column") for c in _list(data, "columns"))
+        if len(columns) < 2 or len(set(columns)) < len(columns):
+            raise RuleError("A rule of columns empty together names two or more columns once each.")
+        return cls(columns, _share(data))
+
+
+Rule = (
+    OrderRule
+    | RangeRule
+    | MappingRule
+    | ArithmeticRule
+    | LinearRule
+    | DatePartRule
+    | MissingTogetherRule
+)
 RULE_TYPES: dict[str, type] = {
     kind.kind.value: kind
-    for kind in (OrderRule, RangeRule, MappingRule, ArithmeticRule, LinearRule, DatePartRule)
+    for kind in (
+        OrderRule,
+        RangeRule,
+        MappingRule,
+        ArithmeticRule,
+        LinearRule,
+        DatePartRule,
+        MissingTogetherRule,
+    )
 }
 
 
