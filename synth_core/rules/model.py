@@ -525,8 +525,9 @@ class DatePartRule(_FromSource):
 @dataclass(frozen=True)
 class MissingTogetherRule:
     """``columns`` are empty in the same rows: a row has all of them or none. A row that has
-    some is mended to the side most of its values are on: emptied, or its empty values taken
-    from another generated row that has them all (never from a real row)."""
+    some is mended to the side most of its values are on (half: either, at random): emptied,
+    or its empty values taken from another generated row that has them all (never from a real
+    row)."""
 
     kind: ClassVar[RuleKind] = RuleKind.MISSING_TOGETHER
     columns: tuple[str, ...]
@@ -550,7 +551,11 @@ class MissingTogetherRule:
         whole = np.flatnonzero(count == 0)
         if not broken.any():
             return
-        filled = broken & (2 * count < len(self.columns)) if len(whole) else np.zeros_like(broken)
+        # Half empty: either side at random (always emptied, the block would come out empty
+        # more often than the model drew it).
+        half = (2 * count == len(self.columns)) & (rng.random(len(frame)) < 0.5)
+        mostly_filled = (2 * count < len(self.columns)) | half
+        filled = broken & mostly_filled if len(whole) else np.zeros_like(broken)
         donors = np.full(len(frame), -1)
         donors[filled] = rng.choice(whole, int(filled.sum()))
         for j, name in enumerate(self.columns):

@@ -84,9 +84,20 @@ def test_a_row_with_part_of_its_block_is_mended_to_the_side_most_of_it_is_on():
     assert mended["price"].tolist() == rows["price"].tolist()
 
 
-def test_whole_numbers_emptied_by_the_rule_say_nothing_on_the_terminal():
-    frame = pd.DataFrame({"a": [1, 2, 3], "b": [np.nan, np.nan, 5.0]})
+def test_a_row_with_half_of_its_block_goes_either_way():
+    frame = pd.DataFrame(
+        {"a": [1.0, np.nan] * 200 + [5.0] * 20, "b": [np.nan, 2.0] * 200 + [6.0] * 20}
+    )
     rule = MissingTogetherRule(("a", "b"))
+    mended = enforce_rules(frame, [rule], infer_schema(frame), np.random.default_rng(0)).frame
+    emptied = mended["a"].isna()
+    assert rule.obeyed(mended, infer_schema(frame)).all()
+    assert 0.4 < emptied[:400].mean() < 0.6 and not emptied[400:].any()
+
+
+def test_whole_numbers_emptied_by_the_rule_say_nothing_on_the_terminal():
+    frame = pd.DataFrame({"a": [1, 2, 3], "b": [np.nan, np.nan, 5.0], "c": [np.nan, np.nan, 6.0]})
+    rule = MissingTogetherRule(("a", "b", "c"))
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         mended = enforce_rules(frame, [rule], infer_schema(frame), np.random.default_rng(0))
