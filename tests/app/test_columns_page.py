@@ -370,6 +370,25 @@ def test_a_rule_some_rows_break_is_proposed_unticked(nearly_ordered: AppTest) ->
     assert weaker.value is False and "99.5 % of your rows" in weaker.label
 
 
+def test_columns_empty_together_are_proposed_as_one_rule_and_ticked(app: AppTest) -> None:
+    rng = np.random.default_rng(3)
+    garage = rng.random(300) < 0.7
+    frame = pd.DataFrame(
+        {
+            "rooms": rng.integers(2, 9, 300),
+            "garage_year": np.where(garage, rng.integers(1950, 2020, 300), np.nan),
+            "garage_finish": pd.Series(rng.choice(["Fin", "Unf"], 300)).where(garage),
+        }
+    )
+    app.run()
+    data = frame.to_csv(index=False).encode("utf-8")
+    app.file_uploader(key=state.UPLOAD_WIDGET).set_value(("homes.csv", data, "text/csv")).run()
+    app.switch_page(COLUMNS).run()
+    assert not app.exception
+    box = rule_box(app, "garage_year and garage_finish are empty in the same rows")
+    assert box.value is True and "100 % of your rows" in box.label
+
+
 def test_a_rule_unticked_is_left_out_of_training_and_stays_unticked(columns: AppTest) -> None:
     rule_box(columns, EDUCATION_RULE).uncheck().run()
     table, schema = state.get_table(columns.session_state), schema_of(columns)
