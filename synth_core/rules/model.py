@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from synth_core.errors import RuleError
-from synth_core.rules.values import as_written, not_below, numbers, write_numbers
+from synth_core.rules.values import as_written, blank, not_below, numbers, write_numbers
 from synth_core.schema import Kind, Schema
 from synth_core.wording import plain_range, with_decimal_comma
 
@@ -249,14 +249,7 @@ class MappingRule(_FromSource):
 
     def mend(self, frame: pd.DataFrame, schema: Schema, rng: np.random.Generator) -> None:
         super().mend(frame, schema, rng)
-        given = self._given_one(frame, schema)
-        if given.any():
-            dtype = frame[self.target].dtype
-            if dtype == np.bool_ or pd.api.types.is_integer_dtype(dtype):  # no room for a gap
-                frame[self.target] = frame[self.target].astype(
-                    "float64" if dtype != np.bool_ else object
-                )
-            frame.loc[given, self.target] = None
+        blank(frame, self.target, self._given_one(frame, schema))
 
     def _given_one(self, frame: pd.DataFrame, schema: Schema) -> np.ndarray:
         """Rows of a source ``without`` a target that have one."""
@@ -355,9 +348,7 @@ class ArithmeticRule:
         write_numbers(frame, self.target, computed, schema, broken)
         if self.operator in SPANS and schema[self.target].missing > 0:
             # No time between two dates without both, where the real one can be missing.
-            blank = np.isnan(computed) & ~np.isnan(values)
-            if blank.any():
-                frame.loc[blank, self.target] = None
+            blank(frame, self.target, np.isnan(computed) & ~np.isnan(values))
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -548,9 +539,9 @@ class MissingTogetherRule:
         empty = self._empty(frame)
         count = empty.sum(axis=1)
         broken = (count > 0) & (count < len(self.columns))
-        whole = np.flatnonzero(count == 0)
         if not broken.any():
             return
+        whole = np.flatnonzero(count == 0)
         # Half empty: either side at random (always emptied, the block would come out empty
         # more often than the model drew it).
         half = (2 * count == len(self.columns)) & (rng.random(len(frame)) < 0.5)
@@ -559,13 +550,7 @@ class MissingTogetherRule:
         donors = np.full(len(frame), -1)
         donors[filled] = rng.choice(whole, int(filled.sum()))
         for j, name in enumerate(self.columns):
-            blank = broken & ~filled & ~empty[:, j]
-            if blank.any():
-                if frame[name].dtype.kind in "biu":  # whole numbers or flags cannot hold NaN
-                    frame[name] = frame[name].astype(
-                        "float64" if frame[name].dtype.kind != "b" else object
-                    )
-                frame.loc[blank, name] = None
+            blank(frame, name, broken & ~filled & ~empty[:, j])
             taken = filled & empty[:, j]
             if taken.any():
                 frame.loc[taken, name] = frame[name].to_numpy()[donors[taken]]

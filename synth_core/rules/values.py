@@ -76,3 +76,14 @@ def write_numbers(
         frame.loc[rows, column] = rounded.astype(series.dtype)
     else:
         frame.loc[rows, column] = rounded
+
+
+def blank(frame: pd.DataFrame, column: str, rows: np.ndarray) -> None:
+    """Empty ``rows`` (a mask) of ``column``; a column of whole numbers or flags, which has no
+    room for a gap, is widened first (to floats, or to objects for flags)."""
+    if not rows.any():
+        return
+    dtype = frame[column].dtype
+    if dtype == np.bool_ or pd.api.types.is_integer_dtype(dtype):
+        frame[column] = frame[column].astype("float64" if dtype != np.bool_ else object)
+    frame.loc[rows, column] = None
