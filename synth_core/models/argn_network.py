@@ -82,6 +82,8 @@ class ArgnNetwork(nn.Module):
         grouped_order = torch.tensor([k for group in groups for k in group])
         self.register_buffer("grouped_order", grouped_order, persistent=False)
         self.register_buffer("grouped_inverse", torch.argsort(grouped_order), persistent=False)
+        grouped_padding = padding.index_select(0, grouped_order)
+        self.register_buffer("grouped_padding", grouped_padding, persistent=False)
 
     def reset_parameters(self, generator: torch.Generator) -> None:
         """Seeded initialisation: normal embeddings, dense layers as PyTorch's Linear default."""
@@ -191,7 +193,7 @@ class ArgnNetwork(nn.Module):
             h = torch.einsum("bmkh,mkhg->bmkg", h, regressors(weight))
             h = drop_units(torch.relu(h + regressors(bias)), dropout, generator)
         out_weight, out_bias = regressors(self.out_weight), regressors(self.out_bias)
-        padding = self.padding.index_select(0, self.grouped_order)
+        padding = self.grouped_padding
         chosen = tokens.index_select(2, self.grouped_order)
         pieces = []
         for start, end, width in self.head_slices:
